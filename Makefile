@@ -1,0 +1,41 @@
+# Renkei: the two set-up commands are `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: install run test test-postgres lint check-deploy browser-deps
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## Install, migrate a SQLite database, load the demo council, print the logins, serve :8000.
+run: install
+	scripts/run-demo
+
+## Install (with Debian's chromium for the browser tests) and run the whole test suite.
+test: install browser-deps
+	$(BIN)/pytest -n 2 --dist loadfile
+
+## The same suite on the local PostgreSQL (DATABASE_URL overrides the default below).
+test-postgres: install browser-deps
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/renkei} $(BIN)/pytest -n 2 --dist loadfile
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	DJANGO_ALLOWED_HOSTS=renkei.example.lg.jp $(BIN)/python manage.py check --deploy --fail-level WARNING

@@ -1,0 +1,66 @@
+"""Benchmark harness: time pages against a trivial baseline view measured in the same run."""
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class Measurement:
+    """One benchmark's median time and how it compares with the baseline."""
+
+    name: str
+    median_ms: float
+    baseline_ms: float
+    target: float
+    queries: int | None = None
+
+    @property
+    def ratio(self) -> float:
+        return self.median_ms / self.baseline_ms if self.baseline_ms else float("inf")
+
+    @property
+    def ok(self) -> bool:
+        return self.ratio <= self.target
+
+    def line(self) -> str:
+        """Return the line the issue asks for."""
+        text = (
+            f"bench {self.name} median={self.median_ms:.2f}ms baseline={self.baseline_ms:.2f}ms "
+            f"ratio={self.ratio:.2f}x target={self.target:g}x {'ok' if self.ok else 'FAIL'}"
+        )
+        if self.queries is not None:
+            text += f" queries={self.queries}"
+        return text
+
+
+def median_ms(action: Callable[[], object], *, repeat: int, warmup: int = 2) -> float:
+    """Run the action and return its median wall time in milliseconds."""
+    for _ in range(warmup):
+        action()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def paired_ms(
+    action: Callable[[], object], baseline: Callable[[], object], *, repeat: int
+) -> tuple[float, float]:
+    """Return the median times of an action and its baseline, run alternately.
+
+    Alternating keeps a busy machine (tests running beside the benchmark) from slowing
+    one side only.
+    """
+    action()
+    baseline()
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for side, run in enumerate((action, baseline)):
+            start = time.perf_counter()
+            run()
+            samples[side].append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples[0]), statistics.median(samples[1])

@@ -1,0 +1,20 @@
+"""Top-level URL configuration."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from renkei.directory import views as directory_views
+from renkei.portal import views as portal_views
+
+urlpatterns = [
+    path("", portal_views.home, name="home"),
+    path("healthz", portal_views.healthz, name="healthz"),
+    path("invitations/<str:token>/", directory_views.invitation_accept, name="invitation_accept"),
+    path("", include("renkei.directory.urls")),
+    path("accounts/", include("renkei.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("renkei.portal.urls")),
+    path("inquiries/", include("renkei.inquiries.urls")),
+    path("polls/", include("renkei.inquiries.polls.urls")),
+    path("admin/", admin.site.urls),
+]

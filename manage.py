@@ -1,0 +1,17 @@
+#!/usr/bin/env python
+"""Run Django administrative commands for Renkei."""
+
+import os
+import sys
+
+
+def main() -> None:
+    """Run the command line with the development settings by default."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,201 @@
+"""Forms of the directory pages; every one re-validates on the server."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from renkei.accounts.models import Role
+from renkei.core.forms import WarekiDateField
+from renkei.core.text import hiragana_to_katakana, katakana_from_halfwidth
+from renkei.directory.jis_codes import validate_code
+from renkei.directory.models import (
+    LISTED_KINDS,
+    Group,
+    GroupKind,
+    GroupRole,
+    MembershipCategory,
+    Organization,
+    OrganizationKind,
+)
+from renkei.directory.prefectures import PREFECTURES
+from renkei.directory.selectors import organization_lookup
+
+PREFECTURE_CHOICES = [("", "すべて"), *PREFECTURES.items()]
+
+
+class OrganizationFilterForm(forms.Form):
+    q = forms.CharField(label="団体名・フリガナ・団体コード", required=False, max_length=100)
+    prefecture = forms.ChoiceField(label="都道府県", choices=PREFECTURE_CHOICES, required=False)
+    kind = forms.ChoiceField(
+        label="種別", choices=[("", "すべて"), *OrganizationKind.choices], required=False
+    )
+    membership = forms.ChoiceField(
+        label="会員",
+        choices=[("", "すべて"), ("member", "会員のみ"), ("nonmember", "非会員のみ")],
+        required=False,
+    )
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(label="氏名・フリガナ・役職・団体名・部署", required=False, max_length=100)
+    prefecture = forms.ChoiceField(label="都道府県", choices=PREFECTURE_CHOICES, required=False)
+
+
+class MembershipDateForm(forms.Form):
+    on = WarekiDateField(label="基準日", required=False, help_text="例：令和8年4月1日、R8.4.1")
+
+
+class OrganizationField(forms.CharField):
+    """A text field that accepts an organization's code or exact name."""
+
+    def clean(self, value: str) -> Organization | None:  # type: ignore[override]
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return organization_lookup(text=value)
+        except Organization.DoesNotExist as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class MembershipStartForm(forms.Form):
+    category = forms.ChoiceField(label="会員区分", choices=MembershipCategory.choices)
+    joined_on = WarekiDateField(label="入会日")
+
+
+class MembershipEndForm(forms.Form):
+    left_on = WarekiDateField(label="退会日", help_text="この日から会員でなくなります。")
+
+
+class OrganizationForm(forms.ModelForm):
+    """Hand-entered organizations: 一部事務組合, 広域連合, 事務局, 国の機関, 民間事業者."""
+
+    class Meta:
+        model = Organization
+        fields = ["name", "kana", "kind", "code", "prefecture_code", "population"]
+        labels = {"prefecture_code": "都道府県"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        listed = self.instance.pk and self.instance.kind in LISTED_KINDS
+        if listed:
+            # Names, codes and kinds of listed organizations come from the official list.
+            for name in ("name", "kana", "kind", "code", "prefecture_code"):
+                self.fields[name].disabled = True
+        else:
+            self.fields["kind"].choices = [
+                (k.value, k.label) for k in OrganizationKind if k not in LISTED_KINDS
+            ]
+        self.fields["prefecture_code"] = forms.ChoiceField(
+            label="都道府県",
+            choices=[("", "なし"), *PREFECTURES.items()],
+            required=False,
+            disabled=bool(listed),
+        )
+        self.fields["code"].required = False
+
+    def clean_kana(self) -> str:
+        # Stored in katakana like the listed organizations', so that searches find it.
+        return hiragana_to_katakana(katakana_from_halfwidth(self.cleaned_data.get("kana", "")))
+
+    def clean_code(self) -> str | None:
+        code = self.cleaned_data.get("code")
+        if not code:
+            return None
+        try:
+            return validate_code(code)
+        except ValidationError:
+            raise
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class AbolishForm(forms.Form):
+    abolished_on = WarekiDateField(label="廃止日")
+    successor = OrganizationField(
+        label="承継団体（団体コードまたは団体名）", required=False, max_length=100
+    )
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(label="氏名", max_length=100)
+    kana = forms.CharField(label="フリガナ", max_length=200, required=False)
+    department = forms.CharField(label="部署", max_length=100, required=False)
+    title = forms.CharField(label="役職", max_length=100, required=False)
+    email = forms.EmailField(label="メールアドレス", required=False)
+    phone = forms.CharField(label="電話番号", max_length=30, required=False)
+
+
+class TransferForm(forms.Form):
+    organization = OrganizationField(label="異動先の団体（団体コードまたは団体名）", max_length=100)
+    department = forms.CharField(label="部署", max_length=100, required=False)
+    title = forms.CharField(label="役職", max_length=100, required=False)
+    on = WarekiDateField(label="異動日", help_text="例：令和8年4月1日")
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = Group
+        fields = ["name", "kind", "description", "is_active"]
+
+
+class GroupOrganizationForm(forms.Form):
+    organization = OrganizationField(label="団体（団体コードまたは団体名）", max_length=100)
+    role = forms.ChoiceField(label="役割", choices=GroupRole.choices, initial=GroupRole.MEMBER)
+    term_start = WarekiDateField(label="任期開始", required=False)
+    term_end = WarekiDateField(label="任期終了", required=False)
+
+
+class GroupPersonForm(forms.Form):
+    group = forms.ModelChoiceField(label="グループ", queryset=Group.objects.filter(is_active=True))
+    role = forms.ChoiceField(label="役割", choices=GroupRole.choices, initial=GroupRole.MEMBER)
+    term_start = WarekiDateField(label="任期開始", required=False)
+    term_end = WarekiDateField(label="任期終了", required=False)
+
+
+class InvitationForm(forms.Form):
+    name = forms.CharField(label="氏名", max_length=100)
+    email = forms.EmailField(label="メールアドレス")
+    role = forms.ChoiceField(label="権限", choices=Role.choices, initial=Role.STAFF)
+
+    def __init__(self, *args, roles: list[str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if roles is not None:
+            self.fields["role"].choices = [(r, Role(r).label) for r in roles]
+
+
+class SecretariatInvitationForm(InvitationForm):
+    organization = OrganizationField(label="団体（団体コードまたは団体名）", max_length=100)
+    field_order = ["organization", "name", "email", "role"]
+
+
+class InvitationAcceptForm(forms.Form):
+    username = forms.RegexField(
+        label="ユーザーID",
+        max_length=150,
+        regex=r"^[A-Za-z0-9._@+-]+$",
+        help_text="半角英数字と . _ @ + - が使えます。",
+        error_messages={"invalid": "ユーザーIDは半角英数字と . _ @ + - で入力してください。"},
+    )
+    kana = forms.CharField(label="フリガナ", max_length=200, required=False)
+    password1 = forms.CharField(label="パスワード", widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label="パスワード（確認）", widget=forms.PasswordInput, strip=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", "確認用のパスワードが一致しません。")
+        if data.get("password1"):
+            from django.contrib.auth.password_validation import validate_password
+
+            try:
+                validate_password(data["password1"])
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="権限", choices=Role.choices)
+
+
+GROUP_KIND_CHOICES = GroupKind.choices

@@ -1,0 +1,270 @@
+"""Reading the directory: organizations, memberships, people, groups."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Replace
+from django.utils import timezone
+
+from renkei.core.text import normalize_for_search, to_halfwidth_digits
+from renkei.directory.models import (
+    Assignment,
+    Group,
+    GroupMember,
+    Invitation,
+    Membership,
+    MembershipCategory,
+    Organization,
+    OrganizationKind,
+    Person,
+)
+from renkei.directory.prefectures import PREFECTURES
+
+
+def memberships_on(*, on: dt.date) -> QuerySet[Membership]:
+    """Return the memberships in force on a date."""
+    return Membership.objects.filter(joined_on__lte=on).filter(
+        Q(left_on__isnull=True) | Q(left_on__gt=on)
+    )
+
+
+def member_organizations(
+    *, on: dt.date | None = None, categories: list[str] | None = None
+) -> QuerySet[Organization]:
+    """Return the organizations that are members of the council on a date (today by default)."""
+    on = on or timezone.localdate()
+    memberships = memberships_on(on=on).filter(organization=OuterRef("pk"))
+    if categories:
+        memberships = memberships.filter(category__in=categories)
+    return Organization.objects.filter(Exists(memberships))
+
+
+def _in_term(*, on: dt.date, prefix: str = "") -> Q:
+    """Match group members whose term of office includes the date (open ends included)."""
+    return (Q(**{f"{prefix}term_start__isnull": True}) | Q(**{f"{prefix}term_start__lte": on})) & (
+        Q(**{f"{prefix}term_end__isnull": True}) | Q(**{f"{prefix}term_end__gte": on})
+    )
+
+
+def group_organization_ids(*, group_id: int, on: dt.date | None = None) -> set[int]:
+    """Return the organizations a group reaches: its member organizations and members' ones."""
+    on = on or timezone.localdate()
+    members = GroupMember.objects.filter(group_id=group_id).filter(_in_term(on=on))
+    ids = set(members.filter(organization__isnull=False).values_list("organization_id", flat=True))
+    person_ids = members.filter(person__isnull=False).values_list("person_id", flat=True)
+    ids |= set(
+        Person.objects.filter(pk__in=person_ids, organization__isnull=False).values_list(
+            "organization_id", flat=True
+        )
+    )
+    return ids
+
+
+def contacts_of(*, organization_ids: list[int] | set[int]) -> QuerySet[Person]:
+    """Return the people with an active account at the organizations, for mail."""
+    return (
+        Person.objects.filter(organization_id__in=organization_ids, user__is_active=True)
+        .exclude(email="")
+        .select_related("user", "organization")
+    )
+
+
+@dataclass
+class MembershipSummary:
+    """Members on a date, counted by kind and by prefecture, as the council reports them."""
+
+    on: dt.date
+    total: int
+    by_kind: list[tuple[str, int]]
+    by_prefecture: list[dict]
+    kinds: list[tuple[str, str]]
+
+    @property
+    def sentence(self) -> str:
+        """Return 「1,403団体（市691、町464、村96）」."""
+        parts = "、".join(f"{label}{count:,}" for label, count in self.by_kind if count)
+        return f"{self.total:,}団体（{parts}）" if parts else f"{self.total:,}団体"
+
+
+def membership_summary(*, on: dt.date) -> MembershipSummary:
+    """Count member organizations on a date by kind and prefecture in one query.
+
+    Observers (e.g. 総務省) attend but are not members, so they are not counted.
+    """
+    rows = (
+        member_organizations(
+            on=on, categories=[MembershipCategory.REGULAR, MembershipCategory.SPECIAL]
+        )
+        .values("prefecture_code", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_kind: dict[str, int] = defaultdict(int)
+    table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        by_kind[row["kind"]] += row["n"]
+        table[row["prefecture_code"]][row["kind"]] += row["n"]
+    # The order people report in: 市, 特別区, 町, 村, then the rest.
+    order = [
+        OrganizationKind.CITY,
+        OrganizationKind.SPECIAL_WARD,
+        OrganizationKind.TOWN,
+        OrganizationKind.VILLAGE,
+        OrganizationKind.PREFECTURE,
+        OrganizationKind.ASSOCIATION,
+        OrganizationKind.UNION,
+        OrganizationKind.NATIONAL,
+        OrganizationKind.COMPANY,
+        OrganizationKind.SECRETARIAT,
+    ]
+    kinds = [(k.value, k.label) for k in order if by_kind.get(k.value)]
+    by_prefecture = []
+    for code in sorted(table, key=lambda c: (c == "", c)):
+        counts = table[code]
+        by_prefecture.append(
+            {
+                "code": code,
+                "name": PREFECTURES.get(code, "（都道府県なし）"),
+                "counts": [counts.get(k, 0) for k, _ in kinds],
+                "total": sum(counts.values()),
+            }
+        )
+    return MembershipSummary(
+        on=on,
+        total=sum(by_kind.values()),
+        by_kind=[(label, by_kind[k]) for k, label in kinds],
+        by_prefecture=by_prefecture,
+        kinds=kinds,
+    )
+
+
+def organization_search(
+    *,
+    q: str = "",
+    prefecture_code: str = "",
+    kind: str = "",
+    membership: str = "",
+    on: dt.date | None = None,
+) -> QuerySet[Organization]:
+    """Return organizations matching a search by name, kana or code, with member flags."""
+    on = on or timezone.localdate()
+    current = memberships_on(on=on).filter(organization=OuterRef("pk"))
+    organizations = Organization.objects.annotate(
+        is_member=Exists(current),
+        member_category=Subquery(current.values("category")[:1]),
+    )
+    q = q.strip()
+    if q:
+        digits = to_halfwidth_digits(q)
+        condition = Q(name__icontains=q) | Q(kana__contains=normalize_for_search(q))
+        if digits.isdigit():
+            condition |= Q(code__startswith=digits)
+        organizations = organizations.filter(condition)
+    if prefecture_code:
+        organizations = organizations.filter(prefecture_code=prefecture_code)
+    if kind:
+        organizations = organizations.filter(kind=kind)
+    if membership == "member":
+        organizations = organizations.filter(is_member=True)
+    elif membership == "nonmember":
+        organizations = organizations.filter(is_member=False)
+    return organizations.order_by(F("code").asc(nulls_last=True), "name")
+
+
+def organization_lookup(*, text: str) -> Organization:
+    """Find one organization from what a person typed: its code or its exact name."""
+    text = text.strip()
+    digits = to_halfwidth_digits(text)
+    if digits.isdigit() and len(digits) in (5, 6):
+        match = Organization.objects.filter(code__startswith=digits).first()
+        if match is None:
+            raise Organization.DoesNotExist(f"団体コード「{text}」の団体が見つかりません。")
+        return match
+    matches = list(Organization.objects.filter(name=text)[:2])
+    if not matches:
+        raise Organization.DoesNotExist(f"「{text}」という団体が見つかりません。")
+    if len(matches) > 1:
+        raise Organization.DoesNotExist(
+            f"「{text}」という団体は複数あります。団体コードで指定してください。"
+        )
+    return matches[0]
+
+
+def people_search(
+    *,
+    people: QuerySet[Person],
+    q: str = "",
+    prefecture_code: str = "",
+    organization_id: int | None = None,
+) -> QuerySet[Person]:
+    """Return people matching a name, kana, title or organization search."""
+    q = q.strip()
+    if q:
+        # The query loses its spaces in normalize_for_search; so must the stored kana
+        # (「トウベツ　タロウ」), or a full name in kana never matches.
+        people = people.alias(
+            kana_folded=Replace(Replace("kana", Value(" "), Value("")), Value("\u3000"), Value(""))
+        ).filter(
+            Q(name__icontains=q)
+            | Q(kana_folded__contains=normalize_for_search(q))
+            | Q(title__icontains=q)
+            | Q(organization__name__icontains=q)
+            | Q(department__name__icontains=q)
+        )
+    if prefecture_code:
+        people = people.filter(organization__prefecture_code=prefecture_code)
+    if organization_id:
+        people = people.filter(organization_id=organization_id)
+    return (
+        people.select_related("organization", "department")
+        .only(
+            "name",
+            "kana",
+            "email",
+            "phone",
+            "title",
+            "organization__name",
+            "organization__code",
+            "department__name",
+        )
+        .order_by(F("organization__code").asc(nulls_last=True), "department__name", "kana", "name")
+    )
+
+
+def organization_staff(*, organization: Organization) -> QuerySet[Person]:
+    """Return the people currently at an organization, with their accounts."""
+    return organization.people.select_related("department", "user").order_by(
+        "department__name", "kana", "name"
+    )
+
+
+def person_history(*, person: Person) -> QuerySet[Assignment]:
+    """Return a person's posts, newest first."""
+    return person.assignments.select_related("organization").order_by("-started_on", "-id")
+
+
+def groups_with_counts() -> QuerySet[Group]:
+    """Return the groups with the number of their current members."""
+    current = _in_term(on=timezone.localdate(), prefix="members__")
+    return Group.objects.annotate(member_count=Count("members", filter=current)).order_by(
+        "kind", "name"
+    )
+
+
+def group_members(*, group: Group) -> QuerySet[GroupMember]:
+    """Return a group's members with their people and organizations."""
+    return group.members.select_related("person__organization", "organization").order_by(
+        "role", "term_start", "id"
+    )
+
+
+def invitations_pending(*, organization: Organization | None = None) -> QuerySet[Invitation]:
+    """Return invitations not yet accepted or revoked, newest first."""
+    invitations = Invitation.objects.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True
+    ).select_related("organization", "invited_by")
+    if organization is not None:
+        invitations = invitations.filter(organization=organization)
+    return invitations.order_by("-created_at")

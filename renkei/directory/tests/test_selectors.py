@@ -1,0 +1,266 @@
+"""Reading the directory: memberships on a date, searches, lookups."""
+
+import datetime as dt
+
+import pytest
+
+from renkei.accounts.models import Role
+from renkei.directory import selectors
+from renkei.directory.models import (
+    Group,
+    GroupKind,
+    GroupMember,
+    Invitation,
+    MembershipCategory,
+    Organization,
+    OrganizationKind,
+    Person,
+)
+from renkei.directory.services import person_create
+from renkei.testing import make_organization
+
+ON = dt.date(2026, 4, 1)
+
+
+@pytest.fixture
+def history(council):
+    """Organizations whose membership starts or ends around 1 April 2026."""
+    make_organization(
+        code="012246",
+        name="千歳市",
+        kind=OrganizationKind.CITY,
+        prefecture_code="01",
+        member_since=dt.date(2026, 4, 2),
+    )
+    left = make_organization(
+        code="012131", name="苫小牧市", kind=OrganizationKind.CITY, prefecture_code="01"
+    )
+    left.memberships.update(left_on=ON)
+    still = make_organization(
+        code="014630", name="占冠村", kind=OrganizationKind.VILLAGE, prefecture_code="01"
+    )
+    still.memberships.update(left_on=ON + dt.timedelta(days=1))
+    make_organization(
+        code="131016",
+        name="千代田区",
+        kind=OrganizationKind.SPECIAL_WARD,
+        prefecture_code="13",
+        member_since=ON,
+        category=MembershipCategory.SPECIAL,
+    )
+
+
+def test_membership_summary_counts_the_members_on_the_date(council, history):
+    summary = selectors.membership_summary(on=ON)
+    assert summary.on == ON
+    # 深川市; 千代田区; 当別町, 和木町; 占冠村. 総務省 observes and is not counted.
+    assert summary.total == 5
+    assert summary.by_kind == [("市", 1), ("特別区", 1), ("町", 2), ("村", 1)]
+    assert summary.sentence == "5団体（市1、特別区1、町2、村1）"
+    rows = {row["name"]: (row["counts"], row["total"]) for row in summary.by_prefecture}
+    assert rows == {
+        "北海道": ([1, 0, 1, 1], 3),
+        "東京都": ([0, 1, 0, 0], 1),
+        "山口県": ([0, 0, 1, 0], 1),
+    }
+
+
+def test_membership_summary_the_day_before_and_after(council, history):
+    before = selectors.membership_summary(on=ON - dt.timedelta(days=1))
+    after = selectors.membership_summary(on=ON + dt.timedelta(days=1))
+    assert before.sentence == "5団体（市2、町2、村1）"
+    assert after.sentence == "5団体（市2、特別区1、町2）"
+
+
+def test_membership_summary_with_no_members_has_no_parentheses(db):
+    summary = selectors.membership_summary(on=ON)
+    assert summary.sentence == "0団体"
+    assert summary.by_prefecture == []
+
+
+def test_membership_summary_writes_thousands_with_commas():
+    summary = selectors.MembershipSummary(
+        on=ON,
+        total=1403,
+        by_kind=[("市", 691), ("町", 616), ("村", 96)],
+        by_prefecture=[],
+        kinds=[],
+    )
+    assert summary.sentence == "1,403団体（市691、町616、村96）"
+
+
+def test_member_organizations_by_category(council):
+    regular = selectors.member_organizations(categories=[MembershipCategory.REGULAR])
+    assert "総務省" not in {o.name for o in regular}
+    assert "総務省" in {o.name for o in selectors.member_organizations()}
+    assert "全国市町村情報管理主管課長会事務局" not in {
+        o.name for o in selectors.member_organizations()
+    }
+
+
+def test_organization_lookup_by_code_with_or_without_check_digit(council):
+    assert selectors.organization_lookup(text="012289") == council.board_org
+    assert selectors.organization_lookup(text="01228") == council.board_org
+    assert selectors.organization_lookup(text="０１２２８９") == council.board_org
+    assert selectors.organization_lookup(text=" 深川市 ") == council.board_org
+
+
+def test_organization_lookup_with_two_organizations_of_the_same_name_asks_for_the_code(council):
+    make_organization(
+        code="072133", name="伊達市", kind=OrganizationKind.CITY, prefecture_code="07"
+    )
+    make_organization(
+        code="012335", name="伊達市", kind=OrganizationKind.CITY, prefecture_code="01"
+    )
+    with pytest.raises(Organization.DoesNotExist) as error:
+        selectors.organization_lookup(text="伊達市")
+    assert str(error.value) == "「伊達市」という団体は複数あります。団体コードで指定してください。"
+    assert selectors.organization_lookup(text="072133").prefecture_code == "07"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("999999", "団体コード「999999」の団体が見つかりません。"),
+        ("架空市", "「架空市」という団体が見つかりません。"),
+    ],
+)
+def test_organization_lookup_not_found(council, text, message):
+    with pytest.raises(Organization.DoesNotExist) as error:
+        selectors.organization_lookup(text=text)
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("深川", ["深川市"]),
+        ("ふかがわ", ["深川市"]),
+        ("ﾌｶｶﾞﾜ", ["深川市"]),
+        ("フカガワ", ["深川市"]),
+        ("0122", ["深川市"]),
+        ("０１２２", ["深川市"]),
+        ("町", ["当別町", "和木町", "全国市町村情報管理主管課長会事務局"]),
+        ("チョウ", ["当別町", "和木町"]),
+    ],
+)
+def test_organization_search(council, q, expected):
+    assert [o.name for o in selectors.organization_search(q=q, on=ON)] == expected
+
+
+def test_organization_search_marks_members_on_the_date(council, history):
+    found = {o.name: (o.is_member, o.member_category) for o in selectors.organization_search(on=ON)}
+    assert found["千歳市"] == (False, None)
+    assert found["苫小牧市"] == (False, None)
+    assert found["占冠村"] == (True, MembershipCategory.REGULAR)
+    assert found["千代田区"] == (True, MembershipCategory.SPECIAL)
+    assert found["総務省"] == (True, MembershipCategory.OBSERVER)
+
+
+def test_organization_search_lists_coded_organizations_first(council):
+    names = [o.name for o in selectors.organization_search(on=ON)]
+    assert names[:3] == ["深川市", "当別町", "和木町"]
+    assert set(names[3:]) == {"全国市町村情報管理主管課長会事務局", "総務省"}
+
+
+@pytest.mark.parametrize(
+    "q", ["とうべつ", "トウベツ ムツコ", "とうべつむつこ", "ﾄｳﾍﾞﾂ ﾑﾂｺ", "むつこ"]
+)
+def test_people_search_by_kana_ignores_kana_kind_width_and_spaces(council, q):
+    person_create(organization=council.member_org, name="当別 六子", kana="トウベツ　ムツコ")
+    found = selectors.people_search(people=Person.objects.all(), q=q)
+    assert [p.name for p in found] == ["当別 六子"]
+
+
+def test_people_search_by_name_title_organization_and_prefecture(council):
+    people = Person.objects.filter(organization__isnull=False)
+    by_title = selectors.people_search(people=people, q="課長", prefecture_code="01")
+    assert {p.name for p in by_title} == {
+        "当別 太郎",
+        "深川 一郎",
+    }
+    assert {p.name for p in selectors.people_search(people=people, q="和木町")} == {"和木 三郎"}
+    assert {p.name for p in selectors.people_search(people=people, prefecture_code="01")} == {
+        "当別 太郎",
+        "当別 次郎",
+        "深川 一郎",
+    }
+    by_org = selectors.people_search(people=people, organization_id=council.board_org.pk)
+    assert [p.name for p in by_org] == ["深川 一郎"]
+
+
+def test_group_organization_ids_reach_member_and_people_organizations(council):
+    group = Group.objects.create(name="幹事会", kind=GroupKind.STEERING)
+    GroupMember.objects.create(group=group, organization=council.other_org)
+    GroupMember.objects.create(group=group, person=council.board.person)
+    GroupMember.objects.create(
+        group=group, organization=council.member_org, term_end=dt.date(2026, 3, 31)
+    )
+    assert selectors.group_organization_ids(group_id=group.pk, on=ON) == {
+        council.other_org.pk,
+        council.board_org.pk,
+    }
+    assert council.member_org.pk in selectors.group_organization_ids(
+        group_id=group.pk, on=dt.date(2026, 3, 31)
+    )
+
+
+def test_group_organization_ids_leave_out_terms_not_yet_begun(council):
+    group = Group.objects.create(name="幹事会", kind=GroupKind.STEERING)
+    GroupMember.objects.create(group=group, organization=council.other_org, term_start=ON)
+    GroupMember.objects.create(
+        group=group, organization=council.board_org, term_start=dt.date(2027, 4, 1)
+    )
+    assert selectors.group_organization_ids(group_id=group.pk, on=ON) == {council.other_org.pk}
+
+
+def test_contacts_of_skips_inactive_accounts_and_people_without_mail(council):
+    council.staff.is_active = False
+    council.staff.save()
+    person_create(organization=council.member_org, name="連絡先なし")
+    contacts = selectors.contacts_of(organization_ids=[council.member_org.pk])
+    assert [p.name for p in contacts] == ["当別 太郎"]
+
+
+def test_invitations_pending_leaves_out_accepted_and_revoked(council):
+    from django.utils import timezone
+
+    def invite(email, **extra):
+        return Invitation.objects.create(
+            organization=council.member_org,
+            name="招待",
+            email=email,
+            role=Role.STAFF,
+            expires_at=timezone.now() + dt.timedelta(days=7),
+            **extra,
+        )
+
+    pending = invite("a@example.lg.jp")
+    invite("b@example.lg.jp", accepted_at=timezone.now())
+    invite("c@example.lg.jp", revoked_at=timezone.now())
+    other = Invitation.objects.create(
+        organization=council.other_org,
+        name="招待",
+        email="d@example.lg.jp",
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    assert list(selectors.invitations_pending(organization=council.member_org)) == [pending]
+    assert set(selectors.invitations_pending()) == {pending, other}
+
+
+def test_groups_with_counts_count_current_members(council):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    group = Group.objects.create(name="幹事会", kind=GroupKind.STEERING)
+    Group.objects.create(name="役員会", kind=GroupKind.BOARD)
+    GroupMember.objects.create(group=group, organization=council.other_org)
+    GroupMember.objects.create(group=group, organization=council.board_org, term_end=today)
+    GroupMember.objects.create(
+        group=group, organization=council.member_org, term_end=today - dt.timedelta(days=1)
+    )
+    GroupMember.objects.create(
+        group=group, person=council.board.person, term_start=today + dt.timedelta(days=1)
+    )
+    counts = {g.name: g.member_count for g in selectors.groups_with_counts()}
+    assert counts == {"幹事会": 2, "役員会": 0}

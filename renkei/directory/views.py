@@ -1,0 +1,620 @@
+"""Directory pages: organizations, people, membership status, and the secretariat's desk."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from renkei.accounts.models import Role, User
+from renkei.accounts.permissions import Capability
+from renkei.accounts.services import AccountError, user_set_active, user_set_role
+from renkei.directory import forms, selectors, services
+from renkei.directory.models import Group, Invitation, Organization
+from renkei.directory.permissions import (
+    can_manage_staff_of,
+    can_view_contacts,
+    get_managed_organization_for,
+    get_managed_user_for,
+    get_organization_for,
+    get_person_for,
+    require,
+    require_secretariat,
+    visible_people,
+)
+from renkei.directory.prefectures import PREFECTURES
+
+# Rows per page of the directory lists: enough to scan, small enough to render quickly.
+PAGE_SIZE = 30
+
+
+def _crumbs(*items: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    return [("ホーム", reverse("home")), *items]
+
+
+def organization_list(request: HttpRequest) -> HttpResponse:
+    """List organizations with filters and search."""
+    require(request.user, Capability.VIEW_DIRECTORY)
+    form = forms.OrganizationFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    organizations = selectors.organization_search(
+        q=filters.get("q", ""),
+        prefecture_code=filters.get("prefecture", ""),
+        kind=filters.get("kind", ""),
+        membership=filters.get("membership", ""),
+    )
+    page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "directory/organization_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "prefectures": PREFECTURES,
+            "nav": "directory",
+            "breadcrumbs": _crumbs(("団体名簿", None)),
+        },
+    )
+
+
+def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show an organization, its membership history and (to members) its staff."""
+    organization = get_organization_for(request.user, pk)
+    show_contacts = can_view_contacts(request.user)
+    return render(
+        request,
+        "directory/organization_detail.html",
+        {
+            "organization": organization,
+            "prefecture": PREFECTURES.get(organization.prefecture_code, ""),
+            "memberships": organization.memberships.order_by("-joined_on"),
+            "staff": selectors.organization_staff(organization=organization)
+            if show_contacts
+            else [],
+            "posts": organization.posts.select_related("holder", "department")
+            if show_contacts
+            else [],
+            "show_contacts": show_contacts,
+            "can_manage_staff": can_manage_staff_of(request.user, organization),
+            "is_secretariat": request.user.role == Role.SECRETARIAT,
+            "predecessors": organization.predecessors.all(),
+            "nav": "directory",
+            "breadcrumbs": _crumbs(
+                ("団体名簿", reverse("directory:organization_list")), (organization.name, None)
+            ),
+        },
+    )
+
+
+def person_list(request: HttpRequest) -> HttpResponse:
+    """Search people across member organizations (members only)."""
+    people = visible_people(request.user)
+    form = forms.PersonSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    searched = bool(filters.get("q") or filters.get("prefecture"))
+    results = selectors.people_search(
+        people=people, q=filters.get("q", ""), prefecture_code=filters.get("prefecture", "")
+    )
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page")) if searched else None
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "directory/person_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "nav": "people",
+            "breadcrumbs": _crumbs(("人員検索", None)),
+        },
+    )
+
+
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a person's contacts, post history and groups."""
+    person = get_person_for(request.user, pk)
+    is_secretariat = request.user.role == Role.SECRETARIAT
+    return render(
+        request,
+        "directory/person_detail.html",
+        {
+            "person": person,
+            "history": selectors.person_history(person=person),
+            "groups": person.group_memberships.select_related("group"),
+            "is_secretariat": is_secretariat,
+            "role_form": forms.RoleForm(initial={"role": person.user.role})
+            if person.user
+            else None,
+            "group_form": forms.GroupPersonForm() if is_secretariat else None,
+            "nav": "people",
+            "breadcrumbs": _crumbs(
+                ("人員検索", reverse("directory:person_list")), (person.name, None)
+            ),
+        },
+    )
+
+
+def membership_status(request: HttpRequest) -> HttpResponse:
+    """Show the council's membership on a date: totals by kind and a table by prefecture."""
+    require(request.user, Capability.VIEW_DIRECTORY)
+    form = forms.MembershipDateForm(request.GET or None)
+    on = (form.cleaned_data.get("on") if form.is_valid() else None) or timezone.localdate()
+    return render(
+        request,
+        "directory/membership_status.html",
+        {
+            "form": form,
+            "summary": selectors.membership_summary(on=on),
+            "nav": "membership",
+            "breadcrumbs": _crumbs(("会員状況", None)),
+        },
+    )
+
+
+def organization_staff_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    """Let an organization's representative (or the secretariat) invite and manage staff."""
+    organization = get_managed_organization_for(request.user, pk)
+    is_secretariat = request.user.role == Role.SECRETARIAT
+    roles = list(Role.values) if is_secretariat else [Role.STAFF, Role.REPRESENTATIVE]
+    form = forms.InvitationForm(request.POST or None, roles=roles)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_create(
+                organization=organization,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                by=request.user,
+                request=request,
+            )
+        except services.DirectoryError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{form.cleaned_data['email']} に招待メールを送信しました。")
+            return redirect("directory:organization_staff_manage", pk=organization.pk)
+    return render(
+        request,
+        "directory/organization_staff_manage.html",
+        {
+            "organization": organization,
+            "staff": selectors.organization_staff(organization=organization),
+            "invitations": selectors.invitations_pending(organization=organization),
+            "form": form,
+            "nav": "directory",
+            "breadcrumbs": _crumbs(
+                ("団体名簿", reverse("directory:organization_list")),
+                (
+                    organization.name,
+                    reverse("directory:organization_detail", args=[organization.pk]),
+                ),
+                ("職員の管理", None),
+            ),
+        },
+    )
+
+
+@require_POST
+def user_set_active_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Deactivate or reactivate a staff account."""
+    target = get_managed_user_for(request.user, pk)
+    active = request.POST.get("active") == "1"
+    try:
+        user_set_active(user=target, active=active, by=request.user, request=request)
+    except AccountError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"{target.get_full_name()} さんの利用を{'再開' if active else '停止'}しました。",
+        )
+    return redirect(_back(request, target))
+
+
+@require_POST
+def invitation_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a pending invitation."""
+    invitation = get_object_or_404(Invitation.objects.select_related("organization"), pk=pk)
+    if not can_manage_staff_of(request.user, invitation.organization):
+        raise PermissionDenied("この招待を取り消す権限がありません。")
+    try:
+        services.invitation_revoke(invitation=invitation, by=request.user, request=request)
+    except services.DirectoryError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{invitation.email} への招待を取り消しました。")
+    next_url = request.POST.get("next")
+    if next_url == "manage":
+        return redirect("directory:manage_invitations")
+    return redirect("directory:organization_staff_manage", pk=invitation.organization_id)
+
+
+def _back(request: HttpRequest, target: User) -> str:
+    person = getattr(target, "person", None)
+    if request.POST.get("next") == "person" and person is not None:
+        return reverse("directory:person_detail", args=[person.pk])
+    if person is not None and person.organization_id:
+        return reverse("directory:organization_staff_manage", args=[person.organization_id])
+    return reverse("directory:manage_index")
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Let an invited person choose a user ID and password (reachable without login)."""
+    invitation = Invitation.objects.select_related("organization").filter(token=token).first()
+    if invitation is None:
+        raise Http404("招待が見つかりません。")
+    usable = services.invitation_is_usable(invitation)
+    form = forms.InvitationAcceptForm(request.POST or None)
+    if request.method == "POST" and usable and form.is_valid():
+        try:
+            services.invitation_accept(
+                invitation=invitation,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password1"],
+                kana=form.cleaned_data["kana"],
+                request=request,
+            )
+        except services.DirectoryError as exc:
+            form.add_error("username", str(exc))
+        else:
+            messages.success(
+                request, "アカウントを作成しました。ユーザーIDとパスワードでログインしてください。"
+            )
+            return redirect("account_login")
+    return render(
+        request,
+        "directory/invitation_accept.html",
+        {
+            "invitation": invitation,
+            "usable": usable,
+            "form": form,
+        },
+    )
+
+
+# The secretariat's desk ------------------------------------------------------------------
+
+
+def manage_index(request: HttpRequest) -> HttpResponse:
+    """Show the secretariat's menu with the numbers that need attention."""
+    require_secretariat(request.user)
+    today = timezone.localdate()
+    return render(
+        request,
+        "directory/manage/index.html",
+        {
+            "summary": selectors.membership_summary(on=today),
+            "pending_invitations": selectors.invitations_pending().count(),
+            "group_count": Group.objects.count(),
+            "nav": "manage",
+            "breadcrumbs": _crumbs(("事務局メニュー", None)),
+        },
+    )
+
+
+def manage_membership(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start or end an organization's membership, and mark it abolished."""
+    require_secretariat(request.user)
+    organization = get_object_or_404(Organization, pk=pk)
+    start_form = forms.MembershipStartForm(prefix="start")
+    end_form = forms.MembershipEndForm(prefix="end")
+    abolish_form = forms.AbolishForm(prefix="abolish")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "start":
+                start_form = forms.MembershipStartForm(request.POST, prefix="start")
+                if start_form.is_valid():
+                    services.membership_start(
+                        organization=organization,
+                        by=request.user,
+                        request=request,
+                        category=start_form.cleaned_data["category"],
+                        joined_on=start_form.cleaned_data["joined_on"],
+                    )
+                    messages.success(request, f"{organization.name} の入会を登録しました。")
+                    return redirect("directory:manage_membership", pk=pk)
+            elif action == "end":
+                end_form = forms.MembershipEndForm(request.POST, prefix="end")
+                if end_form.is_valid():
+                    services.membership_end(
+                        organization=organization,
+                        by=request.user,
+                        request=request,
+                        left_on=end_form.cleaned_data["left_on"],
+                    )
+                    messages.success(request, f"{organization.name} の退会を登録しました。")
+                    return redirect("directory:manage_membership", pk=pk)
+            elif action == "abolish":
+                abolish_form = forms.AbolishForm(request.POST, prefix="abolish")
+                if abolish_form.is_valid():
+                    services.organization_abolish(
+                        organization=organization,
+                        by=request.user,
+                        request=request,
+                        abolished_on=abolish_form.cleaned_data["abolished_on"],
+                        successor=abolish_form.cleaned_data["successor"],
+                    )
+                    messages.success(request, f"{organization.name} を廃止団体として登録しました。")
+                    return redirect("directory:manage_membership", pk=pk)
+        except services.DirectoryError as exc:
+            messages.error(request, str(exc))
+    return render(
+        request,
+        "directory/manage/membership.html",
+        {
+            "organization": organization,
+            "memberships": organization.memberships.order_by("-joined_on"),
+            "start_form": start_form,
+            "end_form": end_form,
+            "abolish_form": abolish_form,
+            "nav": "manage",
+            "breadcrumbs": _crumbs(
+                ("事務局メニュー", reverse("directory:manage_index")),
+                (organization.name, reverse("directory:organization_detail", args=[pk])),
+                ("会員資格", None),
+            ),
+        },
+    )
+
+
+def manage_organization_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create a hand-entered organization or edit an organization's details."""
+    require_secretariat(request.user)
+    organization = get_object_or_404(Organization, pk=pk) if pk else None
+    form = forms.OrganizationForm(request.POST or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, f"{saved.name} を保存しました。")
+        return redirect("directory:organization_detail", pk=saved.pk)
+    return render(
+        request,
+        "directory/manage/organization_form.html",
+        {
+            "form": form,
+            "organization": organization,
+            "nav": "manage",
+            "breadcrumbs": _crumbs(
+                ("事務局メニュー", reverse("directory:manage_index")),
+                ((organization.name + " の編集") if organization else "団体の追加", None),
+            ),
+        },
+    )
+
+
+def manage_person_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a person to an organization's directory."""
+    require_secretariat(request.user)
+    organization = get_object_or_404(Organization, pk=pk)
+    form = forms.PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = services.person_create(
+            organization=organization,
+            name=data["name"],
+            kana=data["kana"],
+            email=data["email"],
+            phone=data["phone"],
+            department_name=data["department"],
+            title=data["title"],
+        )
+        messages.success(request, f"{person.name} さんを登録しました。")
+        return redirect("directory:person_detail", pk=person.pk)
+    return render(
+        request,
+        "directory/manage/person_form.html",
+        {
+            "form": form,
+            "organization": organization,
+            "nav": "manage",
+            "breadcrumbs": _crumbs(
+                ("事務局メニュー", reverse("directory:manage_index")),
+                (organization.name, reverse("directory:organization_detail", args=[pk])),
+                ("人員の追加", None),
+            ),
+        },
+    )
+
+
+def manage_person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a person to another organization or department (人事異動)."""
+    require_secretariat(request.user)
+    person = get_person_for(request.user, pk)
+    form = forms.TransferForm(
+        request.POST or None,
+        initial={
+            "organization": person.organization.code if person.organization else "",
+            "department": person.department.name if person.department else "",
+            "title": person.title,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.person_transfer(
+                person=person,
+                organization=data["organization"],
+                department_name=data["department"],
+                title=data["title"],
+                on=data["on"],
+                by=request.user,
+                request=request,
+            )
+        except services.DirectoryError as exc:
+            form.add_error("on", str(exc))
+        else:
+            messages.success(request, f"{person.name} さんの異動を登録しました。")
+            return redirect("directory:person_detail", pk=person.pk)
+    return render(
+        request,
+        "directory/manage/person_transfer.html",
+        {
+            "form": form,
+            "person": person,
+            "nav": "manage",
+            "breadcrumbs": _crumbs(
+                ("人員検索", reverse("directory:person_list")),
+                (person.name, reverse("directory:person_detail", args=[pk])),
+                ("人事異動", None),
+            ),
+        },
+    )
+
+
+@require_POST
+def manage_user_role(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the role of a person's account."""
+    require_secretariat(request.user)
+    person = get_person_for(request.user, pk)
+    if person.user is None:
+        raise Http404("この人員にはアカウントがありません。")
+    form = forms.RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            user_set_role(
+                user=person.user, role=form.cleaned_data["role"], by=request.user, request=request
+            )
+        except AccountError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{person.name} さんの権限を変更しました。")
+    else:
+        messages.error(request, "権限の指定が正しくありません。")
+    return redirect("directory:person_detail", pk=pk)
+
+
+@require_POST
+def manage_person_group(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a person to a group with a role and term."""
+    require_secretariat(request.user)
+    person = get_person_for(request.user, pk)
+    form = forms.GroupPersonForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.group_member_add(
+                group=data["group"],
+                person=person,
+                role=data["role"],
+                term_start=data["term_start"],
+                term_end=data["term_end"],
+            )
+        except services.DirectoryError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{person.name} さんを {data['group'].name} に追加しました。")
+    else:
+        messages.error(
+            request,
+            "入力内容に誤りがあります: "
+            + " ".join(str(e) for errors in form.errors.values() for e in errors),
+        )
+    return redirect("directory:person_detail", pk=pk)
+
+
+def manage_groups(request: HttpRequest) -> HttpResponse:
+    """List groups and create new ones."""
+    require_secretariat(request.user)
+    form = forms.GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        group = form.save()
+        messages.success(request, f"グループ「{group.name}」を作成しました。")
+        return redirect("directory:manage_group", pk=group.pk)
+    return render(
+        request,
+        "directory/manage/groups.html",
+        {
+            "groups": selectors.groups_with_counts(),
+            "form": form,
+            "nav": "manage",
+            "breadcrumbs": _crumbs(
+                ("事務局メニュー", reverse("directory:manage_index")), ("グループ", None)
+            ),
+        },
+    )
+
+
+def manage_group(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a group's members and add organizations to it."""
+    require_secretariat(request.user)
+    group = get_object_or_404(Group, pk=pk)
+    form = forms.GroupOrganizationForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        member_id = request.POST.get("member", "")
+        if member_id.isdigit() and group.members.filter(pk=member_id).delete()[0]:
+            messages.success(request, "構成員を外しました。")
+        else:
+            messages.error(request, "外す構成員が見つかりません。")
+        return redirect("directory:manage_group", pk=pk)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.group_member_add(
+                group=group,
+                organization=data["organization"],
+                role=data["role"],
+                term_start=data["term_start"],
+                term_end=data["term_end"],
+            )
+        except services.DirectoryError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{data['organization'].name} を追加しました。")
+            return redirect("directory:manage_group", pk=pk)
+    return render(
+        request,
+        "directory/manage/group.html",
+        {
+            "group": group,
+            "members": selectors.group_members(group=group),
+            "form": form,
+            "nav": "manage",
+            "breadcrumbs": _crumbs(
+                ("事務局メニュー", reverse("directory:manage_index")),
+                ("グループ", reverse("directory:manage_groups")),
+                (group.name, None),
+            ),
+        },
+    )
+
+
+def manage_invitations(request: HttpRequest) -> HttpResponse:
+    """List pending invitations and invite an organization's representative."""
+    require_secretariat(request.user)
+    form = forms.SecretariatInvitationForm(
+        request.POST or None, initial={"role": Role.REPRESENTATIVE}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.invitation_create(
+                organization=data["organization"],
+                name=data["name"],
+                email=data["email"],
+                role=data["role"],
+                by=request.user,
+                request=request,
+            )
+        except services.DirectoryError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{data['email']} に招待メールを送信しました。")
+            return redirect("directory:manage_invitations")
+    return render(
+        request,
+        "directory/manage/invitations.html",
+        {
+            "form": form,
+            "invitations": selectors.invitations_pending(),
+            "nav": "manage",
+            "breadcrumbs": _crumbs(
+                ("事務局メニュー", reverse("directory:manage_index")), ("招待", None)
+            ),
+        },
+    )

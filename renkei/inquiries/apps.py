@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InquiriesConfig(AppConfig):
+    name = "renkei.inquiries"
+    verbose_name = "照会・調査"

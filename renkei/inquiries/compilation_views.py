@@ -1,0 +1,492 @@
+"""Compilation pages: the 集計 summary, the answer matrix, comparison, exports, offline sheets."""
+
+import datetime as dt
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_http_methods
+
+from renkei.audit.models import Action
+from renkei.audit.services import audit_record
+from renkei.core.wareki import format_datetime
+from renkei.inquiries.compilation import (
+    CellKind,
+    Matrix,
+    answers_load,
+    compilation_data,
+    compilation_matrix,
+    format_number,
+    inquiry_comparison,
+    matrix_filter_options,
+    matrix_respondents,
+    question_summary,
+)
+from renkei.inquiries.compilation_tasks import (
+    INLINE_VALUES_LIMIT,
+    StoredSummary,
+    current_stamp,
+    current_variant,
+    is_fresh,
+    recompile_request,
+    stored_summary,
+    summary_compile,
+    values_count,
+)
+from renkei.inquiries.export_tasks import ExportError, export_request
+from renkei.inquiries.exports import ExportFormat, export_filename
+from renkei.inquiries.models import Export, ExportStatus, Inquiry, InquiryStatus
+from renkei.inquiries.offline import (
+    CONTENT_TYPE,
+    OfflineSheetError,
+    answer_sheet_filename,
+    answer_sheet_xlsx,
+    offline_answer_import,
+)
+from renkei.inquiries.permissions import (
+    can_follow,
+    get_answer_for,
+    get_inquiry_results_for,
+    results_hide_names,
+    results_visible_filter,
+)
+from renkei.inquiries.services import InquiryError
+
+# Rows per matrix page: at 60 questions a full page of 1,788 organizations is over 100,000
+# cells (several MB of HTML); a page of 100 renders quickly and the full table is the export.
+MATRIX_PAGE_SIZE = 100
+QUESTION_PAGE_SIZE = 200
+
+
+def _crumbs(inquiry: Inquiry, *items: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    return [
+        ("ホーム", reverse("home")),
+        (inquiry.title, reverse("inquiries:detail", args=[inquiry.pk])),
+        *items,
+    ]
+
+
+def _summary_status(
+    request: HttpRequest, inquiry: Inquiry, stored: StoredSummary | None, *, updating: bool
+) -> dict[str, Any]:
+    """Return the context of the notice shown while a newer summary is being compiled.
+
+    The notice asks the page again every 2 seconds (htmx) with the compilation it shows;
+    the answer says when a newer one is ready. Without JavaScript the reload link does.
+    """
+    shown = stored.compiled_at.timestamp() if stored is not None else 0.0
+    page_url = reverse("inquiries:compilation", args=[inquiry.pk])
+    return {
+        "updating": updating,
+        "waiting": stored is None,
+        "compiled_time": format_datetime(stored.compiled_at) if stored is not None else "",
+        "page_url": page_url,
+        "poll_url": f"{page_url}?shown={shown!r}",
+    }
+
+
+def _shown(request: HttpRequest) -> float:
+    """Return the compile time of the summary a polling page shows (0 for the waiting page)."""
+    try:
+        return float(request.GET.get("shown", ""))
+    except ValueError:
+        return 0.0
+
+
+def compilation(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the compiled answers: progress, then each question with its chart and table.
+
+    A large inquiry is never compiled here: a stale or missing summary queues one
+    background recompile, and the page shows the last summary (or a waiting page) with a
+    notice that refreshes itself. Small inquiries compile inline (compilation_tasks).
+    """
+    inquiry = get_inquiry_results_for(request.user, pk)
+    variant = current_variant(
+        hide_names=results_hide_names(request.user, inquiry),
+        following=can_follow(request.user, inquiry),
+    )
+    stored = stored_summary(inquiry.pk, variant)
+    stamp = current_stamp(inquiry)
+    updating = False
+    if stored is None or not is_fresh(stored, stamp):
+        values = stored.values if stored is not None else values_count(inquiry)
+        if values < INLINE_VALUES_LIMIT:
+            stored = summary_compile(inquiry, variant, stamp)
+        else:
+            recompile_request(inquiry, variant)
+            updating = True
+    if request.headers.get("HX-Request"):
+        # The notice polling: a newer summary than the page shows is ready, or not yet.
+        if stored is not None and stored.compiled_at.timestamp() > _shown(request):
+            if _shown(request) == 0.0:
+                response = HttpResponse("")
+                response["HX-Refresh"] = "true"
+                return response
+            return render(
+                request,
+                "inquiries/compilation/_summary_status.html",
+                {**_summary_status(request, inquiry, stored, updating=False), "ready": True},
+            )
+        return render(
+            request,
+            "inquiries/compilation/_summary_status.html",
+            _summary_status(request, inquiry, stored, updating=updating),
+        )
+    audit_record(
+        action=Action.RECORD_VIEWED,
+        actor=request.user,
+        target=inquiry,
+        request=request,
+        detail={"page": "compilation"},
+    )
+    return render(
+        request,
+        "inquiries/compilation/summary.html",
+        {
+            "inquiry": inquiry,
+            # Safe: rendered from our own template, where every value was escaped.
+            "body": mark_safe(stored.body) if stored is not None else "",
+            "status": _summary_status(request, inquiry, stored, updating=updating),
+            "nav": "inquiries",
+            "breadcrumbs": _crumbs(inquiry, ("集計", None)),
+        },
+    )
+
+
+def compilation_question(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    """List every organization's answer to one free-text, その他, file or table question."""
+    inquiry = get_inquiry_results_for(request.user, pk)
+    hide_names = results_hide_names(request.user, inquiry)
+    data = compilation_data(inquiry=inquiry, hide_names=hide_names)
+    question = next((q for q in data.questions if q.pk == question_pk), None)
+    if question is None:
+        raise Http404("設問が見つかりません。")
+    summary = question_summary(data, question)
+    if summary.table is not None and not summary.table.numeric:
+        entries, heading = summary.table.entries, "回答"
+    elif summary.others:
+        entries, heading = summary.others, "「その他」の内容"
+    else:
+        entries, heading = summary.texts or summary.files, "回答"
+    page = Paginator(entries, QUESTION_PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(
+        action=Action.RECORD_VIEWED,
+        actor=request.user,
+        target=inquiry,
+        request=request,
+        detail={"page": "question", "question": question.pk, "page_number": page.number},
+    )
+    return render(
+        request,
+        "inquiries/compilation/question.html",
+        {
+            "inquiry": inquiry,
+            "question": question,
+            "summary": summary,
+            "table": summary.table if summary.table and not summary.table.numeric else None,
+            "heading": heading,
+            "page": page,
+            "hide_names": hide_names,
+            "nav": "inquiries",
+            "breadcrumbs": _crumbs(
+                inquiry,
+                ("集計", reverse("inquiries:compilation", args=[inquiry.pk])),
+                (question.code, None),
+            ),
+        },
+    )
+
+
+def _display(value: Any, kind: str) -> tuple[str, bool]:
+    """Return a matrix cell as page text and whether it is right-aligned."""
+    if value is None:
+        return "", False
+    if kind == CellKind.FLAG and value == 1:
+        return "○", False
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_number(value, places=6), True
+    if isinstance(value, dt.date):
+        return value.isoformat(), False
+    return str(value), False
+
+
+def _matrix_body(matrix: Matrix) -> SafeString:
+    """Return the matrix's <tbody> rows, the organization's name as each row's header.
+
+    Built here rather than in a template loop: a page of 100 organizations at 60
+    questions is over 10,000 cells, which the template engine renders ten times slower.
+    """
+    kinds = [c.kind for c in matrix.columns]
+    name_index = next(i for i, c in enumerate(matrix.columns) if c.key == "name")
+    lines = []
+    for row in matrix.rows:
+        cells = []
+        for index, (value, kind) in enumerate(zip(row.cells, kinds, strict=True)):
+            text, numeric = _display(value, kind)
+            if index == name_index:
+                cells.append(f'<th scope="row">{escape(text)}</th>')
+            elif numeric:
+                cells.append(f'<td class="num">{escape(text)}</td>')
+            else:
+                cells.append(f"<td>{escape(text)}</td>")
+        lines.append("<tr>" + "".join(cells) + "</tr>")
+    # Safe: every text above went through escape().
+    return mark_safe("\n".join(lines))
+
+
+def compilation_matrix_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show one row per organization and one column per answer, by prefecture and kind."""
+    inquiry = get_inquiry_results_for(request.user, pk)
+    data = compilation_data(
+        inquiry=inquiry,
+        hide_names=results_hide_names(request.user, inquiry),
+        with_answers=False,
+    )
+    prefectures, kinds = matrix_filter_options(data)
+    prefecture = request.GET.get("prefecture", "")
+    kind = request.GET.get("kind", "")
+    errors = []
+    if prefecture and prefecture not in dict(prefectures):
+        errors.append("指定された都道府県の回答はありません。")
+        prefecture = ""
+    if kind and kind not in dict(kinds):
+        errors.append("指定された種別の回答はありません。")
+        kind = ""
+    respondents = matrix_respondents(data, prefecture_code=prefecture, kind=kind)
+    page = Paginator(respondents, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Only this page's answers are read: the rest of the matrix is the Excel export's.
+    answers_load(data, page.object_list)
+    matrix = compilation_matrix(data, respondents=page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    audit_record(
+        action=Action.RECORD_VIEWED,
+        actor=request.user,
+        target=inquiry,
+        request=request,
+        detail={
+            "page": "matrix",
+            "prefecture": prefecture,
+            "kind": kind,
+            "page_number": page.number,
+            "rows": len(page.object_list),
+        },
+    )
+    return render(
+        request,
+        "inquiries/compilation/matrix.html",
+        {
+            "inquiry": inquiry,
+            "matrix": matrix,
+            "page": page,
+            "body": _matrix_body(matrix),
+            "query": query.urlencode(),
+            "prefectures": prefectures,
+            "kinds": kinds,
+            "prefecture": prefecture,
+            "kind": kind,
+            "errors": errors,
+            "nav": "inquiries",
+            "breadcrumbs": _crumbs(
+                inquiry,
+                ("集計", reverse("inquiries:compilation", args=[inquiry.pk])),
+                ("回答一覧", None),
+            ),
+        },
+    )
+
+
+def compilation_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Compare this inquiry's results with another's for the questions they share."""
+    inquiry = get_inquiry_results_for(request.user, pk)
+    candidates = (
+        Inquiry.objects.filter(results_visible_filter(request.user))
+        .filter(status__in=[InquiryStatus.CLOSED, InquiryStatus.PUBLISHED])
+        .exclude(pk=inquiry.pk)
+        .order_by("-created_at", "-id")[:100]
+    )
+    comparison = None
+    other_pk = request.GET.get("other", "")
+    if other_pk:
+        if not other_pk.isdigit():
+            raise Http404("照会が見つかりません。")
+        other = get_inquiry_results_for(request.user, int(other_pk))
+        comparison = inquiry_comparison(base=inquiry, other=other)
+    return render(
+        request,
+        "inquiries/compilation/compare.html",
+        {
+            "inquiry": inquiry,
+            "candidates": candidates,
+            "comparison": comparison,
+            "other_pk": other_pk,
+            "nav": "inquiries",
+            "breadcrumbs": _crumbs(
+                inquiry,
+                ("集計", reverse("inquiries:compilation", args=[inquiry.pk])),
+                ("比較", None),
+            ),
+        },
+    )
+
+
+# --- exports ---------------------------------------------------------------------------------
+
+
+def _own_export(request: HttpRequest, inquiry: Inquiry, export_pk: int) -> Export:
+    """Return one of the user's exports of the inquiry, or 404.
+
+    An export shows what its requester may see (names hidden or not), so it is given only
+    to that user.
+    """
+    try:
+        return Export.objects.get(pk=export_pk, inquiry=inquiry, requested_by=request.user)
+    except Export.DoesNotExist as exc:
+        raise Http404("出力ファイルが見つかりません。") from exc
+
+
+@require_http_methods(["GET", "POST"])
+def export_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """List the user's exports of the inquiry and request a new one."""
+    inquiry = get_inquiry_results_for(request.user, pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            export = export_request(
+                inquiry=inquiry, by=request.user, export_format=request.POST.get("format", "")
+            )
+        except ExportError as exc:
+            error = str(exc)
+        else:
+            return redirect("inquiries:export_detail", pk=inquiry.pk, export_pk=export.pk)
+    labels = dict(ExportFormat.choices)
+    exports = [
+        (export, labels.get(export.format, export.format))
+        for export in Export.objects.filter(inquiry=inquiry, requested_by=request.user)[:20]
+    ]
+    return render(
+        request,
+        "inquiries/compilation/export_list.html",
+        {
+            "inquiry": inquiry,
+            "exports": exports,
+            "formats": ExportFormat.choices,
+            "error": error,
+            "nav": "inquiries",
+            "breadcrumbs": _crumbs(
+                inquiry,
+                ("集計", reverse("inquiries:compilation", args=[inquiry.pk])),
+                ("ファイル出力", None),
+            ),
+        },
+        status=400 if error else 200,
+    )
+
+
+def export_detail(request: HttpRequest, pk: int, export_pk: int) -> HttpResponse:
+    """Show an export's progress; htmx asks for the progress part every second."""
+    inquiry = get_inquiry_results_for(request.user, pk)
+    export = _own_export(request, inquiry, export_pk)
+    context = {
+        "inquiry": inquiry,
+        "export": export,
+        "format_label": dict(ExportFormat.choices).get(export.format, export.format),
+        "finished": export.status in (ExportStatus.DONE, ExportStatus.FAILED),
+        "notes": export.notes.splitlines() if export.status == ExportStatus.DONE else [],
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "inquiries/compilation/_export_progress.html", context)
+    return render(
+        request,
+        "inquiries/compilation/export_detail.html",
+        {
+            **context,
+            "nav": "inquiries",
+            "breadcrumbs": _crumbs(
+                inquiry,
+                ("ファイル出力", reverse("inquiries:export_list", args=[inquiry.pk])),
+                (f"出力 {export.pk}", None),
+            ),
+        },
+    )
+
+
+def export_download(request: HttpRequest, pk: int, export_pk: int) -> FileResponse:
+    """Send a finished export and record it in the audit log."""
+    inquiry = get_inquiry_results_for(request.user, pk)
+    export = _own_export(request, inquiry, export_pk)
+    if export.status != ExportStatus.DONE or not export.file:
+        raise Http404("出力ファイルはまだできていません。")
+    audit_record(
+        action=Action.EXPORTED,
+        actor=request.user,
+        target=inquiry,
+        request=request,
+        detail={
+            "export": export.pk,
+            "format": export.format,
+            "hide_names": results_hide_names(request.user, inquiry),
+        },
+    )
+    name = export_filename(inquiry, export.format, on=export.created_at.date())
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=name)
+
+
+# --- offline answer sheet --------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def offline(request: HttpRequest, pk: int) -> HttpResponse:
+    """Offer the organization's answer sheet and take the filled one back."""
+    answer = get_answer_for(request.user, pk)
+    inquiry = answer.inquiry
+    errors: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("sheet")
+        if upload is None:
+            errors = ["アップロードする回答票（.xlsx）を選んでください。"]
+        else:
+            try:
+                offline_answer_import(answer=answer, by=request.user, upload=upload)
+            except OfflineSheetError as exc:
+                errors = exc.errors
+            except InquiryError as exc:
+                errors = [exc.message]
+            else:
+                messages.success(
+                    request,
+                    "回答票の内容を保存しました（作成中）。内容を確認してから提出してください。",
+                )
+                return redirect("inquiries:offline", pk=inquiry.pk)
+    return render(
+        request,
+        "inquiries/compilation/offline.html",
+        {
+            "inquiry": inquiry,
+            "answer": answer,
+            "errors": errors,
+            "accepting": inquiry.status == InquiryStatus.OPEN,
+            "nav": "inquiries",
+            "breadcrumbs": _crumbs(inquiry, ("Excelで回答", None)),
+        },
+        status=400 if errors else 200,
+    )
+
+
+def offline_sheet(request: HttpRequest, pk: int) -> FileResponse:
+    """Send the organization's own answer sheet with its current answer filled in."""
+    answer = get_answer_for(request.user, pk)
+    organization = answer.organization
+    content = answer_sheet_xlsx(inquiry=answer.inquiry, organization=organization, data=answer.data)
+    return FileResponse(
+        io.BytesIO(content),
+        as_attachment=True,
+        filename=answer_sheet_filename(inquiry=answer.inquiry, organization=organization),
+        content_type=CONTENT_TYPE,
+    )

@@ -1,0 +1,930 @@
+"""Forms of the inquiry pages; every rule is checked again here on the server."""
+
+import datetime as dt
+import unicodedata
+import zipfile
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+
+from renkei.core.forms import WarekiDateField
+from renkei.core.wareki import format_date
+from renkei.directory.models import Group, Organization, OrganizationKind
+from renkei.directory.prefectures import PREFECTURES
+from renkei.inquiries.models import (
+    OTHER_CHOICE,
+    Answer,
+    AnswerKind,
+    Inquiry,
+    Question,
+    QuestionKind,
+)
+from renkei.inquiries.selectors import (
+    answering_member_organizations,
+    hidden_question_ids,
+    missing_required,
+    organizations_lookup,
+    suggested_deadline,
+)
+from renkei.inquiries.services import CONDITION_KINDS, InquiryError, question_validate
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+ALLOWED_EXTENSIONS = ("pdf", "xlsx", "docx", "pptx", "csv", "txt", "zip", "png", "jpg", "jpeg")
+# Office formats that carry macros (VBA); refused by name before anything is read.
+MACRO_EXTENSIONS = frozenset(
+    {"xlsm", "xltm", "xlam", "xlsb", "docm", "dotm", "pptm", "potm", "ppam", "ppsm", "sldm"}
+)
+OOXML_PARTS = {"xlsx": "xl/", "docx": "word/", "pptx": "ppt/"}
+DEFAULT_DEADLINE_TIME = dt.time(17, 0)
+SUGGESTED_BUSINESS_DAYS = 10
+
+MACRO_MESSAGE = (
+    "マクロを含むファイル（.xlsm など）はアップロードできません。"
+    "マクロを含まない形式（.xlsx など）で保存し直してからアップロードしてください。"
+)
+
+
+def _extension(name: str) -> str:
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def _head(file: UploadedFile, size: int = 65536) -> bytes:
+    file.seek(0)
+    head = file.read(size)
+    file.seek(0)
+    return head
+
+
+def _is_text(data: bytes) -> bool:
+    if b"\x00" in data:
+        return False
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError as error:
+            # A multi-byte character cut at the end of the sample is still text.
+            if error.start >= len(data) - 3:
+                return True
+            continue
+        return True
+    return False
+
+
+def _zip_names(file: UploadedFile) -> list[str] | None:
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            return archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    finally:
+        file.seek(0)
+
+
+def validate_upload(file: UploadedFile) -> None:
+    """Refuse a file that is too large, of a type not allowed, or not what its name says."""
+    name = file.name or ""
+    extension = _extension(name)
+    if extension in MACRO_EXTENSIONS:
+        raise ValidationError(MACRO_MESSAGE, code="macro")
+    if extension not in ALLOWED_EXTENSIONS:
+        raise ValidationError(
+            f"「{name}」は添付できない種類のファイルです。"
+            "PDF、Excel（.xlsx）、Word（.docx）、PowerPoint（.pptx）、CSV、テキスト、ZIP、"
+            "PNG、JPEG のいずれかにしてください。",
+            code="extension",
+        )
+    if (file.size or 0) > MAX_UPLOAD_BYTES:
+        size_mb = (file.size or 0) / 1024 / 1024
+        raise ValidationError(
+            f"「{name}」は {size_mb:.1f}MB あります。1ファイル10MBまでにしてください。",
+            code="size",
+        )
+    if not (file.size or 0):
+        raise ValidationError(f"「{name}」は空のファイルです。", code="empty")
+    head = _head(file)
+    mismatch = ValidationError(
+        f"「{name}」の中身が拡張子（.{extension}）の形式と一致しません。"
+        "ファイルが壊れているか、拡張子が書き換えられている可能性があります。",
+        code="content",
+    )
+    if extension == "pdf" and not head.startswith(b"%PDF-"):
+        raise mismatch
+    if extension == "png" and not head.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise mismatch
+    if extension in ("jpg", "jpeg") and not head.startswith(b"\xff\xd8\xff"):
+        raise mismatch
+    if extension in ("csv", "txt") and not _is_text(head):
+        raise mismatch
+    if extension in ("zip", *OOXML_PARTS):
+        names = _zip_names(file)
+        if names is None:
+            raise mismatch
+        if any(entry.lower().endswith("vbaproject.bin") for entry in names):
+            raise ValidationError(MACRO_MESSAGE, code="macro")
+        if extension == "zip" and any(_extension(entry) in MACRO_EXTENSIONS for entry in names):
+            raise ValidationError(
+                f"「{name}」の中にマクロを含むファイルがあります。" + MACRO_MESSAGE, code="macro"
+            )
+        if extension in OOXML_PARTS and (
+            "[Content_Types].xml" not in names
+            or not any(entry.startswith(OOXML_PARTS[extension]) for entry in names)
+        ):
+            raise mismatch
+
+
+def parse_number(text: str) -> int | float:
+    """Read a number as people type it: full-width digits, commas, △ for minus, a unit."""
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    cleaned = cleaned.replace(",", "").replace(" ", "")
+    for minus in ("△", "▲", "−", "ー", "‐"):
+        if cleaned.startswith(minus):
+            cleaned = "-" + cleaned[len(minus) :]
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValidationError(
+            f"「{text.strip()}」は数値として読み取れません。半角・全角の数字で入力してください"
+            "（例：1,234 や 12.5）。",
+            code="number",
+        ) from None
+    if not number.is_finite():
+        raise ValidationError("数値を入力してください。", code="number")
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def deadline_combine(day: dt.date, time: dt.time | None) -> dt.datetime:
+    """Return the deadline as an aware datetime in the site's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day, time or DEFAULT_DEADLINE_TIME))
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class JapaneseLabelsMixin:
+    """Labels without Django's trailing colon, which reads oddly after Japanese text."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class DeadlineFieldsMixin:
+    """A date typed in the era or western calendar and a time, checked to be ahead."""
+
+    def _deadline_clean(self, cleaned: dict[str, Any], *, required: bool) -> None:
+        day, time = cleaned.get("deadline_date"), cleaned.get("deadline_time")
+        if day is None:
+            if required and "deadline_date" not in self.errors:
+                self.add_error("deadline_date", "回答期限の日付を入力してください。")
+            cleaned["deadline"] = None
+            return
+        deadline = deadline_combine(day, time)
+        if deadline <= timezone.now():
+            self.add_error("deadline_date", "回答期限には現在より後の日時を指定してください。")
+        cleaned["deadline"] = deadline
+
+
+class InquiryForm(JapaneseLabelsMixin, DeadlineFieldsMixin, forms.ModelForm):
+    """The text and settings of an inquiry."""
+
+    deadline_date = WarekiDateField(label="回答期限（日付）", required=False)
+    deadline_time = forms.TimeField(
+        label="回答期限（時刻）",
+        required=False,
+        initial=DEFAULT_DEADLINE_TIME,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="空欄の場合は17:00です。",
+    )
+    requester = forms.ModelChoiceField(
+        label="照会団体",
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text="会員団体に代わって事務局が照会する場合に選びます。",
+    )
+
+    class Meta:
+        model = Inquiry
+        fields = [
+            "title",
+            "purpose",
+            "contact",
+            "requires_confirmation",
+            "results_visibility",
+            "hide_names",
+            "reminder_business_days",
+        ]
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 8}),
+            "contact": forms.Textarea(attrs={"rows": 3}),
+            "results_visibility": forms.RadioSelect,
+        }
+        help_texts = {
+            "purpose": "Markdown 記法（**太字**、箇条書き「- 」、リンク）が使えます。",
+            "contact": "部署名・担当者・電話番号・メールアドレスなど",
+            "requires_confirmation": "回答の提出前に、各団体の団体管理者（所属長）の確認を必須にします。",
+            "hide_names": "結果を公開するとき、事務局と照会団体以外には団体名を伏せます。",
+            "reminder_business_days": "未提出の団体へ、期限のこの営業日数前に自動で督促メールを送ります。"
+            "空欄にすると自動督促しません。",
+        }
+
+    def __init__(self, *args: Any, secretariat: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reminder_business_days"].widget.attrs.update({"min": 0, "max": 20})
+        suggested = suggested_deadline(business_days=SUGGESTED_BUSINESS_DAYS)
+        self.fields[
+            "deadline_date"
+        ].help_text = (
+            f"例：{format_date(suggested)}（{SUGGESTED_BUSINESS_DAYS}営業日後。新規作成時の既定値）"
+        )
+        if self.instance.pk and self.instance.deadline:
+            local = timezone.localtime(self.instance.deadline)
+            self.initial.setdefault("deadline_date", local.date())
+            self.initial.setdefault("deadline_time", local.time())
+        else:
+            self.initial.setdefault("deadline_date", suggested)
+        if secretariat:
+            self.fields["requester"].queryset = Organization.objects.filter(
+                pk__in=answering_member_organizations().values("pk")
+            ) | Organization.objects.filter(kind=OrganizationKind.SECRETARIAT)
+            self.fields["requester"].empty_label = "事務局（自団体）"
+            if self.instance.pk:
+                self.initial.setdefault("requester", self.instance.requester_id)
+        else:
+            del self.fields["requester"]
+
+    def clean_reminder_business_days(self) -> int | None:
+        value = self.cleaned_data.get("reminder_business_days")
+        if value is not None and value > 20:
+            raise ValidationError("自動督促は20営業日前までの範囲で指定してください。")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self._deadline_clean(cleaned, required=False)
+        return cleaned
+
+    def changes(self) -> dict[str, Any]:
+        """Return the values to hand to inquiry_create / inquiry_update."""
+        names = [*self.Meta.fields, "deadline"]
+        return {name: self.cleaned_data.get(name) for name in names}
+
+
+class TargetForm(JapaneseLabelsMixin, forms.Form):
+    """How the targets of an inquiry are chosen."""
+
+    mode = forms.ChoiceField(
+        label="照会先の選び方",
+        choices=[
+            ("all", "全会員団体"),
+            ("group", "グループ"),
+            ("filter", "条件で絞り込む（都道府県・種別・人口）"),
+            ("pick", "団体を個別に指定する"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    group = forms.ModelChoiceField(
+        label="グループ", queryset=Group.objects.filter(is_active=True), required=False
+    )
+    prefecture_code = forms.ChoiceField(
+        label="都道府県", choices=[("", "指定しない"), *PREFECTURES.items()], required=False
+    )
+    kind = forms.ChoiceField(
+        label="団体の種別",
+        choices=[
+            ("", "指定しない"),
+            *[
+                (value, label)
+                for value, label in OrganizationKind.choices
+                if value not in (OrganizationKind.SECRETARIAT, OrganizationKind.NATIONAL)
+            ],
+        ],
+        required=False,
+    )
+    population_min = forms.CharField(
+        label="人口（以上）", required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+    population_max = forms.CharField(
+        label="人口（以下）", required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+    organizations = forms.CharField(
+        label="団体（1行に1団体）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="団体コード（6桁または5桁）か団体名を1行に1つ。"
+        "同名の団体がある場合は「宮城県美里町」のように都道府県名を付けてください。",
+    )
+
+    def __init__(self, *args: Any, spec: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        spec = spec or {}
+        if spec and not self.is_bound:
+            self.initial.update(
+                {
+                    "mode": spec.get("mode"),
+                    "group": spec.get("group_id"),
+                    "prefecture_code": spec.get("prefecture_code", ""),
+                    "kind": spec.get("kind", ""),
+                    "population_min": spec.get("population_min") or "",
+                    "population_max": spec.get("population_max") or "",
+                    "organizations": "\n".join(
+                        f"{code or ''} {name}".strip()
+                        for code, name in Organization.objects.filter(
+                            pk__in=spec.get("organization_ids") or []
+                        ).values_list("code", "name")
+                    ),
+                }
+            )
+
+    def _population(self, name: str) -> int | None:
+        text = self.cleaned_data.get(name) or ""
+        if not text.strip():
+            return None
+        try:
+            value = parse_number(text)
+        except ValidationError as error:
+            self.add_error(name, error)
+            return None
+        if not isinstance(value, int) or value < 0:
+            self.add_error(name, "人口は0以上の整数で入力してください。")
+            return None
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        mode = cleaned.get("mode")
+        spec: dict[str, Any] = {"mode": mode}
+        if mode == "group":
+            if cleaned.get("group") is None:
+                self.add_error("group", "グループを選んでください。")
+            else:
+                spec["group_id"] = cleaned["group"].pk
+        elif mode == "filter":
+            low, high = self._population("population_min"), self._population("population_max")
+            if low is not None and high is not None and low > high:
+                self.add_error("population_max", "人口の上限は下限以上にしてください。")
+            spec.update(
+                {
+                    "prefecture_code": cleaned.get("prefecture_code") or "",
+                    "kind": cleaned.get("kind") or "",
+                    "population_min": low,
+                    "population_max": high,
+                }
+            )
+            if not any(spec[key] not in ("", None) for key in list(spec)[1:]):
+                self.add_error(
+                    "prefecture_code",
+                    "絞り込みの条件を1つ以上指定してください（全会員に照会する場合は「全会員団体」を選びます）。",
+                )
+        elif mode == "pick":
+            lines = _lines(cleaned.get("organizations", ""))
+            if not lines:
+                self.add_error("organizations", "団体を1行に1つ入力してください。")
+            else:
+                lookup = organizations_lookup(lines)
+                problems = []
+                if lookup.unknown:
+                    problems.append("次の団体が見つかりません：" + "、".join(lookup.unknown))
+                for entry, candidates in lookup.ambiguous:
+                    names = "、".join(
+                        f"{PREFECTURES.get(c.prefecture_code, '')}{c.name}（{c.code or 'コードなし'}）"
+                        for c in candidates
+                    )
+                    problems.append(
+                        f"「{entry}」に当てはまる団体が複数あります（{names}）。団体コードか都道府県名付きで指定してください。"
+                    )
+                for problem in problems:
+                    self.add_error("organizations", problem)
+                spec["organization_ids"] = [organization.pk for organization in lookup.found]
+        cleaned["spec"] = spec
+        return cleaned
+
+
+class AttachmentForm(JapaneseLabelsMixin, forms.Form):
+    """A document to attach to an inquiry."""
+
+    file = forms.FileField(
+        label="資料ファイル",
+        help_text="PDF・Excel（.xlsx）・Word・PowerPoint・CSV・テキスト・ZIP・PNG・JPEG、1ファイル10MBまで。"
+        "マクロ付きのファイル（.xlsm など）は添付できません。",
+    )
+
+    def clean_file(self) -> UploadedFile:
+        file = self.cleaned_data["file"]
+        validate_upload(file)
+        return file
+
+
+FIELD_OF_SETTING = {
+    "choices": "choices_text",
+    "table_rows": "table_rows_text",
+    "table_columns": "table_columns_text",
+}
+
+
+class QuestionForm(JapaneseLabelsMixin, forms.Form):
+    """One question: its kind, text and the settings its kind uses."""
+
+    code = forms.CharField(
+        label="設問番号",
+        max_length=20,
+        required=False,
+        help_text="空欄の場合は Q1, Q2… と自動で付けます。年度をまたいで比べる場合は同じ番号にします。",
+    )
+    kind = forms.ChoiceField(label="回答の形式", choices=QuestionKind.choices)
+    text = forms.CharField(label="設問文", widget=forms.Textarea(attrs={"rows": 3}))
+    help_text = forms.CharField(
+        label="補足説明", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    required = forms.BooleanField(label="回答を必須にする", required=False, initial=True)
+    choices_text = forms.CharField(
+        label="選択肢（1行に1つ）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="単一選択・複数選択で使います。",
+    )
+    allow_other = forms.BooleanField(
+        label="「その他（自由記述）」を設ける",
+        required=False,
+        help_text="選択肢の最後に「その他」と記入欄を加えます。",
+    )
+    unit = forms.CharField(
+        label="単位", max_length=20, required=False, help_text="数値で使います（例：人、千円）。"
+    )
+    table_rows_text = forms.CharField(
+        label="表の行（1行に1つ）", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    table_columns_text = forms.CharField(
+        label="表の列（1行に1つ）", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    table_numeric = forms.BooleanField(
+        label="表の値は数値", required=False, initial=True, help_text="表で使います。"
+    )
+    condition_question = forms.ModelChoiceField(
+        label="表示条件：この設問の回答が",
+        queryset=Question.objects.none(),
+        required=False,
+        empty_label="（条件なし：常に表示）",
+    )
+    condition_value = forms.CharField(
+        label="表示条件：次の値のとき表示",
+        max_length=200,
+        required=False,
+        help_text="選んだ設問の選択肢のいずれか（はい／いいえの設問なら「はい」か「いいえ」）。",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        inquiry: Inquiry,
+        question: Question | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.inquiry = inquiry
+        self.question = question
+        if question is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "code": question.code,
+                "kind": question.kind,
+                "text": question.text,
+                "help_text": question.help_text,
+                "required": question.required,
+                "choices_text": "\n".join(question.choices),
+                "allow_other": question.allow_other,
+                "unit": question.unit,
+                "table_rows_text": "\n".join(question.table_rows),
+                "table_columns_text": "\n".join(question.table_columns),
+                "table_numeric": question.table_numeric,
+                "condition_question": question.condition_question_id,
+                "condition_value": question.condition_value,
+            }
+        super().__init__(*args, **kwargs)
+        controllers = inquiry.questions.filter(kind__in=CONDITION_KINDS)
+        if question is not None:
+            controllers = controllers.filter(position__lt=question.position)
+        self.fields["condition_question"].queryset = controllers.order_by("position")
+        self.fields["condition_question"].label_from_instance = lambda q: f"{q.code} {q.text[:40]}"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        fields = self.setting_values()
+        try:
+            question_validate(
+                inquiry=self.inquiry,
+                fields=fields,
+                question=self.question
+                or Question(inquiry=self.inquiry, position=self._next_position()),
+            )
+        except InquiryError as error:
+            self.add_error(FIELD_OF_SETTING.get(error.field or "", error.field), error.message)
+        return cleaned
+
+    def _next_position(self) -> int:
+        last = self.inquiry.questions.order_by("-position").first()
+        return (last.position if last else 0) + 1
+
+    def setting_values(self) -> dict[str, Any]:
+        """Return the question's settings as the services take them."""
+        data = self.cleaned_data
+        return {
+            "kind": data.get("kind"),
+            "text": data.get("text", ""),
+            "help_text": data.get("help_text", ""),
+            "required": data.get("required", False),
+            "choices": _lines(data.get("choices_text", "")),
+            "allow_other": data.get("allow_other", False),
+            "unit": data.get("unit", ""),
+            "table_rows": _lines(data.get("table_rows_text", "")),
+            "table_columns": _lines(data.get("table_columns_text", "")),
+            "table_numeric": data.get("table_numeric", False),
+            "condition_question": data.get("condition_question"),
+            "condition_value": (data.get("condition_value") or "").strip(),
+        }
+
+
+class ReviewForm(JapaneseLabelsMixin, forms.Form):
+    """The secretariat's decision on a 調査依頼."""
+
+    decision = forms.ChoiceField(
+        label="審査結果",
+        choices=[("approve", "承認して照会先へ送信する"), ("reject", "差し戻す")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="コメント",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="差し戻す場合は理由を必ず書いてください。照会団体に伝わります。",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not (cleaned.get("note") or "").strip():
+            self.add_error("note", "差し戻す場合は理由を入力してください。")
+        return cleaned
+
+
+class DeadlineForm(JapaneseLabelsMixin, DeadlineFieldsMixin, forms.Form):
+    """A new, later deadline."""
+
+    deadline_date = WarekiDateField(label="新しい回答期限（日付）")
+    deadline_time = forms.TimeField(
+        label="新しい回答期限（時刻）",
+        required=False,
+        initial=DEFAULT_DEADLINE_TIME,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="空欄の場合は17:00です。",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self._deadline_clean(cleaned, required=True)
+        return cleaned
+
+
+class RemindForm(JapaneseLabelsMixin, forms.Form):
+    """Which non-submitting organizations to remind."""
+
+    organizations = forms.ModelMultipleChoiceField(
+        label="督促する団体",
+        queryset=Organization.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="未提出の団体の担当者全員にメールを送ります。",
+    )
+
+    def __init__(self, *args: Any, organization_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organizations"].queryset = Organization.objects.filter(
+            pk__in=organization_ids
+        ).order_by("code", "name")
+        if not self.is_bound:
+            self.initial["organizations"] = organization_ids
+
+
+# --- the answer form ------------------------------------------------------------------------
+
+SAVE = "save"
+REQUEST_CONFIRMATION = "request_confirmation"
+SUBMIT = "submit"
+INTENTS = (SAVE, REQUEST_CONFIRMATION, SUBMIT)
+
+
+def question_field_name(question: Question) -> str:
+    return f"q{question.pk}"
+
+
+def cell_field_name(question: Question, row: int, column: int) -> str:
+    return f"q{question.pk}_r{row}_c{column}"
+
+
+class AnswerForm(JapaneseLabelsMixin, forms.Form):
+    """An organization's answer: one field (or a table of fields) per question.
+
+    Drafts may be incomplete; required questions are checked only when the answer is sent
+    on (submitted or passed to the representative). Questions hidden by their condition
+    are neither checked nor kept.
+    """
+
+    use_required_attribute = False
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    intent = forms.ChoiceField(
+        choices=[(value, value) for value in INTENTS], required=False, widget=forms.HiddenInput
+    )
+    kind = forms.ChoiceField(
+        label="回答区分",
+        choices=AnswerKind.choices,
+        widget=forms.RadioSelect,
+        initial=AnswerKind.ANSWERED,
+        help_text="該当しない場合や回答できない場合も、その旨を回答として提出してください。",
+    )
+    reason = forms.CharField(
+        label="回答辞退の理由",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="「回答辞退」を選んだ場合に入力してください。",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        questions: list[Question],
+        answer: Answer,
+        **kwargs: Any,
+    ) -> None:
+        self.questions = questions
+        self.answer = answer
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].update(self._initial_from(answer))
+        super().__init__(*args, **kwargs)
+        for question in questions:
+            self._question_fields_add(question)
+
+    # Initial values from the stored answer.
+
+    def _initial_from(self, answer: Answer) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "revision": answer.revision,
+            "kind": answer.kind,
+            "reason": answer.reason,
+        }
+        data = answer.data or {}
+        for question in self.questions:
+            name = question_field_name(question)
+            value = data.get(str(question.pk))
+            if question.kind == QuestionKind.TABLE:
+                cells = value if isinstance(value, dict) else {}
+                for r, row in enumerate(question.table_rows):
+                    for c, column in enumerate(question.table_columns):
+                        cell = (cells.get(row) or {}).get(column)
+                        if cell is not None:
+                            initial[cell_field_name(question, r, c)] = (
+                                f"{cell:,}" if isinstance(cell, int | float) else cell
+                            )
+            elif question.kind == QuestionKind.DATE and value:
+                initial[name] = dt.date.fromisoformat(value)
+            elif question.kind == QuestionKind.NUMBER and value is not None:
+                initial[name] = f"{value:,}" if isinstance(value, int | float) else value
+            elif question.kind != QuestionKind.FILE and value is not None:
+                initial[name] = value
+            if question.allow_other:
+                initial[f"{name}_other"] = data.get(f"{question.pk}_other", "")
+        return initial
+
+    # Fields per question kind.
+
+    def _label(self, question: Question) -> str:
+        label = f"{question.code}　{question.text}"
+        if question.kind == QuestionKind.NUMBER and question.unit:
+            label += f"（単位：{question.unit}）"
+        if question.required:
+            label += "（必須）"
+        return label
+
+    def _help(self, question: Question) -> str:
+        parts = [question.help_text] if question.help_text else []
+        if question.condition_question_id:
+            controller = question.condition_question
+            parts.append(
+                f"{controller.code}で「{question.condition_value}」と回答した場合のみ回答してください。"
+            )
+        return " ".join(parts)
+
+    def _question_fields_add(self, question: Question) -> None:
+        name = question_field_name(question)
+        common = {
+            "label": self._label(question),
+            "help_text": self._help(question),
+            "required": False,
+        }
+        options = [(option, option) for option in question.options]
+        kind = question.kind
+        if kind in (QuestionKind.SINGLE, QuestionKind.YES_NO):
+            field: forms.Field = forms.ChoiceField(
+                choices=options, widget=forms.RadioSelect, **common
+            )
+        elif kind == QuestionKind.MULTIPLE:
+            field = forms.MultipleChoiceField(
+                choices=options, widget=forms.CheckboxSelectMultiple, **common
+            )
+        elif kind == QuestionKind.NUMBER:
+            field = forms.CharField(
+                max_length=50, widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common
+            )
+        elif kind == QuestionKind.DATE:
+            field = WarekiDateField(**common)
+        elif kind == QuestionKind.SHORT_TEXT:
+            field = forms.CharField(max_length=500, **common)
+        elif kind == QuestionKind.LONG_TEXT:
+            field = forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 5}), max_length=20000, **common
+            )
+        elif kind == QuestionKind.FILE:
+            field = forms.FileField(**common)
+            existing = (self.answer.data or {}).get(str(question.pk)) or []
+            if existing:
+                self.fields[f"{name}_remove"] = forms.MultipleChoiceField(
+                    label=f"{question.code} 添付済みファイルの削除",
+                    choices=[(str(item["id"]), item["name"]) for item in existing],
+                    widget=forms.CheckboxSelectMultiple,
+                    required=False,
+                    help_text="削除するファイルにチェックを入れて保存します。",
+                )
+        else:  # table
+            for r, row in enumerate(question.table_rows):
+                for c, column in enumerate(question.table_columns):
+                    self.fields[cell_field_name(question, r, c)] = forms.CharField(
+                        label=f"{row}・{column}",
+                        required=False,
+                        max_length=200,
+                        widget=forms.TextInput(
+                            attrs={"inputmode": "decimal"} if question.table_numeric else {}
+                        ),
+                    )
+            return
+        self.fields[name] = field
+        if question.allow_other:
+            self.fields[f"{name}_other"] = forms.CharField(
+                label=f"{question.code} 「{OTHER_CHOICE}」の内容",
+                required=False,
+                max_length=500,
+            )
+
+    # Reading the answer back.
+
+    def table_rows(self, question: Question) -> list[tuple[str, list[forms.BoundField]]]:
+        """Return the bound cell fields of a table question, row by row, for the template."""
+        return [
+            (
+                row,
+                [self[cell_field_name(question, r, c)] for c in range(len(question.table_columns))],
+            )
+            for r, row in enumerate(question.table_rows)
+        ]
+
+    def _value(self, question: Question) -> Any:
+        name = question_field_name(question)
+        kind = question.kind
+        if kind == QuestionKind.TABLE:
+            cells: dict[str, dict[str, Any]] = {}
+            for r, row in enumerate(question.table_rows):
+                for c, column in enumerate(question.table_columns):
+                    field_name = cell_field_name(question, r, c)
+                    text = (self.cleaned_data.get(field_name) or "").strip()
+                    value: Any = None
+                    if text and question.table_numeric:
+                        try:
+                            value = parse_number(text)
+                        except ValidationError:
+                            self.add_error(
+                                field_name, f"「{row}・{column}」は数値で入力してください。"
+                            )
+                    elif text:
+                        value = text
+                    cells.setdefault(row, {})[column] = value
+            return cells if any(v is not None for r in cells.values() for v in r.values()) else None
+        value = self.cleaned_data.get(name)
+        if kind == QuestionKind.NUMBER:
+            text = (value or "").strip()
+            if not text:
+                return None
+            if question.unit and text.endswith(question.unit):
+                text = text[: -len(question.unit)]
+            try:
+                return parse_number(text)
+            except ValidationError as error:
+                self.add_error(name, error)
+                return None
+        if kind == QuestionKind.DATE:
+            return value.isoformat() if value else None
+        if kind == QuestionKind.MULTIPLE:
+            return list(value or []) or None
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        data: dict[str, Any] = {}
+        uploads: dict[int, UploadedFile] = {}
+        removals: list[int] = []
+        for question in self.questions:
+            name = question_field_name(question)
+            if question.kind == QuestionKind.FILE:
+                upload = cleaned.get(name)
+                if upload:
+                    try:
+                        validate_upload(upload)
+                        uploads[question.pk] = upload
+                    except ValidationError as error:
+                        self.add_error(name, error)
+                removals += [int(pk) for pk in cleaned.get(f"{name}_remove") or []]
+                continue
+            value = self._value(question)
+            if value is not None:
+                data[str(question.pk)] = value
+            other = (cleaned.get(f"{name}_other") or "").strip()
+            if question.allow_other and other:
+                data[f"{question.pk}_other"] = other
+        cleaned["data"] = data
+        cleaned["uploads"] = uploads
+        cleaned["remove_file_ids"] = removals
+        hidden = hidden_question_ids(self.questions, data)
+        for question in self.questions:
+            # A choice other than 「その他」 makes a typed その他 text meaningless.
+            value = data.get(str(question.pk))
+            chosen = value if isinstance(value, list) else [value]
+            if f"{question.pk}_other" in data and OTHER_CHOICE not in chosen:
+                self.add_error(
+                    f"{question_field_name(question)}_other",
+                    f"「{OTHER_CHOICE}」を選んだ場合に入力してください。",
+                )
+        kind = cleaned.get("kind")
+        if kind == AnswerKind.DECLINED and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", "回答を辞退する理由を入力してください。")
+        if cleaned.get("intent") in (SUBMIT, REQUEST_CONFIRMATION) and kind == AnswerKind.ANSWERED:
+            self._required_check(data, uploads, removals, hidden)
+        return cleaned
+
+    def _first_empty_cell(self, question: Question, data: dict[str, Any]) -> str:
+        row, column = _first_empty_cell_index(question, data.get(str(question.pk)))
+        return cell_field_name(question, row, column)
+
+    def _required_check(
+        self,
+        data: dict[str, Any],
+        uploads: dict[int, UploadedFile],
+        removals: list[int],
+        hidden: set[int],
+    ) -> None:
+        """Mark each required, shown question without an answer."""
+        complete = dict(data)
+        stored = self.answer.data or {}
+        for question in self.questions:
+            if question.kind != QuestionKind.FILE:
+                continue
+            kept = [i for i in stored.get(str(question.pk)) or [] if i.get("id") not in removals]
+            if kept or question.pk in uploads:
+                complete[str(question.pk)] = kept or [{"id": 0, "name": "new"}]
+        for question in missing_required(self.questions, complete):
+            if question.kind == QuestionKind.TABLE:
+                field_name = self._first_empty_cell(question, complete)
+                message = f"{question.code}：表のすべての欄に入力してください。"
+            elif OTHER_CHOICE in (
+                complete.get(str(question.pk))
+                if isinstance(complete.get(str(question.pk)), list)
+                else [complete.get(str(question.pk))]
+            ):
+                field_name = f"{question_field_name(question)}_other"
+                message = f"{question.code}：「{OTHER_CHOICE}」の内容を入力してください。"
+            else:
+                field_name = question_field_name(question)
+                message = f"{question.code}：この設問は回答が必須です。"
+            if field_name in self.fields and field_name not in self.errors:
+                self.add_error(field_name, message)
+
+
+def _first_empty_cell_index(question: Question, value: Any) -> tuple[int, int]:
+    cells = value if isinstance(value, dict) else {}
+    for r, row in enumerate(question.table_rows):
+        for c, column in enumerate(question.table_columns):
+            if (cells.get(row) or {}).get(column) in (None, ""):
+                return r, c
+    return 0, 0
+
+
+class ConfirmForm(JapaneseLabelsMixin, forms.Form):
+    """The representative's confirmation of the answer as shown (所属長確認)."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    action = forms.ChoiceField(
+        choices=[("confirm", "確認する"), ("confirm_submit", "確認して提出する")],
+        widget=forms.HiddenInput,
+    )

@@ -1,0 +1,427 @@
+"""Inquiries (照会): questions sent to member organizations, one answer from each."""
+
+from django.conf import settings
+from django.db import models
+
+from renkei.directory.models import Organization
+
+
+class InquiryStatus(models.TextChoices):
+    DRAFT = "draft", "下書き"
+    REVIEW = "review", "審査中"
+    OPEN = "open", "回答受付中"
+    CLOSED = "closed", "締切"
+    PUBLISHED = "published", "結果公開"
+    REJECTED = "rejected", "差戻し"
+
+
+class ResultsVisibility(models.TextChoices):
+    NOBODY_ELSE = "nobody_else", "事務局と照会団体のみ"
+    ANSWERING = "answering", "回答した団体"
+    MEMBERS = "members", "全会員"
+
+
+class Inquiry(models.Model):
+    """One inquiry with its questions, targets and lifecycle."""
+
+    title = models.CharField("件名", max_length=200)
+    purpose = models.TextField("趣旨", blank=True)
+    contact = models.TextField("問い合わせ先", blank=True)
+    requester = models.ForeignKey(
+        Organization,
+        verbose_name="照会団体",
+        on_delete=models.PROTECT,
+        related_name="requested_inquiries",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="作成者",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        "状態",
+        max_length=20,
+        choices=InquiryStatus.choices,
+        default=InquiryStatus.DRAFT,
+        db_index=True,
+    )
+    deadline = models.DateTimeField("回答期限", null=True, blank=True)
+    requires_confirmation = models.BooleanField("所属長確認を必須とする", default=False)
+    results_visibility = models.CharField(
+        "結果の公開範囲",
+        max_length=20,
+        choices=ResultsVisibility.choices,
+        default=ResultsVisibility.ANSWERING,
+    )
+    hide_names = models.BooleanField("団体名を伏せて公開する", default=False)
+    reminder_business_days = models.PositiveSmallIntegerField(
+        "自動督促（期限の何営業日前）", null=True, blank=True, default=2
+    )
+    auto_reminder_sent_at = models.DateTimeField("自動督促の送信日時", null=True, blank=True)
+    target_description = models.CharField("照会先", max_length=255, blank=True)
+    # How the targets are chosen until the inquiry opens; see services.inquiry_targets_set.
+    target_spec = models.JSONField("照会先の条件", default=dict, blank=True)
+    review_note = models.TextField("審査コメント", blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="審査者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("審査日時", null=True, blank=True)
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name="複製元",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+    )
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+    opened_at = models.DateTimeField("開始日時", null=True, blank=True)
+    closed_at = models.DateTimeField("締切日時", null=True, blank=True)
+    published_at = models.DateTimeField("公開日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "照会"
+        verbose_name_plural = "照会"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class InquiryAttachment(models.Model):
+    """A document (資料) attached to an inquiry."""
+
+    inquiry = models.ForeignKey(
+        Inquiry, verbose_name="照会", on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField("ファイル", upload_to="inquiries/attachments/%Y/%m/")
+    name = models.CharField("ファイル名", max_length=255)
+    size = models.PositiveIntegerField("サイズ", default=0)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "資料"
+        verbose_name_plural = "資料"
+        ordering = ["inquiry", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", "単一選択"
+    MULTIPLE = "multiple", "複数選択"
+    YES_NO = "yes_no", "はい／いいえ"
+    NUMBER = "number", "数値"
+    DATE = "date", "日付"
+    SHORT_TEXT = "short_text", "短文"
+    LONG_TEXT = "long_text", "長文"
+    TABLE = "table", "表"
+    FILE = "file", "ファイル"
+
+
+# The choice that opens a free-text box when a question allows 「その他」.
+OTHER_CHOICE = "その他"
+YES = "はい"
+NO = "いいえ"
+
+
+class Question(models.Model):
+    """One question of an inquiry."""
+
+    inquiry = models.ForeignKey(
+        Inquiry, verbose_name="照会", on_delete=models.CASCADE, related_name="questions"
+    )
+    position = models.PositiveSmallIntegerField("順番", default=0)
+    # A stable label such as "Q1", used to compare the same question across years.
+    code = models.CharField("設問番号", max_length=20)
+    kind = models.CharField("形式", max_length=20, choices=QuestionKind.choices)
+    text = models.TextField("設問")
+    help_text = models.TextField("補足説明", blank=True)
+    required = models.BooleanField("必須", default=True)
+    choices = models.JSONField("選択肢", default=list, blank=True)
+    allow_other = models.BooleanField("「その他（自由記述）」を設ける", default=False)
+    unit = models.CharField("単位", max_length=20, blank=True)
+    table_rows = models.JSONField("表の行", default=list, blank=True)
+    table_columns = models.JSONField("表の列", default=list, blank=True)
+    table_numeric = models.BooleanField("表の値は数値", default=True)
+    condition_question = models.ForeignKey(
+        "self",
+        verbose_name="表示条件の設問",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dependents",
+    )
+    condition_value = models.CharField("表示条件の回答", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "設問"
+        verbose_name_plural = "設問"
+        ordering = ["inquiry", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["inquiry", "code"], name="question_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:40]}"
+
+    @property
+    def options(self) -> list[str]:
+        """Return the values a choice question accepts, 「その他」 included when allowed."""
+        if self.kind == QuestionKind.YES_NO:
+            return [YES, NO]
+        if self.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+            return [*self.choices, OTHER_CHOICE] if self.allow_other else list(self.choices)
+        return []
+
+
+class Target(models.Model):
+    """An organization asked to answer; fixed when the inquiry opens."""
+
+    inquiry = models.ForeignKey(
+        Inquiry, verbose_name="照会", on_delete=models.CASCADE, related_name="targets"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="団体", on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "照会先"
+        verbose_name_plural = "照会先"
+        constraints = [
+            models.UniqueConstraint(fields=["inquiry", "organization"], name="target_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inquiry}: {self.organization}"
+
+
+class AnswerStatus(models.TextChoices):
+    DRAFT = "draft", "作成中"
+    AWAITING_CONFIRMATION = "awaiting_confirmation", "所属長確認待ち"
+    CONFIRMED = "confirmed", "確認済み"
+    SUBMITTED = "submitted", "提出済み"
+
+
+class AnswerKind(models.TextChoices):
+    ANSWERED = "answered", "回答"
+    NOT_APPLICABLE = "not_applicable", "該当なし"
+    DECLINED = "declined", "回答辞退"
+
+
+class Answer(models.Model):
+    """The one answer of an organization to an inquiry; drafts and submissions alike."""
+
+    inquiry = models.ForeignKey(
+        Inquiry, verbose_name="照会", on_delete=models.CASCADE, related_name="answers"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="団体", on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(
+        "状態",
+        max_length=30,
+        choices=AnswerStatus.choices,
+        default=AnswerStatus.DRAFT,
+        db_index=True,
+    )
+    kind = models.CharField(
+        "回答区分", max_length=20, choices=AnswerKind.choices, default=AnswerKind.ANSWERED
+    )
+    reason = models.TextField("理由", blank=True)
+    # {question id (str): value}. Values by kind: single "choice"; multiple ["choice", ...];
+    # yes_no "はい" or "いいえ"; number int or float; date "YYYY-MM-DD"; short_text and
+    # long_text "text"; table {"row": {"column": value}} (numbers when table_numeric, None
+    # for an empty cell); file [{"id": AnswerFile id, "name": "file name"}]. The free text of
+    # 「その他」 (single and multiple with allow_other) is under "<question id>_other".
+    # Questions hidden by their condition and unanswered ones are absent.
+    data = models.JSONField("回答内容", default=dict, blank=True)
+    # Bumped on every save; a save based on an older version is refused (no lost updates).
+    revision = models.PositiveIntegerField("版", default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="最終更新者",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("最終更新", auto_now=True)
+    confirmation_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="確認依頼者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmation_requested_at = models.DateTimeField("確認依頼日時", null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="確認者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField("確認日時", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提出者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("提出日時", null=True, blank=True)
+    by_proxy = models.BooleanField("代理入力", default=False)
+
+    class Meta:
+        verbose_name = "回答"
+        verbose_name_plural = "回答"
+        constraints = [
+            models.UniqueConstraint(fields=["inquiry", "organization"], name="answer_one_per_org")
+        ]
+        indexes = [
+            # The compilation page's cache key reads an open inquiry's latest answer change.
+            models.Index(fields=["inquiry", "updated_at"], name="answer_inquiry_updated")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inquiry}: {self.organization}"
+
+
+class AnswerVersion(models.Model):
+    """A submitted version of an answer; every submission and correction is kept."""
+
+    answer = models.ForeignKey(
+        Answer, verbose_name="回答", on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField("版番号")
+    kind = models.CharField("回答区分", max_length=20, choices=AnswerKind.choices)
+    reason = models.TextField("理由", blank=True)
+    data = models.JSONField("回答内容", default=dict)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提出者",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("提出日時")
+    by_proxy = models.BooleanField("代理入力", default=False)
+
+    class Meta:
+        verbose_name = "回答の版"
+        verbose_name_plural = "回答の版"
+        ordering = ["answer", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "number"], name="answer_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer} 第{self.number}版"
+
+
+class AnswerFile(models.Model):
+    """A file uploaded as the answer to a file question."""
+
+    answer = models.ForeignKey(
+        Answer, verbose_name="回答", on_delete=models.CASCADE, related_name="files"
+    )
+    question = models.ForeignKey(
+        Question, verbose_name="設問", on_delete=models.CASCADE, related_name="+"
+    )
+    file = models.FileField("ファイル", upload_to="inquiries/answers/%Y/%m/")
+    name = models.CharField("ファイル名", max_length=255)
+    size = models.PositiveIntegerField("サイズ", default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "回答ファイル"
+        verbose_name_plural = "回答ファイル"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReminderKind(models.TextChoices):
+    AUTOMATIC = "automatic", "自動"
+    MANUAL = "manual", "手動"
+
+
+class Reminder(models.Model):
+    """A reminder (督促) sent to organizations that had not submitted."""
+
+    inquiry = models.ForeignKey(
+        Inquiry, verbose_name="照会", on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField("種類", max_length=20, choices=ReminderKind.choices)
+    organizations = models.ManyToManyField(
+        Organization, verbose_name="送信先団体", related_name="+"
+    )
+    message_count = models.PositiveIntegerField("送信メール数", default=0)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField("送信日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "督促"
+        verbose_name_plural = "督促"
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.inquiry} {self.get_kind_display()}"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", "待機中"
+    RUNNING = "running", "作成中"
+    DONE = "done", "完了"
+    FAILED = "failed", "失敗"
+
+
+class Export(models.Model):
+    """A compiled file made in the background, with its progress."""
+
+    inquiry = models.ForeignKey(
+        Inquiry, verbose_name="照会", on_delete=models.CASCADE, related_name="exports"
+    )
+    format = models.CharField("形式", max_length=20)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        "状態", max_length=20, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    progress = models.PositiveSmallIntegerField("進捗（％）", default=0)
+    file = models.FileField("ファイル", upload_to="inquiries/exports/%Y/%m/", blank=True)
+    error = models.TextField("エラー", blank=True)
+    # What the requester should know about a finished file (e.g. characters Shift_JIS lacks).
+    notes = models.TextField("お知らせ", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "出力ファイル"
+        verbose_name_plural = "出力ファイル"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.inquiry} {self.format}"

@@ -1,0 +1,419 @@
+"""Who may see, manage and answer which inquiry: fetch and check in one call.
+
+Rules (the table tests in `tests/test_permissions.py` pin them down):
+
+- The secretariat sees and manages everything.
+- The requesting organization's members (staff, representative, board) see their inquiry
+  from the first draft, and manage it while it is a draft or sent back (差戻し).
+- Target organizations' members see the inquiry once it is open, and their own answer.
+- Everyone else sees an inquiry only when its results are published and visible to them:
+  ANSWERING = organizations that submitted an answer other than 回答辞退 (declining does
+  not earn a look at the others' answers), MEMBERS = every member organization's people and
+  also observers (their role reads what is public to members), NOBODY_ELSE = nobody else.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from renkei.accounts.models import Role, User
+from renkei.accounts.permissions import Capability, has_capability, is_secretariat
+from renkei.directory.models import Organization
+from renkei.directory.permissions import organization_id_of
+from renkei.inquiries.models import (
+    Answer,
+    AnswerFile,
+    AnswerKind,
+    Inquiry,
+    InquiryAttachment,
+    InquiryStatus,
+    Question,
+    ResultsVisibility,
+    Target,
+)
+
+# Statuses in which the targets exist and may see the inquiry.
+STARTED_STATUSES = (InquiryStatus.OPEN, InquiryStatus.CLOSED, InquiryStatus.PUBLISHED)
+# Statuses in which the requester's members may still change the inquiry.
+REQUESTER_EDITABLE_STATUSES = (InquiryStatus.DRAFT, InquiryStatus.REJECTED)
+# Statuses in which the secretariat may still change questions and settings.
+SECRETARIAT_EDITABLE_STATUSES = (
+    InquiryStatus.DRAFT,
+    InquiryStatus.REVIEW,
+    InquiryStatus.REJECTED,
+)
+
+NOT_YOURS = "この照会を閲覧する権限がありません。"
+
+
+def _inquiry_get(pk: int) -> Inquiry:
+    try:
+        return Inquiry.objects.select_related("requester", "created_by").get(pk=pk)
+    except (Inquiry.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("照会が見つかりません。") from exc
+
+
+def _member_org_id(user: User) -> int | None:
+    """Return the user's organization id if the user acts for a member organization."""
+    if not has_capability(user, Capability.ANSWER_INQUIRIES):
+        return None
+    return organization_id_of(user)
+
+
+def is_requester(user: User, inquiry: Inquiry) -> bool:
+    """Tell whether the user works for the organization that asks."""
+    org_id = _member_org_id(user)
+    return org_id is not None and org_id == inquiry.requester_id
+
+
+def is_target(user: User, inquiry: Inquiry) -> bool:
+    """Tell whether the user's organization is asked to answer (once the inquiry is open)."""
+    org_id = _member_org_id(user)
+    if org_id is None or inquiry.status not in STARTED_STATUSES:
+        return False
+    return Target.objects.filter(inquiry=inquiry, organization_id=org_id).exists()
+
+
+def _submitted_answer_exists(*, inquiry: Inquiry, org_id: int) -> bool:
+    return (
+        Answer.objects.filter(inquiry=inquiry, organization_id=org_id, submitted_at__isnull=False)
+        .exclude(kind=AnswerKind.DECLINED)
+        .exists()
+    )
+
+
+def can_view_results(user: User, inquiry: Inquiry) -> bool:
+    """Tell whether the user may see the answers of all organizations."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_secretariat(user) or is_requester(user, inquiry):
+        return True
+    if inquiry.status != InquiryStatus.PUBLISHED:
+        return False
+    if inquiry.results_visibility == ResultsVisibility.MEMBERS:
+        return has_capability(user, Capability.ANSWER_INQUIRIES) or user.role == Role.OBSERVER
+    if inquiry.results_visibility == ResultsVisibility.ANSWERING:
+        org_id = _member_org_id(user)
+        return org_id is not None and _submitted_answer_exists(inquiry=inquiry, org_id=org_id)
+    return False
+
+
+def results_visible_filter(user: User) -> Q:
+    """Return the condition on Inquiry that matches can_view_results, for list pages."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if is_secretariat(user):
+        return Q()
+    org_id = _member_org_id(user)
+    published = Q(status=InquiryStatus.PUBLISHED)
+    condition = Q(pk__in=[])
+    if org_id is not None:
+        condition |= Q(requester_id=org_id)
+        answered = Answer.objects.filter(
+            organization_id=org_id, submitted_at__isnull=False
+        ).exclude(kind=AnswerKind.DECLINED)
+        condition |= published & Q(
+            results_visibility=ResultsVisibility.ANSWERING,
+            pk__in=answered.values("inquiry_id"),
+        )
+    if org_id is not None or user.role == Role.OBSERVER:
+        condition |= published & Q(results_visibility=ResultsVisibility.MEMBERS)
+    return condition
+
+
+def visible_inquiries_filter(user: User) -> Q:
+    """Return the condition on Inquiry that matches get_inquiry_for, for list pages."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if is_secretariat(user):
+        return Q()
+    condition = results_visible_filter(user)
+    org_id = _member_org_id(user)
+    if org_id is not None:
+        targeted = Target.objects.filter(organization_id=org_id).values("inquiry_id")
+        condition |= Q(status__in=STARTED_STATUSES, pk__in=targeted)
+    return condition
+
+
+def can_view(user: User, inquiry: Inquiry) -> bool:
+    """Tell whether the user may see the inquiry at all."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_secretariat(user) or is_requester(user, inquiry):
+        return True
+    return is_target(user, inquiry) or can_view_results(user, inquiry)
+
+
+def get_inquiry_for(user: User, pk: int) -> Inquiry:
+    """Return the inquiry if the user may see it, or refuse."""
+    inquiry = _inquiry_get(pk)
+    if not can_view(user, inquiry):
+        raise PermissionDenied(NOT_YOURS)
+    return inquiry
+
+
+def get_inquiry_results_for(user: User, pk: int) -> Inquiry:
+    """Return the inquiry if the user may see all organizations' answers, or refuse."""
+    inquiry = _inquiry_get(pk)
+    if not can_view_results(user, inquiry):
+        raise PermissionDenied("この照会の回答結果を閲覧する権限がありません。")
+    return inquiry
+
+
+def results_hide_names(user: User, inquiry: Inquiry) -> bool:
+    """Tell whether organization names must be hidden from this viewer of the results."""
+    if not inquiry.hide_names:
+        return False
+    return not (is_secretariat(user) or is_requester(user, inquiry))
+
+
+def can_manage(user: User, inquiry: Inquiry) -> bool:
+    """Tell whether the user may change the inquiry's text, questions and targets."""
+    if is_secretariat(user):
+        return inquiry.status in SECRETARIAT_EDITABLE_STATUSES
+    return (
+        has_capability(user, Capability.REQUEST_INQUIRIES)
+        and is_requester(user, inquiry)
+        and inquiry.status in REQUESTER_EDITABLE_STATUSES
+    )
+
+
+def get_inquiry_managed_for(user: User, pk: int) -> Inquiry:
+    """Return the inquiry if the user may edit it now, or refuse."""
+    inquiry = get_inquiry_for(user, pk)
+    if not can_manage(user, inquiry):
+        raise PermissionDenied("この照会は現在編集できません。")
+    return inquiry
+
+
+def can_follow(user: User, inquiry: Inquiry) -> bool:
+    """Tell whether the user runs the inquiry: sees progress, reminds, closes, extends."""
+    return is_secretariat(user) or is_requester(user, inquiry)
+
+
+def get_inquiry_progress_for(user: User, pk: int) -> Inquiry:
+    """Return the inquiry for its progress page (secretariat and asking organization)."""
+    inquiry = get_inquiry_for(user, pk)
+    if not can_follow(user, inquiry):
+        raise PermissionDenied("回答状況は事務局と照会団体のみが閲覧できます。")
+    return inquiry
+
+
+def get_inquiry_for_review(user: User, pk: int) -> Inquiry:
+    """Return the inquiry for approval or rejection (secretariat only)."""
+    inquiry = _inquiry_get(pk)
+    if not is_secretariat(user):
+        raise PermissionDenied("照会の審査は事務局のみが行えます。")
+    return inquiry
+
+
+def get_inquiry_for_secretariat(user: User, pk: int) -> Inquiry:
+    """Return any inquiry for a secretariat-only action (open, publish, proxy entry)."""
+    return get_inquiry_for_review(user, pk)
+
+
+def can_request(user: User) -> bool:
+    """Tell whether the user may write a new inquiry (as 調査依頼 unless secretariat)."""
+    return is_secretariat(user) or (
+        has_capability(user, Capability.REQUEST_INQUIRIES) and organization_id_of(user) is not None
+    )
+
+
+def require_can_request(user: User) -> None:
+    """Refuse unless the user may write a new inquiry."""
+    if not can_request(user):
+        raise PermissionDenied("照会を作成する権限がありません。")
+
+
+def get_inquiry_to_copy_for(user: User, pk: int) -> Inquiry:
+    """Return an inquiry the user may copy into a new draft of their own."""
+    inquiry = get_inquiry_for(user, pk)
+    require_can_request(user)
+    return inquiry
+
+
+def _target_answer(*, inquiry: Inquiry, organization_id: int) -> Answer:
+    if (
+        inquiry.status not in STARTED_STATUSES
+        or not Target.objects.filter(inquiry=inquiry, organization_id=organization_id).exists()
+    ):
+        raise PermissionDenied("この団体はこの照会の回答先ではありません。")
+    answer = (
+        Answer.objects.select_related("updated_by", "confirmed_by", "submitted_by", "organization")
+        .filter(inquiry=inquiry, organization_id=organization_id)
+        .first()
+    )
+    if answer is not None:
+        return answer
+    if inquiry.status != InquiryStatus.OPEN:
+        raise PermissionDenied("この照会は回答の受付を終了しています。")
+    answer, _ = Answer.objects.get_or_create(inquiry=inquiry, organization_id=organization_id)
+    answer.inquiry = inquiry
+    return answer
+
+
+def _existing_target_answer(*, inquiry_pk: int, organization_id: int) -> Answer | None:
+    """Return the organization's existing answer with its inquiry, in a single query.
+
+    Returns None when there is no answer yet (or the inquiry does not exist); the caller
+    then goes the long way (_inquiry_get, then _target_answer), which refuses or creates.
+    """
+    try:
+        found = list(
+            Answer.objects.select_related(
+                "inquiry__requester",
+                "inquiry__created_by",
+                "updated_by",
+                "confirmed_by",
+                "submitted_by",
+                "organization",
+            )
+            .annotate(
+                organization_is_target=Exists(
+                    Target.objects.filter(
+                        inquiry_id=OuterRef("inquiry_id"), organization_id=organization_id
+                    )
+                )
+            )
+            .filter(inquiry_id=inquiry_pk, organization_id=organization_id)
+            # One answer per organization (answer_one_per_org): no ordering to compile.
+            .order_by()[:1]
+        )
+    except (ValueError, TypeError):
+        return None
+    answer = found[0] if found else None
+    if answer is not None and (
+        answer.inquiry.status not in STARTED_STATUSES or not answer.organization_is_target
+    ):
+        raise PermissionDenied("この団体はこの照会の回答先ではありません。")
+    return answer
+
+
+def get_answer_for(user: User, inquiry_pk: int) -> Answer:
+    """Return the user's organization's answer, created as a draft on first access."""
+    org_id = _member_org_id(user)
+    if org_id is not None:
+        # The usual case, an answer already started: one query for inquiry, target, answer.
+        answer = _existing_target_answer(inquiry_pk=inquiry_pk, organization_id=org_id)
+        if answer is not None:
+            return answer
+    inquiry = _inquiry_get(inquiry_pk)
+    if org_id is None:
+        raise PermissionDenied("回答する権限がありません。")
+    answer = _target_answer(inquiry=inquiry, organization_id=org_id)
+    answer.inquiry = inquiry
+    return answer
+
+
+def get_answer_for_proxy(user: User, inquiry_pk: int, organization_pk: int) -> Answer:
+    """Return a target organization's answer for proxy entry (代理入力) by the secretariat."""
+    inquiry = get_inquiry_for_secretariat(user, inquiry_pk)
+    if not Organization.objects.filter(pk=organization_pk).exists():
+        raise Http404("団体が見つかりません。")
+    answer = _target_answer(inquiry=inquiry, organization_id=organization_pk)
+    answer.inquiry = inquiry
+    return answer
+
+
+def is_representative_of(user: User, organization_id: int) -> bool:
+    """Tell whether the user is the representative (所属長) of the organization."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.REPRESENTATIVE
+        and organization_id_of(user) == organization_id
+    )
+
+
+def can_confirm(user: User, answer: Answer) -> bool:
+    """Tell whether the user may confirm (所属長確認) the answer."""
+    return is_representative_of(user, answer.organization_id)
+
+
+def get_attachment_for(user: User, inquiry_pk: int, attachment_pk: int) -> InquiryAttachment:
+    """Return an attachment of an inquiry the user may see, or refuse."""
+    inquiry = get_inquiry_for(user, inquiry_pk)
+    try:
+        attachment = inquiry.attachments.get(pk=attachment_pk)
+    except InquiryAttachment.DoesNotExist as exc:
+        raise Http404("資料が見つかりません。") from exc
+    attachment.inquiry = inquiry
+    return attachment
+
+
+def get_answer_file_for(user: User, inquiry_pk: int, file_pk: int) -> AnswerFile:
+    """Return a file of an answer: to its own organization, or once submitted to those who
+    may see results."""
+    inquiry = _inquiry_get(inquiry_pk)
+    try:
+        answer_file = AnswerFile.objects.select_related("answer").get(
+            pk=file_pk, answer__inquiry=inquiry
+        )
+    except AnswerFile.DoesNotExist as exc:
+        raise Http404("ファイルが見つかりません。") from exc
+    answer = answer_file.answer
+    if is_secretariat(user) or _member_org_id(user) == answer.organization_id:
+        return answer_file
+    if can_view_results(user, inquiry) and _file_in_submitted_version(answer_file):
+        return answer_file
+    raise PermissionDenied("このファイルを閲覧する権限がありません。")
+
+
+def _file_in_submitted_version(answer_file: AnswerFile) -> bool:
+    """Tell whether the latest submitted version of the answer refers to the file."""
+    version = answer_file.answer.versions.order_by("-number").first()
+    if version is None:
+        return False
+    value = version.data.get(str(answer_file.question_id)) or []
+    return any(item.get("id") == answer_file.pk for item in value if isinstance(item, dict))
+
+
+def answerable_inquiries(user: User) -> QuerySet[Inquiry]:
+    """Return the inquiries the user's organization is asked to answer."""
+    org_id = _member_org_id(user)
+    if org_id is None:
+        return Inquiry.objects.none()
+    return Inquiry.objects.filter(
+        status__in=STARTED_STATUSES,
+        pk__in=Target.objects.filter(organization_id=org_id).values("inquiry_id"),
+    )
+
+
+def get_managed_question_for(user: User, inquiry_pk: int, question_pk: int) -> Question:
+    """Return a question of an inquiry the user may edit now, or refuse."""
+    inquiry = get_inquiry_managed_for(user, inquiry_pk)
+    try:
+        question = inquiry.questions.get(pk=question_pk)
+    except Question.DoesNotExist as exc:
+        raise Http404("設問が見つかりません。") from exc
+    question.inquiry = inquiry
+    return question
+
+
+def get_managed_attachment_for(
+    user: User, inquiry_pk: int, attachment_pk: int
+) -> InquiryAttachment:
+    """Return a document of an inquiry the user may edit now, or refuse."""
+    inquiry = get_inquiry_managed_for(user, inquiry_pk)
+    try:
+        attachment = inquiry.attachments.get(pk=attachment_pk)
+    except InquiryAttachment.DoesNotExist as exc:
+        raise Http404("資料が見つかりません。") from exc
+    attachment.inquiry = inquiry
+    return attachment
+
+
+def get_inquiry_to_submit_for(user: User, pk: int) -> Inquiry:
+    """Return a member's draft its author's organization may send for review, or refuse."""
+    inquiry = get_inquiry_managed_for(user, pk)
+    if not is_requester(user, inquiry):
+        raise PermissionDenied("審査を依頼できるのは照会団体の職員のみです。")
+    return inquiry
+
+
+def get_answer_to_confirm_for(user: User, inquiry_pk: int) -> Answer:
+    """Return the answer of the representative's organization for 所属長確認, or refuse."""
+    answer = get_answer_for(user, inquiry_pk)
+    if not can_confirm(user, answer):
+        raise PermissionDenied("所属長確認は団体管理者（所属長）のみが行えます。")
+    return answer

@@ -1,0 +1,28 @@
+"""The results bar chart of a poll, drawn with the inquiries' SVG bar chart."""
+
+from django.utils.safestring import SafeString
+
+from renkei.inquiries.charts import Bar, bar_chart
+from renkei.inquiries.polls.selectors import PollResults
+
+
+def results_chart(results: PollResults) -> SafeString:
+    """Return the poll's results as an accessible SVG bar chart, one bar per choice."""
+    bars = [
+        Bar(
+            label=row.choice.text,
+            count=row.count,
+            total=results.total,
+            text=f"{row.count}票（{row.percent_text}%）",
+        )
+        for row in results.rows
+    ]
+    description = f"回答{results.total}票。" + "、".join(
+        f"{row.choice.text} {row.summary}" for row in results.rows
+    )
+    return bar_chart(
+        chart_id=f"poll-chart-{results.poll.pk}",
+        title=f"「{results.poll.question}」の調査結果",
+        description=description,
+        bars=bars,
+    )

@@ -1,0 +1,259 @@
+"""Reading polls: the corner page, results, votes and the secretariat's queue."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Min, Q, QuerySet
+
+from renkei.accounts.models import User
+from renkei.core.fiscal_year import fiscal_year_of, fiscal_year_range
+from renkei.directory.permissions import organization_id_of
+from renkei.inquiries.compilation import format_percent
+from renkei.inquiries.polls.models import (
+    Choice,
+    Poll,
+    PollStatus,
+    Vote,
+    VoteChoice,
+    VoteScope,
+    poll_today,
+    voter_key,
+)
+from renkei.inquiries.polls.permissions import can_manage_polls, visible_polls
+
+OWN_REQUESTS_SHOWN = 20
+REVIEWED_REQUESTS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class ChoiceResult:
+    """How many ballots marked one choice."""
+
+    choice: Choice
+    count: int
+    total: int
+
+    @property
+    def percent_text(self) -> str:
+        """Return the share of ballots with one decimal, rounded half up ("41.7"; "－" if none)."""
+        return format_percent(self.count, self.total)
+
+    @property
+    def summary(self) -> str:
+        """Describe the count the way reports do: 「12票中5票（41.7%）」."""
+        if not self.total:
+            return "0票中0票（－）"
+        return f"{self.total}票中{self.count}票（{self.percent_text}%）"
+
+
+@dataclass(frozen=True)
+class PollResults:
+    """The counts of one poll; with multiple choice the shares may add up past 100%."""
+
+    poll: Poll
+    total: int
+    rows: list[ChoiceResult]
+
+
+def poll_results(*, polls: Sequence[Poll]) -> dict[int, PollResults]:
+    """Return the results of each poll in three queries however many polls there are."""
+    ids = [poll.pk for poll in polls]
+    if not ids:
+        return {}
+    choices_by_poll: dict[int, list[Choice]] = defaultdict(list)
+    for choice in Choice.objects.filter(poll_id__in=ids).order_by("poll_id", "position"):
+        choices_by_poll[choice.poll_id].append(choice)
+    marks = dict(
+        VoteChoice.objects.filter(vote__poll_id__in=ids)
+        .values("choice_id")
+        .annotate(n=Count("id"))
+        .values_list("choice_id", "n")
+    )
+    ballots = dict(
+        Vote.objects.filter(poll_id__in=ids)
+        .values("poll_id")
+        .annotate(n=Count("id"))
+        .values_list("poll_id", "n")
+    )
+    results = {}
+    for poll in polls:
+        total = ballots.get(poll.pk, 0)
+        rows = [
+            ChoiceResult(choice=choice, count=marks.get(choice.pk, 0), total=total)
+            for choice in choices_by_poll[poll.pk]
+        ]
+        results[poll.pk] = PollResults(poll=poll, total=total, rows=rows)
+    return results
+
+
+def _voter_keys(user: User) -> list[str]:
+    organization_id = organization_id_of(user)
+    keys = [voter_key(scope=VoteScope.PERSON, user_id=user.pk, organization_id=organization_id)]
+    org_key = voter_key(
+        scope=VoteScope.ORGANIZATION, user_id=user.pk, organization_id=organization_id
+    )
+    if org_key is not None:
+        keys.append(org_key)
+    return [key for key in keys if key is not None]
+
+
+def vote_counting_for(*, poll: Poll, user: User) -> Vote | None:
+    """Return the ballot that counts for the user: their own, or their organization's."""
+    if not user.is_authenticated:
+        return None
+    key = voter_key(
+        scope=poll.vote_scope, user_id=user.pk, organization_id=organization_id_of(user)
+    )
+    if key is None:
+        return None
+    return (
+        Vote.objects.select_related("voter", "organization")
+        .prefetch_related("choices")
+        .filter(poll=poll, voter_key=key)
+        .first()
+    )
+
+
+def voted_poll_ids(*, user: User, polls: Iterable[Poll]) -> set[int]:
+    """Return which of the polls already have the user's (or their organization's) ballot."""
+    ids = [poll.pk for poll in polls]
+    if not ids or not user.is_authenticated:
+        return set()
+    # A poll's ballots all use one kind of key, so matching either of the user's keys
+    # finds exactly the ballot that counts for them.
+    return set(
+        Vote.objects.filter(poll_id__in=ids, voter_key__in=_voter_keys(user)).values_list(
+            "poll_id", flat=True
+        )
+    )
+
+
+def _approved() -> Q:
+    return Q(status=PollStatus.APPROVED)
+
+
+def polls_open(*, polls: QuerySet[Poll], today: date) -> QuerySet[Poll]:
+    """Return the polls accepting votes today."""
+    return polls.filter(
+        _approved(), start_date__lte=today, end_date__gte=today, closed_early_at__isnull=True
+    )
+
+
+def polls_upcoming(*, polls: QuerySet[Poll], today: date) -> QuerySet[Poll]:
+    """Return the approved polls that have not started yet."""
+    return polls.filter(_approved(), start_date__gt=today, closed_early_at__isnull=True)
+
+
+def polls_closed(*, polls: QuerySet[Poll], today: date) -> QuerySet[Poll]:
+    """Return the approved polls whose period is over or that were closed early."""
+    return polls.filter(_approved()).filter(
+        Q(end_date__lt=today) | Q(closed_early_at__isnull=False)
+    )
+
+
+def polls_run_in_fiscal_year(*, year: int, today: date | None = None) -> int:
+    """Count the approved polls that started in the fiscal year, up to today."""
+    today = today or poll_today()
+    first, last = fiscal_year_range(year)
+    return Poll.objects.filter(
+        _approved(), start_date__gte=first, start_date__lte=min(last, today)
+    ).count()
+
+
+def poll_fiscal_years(*, today: date | None = None) -> list[int]:
+    """Return the fiscal years from the first poll's to this one, latest first."""
+    current = fiscal_year_of(today or poll_today())
+    first_start = Poll.objects.filter(_approved()).aggregate(first=Min("start_date"))["first"]
+    first = min(fiscal_year_of(first_start), current) if first_start else current
+    return list(range(current, first - 1, -1))
+
+
+@dataclass
+class PollCorner:
+    """Everything the poll corner page shows to one user."""
+
+    today: date
+    fiscal_year: int
+    current_fiscal_year: int
+    fiscal_years: list[int]
+    run_this_year: int
+    run_in_fiscal_year: int
+    open_polls: list[Poll]
+    upcoming_polls: list[Poll]
+    closed_polls: list[Poll]
+    results: dict[int, PollResults]
+    voted_ids: set[int]
+    own_requests: list[Poll] = field(default_factory=list)
+    pending_request_count: int | None = None
+
+
+def poll_corner(
+    *, user: User, fiscal_year: int | None = None, fiscal_years: list[int] | None = None
+) -> PollCorner:
+    """Gather the poll corner for a user, in a fixed number of queries."""
+    today = poll_today()
+    current_year = fiscal_year_of(today)
+    year = fiscal_year if fiscal_year is not None else current_year
+    polls = visible_polls(user).select_related("requesting_organization")
+    open_polls = list(polls_open(polls=polls, today=today).order_by("end_date", "id"))
+    upcoming = list(polls_upcoming(polls=polls, today=today).order_by("start_date", "id"))
+    first, last = fiscal_year_range(year)
+    closed = list(
+        polls_closed(polls=polls, today=today)
+        .filter(start_date__gte=first, start_date__lte=last)
+        .order_by("-start_date", "-id")
+    )
+    organization_id = organization_id_of(user)
+    own_requests: list[Poll] = []
+    if organization_id is not None and not can_manage_polls(user):
+        own_requests = list(
+            Poll.objects.filter(requesting_organization_id=organization_id)
+            .exclude(status=PollStatus.APPROVED, end_date__lt=today)
+            .select_related("requesting_organization")
+            .order_by("-created_at", "-id")[:OWN_REQUESTS_SHOWN]
+        )
+    run_this_year = polls_run_in_fiscal_year(year=current_year, today=today)
+    return PollCorner(
+        today=today,
+        fiscal_year=year,
+        current_fiscal_year=current_year,
+        fiscal_years=fiscal_years if fiscal_years is not None else poll_fiscal_years(today=today),
+        run_this_year=run_this_year,
+        run_in_fiscal_year=(
+            run_this_year
+            if year == current_year
+            else polls_run_in_fiscal_year(year=year, today=today)
+        ),
+        open_polls=open_polls,
+        upcoming_polls=upcoming,
+        closed_polls=closed,
+        results=poll_results(polls=closed),
+        voted_ids=voted_poll_ids(user=user, polls=open_polls),
+        own_requests=own_requests,
+        pending_request_count=(
+            Poll.objects.filter(status=PollStatus.REQUESTED).count()
+            if can_manage_polls(user)
+            else None
+        ),
+    )
+
+
+def poll_requests_pending() -> QuerySet[Poll]:
+    """Return the 調査依頼 waiting for the secretariat, oldest first."""
+    return (
+        Poll.objects.filter(status=PollStatus.REQUESTED)
+        .select_related("requesting_organization", "created_by")
+        .order_by("created_at", "id")
+    )
+
+
+def poll_requests_reviewed() -> QuerySet[Poll]:
+    """Return the latest 調査依頼 the secretariat approved or rejected."""
+    return (
+        Poll.objects.filter(requesting_organization__isnull=False)
+        .exclude(status=PollStatus.REQUESTED)
+        .select_related("requesting_organization", "reviewed_by")
+        .order_by("-reviewed_at", "-id")[:REVIEWED_REQUESTS_SHOWN]
+    )

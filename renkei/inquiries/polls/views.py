@@ -1,0 +1,264 @@
+"""Pages of the poll corner (調査コーナー)."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from renkei.inquiries.polls.charts import results_chart
+from renkei.inquiries.polls.forms import FiscalYearForm, PollForm, RejectForm, VoteForm
+from renkei.inquiries.polls.models import Poll
+from renkei.inquiries.polls.permissions import (
+    can_manage_polls,
+    can_request_polls,
+    can_see_results,
+    can_vote,
+    get_poll_for,
+    get_poll_to_manage_for,
+    get_poll_to_vote_for,
+    require_poll_manager,
+    require_poll_requester,
+)
+from renkei.inquiries.polls.selectors import (
+    poll_corner,
+    poll_fiscal_years,
+    poll_requests_pending,
+    poll_requests_reviewed,
+    poll_results,
+    vote_counting_for,
+)
+from renkei.inquiries.polls.services import (
+    PollError,
+    poll_approve,
+    poll_close,
+    poll_create,
+    poll_reject,
+    poll_request,
+    poll_update,
+    vote_cast,
+)
+
+
+def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    return [("ホーム", reverse("home")), ("調査コーナー", reverse("polls:index")), *trail]
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """Show current, upcoming and past polls, and how many ran this fiscal year."""
+    years = poll_fiscal_years()
+    filter_form = FiscalYearForm(request.GET or None, years=years)
+    year = filter_form.cleaned_data["year"] if filter_form.is_valid() else None
+    corner = poll_corner(user=request.user, fiscal_year=year, fiscal_years=years)
+    return render(
+        request,
+        "polls/index.html",
+        {
+            "nav": "polls",
+            "breadcrumbs": [("ホーム", reverse("home")), ("調査コーナー", None)],
+            "corner": corner,
+            "closed_results": [corner.results[poll.pk] for poll in corner.closed_polls],
+            "filter_form": filter_form,
+            "can_request": can_request_polls(request.user),
+            "can_manage": can_manage_polls(request.user),
+        },
+    )
+
+
+def _detail(
+    request: HttpRequest,
+    poll: Poll,
+    *,
+    vote_form: VoteForm | None = None,
+    reject_form: RejectForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    choices = list(poll.choices.all())
+    vote = vote_counting_for(poll=poll, user=user)
+    voting_allowed = can_vote(user) and poll.is_open and vote is None
+    if voting_allowed and vote_form is None:
+        vote_form = VoteForm(poll=poll, choices=choices)
+    show_results = can_see_results(user, poll, has_voted=vote is not None)
+    results = poll_results(polls=[poll])[poll.pk] if show_results else None
+    manage = can_manage_polls(user)
+    if manage and reject_form is None:
+        reject_form = RejectForm()
+    return render(
+        request,
+        "polls/detail.html",
+        {
+            "nav": "polls",
+            "breadcrumbs": _crumbs((poll.question, None)),
+            "poll": poll,
+            "choices": choices,
+            "vote": vote,
+            "vote_form": vote_form if voting_allowed else None,
+            "may_vote_by_role": can_vote(user),
+            "results": results,
+            "chart": results_chart(results) if results else None,
+            "can_manage": manage,
+            "reject_form": reject_form,
+        },
+        status=status,
+    )
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a poll with its ballot form, or its results when the user may see them."""
+    poll = get_poll_for(request.user, pk)
+    return _detail(request, poll)
+
+
+@require_POST
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the user's ballot."""
+    poll = get_poll_to_vote_for(request.user, pk)
+    form = VoteForm(request.POST, poll=poll, choices=list(poll.choices.all()))
+    if form.is_valid():
+        try:
+            vote_cast(poll=poll, voter=request.user, choice_ids=form.choice_ids())
+        except PollError as error:
+            if not hasattr(error, "error_dict"):
+                messages.error(request, " ".join(error.messages))
+                return redirect("polls:detail", pk=poll.pk)
+            form.add_error(None, error)
+        else:
+            messages.success(request, "投票を受け付けました。")
+            return redirect("polls:detail", pk=poll.pk)
+    return _detail(request, poll, vote_form=form)
+
+
+def _poll_form_page(
+    request: HttpRequest,
+    form: PollForm,
+    *,
+    title: str,
+    submit: str,
+    poll: Poll | None = None,
+    is_request: bool = False,
+) -> HttpResponse:
+    trail = [(poll.question, reverse("polls:detail", args=[poll.pk]))] if poll else []
+    return render(
+        request,
+        "polls/poll_form.html",
+        {
+            "nav": "polls",
+            "breadcrumbs": _crumbs(*trail, (title, None)),
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "poll": poll,
+            "is_request": is_request,
+        },
+    )
+
+
+def request_poll(request: HttpRequest) -> HttpResponse:
+    """Let a member ask the secretariat to run a poll (調査依頼)."""
+    require_poll_requester(request.user)
+    form = PollForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            poll = poll_request(draft=form.to_draft(), by=request.user)
+        except PollError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, "調査依頼を受け付けました。事務局の承認後、調査期間に実施されます。"
+            )
+            return redirect("polls:detail", pk=poll.pk)
+    return _poll_form_page(request, form, title="調査依頼", submit="依頼を送る", is_request=True)
+
+
+def create(request: HttpRequest) -> HttpResponse:
+    """Let the secretariat create a poll that runs without review."""
+    require_poll_manager(request.user)
+    form = PollForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            poll = poll_create(draft=form.to_draft(), by=request.user)
+        except PollError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "調査を作成しました。")
+            return redirect("polls:detail", pk=poll.pk)
+    return _poll_form_page(request, form, title="調査を作成", submit="作成する")
+
+
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Let the secretariat change a poll before it starts."""
+    poll = get_poll_to_manage_for(request.user, pk)
+    if not poll.is_editable:
+        messages.error(request, "開始後または却下済みの調査は編集できません。")
+        return redirect("polls:detail", pk=poll.pk)
+    form = PollForm(request.POST or None, initial=PollForm.initial_for(poll))
+    if request.method == "POST" and form.is_valid():
+        try:
+            poll_update(poll=poll, draft=form.to_draft(), by=request.user)
+        except PollError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "調査を更新しました。")
+            return redirect("polls:detail", pk=poll.pk)
+    return _poll_form_page(request, form, title="調査を編集", submit="保存する", poll=poll)
+
+
+def queue(request: HttpRequest) -> HttpResponse:
+    """List the 調査依頼 waiting for the secretariat and the latest decisions."""
+    require_poll_manager(request.user)
+    return render(
+        request,
+        "polls/queue.html",
+        {
+            "nav": "polls",
+            "breadcrumbs": _crumbs(("調査依頼の審査", None)),
+            "pending": list(poll_requests_pending()),
+            "reviewed": list(poll_requests_reviewed()),
+        },
+    )
+
+
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve a 調査依頼."""
+    poll = get_poll_to_manage_for(request.user, pk)
+    try:
+        poll_approve(poll=poll, by=request.user)
+    except PollError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("polls:detail", pk=poll.pk)
+    messages.success(request, f"「{poll.question}」を承認しました。")
+    return redirect("polls:queue")
+
+
+@require_POST
+def reject(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reject a 調査依頼 with a reason."""
+    poll = get_poll_to_manage_for(request.user, pk)
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            poll_reject(poll=poll, by=request.user, reason=form.cleaned_data["reason"])
+        except PollError as error:
+            if hasattr(error, "error_dict"):
+                form.add_error(None, error)
+                return _detail(request, poll, reject_form=form)
+            messages.error(request, " ".join(error.messages))
+            return redirect("polls:detail", pk=poll.pk)
+        messages.success(request, f"「{poll.question}」を却下しました。")
+        return redirect("polls:queue")
+    return _detail(request, poll, reject_form=form)
+
+
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a running poll early."""
+    poll = get_poll_to_manage_for(request.user, pk)
+    try:
+        poll_close(poll=poll, by=request.user)
+    except PollError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "調査を締め切りました。")
+    return redirect("polls:detail", pk=poll.pk)

@@ -1,0 +1,570 @@
+"""Reading inquiries: lists, progress, answer contents and target resolution."""
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import markdown
+import nh3
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from renkei.accounts.models import User
+from renkei.core.business_days import add_business_days
+from renkei.core.text import to_halfwidth_digits
+from renkei.core.wareki import format_date
+from renkei.directory.models import (
+    Group,
+    MembershipCategory,
+    Organization,
+    OrganizationKind,
+    Person,
+)
+from renkei.directory.permissions import organization_id_of
+from renkei.directory.prefectures import PREFECTURES
+from renkei.directory.selectors import group_organization_ids, member_organizations
+from renkei.inquiries.models import (
+    OTHER_CHOICE,
+    Answer,
+    AnswerStatus,
+    AnswerVersion,
+    Inquiry,
+    InquiryStatus,
+    Question,
+    QuestionKind,
+    Target,
+)
+from renkei.inquiries.permissions import (
+    answerable_inquiries,
+    results_visible_filter,
+    visible_inquiries_filter,
+)
+
+CODE_PREFIX_RE = re.compile(r"^(\d{5,6})(?:[\s\u3000]|$)")
+
+# Membership categories asked to answer; observers (総務省 and the like) are not.
+ANSWERING_CATEGORIES = [MembershipCategory.REGULAR, MembershipCategory.SPECIAL]
+
+TARGET_MODES = {
+    "all": "全会員団体",
+    "group": "グループ",
+    "filter": "条件で絞り込み",
+    "pick": "個別に指定",
+}
+
+# Tags that Markdown produces and that are safe to show; everything else is dropped.
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "blockquote",
+    "code",
+    "pre",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
+}
+
+
+def markdown_html(text: str) -> SafeString:
+    """Render user Markdown to HTML with only harmless tags and links left."""
+    html = markdown.markdown(text or "", extensions=["tables", "sane_lists", "nl2br"])
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    # Safe because nh3 has just removed every tag and attribute not listed above.
+    return mark_safe(cleaned)
+
+
+# --- questions and answer contents -------------------------------------------------------
+
+
+def inquiry_questions(inquiry: Inquiry) -> list[Question]:
+    """Return the questions of an inquiry in order, each with its condition's question.
+
+    A condition always names a question of the same inquiry (services.question_validate),
+    so it is taken from the list itself rather than joined in again for every question:
+    the answer form reads all of them on every save.
+    """
+    questions = list(inquiry.questions.order_by("position", "id"))
+    by_id = {question.pk: question for question in questions}
+    for question in questions:
+        controller = by_id.get(question.condition_question_id)
+        if controller is not None:
+            question.condition_question = controller
+    return questions
+
+
+def value_is_empty(value: Any) -> bool:
+    """Tell whether an answer value counts as not answered."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list):
+        return not value
+    if isinstance(value, dict):
+        # A loop rather than all(): compiling reads this for every table of every answer.
+        for cells in value.values():
+            if cells is None:
+                continue
+            if not isinstance(cells, str | list | dict) or not value_is_empty(cells):
+                return False
+        return True
+    return False
+
+
+def _matches(value: Any, expected: str) -> bool:
+    if isinstance(value, list):
+        return expected in value
+    return value == expected
+
+
+def hidden_question_ids(questions: Iterable[Question], data: dict[str, Any]) -> set[int]:
+    """Return the questions whose display condition is not met by the answer data.
+
+    A question whose controlling question is itself hidden is hidden too.
+    """
+    hidden: set[int] = set()
+    for question in sorted(questions, key=lambda q: (q.position, q.id)):
+        controller_id = question.condition_question_id
+        if controller_id is None:
+            continue
+        if controller_id in hidden or not _matches(
+            data.get(str(controller_id)), question.condition_value
+        ):
+            hidden.add(question.id)
+    return hidden
+
+
+def missing_required(questions: Iterable[Question], data: dict[str, Any]) -> list[Question]:
+    """Return the required, shown questions that have no answer."""
+    questions = list(questions)
+    hidden = hidden_question_ids(questions, data)
+    missing = []
+    for question in questions:
+        if question.id in hidden or not question.required:
+            continue
+        value = data.get(str(question.id))
+        if question.kind == QuestionKind.TABLE:
+            empty = not isinstance(value, dict) or any(
+                value_is_empty((value.get(row) or {}).get(column))
+                for row in question.table_rows
+                for column in question.table_columns
+            )
+        else:
+            empty = value_is_empty(value)
+        if not empty and OTHER_CHOICE in (value if isinstance(value, list) else [value]):
+            empty = question.allow_other and value_is_empty(data.get(f"{question.id}_other"))
+        if empty:
+            missing.append(question)
+    return missing
+
+
+@dataclass
+class AnswerRow:
+    """One question with its answer, ready to show read-only."""
+
+    question: Question
+    text: str
+    table: list[tuple[str, list[Any]]] = field(default_factory=list)
+    files: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _number_text(value: Any, unit: str) -> str:
+    if value is None or value == "":
+        return ""
+    text = f"{value:,}" if isinstance(value, int | float) else str(value)
+    return f"{text} {unit}".strip()
+
+
+def _cell(row: Any, column: str) -> Any:
+    return row.get(column) if isinstance(row, dict) else None
+
+
+def answer_rows(questions: Iterable[Question], data: dict[str, Any]) -> list[AnswerRow]:
+    """Return each shown question with its answer as text, for read-only pages."""
+    questions = list(questions)
+    hidden = hidden_question_ids(questions, data)
+    rows = []
+    for question in questions:
+        if question.id in hidden:
+            continue
+        value = data.get(str(question.id))
+        other = data.get(f"{question.id}_other", "")
+        row = AnswerRow(question=question, text="")
+        if question.kind == QuestionKind.TABLE:
+            cells = value if isinstance(value, dict) else {}
+            row.table = [
+                (r, [_cell(cells.get(r), c) for c in question.table_columns])
+                for r in question.table_rows
+            ]
+        elif question.kind == QuestionKind.FILE:
+            row.files = [item for item in value or [] if isinstance(item, dict) and "id" in item]
+        elif question.kind == QuestionKind.MULTIPLE:
+            values = value if isinstance(value, list) else [value] if value else []
+            items = [
+                f"{item}（{other}）" if item == OTHER_CHOICE and other else str(item)
+                for item in values
+            ]
+            row.text = "、".join(items)
+        elif question.kind == QuestionKind.SINGLE:
+            row.text = f"{value}（{other}）" if value == OTHER_CHOICE and other else value or ""
+        elif question.kind == QuestionKind.NUMBER:
+            row.text = _number_text(value, question.unit)
+        elif question.kind == QuestionKind.DATE and value:
+            try:
+                row.text = format_date(dt.date.fromisoformat(str(value)))
+            except ValueError:
+                row.text = str(value)
+        else:
+            row.text = "" if value is None else str(value)
+        rows.append(row)
+    return rows
+
+
+# --- targets --------------------------------------------------------------------------------
+
+
+def answering_member_organizations() -> QuerySet[Organization]:
+    """Return the member organizations that may be asked to answer."""
+    return member_organizations(categories=ANSWERING_CATEGORIES)
+
+
+def target_organizations(*, spec: dict[str, Any], exclude_id: int | None) -> QuerySet[Organization]:
+    """Return the organizations a target description (target_spec) reaches today."""
+    mode = spec.get("mode")
+    if mode == "all":
+        organizations = answering_member_organizations()
+    elif mode == "group" and spec.get("group_id"):
+        organizations = Organization.objects.filter(
+            pk__in=group_organization_ids(group_id=spec["group_id"])
+        )
+    elif mode == "filter":
+        organizations = answering_member_organizations()
+        if spec.get("prefecture_code"):
+            organizations = organizations.filter(prefecture_code=spec["prefecture_code"])
+        if spec.get("kind"):
+            organizations = organizations.filter(kind=spec["kind"])
+        if spec.get("population_min") is not None:
+            organizations = organizations.filter(population__gte=spec["population_min"])
+        if spec.get("population_max") is not None:
+            organizations = organizations.filter(population__lte=spec["population_max"])
+    elif mode == "pick":
+        organizations = Organization.objects.filter(pk__in=spec.get("organization_ids") or [])
+    else:
+        return Organization.objects.none()
+    if exclude_id is not None:
+        organizations = organizations.exclude(pk=exclude_id)
+    return organizations.order_by("code", "name")
+
+
+def target_description(spec: dict[str, Any]) -> str:
+    """Describe a target description in words, as shown on the inquiry (照会先)."""
+    mode = spec.get("mode")
+    if mode == "all":
+        return "全会員団体"
+    if mode == "group":
+        group = Group.objects.filter(pk=spec.get("group_id")).first()
+        return f"グループ：{group.name}" if group else "グループ"
+    if mode == "filter":
+        parts = []
+        if spec.get("prefecture_code"):
+            parts.append(PREFECTURES.get(spec["prefecture_code"], spec["prefecture_code"]))
+        if spec.get("kind"):
+            parts.append(OrganizationKind(spec["kind"]).label)
+        low, high = spec.get("population_min"), spec.get("population_max")
+        if low is not None or high is not None:
+            low_text = f"{low:,}人" if low is not None else ""
+            high_text = f"{high:,}人" if high is not None else ""
+            parts.append(f"人口{low_text}〜{high_text}")
+        return "会員団体のうち " + "・".join(parts) if parts else "全会員団体"
+    if mode == "pick":
+        names = list(
+            Organization.objects.filter(pk__in=spec.get("organization_ids") or []).values_list(
+                "name", flat=True
+            )
+        )
+        text = "、".join(names)
+        if len(text) > 200:
+            text = text[:200] + "…"
+        return f"{len(names)}団体（{text}）"
+    return ""
+
+
+@dataclass
+class OrganizationLookup:
+    """Result of looking up typed organization names and codes."""
+
+    found: list[Organization]
+    unknown: list[str]
+    ambiguous: list[tuple[str, list[Organization]]]
+
+
+def organizations_lookup(lines: Iterable[str]) -> OrganizationLookup:
+    """Find organizations by JIS code (5 or 6 digits) or name, one entry per line.
+
+    A name shared by several organizations (美里町) is resolved to the member organization
+    when only one of them is a member, and reported as ambiguous otherwise.
+    """
+    entries = [line.strip() for line in lines if line.strip()]
+    result = OrganizationLookup(found=[], unknown=[], ambiguous=[])
+    members = set(answering_member_organizations().values_list("pk", flat=True))
+    seen: set[int] = set()
+    prefecture_names = sorted(PREFECTURES.values(), key=len, reverse=True)
+    for entry in entries:
+        # A line may be a code, a name, or both ("013030 当別町", as the form shows them).
+        code = CODE_PREFIX_RE.match(to_halfwidth_digits(entry))
+        if code and len(code[1]) == 6:
+            candidates = list(Organization.objects.filter(code=code[1]))
+        elif code:
+            # Five digits: the code without its check digit.
+            candidates = list(Organization.objects.filter(code__startswith=code[1]))
+        else:
+            name, prefecture_code = entry.replace(" ", "").replace("　", ""), None
+            for prefecture in prefecture_names:
+                if name.startswith(prefecture) and name != prefecture:
+                    prefecture_code = next(k for k, v in PREFECTURES.items() if v == prefecture)
+                    name = name[len(prefecture) :]
+                    break
+            candidates = list(Organization.objects.filter(name=name))
+            if prefecture_code:
+                candidates = [c for c in candidates if c.prefecture_code == prefecture_code]
+        if len(candidates) > 1:
+            narrowed = [c for c in candidates if c.pk in members]
+            candidates = narrowed if len(narrowed) == 1 else candidates
+        if not candidates:
+            result.unknown.append(entry)
+        elif len(candidates) > 1:
+            result.ambiguous.append((entry, candidates))
+        elif candidates[0].pk not in seen:
+            seen.add(candidates[0].pk)
+            result.found.append(candidates[0])
+    return result
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+def _with_my_answer(queryset: QuerySet[Inquiry], org_id: int | None) -> QuerySet[Inquiry]:
+    answers = Answer.objects.filter(inquiry=OuterRef("pk"), organization_id=org_id)
+    return queryset.annotate(
+        my_answer_status=Subquery(answers.values("status")[:1]),
+        my_answer_submitted_at=Subquery(answers.values("submitted_at")[:1]),
+        my_answer_kind=Subquery(answers.values("kind")[:1]),
+    )
+
+
+def inquiries_to_answer(user: User) -> QuerySet[Inquiry]:
+    """Return the open inquiries the user's organization is asked to answer, with its status."""
+    queryset = answerable_inquiries(user).filter(status=InquiryStatus.OPEN)
+    return (
+        _with_my_answer(queryset, organization_id_of(user))
+        .select_related("requester")
+        .order_by("deadline", "-id")
+    )
+
+
+def inquiries_answered_before(user: User) -> QuerySet[Inquiry]:
+    """Return the closed or published inquiries the user's organization was asked to answer."""
+    queryset = answerable_inquiries(user).exclude(status=InquiryStatus.OPEN)
+    return (
+        _with_my_answer(queryset, organization_id_of(user))
+        .select_related("requester")
+        .order_by("-deadline", "-id")
+    )
+
+
+def inquiries_requested(user: User) -> QuerySet[Inquiry]:
+    """Return the inquiries the user's organization asked, drafts included."""
+    org_id = organization_id_of(user)
+    if org_id is None:
+        return Inquiry.objects.none()
+    return _with_counts(Inquiry.objects.filter(requester_id=org_id)).select_related("requester")
+
+
+def inquiries_published(user: User) -> QuerySet[Inquiry]:
+    """Return the inquiries with published results the user may see."""
+    return (
+        Inquiry.objects.filter(status=InquiryStatus.PUBLISHED)
+        .filter(results_visible_filter(user))
+        .select_related("requester")
+        .order_by("-published_at", "-id")
+    )
+
+
+def inquiries_all(*, status: str = "", query: str = "") -> QuerySet[Inquiry]:
+    """Return every inquiry for the secretariat, optionally by status and title."""
+    queryset = Inquiry.objects.all()
+    if status:
+        queryset = queryset.filter(status=status)
+    if query:
+        queryset = queryset.filter(Q(title__icontains=query) | Q(requester__name__icontains=query))
+    return _with_counts(queryset).select_related("requester")
+
+
+def inquiries_in_review() -> QuerySet[Inquiry]:
+    """Return the 調査依頼 waiting for the secretariat's review, oldest first."""
+    return (
+        Inquiry.objects.filter(status=InquiryStatus.REVIEW)
+        .select_related("requester", "created_by")
+        .order_by("updated_at", "id")
+    )
+
+
+def visible_inquiries(user: User) -> QuerySet[Inquiry]:
+    """Return every inquiry the user may open."""
+    return Inquiry.objects.filter(visible_inquiries_filter(user))
+
+
+def _with_counts(queryset: QuerySet[Inquiry]) -> QuerySet[Inquiry]:
+    return queryset.order_by("-created_at", "-id").annotate(
+        target_count=Count("targets", distinct=True),
+        submitted_count=Count(
+            "answers", filter=Q(answers__submitted_at__isnull=False), distinct=True
+        ),
+    )
+
+
+# --- progress -------------------------------------------------------------------------------
+
+
+@dataclass
+class ProgressRow:
+    """One target organization on the progress page."""
+
+    organization: Organization
+    answer: Answer | None
+    contacts: list[Person]
+
+    @property
+    def submitted(self) -> bool:
+        return self.answer is not None and self.answer.submitted_at is not None
+
+    @property
+    def status_label(self) -> str:
+        return answer_status_label(self.answer)
+
+
+@dataclass
+class Progress:
+    """How far the answers of an inquiry have come (「19団体中7団体」)."""
+
+    target_count: int
+    submitted_count: int
+    rows: list[ProgressRow]
+
+    @property
+    def waiting(self) -> list[ProgressRow]:
+        return [row for row in self.rows if not row.submitted]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.submitted_count / self.target_count) if self.target_count else 0
+
+
+def inquiry_progress(inquiry: Inquiry) -> Progress:
+    """Return the answer status of every target, with the contacts of those still missing.
+
+    Uses a fixed number of queries whatever the number of organizations.
+    """
+    contacts = Person.objects.filter(user__is_active=True).order_by("department__name", "name")
+    targets = list(
+        Target.objects.filter(inquiry=inquiry)
+        .select_related("organization")
+        .prefetch_related(
+            Prefetch(
+                "organization__people",
+                queryset=contacts.select_related("department"),
+                to_attr="active_people",
+            )
+        )
+        .order_by("organization__code", "organization__name")
+    )
+    answers = {
+        answer.organization_id: answer
+        for answer in Answer.objects.filter(inquiry=inquiry).select_related(
+            "updated_by", "submitted_by"
+        )
+    }
+    rows = [
+        ProgressRow(
+            organization=target.organization,
+            answer=answers.get(target.organization_id),
+            contacts=target.organization.active_people,
+        )
+        for target in targets
+    ]
+    submitted = sum(1 for row in rows if row.submitted)
+    return Progress(target_count=len(rows), submitted_count=submitted, rows=rows)
+
+
+def non_submitted_organization_ids(inquiry: Inquiry) -> list[int]:
+    """Return the target organizations that have never submitted an answer."""
+    submitted = Answer.objects.filter(inquiry=inquiry, submitted_at__isnull=False).values(
+        "organization_id"
+    )
+    return list(
+        Target.objects.filter(inquiry=inquiry)
+        .exclude(organization_id__in=submitted)
+        .values_list("organization_id", flat=True)
+    )
+
+
+def answer_status_label(answer: Answer | None) -> str:
+    """Describe an organization's answer status in words."""
+    if answer is None:
+        return "未着手"
+    if answer.status == AnswerStatus.SUBMITTED:
+        return f"提出済み（{answer.get_kind_display()}）"
+    if answer.submitted_at is not None:
+        return f"修正中（提出済みの回答あり）・{answer.get_status_display()}"
+    return answer.get_status_display()
+
+
+def answer_versions(answer: Answer) -> QuerySet[AnswerVersion]:
+    """Return the submitted versions of an answer, newest first."""
+    return answer.versions.select_related("submitted_by").order_by("-number")
+
+
+def latest_submitted_versions(inquiry: Inquiry) -> QuerySet[AnswerVersion]:
+    """Return the latest submitted version of each organization's answer.
+
+    This is what counts as an organization's answer for compilation: a correction being
+    drafted after submission does not replace it until it is submitted again.
+    """
+    latest = (
+        AnswerVersion.objects.filter(answer=OuterRef("answer"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    return (
+        AnswerVersion.objects.filter(answer__inquiry=inquiry, number=Subquery(latest))
+        .select_related("answer__organization", "submitted_by")
+        .order_by("answer__organization__code", "answer__organization__name")
+    )
+
+
+def suggested_deadline(*, today: dt.date | None = None, business_days: int = 10) -> dt.date:
+    """Return the default deadline: N business days from today."""
+    return add_business_days(today or timezone.localdate(), business_days)

@@ -1,0 +1,1035 @@
+"""Writing inquiries: drafting, review, opening, reminders, answers and their versions.
+
+Lifecycle: DRAFT → (member 調査依頼) REVIEW → approved: OPEN / rejected: REJECTED → REVIEW …;
+the secretariat opens its own drafts directly. OPEN → CLOSED → PUBLISHED; a deadline
+extension reopens a closed inquiry. Access checks are the caller's (see permissions.py);
+these functions enforce the states and the data.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F, Max
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from renkei.accounts.models import Role, User
+from renkei.audit.models import Action
+from renkei.audit.services import audit_record
+from renkei.core.business_days import add_business_days
+from renkei.core.wareki import format_datetime
+from renkei.directory.models import Organization
+from renkei.directory.permissions import organization_id_of
+from renkei.directory.selectors import contacts_of
+from renkei.inquiries.models import (
+    OTHER_CHOICE,
+    Answer,
+    AnswerFile,
+    AnswerKind,
+    AnswerStatus,
+    AnswerVersion,
+    Inquiry,
+    InquiryAttachment,
+    InquiryStatus,
+    Question,
+    QuestionKind,
+    Reminder,
+    ReminderKind,
+    ResultsVisibility,
+    Target,
+)
+from renkei.inquiries.selectors import (
+    hidden_question_ids,
+    inquiry_questions,
+    missing_required,
+    non_submitted_organization_ids,
+    target_description,
+    target_organizations,
+)
+from renkei.mailer.services import mail_queue
+
+
+class InquiryError(Exception):
+    """A request the inquiry's state or data does not allow; the message is for the user."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class AnswerConflictError(InquiryError):
+    """Someone saved the answer after the version the user started from."""
+
+
+class AnswerIncompleteError(InquiryError):
+    """Required questions are unanswered."""
+
+    def __init__(self, missing: list[Question]) -> None:
+        codes = "、".join(question.code for question in missing)
+        super().__init__(f"必須の設問に回答がありません（{codes}）。")
+        self.missing = missing
+
+
+INQUIRY_FIELDS = (
+    "title",
+    "purpose",
+    "contact",
+    "deadline",
+    "requires_confirmation",
+    "results_visibility",
+    "hide_names",
+    "reminder_business_days",
+)
+QUESTION_FIELDS = (
+    "kind",
+    "text",
+    "help_text",
+    "required",
+    "choices",
+    "allow_other",
+    "unit",
+    "table_rows",
+    "table_columns",
+    "table_numeric",
+    "condition_question",
+    "condition_value",
+)
+CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+CONDITION_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.YES_NO)
+
+
+def _absolute_url(path: str) -> str:
+    base = settings.RENKEI.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return base + path
+
+
+def _inquiry_context(inquiry: Inquiry) -> dict[str, Any]:
+    return {
+        "inquiry": inquiry,
+        "title": inquiry.title,
+        "requester": inquiry.requester.name,
+        "deadline": format_datetime(inquiry.deadline, weekday=True) if inquiry.deadline else "",
+        "url": _absolute_url(reverse("inquiries:detail", args=[inquiry.pk])),
+    }
+
+
+def _contacts_mail(
+    *, organization_ids: Iterable[int], template: str, inquiry: Inquiry, **extra: Any
+) -> int:
+    """Mail every active contact of the organizations; return the number of messages."""
+    recipients = [
+        (person.name, person.email)
+        for person in contacts_of(organization_ids=set(organization_ids))
+    ]
+    if not recipients:
+        return 0
+    messages = mail_queue(
+        to=recipients,
+        template=template,
+        context={**_inquiry_context(inquiry), **extra},
+        topic=f"inquiry:{inquiry.pk}",
+    )
+    return len(messages)
+
+
+def _users_mail(*, users: Iterable[User], template: str, inquiry: Inquiry, **extra: Any) -> int:
+    recipients = [(user.get_full_name(), user.email) for user in users if user and user.email]
+    if not recipients:
+        return 0
+    return len(
+        mail_queue(
+            to=recipients,
+            template=template,
+            context={**_inquiry_context(inquiry), **extra},
+            topic=f"inquiry:{inquiry.pk}",
+        )
+    )
+
+
+def _require_status(inquiry: Inquiry, allowed: Iterable[str], message: str) -> None:
+    if inquiry.status not in allowed:
+        raise InquiryError(f"{message}（現在の状態：{InquiryStatus(inquiry.status).label}）")
+
+
+# --- drafting -------------------------------------------------------------------------------
+
+
+def inquiry_create(
+    *,
+    by: User,
+    title: str,
+    requester: Organization | None = None,
+    purpose: str = "",
+    contact: str = "",
+    deadline: dt.datetime | None = None,
+    requires_confirmation: bool = False,
+    results_visibility: str = ResultsVisibility.ANSWERING,
+    hide_names: bool = False,
+    reminder_business_days: int | None = 2,
+) -> Inquiry:
+    """Create a draft inquiry; the requester is the author's organization unless given."""
+    if requester is None:
+        org_id = organization_id_of(by)
+        if org_id is None:
+            raise InquiryError("所属団体が登録されていないため照会を作成できません。")
+        requester = Organization.objects.get(pk=org_id)
+    if not title.strip():
+        raise InquiryError("件名を入力してください。", field="title")
+    return Inquiry.objects.create(
+        title=title.strip(),
+        requester=requester,
+        created_by=by,
+        purpose=purpose,
+        contact=contact,
+        deadline=deadline,
+        requires_confirmation=requires_confirmation,
+        results_visibility=results_visibility,
+        hide_names=hide_names,
+        reminder_business_days=reminder_business_days,
+    )
+
+
+def inquiry_update(
+    *,
+    inquiry: Inquiry,
+    by: User,
+    changes: Mapping[str, Any],
+    requester: Organization | None = None,
+) -> Inquiry:
+    """Change an inquiry's text and settings while it is still being drafted or reviewed."""
+    _require_status(
+        inquiry,
+        (InquiryStatus.DRAFT, InquiryStatus.REVIEW, InquiryStatus.REJECTED),
+        "この照会は開始済みのため内容を変更できません。",
+    )
+    for name in INQUIRY_FIELDS:
+        if name in changes:
+            setattr(inquiry, name, changes[name])
+    if not inquiry.title.strip():
+        raise InquiryError("件名を入力してください。", field="title")
+    if requester is not None:
+        inquiry.requester = requester
+    inquiry.save()
+    return inquiry
+
+
+def inquiry_delete(*, inquiry: Inquiry, by: User) -> None:
+    """Delete an inquiry that was never opened."""
+    _require_status(
+        inquiry,
+        (InquiryStatus.DRAFT, InquiryStatus.REJECTED),
+        "削除できるのは下書きと差戻しの照会のみです。",
+    )
+    inquiry.delete()
+
+
+def inquiry_attachment_add(*, inquiry: Inquiry, by: User, file: UploadedFile) -> InquiryAttachment:
+    """Attach a document to an inquiry (the file is checked by the form beforehand)."""
+    _require_status(
+        inquiry,
+        (InquiryStatus.DRAFT, InquiryStatus.REVIEW, InquiryStatus.REJECTED),
+        "開始済みの照会には資料を追加できません。",
+    )
+    return InquiryAttachment.objects.create(
+        inquiry=inquiry, file=file, name=file.name[:255], size=file.size or 0
+    )
+
+
+def inquiry_attachment_delete(*, attachment: InquiryAttachment, by: User) -> None:
+    """Remove a document from an inquiry that has not started."""
+    _require_status(
+        attachment.inquiry,
+        (InquiryStatus.DRAFT, InquiryStatus.REVIEW, InquiryStatus.REJECTED),
+        "開始済みの照会の資料は削除できません。",
+    )
+    attachment.file.delete(save=False)
+    attachment.delete()
+
+
+def inquiry_targets_set(*, inquiry: Inquiry, by: User, spec: dict[str, Any]) -> Inquiry:
+    """Record how the targets are chosen; they are fixed when the inquiry opens."""
+    _require_status(
+        inquiry,
+        (InquiryStatus.DRAFT, InquiryStatus.REVIEW, InquiryStatus.REJECTED),
+        "開始済みの照会の照会先は変更できません。",
+    )
+    if not target_organizations(spec=spec, exclude_id=inquiry.requester_id).exists():
+        raise InquiryError("条件に当てはまる団体がありません。照会先を見直してください。")
+    inquiry.target_spec = spec
+    inquiry.target_description = target_description(spec)[:255]
+    inquiry.save(update_fields=["target_spec", "target_description", "updated_at"])
+    return inquiry
+
+
+# --- questions ------------------------------------------------------------------------------
+
+
+def question_validate(
+    *, inquiry: Inquiry, fields: Mapping[str, Any], question: Question | None = None
+) -> None:
+    """Refuse a question whose settings do not fit its kind."""
+    kind = fields.get("kind")
+    if kind not in QuestionKind.values:
+        raise InquiryError("設問の形式を選んでください。", field="kind")
+    if not (fields.get("text") or "").strip():
+        raise InquiryError("設問文を入力してください。", field="text")
+    choices = list(fields.get("choices") or [])
+    if kind in CHOICE_KINDS:
+        if len(choices) + (1 if fields.get("allow_other") else 0) < 2:
+            raise InquiryError(
+                "選択式の設問には選択肢を2つ以上（1行に1つ）入力してください。", field="choices"
+            )
+        duplicates = sorted({c for c in choices if choices.count(c) > 1})
+        if duplicates:
+            raise InquiryError(f"選択肢が重複しています：{'、'.join(duplicates)}", field="choices")
+        if fields.get("allow_other") and OTHER_CHOICE in choices:
+            raise InquiryError(
+                "「その他（自由記述）」を設ける場合は、選択肢に「その他」を入れないでください。",
+                field="choices",
+            )
+    if kind == QuestionKind.TABLE:
+        if not fields.get("table_rows"):
+            raise InquiryError("表の行を1行に1つ入力してください。", field="table_rows")
+        if not fields.get("table_columns"):
+            raise InquiryError("表の列を1行に1つ入力してください。", field="table_columns")
+        for name, label in (("table_rows", "行"), ("table_columns", "列")):
+            items = list(fields[name])
+            duplicates = sorted({item for item in items if items.count(item) > 1})
+            if duplicates:
+                raise InquiryError(
+                    f"表の{label}が重複しています：{'、'.join(duplicates)}", field=name
+                )
+    controller = fields.get("condition_question")
+    if controller is not None:
+        if controller.inquiry_id != inquiry.pk:
+            raise InquiryError("表示条件の設問が正しくありません。", field="condition_question")
+        if question is not None and controller.pk == question.pk:
+            raise InquiryError("設問自身を表示条件にはできません。", field="condition_question")
+        if question is not None and controller.position >= question.position:
+            raise InquiryError(
+                "表示条件には、この設問より前の設問を選んでください。", field="condition_question"
+            )
+        if controller.kind not in CONDITION_KINDS:
+            raise InquiryError(
+                "表示条件に使えるのは選択式・はい／いいえの設問です。", field="condition_question"
+            )
+        value = (fields.get("condition_value") or "").strip()
+        if value not in controller.options:
+            options = "、".join(controller.options)
+            raise InquiryError(
+                f"表示条件の回答は「{controller.code}」の選択肢（{options}）から選んでください。",
+                field="condition_value",
+            )
+
+
+def _question_clean(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Drop settings that do not apply to the kind, so stale ones never confuse answers."""
+    if kind not in CHOICE_KINDS:
+        fields["choices"] = []
+        fields["allow_other"] = False
+    if kind != QuestionKind.NUMBER:
+        fields["unit"] = ""
+    if kind != QuestionKind.TABLE:
+        fields["table_rows"] = []
+        fields["table_columns"] = []
+    if fields.get("condition_question") is None:
+        fields["condition_value"] = ""
+    return fields
+
+
+def _next_code(inquiry: Inquiry) -> str:
+    codes = set(inquiry.questions.values_list("code", flat=True))
+    number = len(codes) + 1
+    while f"Q{number}" in codes:
+        number += 1
+    return f"Q{number}"
+
+
+def question_create(
+    *, inquiry: Inquiry, by: User, fields: Mapping[str, Any], code: str = ""
+) -> Question:
+    """Add a question at the end of the inquiry."""
+    _require_status(
+        inquiry,
+        (InquiryStatus.DRAFT, InquiryStatus.REVIEW, InquiryStatus.REJECTED),
+        "開始済みの照会の設問は変更できません。",
+    )
+    values = {name: fields[name] for name in QUESTION_FIELDS if name in fields}
+    position = (inquiry.questions.aggregate(top=Max("position"))["top"] or 0) + 1
+    probe = Question(inquiry=inquiry, position=position)
+    question_validate(inquiry=inquiry, fields=values, question=probe)
+    code = code.strip() or _next_code(inquiry)
+    if inquiry.questions.filter(code=code).exists():
+        raise InquiryError(f"設問番号「{code}」はすでに使われています。", field="code")
+    values = _question_clean(values["kind"], values)
+    return Question.objects.create(inquiry=inquiry, position=position, code=code, **values)
+
+
+def question_update(
+    *, question: Question, by: User, fields: Mapping[str, Any], code: str = ""
+) -> Question:
+    """Change a question of an inquiry that has not started."""
+    inquiry = question.inquiry
+    _require_status(
+        inquiry,
+        (InquiryStatus.DRAFT, InquiryStatus.REVIEW, InquiryStatus.REJECTED),
+        "開始済みの照会の設問は変更できません。",
+    )
+    values = {name: fields[name] for name in QUESTION_FIELDS if name in fields}
+    question_validate(inquiry=inquiry, fields=values, question=question)
+    code = code.strip() or question.code
+    if inquiry.questions.filter(code=code).exclude(pk=question.pk).exists():
+        raise InquiryError(f"設問番号「{code}」はすでに使われています。", field="code")
+    for name, value in _question_clean(values["kind"], values).items():
+        setattr(question, name, value)
+    question.code = code
+    question.save()
+    # A dependent whose expected value no longer exists would never be shown.
+    for dependent in question.dependents.all():
+        if dependent.condition_value not in question.options:
+            dependent.condition_question = None
+            dependent.condition_value = ""
+            dependent.save(update_fields=["condition_question", "condition_value"])
+    return question
+
+
+def question_delete(*, question: Question, by: User) -> None:
+    """Remove a question; questions shown only under it lose their condition."""
+    _require_status(
+        question.inquiry,
+        (InquiryStatus.DRAFT, InquiryStatus.REVIEW, InquiryStatus.REJECTED),
+        "開始済みの照会の設問は変更できません。",
+    )
+    question.dependents.update(condition_question=None, condition_value="")
+    question.delete()
+
+
+def question_move(*, question: Question, by: User, up: bool) -> None:
+    """Swap a question with its neighbour; a condition may not end up below its dependent."""
+    inquiry = question.inquiry
+    _require_status(
+        inquiry,
+        (InquiryStatus.DRAFT, InquiryStatus.REVIEW, InquiryStatus.REJECTED),
+        "開始済みの照会の設問は変更できません。",
+    )
+    questions = inquiry_questions(inquiry)
+    for number, item in enumerate(questions, start=1):
+        item.position = number
+    index = next(i for i, item in enumerate(questions) if item.pk == question.pk)
+    other_index = index - 1 if up else index + 1
+    if not 0 <= other_index < len(questions):
+        return
+    first, second = sorted((questions[index], questions[other_index]), key=lambda q: q.position)
+    if second.condition_question_id == first.pk:
+        raise InquiryError(
+            f"「{second.code}」は「{first.code}」の回答で表示が決まるため、前に移動できません。"
+        )
+    questions[index].position, questions[other_index].position = (
+        questions[other_index].position,
+        questions[index].position,
+    )
+    Question.objects.bulk_update(questions, ["position"])
+
+
+# --- lifecycle ------------------------------------------------------------------------------
+
+
+def _ready_check(inquiry: Inquiry, *, now: dt.datetime) -> None:
+    """Refuse to send out an inquiry that is missing something the targets need."""
+    problems = []
+    if not inquiry.questions.exists():
+        problems.append("設問が1つもありません。")
+    if not inquiry.target_spec:
+        problems.append("照会先が設定されていません。")
+    if inquiry.deadline is None:
+        problems.append("回答期限が設定されていません。")
+    elif inquiry.deadline <= now:
+        problems.append("回答期限が過ぎています。期限を設定し直してください。")
+    if problems:
+        raise InquiryError("この照会はまだ開始できません：" + " ".join(problems))
+
+
+def inquiry_submit_for_review(*, inquiry: Inquiry, by: User) -> Inquiry:
+    """Send a member's draft (調査依頼) to the secretariat for review."""
+    _require_status(
+        inquiry,
+        (InquiryStatus.DRAFT, InquiryStatus.REJECTED),
+        "審査を依頼できるのは下書きまたは差戻しの照会のみです。",
+    )
+    _ready_check(inquiry, now=timezone.now())
+    inquiry.status = InquiryStatus.REVIEW
+    inquiry.save(update_fields=["status", "updated_at"])
+    secretariat = User.objects.filter(role=Role.SECRETARIAT, is_active=True).exclude(email="")
+    _users_mail(
+        users=secretariat,
+        template="inquiry_review_requested",
+        inquiry=inquiry,
+        author=by.get_full_name(),
+    )
+    return inquiry
+
+
+def inquiry_approve(*, inquiry: Inquiry, by: User, note: str = "") -> Inquiry:
+    """Approve a 調査依頼 and send it out to the targets at once."""
+    _require_status(inquiry, (InquiryStatus.REVIEW,), "承認できるのは審査中の照会のみです。")
+    with transaction.atomic():
+        inquiry.review_note = note.strip()
+        inquiry.reviewed_by = by
+        inquiry.reviewed_at = timezone.now()
+        inquiry.save(update_fields=["review_note", "reviewed_by", "reviewed_at", "updated_at"])
+        inquiry_open(inquiry=inquiry, by=by)
+        _users_mail(
+            users=[inquiry.created_by],
+            template="inquiry_reviewed",
+            inquiry=inquiry,
+            approved=True,
+            note=inquiry.review_note,
+        )
+    return inquiry
+
+
+def inquiry_reject(*, inquiry: Inquiry, by: User, note: str) -> Inquiry:
+    """Send a 調査依頼 back to its author with the reason."""
+    _require_status(inquiry, (InquiryStatus.REVIEW,), "差し戻せるのは審査中の照会のみです。")
+    if not note.strip():
+        raise InquiryError("差戻しの理由を入力してください。", field="note")
+    inquiry.status = InquiryStatus.REJECTED
+    inquiry.review_note = note.strip()
+    inquiry.reviewed_by = by
+    inquiry.reviewed_at = timezone.now()
+    inquiry.save(
+        update_fields=["status", "review_note", "reviewed_by", "reviewed_at", "updated_at"]
+    )
+    _users_mail(
+        users=[inquiry.created_by],
+        template="inquiry_reviewed",
+        inquiry=inquiry,
+        approved=False,
+        note=inquiry.review_note,
+    )
+    return inquiry
+
+
+def inquiry_open(*, inquiry: Inquiry, by: User) -> Inquiry:
+    """Fix the targets, open the inquiry for answers and mail the targets' contacts."""
+    _require_status(
+        inquiry,
+        (InquiryStatus.DRAFT, InquiryStatus.REVIEW),
+        "開始できるのは下書きまたは審査中の照会のみです。",
+    )
+    now = timezone.now()
+    _ready_check(inquiry, now=now)
+    organization_ids = list(
+        target_organizations(spec=inquiry.target_spec, exclude_id=inquiry.requester_id).values_list(
+            "pk", flat=True
+        )
+    )
+    if not organization_ids:
+        raise InquiryError("照会先の条件に当てはまる団体がありません。")
+    with transaction.atomic():
+        updated = Inquiry.objects.filter(pk=inquiry.pk, status=inquiry.status).update(
+            status=InquiryStatus.OPEN, opened_at=now, updated_at=now
+        )
+        if not updated:
+            raise InquiryError("この照会は他の方が先に操作しました。画面を開き直してください。")
+        inquiry.status, inquiry.opened_at = InquiryStatus.OPEN, now
+        Target.objects.bulk_create(
+            [Target(inquiry=inquiry, organization_id=org_id) for org_id in organization_ids],
+            batch_size=500,
+        )
+        _contacts_mail(
+            organization_ids=organization_ids, template="inquiry_opened", inquiry=inquiry
+        )
+    return inquiry
+
+
+def inquiry_extend_deadline(*, inquiry: Inquiry, by: User, deadline: dt.datetime) -> Inquiry:
+    """Move the deadline later, reopen the inquiry if it was closed, and tell the targets."""
+    _require_status(
+        inquiry,
+        (InquiryStatus.OPEN, InquiryStatus.CLOSED),
+        "期限を延長できるのは受付中または締切後の照会のみです。",
+    )
+    now = timezone.now()
+    if deadline <= now:
+        raise InquiryError("新しい期限には現在より後の日時を指定してください。", field="deadline")
+    if inquiry.deadline is not None and deadline <= inquiry.deadline:
+        raise InquiryError(
+            f"新しい期限は現在の期限（{format_datetime(inquiry.deadline)}）より後にしてください。",
+            field="deadline",
+        )
+    with transaction.atomic():
+        inquiry.deadline = deadline
+        inquiry.status = InquiryStatus.OPEN
+        inquiry.closed_at = None
+        # The automatic reminder counts from the new deadline.
+        inquiry.auto_reminder_sent_at = None
+        inquiry.save(
+            update_fields=["deadline", "status", "closed_at", "auto_reminder_sent_at", "updated_at"]
+        )
+        _contacts_mail(
+            organization_ids=inquiry.targets.values_list("organization_id", flat=True),
+            template="inquiry_deadline_extended",
+            inquiry=inquiry,
+        )
+    return inquiry
+
+
+def inquiry_close(*, inquiry: Inquiry, by: User) -> Inquiry:
+    """Stop accepting answers."""
+    _require_status(inquiry, (InquiryStatus.OPEN,), "締め切れるのは受付中の照会のみです。")
+    inquiry.status = InquiryStatus.CLOSED
+    inquiry.closed_at = timezone.now()
+    inquiry.save(update_fields=["status", "closed_at", "updated_at"])
+    return inquiry
+
+
+def inquiry_publish_results(*, inquiry: Inquiry, by: User) -> Inquiry:
+    """Publish the results to those the results visibility names."""
+    _require_status(inquiry, (InquiryStatus.CLOSED,), "結果を公開できるのは締切後の照会のみです。")
+    inquiry.status = InquiryStatus.PUBLISHED
+    inquiry.published_at = timezone.now()
+    inquiry.save(update_fields=["status", "published_at", "updated_at"])
+    return inquiry
+
+
+def inquiry_copy(*, inquiry: Inquiry, by: User) -> Inquiry:
+    """Copy an inquiry with its questions and target description into a new draft."""
+    org_id = organization_id_of(by)
+    # The secretariat copies on the asker's behalf; a member copies for its own organization.
+    keep_requester = by.role == Role.SECRETARIAT or org_id is None
+    requester_id = inquiry.requester_id if keep_requester else org_id
+    with transaction.atomic():
+        copy = Inquiry.objects.create(
+            title=f"{inquiry.title}（複製）"[:200],
+            purpose=inquiry.purpose,
+            contact=inquiry.contact if requester_id == inquiry.requester_id else "",
+            requester_id=requester_id,
+            created_by=by,
+            requires_confirmation=inquiry.requires_confirmation,
+            results_visibility=inquiry.results_visibility,
+            hide_names=inquiry.hide_names,
+            reminder_business_days=inquiry.reminder_business_days,
+            target_spec=inquiry.target_spec,
+            target_description=inquiry.target_description,
+            copied_from=inquiry,
+        )
+        originals = inquiry_questions(inquiry)
+        copies = Question.objects.bulk_create(
+            [
+                Question(
+                    inquiry=copy,
+                    position=question.position,
+                    code=question.code,
+                    kind=question.kind,
+                    text=question.text,
+                    help_text=question.help_text,
+                    required=question.required,
+                    choices=question.choices,
+                    allow_other=question.allow_other,
+                    unit=question.unit,
+                    table_rows=question.table_rows,
+                    table_columns=question.table_columns,
+                    table_numeric=question.table_numeric,
+                    condition_value=question.condition_value,
+                )
+                for question in originals
+            ]
+        )
+        # Conditions point at the copies of the questions they pointed at.
+        new_by_old = {old.pk: new for old, new in zip(originals, copies, strict=True)}
+        remapped = []
+        for old, new in zip(originals, copies, strict=True):
+            if old.condition_question_id in new_by_old:
+                new.condition_question = new_by_old[old.condition_question_id]
+                remapped.append(new)
+        Question.objects.bulk_update(remapped, ["condition_question"])
+    return copy
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+def inquiry_remind(
+    *,
+    inquiry: Inquiry,
+    organizations: Iterable[Organization] | None = None,
+    by: User | None = None,
+    kind: str = ReminderKind.MANUAL,
+) -> Reminder | None:
+    """Mail the contacts of target organizations that have not submitted; record it.
+
+    Organizations given that already submitted are left out. Returns None when nobody is
+    left to remind.
+    """
+    _require_status(inquiry, (InquiryStatus.OPEN,), "督促できるのは受付中の照会のみです。")
+    waiting = set(non_submitted_organization_ids(inquiry))
+    if organizations is not None:
+        waiting &= {organization.pk for organization in organizations}
+    if not waiting:
+        return None
+    with transaction.atomic():
+        count = _contacts_mail(
+            organization_ids=waiting,
+            template="inquiry_reminder",
+            inquiry=inquiry,
+            automatic=kind == ReminderKind.AUTOMATIC,
+        )
+        reminder = Reminder.objects.create(
+            inquiry=inquiry, kind=kind, sent_by=by, message_count=count
+        )
+        reminder.organizations.set(waiting)
+    return reminder
+
+
+def automatic_reminder_day(inquiry: Inquiry) -> dt.date | None:
+    """Return the day the automatic reminder is due, N business days before the deadline."""
+    if inquiry.deadline is None or inquiry.reminder_business_days is None:
+        return None
+    deadline_day = timezone.localdate(inquiry.deadline)
+    return add_business_days(deadline_day, -inquiry.reminder_business_days)
+
+
+def inquiry_reminders_send_due(*, now: dt.datetime | None = None) -> list[Reminder]:
+    """Send the automatic reminders due today; each inquiry gets at most one.
+
+    Safe to run as often as cron likes: an inquiry is claimed with a conditional update
+    before any mail is queued, so two runs at once never both send.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    reminders = []
+    candidates = Inquiry.objects.filter(
+        status=InquiryStatus.OPEN,
+        auto_reminder_sent_at__isnull=True,
+        reminder_business_days__isnull=False,
+        deadline__gt=now,
+    ).select_related("requester")
+    for inquiry in candidates:
+        due_day = automatic_reminder_day(inquiry)
+        if due_day is None or today < due_day:
+            continue
+        with transaction.atomic():
+            claimed = Inquiry.objects.filter(
+                pk=inquiry.pk, auto_reminder_sent_at__isnull=True
+            ).update(auto_reminder_sent_at=now)
+            if not claimed:
+                continue
+            inquiry.auto_reminder_sent_at = now
+            reminder = inquiry_remind(inquiry=inquiry, kind=ReminderKind.AUTOMATIC)
+        if reminder is not None:
+            reminders.append(reminder)
+    return reminders
+
+
+# --- answers --------------------------------------------------------------------------------
+
+
+def answer_accepting_check(inquiry: Inquiry, *, now: dt.datetime | None = None) -> None:
+    """Refuse changes to answers once the inquiry is closed or past its deadline."""
+    now = now or timezone.now()
+    if inquiry.status != InquiryStatus.OPEN:
+        raise InquiryError(
+            "この照会は回答の受付を終了しているため、回答を保存・提出できません。"
+            "（現在の状態：" + InquiryStatus(inquiry.status).label + "）"
+        )
+    if inquiry.deadline is not None and now > inquiry.deadline:
+        raise InquiryError(
+            f"回答期限（{format_datetime(inquiry.deadline, weekday=True)}）を過ぎたため、"
+            "回答を保存・提出できません。事務局または照会団体にご連絡ください。"
+        )
+
+
+def _conflict(answer: Answer) -> AnswerConflictError:
+    answer.refresh_from_db()
+    name = answer.updated_by.get_full_name() if answer.updated_by else "不明"
+    return AnswerConflictError(
+        f"他の方（{name}）が {format_datetime(answer.updated_at)} に保存した内容があります。"
+        "最新の内容を確認してから保存し直してください。"
+    )
+
+
+def _answer_claim(*, answer: Answer, by: User, revision: int, proxy: bool, **changes: Any) -> None:
+    """Apply changes only if nobody saved since `revision`; bump the revision."""
+    now = timezone.now()
+    updated = Answer.objects.filter(pk=answer.pk, revision=revision).update(
+        revision=F("revision") + 1, updated_by=by, updated_at=now, by_proxy=proxy, **changes
+    )
+    if not updated:
+        raise _conflict(answer)
+    if answer.revision == revision:
+        # The row was as this instance holds it (every change to an answer goes through
+        # here and bumps the revision), so apply the same changes rather than read it again.
+        answer.revision = revision + 1
+        answer.updated_by = by
+        answer.updated_at = now
+        answer.by_proxy = proxy
+        for name, value in changes.items():
+            setattr(answer, name, value)
+    else:
+        answer.refresh_from_db()
+
+
+def _proxy_record(*, answer: Answer, by: User, request: HttpRequest | None, step: str) -> None:
+    audit_record(
+        action=Action.PROXY_ENTRY,
+        actor=by,
+        target=answer,
+        request=request,
+        detail={
+            "inquiry": answer.inquiry_id,
+            "organization": answer.organization_id,
+            "step": step,
+        },
+    )
+
+
+def _files_referenced(answer: Answer) -> set[int]:
+    """Return the ids of files some submitted version still refers to."""
+    ids: set[int] = set()
+    for data in answer.versions.values_list("data", flat=True):
+        for value in data.values():
+            if isinstance(value, list):
+                ids |= {item["id"] for item in value if isinstance(item, dict) and "id" in item}
+    return ids
+
+
+def answer_save(
+    *,
+    answer: Answer,
+    by: User,
+    revision: int,
+    kind: str = AnswerKind.ANSWERED,
+    reason: str = "",
+    data: Mapping[str, Any] | None = None,
+    uploads: Mapping[int, UploadedFile] | None = None,
+    remove_file_ids: Iterable[int] = (),
+    proxy: bool = False,
+    request: HttpRequest | None = None,
+    questions: list[Question] | None = None,
+) -> Answer:
+    """Save the shared draft of an organization's answer, refusing a stale revision.
+
+    `data` holds the values of every question except files (see Answer.data); file
+    questions keep their current files unless listed in `remove_file_ids`, and gain the
+    uploads. Any change takes the answer back to a draft: a confirmation or submission
+    was for the contents as they were. `questions` are the inquiry's questions when the
+    caller has read them already (inquiry_questions).
+    """
+    inquiry = answer.inquiry
+    answer_accepting_check(inquiry)
+    if kind not in AnswerKind.values:
+        raise InquiryError("回答区分を選んでください。", field="kind")
+    if kind == AnswerKind.DECLINED and not reason.strip():
+        raise InquiryError("回答を辞退する理由を入力してください。", field="reason")
+    if questions is None:
+        questions = inquiry_questions(inquiry)
+    file_questions = {q.pk for q in questions if q.kind == QuestionKind.FILE}
+    file_keys = {str(pk) for pk in file_questions}
+    new_data = {
+        key: value
+        for key, value in (data or {}).items()
+        if key.split("_")[0].isdigit() and int(key.split("_")[0]) not in file_questions
+    }
+    reason = reason.strip() if kind == AnswerKind.DECLINED else ""
+    removed = set(remove_file_ids)
+    stored_data = {key: value for key, value in answer.data.items() if key not in file_keys}
+    unchanged = (
+        kind == answer.kind
+        and reason == answer.reason
+        and new_data == stored_data
+        and not uploads
+        and not removed
+    )
+    # Saving the same contents again keeps a confirmation or submission valid.
+    reset = (
+        {}
+        if unchanged
+        else {
+            "status": AnswerStatus.DRAFT,
+            "confirmed_by": None,
+            "confirmed_at": None,
+        }
+    )
+    changes = {"kind": kind, "reason": reason, **reset}
+
+    def files_merge() -> None:
+        # The kept files of each file question, then its upload (stored here).
+        for question_id in file_questions:
+            items = [
+                item
+                for item in answer.data.get(str(question_id)) or []
+                if item.get("id") not in removed
+            ]
+            upload = (uploads or {}).get(question_id)
+            if upload is not None:
+                stored = AnswerFile.objects.create(
+                    answer=answer,
+                    question_id=question_id,
+                    file=upload,
+                    name=upload.name[:255],
+                    size=upload.size or 0,
+                    uploaded_by=by,
+                )
+                items.append({"id": stored.pk, "name": stored.name})
+            if items:
+                new_data[str(question_id)] = items
+
+    with transaction.atomic():
+        if not uploads and answer.revision == revision:
+            # Nothing to store first and the files kept are those this instance holds (it
+            # is the revision claimed): the contents go in the claim's single update.
+            files_merge()
+            _answer_claim(
+                answer=answer, by=by, revision=revision, proxy=proxy, data=new_data, **changes
+            )
+        else:
+            _answer_claim(answer=answer, by=by, revision=revision, proxy=proxy, **changes)
+            files_merge()
+            answer.data = new_data
+            answer.save(update_fields=["data"])
+        if removed:
+            keep = _files_referenced(answer)
+            stale_files = AnswerFile.objects.filter(answer=answer, pk__in=removed).exclude(
+                pk__in=keep
+            )
+            for stale in stale_files:
+                stale.file.delete(save=False)
+                stale.delete()
+        if proxy:
+            _proxy_record(answer=answer, by=by, request=request, step="save")
+    return answer
+
+
+def _complete_check(answer: Answer) -> None:
+    if answer.kind != AnswerKind.ANSWERED:
+        return
+    missing = missing_required(inquiry_questions(answer.inquiry), answer.data)
+    if missing:
+        raise AnswerIncompleteError(missing)
+
+
+def answer_request_confirmation(*, answer: Answer, by: User, revision: int) -> Answer:
+    """Ask the organization's representative to confirm the answer (所属長確認)."""
+    answer_accepting_check(answer.inquiry)
+    # Asking again while awaiting resends the request to the representative.
+    if answer.status not in (AnswerStatus.DRAFT, AnswerStatus.AWAITING_CONFIRMATION):
+        raise InquiryError("確認を依頼できるのは作成中の回答のみです。")
+    _complete_check(answer)
+    now = timezone.now()
+    with transaction.atomic():
+        _answer_claim(
+            answer=answer,
+            by=by,
+            revision=revision,
+            proxy=False,
+            status=AnswerStatus.AWAITING_CONFIRMATION,
+            confirmation_requested_by=by,
+            confirmation_requested_at=now,
+        )
+        representatives = User.objects.filter(
+            role=Role.REPRESENTATIVE, is_active=True, person__organization_id=answer.organization_id
+        )
+        _users_mail(
+            users=representatives,
+            template="inquiry_confirmation_requested",
+            inquiry=answer.inquiry,
+            requested_by=by.get_full_name(),
+            url=_absolute_url(reverse("inquiries:answer_confirm", args=[answer.inquiry_id])),
+        )
+    return answer
+
+
+def answer_confirm(*, answer: Answer, by: User, revision: int) -> Answer:
+    """Record the representative's confirmation of the answer as it stands."""
+    answer_accepting_check(answer.inquiry)
+    if by.role != Role.REPRESENTATIVE or organization_id_of(by) != answer.organization_id:
+        raise InquiryError("所属長確認は、その団体の団体管理者（所属長）のみが行えます。")
+    if answer.status not in (AnswerStatus.DRAFT, AnswerStatus.AWAITING_CONFIRMATION):
+        raise InquiryError("この回答はすでに確認済みまたは提出済みです。")
+    _complete_check(answer)
+    _answer_claim(
+        answer=answer,
+        by=by,
+        revision=revision,
+        proxy=False,
+        status=AnswerStatus.CONFIRMED,
+        confirmed_by=by,
+        confirmed_at=timezone.now(),
+    )
+    return answer
+
+
+def answer_submit(
+    *,
+    answer: Answer,
+    by: User,
+    revision: int,
+    proxy: bool = False,
+    request: HttpRequest | None = None,
+) -> AnswerVersion:
+    """Submit the answer as a new version; the representative confirms on the way if needed.
+
+    When the inquiry requires confirmation, staff can submit only a confirmed answer; the
+    representative's own submission confirms it too. The secretariat's proxy entry is taken
+    as the organization's confirmed answer (it was given to the secretariat as final).
+    """
+    inquiry = answer.inquiry
+    answer_accepting_check(inquiry)
+    if answer.status == AnswerStatus.SUBMITTED:
+        raise InquiryError(
+            "この回答はすでに提出済みです。修正する場合は内容を変更して保存してください。"
+        )
+    _complete_check(answer)
+    is_representative = (
+        by.role == Role.REPRESENTATIVE and organization_id_of(by) == answer.organization_id
+    )
+    confirmed = {}
+    if inquiry.requires_confirmation and answer.status != AnswerStatus.CONFIRMED and not proxy:
+        if not is_representative:
+            raise InquiryError(
+                "この照会は所属長確認が必要です。「所属長に確認を依頼」してから提出してください。"
+            )
+        confirmed = {"confirmed_by": by, "confirmed_at": timezone.now()}
+    now = timezone.now()
+    with transaction.atomic():
+        _answer_claim(
+            answer=answer,
+            by=by,
+            revision=revision,
+            proxy=proxy,
+            status=AnswerStatus.SUBMITTED,
+            submitted_by=by,
+            submitted_at=now,
+            **confirmed,
+        )
+        hidden = hidden_question_ids(inquiry_questions(inquiry), answer.data)
+        snapshot = (
+            {
+                key: value
+                for key, value in answer.data.items()
+                if int(key.split("_")[0]) not in hidden
+            }
+            if answer.kind == AnswerKind.ANSWERED
+            else {}
+        )
+        number = (answer.versions.aggregate(top=Max("number"))["top"] or 0) + 1
+        version = AnswerVersion.objects.create(
+            answer=answer,
+            number=number,
+            kind=answer.kind,
+            reason=answer.reason,
+            data=snapshot,
+            submitted_by=by,
+            submitted_at=now,
+            by_proxy=proxy,
+        )
+        if proxy:
+            _proxy_record(answer=answer, by=by, request=request, step=f"submit v{number}")
+    return version

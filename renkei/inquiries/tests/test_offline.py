@@ -1,0 +1,397 @@
+"""The offline route: an organization's own answer sheet out, filled in Excel, back in."""
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from renkei.inquiries.models import Answer, InquiryStatus, QuestionKind, Target
+from renkei.inquiries.offline import (
+    MAX_UPLOAD_BYTES,
+    META_SHEET,
+    OfflineSheetError,
+    answer_sheet_xlsx,
+    offline_answer_import,
+    sheet_layout,
+)
+from renkei.inquiries.permissions import get_answer_for
+from renkei.inquiries.tests.test_compilation_fixtures import add_question, make_inquiry
+
+
+@pytest.fixture
+def open_inquiry(council):
+    """An open inquiry with one question of each kind, asked of 当別町."""
+    inquiry = make_inquiry(council, status=InquiryStatus.OPEN)
+    questions = {
+        "single": add_question(
+            inquiry,
+            code="Q1",
+            kind=QuestionKind.SINGLE,
+            choices=["準拠している", "準拠していない"],
+            allow_other=True,
+        ),
+        "multiple": add_question(
+            inquiry, code="Q2", kind=QuestionKind.MULTIPLE, choices=["CSV", "XML"], required=False
+        ),
+        "number": add_question(inquiry, code="Q3", kind=QuestionKind.NUMBER, unit="台"),
+        "date": add_question(inquiry, code="Q4", kind=QuestionKind.DATE, required=False),
+        "text": add_question(inquiry, code="Q5", kind=QuestionKind.LONG_TEXT, required=False),
+        "table": add_question(
+            inquiry,
+            code="Q6",
+            kind=QuestionKind.TABLE,
+            table_rows=["本庁", "支所"],
+            table_columns=["端末", "サーバ"],
+        ),
+    }
+    for organization in (council.member_org, council.other_org):
+        Target.objects.create(inquiry=inquiry, organization=organization)
+    return inquiry, questions
+
+
+# Where each input lands on the sheet for the fixture's questions (pinned on purpose: the
+# error messages name these cells).
+CELLS = {
+    "single": "B9",
+    "single_other": "B10",
+    "csv": "B12",
+    "xml": "B13",
+    "number": "B14",
+    "date": "B15",
+    "text": "B16",
+    "honcho_terminal": "B19",
+    "honcho_server": "C19",
+    "shisho_terminal": "B20",
+    "shisho_server": "C20",
+}
+
+
+def _download(council, inquiry, user=None):
+    answer = get_answer_for(user or council.staff, inquiry.pk)
+    return answer_sheet_xlsx(inquiry=inquiry, organization=answer.organization, data=answer.data)
+
+
+def _fill(content, values, *, edit=None):
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    sheet = book["回答"]
+    for name, value in values.items():
+        sheet[CELLS.get(name, name)] = value
+    if edit:
+        edit(book)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _upload(content, name="回答票.xlsx"):
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def _import(council, inquiry, content, *, user=None, name="回答票.xlsx"):
+    user = user or council.staff
+    answer = get_answer_for(user, inquiry.pk)
+    return offline_answer_import(answer=answer, by=user, upload=_upload(content, name))
+
+
+VALID = {
+    "single": "その他",
+    "single_other": "独自仕様で連携",
+    "csv": "○",
+    "number": 70,
+    "date": "令和8年4月1日",
+    "text": "-5台（予定）",
+    "honcho_terminal": 70,
+    "honcho_server": 2,
+    "shisho_terminal": 5,
+    "shisho_server": 0,
+}
+
+
+def test_layout_puts_questions_where_the_error_messages_say(open_inquiry):
+    inquiry, _ = open_inquiry
+
+    layout = sheet_layout(inquiry.questions.order_by("position"))
+
+    assert [cell.ref for cell in layout.inputs] == list(CELLS.values())
+
+
+def test_sheet_has_name_code_required_marks_and_drop_downs(council, open_inquiry):
+    inquiry, _ = open_inquiry
+
+    book = openpyxl.load_workbook(io.BytesIO(_download(council, inquiry)))
+
+    sheet = book["回答"]
+    assert (sheet["B3"].value, sheet["B4"].value) == ("013030", "当別町")
+    assert sheet["A9"].value.startswith("Q1 ")
+    assert sheet["C9"].value == "必須"
+    assert sheet["C12"].value is None
+    validations = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
+    assert validations["B9"].type == "list"
+    assert validations["B9"].formula1 == "'選択肢'!$A$1:$A$3"
+    assert validations["B14"].type == "decimal"
+    assert sheet.protection.sheet is True
+    assert book[META_SHEET].sheet_state == "veryHidden"
+    meta = {row[0].value: row[1].value for row in book[META_SHEET].iter_rows()}
+    assert meta["organization_code"] == "013030"
+    assert meta["inquiry_id"] == str(inquiry.pk)
+
+
+def test_round_trip_saves_the_answer_as_a_draft(council, open_inquiry):
+    inquiry, q = open_inquiry
+    content = _fill(_download(council, inquiry), VALID)
+
+    answer = _import(council, inquiry, content)
+
+    assert answer.status == "draft"
+    assert answer.data == {
+        str(q["single"].pk): "その他",
+        f"{q['single'].pk}_other": "独自仕様で連携",
+        str(q["multiple"].pk): ["CSV"],
+        str(q["number"].pk): 70,
+        str(q["date"].pk): "2026-04-01",
+        str(q["text"].pk): "-5台（予定）",
+        str(q["table"].pk): {"本庁": {"端末": 70, "サーバ": 2}, "支所": {"端末": 5, "サーバ": 0}},
+    }
+
+
+def test_download_fills_in_the_current_answer(council, open_inquiry):
+    inquiry, _ = open_inquiry
+    _import(council, inquiry, _fill(_download(council, inquiry), VALID))
+
+    sheet = openpyxl.load_workbook(io.BytesIO(_download(council, inquiry)))["回答"]
+
+    assert sheet["B9"].value == "その他"
+    assert sheet["B12"].value == "○"
+    assert sheet["B14"].value == 70
+    assert sheet["C20"].value == 0
+
+
+def test_every_bad_cell_is_reported_and_nothing_is_saved(council, open_inquiry):
+    inquiry, _ = open_inquiry
+    before = Answer.objects.filter(inquiry=inquiry).count()
+    bad = {
+        **VALID,
+        "single": "準拠予定",
+        "number": "七十",
+        "csv": "はい",
+        "date": "来年",
+        "honcho_server": "二台",
+        "shisho_terminal": None,
+    }
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, _fill(_download(council, inquiry), bad))
+
+    assert raised.value.errors == [
+        "B9: 選択肢にない値です",
+        "B12: 「○」を入力するか空欄にしてください",
+        "B14: 数値で入力してください",
+        "B15: 日付で入力してください（例：2026/4/1）",
+        "C19: 数値で入力してください",
+        "B20: 必須項目です",
+    ]
+    answer = Answer.objects.get(inquiry=inquiry, organization=council.member_org)
+    assert answer.data == {}
+    assert answer.revision == 0
+    assert Answer.objects.filter(inquiry=inquiry).count() == before + 1  # the draft shell
+
+
+def test_required_question_left_empty_is_named_by_its_cell(council, open_inquiry):
+    inquiry, _ = open_inquiry
+    content = _fill(_download(council, inquiry), {**VALID, "single": None, "number": None})
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, content)
+
+    assert raised.value.errors == ["B9: 必須項目です", "B14: 必須項目です"]
+
+
+def test_other_without_its_text_is_refused(council, open_inquiry):
+    inquiry, _ = open_inquiry
+    content = _fill(_download(council, inquiry), {**VALID, "single_other": None})
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, content)
+
+    assert raised.value.errors == ["B10: 「その他」の内容を入力してください"]
+
+
+def test_cells_of_a_question_hidden_by_its_condition_are_ignored(council, open_inquiry):
+    inquiry, q = open_inquiry
+    q["number"].condition_question = q["single"]
+    q["number"].condition_value = "準拠している"
+    q["number"].save()
+    content = _fill(_download(council, inquiry), {**VALID, "number": "七十"})
+
+    answer = _import(council, inquiry, content)
+
+    assert str(q["number"].pk) not in answer.data
+
+
+def test_sheet_of_another_organization_is_refused(council, open_inquiry):
+    inquiry, _ = open_inquiry
+    theirs = _fill(_download(council, inquiry, user=council.outsider), VALID)
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, theirs)
+
+    assert raised.value.errors == [
+        "この回答票は他の団体（団体コード 353213）用です。自団体の回答票を使ってください。"
+    ]
+    assert Answer.objects.get(organization=council.member_org, inquiry=inquiry).data == {}
+
+
+def test_sheet_of_another_inquiry_is_refused(council, open_inquiry):
+    inquiry, _ = open_inquiry
+    other = make_inquiry(council, title="別の照会", status=InquiryStatus.OPEN)
+    add_question(other, code="Q1", kind=QuestionKind.SHORT_TEXT)
+    Target.objects.create(inquiry=other, organization=council.member_org)
+    sheet_for_other = _fill(_download(council, other), {"B9": "回答"})
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, sheet_for_other)
+
+    assert raised.value.errors == [f"この回答票は別の照会（照会番号 {other.pk}）のものです。"]
+
+
+def _set_meta(key, value):
+    def edit(book):
+        for row in book[META_SHEET].iter_rows():
+            if row[0].value == key:
+                row[1].value = value
+
+    return edit
+
+
+def test_tampered_signature_is_refused(council, open_inquiry):
+    inquiry, _ = open_inquiry
+    content = _fill(_download(council, inquiry), VALID, edit=_set_meta("signature", "x:y:z"))
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, content)
+
+    assert raised.value.errors[0].startswith("回答票の署名が正しくありません。")
+
+
+def test_sheet_relabelled_for_another_organization_is_refused(council, open_inquiry):
+    inquiry, _ = open_inquiry
+    theirs = _download(council, inquiry, user=council.outsider)
+    relabelled = _fill(
+        theirs,
+        VALID,
+        edit=_set_meta("organization_id", str(council.member_org.pk)),
+    )
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, relabelled)
+
+    assert raised.value.errors[0].startswith("回答票の管理情報が署名と一致しません。")
+
+
+def test_sheet_from_before_the_questions_changed_is_refused(council, open_inquiry):
+    inquiry, _ = open_inquiry
+    content = _fill(_download(council, inquiry), VALID)
+    add_question(inquiry, code="Q7", kind=QuestionKind.SHORT_TEXT, required=False)
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, content)
+
+    assert "最新の回答票をダウンロードしてください" in raised.value.errors[0]
+
+
+@pytest.mark.parametrize("name", ["回答票.xlsm", "回答票.xls", "回答票.csv", "回答票"])
+def test_files_not_named_xlsx_are_refused(council, open_inquiry, name):
+    inquiry, _ = open_inquiry
+    content = _fill(_download(council, inquiry), VALID)
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, content, name=name)
+
+    assert raised.value.errors[0].startswith("Excel ブック（.xlsx）のみ")
+
+
+def _with_entry(content, name, data=b"\x00" * 16, content_types_extra=b""):
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename == "[Content_Types].xml" and content_types_extra:
+                body = body.replace(b"</Types>", content_types_extra + b"</Types>")
+            target.writestr(item, body)
+        if name:
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def test_xlsx_carrying_a_vba_project_is_refused(council, open_inquiry):
+    inquiry, _ = open_inquiry
+    content = _with_entry(_fill(_download(council, inquiry), VALID), "xl/vbaProject.bin")
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, content)
+
+    assert raised.value.errors[0].startswith("マクロを含むファイルは受け付けません。")
+
+
+def test_xlsx_declaring_macro_content_is_refused(council, open_inquiry):
+    inquiry, _ = open_inquiry
+    extra = (
+        b'<Override PartName="/xl/x.xml" '
+        b'ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"/>'
+    )
+    content = _with_entry(
+        _fill(_download(council, inquiry), VALID), None, content_types_extra=extra
+    )
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, content)
+
+    assert raised.value.errors[0].startswith("マクロを含むファイルは受け付けません。")
+
+
+def test_old_xls_content_renamed_to_xlsx_is_refused(council, open_inquiry):
+    inquiry, _ = open_inquiry
+    xls = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, xls)
+
+    assert raised.value.errors[0].startswith("旧形式の Excel ファイル（.xls）です。")
+
+
+def test_text_renamed_to_xlsx_is_refused(council, open_inquiry):
+    inquiry, _ = open_inquiry
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, "団体名,回答\n".encode())
+
+    assert raised.value.errors[0].startswith("Excel ブック（.xlsx）として読み込めません。")
+
+
+def test_workbook_without_the_sheet_metadata_is_refused(council, open_inquiry):
+    inquiry, _ = open_inquiry
+    book = openpyxl.Workbook()
+    book.active.title = "回答"
+    out = io.BytesIO()
+    book.save(out)
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, out.getvalue())
+
+    assert raised.value.errors[0].startswith("Renkei の回答票ではありません。")
+
+
+def test_file_over_5_mb_is_refused(council, open_inquiry):
+    inquiry, _ = open_inquiry
+    content = _with_entry(
+        _fill(_download(council, inquiry), VALID), "xl/media/big.bin", data=bytes(range(256)) * 0
+    )
+    oversized = content + b"\x00" * (MAX_UPLOAD_BYTES + 1 - len(content))
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, oversized)
+
+    assert raised.value.errors == ["ファイルが大きすぎます（上限 5 MB）。"]

@@ -1,0 +1,959 @@
+"""Inquiry pages: lists, detail, editor, review, answer form, versions and progress.
+
+Every view fetches and checks access in one call from permissions.py; the work is done
+by services.py and the reading by selectors.py.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from renkei.accounts.permissions import is_secretariat
+from renkei.audit.models import Action
+from renkei.audit.services import audit_record
+from renkei.directory.permissions import organization_id_of, organization_of
+from renkei.inquiries import services
+from renkei.inquiries.forms import (
+    REQUEST_CONFIRMATION,
+    SAVE,
+    SUBMIT,
+    AnswerForm,
+    AttachmentForm,
+    ConfirmForm,
+    DeadlineForm,
+    InquiryForm,
+    QuestionForm,
+    RemindForm,
+    ReviewForm,
+    TargetForm,
+    cell_field_name,
+    question_field_name,
+)
+from renkei.inquiries.models import (
+    Answer,
+    AnswerKind,
+    AnswerStatus,
+    Inquiry,
+    InquiryStatus,
+    Question,
+    QuestionKind,
+)
+from renkei.inquiries.permissions import (
+    can_confirm,
+    can_follow,
+    can_manage,
+    can_request,
+    can_view_results,
+    get_answer_file_for,
+    get_answer_for,
+    get_answer_for_proxy,
+    get_answer_to_confirm_for,
+    get_attachment_for,
+    get_inquiry_for,
+    get_inquiry_for_review,
+    get_inquiry_for_secretariat,
+    get_inquiry_managed_for,
+    get_inquiry_progress_for,
+    get_inquiry_to_copy_for,
+    get_inquiry_to_submit_for,
+    get_managed_attachment_for,
+    get_managed_question_for,
+    is_requester,
+    is_target,
+    require_can_request,
+)
+from renkei.inquiries.selectors import (
+    answer_rows,
+    answer_status_label,
+    answer_versions,
+    hidden_question_ids,
+    inquiries_all,
+    inquiries_answered_before,
+    inquiries_in_review,
+    inquiries_published,
+    inquiries_requested,
+    inquiries_to_answer,
+    inquiry_questions,
+    markdown_html,
+    non_submitted_organization_ids,
+    target_organizations,
+)
+from renkei.inquiries.selectors import inquiry_progress as progress_of
+from renkei.inquiries.services import AnswerConflictError, InquiryError
+
+LIST_PAGE_SIZE = 30
+
+
+def _crumbs(*items: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    return [("ホーム", reverse("home")), ("照会", reverse("inquiries:list")), *items]
+
+
+def _inquiry_crumbs(inquiry: Inquiry, *items: tuple[str, str | None]) -> list:
+    return _crumbs((inquiry.title, reverse("inquiries:detail", args=[inquiry.pk])), *items)
+
+
+def _detail(inquiry: Inquiry) -> HttpResponse:
+    return redirect("inquiries:detail", pk=inquiry.pk)
+
+
+def _refuse(request: HttpRequest, error: InquiryError) -> None:
+    messages.error(request, error.message)
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+@require_GET
+def inquiry_list(request: HttpRequest) -> HttpResponse:
+    """Show the inquiries for the user, in tabs."""
+    user = request.user
+    secretariat = is_secretariat(user)
+    has_org = organization_id_of(user) is not None and can_request(user)
+    tabs: list[tuple[str, str]] = []
+    if secretariat:
+        tabs += [("all", "すべての照会"), ("review", "審査待ち")]
+    if has_org and not secretariat:
+        tabs += [("answering", "回答依頼中"), ("mine", "作成した照会")]
+    tabs.append(("published", "公開済みの結果"))
+    tab = request.GET.get("tab") or tabs[0][0]
+    if tab not in dict(tabs):
+        raise Http404("このタブはありません。")
+    context: dict[str, Any] = {
+        "nav": "inquiries",
+        "tabs": tabs,
+        "tab": tab,
+        "breadcrumbs": [("ホーム", reverse("home")), ("照会", None)],
+        "can_create": can_request(user),
+        "statuses": InquiryStatus.choices,
+    }
+    if tab == "answering":
+        context["open_inquiries"] = list(inquiries_to_answer(user))
+        context["past_inquiries"] = list(inquiries_answered_before(user)[:20])
+        for inquiry in context["open_inquiries"] + context["past_inquiries"]:
+            inquiry.my_status_label = _my_status_label(inquiry)
+    else:
+        if tab == "mine":
+            queryset = inquiries_requested(user)
+        elif tab == "published":
+            queryset = inquiries_published(user)
+        elif tab == "review":
+            queryset = inquiries_in_review()
+        else:
+            status = request.GET.get("status", "")
+            if status and status not in InquiryStatus.values:
+                status = ""
+            context["status"] = status
+            context["query"] = request.GET.get("q", "").strip()
+            queryset = inquiries_all(status=status, query=context["query"])
+        page = Paginator(queryset, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+        context["page"] = page
+    if secretariat:
+        context["review_count"] = inquiries_in_review().count()
+    return render(request, "inquiries/list.html", context)
+
+
+def _my_status_label(inquiry: Inquiry) -> str:
+    status = getattr(inquiry, "my_answer_status", None)
+    if status is None:
+        return "未着手"
+    if status == AnswerStatus.SUBMITTED:
+        return f"提出済み（{AnswerKind(inquiry.my_answer_kind).label}）"
+    label = AnswerStatus(status).label
+    if inquiry.my_answer_submitted_at:
+        return f"修正中（提出済みの回答あり）・{label}"
+    return label
+
+
+# --- creating and editing -------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def inquiry_create(request: HttpRequest) -> HttpResponse:
+    """Write a new inquiry (the secretariat) or 調査依頼 (a member)."""
+    require_can_request(request.user)
+    secretariat = is_secretariat(request.user)
+    form = InquiryForm(request.POST or None, secretariat=secretariat)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inquiry = services.inquiry_create(
+                by=request.user, requester=form.cleaned_data.get("requester"), **form.changes()
+            )
+        except InquiryError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(
+                request, "照会の下書きを作成しました。続けて設問と照会先を設定してください。"
+            )
+            return redirect("inquiries:questions", pk=inquiry.pk)
+    return render(
+        request,
+        "inquiries/form.html",
+        {
+            "nav": "inquiries",
+            "form": form,
+            "heading": "照会を作成" if secretariat else "調査依頼を作成",
+            "breadcrumbs": _crumbs(("新規作成", None)),
+            "secretariat": secretariat,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def inquiry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the title, purpose, contact, deadline and settings."""
+    inquiry = get_inquiry_managed_for(request.user, pk)
+    secretariat = is_secretariat(request.user)
+    form = InquiryForm(request.POST or None, instance=inquiry, secretariat=secretariat)
+    if request.method == "POST" and form.is_valid():
+        try:
+            # The secretariat's empty choice means the secretariat itself asks.
+            requester = form.cleaned_data.get("requester") or (
+                organization_of(request.user) if secretariat else None
+            )
+            services.inquiry_update(
+                inquiry=inquiry, by=request.user, changes=form.changes(), requester=requester
+            )
+        except InquiryError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, "照会の内容を保存しました。")
+            return _detail(inquiry)
+    return render(
+        request,
+        "inquiries/form.html",
+        {
+            "nav": "inquiries",
+            "form": form,
+            "inquiry": inquiry,
+            "heading": "照会の内容を編集",
+            "breadcrumbs": _inquiry_crumbs(inquiry, ("内容の編集", None)),
+            "secretariat": secretariat,
+        },
+    )
+
+
+def _confirm_page(
+    request: HttpRequest, inquiry: Inquiry, *, heading: str, message: str, button: str, danger: bool
+) -> HttpResponse:
+    return render(
+        request,
+        "inquiries/confirm.html",
+        {
+            "nav": "inquiries",
+            "inquiry": inquiry,
+            "heading": heading,
+            "message": message,
+            "button": button,
+            "danger": danger,
+            "breadcrumbs": _inquiry_crumbs(inquiry, (heading, None)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def inquiry_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a draft, after asking."""
+    inquiry = get_inquiry_managed_for(request.user, pk)
+    if request.method == "GET":
+        return _confirm_page(
+            request,
+            inquiry,
+            heading="下書きの削除",
+            message=f"「{inquiry.title}」を削除します。設問と資料も削除され、元に戻せません。",
+            button="削除する",
+            danger=True,
+        )
+    try:
+        services.inquiry_delete(inquiry=inquiry, by=request.user)
+    except InquiryError as error:
+        _refuse(request, error)
+        return _detail(inquiry)
+    messages.success(request, f"「{inquiry.title}」を削除しました。")
+    return redirect(
+        reverse("inquiries:list") + "?tab=" + ("all" if is_secretariat(request.user) else "mine")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def inquiry_targets(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose the targets: all members, a group, a filter or hand-picked organizations."""
+    inquiry = get_inquiry_managed_for(request.user, pk)
+    form = TargetForm(request.POST or None, spec=inquiry.target_spec)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inquiry_targets_set(
+                inquiry=inquiry, by=request.user, spec=form.cleaned_data["spec"]
+            )
+        except InquiryError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"照会先を設定しました（{inquiry.target_description}）。")
+            return redirect("inquiries:targets", pk=inquiry.pk)
+    preview = target_organizations(spec=inquiry.target_spec, exclude_id=inquiry.requester_id)
+    return render(
+        request,
+        "inquiries/targets.html",
+        {
+            "nav": "inquiries",
+            "inquiry": inquiry,
+            "form": form,
+            "preview_count": preview.count(),
+            "preview": list(preview.values_list("name", flat=True)[:200]),
+            "breadcrumbs": _inquiry_crumbs(inquiry, ("照会先", None)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def inquiry_attachments(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach documents (資料) to the inquiry."""
+    inquiry = get_inquiry_managed_for(request.user, pk)
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inquiry_attachment_add(
+                inquiry=inquiry, by=request.user, file=form.cleaned_data["file"]
+            )
+        except InquiryError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "資料を添付しました。")
+            return redirect("inquiries:attachments", pk=inquiry.pk)
+    return render(
+        request,
+        "inquiries/attachments.html",
+        {
+            "nav": "inquiries",
+            "inquiry": inquiry,
+            "form": form,
+            "attachments": inquiry.attachments.all(),
+            "breadcrumbs": _inquiry_crumbs(inquiry, ("資料", None)),
+        },
+    )
+
+
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    """Remove a document from the inquiry."""
+    attachment = get_managed_attachment_for(request.user, pk, attachment_pk)
+    inquiry = attachment.inquiry
+    try:
+        services.inquiry_attachment_delete(attachment=attachment, by=request.user)
+    except InquiryError as error:
+        _refuse(request, error)
+    else:
+        messages.success(request, f"「{attachment.name}」を削除しました。")
+    return redirect("inquiries:attachments", pk=inquiry.pk)
+
+
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """Send a document of an inquiry the user may see."""
+    attachment = get_attachment_for(request.user, pk, attachment_pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("ファイルが見つかりません。") from exc
+    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+
+
+# --- questions ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def question_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the questions with the form to add one."""
+    inquiry = get_inquiry_managed_for(request.user, pk)
+    form = QuestionForm(request.POST or None, inquiry=inquiry)
+    if request.method == "POST" and form.is_valid():
+        try:
+            question = services.question_create(
+                inquiry=inquiry,
+                by=request.user,
+                fields=form.setting_values(),
+                code=form.cleaned_data.get("code", ""),
+            )
+        except InquiryError as error:
+            form.add_error(_question_field(error), error.message)
+        else:
+            messages.success(request, f"設問「{question.code}」を追加しました。")
+            return redirect(
+                reverse("inquiries:questions", args=[inquiry.pk]) + f"#question-{question.pk}"
+            )
+    return render(
+        request,
+        "inquiries/questions.html",
+        {
+            "nav": "inquiries",
+            "inquiry": inquiry,
+            "questions": inquiry_questions(inquiry),
+            "form": form,
+            "breadcrumbs": _inquiry_crumbs(inquiry, ("設問", None)),
+        },
+    )
+
+
+def _question_field(error: InquiryError) -> str | None:
+    names = {
+        "choices": "choices_text",
+        "table_rows": "table_rows_text",
+        "table_columns": "table_columns_text",
+    }
+    return names.get(error.field or "", error.field)
+
+
+@require_http_methods(["GET", "POST"])
+def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    """Change one question."""
+    question = get_managed_question_for(request.user, pk, question_pk)
+    inquiry = question.inquiry
+    form = QuestionForm(request.POST or None, inquiry=inquiry, question=question)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_update(
+                question=question,
+                by=request.user,
+                fields=form.setting_values(),
+                code=form.cleaned_data.get("code", ""),
+            )
+        except InquiryError as error:
+            form.add_error(_question_field(error), error.message)
+        else:
+            messages.success(request, f"設問「{question.code}」を保存しました。")
+            return redirect(
+                reverse("inquiries:questions", args=[inquiry.pk]) + f"#question-{question.pk}"
+            )
+    return render(
+        request,
+        "inquiries/question_form.html",
+        {
+            "nav": "inquiries",
+            "inquiry": inquiry,
+            "question": question,
+            "form": form,
+            "breadcrumbs": _inquiry_crumbs(
+                inquiry,
+                ("設問", reverse("inquiries:questions", args=[inquiry.pk])),
+                (question.code, None),
+            ),
+        },
+    )
+
+
+@require_POST
+def question_delete(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    """Remove one question."""
+    question = get_managed_question_for(request.user, pk, question_pk)
+    inquiry = question.inquiry
+    try:
+        services.question_delete(question=question, by=request.user)
+    except InquiryError as error:
+        _refuse(request, error)
+    else:
+        messages.success(request, f"設問「{question.code}」を削除しました。")
+    return redirect("inquiries:questions", pk=inquiry.pk)
+
+
+@require_POST
+def question_move(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    """Move a question up or down."""
+    question = get_managed_question_for(request.user, pk, question_pk)
+    inquiry = question.inquiry
+    try:
+        services.question_move(
+            question=question, by=request.user, up=request.POST.get("direction") == "up"
+        )
+    except InquiryError as error:
+        _refuse(request, error)
+    return redirect(reverse("inquiries:questions", args=[inquiry.pk]) + f"#question-{question.pk}")
+
+
+# --- detail and lifecycle -------------------------------------------------------------------
+
+
+@require_GET
+def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show an inquiry: purpose, documents, deadline, status and the user's part in it."""
+    user = request.user
+    inquiry = get_inquiry_for(user, pk)
+    targeted = is_target(user, inquiry)
+    my_answer = None
+    if targeted:
+        my_answer = (
+            Answer.objects.filter(inquiry=inquiry, organization_id=organization_id_of(user))
+            .select_related("updated_by", "submitted_by")
+            .first()
+        )
+    managing = can_manage(user, inquiry)
+    following = can_follow(user, inquiry)
+    show_questions = managing or following or targeted or can_view_results(user, inquiry)
+    questions = inquiry_questions(inquiry) if show_questions else []
+    return render(
+        request,
+        "inquiries/detail.html",
+        {
+            "nav": "inquiries",
+            "inquiry": inquiry,
+            "purpose_html": markdown_html(inquiry.purpose),
+            "attachments": inquiry.attachments.all(),
+            "questions": questions,
+            "targeted": targeted,
+            "my_answer": my_answer,
+            "my_status_label": answer_status_label(my_answer) if targeted else "",
+            "can_manage": managing,
+            "can_follow": following,
+            "is_secretariat": is_secretariat(user),
+            "is_requester": is_requester(user, inquiry),
+            "can_view_results": can_view_results(user, inquiry),
+            "can_copy": can_request(user),
+            "target_count": inquiry.targets.count(),
+            "accepting": inquiry.status == InquiryStatus.OPEN,
+            "results_url": _url_if_exists("inquiries:compilation", inquiry),
+            "breadcrumbs": _crumbs((inquiry.title, None)),
+        },
+    )
+
+
+def _url_if_exists(name: str, inquiry: Inquiry) -> str:
+    """Return the address of a page written separately (compilation, offline), if it exists."""
+    try:
+        return reverse(name, args=[inquiry.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _transition(request: HttpRequest, inquiry: Inquiry, call: Any, success: str) -> HttpResponse:
+    try:
+        call()
+    except InquiryError as error:
+        _refuse(request, error)
+    else:
+        messages.success(request, success)
+    return _detail(inquiry)
+
+
+@require_POST
+def inquiry_submit_for_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a member's draft to the secretariat for review."""
+    inquiry = get_inquiry_to_submit_for(request.user, pk)
+    return _transition(
+        request,
+        inquiry,
+        lambda: services.inquiry_submit_for_review(inquiry=inquiry, by=request.user),
+        "事務局に審査を依頼しました。承認されると照会先へ送信されます。",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def inquiry_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve or send back a 調査依頼 (the secretariat)."""
+    inquiry = get_inquiry_for_review(request.user, pk)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        note = form.cleaned_data["note"]
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                services.inquiry_approve(inquiry=inquiry, by=request.user, note=note)
+                messages.success(request, "承認し、照会先へ送信しました。")
+            else:
+                services.inquiry_reject(inquiry=inquiry, by=request.user, note=note)
+                messages.success(request, "照会団体へ差し戻しました。")
+        except InquiryError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return _detail(inquiry)
+    return render(
+        request,
+        "inquiries/review.html",
+        {
+            "nav": "inquiries",
+            "inquiry": inquiry,
+            "form": form,
+            "purpose_html": markdown_html(inquiry.purpose),
+            "questions": inquiry_questions(inquiry),
+            "preview_count": target_organizations(
+                spec=inquiry.target_spec, exclude_id=inquiry.requester_id
+            ).count(),
+            "breadcrumbs": _inquiry_crumbs(inquiry, ("審査", None)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def inquiry_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send out a secretariat draft to its targets, after asking."""
+    inquiry = get_inquiry_for_secretariat(request.user, pk)
+    if request.method == "GET":
+        count = target_organizations(
+            spec=inquiry.target_spec, exclude_id=inquiry.requester_id
+        ).count()
+        return _confirm_page(
+            request,
+            inquiry,
+            heading="照会の開始",
+            message=f"「{inquiry.title}」を開始し、照会先（{inquiry.target_description or '未設定'}、"
+            f"{count}団体）の担当者へ通知メールを送信します。開始後は設問と照会先を変更できません。",
+            button="開始して送信する",
+            danger=False,
+        )
+    return _transition(
+        request,
+        inquiry,
+        lambda: services.inquiry_open(inquiry=inquiry, by=request.user),
+        "照会を開始し、照会先へ通知メールを送信しました。",
+    )
+
+
+@require_POST
+def inquiry_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stop accepting answers."""
+    inquiry = get_inquiry_progress_for(request.user, pk)
+    return _transition(
+        request,
+        inquiry,
+        lambda: services.inquiry_close(inquiry=inquiry, by=request.user),
+        "回答の受付を締め切りました。",
+    )
+
+
+@require_POST
+def inquiry_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish the results."""
+    inquiry = get_inquiry_progress_for(request.user, pk)
+    return _transition(
+        request,
+        inquiry,
+        lambda: services.inquiry_publish_results(inquiry=inquiry, by=request.user),
+        "結果を公開しました。",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def inquiry_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move the deadline later and tell the targets."""
+    inquiry = get_inquiry_progress_for(request.user, pk)
+    form = DeadlineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inquiry_extend_deadline(
+                inquiry=inquiry, by=request.user, deadline=form.cleaned_data["deadline"]
+            )
+        except InquiryError as error:
+            form.add_error("deadline_date" if error.field == "deadline" else None, error.message)
+        else:
+            messages.success(request, "回答期限を延長し、照会先へ通知しました。")
+            return _detail(inquiry)
+    return render(
+        request,
+        "inquiries/extend.html",
+        {
+            "nav": "inquiries",
+            "inquiry": inquiry,
+            "form": form,
+            "breadcrumbs": _inquiry_crumbs(inquiry, ("期限の延長", None)),
+        },
+    )
+
+
+@require_POST
+def inquiry_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """Copy the inquiry into a new draft."""
+    inquiry = get_inquiry_to_copy_for(request.user, pk)
+    copy = services.inquiry_copy(inquiry=inquiry, by=request.user)
+    messages.success(request, "照会を複製しました。回答期限を設定し、内容を確認してください。")
+    return redirect("inquiries:edit", pk=copy.pk)
+
+
+# --- progress and reminders -----------------------------------------------------------------
+
+
+@require_GET
+def inquiry_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show who has answered and how to reach those who have not."""
+    inquiry = get_inquiry_progress_for(request.user, pk)
+    progress = progress_of(inquiry)
+    waiting_ids = [row.organization.pk for row in progress.waiting]
+    remind_form = RemindForm(organization_ids=waiting_ids) if waiting_ids else None
+    return render(
+        request,
+        "inquiries/progress.html",
+        {
+            "nav": "inquiries",
+            "inquiry": inquiry,
+            "progress": progress,
+            "remind_form": remind_form,
+            "reminders": inquiry.reminders.select_related("sent_by").all()[:20],
+            "is_secretariat": is_secretariat(request.user),
+            "breadcrumbs": _inquiry_crumbs(inquiry, ("回答状況", None)),
+        },
+    )
+
+
+@require_POST
+def inquiry_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remind the chosen organizations that have not submitted."""
+    inquiry = get_inquiry_progress_for(request.user, pk)
+    form = RemindForm(request.POST, organization_ids=non_submitted_organization_ids(inquiry))
+    if not form.is_valid():
+        messages.error(request, "督促する団体を1つ以上選んでください。")
+        return redirect("inquiries:progress", pk=inquiry.pk)
+    try:
+        reminder = services.inquiry_remind(
+            inquiry=inquiry, organizations=form.cleaned_data["organizations"], by=request.user
+        )
+    except InquiryError as error:
+        _refuse(request, error)
+    else:
+        if reminder is None:
+            messages.info(request, "督促が必要な団体はありません。")
+        else:
+            messages.success(
+                request,
+                f"{reminder.organizations.count()}団体に督促メールを送りました（{reminder.message_count}通）。",
+            )
+    return redirect("inquiries:progress", pk=inquiry.pk)
+
+
+# --- answering ------------------------------------------------------------------------------
+
+
+def _question_blocks(form: AnswerForm, questions: list[Question]) -> list[dict[str, Any]]:
+    controllers = {q.condition_question_id for q in questions if q.condition_question_id}
+    blocks = []
+    for question in questions:
+        name = question_field_name(question)
+        block: dict[str, Any] = {
+            "question": question,
+            "conditional": question.condition_question_id is not None,
+            "controls": question.pk in controllers,
+        }
+        if question.kind == QuestionKind.TABLE:
+            block["table"] = form.table_rows(question)
+            block["table_errors"] = [
+                error
+                for r in range(len(question.table_rows))
+                for c in range(len(question.table_columns))
+                for error in form[cell_field_name(question, r, c)].errors
+            ]
+        else:
+            block["field"] = form[name]
+            if f"{name}_other" in form.fields:
+                block["other"] = form[f"{name}_other"]
+            if f"{name}_remove" in form.fields:
+                block["remove"] = form[f"{name}_remove"]
+                block["files"] = (form.answer.data or {}).get(str(question.pk)) or []
+        blocks.append(block)
+    return blocks
+
+
+def _answer_page(request: HttpRequest, answer: Answer, *, proxy: bool) -> HttpResponse:
+    inquiry = answer.inquiry
+    questions = inquiry_questions(inquiry)
+    user = request.user
+    here = (
+        reverse("inquiries:proxy_answer", args=[inquiry.pk, answer.organization_id])
+        if proxy
+        else reverse("inquiries:answer", args=[inquiry.pk])
+    )
+    status = 200
+    if request.method == "POST":
+        form = AnswerForm(request.POST, request.FILES, questions=questions, answer=answer)
+        if form.is_valid():
+            intent = form.cleaned_data.get("intent") or request.POST.get("intent") or SAVE
+            try:
+                services.answer_save(
+                    answer=answer,
+                    by=user,
+                    revision=form.cleaned_data["revision"],
+                    kind=form.cleaned_data["kind"],
+                    reason=form.cleaned_data.get("reason", ""),
+                    data=form.cleaned_data["data"],
+                    uploads=form.cleaned_data["uploads"],
+                    remove_file_ids=form.cleaned_data["remove_file_ids"],
+                    proxy=proxy,
+                    request=request,
+                    questions=questions,
+                )
+            except AnswerConflictError as error:
+                form.add_error(None, error.message)
+                status = 409
+            except InquiryError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                _answer_next_step(request, answer, intent=intent, proxy=proxy)
+                return redirect(here)
+        else:
+            status = 400
+    else:
+        form = AnswerForm(questions=questions, answer=answer)
+        if proxy:
+            audit_record(action=Action.RECORD_VIEWED, actor=user, target=answer, request=request)
+    accepting = True
+    try:
+        services.answer_accepting_check(inquiry)
+    except InquiryError as error:
+        accepting = False
+        closed_message = error.message
+    else:
+        closed_message = ""
+    return render(
+        request,
+        "inquiries/answer_form.html",
+        {
+            "nav": "inquiries",
+            "inquiry": inquiry,
+            "answer": answer,
+            "form": form,
+            "blocks": _question_blocks(form, questions),
+            "hidden_ids": hidden_question_ids(questions, answer.data or {}),
+            "proxy": proxy,
+            "accepting": accepting,
+            "closed_message": closed_message,
+            "status_label": answer_status_label(answer),
+            "is_representative": can_confirm(user, answer),
+            "versions": list(answer_versions(answer)),
+            "rows": [] if accepting else answer_rows(questions, answer.data or {}),
+            "action_url": here,
+            "conflict": status == 409,
+            "offline_url": "" if proxy else _url_if_exists("inquiries:offline", inquiry),
+            "breadcrumbs": _inquiry_crumbs(
+                inquiry, (f"代理入力：{answer.organization.name}" if proxy else "回答", None)
+            ),
+        },
+        status=status,
+    )
+
+
+def _answer_next_step(request: HttpRequest, answer: Answer, *, intent: str, proxy: bool) -> None:
+    """After a successful save, pass the answer on as the pressed button asked."""
+    user = request.user
+    try:
+        if intent == SUBMIT:
+            version = services.answer_submit(
+                answer=answer, by=user, revision=answer.revision, proxy=proxy, request=request
+            )
+            messages.success(request, f"回答を提出しました（第{version.number}版）。")
+        elif intent == REQUEST_CONFIRMATION:
+            services.answer_request_confirmation(answer=answer, by=user, revision=answer.revision)
+            messages.success(request, "回答を保存し、所属長（団体管理者）に確認を依頼しました。")
+        else:
+            messages.success(request, "回答を一時保存しました。まだ提出されていません。")
+    except InquiryError as error:
+        messages.error(request, "回答を一時保存しましたが、" + error.message)
+
+
+@require_http_methods(["GET", "POST"])
+def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organization's shared answer form."""
+    answer = get_answer_for(request.user, pk)
+    return _answer_page(request, answer, proxy=False)
+
+
+@require_http_methods(["GET", "POST"])
+def proxy_answer(request: HttpRequest, pk: int, organization_pk: int) -> HttpResponse:
+    """The secretariat enters an organization's answer on its behalf (代理入力)."""
+    answer = get_answer_for_proxy(request.user, pk, organization_pk)
+    return _answer_page(request, answer, proxy=True)
+
+
+@require_http_methods(["GET", "POST"])
+def answer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The representative reviews the answer and confirms it (所属長確認)."""
+    answer = get_answer_to_confirm_for(request.user, pk)
+    inquiry = answer.inquiry
+    form = ConfirmForm(request.POST or None, initial={"revision": answer.revision})
+    if request.method == "POST" and form.is_valid():
+        revision = form.cleaned_data["revision"]
+        try:
+            if form.cleaned_data["action"] == "confirm_submit":
+                version = services.answer_submit(answer=answer, by=request.user, revision=revision)
+                messages.success(request, f"確認して提出しました（第{version.number}版）。")
+            else:
+                services.answer_confirm(answer=answer, by=request.user, revision=revision)
+                messages.success(request, "回答を確認しました。担当者が提出できます。")
+        except InquiryError as error:
+            _refuse(request, error)
+            return redirect("inquiries:answer_confirm", pk=inquiry.pk)
+        return redirect("inquiries:answer", pk=inquiry.pk)
+    return render(
+        request,
+        "inquiries/answer_confirm.html",
+        {
+            "nav": "inquiries",
+            "inquiry": inquiry,
+            "answer": answer,
+            "rows": answer_rows(inquiry_questions(inquiry), answer.data or {}),
+            "status_label": answer_status_label(answer),
+            "breadcrumbs": _inquiry_crumbs(inquiry, ("所属長確認", None)),
+        },
+    )
+
+
+@require_GET
+def answer_version_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show every submitted version of the organization's answer, with dates and submitters."""
+    answer = get_answer_for(request.user, pk)
+    return _versions_page(request, answer)
+
+
+@require_GET
+def proxy_version_list(request: HttpRequest, pk: int, organization_pk: int) -> HttpResponse:
+    """Show the submitted versions of a target organization's answer (the secretariat)."""
+    answer = get_answer_for_proxy(request.user, pk, organization_pk)
+    audit_record(action=Action.RECORD_VIEWED, actor=request.user, target=answer, request=request)
+    return _versions_page(request, answer)
+
+
+def _versions_page(request: HttpRequest, answer: Answer) -> HttpResponse:
+    inquiry = answer.inquiry
+    questions = inquiry_questions(inquiry)
+    versions = [
+        {"version": version, "rows": answer_rows(questions, version.data)}
+        for version in answer_versions(answer)
+    ]
+    return render(
+        request,
+        "inquiries/answer_versions.html",
+        {
+            "nav": "inquiries",
+            "inquiry": inquiry,
+            "answer": answer,
+            "versions": versions,
+            "breadcrumbs": _inquiry_crumbs(inquiry, ("提出履歴", None)),
+        },
+    )
+
+
+@require_GET
+def answer_conditions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Return the style that hides questions whose condition the typed answers do not meet."""
+    inquiry = get_inquiry_for(request.user, pk)
+    questions = inquiry_questions(inquiry)
+    data: dict[str, Any] = {}
+    for question in questions:
+        name = question_field_name(question)
+        if question.kind == QuestionKind.MULTIPLE:
+            data[str(question.pk)] = request.GET.getlist(name)
+        elif name in request.GET:
+            data[str(question.pk)] = request.GET.get(name)
+    return render(
+        request,
+        "inquiries/_conditions.html",
+        {"hidden_ids": hidden_question_ids(questions, data)},
+    )
+
+
+@require_GET
+def answer_file_download(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+    """Send a file attached to an answer, to those who may see it."""
+    answer_file = get_answer_file_for(request.user, pk, file_pk)
+    try:
+        handle = answer_file.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("ファイルが見つかりません。") from exc
+    return FileResponse(handle, as_attachment=True, filename=answer_file.name)

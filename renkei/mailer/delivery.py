@@ -1,0 +1,131 @@
+"""How one outbox message leaves through SMTP: claim it, send it, record the outcome.
+
+A message is claimed by a conditional UPDATE (queued and due -> sending) before anything is
+sent, so however many workers or tasks reach the same message, only one of them sends it.
+A message whose worker died between the claim and the outcome stays "sending": it is never
+claimed again, because we cannot know whether the server accepted it. Such messages show up
+in `outbox_counts()` and the admin for a person to check.
+"""
+
+import datetime as dt
+import logging
+import smtplib
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db.models import Q
+from django.utils import timezone
+
+from renkei.mailer.models import OutboxMessage, Status
+
+logger = logging.getLogger(__name__)
+
+# Errors from the mail server or the network; `_is_permanent` tells which of them are final.
+SMTP_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def outbox_message_claim(*, message_id: int) -> OutboxMessage | None:
+    """Mark a queued, due message as sending and return it; None if someone else has it."""
+    now = timezone.now()
+    claimed = (
+        OutboxMessage.objects.filter(pk=message_id, status=Status.QUEUED)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(status=Status.SENDING)
+    )
+    if not claimed:
+        return None
+    return OutboxMessage.objects.get(pk=message_id)
+
+
+def outbox_message_send(*, message: OutboxMessage) -> OutboxMessage:
+    """Send a claimed message through SMTP and record whether it was sent, retried or failed."""
+    if message.status != Status.SENDING:
+        raise ValueError(f"Outbox message {message.pk} is {message.status}, not claimed")
+    try:
+        _email_build(message=message).send()
+    except SMTP_ERRORS as error:
+        _failure_record(message=message, error=error, permanent=_is_permanent(error))
+    except Exception as error:
+        # A bug (bad header, encoding) fails the same way every time: stop at once, and never
+        # leave the message stuck in "sending".
+        logger.exception("Outbox message %s could not be sent", message.pk)
+        _failure_record(message=message, error=error, permanent=True)
+    else:
+        message.status = Status.SENT
+        message.sent_at = timezone.now()
+        message.next_attempt_at = None
+        message.save(update_fields=["status", "sent_at", "next_attempt_at"])
+    return message
+
+
+def outbox_message_deliver(*, message_id: int) -> OutboxMessage | None:
+    """Claim and send one message; None if it was not queued and due."""
+    message = outbox_message_claim(message_id=message_id)
+    if message is None:
+        return None
+    return outbox_message_send(message=message)
+
+
+def retry_delay(*, attempts: int) -> dt.timedelta:
+    """Return how long to wait after the given number of failed attempts."""
+    base = settings.RENKEI["MAIL_RETRY_BASE_SECONDS"]
+    return dt.timedelta(seconds=base * 2 ** (attempts - 1))
+
+
+def _email_build(*, message: OutboxMessage) -> EmailMultiAlternatives:
+    """Turn a stored message into a Django e-mail with text and, if any, HTML parts."""
+    to = formataddr((message.to_name, message.to_email)) if message.to_name else message.to_email
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers={
+            # The same outbox row always carries the same Message-ID, so a copy is recognisable.
+            "Message-ID": f"<{message.message_id}@{_message_id_domain()}>",
+            # RFC 3834: tells vacation responders not to answer.
+            "Auto-Submitted": "auto-generated",
+        },
+        connection=get_connection(fail_silently=False),
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    return email
+
+
+def _message_id_domain() -> str:
+    """Return the domain of the sender address, for Message-ID headers."""
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return address.rpartition("@")[2] or "renkei.invalid"
+
+
+def _is_permanent(error: Exception) -> bool:
+    """Tell whether the server rejected this message for good (a 5xx about the message itself)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    if isinstance(error, smtplib.SMTPDataError):
+        return error.smtp_code >= 500
+    # Connection, authentication and sender problems concern our server or settings, not the
+    # message: a later attempt may succeed once they are fixed.
+    return False
+
+
+def _failure_record(*, message: OutboxMessage, error: Exception, permanent: bool) -> None:
+    """Count a failed attempt and either schedule the next one or give up."""
+    message.attempts += 1
+    message.last_error = f"{type(error).__name__}: {error}"
+    if permanent or message.attempts >= settings.RENKEI["MAIL_MAX_ATTEMPTS"]:
+        message.status = Status.FAILED
+        message.next_attempt_at = None
+        logger.warning(
+            "Outbox message %s failed after %s attempt(s): %s",
+            message.pk,
+            message.attempts,
+            message.last_error,
+        )
+    else:
+        message.status = Status.QUEUED
+        message.next_attempt_at = timezone.now() + retry_delay(attempts=message.attempts)
+    message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])

@@ -1,0 +1,41 @@
+"""The outbox: every e-mail Renkei sends is stored here first, one row per recipient."""
+
+import uuid
+
+from django.db import models
+
+
+class Status(models.TextChoices):
+    QUEUED = "queued", "送信待ち"
+    SENDING = "sending", "送信中"
+    SENT = "sent", "送信済み"
+    FAILED = "failed", "送信失敗"
+
+
+class OutboxMessage(models.Model):
+    """One e-mail to one recipient, with its delivery state."""
+
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    message_id = models.UUIDField("メッセージID", default=uuid.uuid4, unique=True, editable=False)
+    template = models.CharField("テンプレート", max_length=100, blank=True)
+    topic = models.CharField("用件", max_length=100, blank=True, db_index=True)
+    to_email = models.EmailField("宛先")
+    to_name = models.CharField("宛名", max_length=100, blank=True)
+    subject = models.CharField("件名", max_length=255)
+    body_text = models.TextField("本文")
+    body_html = models.TextField("HTML本文", blank=True)
+    status = models.CharField(
+        "状態", max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField("試行回数", default=0)
+    next_attempt_at = models.DateTimeField("次回試行", null=True, blank=True)
+    last_error = models.TextField("直近のエラー", blank=True)
+    sent_at = models.DateTimeField("送信日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "送信メール"
+        verbose_name_plural = "送信メール"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.to_email}: {self.subject}"

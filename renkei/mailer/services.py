@@ -1,0 +1,169 @@
+"""Put mail in the outbox; a background task sends it once the transaction commits.
+
+Templates are triples under `templates/mail/<name>/`: `subject.txt`, `body.txt` and an
+optional `body.html` (usually extending `mail/base.html`). Every template gets `site_name`,
+`council_name`, `recipient_name` and `recipient_email` on top of the caller's context.
+"""
+
+import logging
+from collections.abc import Mapping, Sequence
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils import timezone
+
+from renkei.mailer.models import OutboxMessage
+from renkei.mailer.tasks import deliver_outbox_message
+
+logger = logging.getLogger(__name__)
+
+# Rows per INSERT when a notice goes to the whole council.
+BULK_BATCH_SIZE = 500
+
+SUBJECT_MAX_LENGTH = OutboxMessage._meta.get_field("subject").max_length
+NAME_MAX_LENGTH = OutboxMessage._meta.get_field("to_name").max_length
+
+
+def mail_queue(
+    *,
+    to: Sequence[tuple[str, str]] | Sequence[str],
+    template: str,
+    context: Mapping[str, Any],
+    topic: str = "",
+) -> list[OutboxMessage]:
+    """Render a mail template for each recipient, store the messages and send them after commit.
+
+    `to` holds plain addresses or `(name, address)` pairs. Addresses are deduplicated
+    case-insensitively (the first spelling wins). Empty or invalid addresses are skipped and
+    logged as warnings; they are simply missing from the returned list, one message per
+    recipient that will be sent.
+    """
+    if isinstance(to, str):
+        raise TypeError("mail_queue() needs a list of recipients, not a single string")
+    shared_context = {
+        "site_name": settings.RENKEI["SITE_NAME"],
+        "council_name": settings.RENKEI["COUNCIL_NAME"],
+        **context,
+    }
+    now = timezone.now()
+    messages = []
+    # Render everything before storing anything, so a template error leaves no partial batch.
+    for name, address in _recipients_clean(to=to, template=template):
+        subject, body_text, body_html = _triple_render(
+            template=template,
+            context={**shared_context, "recipient_name": name, "recipient_email": address},
+        )
+        messages.append(
+            OutboxMessage(
+                template=template,
+                topic=topic,
+                to_email=address,
+                to_name=name[:NAME_MAX_LENGTH],
+                subject=subject,
+                body_text=body_text,
+                body_html=body_html,
+                next_attempt_at=now,
+            )
+        )
+    if not messages:
+        return []
+    created = OutboxMessage.objects.bulk_create(messages, batch_size=BULK_BATCH_SIZE)
+    _delivery_enqueue_on_commit(message_ids=[message.pk for message in created])
+    return created
+
+
+def outbox_add(
+    *, to_email: str, subject: str, body_text: str, body_html: str = "", topic: str = ""
+) -> OutboxMessage:
+    """Store an already rendered message and send it after commit.
+
+    Raises ValidationError for an invalid address: unlike a bulk notice, a single message the
+    caller has composed (a password reset, say) must not vanish silently.
+    """
+    address = to_email.strip()
+    validate_email(address)
+    message = OutboxMessage.objects.create(
+        topic=topic,
+        to_email=address,
+        subject=_subject_clean(subject),
+        body_text=body_text,
+        body_html=body_html,
+        next_attempt_at=timezone.now(),
+    )
+    _delivery_enqueue_on_commit(message_ids=[message.pk])
+    return message
+
+
+def _recipients_clean(
+    *, to: Sequence[tuple[str, str]] | Sequence[str], template: str
+) -> list[tuple[str, str]]:
+    """Return `(name, address)` pairs, valid and unique; log the addresses left out."""
+    recipients = []
+    seen = set()
+    for item in to:
+        name, address = ("", item) if isinstance(item, str) else item
+        name, address = _line_join(name or ""), (address or "").strip()
+        try:
+            validate_email(address)
+        except ValidationError:
+            logger.warning("Mail %r: skipped invalid address %r", template, address)
+            continue
+        if address.lower() in seen:
+            continue
+        seen.add(address.lower())
+        recipients.append((name, address))
+    return recipients
+
+
+def _triple_render(*, template: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """Render the subject, text body and HTML body (or "") of a mail template."""
+    return (
+        _subject_clean(_text_render(f"mail/{template}/subject.txt", context)),
+        _text_render(f"mail/{template}/body.txt", context),
+        _html_render(f"mail/{template}/body.html", context),
+    )
+
+
+def _text_render(template_name: str, context: dict[str, Any]) -> str:
+    """Render a plain-text template without HTML escaping."""
+    # Plain text must keep "&" and "<" as typed, whatever the template author remembers.
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
+def _html_render(template_name: str, context: dict[str, Any]) -> str:
+    """Render the HTML part, or return "" when the template has none."""
+    try:
+        html_template = get_template(template_name)
+    except TemplateDoesNotExist:
+        return ""
+    return html_template.render(context)
+
+
+def _subject_clean(subject: str) -> str:
+    """Fit a subject on one line and in its column."""
+    return _line_join(subject)[:SUBJECT_MAX_LENGTH]
+
+
+def _line_join(text: str) -> str:
+    """Join text onto one line, since a mail header cannot hold a newline."""
+    lines = [line.strip() for line in text.splitlines()]
+    return " ".join(line for line in lines if line)
+
+
+def _delivery_enqueue_on_commit(*, message_ids: list[int]) -> None:
+    """Enqueue one delivery task per message once the current transaction commits."""
+    # robust: if enqueuing fails, the request still succeeds and the messages stay queued
+    # for `mail_retry_due` to pick up.
+    transaction.on_commit(partial(_delivery_enqueue, message_ids=message_ids), robust=True)
+
+
+def _delivery_enqueue(*, message_ids: list[int]) -> None:
+    """Enqueue one delivery task per message."""
+    for message_id in message_ids:
+        deliver_outbox_message.enqueue(message_id)

@@ -1,0 +1,46 @@
+"""Background tasks that deliver the outbox.
+
+In production run the worker as a service, `manage.py db_worker --no-reload`, and
+`manage.py mail_retry_due` from cron every few minutes as a safety net for lost tasks.
+"""
+
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import task
+
+from renkei.mailer.delivery import outbox_message_deliver
+from renkei.mailer.models import OutboxMessage, Status
+
+
+@task()
+def deliver_outbox_message(message_id: int) -> str:
+    """Send one outbox message (by primary key) unless it was already taken; retry on failure."""
+    message = outbox_message_deliver(message_id=message_id)
+    if message is None:
+        return "skipped"
+    if message.status == Status.QUEUED:
+        _retry_enqueue(message=message)
+    return message.status
+
+
+@task()
+def deliver_due_messages() -> dict[str, int]:
+    """Send every queued message that is due, for messages whose own task was lost."""
+    due_ids = list(
+        OutboxMessage.objects.filter(status=Status.QUEUED)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    outcomes = {"sent": 0, "queued": 0, "failed": 0, "skipped": 0}
+    for message_id in due_ids:
+        outcomes[deliver_outbox_message.call(message_id)] += 1
+    return outcomes
+
+
+def _retry_enqueue(*, message: OutboxMessage) -> None:
+    """Enqueue the next attempt for the time the message is due again."""
+    if not deliver_outbox_message.get_backend().supports_defer:
+        # The immediate backend (tests, development) cannot wait; `mail_retry_due` retries.
+        return
+    deliver_outbox_message.using(run_after=message.next_attempt_at).enqueue(message.pk)

@@ -1,0 +1,106 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from renkei.directory.models import Organization, OrganizationKind
+from renkei.inquiries.models import Answer, AnswerStatus, Inquiry, InquiryStatus, Target
+from renkei.inquiries.polls.models import Choice, Poll, PollStatus
+from renkei.testing import make_organization
+
+
+def open_inquiry(*, council, title: str, organizations: list[Organization]) -> Inquiry:
+    inquiry = Inquiry.objects.create(
+        title=title,
+        requester=council.board_org,
+        status=InquiryStatus.OPEN,
+        deadline=timezone.now() + dt.timedelta(days=10),
+    )
+    Target.objects.bulk_create(Target(inquiry=inquiry, organization=o) for o in organizations)
+    return inquiry
+
+
+def open_poll(question: str) -> Poll:
+    today = timezone.localdate()
+    poll = Poll.objects.create(
+        question=question,
+        start_date=today - dt.timedelta(days=1),
+        end_date=today + dt.timedelta(days=7),
+        status=PollStatus.APPROVED,
+    )
+    Choice.objects.create(poll=poll, position=1, text="はい")
+    return poll
+
+
+def test_home_lists_inquiries_to_answer_with_my_organizations_state(client, council):
+    asked = open_inquiry(
+        council=council,
+        title="情報セキュリティポリシーについて",
+        organizations=[council.member_org],
+    )
+    open_inquiry(council=council, title="和木町だけへの照会", organizations=[council.other_org])
+    Answer.objects.create(inquiry=asked, organization=council.member_org, status=AnswerStatus.DRAFT)
+    open_poll("CMSの導入について")
+    client.force_login(council.staff)
+    page = client.get(reverse("home")).content.decode()
+    assert "情報セキュリティポリシーについて" in page
+    assert "作成中" in page
+    assert "和木町だけへの照会" not in page
+    assert "CMSの導入について" in page
+    assert "当別町" in page
+
+
+def test_observer_home_has_no_inquiry_section(client, council):
+    client.force_login(council.observer)
+    page = client.get(reverse("home")).content.decode()
+    assert "回答依頼中の照会" not in page
+    assert "実施中の調査" in page
+
+
+def test_home_makes_the_same_number_of_queries_as_lists_grow(
+    client, council, django_assert_max_num_queries
+):
+    client.force_login(council.staff)
+    open_inquiry(council=council, title="照会1", organizations=[council.member_org])
+    open_poll("調査1")
+    client.get(reverse("home"))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("home"))
+    for i in range(30):
+        org = make_organization(code=None, name=f"組合{i}", kind=OrganizationKind.ASSOCIATION)
+        open_inquiry(council=council, title=f"照会{i + 2}", organizations=[council.member_org, org])
+        open_poll(f"調査{i + 2}")
+    with django_assert_max_num_queries(len(small)):
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/", "/healthz"])
+def test_anonymous_visitor_gets_the_login_page_except_for_healthz(client, db, path):
+    response = client.get(path)
+    if path == "/healthz":
+        assert response.status_code == 200
+        assert response.content == b"ok"
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+
+
+def test_refusal_page_is_japanese(client, council):
+    client.force_login(council.outsider)
+    response = client.get(
+        reverse("directory:organization_staff_manage", args=[council.member_org.pk])
+    )
+    assert response.status_code == 403
+    assert "このページを表示する権限がありません" in response.content.decode()
+
+
+def test_missing_page_is_japanese(client, council):
+    client.force_login(council.staff)
+    response = client.get("/organizations/999999/")
+    assert response.status_code == 404
+    assert "ページが見つかりません" in response.content.decode()

@@ -1,0 +1,178 @@
+"""Test fixtures shared by every app: a small council with one person per role."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from renkei.accounts.models import Role, User
+from renkei.directory.models import (
+    Department,
+    Membership,
+    MembershipCategory,
+    Organization,
+    OrganizationKind,
+    Person,
+)
+
+PASSWORD = "test-password-4429"
+
+
+@dataclass
+class Council:
+    """The organizations and users of a small test council."""
+
+    secretariat_org: Organization
+    member_org: Organization
+    other_org: Organization
+    observer_org: Organization
+    board_org: Organization
+    secretariat: User
+    board: User
+    representative: User
+    staff: User
+    outsider: User
+    observer: User
+
+    def users_by_role(self) -> dict[str, User]:
+        """Return each test user under a short name."""
+        return {
+            "secretariat": self.secretariat,
+            "board": self.board,
+            "representative": self.representative,
+            "staff": self.staff,
+            "outsider": self.outsider,
+            "observer": self.observer,
+        }
+
+
+def make_organization(
+    *,
+    code: str | None,
+    name: str,
+    kind: str,
+    prefecture_code: str = "",
+    kana: str = "",
+    member_since: dt.date | None = dt.date(2008, 4, 1),
+    category: str = MembershipCategory.REGULAR,
+) -> Organization:
+    """Create an organization and, unless told otherwise, a current membership."""
+    org = Organization.objects.create(
+        code=code, name=name, kind=kind, prefecture_code=prefecture_code, kana=kana
+    )
+    if member_since:
+        Membership.objects.create(organization=org, category=category, joined_on=member_since)
+    return org
+
+
+def make_user(
+    *,
+    username: str,
+    name: str,
+    role: str,
+    organization: Organization,
+    department: str = "情報政策課",
+    title: str = "主任",
+) -> User:
+    """Create a user with a directory person in the organization."""
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        email=f"{username}@example.lg.jp",
+        full_name=name,
+        role=role,
+    )
+    dept, _ = Department.objects.get_or_create(organization=organization, name=department)
+    Person.objects.create(
+        name=name,
+        kana="",
+        email=user.email,
+        phone="0123-45-6789",
+        organization=organization,
+        department=dept,
+        title=title,
+        user=user,
+    )
+    return user
+
+
+def make_council() -> Council:
+    """Create the test council: secretariat, two member towns, a board city and an observer."""
+    secretariat_org = make_organization(
+        code=None,
+        name="全国市町村情報管理主管課長会事務局",
+        kind=OrganizationKind.SECRETARIAT,
+        member_since=None,
+    )
+    member_org = make_organization(
+        code="013030",
+        name="当別町",
+        kind=OrganizationKind.TOWN,
+        prefecture_code="01",
+        kana="トウベツチョウ",
+    )
+    other_org = make_organization(
+        code="353213",
+        name="和木町",
+        kind=OrganizationKind.TOWN,
+        prefecture_code="35",
+        kana="ワキチョウ",
+    )
+    board_org = make_organization(
+        code="012289",
+        name="深川市",
+        kind=OrganizationKind.CITY,
+        prefecture_code="01",
+        kana="フカガワシ",
+    )
+    observer_org = make_organization(
+        code=None,
+        name="総務省",
+        kind=OrganizationKind.NATIONAL,
+        category=MembershipCategory.OBSERVER,
+    )
+    return Council(
+        secretariat_org=secretariat_org,
+        member_org=member_org,
+        other_org=other_org,
+        observer_org=observer_org,
+        board_org=board_org,
+        secretariat=make_user(
+            username="jimukyoku",
+            name="事務局 花子",
+            role=Role.SECRETARIAT,
+            organization=secretariat_org,
+            department="事務局",
+        ),
+        board=make_user(
+            username="fukagawa",
+            name="深川 一郎",
+            role=Role.BOARD,
+            organization=board_org,
+            title="課長",
+        ),
+        representative=make_user(
+            username="tobetsu-kanri",
+            name="当別 太郎",
+            role=Role.REPRESENTATIVE,
+            organization=member_org,
+            title="課長",
+        ),
+        staff=make_user(
+            username="tobetsu-staff",
+            name="当別 次郎",
+            role=Role.STAFF,
+            organization=member_org,
+        ),
+        outsider=make_user(
+            username="waki-staff",
+            name="和木 三郎",
+            role=Role.STAFF,
+            organization=other_org,
+        ),
+        observer=make_user(
+            username="soumu",
+            name="総務 四郎",
+            role=Role.OBSERVER,
+            organization=observer_org,
+            department="自治行政局",
+        ),
+    )

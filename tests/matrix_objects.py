@@ -1,0 +1,261 @@
+"""One set of real records for the authorization matrix and the accessibility sweep.
+
+Built on the shared test council (`renkei.testing.make_council`): every record that belongs
+to "another organization" really does, so a refusal in the matrix is a real refusal:
+
+- `draft`: a 調査依頼 that 当別町's staff is still writing (with a question and a document);
+- `review`: 深川市's 調査依頼 waiting for the secretariat's review;
+- `open`: the secretariat's inquiry to 当別町 only, with 当別町's submitted answer and file;
+- `requested`: 当別町's 調査依頼, approved and open to 和木町 and 深川市; 深川市 has answered;
+- `export`: an export of `requested` that the secretariat asked for;
+- `published`: a secretariat inquiry whose results are published to every member;
+- `open_poll` (running), `closed_poll` (over, 深川市 voted) and `requested_poll` (当別町's
+  調査依頼).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from renkei.accounts.models import Role
+from renkei.directory.models import Group, GroupKind, GroupMember, Invitation
+from renkei.inquiries import services
+from renkei.inquiries.export_tasks import export_request
+from renkei.inquiries.exports import ExportFormat
+from renkei.inquiries.models import (
+    Answer,
+    AnswerFile,
+    Export,
+    Inquiry,
+    InquiryAttachment,
+    Question,
+    QuestionKind,
+    ResultsVisibility,
+)
+from renkei.inquiries.permissions import get_answer_for
+from renkei.inquiries.polls.models import (
+    Choice,
+    Poll,
+    PollStatus,
+    Vote,
+    VoteChoice,
+    VoteScope,
+    poll_today,
+)
+from renkei.testing import Council, make_council
+
+PDF = b"%PDF-1.4\n%matrix\n"
+
+
+@dataclass
+class World:
+    """The council, the secretariat's TOTP secret and the records the URLs point at."""
+
+    council: Council
+    totp_secret: str
+    invitation: Invitation
+    group: Group
+    group_member: GroupMember
+    draft: Inquiry
+    draft_question: Question
+    draft_attachment: InquiryAttachment
+    review: Inquiry
+    open: Inquiry
+    answer: Answer
+    answer_file: AnswerFile
+    requested: Inquiry
+    requested_text_question: Question
+    export: Export
+    published: Inquiry
+    open_poll: Poll
+    closed_poll: Poll
+    requested_poll: Poll
+
+
+def _deadline(days: int = 14) -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=days)
+
+
+def _inquiry_with_questions(*, by, title: str, spec: dict, **fields) -> Inquiry:
+    """A draft with a yes/no question and a conditional short text, sent to `spec`."""
+    inquiry = services.inquiry_create(
+        by=by,
+        title=title,
+        purpose="ポリシーの**公表**状況を伺います。",
+        contact="情報政策課 0123-45-6789",
+        deadline=_deadline(),
+        **fields,
+    )
+    yes_no = services.question_create(
+        inquiry=inquiry,
+        by=by,
+        fields={"kind": QuestionKind.YES_NO, "text": "ポリシーを公表していますか。"},
+    )
+    services.question_create(
+        inquiry=inquiry,
+        by=by,
+        fields={
+            "kind": QuestionKind.SHORT_TEXT,
+            "text": "公表している場所を教えてください。",
+            "condition_question": yes_no,
+            "condition_value": "はい",
+            "required": False,
+        },
+    )
+    services.inquiry_targets_set(inquiry=inquiry, by=by, spec=spec)
+    return inquiry
+
+
+def _answers(inquiry: Inquiry) -> dict[str, str]:
+    first, second = inquiry.questions.order_by("position")[:2]
+    return {str(first.pk): "はい", str(second.pk): "例規集に掲載"}
+
+
+def _submit(inquiry: Inquiry, user, *, uploads=None) -> Answer:
+    answer = get_answer_for(user, inquiry.pk)
+    services.answer_save(
+        answer=answer, by=user, revision=answer.revision, data=_answers(inquiry), uploads=uploads
+    )
+    services.answer_submit(answer=answer, by=user, revision=answer.revision)
+    answer.refresh_from_db()
+    return answer
+
+
+def _poll(*, question: str, start: dt.date, end: dt.date, status: str, **fields) -> Poll:
+    poll = Poll.objects.create(
+        question=question,
+        start_date=start,
+        end_date=end,
+        status=status,
+        vote_scope=fields.pop("vote_scope", VoteScope.ORGANIZATION),
+        **fields,
+    )
+    Choice.objects.bulk_create(
+        Choice(poll=poll, position=index, text=text)
+        for index, text in enumerate(("導入済み", "導入予定", "予定なし"), start=1)
+    )
+    return poll
+
+
+def build_world() -> World:
+    """Create the council and every record the matrix and the sweep visit."""
+    council = make_council()
+    secretariat, staff = council.secretariat, council.staff
+    totp_secret = generate_totp_secret()
+    TOTP.activate(secretariat, totp_secret)
+
+    invitation = Invitation.objects.create(
+        organization=council.member_org,
+        name="当別 招待",
+        email="shotai@example.lg.jp",
+        role=Role.STAFF,
+        invited_by=council.representative,
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    group = Group.objects.create(name="役員会", kind=GroupKind.BOARD)
+    group_member = GroupMember.objects.create(group=group, organization=council.board_org)
+
+    # 当別町's own 調査依頼, still a draft.
+    draft = _inquiry_with_questions(
+        by=staff, title="当別町からの調査依頼（下書き）", spec={"mode": "all"}
+    )
+    draft_attachment = services.inquiry_attachment_add(
+        inquiry=draft, by=staff, file=SimpleUploadedFile("shiryo.pdf", PDF)
+    )
+
+    # 深川市's 調査依頼, waiting for review.
+    review = _inquiry_with_questions(
+        by=council.board, title="深川市からの調査依頼（審査待ち）", spec={"mode": "all"}
+    )
+    services.inquiry_submit_for_review(inquiry=review, by=council.board)
+
+    # The secretariat's inquiry to 当別町 only, with 当別町's submitted answer and a file.
+    opened = _inquiry_with_questions(
+        by=secretariat,
+        title="情報セキュリティポリシーについて",
+        spec={"mode": "pick", "organization_ids": [council.member_org.pk]},
+    )
+    file_question = services.question_create(
+        inquiry=opened,
+        by=secretariat,
+        fields={"kind": QuestionKind.FILE, "text": "ポリシーの文書", "required": False},
+    )
+    services.inquiry_open(inquiry=opened, by=secretariat)
+    answer = _submit(
+        opened, staff, uploads={file_question.pk: SimpleUploadedFile("policy.pdf", PDF)}
+    )
+
+    # 当別町's 調査依頼, approved: open to 和木町 and 深川市; 深川市 has answered.
+    requested = _inquiry_with_questions(
+        by=staff, title="当別町からの調査依頼（受付中）", spec={"mode": "all"}
+    )
+    services.inquiry_submit_for_review(inquiry=requested, by=staff)
+    services.inquiry_approve(inquiry=requested, by=secretariat)
+    _submit(requested, council.board)
+    export = export_request(inquiry=requested, by=secretariat, export_format=ExportFormat.CSV_UTF8)
+
+    # Results published to every member (observers included).
+    published = _inquiry_with_questions(
+        by=secretariat,
+        title="庁内ネットワークの無線化について",
+        spec={"mode": "all"},
+        results_visibility=ResultsVisibility.MEMBERS,
+    )
+    services.inquiry_open(inquiry=published, by=secretariat)
+    _submit(published, staff)
+    _submit(published, council.board)
+    services.inquiry_close(inquiry=published, by=secretariat)
+    services.inquiry_publish_results(inquiry=published, by=secretariat)
+
+    today = poll_today()
+    open_poll = _poll(
+        question="CMS（Content Management System）の導入について",
+        start=today - dt.timedelta(days=3),
+        end=today + dt.timedelta(days=7),
+        status=PollStatus.APPROVED,
+    )
+    closed_poll = _poll(
+        question="LG.JPドメインの利用について",
+        start=today - dt.timedelta(days=30),
+        end=today - dt.timedelta(days=10),
+        status=PollStatus.APPROVED,
+    )
+    ballot = Vote.objects.create(
+        poll=closed_poll,
+        voter=council.board,
+        organization=council.board_org,
+        voter_key=f"organization:{council.board_org.pk}",
+    )
+    VoteChoice.objects.create(vote=ballot, choice=closed_poll.choices.first())
+    requested_poll = _poll(
+        question="情報システム運用課題と仮想化技術導入について",
+        start=today + dt.timedelta(days=5),
+        end=today + dt.timedelta(days=20),
+        status=PollStatus.REQUESTED,
+        requesting_organization=council.member_org,
+    )
+
+    return World(
+        council=council,
+        totp_secret=totp_secret,
+        invitation=invitation,
+        group=group,
+        group_member=group_member,
+        draft=draft,
+        draft_question=draft.questions.order_by("position").first(),
+        draft_attachment=draft_attachment,
+        review=review,
+        open=opened,
+        answer=answer,
+        answer_file=AnswerFile.objects.get(answer=answer),
+        requested=requested,
+        requested_text_question=requested.questions.get(kind=QuestionKind.SHORT_TEXT),
+        export=export,
+        published=published,
+        open_poll=open_poll,
+        closed_poll=closed_poll,
+        requested_poll=requested_poll,
+    )

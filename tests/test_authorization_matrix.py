@@ -1,0 +1,797 @@
+"""Every URL pattern of the project against every role: the answer each one gets.
+
+The table below has one entry per URL pattern name. `test_every_pattern_has_an_entry` walks
+`django.urls.get_resolver()` (namespaces included) and fails naming any pattern without an
+entry, except the groups in SKIPPED, each skipped for the reason given there.
+
+Each (pattern, role) is one test case. The records come from `tests.matrix_objects` and are
+built once for the module inside a transaction that is rolled back at its end; every test
+runs in a savepoint of it (pytest-django's `db`), so each case starts from the same records.
+
+Refusals: `require`, `require_secretariat` and the inquiry permission functions raise
+PermissionDenied (403); a record the user may not even know of answers 404 (someone else's
+export, another organization's poll request); a POST-only view answers GET with 405.
+A refused POST must leave the database exactly as it was.
+"""
+
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection, transaction
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from renkei.accounts.models import DateStyle, Role, User
+from renkei.directory.models import GroupMember, GroupRole, Invitation, Organization, Person
+from renkei.inquiries.models import Answer, Export, Inquiry, InquiryStatus, Reminder
+from renkei.inquiries.polls.models import Poll, PollStatus, Vote
+from tests.matrix_objects import World, build_world
+
+ROLES = ("anonymous", "outsider", "staff", "representative", "board", "observer", "secretariat")
+LOGGED_IN = ROLES[1:]
+LOGIN = "login"  # 302 to /accounts/login/
+
+# URL groups the matrix does not cover: (what, how to recognise it, why).
+SKIPPED: list[tuple[str, str, str]] = [
+    (
+        "namespace admin:",
+        "admin",
+        "Django's admin site has its own is_staff/permission checks and login page; no "
+        "council role reaches it and it is not part of the role matrix.",
+    ),
+    (
+        "allauth.account.urls (account_*)",
+        "allauth.account.urls",
+        "allauth's own login, logout, sign-up, password and e-mail pages: public under "
+        "/accounts/ by design (LoginRequiredMiddleware.PUBLIC_PREFIXES), same for every role, "
+        "tested by allauth; sign-up is closed by AccountAdapter (renkei/accounts/tests/test_login.py).",
+    ),
+    (
+        "allauth.mfa.base.urls (mfa_index, mfa_authenticate, mfa_reauthenticate)",
+        "allauth.mfa.base.urls",
+        "allauth's MFA pages: every logged-in user manages only their own authenticators.",
+    ),
+    (
+        "allauth.mfa.totp.urls (mfa_activate_totp, mfa_deactivate_totp)",
+        "allauth.mfa.totp.urls",
+        "allauth's TOTP set-up, for one's own account only (RequireMFAMiddleware sends the "
+        "secretariat there; renkei/accounts/tests/test_login.py).",
+    ),
+    (
+        "allauth.mfa.recovery_codes.urls (mfa_*_recovery_codes)",
+        "allauth.mfa.recovery_codes.urls",
+        "allauth's recovery codes, for one's own account only.",
+    ),
+]
+
+
+# --- walking the resolver -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name" or "" for an unnamed pattern
+    route: str
+    groups: tuple[str, ...]  # the URLconf modules and namespaces it is included through
+
+
+def _walk(patterns: list, *, prefix: str = "", ns: str = "", groups=()) -> Iterator[Route]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            module = pattern.urlconf_name
+            module_name = module if isinstance(module, str) else getattr(module, "__name__", "")
+            inner_groups = (
+                *groups,
+                module_name,
+                *([pattern.namespace] if pattern.namespace else []),
+            )
+            yield from _walk(
+                pattern.url_patterns,
+                prefix=prefix + str(pattern.pattern),
+                ns=ns + (f"{pattern.namespace}:" if pattern.namespace else ""),
+                groups=inner_groups,
+            )
+        elif isinstance(pattern, URLPattern):
+            name = ns + pattern.name if pattern.name else ""
+            yield Route(name=name, route=prefix + str(pattern.pattern), groups=tuple(groups))
+
+
+def _skip_reason(route: Route) -> str | None:
+    for label, marker, _ in SKIPPED:
+        if marker in route.groups:
+            return label
+    return None
+
+
+def project_routes() -> list[Route]:
+    """Return every pattern the matrix must cover (all but the SKIPPED groups)."""
+    return [r for r in _walk(get_resolver().url_patterns) if _skip_reason(r) is None]
+
+
+# --- the table ------------------------------------------------------------------------------
+
+Expect = dict[str, int | str]
+
+
+def answers(ok: int | str, *allowed: str, refused: int = 403, **others: int) -> Expect:
+    """Logged-in roles in `allowed` get `ok`, the others `refused` unless named in `others`;
+    anonymous visitors are sent to the login page."""
+    table: Expect = {"anonymous": LOGIN}
+    for role in LOGGED_IN:
+        table[role] = ok if role in allowed else refused
+    table.update(others)
+    return table
+
+
+def everyone(ok: int = 200) -> Expect:
+    return answers(ok, *LOGGED_IN)
+
+
+def secretariat(ok: int = 200) -> Expect:
+    return answers(ok, "secretariat")
+
+
+def post_only() -> Expect:
+    """GET of a POST-only view: 405 for any logged-in role."""
+    return answers(405, *LOGGED_IN)
+
+
+MEMBERS = ("outsider", "staff", "representative", "board", "secretariat")
+TOBETSU = ("staff", "representative")  # 当別町's people
+TOBETSU_AND_SECRETARIAT = (*TOBETSU, "secretariat")
+MANAGERS_OF_TOBETSU = ("representative", "secretariat")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """How to reach one URL pattern and what each role gets."""
+
+    url: Callable[[World], str]
+    get: Expect
+    post: Expect | None = None  # None: the POST is not tried (GET-only or read-only view)
+    data: Callable[[World], dict[str, Any]] = lambda w: {}
+    state: Callable[[World], Any] | None = None  # what the POST would change
+    changes: bool = False  # an allowed POST must change `state`
+    refusal: str = ""  # how refusals answer, for the reader
+
+
+def url(name: str, *args: Callable[[World], Any]) -> Callable[[World], str]:
+    return lambda w: reverse(name, args=[arg(w) for arg in args])
+
+
+def org(w: World) -> int:
+    return w.council.member_org.pk
+
+
+def staff_person(w: World) -> int:
+    return w.council.staff.person.pk
+
+
+def _count(model, **filters) -> Callable[[World], int]:
+    return lambda w: model.objects.filter(**filters).count()
+
+
+def _field(model, pk: Callable[[World], int], *names: str) -> Callable[[World], Any]:
+    return lambda w: model.objects.filter(pk=pk(w)).values_list(*names).first()
+
+
+def _inquiry(pick: Callable[[World], Inquiry], *names: str) -> Callable[[World], Any]:
+    return _field(Inquiry, lambda w: pick(w).pk, *(names or ("status", "updated_at")))
+
+
+def _answer(w: World) -> Any:
+    return Answer.objects.filter(pk=w.answer.pk).values_list("revision", "status", "data").first()
+
+
+def _today(w: World) -> str:
+    return timezone.localdate().isoformat()
+
+
+TABLE: dict[str, Entry] = {
+    # --- top level ------------------------------------------------------------------------
+    "home": Entry(url("home"), everyone()),
+    "healthz": Entry(url("healthz"), dict.fromkeys(ROLES, 200), refusal="public"),
+    "invitation_accept": Entry(
+        lambda w: reverse("invitation_accept", args=[w.invitation.token]),
+        dict.fromkeys(ROLES, 200),
+        refusal="public: the token is the key",
+    ),
+    # --- directory ------------------------------------------------------------------------
+    "directory:organization_list": Entry(url("directory:organization_list"), everyone()),
+    "directory:organization_detail": Entry(url("directory:organization_detail", org), everyone()),
+    "directory:organization_staff_manage": Entry(
+        url("directory:organization_staff_manage", org),
+        answers(200, *MANAGERS_OF_TOBETSU),
+        post=answers(302, *MANAGERS_OF_TOBETSU),
+        data=lambda w: {"name": "新任 職員", "email": "shinnin@example.lg.jp", "role": Role.STAFF},
+        state=_count(Invitation),
+        changes=True,
+        refusal="403: only 当別町's representative and the secretariat manage its staff",
+    ),
+    "directory:user_set_active": Entry(
+        lambda w: reverse("directory:user_set_active", args=[w.council.staff.pk]),
+        post_only(),
+        post=answers(302, *MANAGERS_OF_TOBETSU),
+        data=lambda w: {"active": "0"},
+        state=_field(User, lambda w: w.council.staff.pk, "is_active"),
+        changes=True,
+        refusal="403",
+    ),
+    "directory:invitation_revoke": Entry(
+        lambda w: reverse("directory:invitation_revoke", args=[w.invitation.pk]),
+        post_only(),
+        post=answers(302, *MANAGERS_OF_TOBETSU),
+        state=_field(Invitation, lambda w: w.invitation.pk, "revoked_at"),
+        changes=True,
+        refusal="403",
+    ),
+    "directory:person_list": Entry(url("directory:person_list"), answers(200, *MEMBERS)),
+    "directory:person_detail": Entry(
+        url("directory:person_detail", staff_person),
+        answers(200, *MEMBERS),
+        refusal="403: observers see no contact details",
+    ),
+    "directory:membership_status": Entry(url("directory:membership_status"), everyone()),
+    "directory:manage_index": Entry(url("directory:manage_index"), secretariat()),
+    "directory:manage_organization_new": Entry(
+        url("directory:manage_organization_new"),
+        secretariat(),
+        post=secretariat(200),  # an empty form is shown again with its errors
+        state=_count(Organization),
+    ),
+    "directory:manage_organization_edit": Entry(
+        url("directory:manage_organization_edit", org),
+        secretariat(),
+        post=secretariat(200),
+        state=_field(Organization, org, "name", "code", "kind"),
+    ),
+    "directory:manage_membership": Entry(
+        url("directory:manage_membership", org),
+        secretariat(),
+        post=secretariat(302),
+        data=lambda w: {"action": "end", "end-left_on": _today(w)},
+        state=lambda w: list(w.council.member_org.memberships.values_list("left_on")),
+        changes=True,
+    ),
+    "directory:manage_person_new": Entry(
+        url("directory:manage_person_new", org),
+        secretariat(),
+        post=secretariat(200),
+        state=_count(Person),
+    ),
+    "directory:manage_person_transfer": Entry(
+        url("directory:manage_person_transfer", staff_person),
+        secretariat(),
+        post=secretariat(200),
+        state=_field(Person, staff_person, "organization_id", "department_id", "title"),
+    ),
+    "directory:manage_user_role": Entry(
+        url("directory:manage_user_role", staff_person),
+        post_only(),
+        post=secretariat(302),
+        data=lambda w: {"role": Role.BOARD},
+        state=_field(User, lambda w: w.council.staff.pk, "role"),
+        changes=True,
+    ),
+    "directory:manage_person_group": Entry(
+        url("directory:manage_person_group", staff_person),
+        post_only(),
+        post=secretariat(302),
+        data=lambda w: {"group": w.group.pk, "role": GroupRole.MEMBER},
+        state=_count(GroupMember),
+        changes=True,
+    ),
+    "directory:manage_groups": Entry(
+        url("directory:manage_groups"),
+        secretariat(),
+        post=secretariat(200),
+        state=_count(GroupMember),
+    ),
+    "directory:manage_group": Entry(
+        lambda w: reverse("directory:manage_group", args=[w.group.pk]),
+        secretariat(),
+        post=secretariat(302),
+        data=lambda w: {"action": "remove", "member": str(w.group_member.pk)},
+        state=_count(GroupMember),
+        changes=True,
+    ),
+    "directory:manage_invitations": Entry(
+        url("directory:manage_invitations"),
+        secretariat(),
+        post=secretariat(200),
+        state=_count(Invitation),
+    ),
+    # --- accounts and records -------------------------------------------------------------
+    "accounts:settings": Entry(
+        url("accounts:settings"),
+        everyone(),
+        post=everyone(302),
+        data=lambda w: {"date_style": DateStyle.WESTERN},
+        state=lambda w: sorted(User.objects.values_list("username", "date_style")),
+        changes=True,
+        refusal="none: each user changes only their own settings",
+    ),
+    "portal:audit_events": Entry(url("portal:audit_events"), secretariat()),
+    "portal:audit_export": Entry(url("portal:audit_export"), secretariat()),
+    "portal:outbox": Entry(url("portal:outbox"), secretariat()),
+    # --- inquiries: lists, 当別町's draft ---------------------------------------------------
+    "inquiries:list": Entry(url("inquiries:list"), everyone()),
+    "inquiries:create": Entry(
+        url("inquiries:create"),
+        answers(200, *MEMBERS),
+        post=answers(200, *MEMBERS),
+        state=_count(Inquiry),
+        refusal="403: observers may not ask",
+    ),
+    "inquiries:detail": Entry(
+        url("inquiries:detail", lambda w: w.draft.pk),
+        answers(200, *TOBETSU_AND_SECRETARIAT),
+        refusal="403: another organization's draft",
+    ),
+    "inquiries:edit": Entry(
+        url("inquiries:edit", lambda w: w.draft.pk),
+        answers(200, *TOBETSU_AND_SECRETARIAT),
+        post=answers(200, *TOBETSU_AND_SECRETARIAT),
+        state=_inquiry(lambda w: w.draft, "title", "purpose", "deadline", "updated_at"),
+    ),
+    "inquiries:delete": Entry(
+        url("inquiries:delete", lambda w: w.draft.pk),
+        answers(200, *TOBETSU_AND_SECRETARIAT),
+        post=answers(302, *TOBETSU_AND_SECRETARIAT),
+        state=_count(Inquiry),
+        changes=True,
+    ),
+    "inquiries:targets": Entry(
+        url("inquiries:targets", lambda w: w.draft.pk),
+        answers(200, *TOBETSU_AND_SECRETARIAT),
+        post=answers(200, *TOBETSU_AND_SECRETARIAT),
+        state=_inquiry(lambda w: w.draft, "target_spec", "updated_at"),
+    ),
+    "inquiries:attachments": Entry(
+        url("inquiries:attachments", lambda w: w.draft.pk),
+        answers(200, *TOBETSU_AND_SECRETARIAT),
+        post=answers(200, *TOBETSU_AND_SECRETARIAT),
+        state=lambda w: w.draft.attachments.count(),
+    ),
+    "inquiries:attachment_download": Entry(
+        url("inquiries:attachment_download", lambda w: w.draft.pk, lambda w: w.draft_attachment.pk),
+        answers(200, *TOBETSU_AND_SECRETARIAT),
+    ),
+    "inquiries:attachment_delete": Entry(
+        url("inquiries:attachment_delete", lambda w: w.draft.pk, lambda w: w.draft_attachment.pk),
+        post_only(),
+        post=answers(302, *TOBETSU_AND_SECRETARIAT),
+        state=lambda w: w.draft.attachments.count(),
+        changes=True,
+    ),
+    "inquiries:questions": Entry(
+        url("inquiries:questions", lambda w: w.draft.pk),
+        answers(200, *TOBETSU_AND_SECRETARIAT),
+        post=answers(200, *TOBETSU_AND_SECRETARIAT),
+        state=lambda w: w.draft.questions.count(),
+    ),
+    "inquiries:question_edit": Entry(
+        url("inquiries:question_edit", lambda w: w.draft.pk, lambda w: w.draft_question.pk),
+        answers(200, *TOBETSU_AND_SECRETARIAT),
+        post=answers(200, *TOBETSU_AND_SECRETARIAT),
+        state=lambda w: list(w.draft.questions.values_list("pk", "text", "kind")),
+    ),
+    "inquiries:question_delete": Entry(
+        url("inquiries:question_delete", lambda w: w.draft.pk, lambda w: w.draft_question.pk),
+        post_only(),
+        post=answers(302, *TOBETSU_AND_SECRETARIAT),
+        state=lambda w: w.draft.questions.count(),
+        changes=True,
+    ),
+    "inquiries:question_move": Entry(
+        url("inquiries:question_move", lambda w: w.draft.pk, lambda w: w.draft_question.pk),
+        post_only(),
+        post=answers(302, *TOBETSU_AND_SECRETARIAT),
+        data=lambda w: {"direction": "down"},
+        state=lambda w: list(w.draft.questions.values_list("pk", "position")),
+    ),
+    "inquiries:submit_for_review": Entry(
+        url("inquiries:submit_for_review", lambda w: w.draft.pk),
+        post_only(),
+        post=answers(302, *TOBETSU),
+        state=_inquiry(lambda w: w.draft),
+        changes=True,
+        refusal="403: only the asking organization sends its draft (not even the secretariat)",
+    ),
+    "inquiries:open": Entry(
+        url("inquiries:open", lambda w: w.draft.pk),
+        secretariat(),
+        post=secretariat(302),
+        state=_inquiry(lambda w: w.draft),
+    ),
+    # --- 深川市's 調査依頼 waiting for review --------------------------------------------------
+    "inquiries:review": Entry(
+        url("inquiries:review", lambda w: w.review.pk),
+        secretariat(),
+        post=secretariat(302),
+        data=lambda w: {"decision": "reject", "note": "設問を見直してください。"},
+        state=_inquiry(lambda w: w.review),
+        changes=True,
+        refusal="403: even 深川市, which asked, may not review it",
+    ),
+    # --- 当別町's approved 調査依頼, open to 和木町 and 深川市 -----------------------------------
+    "inquiries:close": Entry(
+        url("inquiries:close", lambda w: w.requested.pk),
+        post_only(),
+        post=answers(302, *TOBETSU_AND_SECRETARIAT),
+        state=_inquiry(lambda w: w.requested),
+        changes=True,
+        refusal="403: 和木町 and 深川市 answer it but do not run it",
+    ),
+    "inquiries:publish": Entry(
+        url("inquiries:publish", lambda w: w.requested.pk),
+        post_only(),
+        post=answers(302, *TOBETSU_AND_SECRETARIAT),  # refused with a message: not closed
+        state=_inquiry(lambda w: w.requested),
+    ),
+    "inquiries:extend": Entry(
+        url("inquiries:extend", lambda w: w.requested.pk),
+        answers(200, *TOBETSU_AND_SECRETARIAT),
+        post=answers(200, *TOBETSU_AND_SECRETARIAT),
+        state=_inquiry(lambda w: w.requested, "deadline", "updated_at"),
+    ),
+    "inquiries:progress": Entry(
+        url("inquiries:progress", lambda w: w.requested.pk),
+        answers(200, *TOBETSU_AND_SECRETARIAT),
+    ),
+    "inquiries:remind": Entry(
+        url("inquiries:remind", lambda w: w.requested.pk),
+        post_only(),
+        post=answers(302, *TOBETSU_AND_SECRETARIAT),
+        data=lambda w: {"organizations": [str(w.council.other_org.pk)]},
+        state=_count(Reminder),
+        changes=True,
+    ),
+    "inquiries:compilation": Entry(
+        url("inquiries:compilation", lambda w: w.requested.pk),
+        answers(200, *TOBETSU_AND_SECRETARIAT),
+        refusal="403: results of an unpublished inquiry, even to those who answered it",
+    ),
+    "inquiries:compilation_matrix": Entry(
+        url("inquiries:compilation_matrix", lambda w: w.requested.pk),
+        answers(200, *TOBETSU_AND_SECRETARIAT),
+    ),
+    "inquiries:compilation_question": Entry(
+        url(
+            "inquiries:compilation_question",
+            lambda w: w.requested.pk,
+            lambda w: w.requested_text_question.pk,
+        ),
+        answers(200, *TOBETSU_AND_SECRETARIAT),
+    ),
+    "inquiries:compilation_compare": Entry(
+        url("inquiries:compilation_compare", lambda w: w.requested.pk),
+        answers(200, *TOBETSU_AND_SECRETARIAT),
+    ),
+    "inquiries:export_list": Entry(
+        url("inquiries:export_list", lambda w: w.requested.pk),
+        answers(200, *TOBETSU_AND_SECRETARIAT),
+        post=answers(302, *TOBETSU_AND_SECRETARIAT),
+        data=lambda w: {"format": "csv_utf8"},
+        state=_count(Export),
+        changes=True,
+    ),
+    "inquiries:export_detail": Entry(
+        url("inquiries:export_detail", lambda w: w.requested.pk, lambda w: w.export.pk),
+        answers(200, "secretariat", staff=404, representative=404),
+        refusal="404 to 当別町 (it sees the results, but the export is the secretariat's); "
+        "403 to those who may not see the results",
+    ),
+    "inquiries:export_download": Entry(
+        url("inquiries:export_download", lambda w: w.requested.pk, lambda w: w.export.pk),
+        answers(200, "secretariat", staff=404, representative=404),
+        refusal="as export_detail",
+    ),
+    # --- the secretariat's inquiry to 当別町 only, with 当別町's answer ------------------------
+    "inquiries:copy": Entry(
+        url("inquiries:copy", lambda w: w.open.pk),
+        post_only(),
+        post=answers(302, *TOBETSU_AND_SECRETARIAT),
+        state=_count(Inquiry),
+        changes=True,
+        refusal="403: 和木町 and 深川市 are not asked, so they may not see it",
+    ),
+    "inquiries:answer": Entry(
+        url("inquiries:answer", lambda w: w.open.pk),
+        answers(200, *TOBETSU),
+        post=answers(400, *TOBETSU),  # an empty form is refused with its errors
+        state=_answer,
+        refusal="403: only the asked organization answers (the secretariat uses proxy entry)",
+    ),
+    "inquiries:answer_confirm": Entry(
+        url("inquiries:answer_confirm", lambda w: w.open.pk),
+        answers(200, "representative"),
+        post=answers(200, "representative"),
+        state=_answer,
+        refusal="403: 所属長確認 is the representative's",
+    ),
+    "inquiries:answer_versions": Entry(
+        url("inquiries:answer_versions", lambda w: w.open.pk), answers(200, *TOBETSU)
+    ),
+    "inquiries:answer_conditions": Entry(
+        url("inquiries:answer_conditions", lambda w: w.open.pk),
+        answers(200, *TOBETSU_AND_SECRETARIAT),
+    ),
+    "inquiries:answer_file": Entry(
+        url("inquiries:answer_file", lambda w: w.open.pk, lambda w: w.answer_file.pk),
+        answers(200, *TOBETSU_AND_SECRETARIAT),
+        refusal="403: 当別町's file",
+    ),
+    "inquiries:proxy_answer": Entry(
+        url("inquiries:proxy_answer", lambda w: w.open.pk, org),
+        secretariat(),
+        post=secretariat(400),
+        state=_answer,
+        refusal="403: proxy entry is the secretariat's, even for 当別町's own people",
+    ),
+    "inquiries:proxy_versions": Entry(
+        url("inquiries:proxy_versions", lambda w: w.open.pk, org), secretariat()
+    ),
+    "inquiries:offline": Entry(
+        url("inquiries:offline", lambda w: w.open.pk),
+        answers(200, *TOBETSU),
+        post=answers(400, *TOBETSU),  # no sheet uploaded
+        state=_answer,
+    ),
+    "inquiries:offline_sheet": Entry(
+        url("inquiries:offline_sheet", lambda w: w.open.pk), answers(200, *TOBETSU)
+    ),
+    # --- polls ----------------------------------------------------------------------------
+    "polls:index": Entry(url("polls:index"), everyone()),
+    "polls:request": Entry(
+        url("polls:request"),
+        answers(200, "outsider", "staff", "representative", "board"),
+        post=answers(200, "outsider", "staff", "representative", "board"),
+        state=_count(Poll),
+        refusal="403: observers may not ask; the secretariat creates polls directly",
+    ),
+    "polls:create": Entry(
+        url("polls:create"), secretariat(), post=secretariat(200), state=_count(Poll)
+    ),
+    "polls:queue": Entry(url("polls:queue"), secretariat()),
+    "polls:detail": Entry(
+        url("polls:detail", lambda w: w.requested_poll.pk),
+        answers(200, *TOBETSU_AND_SECRETARIAT, refused=404),
+        refusal="404: another organization's request stays hidden",
+    ),
+    "polls:vote": Entry(
+        url("polls:vote", lambda w: w.open_poll.pk),
+        post_only(),
+        post=answers(302, *MEMBERS),
+        data=lambda w: {"choices": str(w.open_poll.choices.first().pk)},
+        state=_count(Vote),
+        changes=True,
+        refusal="403: observers do not vote",
+    ),
+    "polls:edit": Entry(
+        url("polls:edit", lambda w: w.requested_poll.pk),
+        secretariat(),
+        post=secretariat(200),
+        state=_field(Poll, lambda w: w.requested_poll.pk, "question", "start_date", "end_date"),
+    ),
+    "polls:approve": Entry(
+        url("polls:approve", lambda w: w.requested_poll.pk),
+        post_only(),
+        post=secretariat(302),
+        state=_field(Poll, lambda w: w.requested_poll.pk, "status"),
+        changes=True,
+        refusal="403: even 当別町, which asked",
+    ),
+    "polls:reject": Entry(
+        url("polls:reject", lambda w: w.requested_poll.pk),
+        post_only(),
+        post=secretariat(302),
+        data=lambda w: {"reason": "内容が重複するため"},
+        state=_field(Poll, lambda w: w.requested_poll.pk, "status"),
+        changes=True,
+    ),
+    "polls:close": Entry(
+        url("polls:close", lambda w: w.open_poll.pk),
+        post_only(),
+        post=secretariat(302),
+        state=_field(Poll, lambda w: w.open_poll.pk, "closed_early_at"),
+        changes=True,
+    ),
+}
+
+
+# --- fixtures -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
+    """Build the records once; roll them back when the module is done."""
+    media_root = tmp_path_factory.mktemp("matrix-media")
+    media = override_settings(MEDIA_ROOT=media_root)
+    media.enable()
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world = build_world()
+            # Deleting a document removes its file, which no rollback brings back.
+            shutil.copytree(media_root, media_root.with_name("matrix-media-pristine"))
+            yield world
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            media.disable()
+
+
+@pytest.fixture
+def records(world: World, db) -> Iterator[World]:
+    """The module's records, in a savepoint rolled back after the test (files restored)."""
+    cache.clear()
+    yield world
+    cache.clear()
+    media_root = Path(settings.MEDIA_ROOT)
+    pristine = media_root.with_name("matrix-media-pristine")
+    for source in pristine.rglob("*"):
+        target = media_root / source.relative_to(pristine)
+        if source.is_file() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+
+
+# One request handler for every client: loading the middleware makes WhiteNoise scan every
+# static file, which would take most of the module's time if each test did it.
+_HANDLER = Client().handler
+
+
+def client_for(world: World, role: str) -> Client:
+    client = Client()
+    client.handler = _HANDLER
+    if role != "anonymous":
+        client.force_login(world.council.users_by_role()[role])
+    return client
+
+
+# Tables whose rows a refused request must leave alone (the audit log may grow).
+SNAPSHOT_APPS = ("accounts", "directory", "inquiries", "polls", "mailer", "mfa")
+
+
+def _snapshot_queries() -> list[tuple[str, str]]:
+    queries = []
+    for app_label in SNAPSHOT_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            # A login stamps last_login; that is not a change the request made.
+            columns = [f.column for f in model._meta.concrete_fields if f.name != "last_login"]
+            quote = connection.ops.quote_name
+            sql = "SELECT {} FROM {} ORDER BY {}".format(
+                ", ".join(quote(c) for c in columns),
+                quote(model._meta.db_table),
+                quote(model._meta.pk.column),
+            )
+            queries.append((model._meta.label, sql))
+    return queries
+
+
+def database_snapshot() -> dict[str, list]:
+    """Return every row of the snapshot tables (plain SQL: it runs twice per refused POST)."""
+    snapshot = {}
+    with connection.cursor() as cursor:
+        for label, sql in _snapshot_queries():
+            cursor.execute(sql)
+            snapshot[label] = cursor.fetchall()
+    return snapshot
+
+
+def release(response) -> None:
+    """Close a response (its file, for downloads) without closing the database connection.
+
+    Closing fires request_finished, whose close_old_connections would drop a connection that
+    is inside this module's transaction (PostgreSQL; SQLite's in-memory test database is
+    never closed). Django's test client does the same for the responses it closes itself.
+    """
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
+def _check(response, expected: int | str, what: str) -> None:
+    if expected == LOGIN:
+        assert response.status_code == 302, what
+        assert response["Location"].startswith("/accounts/login/"), what
+        return
+    assert response.status_code == expected, what
+    if expected == 302:
+        location = response["Location"]
+        assert not location.startswith(("/accounts/login/", "/accounts/2fa/")), what
+
+
+# --- tests ----------------------------------------------------------------------------------
+
+
+def test_every_pattern_has_an_entry():
+    routes = project_routes()
+    unnamed = [r.route for r in routes if not r.name]
+    assert not unnamed, f"URL patterns without a name cannot have a matrix entry: {unnamed}"
+    names = {r.name for r in routes}
+    missing = sorted(names - set(TABLE))
+    assert not missing, f"URL patterns without an entry in TABLE: {missing}"
+    stale = sorted(set(TABLE) - names)
+    assert not stale, f"TABLE entries for patterns that no longer exist: {stale}"
+
+
+def test_every_skipped_group_exists_and_allauth_stays_under_accounts():
+    routes = list(_walk(get_resolver().url_patterns))
+    for label, _, _ in SKIPPED:
+        assert any(_skip_reason(r) == label for r in routes), f"no pattern in {label}"
+    allauth = [r for r in routes if (_skip_reason(r) or "").startswith("allauth")]
+    assert allauth and all(r.route.startswith("accounts/") for r in allauth)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(r.name for r in project_routes() if r.name))
+def test_role_gets_the_expected_answer(records: World, name: str, role: str):
+    entry = TABLE.get(name)
+    if entry is None:
+        pytest.fail(f"URL pattern {name!r} has no entry in the authorization matrix (TABLE)")
+    path = entry.url(records)
+    client = client_for(records, role)
+
+    response = client.get(path)
+    _check(response, entry.get[role], f"GET {path} as {role}")
+    release(response)
+
+    if entry.post is None:
+        return
+    expected = entry.post[role]
+    assert entry.state is not None, f"{name}: an entry that POSTs names the state it checks"
+    refused = expected == LOGIN or expected in (403, 404, 405)
+    state_before = entry.state(records)
+    before = database_snapshot() if refused else {}
+
+    response = client.post(path, entry.data(records))
+    _check(response, expected, f"POST {path} as {role}")
+    release(response)
+
+    if refused:
+        assert entry.state(records) == state_before, f"refused POST {path} as {role} changed it"
+        after = database_snapshot()
+        changed = [label for label in before if before[label] != after[label]]
+        assert not changed, f"refused POST {path} as {role} changed {changed}"
+    elif entry.changes:
+        assert entry.state(records) != state_before, f"POST {path} as {role} changed nothing"
+
+
+def test_the_records_really_belong_to_other_organizations(records: World):
+    """The refusals above are real: each record is another organization's, as described."""
+    council = records.council
+    assert list(records.open.targets.values_list("organization", flat=True)) == [
+        council.member_org.pk
+    ]
+    assert records.answer.organization_id == council.member_org.pk
+    assert records.answer_file.answer_id == records.answer.pk
+    assert records.draft.requester_id == council.member_org.pk
+    assert records.draft.status == InquiryStatus.DRAFT
+    assert records.review.requester_id == council.board_org.pk
+    assert records.review.status == InquiryStatus.REVIEW
+    assert records.requested.requester_id == council.member_org.pk
+    assert records.requested.status == InquiryStatus.OPEN
+    assert set(records.requested.targets.values_list("organization", flat=True)) == {
+        council.other_org.pk,
+        council.board_org.pk,
+    }
+    assert records.export.requested_by_id == council.secretariat.pk
+    assert records.requested_poll.requesting_organization_id == council.member_org.pk
+    assert records.requested_poll.status == PollStatus.REQUESTED
+    assert records.invitation.organization_id == council.member_org.pk
+    assert council.staff.person.organization_id == council.member_org.pk
