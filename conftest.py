@@ -1,11 +1,24 @@
 """Fixtures available to every test."""
 
 import pytest
+from django.core.cache import cache
 
 from renkei.testing import Council, make_council
 
 # The Playwright browser is shared by every browser test in the session.
 pytest_plugins = ["tests.browser.fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Start every test with an empty cache.
+
+    The test cache is per process, so without this a TOTP code marked as used (allauth refuses
+    a code twice), a login throttle or a cached form from an earlier test in the same worker
+    would leak into the next one and fail it depending on the clock.
+    """
+    cache.clear()
+    yield
 
 
 @pytest.fixture

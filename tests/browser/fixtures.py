@@ -71,6 +71,7 @@ def login(page: Page, *, username: str, password: str, totp_secret: str | None =
         code = format_hotp_value(hotp_value(totp_secret, int(time.time()) // 30))
         page.locator("input[name=code]").fill(code)
         page.locator("form button[type=submit]").first.click()
+        page.wait_for_url(lambda url: "/2fa/authenticate/" not in url)
     page.wait_for_load_state()
 
 
