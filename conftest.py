@@ -1,7 +1,7 @@
 """Fixtures available to every test."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from renkei.testing import Council, make_council
 
@@ -14,10 +14,11 @@ def _fresh_cache():
     """Start every test with an empty cache.
 
     The test cache is per process, so without this a TOTP code marked as used (allauth refuses
-    a code twice), a login throttle or a cached form from an earlier test in the same worker
+    a code twice), a login throttle or questions kept from an earlier test in the same worker
     would leak into the next one and fail it depending on the clock.
     """
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
 
 

@@ -115,10 +115,9 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# allauth's login by user ID (which also serves the admin's login); every request's user is
+# read together with their directory person, which nearly every page needs.
+AUTHENTICATION_BACKENDS = ["renkei.directory.auth_backends.UserWithPersonBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -157,10 +156,18 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
 CACHES = {
+    # Shared by every process: throttling, used TOTP codes, compiled summaries.
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "renkei_cache",
-    }
+    },
+    # Each process's own memory, for things that never change once written (the questions
+    # of a started inquiry): read without a query on every answer save.
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "renkei-local",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
 }
 
 # django-allauth: login by user ID, no public sign-up (members are invited).

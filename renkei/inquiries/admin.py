@@ -13,6 +13,16 @@ from renkei.inquiries.models import (
     Reminder,
     Target,
 )
+from renkei.inquiries.permissions import STARTED_STATUSES
+
+
+def _started(inquiry: Inquiry | None) -> bool:
+    return inquiry is not None and inquiry.status in STARTED_STATUSES
+
+
+# A started inquiry's questions stay read-only here too, as the services keep them: answers
+# refer to the questions as asked, and each process keeps a started inquiry's questions in
+# its local cache (selectors.inquiry_questions).
 
 
 class QuestionInline(admin.TabularInline):
@@ -21,6 +31,15 @@ class QuestionInline(admin.TabularInline):
     extra = 0
     fields = ["position", "code", "kind", "text", "required"]
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return not _started(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return not _started(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return not _started(obj) and super().has_delete_permission(request, obj)
 
 
 class AttachmentInline(admin.TabularInline):
@@ -46,7 +65,21 @@ class QuestionAdmin(admin.ModelAdmin):
     list_display = ["inquiry", "code", "kind", "required", "position"]
     list_filter = ["kind"]
     search_fields = ["text", "inquiry__title"]
-    raw_id_fields = ["inquiry", "condition_question"]
+    raw_id_fields = ["condition_question"]
+    # Moving a question to another (perhaps started) inquiry is not a repair.
+    readonly_fields = ["inquiry"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        # Questions are added on the inquiry's own page, where its status is known.
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        started = obj is not None and _started(obj.inquiry)
+        return not started and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        started = obj is not None and _started(obj.inquiry)
+        return not started and super().has_delete_permission(request, obj)
 
 
 @admin.register(Target)

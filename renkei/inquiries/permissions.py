@@ -13,7 +13,7 @@ Rules (the table tests in `tests/test_permissions.py` pin them down):
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from renkei.accounts.models import Role, User
@@ -239,7 +239,7 @@ def _target_answer(*, inquiry: Inquiry, organization_id: int) -> Answer:
     ):
         raise PermissionDenied("この団体はこの照会の回答先ではありません。")
     answer = (
-        Answer.objects.select_related("updated_by", "confirmed_by", "submitted_by", "organization")
+        Answer.objects.select_related("organization")
         .filter(inquiry=inquiry, organization_id=organization_id)
         .first()
     )
@@ -255,36 +255,31 @@ def _target_answer(*, inquiry: Inquiry, organization_id: int) -> Answer:
 def _existing_target_answer(*, inquiry_pk: int, organization_id: int) -> Answer | None:
     """Return the organization's existing answer with its inquiry, in a single query.
 
-    Returns None when there is no answer yet (or the inquiry does not exist); the caller
-    then goes the long way (_inquiry_get, then _target_answer), which refuses or creates.
+    Returns None when there is no answer yet, the organization is not a target (the join
+    on its target row finds nothing) or the inquiry does not exist; the caller then goes
+    the long way (_inquiry_get, then _target_answer), which refuses or creates.
     """
     try:
         found = list(
-            Answer.objects.select_related(
-                "inquiry__requester",
-                "inquiry__created_by",
-                "updated_by",
-                "confirmed_by",
-                "submitted_by",
-                "organization",
+            # Only what every caller needs: the people named on the answer page are loaded
+            # by answer_people_attach when a page shows them, so a save does not pay for
+            # five more joined tables on every request.
+            Answer.objects.select_related("inquiry", "organization")
+            .filter(
+                inquiry_id=inquiry_pk,
+                organization_id=organization_id,
+                # A join rather than an EXISTS subquery: the same check, half the ORM work
+                # on the request every answer save makes. Target is unique per
+                # (inquiry, organization), so the join never repeats a row.
+                inquiry__targets__organization_id=organization_id,
             )
-            .annotate(
-                organization_is_target=Exists(
-                    Target.objects.filter(
-                        inquiry_id=OuterRef("inquiry_id"), organization_id=organization_id
-                    )
-                )
-            )
-            .filter(inquiry_id=inquiry_pk, organization_id=organization_id)
             # One answer per organization (answer_one_per_org): no ordering to compile.
             .order_by()[:1]
         )
     except (ValueError, TypeError):
         return None
     answer = found[0] if found else None
-    if answer is not None and (
-        answer.inquiry.status not in STARTED_STATUSES or not answer.organization_is_target
-    ):
+    if answer is not None and answer.inquiry.status not in STARTED_STATUSES:
         raise PermissionDenied("この団体はこの照会の回答先ではありません。")
     return answer
 

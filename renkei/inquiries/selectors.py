@@ -8,6 +8,7 @@ from typing import Any
 
 import markdown
 import nh3
+from django.core.cache import caches
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -38,6 +39,7 @@ from renkei.inquiries.models import (
     Target,
 )
 from renkei.inquiries.permissions import (
+    STARTED_STATUSES,
     answerable_inquiries,
     results_visible_filter,
     visible_inquiries_filter,
@@ -105,13 +107,25 @@ def inquiry_questions(inquiry: Inquiry) -> list[Question]:
     A condition always names a question of the same inquiry (services.question_validate),
     so it is taken from the list itself rather than joined in again for every question:
     the answer form reads all of them on every save.
+
+    Once an inquiry has started its questions are fixed (the services refuse changes and
+    the admin shows them read-only), so each process keeps them in its local cache, keyed
+    by the inquiry's last change; the cache hands every caller its own copies.
     """
+    key = None
+    if inquiry.status in STARTED_STATUSES and inquiry.pk and inquiry.updated_at:
+        key = f"inquiry-questions:{inquiry.pk}:{inquiry.updated_at.timestamp()}"
+        kept = caches["local"].get(key)
+        if kept is not None:
+            return kept
     questions = list(inquiry.questions.order_by("position", "id"))
     by_id = {question.pk: question for question in questions}
     for question in questions:
         controller = by_id.get(question.condition_question_id)
         if controller is not None:
             question.condition_question = controller
+    if key is not None:
+        caches["local"].set(key, questions, timeout=3600)
     return questions
 
 
@@ -540,6 +554,18 @@ def answer_status_label(answer: Answer | None) -> str:
     if answer.submitted_at is not None:
         return f"修正中（提出済みの回答あり）・{answer.get_status_display()}"
     return answer.get_status_display()
+
+
+ANSWER_PEOPLE = ("updated_by", "confirmation_requested_by", "confirmed_by", "submitted_by")
+
+
+def answer_people_attach(answer: Answer) -> Answer:
+    """Load the people an answer page names (last saver, confirmer, submitter) in one query."""
+    ids = {getattr(answer, f"{name}_id") for name in ANSWER_PEOPLE} - {None}
+    people = User.objects.in_bulk(ids) if ids else {}
+    for name in ANSWER_PEOPLE:
+        setattr(answer, name, people.get(getattr(answer, f"{name}_id")))
+    return answer
 
 
 def answer_versions(answer: Answer) -> QuerySet[AnswerVersion]:

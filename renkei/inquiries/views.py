@@ -68,6 +68,7 @@ from renkei.inquiries.permissions import (
     require_can_request,
 )
 from renkei.inquiries.selectors import (
+    answer_people_attach,
     answer_rows,
     answer_status_label,
     answer_versions,
@@ -793,6 +794,7 @@ def _answer_page(request: HttpRequest, answer: Answer, *, proxy: bool) -> HttpRe
         form = AnswerForm(questions=questions, answer=answer)
         if proxy:
             audit_record(action=Action.RECORD_VIEWED, actor=user, target=answer, request=request)
+    answer_people_attach(answer)
     accepting = True
     try:
         services.answer_accepting_check(inquiry)
@@ -810,6 +812,8 @@ def _answer_page(request: HttpRequest, answer: Answer, *, proxy: bool) -> HttpRe
             "answer": answer,
             "form": form,
             "blocks": _question_blocks(form, questions),
+            # Browsers send a form without files as a plain encoded body, lighter to read.
+            "has_files": any(q.kind == QuestionKind.FILE for q in questions),
             "hidden_ids": hidden_question_ids(questions, answer.data or {}),
             "proxy": proxy,
             "accepting": accepting,

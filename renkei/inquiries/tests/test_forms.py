@@ -391,3 +391,47 @@ def test_not_applicable_needs_no_answers(rich):
     )
 
     assert form.is_valid(), form.errors
+
+
+# --- built fields kept between forms ----------------------------------------------------------
+
+
+def test_answer_forms_of_the_same_questions_do_not_share_fields(rich):
+    inquiry, answer, single, _, _ = rich
+    first = answer_form(inquiry, answer, {})
+    second = answer_form(inquiry, answer, {})
+
+    first.fields[f"q{single.pk}"].widget.attrs["class"] = "only-here"
+    first.fields[f"q{single.pk}"].label = "この画面だけ"
+
+    field = second.fields[f"q{single.pk}"]
+    assert field is not first.fields[f"q{single.pk}"]
+    assert "class" not in field.widget.attrs
+    assert field.label == "Q3　準拠状況（必須）"
+
+
+def test_answer_form_labels_follow_a_changed_question(council):
+    inquiry = make_draft(council)
+    answer = Answer(inquiry=inquiry, organization=council.member_org)
+    questions = list(inquiry.questions.order_by("position"))
+    name = f"q{questions[0].pk}"
+    before = AnswerForm(questions=questions, answer=answer).fields[name].label
+
+    questions[0].text = "ポリシーをウェブサイトで公表していますか。"
+    questions[0].required = False
+    after = AnswerForm(questions=questions, answer=answer).fields[name].label
+
+    assert before == "Q1　ポリシーを公表していますか。（必須）"
+    assert after == "Q1　ポリシーをウェブサイトで公表していますか。"
+
+
+def test_bound_answer_form_shows_what_was_posted_not_the_stored_answer(rich):
+    inquiry, answer, single, _, _ = rich
+    answer.data = {str(single.pk): "準拠している"}
+
+    form = answer_form(inquiry, answer, {f"q{single.pk}": "次期調達で条件にする"})
+
+    assert form[f"q{single.pk}"].value() == "次期調達で条件にする"
+    assert AnswerForm(questions=form.questions, answer=answer)[f"q{single.pk}"].value() == (
+        "準拠している"
+    )

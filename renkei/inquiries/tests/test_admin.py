@@ -1,0 +1,62 @@
+"""The admin keeps a started inquiry's questions read-only, as the services do."""
+
+from django.test import Client
+from django.urls import reverse
+
+from renkei.accounts.models import User
+from renkei.inquiries.tests.test_services import make_draft, make_open
+
+
+def admin_client() -> Client:
+    user = User.objects.create_superuser(
+        username="admin", email="admin@example.lg.jp", password="x", role="staff"
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def change_post(question) -> dict:
+    return {
+        "position": question.position,
+        "code": question.code,
+        "kind": question.kind,
+        "text": "管理画面で書き換えた設問",
+        "required": "on",
+        "choices": "[]",
+        "table_rows": "[]",
+        "table_columns": "[]",
+        "table_numeric": "on",
+    }
+
+
+def test_started_inquiry_question_cannot_be_changed_in_the_admin(council):
+    question = make_open(council).questions.order_by("position").first()
+    url = reverse("admin:inquiries_question_change", args=[question.pk])
+
+    response = admin_client().post(url, change_post(question))
+
+    assert response.status_code == 403
+    question.refresh_from_db()
+    assert question.text == "ポリシーを公表していますか。"
+
+
+def test_draft_question_can_be_repaired_in_the_admin(council):
+    question = make_draft(council).questions.order_by("position").first()
+    url = reverse("admin:inquiries_question_change", args=[question.pk])
+
+    response = admin_client().post(url, change_post(question))
+
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.text == "管理画面で書き換えた設問"
+
+
+def test_started_inquiry_shows_its_questions_without_edit_controls(council):
+    inquiry = make_open(council)
+
+    page = admin_client().get(reverse("admin:inquiries_inquiry_change", args=[inquiry.pk]))
+
+    assert page.status_code == 200
+    assert "ポリシーを公表していますか。" in page.content.decode()
+    assert 'name="questions-0-text"' not in page.content.decode()
