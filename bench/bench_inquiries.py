@@ -304,11 +304,19 @@ def main() -> int:
         "--organizations",
         type=int,
         default=None,
-        help="answer with only the first N organizations (default: all 1,788); "
-        "the answer_save case does not depend on it",
+        help="answer with only the first N organizations (default: all 1,788; at least "
+        "334, so that the compilation is too large to compile inline, as the page cases "
+        "measure); the answer_save case does not depend on it",
     )
     args = parser.parse_args()
     repeat = args.repeat
+    from renkei.inquiries.compilation_tasks import INLINE_VALUES_LIMIT
+
+    if args.organizations is not None and args.organizations * QUESTION_COUNT < INLINE_VALUES_LIMIT:
+        parser.error(
+            f"--organizations must be at least {-(-INLINE_VALUES_LIMIT // QUESTION_COUNT)}: "
+            "smaller compilations are compiled inline and the page cases would not apply"
+        )
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0)

@@ -4,8 +4,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Replace
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from renkei.core.text import normalize_for_search, to_halfwidth_digits
@@ -202,11 +201,9 @@ def people_search(
     """Return people matching a name, kana, title or organization search."""
     q = q.strip()
     if q:
-        # The query loses its spaces in normalize_for_search; so must the stored kana
-        # (「トウベツ　タロウ」), or a full name in kana never matches.
-        people = people.alias(
-            kana_folded=Replace(Replace("kana", Value(" "), Value("")), Value("\u3000"), Value(""))
-        ).filter(
+        # The query loses its spaces in normalize_for_search; so does the stored kana in
+        # Person.kana_folded (「トウベツ　タロウ」), or a full name in kana would never match.
+        people = people.filter(
             Q(name__icontains=q)
             | Q(kana_folded__contains=normalize_for_search(q))
             | Q(title__icontains=q)

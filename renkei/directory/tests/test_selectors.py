@@ -172,6 +172,19 @@ def test_people_search_by_kana_ignores_kana_kind_width_and_spaces(council, q):
     assert [p.name for p in found] == ["当別 六子"]
 
 
+def test_people_search_follows_a_corrected_kana(council):
+    person = person_create(
+        organization=council.member_org, name="当別 六子", kana="トウベツ　ロクコ"
+    )
+    person.kana = "トウベツ　ムツコ"
+    person.save()
+
+    assert [
+        p.name for p in selectors.people_search(people=Person.objects.all(), q="とうべつむつこ")
+    ] == ["当別 六子"]
+    assert not selectors.people_search(people=Person.objects.all(), q="とうべつろくこ").exists()
+
+
 def test_people_search_by_name_title_organization_and_prefecture(council):
     people = Person.objects.filter(organization__isnull=False)
     by_title = selectors.people_search(people=people, q="課長", prefecture_code="01")
