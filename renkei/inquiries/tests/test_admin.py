@@ -1,5 +1,6 @@
 """The admin keeps a started inquiry's questions read-only, as the services do."""
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -30,26 +31,24 @@ def change_post(question) -> dict:
     }
 
 
-def test_started_inquiry_question_cannot_be_changed_in_the_admin(council):
-    question = make_open(council).questions.order_by("position").first()
+@pytest.mark.parametrize(
+    ("make", "status", "text"),
+    [
+        (make_open, 403, "ポリシーを公表していますか。"),  # started: refused, unchanged
+        (make_draft, 302, "管理画面で書き換えた設問"),  # a draft may be repaired
+    ],
+)
+def test_only_questions_of_unstarted_inquiries_can_be_changed_in_the_admin(
+    council, make, status, text
+):
+    question = make(council).questions.order_by("position").first()
     url = reverse("admin:inquiries_question_change", args=[question.pk])
 
     response = admin_client().post(url, change_post(question))
 
-    assert response.status_code == 403
+    assert response.status_code == status
     question.refresh_from_db()
-    assert question.text == "ポリシーを公表していますか。"
-
-
-def test_draft_question_can_be_repaired_in_the_admin(council):
-    question = make_draft(council).questions.order_by("position").first()
-    url = reverse("admin:inquiries_question_change", args=[question.pk])
-
-    response = admin_client().post(url, change_post(question))
-
-    assert response.status_code == 302
-    question.refresh_from_db()
-    assert question.text == "管理画面で書き換えた設問"
+    assert question.text == text
 
 
 def test_started_inquiry_shows_its_questions_without_edit_controls(council):

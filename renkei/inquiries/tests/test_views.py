@@ -995,16 +995,22 @@ def every_question_post(inquiry: Inquiry, answer: Answer) -> dict:
     return post
 
 
-@pytest.mark.parametrize("count", [5, 60])
-def test_saving_the_answer_form_queries_do_not_grow_with_questions(
-    council, django_assert_max_num_queries, count
-):
+def answer_form_with_questions(council, count: int) -> tuple[Client, str, Inquiry, Answer]:
+    """Open an inquiry of `count` questions; the staff member opens its answer form once."""
     inquiry = make_open(council)
     add_questions_of_every_kind(inquiry, count)
     staff = login(council.staff)
     url = reverse("inquiries:answer", args=[inquiry.pk])
     staff.get(url)  # creates the draft
     answer = Answer.objects.get(inquiry=inquiry, organization=council.member_org)
+    return staff, url, inquiry, answer
+
+
+@pytest.mark.parametrize("count", [5, 60])
+def test_saving_the_answer_form_queries_do_not_grow_with_questions(
+    council, django_assert_max_num_queries, count
+):
+    staff, url, inquiry, answer = answer_form_with_questions(council, count)
     post = every_question_post(inquiry, answer)
 
     # Session, user with person, answer with its inquiry (target joined), and the update
@@ -1024,12 +1030,7 @@ def test_saving_the_answer_form_queries_do_not_grow_with_questions(
 def test_answer_page_queries_do_not_grow_with_questions(
     council, django_assert_max_num_queries, count
 ):
-    inquiry = make_open(council)
-    add_questions_of_every_kind(inquiry, count)
-    staff = login(council.staff)
-    url = reverse("inquiries:answer", args=[inquiry.pk])
-    staff.get(url)  # creates the draft
-    answer = Answer.objects.get(inquiry=inquiry, organization=council.member_org)
+    staff, url, inquiry, answer = answer_form_with_questions(council, count)
     staff.post(url, every_question_post(inquiry, answer))
 
     # Session, user with person, answer with its inquiry, the people it names, the asking
