@@ -1,7 +1,11 @@
 """Test fixtures shared by every app: a small council with one person per role."""
 
 import datetime as dt
+import time
 from dataclasses import dataclass
+
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
 from renkei.accounts.models import Role, User
 from renkei.directory.models import (
@@ -14,6 +18,19 @@ from renkei.directory.models import (
 )
 
 PASSWORD = "test-password-4429"
+
+# A code typed this close to the end of its 30-second step may reach the server in the next
+# step, where it no longer counts (allauth's tolerance is 0): wait for a fresh step instead.
+TOTP_SAFETY_SECONDS = 5
+
+
+def totp_code(secret: str) -> str:
+    """Return the code an authenticator app shows now, with time left to type it in."""
+    period = mfa_settings.TOTP_PERIOD
+    left = period - time.time() % period
+    if left < TOTP_SAFETY_SECONDS:
+        time.sleep(left + 0.1)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
 
 
 @dataclass

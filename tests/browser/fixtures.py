@@ -64,11 +64,9 @@ def login(page: Page, *, username: str, password: str, totp_secret: str | None =
     page.get_by_label("パスワード").fill(password)
     page.get_by_role("button", name="ログイン").click()
     if totp_secret:
-        import time
+        from renkei.testing import totp_code
 
-        from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-        code = format_hotp_value(hotp_value(totp_secret, int(time.time()) // 30))
+        code = totp_code(totp_secret)
         page.locator("input[name=code]").fill(code)
         page.locator("form button[type=submit]").first.click()
         page.wait_for_url(lambda url: "/2fa/authenticate/" not in url)

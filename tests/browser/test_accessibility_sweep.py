@@ -8,16 +8,14 @@ downloads and fragments in NOT_PAGES) must be visited by at least one role, chec
 anything from outside the site.
 """
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.urls import reverse
 from playwright.sync_api import Page
 
-from renkei.testing import PASSWORD
+from renkei.testing import PASSWORD, totp_code
 from tests.browser.fixtures import login, serious_violations
 from tests.matrix_objects import World, build_world
 from tests.test_authorization_matrix import TABLE
@@ -231,7 +229,7 @@ def log_in(page: Page, world: World, role: str) -> list[str]:
         authenticate = reverse("mfa_authenticate")
         assert page.url == page.base_url + authenticate, "no TOTP step for the secretariat"
         problems = page_problems(page, authenticate)
-        code = format_hotp_value(hotp_value(world.totp_secret, int(time.time()) // 30))
+        code = totp_code(world.totp_secret)
         page.locator("input[name=code]").fill(code)
         with page.expect_navigation():
             page.locator("main form button[type=submit]").first.click()

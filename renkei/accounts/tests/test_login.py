@@ -7,14 +7,11 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import (
     SECRET_SESSION_KEY,
     TOTP,
-    format_hotp_value,
     generate_totp_secret,
-    hotp_value,
 )
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -26,6 +23,7 @@ from django.utils import timezone
 from renkei.accounts.models import DateStyle, User
 from renkei.audit.models import Action, AuditEvent
 from renkei.mailer.models import OutboxMessage
+from renkei.testing import totp_code
 
 LOGIN_URL = "/accounts/login/"
 WRONG = "wrong-password-0000"
@@ -60,11 +58,6 @@ def login(client: Client, username: str, password: str = PASSWORD):
 def logged_in_user_id(client: Client) -> int | None:
     value = client.session.get("_auth_user_id")
     return int(value) if value else None
-
-
-def totp_code(secret: str) -> str:
-    """Return the code an authenticator app shows now."""
-    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
 
 
 # The login page -----------------------------------------------------------------------------
