@@ -351,6 +351,8 @@ def test_fukagawa_security_policy_inquiry_from_request_to_published_results(
     page.get_by_role("button", name="修正した内容で再提出する").click()
     page.get_by_text("回答を提出しました（第2版）。").wait_for()
     page.get_by_role("link", name="提出履歴（2件）").click()
+    # The old page has a <main> too: read only once the history has replaced it.
+    page.wait_for_url(session.base + reverse("inquiries:answer_versions", args=[inquiry.pk]))
     versions = page.locator("main").inner_text()
     assert "第1版" in versions and "第2版" in versions
     assert PUBLISHED in versions and NOT_PUBLISHED in versions
