@@ -45,6 +45,9 @@ from renkei.inquiries.permissions import (
     visible_inquiries_filter,
 )
 
+# The relation of a question to its inquiry, whose cached instance inquiry_questions sets.
+_QUESTION_INQUIRY = Question._meta.get_field("inquiry")
+
 CODE_PREFIX_RE = re.compile(r"^(\d{5,6})(?:[\s\u3000]|$)")
 
 # Membership categories asked to answer; observers (総務省 and the like) are not.
@@ -117,6 +120,9 @@ def inquiry_questions(inquiry: Inquiry) -> list[Question]:
         key = f"inquiry-questions:{inquiry.pk}:{inquiry.updated_at.timestamp()}"
         kept = caches["local"].get(key)
         if kept is not None:
+            for question in kept:
+                # The copies are kept without their inquiry: they share the caller's.
+                _QUESTION_INQUIRY.set_cached_value(question, inquiry)
             return kept
     questions = list(inquiry.questions.order_by("position", "id"))
     by_id = {question.pk: question for question in questions}
@@ -125,7 +131,12 @@ def inquiry_questions(inquiry: Inquiry) -> list[Question]:
         if controller is not None:
             question.condition_question = controller
     if key is not None:
+        # Keep no copy of the inquiry: it changes (deadline, status) while its questions do not.
+        for question in questions:
+            _QUESTION_INQUIRY.delete_cached_value(question)
         caches["local"].set(key, questions, timeout=3600)
+        for question in questions:
+            _QUESTION_INQUIRY.set_cached_value(question, inquiry)
     return questions
 
 

@@ -538,7 +538,7 @@ def inquiry_open(*, inquiry: Inquiry, by: User) -> Inquiry:
         )
         if not updated:
             raise InquiryError("この照会は他の方が先に操作しました。画面を開き直してください。")
-        inquiry.status, inquiry.opened_at = InquiryStatus.OPEN, now
+        inquiry.status, inquiry.opened_at, inquiry.updated_at = InquiryStatus.OPEN, now, now
         Target.objects.bulk_create(
             [Target(inquiry=inquiry, organization_id=org_id) for org_id in organization_ids],
             batch_size=500,

@@ -3,7 +3,7 @@
 import pytest
 
 from renkei.inquiries import services
-from renkei.inquiries.models import Answer, QuestionKind
+from renkei.inquiries.models import Answer, Inquiry, QuestionKind
 from renkei.inquiries.selectors import answer_people_attach, inquiry_questions
 from renkei.inquiries.tests.test_services import make_draft, make_open
 
@@ -17,6 +17,17 @@ def test_started_inquiry_questions_are_read_once_per_process(council, django_ass
 
     assert [q.pk for q in again] == [q.pk for q in first]
     assert again[1].condition_question.pk == first[0].pk
+
+
+def test_kept_questions_point_at_the_callers_inquiry(council, django_assert_num_queries):
+    inquiry = make_open(council)
+    inquiry_questions(inquiry)
+    again = Inquiry.objects.get(pk=inquiry.pk)
+
+    with django_assert_num_queries(0):  # kept, not read again
+        questions = inquiry_questions(again)
+
+    assert all(question.inquiry is again for question in questions)
 
 
 def test_kept_questions_are_copies_no_caller_can_spoil(council):
