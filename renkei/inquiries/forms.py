@@ -1,12 +1,11 @@
 """Forms of the inquiry pages; every rule is checked again here on the server."""
 
 import datetime as dt
-import threading
+import functools
 import unicodedata
 import zipfile
-from collections import OrderedDict
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -618,43 +617,77 @@ SUBMIT = "submit"
 INTENTS = (SAVE, REQUEST_CONFIRMATION, SUBMIT)
 
 
-def question_field_name(question: Question) -> str:
+class QuestionSpec(NamedTuple):
+    """Everything the form fields of a question are built from; hashable, so they can be kept."""
+
+    pk: int
+    kind: str
+    code: str
+    text: str
+    help_text: str
+    required: bool
+    options: tuple[str, ...]
+    allow_other: bool
+    unit: str
+    table_rows: tuple[str, ...]
+    table_columns: tuple[str, ...]
+    table_numeric: bool
+    condition_code: str | None
+    condition_value: str
+
+    @classmethod
+    def of(cls, question: Question) -> "QuestionSpec":
+        controller = question.condition_question if question.condition_question_id else None
+        return cls(
+            pk=question.pk,
+            kind=question.kind,
+            code=question.code,
+            text=question.text,
+            help_text=question.help_text,
+            required=question.required,
+            options=tuple(question.options),
+            allow_other=question.allow_other,
+            unit=question.unit,
+            table_rows=tuple(question.table_rows),
+            table_columns=tuple(question.table_columns),
+            table_numeric=question.table_numeric,
+            condition_code=controller.code if controller is not None else None,
+            condition_value=question.condition_value,
+        )
+
+
+def question_field_name(question: Question | QuestionSpec) -> str:
     return f"q{question.pk}"
 
 
-def cell_field_name(question: Question, row: int, column: int) -> str:
+def cell_field_name(question: Question | QuestionSpec, row: int, column: int) -> str:
     return f"q{question.pk}_r{row}_c{column}"
 
 
-def _question_label(question: Question) -> str:
-    label = f"{question.code}　{question.text}"
-    if question.kind == QuestionKind.NUMBER and question.unit:
-        label += f"（単位：{question.unit}）"
-    if question.required:
+def _question_label(spec: QuestionSpec) -> str:
+    label = f"{spec.code}　{spec.text}"
+    if spec.kind == QuestionKind.NUMBER and spec.unit:
+        label += f"（単位：{spec.unit}）"
+    if spec.required:
         label += "（必須）"
     return label
 
 
-def _question_help(question: Question) -> str:
-    parts = [question.help_text] if question.help_text else []
-    if question.condition_question_id:
-        controller = question.condition_question
+def _question_help(spec: QuestionSpec) -> str:
+    parts = [spec.help_text] if spec.help_text else []
+    if spec.condition_code is not None:
         parts.append(
-            f"{controller.code}で「{question.condition_value}」と回答した場合のみ回答してください。"
+            f"{spec.condition_code}で「{spec.condition_value}」と回答した場合のみ回答してください。"
         )
     return " ".join(parts)
 
 
-def _question_fields_build(question: Question) -> list[tuple[str, forms.Field]]:
+def _question_fields_build(spec: QuestionSpec) -> tuple[tuple[str, forms.Field], ...]:
     """Build the form fields of one question: one field, a table of them, or one plus その他."""
-    name = question_field_name(question)
-    common = {
-        "label": _question_label(question),
-        "help_text": _question_help(question),
-        "required": False,
-    }
-    options = [(option, option) for option in question.options]
-    kind = question.kind
+    name = question_field_name(spec)
+    common = {"label": _question_label(spec), "help_text": _question_help(spec), "required": False}
+    options = [(option, option) for option in spec.options]
+    kind = spec.kind
     if kind in (QuestionKind.SINGLE, QuestionKind.YES_NO):
         field: forms.Field = forms.ChoiceField(choices=options, widget=forms.RadioSelect, **common)
     elif kind == QuestionKind.MULTIPLE:
@@ -676,90 +709,44 @@ def _question_fields_build(question: Question) -> list[tuple[str, forms.Field]]:
     elif kind == QuestionKind.FILE:
         field = forms.FileField(**common)
     else:  # table
-        return [
+        return tuple(
             (
-                cell_field_name(question, r, c),
+                cell_field_name(spec, r, c),
                 forms.CharField(
                     label=f"{row}・{column}",
                     required=False,
                     max_length=200,
                     widget=forms.TextInput(
-                        attrs={"inputmode": "decimal"} if question.table_numeric else {}
+                        attrs={"inputmode": "decimal"} if spec.table_numeric else {}
                     ),
                 ),
             )
-            for r, row in enumerate(question.table_rows)
-            for c, column in enumerate(question.table_columns)
-        ]
-    fields = [(name, field)]
-    if question.allow_other:
-        fields.append(
-            (
-                f"{name}_other",
-                forms.CharField(
-                    label=f"{question.code} 「{OTHER_CHOICE}」の内容",
-                    required=False,
-                    max_length=500,
-                ),
-            )
+            for r, row in enumerate(spec.table_rows)
+            for c, column in enumerate(spec.table_columns)
         )
-    return fields
-
-
-def _question_fingerprint(question: Question) -> tuple:
-    """Return everything the fields of a question are built from."""
-    controller = question.condition_question if question.condition_question_id else None
-    return (
-        question.pk,
-        question.kind,
-        question.code,
-        question.text,
-        question.help_text,
-        question.required,
-        tuple(question.options),
-        question.allow_other,
-        question.unit,
-        tuple(question.table_rows),
-        tuple(question.table_columns),
-        question.table_numeric,
-        controller.code if controller is not None else None,
-        question.condition_value,
+    if not spec.allow_other:
+        return ((name, field),)
+    other = forms.CharField(
+        label=f"{spec.code} 「{OTHER_CHOICE}」の内容", required=False, max_length=500
     )
+    return ((name, field), (f"{name}_other", other))
 
 
-class _BuiltFields:
-    """The built fields of the last few question sets, so a save does not build 100 fields.
+@functools.lru_cache(maxsize=32)
+def _fields_built(
+    specs: tuple[QuestionSpec, ...],
+) -> tuple[tuple[tuple[str, forms.Field], ...], ...]:
+    # Keyed by everything the fields are built from, so a changed question never meets stale
+    # fields. Shared between forms: each form takes copies (_field_copy).
+    return tuple(_question_fields_build(spec) for spec in specs)
 
-    Keyed by everything the fields are built from, so a changed question never meets stale
-    fields; forms take copies (_field_copy), never these.
+
+def question_fields(questions: list[Question]) -> tuple[tuple[tuple[str, forms.Field], ...], ...]:
+    """Return, for each question, its (name, field) pairs; shared, so copy before use.
+
+    The fields of the last few question sets are kept, so a save does not build 100 fields.
     """
-
-    def __init__(self, *, size: int) -> None:
-        self.size = size
-        self.kept: OrderedDict[tuple, list[list[tuple[str, forms.Field]]]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, questions: list[Question]) -> list[list[tuple[str, forms.Field]]]:
-        key = tuple(_question_fingerprint(question) for question in questions)
-        with self.lock:
-            built = self.kept.get(key)
-            if built is not None:
-                self.kept.move_to_end(key)
-                return built
-        built = [_question_fields_build(question) for question in questions]
-        with self.lock:
-            self.kept[key] = built
-            while len(self.kept) > self.size:
-                self.kept.popitem(last=False)
-        return built
-
-
-_built_fields = _BuiltFields(size=32)
-
-
-def question_fields(questions: list[Question]) -> list[list[tuple[str, forms.Field]]]:
-    """Return, for each question, its (name, field) pairs; shared, so copy before use."""
-    return _built_fields.get(questions)
+    return _fields_built(tuple(QuestionSpec.of(question) for question in questions))
 
 
 def _field_copy(field: forms.Field) -> forms.Field:
