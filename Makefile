@@ -23,9 +23,14 @@ run: install
 test: install browser-deps
 	$(BIN)/pytest -n 2 --dist loadfile
 
-## The same suite on the local PostgreSQL (DATABASE_URL overrides the default below).
+# Each checkout gets its own test databases, so two checkouts can run the suite at once.
+CHECKOUT_ID := $(shell printf '%s' "$(CURDIR)" | md5sum | cut -c1-8)
+
+## The same suite on the local PostgreSQL (DATABASE_URL and RENKEI_TEST_DATABASE override the defaults).
 test-postgres: install browser-deps
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/renkei} $(BIN)/pytest -n 2 --dist loadfile
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/renkei} \
+	RENKEI_TEST_DATABASE=$${RENKEI_TEST_DATABASE:-test_renkei_$(CHECKOUT_ID)} \
+	$(BIN)/pytest -n 2 --dist loadfile
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium
