@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from renkei.accounts import views as account_views
 from renkei.directory import views as directory_views
 from renkei.portal import views as portal_views
 
@@ -16,5 +17,7 @@ urlpatterns = [
     path("", include("renkei.portal.urls")),
     path("inquiries/", include("renkei.inquiries.urls")),
     path("polls/", include("renkei.inquiries.polls.urls")),
+    # The admin signs in through the site's login (throttling, two-factor authentication).
+    path("admin/login/", account_views.admin_login, name="admin_login_redirect"),
     path("admin/", admin.site.urls),
 ]

@@ -53,7 +53,7 @@ SKIPPED: list[tuple[str, str, str]] = [
         "allauth.account.urls (account_*)",
         "allauth.account.urls",
         "allauth's own login, logout, sign-up, password and e-mail pages: public under "
-        "/accounts/ by design (LoginRequiredMiddleware.PUBLIC_PREFIXES), same for every role, "
+        "/accounts/ by design (allauth marks them login_not_required), same for every role, "
         "tested by allauth; sign-up is closed by AccountAdapter (renkei/accounts/tests/test_login.py).",
     ),
     (
@@ -205,6 +205,11 @@ TABLE: dict[str, Entry] = {
         lambda w: reverse("invitation_accept", args=[w.invitation.token]),
         dict.fromkeys(ROLES, 200),
         refusal="public: the token is the key",
+    ),
+    "admin_login_redirect": Entry(
+        url("admin_login_redirect"),
+        dict.fromkeys(ROLES, LOGIN),
+        refusal="public: it only redirects to the site's login page",
     ),
     # --- directory ------------------------------------------------------------------------
     "directory:organization_list": Entry(url("directory:organization_list"), everyone()),

@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "renkei.accounts.middleware.IdleTimeoutMiddleware",
-    "renkei.accounts.middleware.LoginRequiredMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "renkei.accounts.middleware.RequireMFAMiddleware",
     "renkei.accounts.middleware.DateStyleMiddleware",
 ]

@@ -1,19 +1,14 @@
-"""Request middleware: members-only site, MFA for the secretariat, date style per user."""
+"""Request middleware: idle timeout, MFA for the secretariat, date style per user."""
 
 import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 
 from renkei.accounts.models import Role
 from renkei.core.wareki import use_date_style
-
-# Paths reachable without logging in: login, password reset, invitation acceptance, static files.
-PUBLIC_PREFIXES = ("/accounts/", "/invitations/", "/static/", "/healthz")
 
 
 class IdleTimeoutMiddleware:
@@ -34,18 +29,6 @@ class IdleTimeoutMiddleware:
                 # Changing the session is enough: it is saved with a new expiry of
                 # SESSION_COOKIE_AGE. set_expiry() would make the cookie outlive the browser.
                 request.session["_renewed_at"] = now
-        return self.get_response(request)
-
-
-class LoginRequiredMiddleware:
-    """Answer every page with the login page unless the visitor is logged in."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
-            return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
         return self.get_response(request)
 
 

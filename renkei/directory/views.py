@@ -1,6 +1,7 @@
 """Directory pages: organizations, people, membership status, and the secretariat's desk."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -244,6 +245,7 @@ def _back(request: HttpRequest, target: User) -> str:
     return reverse("directory:manage_index")
 
 
+@login_not_required
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Let an invited person choose a user ID and password (reachable without login)."""
     invitation = Invitation.objects.select_related("organization").filter(token=token).first()

@@ -1,5 +1,6 @@
 """The member home page: one's organization, colleagues and what is new across features."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -28,6 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_not_required
 def healthz(request: HttpRequest) -> HttpResponse:
     """Answer load balancers and uptime checks."""
     return HttpResponse("ok", content_type="text/plain")
