@@ -23,6 +23,7 @@ class Action(models.TextChoices):
     EXPORTED = "exported", "出力"
     PROXY_ENTRY = "proxy_entry", "代理入力"
     CHANGED = "changed", "変更"
+    STATUS_CHANGED = "status_changed", "状態の変更"
 
 
 class AuditEvent(models.Model):

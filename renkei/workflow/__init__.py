@@ -1,0 +1,1 @@
+"""Workflows: transition tables and the one function that applies a transition."""
