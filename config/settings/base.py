@@ -143,6 +143,23 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("RENKEI_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Several app servers share uploaded and exported files through an S3-compatible object store
+# (MinIO, a cloud's S3, …) when RENKEI_S3_BUCKET is set. Files are never linked directly: every
+# download is streamed by the app after its permission check, so the bucket stays private.
+if os.environ.get("RENKEI_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["RENKEI_S3_BUCKET"],
+            "endpoint_url": os.environ.get("RENKEI_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("RENKEI_S3_REGION") or None,
+            "access_key": os.environ.get("RENKEI_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("RENKEI_S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_expire": 300,
+        },
+    }
 
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"

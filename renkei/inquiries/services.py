@@ -22,6 +22,7 @@ from renkei.accounts.models import Role, User
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.core.business_days import add_business_days
+from renkei.core.files import file_delete_on_commit
 from renkei.core.wareki import format_datetime
 from renkei.directory.models import Organization
 from renkei.directory.permissions import organization_id_of
@@ -248,8 +249,9 @@ def inquiry_attachment_delete(*, attachment: InquiryAttachment, by: User) -> Non
         (InquiryStatus.DRAFT, InquiryStatus.REVIEW, InquiryStatus.REJECTED),
         "開始済みの照会の資料は削除できません。",
     )
-    attachment.file.delete(save=False)
-    attachment.delete()
+    with transaction.atomic():
+        attachment.delete()
+        file_delete_on_commit(attachment.file)
 
 
 def inquiry_targets_set(*, inquiry: Inquiry, by: User, spec: dict[str, Any]) -> Inquiry:
@@ -900,8 +902,8 @@ def answer_save(
                 pk__in=keep
             )
             for stale in stale_files:
-                stale.file.delete(save=False)
                 stale.delete()
+                file_delete_on_commit(stale.file)
         if proxy:
             _proxy_record(answer=answer, by=by, request=request, step="save")
     return answer
