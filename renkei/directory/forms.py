@@ -178,10 +178,15 @@ class StaffPersonForm(forms.Form):
     email = forms.EmailField(
         label="メールアドレス（名簿の連絡先）",
         required=False,
+        widget=forms.EmailInput(attrs={"size": 40}),
         help_text="名簿と照会の連絡に使うアドレスです。ログイン用のアドレスは本人が利用者設定で変更します。",
     )
     phone = forms.CharField(
-        label="電話番号", max_length=30, required=False, help_text="例：0133-23-2111（内線 123）"
+        label="電話番号",
+        max_length=30,
+        required=False,
+        help_text="例：0133-23-2111（内線 123）",
+        widget=forms.TextInput(attrs={"type": "tel", "size": 30}),
     )
 
 
@@ -250,12 +255,21 @@ def _staff_label(person: Person) -> str:
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(label="氏名（表示名）", max_length=100)
+    full_name = forms.CharField(
+        label="氏名（表示名）",
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     phone = forms.CharField(
-        label="電話番号", max_length=30, required=False, help_text="例：0133-23-2111（内線 123）"
+        label="電話番号",
+        max_length=30,
+        required=False,
+        help_text="例：0133-23-2111（内線 123）",
+        widget=forms.TextInput(attrs={"type": "tel", "size": 30}),
     )
     email = forms.EmailField(
         label="メールアドレス",
+        widget=forms.EmailInput(attrs={"size": 40, "autocomplete": "email"}),
         help_text="変更すると、新しいアドレスに確認のメールを送ります。"
         "メールのリンクを開いて確定するまで、アドレスは変わりません。",
     )

@@ -242,7 +242,9 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
             "next": request.GET.get("next", ""),
             "back_url": _back_from_person(request, target),
             "nav": "directory",
-            "breadcrumbs": _crumbs(("利用停止の確認", None)),
+            "breadcrumbs": _staff_crumbs(person, "利用停止の確認")
+            if person is not None and person.organization_id
+            else _crumbs(("利用停止の確認", None)),
         },
     )
 
