@@ -188,6 +188,8 @@ def organization_staff_manage(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "organization": organization,
             "staff": selectors.organization_staff_managed(organization=organization),
+            # The accounts this user may switch off (a 団体管理者: staff and administrators).
+            "account_roles": list(Role.values) if is_secretariat else roles,
             "invitations": selectors.invitations_pending(organization=organization),
             "contact_posts": [
                 p for p in selectors.organization_posts(organization=organization) if p.is_contact

@@ -170,7 +170,11 @@ def test_representative_cannot_record_the_departure_of_a_board_member_of_his_org
         username="tobetsu-board", name="当別 役員", role=Role.BOARD, organization=council.member_org
     )
     url = reverse("directory:person_leave", args=[board_here.person.pk])
-    response = client_as(council.representative).post(url, {"on": "R8.4.1", "confirm": "1"})
+    representative = client_as(council.representative)
+    page = representative.get(_staff_manage(council)).content.decode()
+    assert url not in page
+    assert reverse("directory:user_deactivate", args=[board_here.pk]) not in page
+    response = representative.post(url, {"on": "R8.4.1", "confirm": "1"})
     assert response.status_code == 403
     board_here.refresh_from_db()
     assert board_here.is_active
