@@ -466,7 +466,6 @@ def organization_contacts(request: HttpRequest, pk: int) -> HttpResponse:
             "nav": "directory",
             "breadcrumbs": _staff_crumbs(organization, "連絡窓口・職の担当"),
         },
-        status=200,
     )
 
 
@@ -723,7 +722,7 @@ def manage_person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumbs": _crumbs(
                 ("人員検索", reverse("directory:person_list")),
                 (person.name, reverse("directory:person_detail", args=[pk])),
-                ("人事異動", None),
+                ("人事異動・退職", None),
             ),
         },
     )
