@@ -1,11 +1,14 @@
 """Changing accounts: roles, activation, preferences."""
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 
 from renkei.accounts.models import Role, User
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
+from renkei.mailer.services import mail_queue
 
 
 class AccountError(Exception):
@@ -37,7 +40,7 @@ def user_set_role(*, user: User, role: str, by: User, request: HttpRequest | Non
 def user_set_active(
     *, user: User, active: bool, by: User, request: HttpRequest | None = None
 ) -> User:
-    """Deactivate or reactivate an account and record who did it."""
+    """Deactivate or reactivate an account, tell its holder by mail and record who did it."""
     if user.pk == by.pk:
         raise AccountError("自分自身のアカウントは停止できません。")
     if user.is_active == active:
@@ -51,6 +54,17 @@ def user_set_active(
             target=user,
             request=request,
         )
+        if user.email:
+            mail_queue(
+                to=[(user.get_full_name(), user.email)],
+                template="account_reactivated" if active else "account_suspended",
+                context={
+                    "username": user.username,
+                    "actor": by.get_full_name(),
+                    "url": settings.RENKEI["BASE_URL"] + reverse("account_login"),
+                },
+                topic="account",
+            )
     return user
 
 

@@ -15,6 +15,8 @@ from renkei.directory.models import (
     MembershipCategory,
     Organization,
     OrganizationKind,
+    Person,
+    Post,
 )
 from renkei.directory.prefectures import PREFECTURES
 from renkei.directory.selectors import organization_lookup
@@ -125,11 +127,152 @@ class PersonForm(forms.Form):
     phone = forms.CharField(label="電話番号", max_length=30, required=False)
 
 
+class TransferKind:
+    TRANSFER = "transfer"
+    LEAVE = "leave"
+
+
 class TransferForm(forms.Form):
-    organization = OrganizationField(label="異動先の団体（団体コードまたは団体名）", max_length=100)
+    kind = forms.ChoiceField(
+        label="種類",
+        choices=[
+            (TransferKind.TRANSFER, "異動（別の団体・部署へ移る）"),
+            (TransferKind.LEAVE, "退職・離任（会員団体を離れる）"),
+        ],
+        initial=TransferKind.TRANSFER,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    organization = OrganizationField(
+        label="異動先の団体（団体コードまたは団体名）",
+        max_length=100,
+        required=False,
+        help_text="異動のときに入力します。退職・離任のときは空欄のままにしてください。",
+    )
     department = forms.CharField(label="部署", max_length=100, required=False)
     title = forms.CharField(label="役職", max_length=100, required=False)
-    on = WarekiDateField(label="異動日", help_text="例：令和8年4月1日")
+    on = WarekiDateField(label="異動日・離任日", help_text="例：令和8年4月1日")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        data["kind"] = data.get("kind") or TransferKind.TRANSFER
+        if (
+            data["kind"] == TransferKind.TRANSFER
+            and not data.get("organization")
+            and "organization" not in self.errors
+        ):
+            self.add_error("organization", "異動先の団体を入力してください。")
+        return data
+
+
+class StaffPersonForm(forms.Form):
+    """What an organization administrator corrects in a colleague's entry."""
+
+    department = forms.CharField(
+        label="部署",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "departments"}),
+    )
+    title = forms.CharField(label="役職", max_length=100, required=False)
+    email = forms.EmailField(
+        label="メールアドレス（名簿の連絡先）",
+        required=False,
+        widget=forms.EmailInput(attrs={"size": 40}),
+        help_text="名簿と照会の連絡に使うアドレスです。ログイン用のアドレスは本人が利用者設定で変更します。",
+    )
+    phone = forms.CharField(
+        label="電話番号",
+        max_length=30,
+        required=False,
+        help_text="例：0133-23-2111（内線 123）",
+        widget=forms.TextInput(attrs={"type": "tel", "size": 30}),
+    )
+
+
+class StaffTransferForm(forms.Form):
+    """A transfer inside the organization (人事異動): new department and title from a date."""
+
+    department = forms.CharField(
+        label="異動後の部署",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "departments"}),
+    )
+    title = forms.CharField(label="異動後の役職", max_length=100, required=False)
+    on = WarekiDateField(label="異動日", help_text="例：令和8年4月1日、R8.4.1")
+
+
+class LeaveForm(forms.Form):
+    on = WarekiDateField(
+        label="離任日・退職日", help_text="例：令和8年3月31日、R8.3.31（今日以前の日付）"
+    )
+
+
+class ContactAssignForm(forms.Form):
+    """Give one of the organization's posts to one of its current staff (or leave it vacant)."""
+
+    post = forms.ModelChoiceField(
+        label="職", queryset=Post.objects.none(), widget=forms.HiddenInput
+    )
+    holder = forms.ModelChoiceField(
+        label="在任者", queryset=Person.objects.none(), required=False, empty_label="（空席にする）"
+    )
+
+    def __init__(self, *args, organization: Organization, staff, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["post"].queryset = organization.posts.all()
+        self.fields["post"].error_messages["invalid_choice"] = "この団体の職ではありません。"
+        self.fields["holder"].queryset = staff
+        self.fields["holder"].error_messages["invalid_choice"] = (
+            "選べるのはこの団体の現在の職員（利用停止中を除く）だけです。"
+        )
+        self.fields["holder"].label_from_instance = _staff_label
+
+
+class ContactPostForm(forms.Form):
+    """Set up a 連絡窓口 post where the organization has none."""
+
+    title = forms.CharField(label="職名", max_length=100, initial="連絡窓口")
+    holder = forms.ModelChoiceField(
+        label="在任者", queryset=Person.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, staff, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["holder"].queryset = staff
+        self.fields["holder"].error_messages["invalid_choice"] = (
+            "選べるのはこの団体の現在の職員（利用停止中を除く）だけです。"
+        )
+        self.fields["holder"].label_from_instance = _staff_label
+
+
+def _staff_label(person: Person) -> str:
+    where = " ".join(
+        p for p in (person.department.name if person.department else "", person.title) if p
+    )
+    return f"{person.name}（{where}）" if where else person.name
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(
+        label="氏名（表示名）",
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = forms.CharField(
+        label="電話番号",
+        max_length=30,
+        required=False,
+        help_text="例：0133-23-2111（内線 123）",
+        widget=forms.TextInput(attrs={"type": "tel", "size": 30}),
+    )
+    email = forms.EmailField(
+        label="メールアドレス",
+        widget=forms.EmailInput(attrs={"size": 40, "autocomplete": "email"}),
+        help_text="変更すると、新しいアドレスに確認のメールを送ります。"
+        "メールのリンクを開いて確定するまで、アドレスは変わりません。",
+    )
 
 
 class GroupForm(forms.ModelForm):

@@ -72,24 +72,55 @@ def get_person_for(user: User, pk: int) -> Person:
         raise Http404("人員が見つかりません。") from exc
 
 
-def get_managed_user_for(actor: User, pk: int) -> User:
-    """Return an account the actor may deactivate or reactivate, or refuse."""
-    try:
-        target = User.objects.select_related("person__organization").get(pk=pk)
-    except User.DoesNotExist as exc:
-        raise Http404("アカウントが見つかりません。") from exc
-    person = getattr(target, "person", None)
+def can_manage_account(actor: User, target: User) -> bool:
+    """Tell whether the actor may deactivate or reactivate the target's account."""
     if is_secretariat(actor):
-        return target
-    if (
+        return True
+    person = getattr(target, "person", None)
+    return (
         person is not None
         and person.organization_id is not None
         and target.role in (Role.STAFF, Role.REPRESENTATIVE)
         and can_manage_staff_of(actor, person.organization)
         and target.pk != actor.pk
-    ):
+    )
+
+
+def get_managed_user_for(actor: User, pk: int) -> User:
+    """Return an account the actor may deactivate or reactivate, or refuse."""
+    try:
+        target = User.objects.select_related("person__organization", "person__department").get(
+            pk=pk
+        )
+    except User.DoesNotExist as exc:
+        raise Http404("アカウントが見つかりません。") from exc
+    if can_manage_account(actor, target):
         return target
     raise PermissionDenied("このアカウントを管理する権限がありません。")
+
+
+def get_managed_person_for(user: User, pk: int) -> Person:
+    """Return a current staff member of an organization the user manages, or refuse."""
+    require(user, Capability.VIEW_CONTACTS)
+    try:
+        person = Person.objects.select_related("organization", "department", "user").get(
+            pk=pk, organization__isnull=False
+        )
+    except Person.DoesNotExist as exc:
+        raise Http404("現在どの団体にも所属していない人員です。") from exc
+    if not can_manage_staff_of(user, person.organization):
+        raise PermissionDenied("この職員を管理する権限がありません。")
+    return person
+
+
+def get_leaving_person_for(user: User, pk: int) -> Person:
+    """Return a staff member whose departure the user may record (it ends their account)."""
+    person = get_managed_person_for(user, pk)
+    if person.user is not None and not can_manage_account(user, person.user):
+        raise PermissionDenied(
+            "この方のアカウントは団体管理者では停止できません。事務局にご連絡ください。"
+        )
+    return person
 
 
 def require_secretariat(user: User) -> None:
@@ -101,4 +132,6 @@ def require_secretariat(user: User) -> None:
 def visible_people(user: User) -> QuerySet[Person]:
     """Return the people whose entries the user may search."""
     require(user, Capability.VIEW_CONTACTS)
-    return Person.objects.filter(organization__isnull=False)
+    people = Person.objects.filter(organization__isnull=False)
+    # Suspended accounts drop out of the members' lists; the secretariat still finds them.
+    return people if is_secretariat(user) else people.exclude(user__is_active=False)

@@ -18,6 +18,7 @@ from renkei.directory.models import (
     Organization,
     OrganizationKind,
     Person,
+    Post,
 )
 from renkei.directory.prefectures import PREFECTURES
 
@@ -231,9 +232,25 @@ def people_search(
 
 
 def organization_staff(*, organization: Organization) -> QuerySet[Person]:
-    """Return the people currently at an organization, with their accounts."""
+    """Return the people currently at an organization, without suspended accounts."""
+    return (
+        organization.people.exclude(user__is_active=False)
+        .select_related("department", "user")
+        .order_by("department__name", "kana", "name")
+    )
+
+
+def organization_staff_managed(*, organization: Organization) -> QuerySet[Person]:
+    """Return everyone at an organization, suspended accounts included, for its managers."""
     return organization.people.select_related("department", "user").order_by(
         "department__name", "kana", "name"
+    )
+
+
+def organization_posts(*, organization: Organization) -> QuerySet[Post]:
+    """Return an organization's posts, 連絡窓口 first, with their holders."""
+    return organization.posts.select_related("holder__user", "department").order_by(
+        "-is_contact", "title", "pk"
     )
 
 

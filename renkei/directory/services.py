@@ -2,8 +2,11 @@
 
 import datetime as dt
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -212,25 +215,169 @@ def person_transfer(
     return person
 
 
-def person_leave(*, person: Person, on: dt.date, by: User) -> Person:
-    """End a person's current post (retirement or leaving the member organizations)."""
+def person_leave(
+    *, person: Person, on: dt.date, by: User, request: HttpRequest | None = None
+) -> Person:
+    """Record that a person left their organization (離任・退職) and end everything it gave them.
+
+    Their current post ends on the date, the posts they held (連絡窓口 among them) fall vacant,
+    their group terms end, pending invitations are withdrawn and their account is deactivated.
+    """
+    if person.organization_id is None:
+        raise DirectoryError(f"{person.name} さんはすでにどの団体にも所属していません。")
+    if on > timezone.localdate():
+        raise DirectoryError("離任日が今日より後です。離任日を迎えてから登録してください。")
+    current = person.assignments.filter(ended_on__isnull=True).order_by("-started_on").first()
+    if current is not None and on < current.started_on:
+        raise DirectoryError(
+            f"離任日は現在の着任日（{format_date(current.started_on)}）以後の日付にしてください。"
+        )
+    if person.user_id is not None and by.pk == person.user_id:
+        raise DirectoryError(
+            "自分自身の離任は登録できません。事務局または他の団体管理者に依頼してください。"
+        )
     with transaction.atomic():
+        organization = person.organization
         person.assignments.filter(ended_on__isnull=True).update(ended_on=on)
-        Post.objects.filter(holder=person).update(holder=None)
+        vacated = list(Post.objects.filter(holder=person).values_list("pk", flat=True))
+        Post.objects.filter(pk__in=vacated).update(holder=None)
+        # Terms that would start after the departure never begin; running ones end on the date.
+        person.group_memberships.filter(term_start__gt=on).delete()
+        person.group_memberships.filter(Q(term_end__isnull=True) | Q(term_end__gt=on)).update(
+            term_end=on
+        )
+        Invitation.objects.filter(
+            Q(person=person) | Q(organization=organization, email__iexact=person.email or "-"),
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+        ).update(revoked_at=timezone.now())
         person.organization = None
         person.department = None
         person.title = ""
         person.save(update_fields=["organization", "department", "title", "updated_at"])
+        deactivated = False
         if person.user_id and person.user.is_active:
             person.user.is_active = False
             person.user.save(update_fields=["is_active"])
+            deactivated = True
+            audit_record(
+                action=Action.USER_DEACTIVATED,
+                actor=by,
+                target=person.user,
+                request=request,
+                detail={"reason": "left"},
+            )
         audit_record(
             action=Action.PERSON_TRANSFERRED,
             actor=by,
             target=person,
-            detail={"left_on": on.isoformat()},
+            request=request,
+            detail={
+                "left_on": on.isoformat(),
+                "from_organization": organization.pk,
+                "vacated_posts": vacated,
+                "account_deactivated": deactivated,
+            },
         )
     return person
+
+
+def person_update(
+    *,
+    person: Person,
+    department_name: str,
+    title: str,
+    email: str,
+    phone: str,
+    by: User,
+    request: HttpRequest | None = None,
+) -> Person:
+    """Correct a person's department, title and contact details (not a dated transfer)."""
+    if person.organization is None:
+        raise DirectoryError(f"{person.name} さんはどの団体にも所属していません。")
+    with transaction.atomic():
+        department = _department(organization=person.organization, name=department_name)
+        before = {
+            "department": person.department.name if person.department else "",
+            "title": person.title,
+            "email": person.email,
+            "phone": person.phone,
+        }
+        person.department = department
+        person.title = title.strip()
+        person.email = email.strip()
+        person.phone = phone.strip()
+        after = {
+            "department": department.name if department else "",
+            "title": person.title,
+            "email": person.email,
+            "phone": person.phone,
+        }
+        changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+        if not changes:
+            return person
+        person.save(update_fields=["department", "title", "email", "phone", "updated_at"])
+        # The current post's record follows a correction of department or title.
+        if "department" in changes or "title" in changes:
+            person.assignments.filter(ended_on__isnull=True).update(
+                department=department, department_name=after["department"], title=person.title
+            )
+        audit_record(
+            action=Action.CHANGED, actor=by, target=person, request=request, detail=changes
+        )
+    return person
+
+
+def post_assign(
+    *, post: Post, holder: Person | None, by: User, request: HttpRequest | None = None
+) -> Post:
+    """Give a post (e.g. the 連絡窓口) to a current member of its organization, or leave it vacant."""
+    if holder is not None and holder.organization_id != post.organization_id:
+        raise DirectoryError(
+            f"{holder.name} さんは {post.organization.name} の職員ではありません。"
+        )
+    if holder is not None and holder.user_id is not None and not holder.user.is_active:
+        raise DirectoryError(f"{holder.name} さんは利用停止中のため、職に就けられません。")
+    old = post.holder_id
+    if old == (holder.pk if holder else None):
+        return post
+    with transaction.atomic():
+        post.holder = holder
+        post.save(update_fields=["holder"])
+        audit_record(
+            action=Action.CHANGED,
+            actor=by,
+            target=post,
+            request=request,
+            detail={"holder": [old, holder.pk if holder else None], "is_contact": post.is_contact},
+        )
+    return post
+
+
+def contact_post_create(
+    *,
+    organization: Organization,
+    title: str,
+    holder: Person | None,
+    by: User,
+    request: HttpRequest | None = None,
+) -> Post:
+    """Set up a 連絡窓口 post for an organization and give it to one of its staff."""
+    title = title.strip() or "連絡窓口"
+    if organization.posts.filter(title=title).exists():
+        raise DirectoryError(f"「{title}」という職はすでにあります。")
+    with transaction.atomic():
+        post = Post.objects.create(organization=organization, title=title, is_contact=True)
+        audit_record(
+            action=Action.CHANGED,
+            actor=by,
+            target=post,
+            request=request,
+            detail={"created": True, "is_contact": True},
+        )
+        if holder is not None:
+            post_assign(post=post, holder=holder, by=by, request=request)
+    return post
 
 
 def _kana_clean(kana: str) -> str:
@@ -397,3 +544,128 @@ def invitation_revoke(
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     audit_record(action=Action.INVITATION_REVOKED, actor=by, target=invitation, request=request)
+
+
+# A member's own details ----------------------------------------------------------------------
+
+EMAIL_CHANGE_SALT = "renkei.directory.email_change"
+EMAIL_CHANGE_VALID_HOURS = 24
+
+
+def profile_update(
+    *, user: User, full_name: str, phone: str, request: HttpRequest | None = None
+) -> User:
+    """Change one's own display name and phone; the directory entry follows."""
+    full_name = full_name.strip()
+    if not full_name:
+        raise DirectoryError("氏名を入力してください。")
+    person = getattr(user, "person", None)
+    before = {"full_name": user.full_name, "phone": person.phone if person else ""}
+    after = {"full_name": full_name, "phone": phone.strip() if person else ""}
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    if not changes:
+        return user
+    with transaction.atomic():
+        user.full_name = full_name
+        user.save(update_fields=["full_name"])
+        if person is not None:
+            person.name = full_name
+            person.phone = after["phone"]
+            person.save(update_fields=["name", "phone", "updated_at"])
+        audit_record(
+            action=Action.CHANGED, actor=user, target=user, request=request, detail=changes
+        )
+    return user
+
+
+def email_change_request(*, user: User, new_email: str, request: HttpRequest | None = None) -> str:
+    """Send a signed, expiring confirmation link to the new address; nothing changes yet."""
+    new_email = new_email.strip()
+    if new_email.lower() == (user.email or "").lower():
+        raise DirectoryError("現在と同じメールアドレスです。")
+    if User.objects.filter(email__iexact=new_email, is_active=True).exclude(pk=user.pk).exists():
+        raise DirectoryError(f"{new_email} は他の利用者が使っています。")
+    token = signing.dumps(
+        {"u": user.pk, "from": user.email, "to": new_email}, salt=EMAIL_CHANGE_SALT
+    )
+    with transaction.atomic():
+        mail_queue(
+            to=[(user.get_full_name(), new_email)],
+            template="email_change",
+            context={
+                "username": user.username,
+                "old_email": user.email,
+                "new_email": new_email,
+                "url": settings.RENKEI["BASE_URL"]
+                + reverse("directory:email_change_confirm", args=[token]),
+                "hours": EMAIL_CHANGE_VALID_HOURS,
+            },
+            topic="account",
+        )
+        audit_record(
+            action=Action.CHANGED,
+            actor=user,
+            target=user,
+            request=request,
+            detail={"email_change_requested": new_email},
+        )
+    return token
+
+
+def email_change_read(*, user: User, token: str) -> str:
+    """Return the new address a confirmation link carries, or refuse it with the reason."""
+    try:
+        data = signing.loads(
+            token, salt=EMAIL_CHANGE_SALT, max_age=dt.timedelta(hours=EMAIL_CHANGE_VALID_HOURS)
+        )
+    except signing.SignatureExpired as exc:
+        raise DirectoryError(
+            f"このリンクは有効期限（{EMAIL_CHANGE_VALID_HOURS}時間）が切れています。"
+            "利用者設定からもう一度変更を申し込んでください。"
+        ) from exc
+    except signing.BadSignature as exc:
+        raise DirectoryError(
+            "このリンクは正しくありません。メールに記載されたリンクをそのまま開いてください。"
+        ) from exc
+    if data.get("u") != user.pk:
+        raise DirectoryError(
+            "このリンクは別の利用者のためのものです。変更を申し込んだ本人のユーザーIDで"
+            "ログインしてから開いてください。"
+        )
+    if (data.get("from") or "").lower() != (user.email or "").lower():
+        raise DirectoryError(
+            "このリンクはすでに使われたか、その後メールアドレスが変更されています。"
+        )
+    return data["to"]
+
+
+def email_change_confirm(*, user: User, token: str, request: HttpRequest | None = None) -> User:
+    """Change one's account and directory address to the one the link was sent to."""
+    new_email = email_change_read(user=user, token=token)
+    if User.objects.filter(email__iexact=new_email, is_active=True).exclude(pk=user.pk).exists():
+        raise DirectoryError(f"{new_email} は他の利用者が使っています。")
+    old_email = user.email
+    with transaction.atomic():
+        user.email = new_email
+        user.save(update_fields=["email"])
+        person = getattr(user, "person", None)
+        if person is not None:
+            person.email = new_email
+            person.save(update_fields=["email", "updated_at"])
+        # allauth keeps its own address rows (password reset reads them): follow the change.
+        EmailAddress.objects.filter(user=user, email__iexact=old_email).delete()
+        audit_record(
+            action=Action.CHANGED,
+            actor=user,
+            target=user,
+            request=request,
+            detail={"email": [old_email, new_email]},
+        )
+        if old_email:
+            mail_queue(
+                to=[(user.get_full_name(), old_email)],
+                template="email_changed",
+                context={"username": user.username, "old_email": old_email, "new_email": new_email},
+                topic="account",
+            )
+    return user

@@ -11,7 +11,18 @@ urlpatterns = [
         views.organization_staff_manage,
         name="organization_staff_manage",
     ),
+    path(
+        "organizations/<int:pk>/contacts/",
+        views.organization_contacts,
+        name="organization_contacts",
+    ),
     path("users/<int:pk>/active/", views.user_set_active_view, name="user_set_active"),
+    path("users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
+    path("staff/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("staff/<int:pk>/transfer/", views.person_reassign, name="person_reassign"),
+    path("staff/<int:pk>/leave/", views.person_leave, name="person_leave"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/email/<str:token>/", views.email_change_confirm, name="email_change_confirm"),
     path(
         "organizations/invitations/<int:pk>/revoke/",
         views.invitation_revoke_view,

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +19,9 @@ from renkei.directory.models import Group, Invitation, Organization
 from renkei.directory.permissions import (
     can_manage_staff_of,
     can_view_contacts,
+    get_leaving_person_for,
     get_managed_organization_for,
+    get_managed_person_for,
     get_managed_user_for,
     get_organization_for,
     get_person_for,
@@ -78,7 +81,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "staff": selectors.organization_staff(organization=organization)
             if show_contacts
             else [],
-            "posts": organization.posts.select_related("holder", "department")
+            "posts": selectors.organization_posts(organization=organization)
             if show_contacts
             else [],
             "show_contacts": show_contacts,
@@ -185,8 +188,13 @@ def organization_staff_manage(request: HttpRequest, pk: int) -> HttpResponse:
         "directory/organization_staff_manage.html",
         {
             "organization": organization,
-            "staff": selectors.organization_staff(organization=organization),
+            "staff": selectors.organization_staff_managed(organization=organization),
+            # The accounts this user may switch off (a 団体管理者: staff and administrators).
+            "account_roles": list(Role.values) if is_secretariat else roles,
             "invitations": selectors.invitations_pending(organization=organization),
+            "contact_posts": [
+                p for p in selectors.organization_posts(organization=organization) if p.is_contact
+            ],
             "form": form,
             "nav": "directory",
             "breadcrumbs": _crumbs(
@@ -203,9 +211,12 @@ def organization_staff_manage(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def user_set_active_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Deactivate or reactivate a staff account."""
+    """Reactivate a staff account, or deactivate it once the confirmation page was seen."""
     target = get_managed_user_for(request.user, pk)
     active = request.POST.get("active") == "1"
+    if not active and request.POST.get("confirm") != "1":
+        # 利用停止 is never one click: without the confirmation, show what it would do.
+        return redirect("directory:user_deactivate", pk=target.pk)
     try:
         user_set_active(user=target, active=active, by=request.user, request=request)
     except AccountError as exc:
@@ -216,6 +227,247 @@ def user_set_active_view(request: HttpRequest, pk: int) -> HttpResponse:
             f"{target.get_full_name()} さんの利用を{'再開' if active else '停止'}しました。",
         )
     return redirect(_back(request, target))
+
+
+def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Say what suspending an account does and ask for confirmation (the POST goes elsewhere)."""
+    target = get_managed_user_for(request.user, pk)
+    person = getattr(target, "person", None)
+    posts = list(person.posts.select_related("department")) if person is not None else []
+    return render(
+        request,
+        "directory/user_deactivate.html",
+        {
+            "target": target,
+            "person": person,
+            "posts": posts,
+            "is_self": target.pk == request.user.pk,
+            "next": request.GET.get("next", ""),
+            "back_url": _back_from_person(request, target),
+            "nav": "directory",
+            "breadcrumbs": _staff_crumbs(person, "利用停止の確認")
+            if person is not None and person.organization_id
+            else _crumbs(("利用停止の確認", None)),
+        },
+    )
+
+
+def _back_from_person(request: HttpRequest, target: User) -> str:
+    person = getattr(target, "person", None)
+    if request.GET.get("next") == "person" and person is not None:
+        return reverse("directory:person_detail", args=[person.pk])
+    if person is not None and person.organization_id:
+        return reverse("directory:organization_staff_manage", args=[person.organization_id])
+    return reverse("home")
+
+
+# An organization administrator's staff pages -----------------------------------------------
+
+
+def _staff_crumbs(person_or_org, label: str) -> list[tuple[str, str | None]]:
+    organization = getattr(person_or_org, "organization", None) or person_or_org
+    return _crumbs(
+        ("団体名簿", reverse("directory:organization_list")),
+        (organization.name, reverse("directory:organization_detail", args=[organization.pk])),
+        ("職員の管理", reverse("directory:organization_staff_manage", args=[organization.pk])),
+        (label, None),
+    )
+
+
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Let an organization administrator correct a colleague's department, title and contacts."""
+    person = get_managed_person_for(request.user, pk)
+    form = forms.StaffPersonForm(
+        request.POST or None,
+        initial={
+            "department": person.department.name if person.department else "",
+            "title": person.title,
+            "email": person.email,
+            "phone": person.phone,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.person_update(
+                person=person,
+                department_name=data["department"],
+                title=data["title"],
+                email=data["email"],
+                phone=data["phone"],
+                by=request.user,
+                request=request,
+            )
+        except services.DirectoryError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{person.name} さんの登録内容を保存しました。")
+            return redirect("directory:organization_staff_manage", pk=person.organization_id)
+    return render(
+        request,
+        "directory/staff/person_edit.html",
+        {
+            "person": person,
+            "form": form,
+            "departments": person.organization.departments.order_by("name"),
+            "nav": "directory",
+            "breadcrumbs": _staff_crumbs(person, f"{person.name} さんの編集"),
+        },
+    )
+
+
+def person_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a transfer inside the organization (人事異動) with its date."""
+    person = get_managed_person_for(request.user, pk)
+    form = forms.StaffTransferForm(
+        request.POST or None,
+        initial={
+            "department": person.department.name if person.department else "",
+            "title": person.title,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.person_transfer(
+                person=person,
+                organization=person.organization,
+                department_name=data["department"],
+                title=data["title"],
+                on=data["on"],
+                by=request.user,
+                request=request,
+            )
+        except services.DirectoryError as exc:
+            form.add_error("on", str(exc))
+        else:
+            messages.success(
+                request,
+                f"{person.name} さんの異動を登録しました。就いていた職は空席になりました。"
+                "必要なら連絡窓口を選び直してください。",
+            )
+            return redirect("directory:organization_staff_manage", pk=person.organization_id)
+    return render(
+        request,
+        "directory/staff/person_reassign.html",
+        {
+            "person": person,
+            "form": form,
+            "posts": list(person.posts.all()),
+            "history": selectors.person_history(person=person)[:5],
+            "departments": person.organization.departments.order_by("name"),
+            "nav": "directory",
+            "breadcrumbs": _staff_crumbs(person, f"{person.name} さんの人事異動"),
+        },
+    )
+
+
+def person_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that a person left (離任・退職): a date, then a confirmation naming what ends."""
+    person = get_leaving_person_for(request.user, pk)
+    form = forms.LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("confirm") == "1":
+            organization_id = person.organization_id
+            try:
+                services.person_leave(
+                    person=person, on=form.cleaned_data["on"], by=request.user, request=request
+                )
+            except services.DirectoryError as exc:
+                form.add_error("on", str(exc))
+            else:
+                messages.success(
+                    request,
+                    f"{person.name} さんの離任を登録しました。ログインできなくなり、"
+                    "職員・連絡先の一覧から外れました。",
+                )
+                return redirect("directory:organization_staff_manage", pk=organization_id)
+        else:
+            return _leave_confirm(request, person=person, on=form.cleaned_data["on"])
+    return render(
+        request,
+        "directory/staff/person_leave.html",
+        {
+            "person": person,
+            "form": form,
+            "nav": "directory",
+            "breadcrumbs": _staff_crumbs(person, f"{person.name} さんの離任・退職"),
+        },
+    )
+
+
+def _leave_confirm(request: HttpRequest, *, person, on) -> HttpResponse:
+    """Show what recording a departure will do; the form posts back with confirm=1."""
+    return render(
+        request,
+        "directory/staff/person_leave_confirm.html",
+        {
+            "person": person,
+            "on": on,
+            "posts": list(person.posts.select_related("department")),
+            "groups": list(person.group_memberships.select_related("group")),
+            "nav": "directory",
+            "breadcrumbs": _staff_crumbs(person, f"{person.name} さんの離任・退職の確認"),
+        },
+    )
+
+
+def organization_contacts(request: HttpRequest, pk: int) -> HttpResponse:
+    """Let an organization administrator choose who holds its posts, the 連絡窓口 first."""
+    organization = get_managed_organization_for(request.user, pk)
+    staff = selectors.organization_staff(organization=organization)
+    assign_form = forms.ContactAssignForm(organization=organization, staff=staff)
+    create_form = forms.ContactPostForm(staff=staff)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "assign":
+                assign_form = forms.ContactAssignForm(
+                    request.POST, organization=organization, staff=staff
+                )
+                if assign_form.is_valid():
+                    post = assign_form.cleaned_data["post"]
+                    holder = assign_form.cleaned_data["holder"]
+                    services.post_assign(post=post, holder=holder, by=request.user, request=request)
+                    messages.success(
+                        request,
+                        f"「{post.title}」を{holder.name} さんにしました。"
+                        if holder
+                        else f"「{post.title}」を空席にしました。",
+                    )
+                    return redirect("directory:organization_contacts", pk=organization.pk)
+                messages.error(
+                    request,
+                    " ".join(str(e) for errors in assign_form.errors.values() for e in errors),
+                )
+            elif action == "create":
+                create_form = forms.ContactPostForm(request.POST, staff=staff)
+                if create_form.is_valid():
+                    services.contact_post_create(
+                        organization=organization,
+                        title=create_form.cleaned_data["title"],
+                        holder=create_form.cleaned_data["holder"],
+                        by=request.user,
+                        request=request,
+                    )
+                    messages.success(request, "連絡窓口を設けました。")
+                    return redirect("directory:organization_contacts", pk=organization.pk)
+        except services.DirectoryError as exc:
+            messages.error(request, str(exc))
+    posts = list(selectors.organization_posts(organization=organization))
+    return render(
+        request,
+        "directory/staff/organization_contacts.html",
+        {
+            "organization": organization,
+            "posts": posts,
+            "staff": list(staff),
+            "has_contact": any(p.is_contact for p in posts),
+            "create_form": create_form,
+            "nav": "directory",
+            "breadcrumbs": _staff_crumbs(organization, "連絡窓口・職の担当"),
+        },
+    )
 
 
 @require_POST
@@ -438,6 +690,15 @@ def manage_person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if data["kind"] == forms.TransferKind.LEAVE:
+            if person.organization is None:
+                form.add_error("kind", f"{person.name} さんはどの団体にも所属していません。")
+            else:
+                # The same confirmation as an organization administrator's, posting there.
+                get_leaving_person_for(request.user, person.pk)
+                return _leave_confirm(request, person=person, on=data["on"])
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             services.person_transfer(
                 person=person,
@@ -463,7 +724,7 @@ def manage_person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumbs": _crumbs(
                 ("人員検索", reverse("directory:person_list")),
                 (person.name, reverse("directory:person_detail", args=[pk])),
-                ("人事異動", None),
+                ("人事異動・退職", None),
             ),
         },
     )
@@ -619,4 +880,88 @@ def manage_invitations(request: HttpRequest) -> HttpResponse:
                 ("事務局メニュー", reverse("directory:manage_index")), ("招待", None)
             ),
         },
+    )
+
+
+# A member's own details (linked from 利用者設定) ---------------------------------------------
+
+
+def _settings_crumbs(label: str) -> list[tuple[str, str | None]]:
+    return _crumbs(("利用者設定", reverse("accounts:settings")), (label, None))
+
+
+def profile(request: HttpRequest) -> HttpResponse:
+    """Let every member change their display name and phone, and ask to change their e-mail."""
+    user = request.user
+    person = getattr(user, "person", None)
+    form = forms.ProfileForm(
+        request.POST or None,
+        initial={
+            "full_name": user.full_name,
+            "phone": person.phone if person else "",
+            "email": user.email,
+        },
+    )
+    if person is None:
+        form.fields["phone"].disabled = True
+        form.fields["phone"].help_text = "名簿に登録されていないため、電話番号は変更できません。"
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        email_changed = data["email"].strip().lower() != (user.email or "").lower()
+        try:
+            with transaction.atomic():
+                services.profile_update(
+                    user=user,
+                    full_name=data["full_name"],
+                    phone=data["phone"] or "",
+                    request=request,
+                )
+                if email_changed:
+                    services.email_change_request(
+                        user=user, new_email=data["email"], request=request
+                    )
+        except services.DirectoryError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "氏名と電話番号を保存しました。")
+            if email_changed:
+                messages.success(
+                    request,
+                    f"{data['email']} に確認のメールを送りました。メールのリンクを開いて"
+                    f"{services.EMAIL_CHANGE_VALID_HOURS}時間以内に確定してください。"
+                    "それまでメールアドレスは変わりません。",
+                )
+            return redirect("accounts:settings")
+    return render(
+        request,
+        "directory/profile.html",
+        {"form": form, "person": person, "breadcrumbs": _settings_crumbs("氏名・連絡先の変更")},
+    )
+
+
+def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Show the address a confirmation link carries; only the POST changes it."""
+    error = ""
+    new_email = ""
+    try:
+        new_email = services.email_change_read(user=request.user, token=token)
+    except services.DirectoryError as exc:
+        error = str(exc)
+    if request.method == "POST" and not error:
+        try:
+            services.email_change_confirm(user=request.user, token=token, request=request)
+        except services.DirectoryError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, f"メールアドレスを {new_email} に変更しました。")
+            return redirect("accounts:settings")
+    return render(
+        request,
+        "directory/email_change_confirm.html",
+        {
+            "new_email": new_email,
+            "error": error,
+            "breadcrumbs": _settings_crumbs("メールアドレス変更の確定"),
+        },
+        status=400 if error else 200,
     )

@@ -89,6 +89,15 @@ ACCESS: dict[str, Access] = {
         "post", lambda t: (t.staff_user.pk,), {"active": "1"}
     ),
     "directory:invitation_revoke": own_managers("post", lambda t: (t.invitation.pk,)),
+    "directory:user_deactivate": own_managers("get", lambda t: (t.staff_user.pk,)),
+    "directory:organization_contacts": own_managers("get", lambda t: (t.org.pk,)),
+    "directory:person_edit": own_managers("get", lambda t: (t.person.pk,)),
+    "directory:person_reassign": own_managers("get", lambda t: (t.person.pk,)),
+    "directory:person_leave": own_managers("get", lambda t: (t.person.pk,)),
+    "directory:profile": everyone(),
+    "directory:email_change_confirm": Access(
+        "get", (LOGIN, 400, 400, 400, 400, 400, 400), lambda t: ("not-a-token",)
+    ),
     "directory:person_list": members(),
     "directory:person_detail": members(lambda t: (t.person.pk,)),
     "directory:membership_status": everyone(),
@@ -190,7 +199,8 @@ def test_outsider_cannot_manage_other_organizations_staff(council, targets, clie
         == 403
     )
     response = outsider.post(
-        reverse("directory:user_set_active", args=[council.staff.pk]), {"active": "0"}
+        reverse("directory:user_set_active", args=[council.staff.pk]),
+        {"active": "0", "confirm": "1"},
     )
     assert response.status_code == 403
     response = outsider.post(reverse("directory:invitation_revoke", args=[targets.invitation.pk]))
@@ -503,7 +513,7 @@ def test_representative_deactivates_and_reactivates_a_staff_account(council, cli
     staff_session = client_as(council.staff)
     url = reverse("directory:user_set_active", args=[council.staff.pk])
 
-    response = representative.post(url, {"active": "0"})
+    response = representative.post(url, {"active": "0", "confirm": "1"})
     assert response.status_code == 302
     assert response["Location"] == _staff_manage_url(council.member_org)
     council.staff.refresh_from_db()
@@ -532,10 +542,10 @@ def test_representative_deactivates_and_reactivates_a_staff_account(council, cli
 def test_representative_cannot_deactivate_himself(council, client_as):
     representative = client_as(council.representative)
     page = representative.get(_staff_manage_url(council.member_org)).content.decode()
-    assert reverse("directory:user_set_active", args=[council.staff.pk]) in page
-    assert reverse("directory:user_set_active", args=[council.representative.pk]) not in page
+    assert reverse("directory:user_deactivate", args=[council.staff.pk]) in page
+    assert reverse("directory:user_deactivate", args=[council.representative.pk]) not in page
     url = reverse("directory:user_set_active", args=[council.representative.pk])
-    assert representative.post(url, {"active": "0"}).status_code == 403
+    assert representative.post(url, {"active": "0", "confirm": "1"}).status_code == 403
     council.representative.refresh_from_db()
     assert council.representative.is_active
 
@@ -543,7 +553,7 @@ def test_representative_cannot_deactivate_himself(council, client_as):
 def test_secretariat_cannot_deactivate_itself(council, client_as):
     secretariat = client_as(council.secretariat)
     url = reverse("directory:user_set_active", args=[council.secretariat.pk])
-    response = secretariat.post(url, {"active": "0"}, follow=True)
+    response = secretariat.post(url, {"active": "0", "confirm": "1"}, follow=True)
     assert "自分自身のアカウントは停止できません。" in response.content.decode()
     council.secretariat.refresh_from_db()
     assert council.secretariat.is_active
@@ -565,7 +575,8 @@ def test_representative_can_only_invite_staff_or_representatives(council, client
 def test_representative_cannot_touch_another_organizations_users(council, client_as):
     representative = client_as(council.representative)
     response = representative.post(
-        reverse("directory:user_set_active", args=[council.outsider.pk]), {"active": "0"}
+        reverse("directory:user_set_active", args=[council.outsider.pk]),
+        {"active": "0", "confirm": "1"},
     )
     assert response.status_code == 403
     council.outsider.refresh_from_db()
@@ -589,7 +600,8 @@ def test_representative_cannot_manage_a_board_member_of_his_organization(council
         username="tobetsu-board", name="当別 役員", role=Role.BOARD, organization=council.member_org
     )
     response = client_as(council.representative).post(
-        reverse("directory:user_set_active", args=[board_here.pk]), {"active": "0"}
+        reverse("directory:user_set_active", args=[board_here.pk]),
+        {"active": "0", "confirm": "1"},
     )
     assert response.status_code == 403
 
