@@ -92,6 +92,9 @@ TEMPLATES = [
     }
 ]
 
+# One form renderer for the whole product (renkei/core/templates/core/forms/).
+FORM_RENDERER = "renkei.core.forms.FormRenderer"
+
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60

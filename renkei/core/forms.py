@@ -1,12 +1,42 @@
 """Form fields shared by every app."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import DjangoTemplates
+from django.utils import timezone
 
-from renkei.core.wareki import ERAS, WarekiParseError, format_wareki, format_western, parse_date
+from renkei.core.wareki import (
+    ERAS,
+    WarekiParseError,
+    era_year,
+    format_wareki,
+    format_western,
+    parse_date,
+)
+
+
+class FormRenderer(DjangoTemplates):
+    """The one way the product draws a form: label above its input, 必須 marks, help, errors.
+
+    settings.FORM_RENDERER names it, so `{{ form }}` and `{{ form.field.as_field_group }}`
+    look the same on every page; errors and help are tied to the input by aria-describedby.
+    """
+
+    form_template_name = "core/forms/form.html"
+    field_template_name = "core/forms/field.html"
+
+
+def date_input_hint(*, days_ahead: int = 14) -> str:
+    """Say how to type a date, with an example a little ahead of today in every accepted form."""
+    example = timezone.localdate() + timedelta(days=days_ahead)
+    era, number = era_year(example)
+    return (
+        f"{format_wareki(example)}、{era.letter}{number}.{example.month}.{example.day} "
+        f"または {example:%Y-%m-%d} の形で入力してください。"
+    )
 
 
 class WarekiDateField(forms.DateField):

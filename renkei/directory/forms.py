@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from renkei.accounts.models import Role
-from renkei.core.forms import WarekiDateField
+from renkei.core.forms import WarekiDateField, date_input_hint
 from renkei.core.text import hiragana_to_katakana, katakana_from_halfwidth
 from renkei.directory.jis_codes import validate_code
 from renkei.directory.models import (
@@ -41,7 +41,11 @@ class PersonSearchForm(forms.Form):
 
 
 class MembershipDateForm(forms.Form):
-    on = WarekiDateField(label="基準日", required=False, help_text="例：令和8年4月1日、R8.4.1")
+    on = WarekiDateField(label="基準日", required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"].help_text = date_input_hint()
 
 
 class OrganizationField(forms.CharField):
@@ -81,6 +85,7 @@ class OrganizationForm(forms.ModelForm):
             # Names, codes and kinds of listed organizations come from the official list.
             for name in ("name", "kana", "kind", "code", "prefecture_code"):
                 self.fields[name].disabled = True
+            self.fields["kind"].choices = OrganizationKind.choices
         else:
             self.fields["kind"].choices = [
                 (k.value, k.label) for k in OrganizationKind if k not in LISTED_KINDS
@@ -129,13 +134,21 @@ class TransferForm(forms.Form):
     organization = OrganizationField(label="異動先の団体（団体コードまたは団体名）", max_length=100)
     department = forms.CharField(label="部署", max_length=100, required=False)
     title = forms.CharField(label="役職", max_length=100, required=False)
-    on = WarekiDateField(label="異動日", help_text="例：令和8年4月1日")
+    on = WarekiDateField(label="異動日")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"].help_text = date_input_hint()
 
 
 class GroupForm(forms.ModelForm):
     class Meta:
         model = Group
         fields = ["name", "kind", "description", "is_active"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "選択してください"), *GroupKind.choices]
 
 
 class GroupOrganizationForm(forms.Form):
@@ -146,7 +159,11 @@ class GroupOrganizationForm(forms.Form):
 
 
 class GroupPersonForm(forms.Form):
-    group = forms.ModelChoiceField(label="グループ", queryset=Group.objects.filter(is_active=True))
+    group = forms.ModelChoiceField(
+        label="グループ",
+        queryset=Group.objects.filter(is_active=True),
+        empty_label="選択してください",
+    )
     role = forms.ChoiceField(label="役割", choices=GroupRole.choices, initial=GroupRole.MEMBER)
     term_start = WarekiDateField(label="任期開始", required=False)
     term_end = WarekiDateField(label="任期終了", required=False)

@@ -1,4 +1,6 @@
-"""The <title> of every page: 「<page> | 連携 Renkei」, never glued to the site name.
+"""What every page must get right: its <title>, and no jargon or 「---------」 in its forms.
+
+The title reads 「<page> | 連携 Renkei」, never glued to the site name.
 
 Every URL pattern of the authorization matrix that renders a page for some role is fetched
 as that role (the secretariat first) with the matrix's records, plus allauth's pages.
@@ -77,3 +79,16 @@ def test_page_title_names_the_page_then_the_site(records: World, name, role, url
     assert separator and rest == site, f"{name}: {title!r}"
     assert page.strip() == page and page, f"{name}: {title!r}"
     assert not page.endswith(site), f"{name}: {title!r}"
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "url"), _page_visits(), ids=[f"{n}-{r}" for n, r, _ in _page_visits()]
+)
+def test_page_forms_say_what_to_type_without_jargon_or_dashes(records: World, name, role, url):  # noqa: F811
+    client = client_for(records, role)
+    response = client.get(url(records))
+    html = response.content.decode()
+    release(response)
+
+    assert "---------" not in html, name
+    assert "Markdown" not in html, name
