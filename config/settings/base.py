@@ -135,6 +135,8 @@ LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語")]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
+# The council's own wording for django-allauth's pages (二要素認証, ユーザーID); see locale/.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -231,3 +233,4 @@ LOGGING = {
 }
 
 ACCOUNT_FORMS = {"login": "renkei.accounts.forms.LoginForm"}
+MFA_FORMS = {"authenticate": "renkei.accounts.forms.TwoFactorForm"}

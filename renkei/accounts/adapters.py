@@ -1,14 +1,39 @@
 """django-allauth adapter: no public sign-up, and every e-mail goes through the outbox."""
 
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.mailer.services import outbox_add
+
+
+@dataclass(frozen=True)
+class MailSite:
+    """What allauth's mail templates call current_site: the product, not the request's host."""
+
+    name: str
+    council_name: str
+    base_url: str
+
+    @property
+    def domain(self) -> str:
+        return urlsplit(self.base_url).netloc
+
+
+def mail_site() -> MailSite:
+    """Return the site name, council name and address every account mail signs with."""
+    return MailSite(
+        name=settings.RENKEI["SITE_NAME"],
+        council_name=settings.RENKEI["COUNCIL_NAME"],
+        base_url=settings.RENKEI["BASE_URL"],
+    )
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -32,6 +57,9 @@ class AccountAdapter(DefaultAccountAdapter):
             raise
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        # allauth's callers pass the request's host (or nothing) as current_site; every mail
+        # is signed with the product's name instead (「連携 Renkei（…）からのお知らせです。」).
+        context = {**context, "current_site": mail_site()}
         message = self.render_mail(template_prefix, email, context)
         html = ""
         for content, mimetype in getattr(message, "alternatives", []):
