@@ -92,3 +92,13 @@ def test_page_forms_say_what_to_type_without_jargon_or_dashes(records: World, na
 
     assert "---------" not in html, name
     assert "Markdown" not in html, name
+
+
+def test_not_found_page_title_names_the_page_then_the_site(records: World):  # noqa: F811
+    response = client_for(records, "staff").get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert (
+        _title(response.content.decode())
+        == f"ページが見つかりません | {settings.RENKEI['SITE_NAME']}"
+    )
