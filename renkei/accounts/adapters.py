@@ -36,6 +36,13 @@ def mail_site() -> MailSite:
     )
 
 
+def _on_base_url(url: str) -> str:
+    """Return an absolute URL's path and query on RENKEI_BASE_URL."""
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return settings.RENKEI["BASE_URL"].rstrip("/") + path
+
+
 class AccountAdapter(DefaultAccountAdapter):
     """Council accounts are created by invitation only."""
 
@@ -55,6 +62,13 @@ class AccountAdapter(DefaultAccountAdapter):
                 detail={"reason": "rate_limited"},
             )
             raise
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        # Mail links use RENKEI_BASE_URL, like every other mail, not the host the request used.
+        return _on_base_url(super().get_reset_password_from_key_url(key))
+
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
+        return _on_base_url(super().get_email_confirmation_url(request, emailconfirmation))
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         # allauth's callers pass the request's host (or nothing) as current_site; every mail
