@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test test-postgres lint check-deploy browser-deps
+.PHONY: install run test test-postgres lint check-deploy browser-deps messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## Compile locale/ja (the council's wording for allauth's pages); needs gettext's msgfmt.
+messages: install
+	$(BIN)/python manage.py compilemessages --locale ja --ignore '.venv/*'
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \

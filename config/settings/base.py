@@ -92,6 +92,9 @@ TEMPLATES = [
     }
 ]
 
+# One form renderer for the whole product (renkei/core/templates/core/forms/).
+FORM_RENDERER = "renkei.core.forms.FormRenderer"
+
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
@@ -132,6 +135,8 @@ LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語")]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
+# The council's own wording for django-allauth's pages (二要素認証, ユーザーID); see locale/.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -245,3 +250,4 @@ LOGGING = {
 }
 
 ACCOUNT_FORMS = {"login": "renkei.accounts.forms.LoginForm"}
+MFA_FORMS = {"authenticate": "renkei.accounts.forms.TwoFactorForm"}

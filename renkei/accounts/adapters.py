@@ -1,14 +1,46 @@
 """django-allauth adapter: no public sign-up, and every e-mail goes through the outbox."""
 
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.mailer.services import outbox_add
+
+
+@dataclass(frozen=True)
+class MailSite:
+    """What allauth's mail templates call current_site: the product, not the request's host."""
+
+    name: str
+    council_name: str
+    base_url: str
+
+    @property
+    def domain(self) -> str:
+        return urlsplit(self.base_url).netloc
+
+
+def mail_site() -> MailSite:
+    """Return the site name, council name and address every account mail signs with."""
+    return MailSite(
+        name=settings.RENKEI["SITE_NAME"],
+        council_name=settings.RENKEI["COUNCIL_NAME"],
+        base_url=settings.RENKEI["BASE_URL"],
+    )
+
+
+def _on_base_url(url: str) -> str:
+    """Return an absolute URL's path and query on RENKEI_BASE_URL."""
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return settings.RENKEI["BASE_URL"].rstrip("/") + path
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -31,7 +63,17 @@ class AccountAdapter(DefaultAccountAdapter):
             )
             raise
 
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        # Mail links use RENKEI_BASE_URL, like every other mail, not the host the request used.
+        return _on_base_url(super().get_reset_password_from_key_url(key))
+
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
+        return _on_base_url(super().get_email_confirmation_url(request, emailconfirmation))
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        # allauth's callers pass the request's host (or nothing) as current_site; every mail
+        # is signed with the product's name instead (「連携 Renkei（…）からのお知らせです。」).
+        context = {**context, "current_site": mail_site()}
         message = self.render_mail(template_prefix, email, context)
         html = ""
         for content, mimetype in getattr(message, "alternatives", []):

@@ -1,6 +1,7 @@
 """Account forms."""
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.mfa.base.forms import AuthenticateForm
 from django import forms
 
 from renkei.accounts.models import DateStyle
@@ -20,7 +21,20 @@ class LoginForm(AllauthLoginForm):
         self.fields["login"].label = "ユーザーID"
         self.fields["login"].widget.attrs.pop("placeholder", None)
         self.fields["login"].widget.attrs["autocomplete"] = "username"
+        # The first thing to type; after a failure the error takes the focus instead.
+        self.fields["login"].widget.attrs["autofocus"] = True
         self.fields["password"].label = "パスワード"
         self.fields["password"].widget.attrs.pop("placeholder", None)
         self.fields["password"].help_text = ""
         self.fields.pop("remember", None)
+
+
+class TwoFactorForm(AuthenticateForm):
+    """The code step of the login, in the council's words, with the focus on the code."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        code = self.fields["code"]
+        code.label = "認証コード（6桁）"
+        code.widget.attrs.pop("placeholder", None)
+        code.widget.attrs.update({"autofocus": True, "inputmode": "numeric"})

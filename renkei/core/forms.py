@@ -1,12 +1,65 @@
 """Form fields shared by every app."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
+from django.utils import timezone
 
-from renkei.core.wareki import ERAS, WarekiParseError, format_wareki, format_western, parse_date
+from renkei.core.wareki import (
+    ERAS,
+    WarekiParseError,
+    era_year,
+    format_wareki,
+    format_western,
+    parse_date,
+)
+
+
+class FocusingBoundField(BoundField):
+    """A field that takes the focus when it holds the form's first error.
+
+    After a failed submission the focus lands on what went wrong (the form's own error box,
+    see core/forms/form.html, or the first field in error) instead of the field that asked
+    for autofocus on the empty form; no JavaScript needed.
+    """
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.form.is_bound and self.form.errors:
+            attrs["autofocus"] = self._holds_first_error()
+        return attrs
+
+    def _holds_first_error(self) -> bool:
+        if self.form.non_field_errors():
+            return False
+        first = next((name for name in self.form.fields if name in self.form.errors), None)
+        return first == self.name
+
+
+class FormRenderer(DjangoTemplates):
+    """The one way the product draws a form: label above its input, 必須 marks, help, errors.
+
+    settings.FORM_RENDERER names it, so `{{ form }}` and `{{ form.field.as_field_group }}`
+    look the same on every page; errors and help are tied to the input by aria-describedby.
+    """
+
+    form_template_name = "core/forms/form.html"
+    field_template_name = "core/forms/field.html"
+    bound_field_class = FocusingBoundField
+
+
+def date_input_hint(*, days_ahead: int = 14) -> str:
+    """Say how to type a date, with an example a little ahead of today in every accepted form."""
+    example = timezone.localdate() + timedelta(days=days_ahead)
+    era, number = era_year(example)
+    return (
+        f"{format_wareki(example)}、{era.letter}{number}.{example.month}.{example.day} "
+        f"または {example:%Y-%m-%d} の形で入力してください。"
+    )
 
 
 class WarekiDateField(forms.DateField):

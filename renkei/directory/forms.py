@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from renkei.accounts.models import Role
-from renkei.core.forms import WarekiDateField
+from renkei.core.forms import WarekiDateField, date_input_hint
 from renkei.core.text import hiragana_to_katakana, katakana_from_halfwidth
 from renkei.directory.jis_codes import validate_code
 from renkei.directory.models import (
@@ -43,7 +43,11 @@ class PersonSearchForm(forms.Form):
 
 
 class MembershipDateForm(forms.Form):
-    on = WarekiDateField(label="基準日", required=False, help_text="例：令和8年4月1日、R8.4.1")
+    on = WarekiDateField(label="基準日", required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"].help_text = date_input_hint()
 
 
 class OrganizationField(forms.CharField):
@@ -83,6 +87,7 @@ class OrganizationForm(forms.ModelForm):
             # Names, codes and kinds of listed organizations come from the official list.
             for name in ("name", "kana", "kind", "code", "prefecture_code"):
                 self.fields[name].disabled = True
+            self.fields["kind"].choices = OrganizationKind.choices
         else:
             self.fields["kind"].choices = [
                 (k.value, k.label) for k in OrganizationKind if k not in LISTED_KINDS
@@ -151,7 +156,11 @@ class TransferForm(forms.Form):
     )
     department = forms.CharField(label="部署", max_length=100, required=False)
     title = forms.CharField(label="役職", max_length=100, required=False)
-    on = WarekiDateField(label="異動日・離任日", help_text="例：令和8年4月1日")
+    on = WarekiDateField(label="異動日・離任日")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"].help_text = date_input_hint()
 
     def clean(self) -> dict:
         data = super().clean()
@@ -200,13 +209,20 @@ class StaffTransferForm(forms.Form):
         widget=forms.TextInput(attrs={"list": "departments"}),
     )
     title = forms.CharField(label="異動後の役職", max_length=100, required=False)
-    on = WarekiDateField(label="異動日", help_text="例：令和8年4月1日、R8.4.1")
+    on = WarekiDateField(label="異動日")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"].help_text = date_input_hint()
 
 
 class LeaveForm(forms.Form):
-    on = WarekiDateField(
-        label="離任日・退職日", help_text="例：令和8年3月31日、R8.3.31（今日以前の日付）"
-    )
+    on = WarekiDateField(label="離任日・退職日")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A departure is recorded on or after the day: the example is today.
+        self.fields["on"].help_text = date_input_hint(days_ahead=0) + "（今日以前の日付）"
 
 
 class ContactAssignForm(forms.Form):
@@ -280,6 +296,10 @@ class GroupForm(forms.ModelForm):
         model = Group
         fields = ["name", "kind", "description", "is_active"]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "選択してください"), *GroupKind.choices]
+
 
 class GroupOrganizationForm(forms.Form):
     organization = OrganizationField(label="団体（団体コードまたは団体名）", max_length=100)
@@ -289,7 +309,11 @@ class GroupOrganizationForm(forms.Form):
 
 
 class GroupPersonForm(forms.Form):
-    group = forms.ModelChoiceField(label="グループ", queryset=Group.objects.filter(is_active=True))
+    group = forms.ModelChoiceField(
+        label="グループ",
+        queryset=Group.objects.filter(is_active=True),
+        empty_label="選択してください",
+    )
     role = forms.ChoiceField(label="役割", choices=GroupRole.choices, initial=GroupRole.MEMBER)
     term_start = WarekiDateField(label="任期開始", required=False)
     term_end = WarekiDateField(label="任期終了", required=False)

@@ -4,10 +4,10 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Value
-from django.db.models.functions import Replace
+from django.db.models import Q
 
 from renkei.accounts.models import Role
+from renkei.core.search_keys import SearchKeyField
 
 
 class OrganizationKind(models.TextChoices):
@@ -48,6 +48,8 @@ class Organization(models.Model):
     )
     name = models.CharField("団体名", max_length=100, db_index=True)
     kana = models.CharField("フリガナ", max_length=200, blank=True, db_index=True)
+    # The name and kana folded by renkei.core.text.fold_for_search, for organization_search.
+    name_folded = SearchKeyField("検索用の団体名", sources=("name", "kana"))
     kind = models.CharField("種別", max_length=20, choices=OrganizationKind.choices, db_index=True)
     prefecture_code = models.CharField("都道府県コード", max_length=2, blank=True, db_index=True)
     population = models.PositiveIntegerField("人口", null=True, blank=True)
@@ -144,13 +146,9 @@ class Person(models.Model):
 
     name = models.CharField("氏名", max_length=100, db_index=True)
     kana = models.CharField("フリガナ", max_length=200, blank=True, db_index=True)
-    # The kana without its spaces (「トウベツ　タロウ」→「トウベツタロウ」), as searches are typed:
-    # computed by the database on every write, so a search need not fold each row itself.
-    kana_folded = models.GeneratedField(
-        expression=Replace(Replace("kana", Value(" "), Value("")), Value("\u3000"), Value("")),
-        output_field=models.CharField(max_length=200),
-        db_persist=True,
-    )
+    # Name and kana folded by renkei.core.text.fold_for_search, family and given name in both
+    # orders (「小林隆 隆小林 コバヤシタカシ タカシコバヤシ」), for people_search.
+    name_folded = SearchKeyField("検索用の氏名", sources=("name", "kana"))
     email = models.EmailField("メールアドレス", blank=True)
     phone = models.CharField("電話番号", max_length=30, blank=True)
     organization = models.ForeignKey(

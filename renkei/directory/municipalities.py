@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from openpyxl.utils.exceptions import InvalidFileException
 
+from renkei.core.text import name_search_key
 from renkei.directory.jis_codes import kind_for, prefecture_code, validate_code
 from renkei.directory.models import LISTED_KINDS, Organization, OrganizationKind
 from renkei.directory.prefectures import PREFECTURES
@@ -30,7 +31,7 @@ XLSX_COLUMNS = (
     "市区町村名（カナ）",
 )
 
-_UPDATED_FIELDS = ["name", "kana", "kind", "prefecture_code", "updated_at"]
+_UPDATED_FIELDS = ["name", "kana", "name_folded", "kind", "prefecture_code", "updated_at"]
 _BATCH_SIZE = 500
 
 
@@ -248,8 +249,9 @@ def _save(*, municipalities: list[_Municipality]) -> LoadResult:
         if current == loaded:
             continue
         org.name, org.kana, org.kind, org.prefecture_code = loaded
-        # bulk_update() does not run auto_now, so the timestamp is set here.
+        # bulk_update() runs neither auto_now nor the search key's pre_save, so both are set here.
         org.updated_at = now
+        org.name_folded = name_search_key(org.name, org.kana)
         to_update.append(org)
     Organization.objects.bulk_create(to_create, batch_size=_BATCH_SIZE)
     Organization.objects.bulk_update(to_update, _UPDATED_FIELDS, batch_size=_BATCH_SIZE)

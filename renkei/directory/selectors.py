@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from renkei.core.text import normalize_for_search, to_halfwidth_digits
+from renkei.core.text import fold_for_search, to_halfwidth_digits
 from renkei.directory.models import (
     Assignment,
     Group,
@@ -155,10 +155,10 @@ def organization_search(
         is_member=Exists(current),
         member_category=Subquery(current.values("category")[:1]),
     )
-    q = q.strip()
-    if q:
-        digits = to_halfwidth_digits(q)
-        condition = Q(name__icontains=q) | Q(kana__contains=normalize_for_search(q))
+    # Every word must match: the folded name or kana, or the start of the code.
+    for word in q.split():
+        condition = Q(name_folded__contains=fold_for_search(word))
+        digits = to_halfwidth_digits(word)
         if digits.isdigit():
             condition |= Q(code__startswith=digits)
         organizations = organizations.filter(condition)
@@ -200,16 +200,15 @@ def people_search(
     organization_id: int | None = None,
 ) -> QuerySet[Person]:
     """Return people matching a name, kana, title or organization search."""
-    q = q.strip()
-    if q:
-        # The query loses its spaces in normalize_for_search; so does the stored kana in
-        # Person.kana_folded (「トウベツ　タロウ」), or a full name in kana would never match.
+    # Every word must match somewhere: 「小林 隆」 and 「当別町 課長」 narrow, not widen, the list.
+    # Names are matched on the folded key, which holds family and given name in both orders.
+    for word in q.split():
+        term = fold_for_search(word)
         people = people.filter(
-            Q(name__icontains=q)
-            | Q(kana_folded__contains=normalize_for_search(q))
-            | Q(title__icontains=q)
-            | Q(organization__name__icontains=q)
-            | Q(department__name__icontains=q)
+            Q(name_folded__contains=term)
+            | Q(title__icontains=word)
+            | Q(organization__name_folded__contains=term)
+            | Q(department__name__icontains=word)
         )
     if prefecture_code:
         people = people.filter(organization__prefecture_code=prefecture_code)

@@ -27,7 +27,7 @@ from renkei.testing import totp_code
 
 LOGIN_URL = "/accounts/login/"
 WRONG = "wrong-password-0000"
-MISMATCH = "入力されたユーザー名もしくはパスワードが正しくありません。"
+MISMATCH = "ユーザーIDまたはパスワードが正しくありません。"
 THROTTLED = "ログイン失敗が連続しています。時間が経ってからやり直してください。"
 
 
@@ -73,6 +73,73 @@ def test_login_page_is_japanese(db):
     assert re.search(r"<label for=\"id_password\">パスワード", content)
     assert "パスワードを忘れた方はこちら" in content
     assert "Remember" not in content
+
+
+def test_login_page_puts_the_focus_on_the_user_id(db):
+    content = Client().get(LOGIN_URL).content.decode()
+
+    user_id = re.search(r'<input[^>]*name="login"[^>]*>', content)[0]
+    assert "autofocus" in user_id
+    assert content.count("autofocus") == 1
+
+
+def test_failed_login_puts_the_focus_on_the_error(council):
+    content = login(Client(), "tobetsu-staff", WRONG).content.decode()
+
+    error = re.search(r'<div class="form-errors"[^>]*>', content)[0]
+    assert 'role="alert"' in error and 'tabindex="-1"' in error and "autofocus" in error
+    assert MISMATCH in content
+    assert content.count("autofocus") == 1
+
+
+# The wording of the login, two-factor and password pages: 二要素認証 and ユーザーID throughout,
+# full-width punctuation; allauth's own translation says 多要素認証 and ユーザー名.
+WORDING_PAGES = [
+    ("account_login", False),
+    ("account_reset_password", False),
+    ("account_reset_password_done", False),
+    ("account_change_password", True),
+    ("account_email", True),
+    ("account_logout", True),
+    ("mfa_index", True),
+    ("accounts:settings", True),
+]
+
+
+@pytest.mark.parametrize(("name", "logged_in"), WORDING_PAGES)
+def test_account_pages_speak_the_councils_vocabulary(council, name, logged_in):
+    client = Client()
+    if logged_in:
+        client.force_login(council.staff)
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    main = re.search(r"<main.*?</main>", response.content.decode(), re.S)[0]
+    text = re.sub(r"<[^>]+>", " ", main)
+
+    for word in ("多要素", "ユーザー名", "ユーザ名", "2段階", "二段階"):
+        assert word not in text, (name, word)
+    assert not re.search(r"[ぁ-んァ-ン一-龥][?!:]", text), (name, re.findall(r".{8}[?!:]", text))
+
+
+def test_two_factor_pages_say_二要素認証(council, secretariat_totp):
+    client = Client()
+    login(client, "jimukyoku")
+
+    content = client.get(reverse("mfa_authenticate")).content.decode()
+
+    assert "二要素認証" in content
+    assert "多要素" not in content
+    code = re.search(r'<input[^>]*name="code"[^>]*>', content)[0]
+    assert "autofocus" in code
+
+
+def test_settings_page_links_the_email_page(council):
+    client = Client()
+    client.force_login(council.staff)
+
+    content = client.get(reverse("accounts:settings")).content.decode()
+
+    assert f'href="{reverse("account_email")}"' in content
 
 
 def test_anonymous_visitor_is_sent_to_the_login_page(db):
@@ -375,6 +442,21 @@ def test_password_reset_mail_goes_through_the_outbox(council):
     fresh = Client()
     login(fresh, "tobetsu-staff", "kyoto-sakura-2026")
     assert logged_in_user_id(fresh) == council.staff.pk
+
+
+def test_password_reset_mail_names_the_site_and_the_user_id(council):
+    Client().post(reverse("account_reset_password"), {"email": council.staff.email})
+
+    message = OutboxMessage.objects.get(to_email=council.staff.email)
+    site = settings.RENKEI["SITE_NAME"]
+    assert message.body_text.startswith(
+        f"{site}（{settings.RENKEI['COUNCIL_NAME']}）からのお知らせです。"
+    )
+    assert "こんにちは" not in message.body_text
+    assert f"ユーザーID：{council.staff.username}" in message.body_text
+    base_url = settings.RENKEI["BASE_URL"]
+    assert f"{base_url}/accounts/password/reset/key/" in message.body_text
+    assert "!" not in message.body_text
 
 
 def test_password_reset_for_an_unknown_address_mails_nobody(council):

@@ -164,12 +164,95 @@ def test_organization_search_lists_coded_organizations_first(council):
 
 
 @pytest.mark.parametrize(
-    "q", ["とうべつ", "トウベツ ムツコ", "とうべつむつこ", "ﾄｳﾍﾞﾂ ﾑﾂｺ", "むつこ"]
+    "q",
+    ["とうべつむ", "トウベツ ムツコ", "とうべつむつこ", "ﾄｳﾍﾞﾂ ﾑﾂｺ", "むつこ", "むつこ とうべつ"],
 )
 def test_people_search_by_kana_ignores_kana_kind_width_and_spaces(council, q):
     person_create(organization=council.member_org, name="当別 六子", kana="トウベツ　ムツコ")
     found = selectors.people_search(people=Person.objects.all(), q=q)
     assert [p.name for p in found] == ["当別 六子"]
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "小林隆",
+        "小林　隆",
+        "小林 隆",
+        "隆 小林",
+        "隆小林",
+        "隆　小林",
+        " 小林\u3000隆 ",
+        "こばやし たかし",
+    ],
+)
+def test_people_search_matches_family_and_given_name_with_any_space_in_either_order(council, q):
+    person_create(organization=council.member_org, name="小林 隆", kana="コバヤシ　タカシ")
+    person_create(organization=council.member_org, name="小林 花子", kana="コバヤシ　ハナコ")
+
+    found = selectors.people_search(people=Person.objects.all(), q=q)
+
+    assert [p.name for p in found] == ["小林 隆"]
+
+
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [
+        ("渡邊 桧子", "渡辺 檜子"),
+        ("渡邉 桧子", "渡辺桧子"),
+        ("齋藤 一", "斉藤一"),
+        ("齊藤 一", "斎藤 一"),
+        ("髙橋 一", "高橋一"),
+        ("山﨑 一", "山崎 一"),
+        ("ﾔﾏﾀﾞ 一", "ヤマダ一"),
+        ("ＡＢＣ 一", "abc一"),
+    ],
+)
+def test_people_search_folds_variant_kanji_width_and_kana(council, stored, typed):
+    person_create(organization=council.member_org, name=stored, kana="")
+
+    found = selectors.people_search(people=Person.objects.all(), q=typed)
+
+    assert [p.name for p in found] == [stored]
+
+
+def test_people_search_narrows_with_every_word(council):
+    person_create(organization=council.member_org, name="小林 隆", title="課長")
+    person_create(organization=council.member_org, name="小林 花子", title="主査")
+
+    found = selectors.people_search(people=Person.objects.all(), q="小林 課長")
+
+    assert [p.name for p in found] == ["小林 隆"]
+
+
+def test_people_search_finds_people_by_a_folded_organization_name(council):
+    org = make_organization(
+        code="082082", name="龍ケ崎市", kana="リュウガサキシ", kind=OrganizationKind.CITY
+    )
+    person_create(organization=org, name="龍ケ崎 一郎")
+    person_create(organization=council.member_org, name="別所 二郎")
+
+    found = selectors.people_search(people=Person.objects.all(), q="竜ヶ崎市")
+
+    assert [p.name for p in found] == ["龍ケ崎 一郎"]
+
+
+@pytest.mark.parametrize("q", ["竜ヶ崎", "竜ケ崎市", "龍が崎", "竜ガ崎", "りゅうがさき", "ﾘｭｳｶﾞｻｷ"])
+def test_organization_search_folds_place_name_variants(council, q):
+    make_organization(
+        code="082082", name="龍ケ崎市", kana="リュウガサキシ", kind=OrganizationKind.CITY
+    )
+
+    assert [o.name for o in selectors.organization_search(q=q, on=ON)] == ["龍ケ崎市"]
+
+
+def test_organization_search_follows_a_renamed_organization(council):
+    org = make_organization(code="082082", name="竜ケ崎市", kind=OrganizationKind.CITY)
+    org.name = "檜原村"
+    org.save()
+
+    assert [o.name for o in selectors.organization_search(q="桧原", on=ON)] == ["檜原村"]
+    assert not selectors.organization_search(q="竜ケ崎", on=ON).exists()
 
 
 def test_people_search_follows_a_corrected_kana(council):

@@ -308,6 +308,27 @@ def test_people_search_finds_colleagues_by_kana_and_organization(council, staff_
     assert {p.name for p in by_org} == {"当別 太郎", "当別 次郎"}
 
 
+def test_people_search_with_no_result_says_none_were_found(council, staff_client):
+    response = staff_client.get(reverse("directory:person_list"), {"q": "存在しない名前"})
+
+    page = response.content.decode()
+    assert "該当する職員は見つかりませんでした（0件）" in page
+    assert "入力して検索してください" not in page
+
+
+def test_people_search_finds_a_name_typed_without_or_with_a_full_width_space(council, staff_client):
+    url = reverse("directory:person_list")
+    for q in ("和木三郎", "和木\u3000三郎", "三郎 和木"):
+        found = staff_client.get(url, {"q": q}).context["page"].object_list
+        assert [p.name for p in found] == ["和木 三郎"], q
+
+
+def test_organization_search_with_no_result_says_none_were_found(council, staff_client):
+    response = staff_client.get(reverse("directory:organization_list"), {"q": "存在しない村"})
+
+    assert "該当する団体は見つかりませんでした（0件）" in response.content.decode()
+
+
 # Query counts -------------------------------------------------------------------------------
 
 

@@ -3,7 +3,7 @@
 from django import forms
 
 from renkei.core.fiscal_year import format_fiscal_year
-from renkei.core.forms import WarekiDateField
+from renkei.core.forms import WarekiDateField, date_input_hint
 from renkei.inquiries.polls.models import (
     MAX_CHOICES,
     MIN_CHOICES,
@@ -25,6 +25,8 @@ class PollForm(forms.Form):
         # Japanese labels take no colon.
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        # Computed on each request, so the example is never a day already past.
+        self.fields["start_date"].help_text = date_input_hint()
 
     question = forms.CharField(
         label="調査項目",
@@ -50,7 +52,6 @@ class PollForm(forms.Form):
     )
     start_date = WarekiDateField(
         label="開始日",
-        help_text="令和8年8月7日、R8.8.7 または 2026-08-07 の形で入力してください。",
         error_messages={"required": "開始日を入力してください。"},
     )
     end_date = WarekiDateField(

@@ -56,3 +56,29 @@ def test_member_votes_with_the_keyboard_and_reads_an_accessible_chart(
     page.get_by_role("button", name="依頼を送る").click()
     expect(page.get_by_text("調査項目を入力してください。")).to_be_visible()
     assert serious_violations(page) == []
+
+
+def test_poll_request_form_puts_each_label_above_its_input(page, council):
+    login(page, username=council.staff.username, password=PASSWORD)
+
+    page.goto(page.base_url + "/polls/request/")
+
+    rows = page.evaluate(
+        """() => [...document.querySelectorAll('main form label[for]')]
+            .map(label => [label, document.getElementById(label.htmlFor)])
+            // Checkbox and radio labels sit beside their box, by design.
+            .filter(([label, input]) => !label.classList.contains('label--inline')
+                                        && !label.contains(input))
+            .map(([label, input]) => {
+              const l = label.getBoundingClientRect(), i = input.getBoundingClientRect();
+              return {text: label.textContent, labelBottom: l.bottom, inputTop: i.top,
+                      labelLeft: l.left, inputLeft: i.left};
+            })"""
+    )
+    assert len(rows) >= 5
+    for row in rows:
+        assert row["labelBottom"] <= row["inputTop"], row
+        assert abs(row["labelLeft"] - row["inputLeft"]) < 2, row
+    required = page.locator("main form label", has_text="調査項目")
+    expect(required.locator(".required-mark")).to_have_text("必須")
+    assert serious_violations(page) == []

@@ -1,0 +1,73 @@
+"""The product's one form renderer: label above input, 必須 marks, help and errors tied."""
+
+import re
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from renkei.core.forms import FormRenderer, WarekiDateField, date_input_hint
+from renkei.core.wareki import format_wareki
+
+
+class SampleForm(forms.Form):
+    title = forms.CharField(label="件名", help_text="30文字以内で入力してください。")
+    note = forms.CharField(label="備考", required=False)
+    agree = forms.BooleanField(label="同意する")
+    scope = forms.ChoiceField(
+        label="投票単位", choices=[("a", "1団体1票"), ("b", "1人1票")], widget=forms.RadioSelect
+    )
+    day = WarekiDateField(label="開始日")
+
+
+def _labels(html: str) -> dict[str, str]:
+    return {m[1]: m[2] for m in re.finditer(r'<label for="([^"]+)"[^>]*>(.*?)</label>', html)}
+
+
+def test_the_product_uses_one_form_renderer():
+    assert settings.FORM_RENDERER == "renkei.core.forms.FormRenderer"
+    assert isinstance(SampleForm().renderer, FormRenderer)
+
+
+def test_every_field_sits_in_its_own_block_with_the_label_before_the_input():
+    html = str(SampleForm())
+
+    blocks = re.findall(
+        r'<div class="field[^"]*">(.*?)</div>\s*(?=<div class="field|$)', html, re.S
+    )
+    assert len(blocks) == 5
+    title_block = next(b for b in blocks if 'name="title"' in b)
+    assert title_block.index("<label") < title_block.index("<input")
+
+
+def test_required_fields_are_marked_and_optional_ones_are_not():
+    labels = _labels(str(SampleForm()))
+
+    assert "必須" in labels["id_title"]
+    assert "必須" in labels["id_agree"]
+    assert "必須" not in labels["id_note"]
+    assert ":" not in labels["id_note"]  # Japanese labels take no colon
+    assert re.search(
+        r"<legend>投票単位 <span class=\"required-mark\">必須</span></legend>", str(SampleForm())
+    )
+
+
+def test_help_and_errors_are_tied_to_the_input():
+    form = SampleForm(data={"title": ""})
+    html = str(form)
+
+    title_input = re.search(r'<input[^>]*name="title"[^>]*>', html)[0]
+    assert 'aria-describedby="id_title_helptext id_title_error"' in title_input
+    assert 'aria-invalid="true"' in title_input
+    assert 'id="id_title_helptext"' in html
+    assert 'id="id_title_error"' in html
+
+
+def test_date_hint_shows_a_future_day_in_every_accepted_form():
+    ahead = timezone.localdate() + timedelta(days=14)
+
+    hint = date_input_hint()
+
+    assert hint.startswith(format_wareki(ahead) + "、R")
+    assert ahead.isoformat() in hint

@@ -1,0 +1,104 @@
+"""What every page must get right: its <title>, and no jargon or 「---------」 in its forms.
+
+The title reads 「<page> | 連携 Renkei」, never glued to the site name.
+
+Every URL pattern of the authorization matrix that renders a page for some role is fetched
+as that role (the secretariat first) with the matrix's records, plus allauth's pages.
+"""
+
+import re
+from collections.abc import Callable
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tests.browser.test_accessibility_sweep import NOT_PAGES
+from tests.matrix_objects import World
+from tests.test_authorization_matrix import (  # noqa: F401 (fixtures used by name)
+    TABLE,
+    client_for,
+    records,
+    release,
+    world,
+)
+
+# The role that sees the most of a page goes first.
+ROLE_ORDER = ("secretariat", "representative", "staff", "board", "observer", "outsider")
+
+# allauth's pages: (pattern name, role or "anonymous").
+ALLAUTH_PAGES = [
+    ("account_login", "anonymous"),
+    ("account_reset_password", "anonymous"),
+    ("account_reset_password_done", "anonymous"),
+    ("account_change_password", "staff"),
+    ("account_email", "staff"),
+    ("account_reauthenticate", "staff"),
+    ("account_logout", "staff"),
+    ("mfa_index", "staff"),
+]
+
+
+def _page_visits() -> list[tuple[str, str, Callable[[World], str]]]:
+    visits = []
+    for name, entry in sorted(TABLE.items()):
+        if name in NOT_PAGES:
+            continue
+        role = next((r for r in (*ROLE_ORDER, "anonymous") if entry.get.get(r) == 200), None)
+        if role is not None:
+            visits.append((name, role, entry.url))
+    for name, role in ALLAUTH_PAGES:
+        visits.append((name, role, lambda w, name=name: reverse(name)))
+    return visits
+
+
+def _title(html: str) -> str:
+    match = re.search(r"<title>(.*?)</title>", html, re.S)
+    assert match, "no <title>"
+    return " ".join(match[1].split())  # as a browser shows it
+
+
+def test_the_crawl_covers_the_pages_of_every_app():
+    names = {name for name, _, _ in _page_visits()}
+    assert {"home", "directory:person_list", "polls:create", "account_login"} <= names
+    assert len(names) > 40
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "url"), _page_visits(), ids=[f"{n}-{r}" for n, r, _ in _page_visits()]
+)
+def test_page_title_names_the_page_then_the_site(records: World, name, role, url):  # noqa: F811
+    client = client_for(records, role)
+    response = client.get(url(records))
+    assert response.status_code == 200, name
+    title = _title(response.content.decode())
+    release(response)
+
+    site = settings.RENKEI["SITE_NAME"]
+    page, separator, rest = title.rpartition(" | ")
+    assert separator and rest == site, f"{name}: {title!r}"
+    assert page.strip() == page and page, f"{name}: {title!r}"
+    assert not page.endswith(site), f"{name}: {title!r}"
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "url"), _page_visits(), ids=[f"{n}-{r}" for n, r, _ in _page_visits()]
+)
+def test_page_forms_say_what_to_type_without_jargon_or_dashes(records: World, name, role, url):  # noqa: F811
+    client = client_for(records, role)
+    response = client.get(url(records))
+    html = response.content.decode()
+    release(response)
+
+    assert "---------" not in html, name
+    assert "Markdown" not in html, name
+
+
+def test_not_found_page_title_names_the_page_then_the_site(records: World):  # noqa: F811
+    response = client_for(records, "staff").get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert (
+        _title(response.content.decode())
+        == f"ページが見つかりません | {settings.RENKEI['SITE_NAME']}"
+    )
