@@ -687,7 +687,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
         try:
             world = build_world()
             # Deleting a document removes its file, which no rollback brings back.
-            shutil.copytree(media_root, media_root.with_name("matrix-media-pristine"))
+            # Named after this module's media folder: other modules reuse this fixture.
+            shutil.copytree(media_root, media_root.with_name(media_root.name + "-pristine"))
             yield world
         finally:
             transaction.set_rollback(True)
@@ -702,7 +703,7 @@ def records(world: World, db) -> Iterator[World]:
     yield world
     cache.clear()
     media_root = Path(settings.MEDIA_ROOT)
-    pristine = media_root.with_name("matrix-media-pristine")
+    pristine = media_root.with_name(media_root.name + "-pristine")
     for source in pristine.rglob("*"):
         target = media_root / source.relative_to(pristine)
         if source.is_file() and not target.exists():
