@@ -39,6 +39,34 @@ class ExportFormat(models.TextChoices):
     CSV_SJIS = "csv_sjis", "CSV（Shift_JIS）回答一覧"
 
 
+# Who each file is for, said on the export page: people open the workbook, systems read CSV.
+FORMAT_PURPOSES = {
+    ExportFormat.XLSX: (
+        "人が読む・印刷する・Excel で開く場合はこちら。団体コードは先頭の0を含めてそのまま、"
+        "日付は和暦（令和8年4月1日）、数値は数値のまま入ります。"
+    ),
+    ExportFormat.CSV_UTF8: (
+        "他のシステムへの取り込み用。日付は 2026-04-01 の形式です。"
+        "Excel などで直接開くと、団体コードの先頭の0が消える（013986 → 13986）ことがあります。"
+    ),
+    ExportFormat.CSV_SJIS: (
+        "UTF-8 を読めない古いシステムへの取り込み用（文字コード Shift_JIS）。"
+        "Excel などで直接開くと、団体コードの先頭の0が消える（013986 → 13986）ことがあります。"
+    ),
+}
+
+# The two CSV encodings get different names, so a download never overwrites the other.
+_NAME_SUFFIXES = {
+    ExportFormat.XLSX: "",
+    ExportFormat.CSV_UTF8: "_UTF-8",
+    ExportFormat.CSV_SJIS: "_Shift_JIS",
+}
+
+# Excel's Japanese-calendar date format: 「令和8年4月1日」. LCID 411 (ja-JP) is the form both
+# Excel and LibreOffice read; the ja-JP-x-gannen tag shows as a bare serial number in Calc.
+WAREKI_DATE_FORMAT = '[$-411]ggge"年"m"月"d"日"'
+
+
 CONTENT_TYPES = {
     ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ExportFormat.CSV_UTF8: "text/csv; charset=utf-8",
@@ -60,11 +88,15 @@ _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
 def export_filename(inquiry: Inquiry, export_format: str, *, on: dt.date | None = None) -> str:
-    """Return a file name such as 「照会12_地域情報プラットフォーム_集計_20121023.xlsx」."""
+    """Return a file name such as 「照会12_地域情報プラットフォーム_集計_20121023.xlsx」.
+
+    The CSVs end in 「_UTF-8.csv」 or 「_Shift_JIS.csv」 so that both can sit in one folder.
+    """
     on = on or timezone.localdate()
     title = _UNSAFE_NAME.sub("_", inquiry.title).strip()[:40] or "照会"
     extension = "xlsx" if export_format == ExportFormat.XLSX else "csv"
-    return f"照会{inquiry.pk}_{title}_集計_{on:%Y%m%d}.{extension}"
+    suffix = _NAME_SUFFIXES.get(ExportFormat(export_format), "")
+    return f"照会{inquiry.pk}_{title}_集計_{on:%Y%m%d}{suffix}.{extension}"
 
 
 def _stepper(progress: ProgressCallback | None, start: int, end: int, steps: int) -> Callable:
@@ -209,9 +241,11 @@ class _Formats:
         self.header = workbook.add_format(
             {"bold": True, "bg_color": "#F3F5F7", "border": 1, "text_wrap": True, "valign": "top"}
         )
-        self.date = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        self.date = workbook.add_format({"num_format": WAREKI_DATE_FORMAT})
         self.percent = workbook.add_format({"num_format": "0.0%"})
-        self.number = workbook.add_format({"num_format": "#,##0.##"})
+        # Two formats: "#,##0.##" alone would print a whole number as 「70.」.
+        self.integer = workbook.add_format({"num_format": "#,##0"})
+        self.number = workbook.add_format({"num_format": "#,##0.0##"})
         self.bold = workbook.add_format({"bold": True})
         self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
 
@@ -314,7 +348,8 @@ def _summary_sheet(
                 sheet.write_string(
                     row, 0, f"{label}（{unit}）" if unit and label != "件数" else label
                 )
-                sheet.write_number(row, 1, value, formats.number)
+                whole = float(value).is_integer()
+                sheet.write_number(row, 1, value, formats.integer if whole else formats.number)
                 row += 1
         elif summary.dates is not None:
             for label, value in (
