@@ -453,18 +453,14 @@ def test_matrix_page_shows_date_answers_in_the_japanese_era(council):
     date = add_question(inquiry, code="Q1", kind=QuestionKind.DATE)
     submit_answer(inquiry, council.member_org, {str(date.pk): "2026-04-01"})
 
-    response = login(council.board).get(
-        reverse("inquiries:compilation_matrix", args=[inquiry.pk])
-    )
+    response = login(council.board).get(reverse("inquiries:compilation_matrix", args=[inquiry.pk]))
 
     html = response.content.decode()
     assert "<td>令和8年4月1日</td>" in html
     assert "2026-04-01" not in html
 
 
-def test_export_page_says_which_file_is_for_people_and_which_for_other_systems(
-    council, published
-):
+def test_export_page_says_which_file_is_for_people_and_which_for_other_systems(council, published):
     response = login(council.board).get(reverse("inquiries:export_list", args=[published.pk]))
 
     html = response.content.decode()

@@ -70,11 +70,13 @@ def test_workbook_in_calc_shows_codes_with_zeros_japanese_era_dates_and_numbers(
 
 
 @requires_soffice
-@pytest.mark.parametrize(("export_format", "encoding"), [("csv_utf8", "utf-8"), ("csv_sjis", "cp932")])
+@pytest.mark.parametrize(
+    ("export_format", "encoding"), [("csv_utf8", "utf-8"), ("csv_sjis", "cp932")]
+)
 def test_csv_in_calc_reads_japanese_text_numbers_and_iso_dates(
     council, answered, libreoffice, export_format, encoding
 ):
-    name, content = _download(council, answered, export_format)
+    _, content = _download(council, answered, export_format)
 
     rows = libreoffice.csv_opened(content, name="export.csv", encoding=encoding)
 
@@ -82,7 +84,7 @@ def test_csv_in_calc_reads_japanese_text_numbers_and_iso_dates(
     assert header[:3] == ["団体コード", "都道府県", "団体名"]
     assert row[header.index("団体名")] == "当別町"
     assert row[header.index("Q1 Q1の設問（台）")] == 1791
-    assert row[header.index("Q2 Q2の設問")] == dt.datetime(2026, 4, 1)
+    assert row[header.index("Q2 Q2の設問")].date() == dt.date(2026, 4, 1)
     assert row[header.index("Q3 Q3の設問")] == "庁内LAN更新"
     # The file itself keeps the code as other systems need it; the export page says that a
     # spreadsheet opening the CSV drops the zero, and points people to the workbook.
