@@ -467,3 +467,21 @@ def test_export_page_says_which_file_is_for_people_and_which_for_other_systems(c
     assert "人が見る・印刷するときは Excel ファイル" in html
     assert "他のシステムに取り込むときは CSV" in html
     assert "先頭の0が消える（013986 → 13986）" in html
+
+
+def test_members_only_results_refuse_an_observer(council, published):
+    published.results_visibility = ResultsVisibility.MEMBERS_ONLY
+    published.save()
+    observer = login(council.observer)
+
+    for url in urls(published)[:4]:
+        assert observer.get(url).status_code == 403, url
+    assert login(council.staff).get(urls(published)[0]).status_code == 200
+
+
+def test_visibility_choices_say_that_observers_see_named_answers(council):
+    response = login(council.board).get(reverse("inquiries:create"))
+
+    html = response.content.decode()
+    assert "全会員団体とオブザーバー（総務省など。各団体の回答が団体名付きで見えます）" in html
+    assert "全会員団体（オブザーバーには公開しない）" in html
