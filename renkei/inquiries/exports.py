@@ -295,7 +295,7 @@ def _summary_sheet(
     row += 1
     answering = len(data.answering)
     sheet.write_string(
-        row, 0, f"提出 {len(data.respondents)}団体（うち回答 {answering}団体）", formats.bold
+        row, 0, f"提出 {len(data.respondents):,}団体（うち回答 {answering:,}団体）", formats.bold
     )
     row += 1
     sheet.write_string(
@@ -309,7 +309,10 @@ def _summary_sheet(
         heading = f"{question.code} {question.text}".strip()
         sheet.write_string(row, 0, neutralize(heading), formats.heading)
         sheet.write_string(
-            row, 1, f"回答対象 {summary.asked}団体・無回答 {summary.unanswered}団体", formats.bold
+            row,
+            1,
+            f"回答対象 {summary.asked:,}団体・無回答 {summary.unanswered:,}団体",
+            formats.bold,
         )
         row += 1
         if summary.is_choice:
