@@ -1162,7 +1162,7 @@ def question_columns(question: Question) -> list[MatrixColumn]:
             )
         ]
     if kind == QuestionKind.DATE:
-        return [MatrixColumn(key=key, header=head, kind=CellKind.DATE, question=question, width=12)]
+        return [MatrixColumn(key=key, header=head, kind=CellKind.DATE, question=question, width=17)]
     width = 40 if kind == QuestionKind.LONG_TEXT else 24
     return [MatrixColumn(key=key, header=head, question=question, width=width)]
 

@@ -278,6 +278,15 @@ def _write_line(
             _write(sheet, row, col, value, formats)
 
 
+def _print_setup(sheet: Any, *, header_rows: int, label_columns: int) -> None:
+    """Print a wide sheet on A4 landscape, repeating its header and organization columns."""
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.repeat_rows(0, header_rows - 1)
+    if label_columns:
+        sheet.repeat_columns(0, label_columns - 1)
+
+
 def _summary_sheet(
     sheet: Any,
     *,
@@ -288,8 +297,12 @@ def _summary_sheet(
 ) -> None:
     """Write the 集計 sheet: one block per question, rows strictly in order."""
     sheet.set_column(0, 0, 36)
-    sheet.set_column(1, 4, 12)
+    # Column B holds counts and dates: wide enough for 「令和10年12月28日」.
+    sheet.set_column(1, 1, 17)
+    sheet.set_column(2, 4, 12)
     sheet.set_column(5, 5, 28)
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)  # printed one page wide, as many pages long as needed
     row = 0
     sheet.write_string(row, 0, neutralize(data.inquiry.title), formats.title)
     row += 1
@@ -403,9 +416,13 @@ def _matrix_sheet(
     name_index = next(i for i, c in enumerate(columns) if c.key == "name")
     sheet.freeze_panes(1, name_index + 1)
     sheet.autofilter(0, 0, max(1, len(matrix.rows)), len(columns) - 1)
+    _print_setup(sheet, header_rows=1, label_columns=name_index + 1)
+    # Three lines of header: spreadsheets do not grow a row for wrapped text by themselves.
+    sheet.set_row(0, 45)
     for index, header in enumerate(matrix.header):
         sheet.write_string(0, index, neutralize(header), formats.header)
     date_format = formats.date
+    integer_format, number_format = formats.integer, formats.number
     # Bound methods looked up once: this loop writes every cell of the export.
     write_string = sheet.write_string
     write_number = sheet.write_number
@@ -420,8 +437,10 @@ def _matrix_sheet(
                 write_string(row_index, col, value)
             elif isinstance(value, dt.date):
                 write_datetime(row_index, col, value, date_format)
+            elif isinstance(value, int) or value.is_integer():
+                write_number(row_index, col, value, integer_format)
             else:
-                write_number(row_index, col, value)
+                write_number(row_index, col, value, number_format)
         report(row_index)
 
 
@@ -455,6 +474,7 @@ def _table_sheet(
         for c, column_label in enumerate(table.columns):
             sheet.write_string(2, start + r * width + c, neutralize(column_label), formats.header)
     sheet.freeze_panes(3, start)
+    _print_setup(sheet, header_rows=3, label_columns=start)
     last = 2 + len(table.entries)
     sheet.autofilter(2, 0, max(3, last), max(start, end))
     question_key = str(question.pk)

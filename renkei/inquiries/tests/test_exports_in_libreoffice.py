@@ -33,6 +33,8 @@ def answered(council):
         council.member_org,
         {str(number.pk): 1791, str(date.pk): "2026-04-01", str(text.pk): "庁内LAN更新"},
     )
+    # The longest date there is to show: 「令和8年12月28日」.
+    submit_answer(inquiry, council.other_org, {str(date.pk): "2026-12-28"})
     return inquiry
 
 
@@ -63,10 +65,13 @@ def test_workbook_in_calc_shows_codes_with_zeros_japanese_era_dates_and_numbers(
     row = _row(matrix, "013030")
     assert row[header.index("団体名")] == "当別町"
     assert row[header.index("Q2 Q2の設問")] == "令和8年4月1日"
-    assert row[header.index("Q1 Q1の設問（台）")] == "1791"
+    assert row[header.index("Q1 Q1の設問（台）")] == "1,791"
     summary = sheets["集計"]
     assert _row(summary, "合計（台）")[1] == "1,791"
     assert _row(summary, "最も早い日")[1] == "令和8年4月1日"
+    # A column too narrow for its value shows ### instead of the date.
+    shown = [cell for rows in sheets.values() for line in rows for cell in line]
+    assert not [cell for cell in shown if cell.startswith("###")]
 
 
 @requires_soffice
@@ -80,7 +85,7 @@ def test_csv_in_calc_reads_japanese_text_numbers_and_iso_dates(
 
     rows = libreoffice.csv_opened(content, name="export.csv", encoding=encoding)
 
-    header, row = rows[0], rows[1]
+    header, row = rows[0], next(r for r in rows if r[2] == "当別町")
     assert header[:3] == ["団体コード", "都道府県", "団体名"]
     assert row[header.index("団体名")] == "当別町"
     assert row[header.index("Q1 Q1の設問（台）")] == 1791

@@ -364,7 +364,7 @@ def test_organization_poll_page_reports_organizations_and_turnout(council, make_
 
     html = page(client_for(council.staff).get(reverse("polls:detail", args=[poll.pk])))
 
-    assert "投票した団体：3団体中1団体（33.3%）" in html
+    assert "投票した団体（投票率）：3団体中1団体（33.3%）" in html
     assert "1団体中1団体（100.0%）" in html
     assert '<th scope="col" class="num">団体数</th>' in html
     assert "1票中" not in html
