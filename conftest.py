@@ -5,8 +5,8 @@ from django.core.cache import caches
 
 from renkei.testing import Council, make_council
 
-# The Playwright browser is shared by every browser test in the session.
-pytest_plugins = ["tests.browser.fixtures"]
+# The Playwright browser and the headless LibreOffice are shared by every test in the session.
+pytest_plugins = ["tests.browser.fixtures", "tests.libreoffice"]
 
 
 @pytest.fixture(autouse=True)

@@ -34,7 +34,7 @@ from django.utils import timezone
 from renkei.accounts.models import DateStyle, Role, User
 from renkei.directory.models import GroupMember, GroupRole, Invitation, Organization, Person
 from renkei.inquiries.models import Answer, Export, Inquiry, InquiryStatus, Reminder
-from renkei.inquiries.polls.models import Poll, PollStatus, Vote
+from renkei.inquiries.polls.models import Poll, PollStatus, Vote, VoteChoice
 from tests.matrix_objects import World, build_world
 
 ROLES = ("anonymous", "outsider", "staff", "representative", "board", "observer", "secretariat")
@@ -638,6 +638,15 @@ TABLE: dict[str, Entry] = {
         data=lambda w: {"choices": str(w.open_poll.choices.first().pk)},
         state=_count(Vote),
         changes=True,
+        refusal="403: observers do not vote",
+    ),
+    "polls:vote_change": Entry(
+        url("polls:vote_change", lambda w: w.open_poll.pk),
+        post_only(),
+        # Nobody has voted in the open poll yet: members are told there is nothing to change.
+        post=answers(302, *MEMBERS),
+        data=lambda w: {"choices": str(w.open_poll.choices.first().pk)},
+        state=_count(VoteChoice),
         refusal="403: observers do not vote",
     ),
     "polls:edit": Entry(

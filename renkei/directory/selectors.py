@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
@@ -23,11 +24,28 @@ from renkei.directory.models import (
 from renkei.directory.prefectures import PREFECTURES
 
 
+def _in_force(*, on: dt.date) -> Q:
+    """Match the memberships in force on a date."""
+    return Q(joined_on__lte=on) & (Q(left_on__isnull=True) | Q(left_on__gt=on))
+
+
 def memberships_on(*, on: dt.date) -> QuerySet[Membership]:
     """Return the memberships in force on a date."""
-    return Membership.objects.filter(joined_on__lte=on).filter(
-        Q(left_on__isnull=True) | Q(left_on__gt=on)
+    return Membership.objects.filter(_in_force(on=on))
+
+
+def member_counts_on(*, dates: Iterable[dt.date], categories: list[str]) -> dict[dt.date, int]:
+    """Count the member organizations on each date, in one query however many dates."""
+    days = sorted(set(dates))
+    if not days:
+        return {}
+    counts = Membership.objects.filter(category__in=categories).aggregate(
+        **{
+            f"on_{index}": Count("organization_id", distinct=True, filter=_in_force(on=day))
+            for index, day in enumerate(days)
+        }
     )
+    return {day: counts[f"on_{index}"] for index, day in enumerate(days)}
 
 
 def member_organizations(

@@ -99,12 +99,12 @@ def summary_chart(summary: QuestionSummary) -> SafeString:
             label=option.label,
             count=option.share.count,
             total=option.share.total,
-            text=f"{option.share.count}団体（{option.share.percent_text}%）",
+            text=f"{option.share.count:,}団体（{option.share.percent_text}%）",
             muted=option.is_other or option.unlisted,
         )
         for option in summary.options
     ]
-    description = f"回答対象{summary.asked}団体。" + "、".join(
+    description = f"回答対象{summary.asked:,}団体。" + "、".join(
         f"{option.label} {option.share.label}" for option in summary.options
     )
     return bar_chart(

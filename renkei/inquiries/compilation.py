@@ -103,8 +103,8 @@ class Share:
     def label(self) -> str:
         """Return 「19団体中7団体（36.8%）」."""
         if not self.total:
-            return f"0団体中{self.count}団体（－）"
-        return f"{self.total}団体中{self.count}団体（{self.percent_text}%）"
+            return f"0団体中{self.count:,}団体（－）"
+        return f"{self.total:,}団体中{self.count:,}団体（{self.percent_text}%）"
 
     def __str__(self) -> str:
         return self.label
@@ -1162,7 +1162,7 @@ def question_columns(question: Question) -> list[MatrixColumn]:
             )
         ]
     if kind == QuestionKind.DATE:
-        return [MatrixColumn(key=key, header=head, kind=CellKind.DATE, question=question, width=12)]
+        return [MatrixColumn(key=key, header=head, kind=CellKind.DATE, question=question, width=17)]
     width = 40 if kind == QuestionKind.LONG_TEXT else 24
     return [MatrixColumn(key=key, header=head, question=question, width=width)]
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
-from renkei.core.wareki import format_datetime
+from renkei.core.wareki import format_date, format_datetime
 from renkei.inquiries.compilation import (
     CellKind,
     Matrix,
@@ -40,7 +40,7 @@ from renkei.inquiries.compilation_tasks import (
     values_count,
 )
 from renkei.inquiries.export_tasks import ExportError, export_request
-from renkei.inquiries.exports import ExportFormat, export_filename
+from renkei.inquiries.exports import FORMAT_PURPOSES, ExportFormat, export_filename
 from renkei.inquiries.models import Export, ExportStatus, Inquiry, InquiryStatus
 from renkei.inquiries.offline import (
     CONTENT_TYPE,
@@ -212,7 +212,7 @@ def _display(value: Any, kind: str) -> tuple[str, bool]:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return format_number(value, places=6), True
     if isinstance(value, dt.date):
-        return value.isoformat(), False
+        return format_date(value), False
     return str(value), False
 
 
@@ -376,7 +376,10 @@ def export_list(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "inquiry": inquiry,
             "exports": exports,
-            "formats": ExportFormat.choices,
+            "formats": [
+                (value, label, FORMAT_PURPOSES[ExportFormat(value)])
+                for value, label in ExportFormat.choices
+            ],
             "error": error,
             "nav": "inquiries",
             "breadcrumbs": _crumbs(

@@ -39,6 +39,34 @@ class ExportFormat(models.TextChoices):
     CSV_SJIS = "csv_sjis", "CSV（Shift_JIS）回答一覧"
 
 
+# Who each file is for, said on the export page: people open the workbook, systems read CSV.
+FORMAT_PURPOSES = {
+    ExportFormat.XLSX: (
+        "人が読む・印刷する・Excel で開く場合はこちら。団体コードは先頭の0を含めてそのまま、"
+        "日付は和暦（令和8年4月1日）、数値は数値のまま入ります。"
+    ),
+    ExportFormat.CSV_UTF8: (
+        "他のシステムへの取り込み用。日付は 2026-04-01 の形式です。"
+        "Excel などで直接開くと、団体コードの先頭の0が消える（013986 → 13986）ことがあります。"
+    ),
+    ExportFormat.CSV_SJIS: (
+        "UTF-8 を読めない古いシステムへの取り込み用（文字コード Shift_JIS）。"
+        "Excel などで直接開くと、団体コードの先頭の0が消える（013986 → 13986）ことがあります。"
+    ),
+}
+
+# The two CSV encodings get different names, so a download never overwrites the other.
+_NAME_SUFFIXES = {
+    ExportFormat.XLSX: "",
+    ExportFormat.CSV_UTF8: "_UTF-8",
+    ExportFormat.CSV_SJIS: "_Shift_JIS",
+}
+
+# Excel's Japanese-calendar date format: 「令和8年4月1日」. LCID 411 (ja-JP) is the form both
+# Excel and LibreOffice read; the ja-JP-x-gannen tag shows as a bare serial number in Calc.
+WAREKI_DATE_FORMAT = '[$-411]ggge"年"m"月"d"日"'
+
+
 CONTENT_TYPES = {
     ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ExportFormat.CSV_UTF8: "text/csv; charset=utf-8",
@@ -60,11 +88,15 @@ _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
 def export_filename(inquiry: Inquiry, export_format: str, *, on: dt.date | None = None) -> str:
-    """Return a file name such as 「照会12_地域情報プラットフォーム_集計_20121023.xlsx」."""
+    """Return a file name such as 「照会12_地域情報プラットフォーム_集計_20121023.xlsx」.
+
+    The CSVs end in 「_UTF-8.csv」 or 「_Shift_JIS.csv」 so that both can sit in one folder.
+    """
     on = on or timezone.localdate()
     title = _UNSAFE_NAME.sub("_", inquiry.title).strip()[:40] or "照会"
     extension = "xlsx" if export_format == ExportFormat.XLSX else "csv"
-    return f"照会{inquiry.pk}_{title}_集計_{on:%Y%m%d}.{extension}"
+    suffix = _NAME_SUFFIXES.get(ExportFormat(export_format), "")
+    return f"照会{inquiry.pk}_{title}_集計_{on:%Y%m%d}{suffix}.{extension}"
 
 
 def _stepper(progress: ProgressCallback | None, start: int, end: int, steps: int) -> Callable:
@@ -209,9 +241,11 @@ class _Formats:
         self.header = workbook.add_format(
             {"bold": True, "bg_color": "#F3F5F7", "border": 1, "text_wrap": True, "valign": "top"}
         )
-        self.date = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        self.date = workbook.add_format({"num_format": WAREKI_DATE_FORMAT})
         self.percent = workbook.add_format({"num_format": "0.0%"})
-        self.number = workbook.add_format({"num_format": "#,##0.##"})
+        # Two formats: "#,##0.##" alone would print a whole number as 「70.」.
+        self.integer = workbook.add_format({"num_format": "#,##0"})
+        self.number = workbook.add_format({"num_format": "#,##0.0##"})
         self.bold = workbook.add_format({"bold": True})
         self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
 
@@ -244,6 +278,15 @@ def _write_line(
             _write(sheet, row, col, value, formats)
 
 
+def _print_setup(sheet: Any, *, header_rows: int, label_columns: int) -> None:
+    """Print a wide sheet on A4 landscape, repeating its header and organization columns."""
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.repeat_rows(0, header_rows - 1)
+    if label_columns:
+        sheet.repeat_columns(0, label_columns - 1)
+
+
 def _summary_sheet(
     sheet: Any,
     *,
@@ -254,14 +297,18 @@ def _summary_sheet(
 ) -> None:
     """Write the 集計 sheet: one block per question, rows strictly in order."""
     sheet.set_column(0, 0, 36)
-    sheet.set_column(1, 4, 12)
+    # Column B holds counts and dates: wide enough for 「令和10年12月28日」.
+    sheet.set_column(1, 1, 17)
+    sheet.set_column(2, 4, 12)
     sheet.set_column(5, 5, 28)
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)  # printed one page wide, as many pages long as needed
     row = 0
     sheet.write_string(row, 0, neutralize(data.inquiry.title), formats.title)
     row += 1
     answering = len(data.answering)
     sheet.write_string(
-        row, 0, f"提出 {len(data.respondents)}団体（うち回答 {answering}団体）", formats.bold
+        row, 0, f"提出 {len(data.respondents):,}団体（うち回答 {answering:,}団体）", formats.bold
     )
     row += 1
     sheet.write_string(
@@ -275,7 +322,10 @@ def _summary_sheet(
         heading = f"{question.code} {question.text}".strip()
         sheet.write_string(row, 0, neutralize(heading), formats.heading)
         sheet.write_string(
-            row, 1, f"回答対象 {summary.asked}団体・無回答 {summary.unanswered}団体", formats.bold
+            row,
+            1,
+            f"回答対象 {summary.asked:,}団体・無回答 {summary.unanswered:,}団体",
+            formats.bold,
         )
         row += 1
         if summary.is_choice:
@@ -314,7 +364,8 @@ def _summary_sheet(
                 sheet.write_string(
                     row, 0, f"{label}（{unit}）" if unit and label != "件数" else label
                 )
-                sheet.write_number(row, 1, value, formats.number)
+                whole = float(value).is_integer()
+                sheet.write_number(row, 1, value, formats.integer if whole else formats.number)
                 row += 1
         elif summary.dates is not None:
             for label, value in (
@@ -365,9 +416,13 @@ def _matrix_sheet(
     name_index = next(i for i, c in enumerate(columns) if c.key == "name")
     sheet.freeze_panes(1, name_index + 1)
     sheet.autofilter(0, 0, max(1, len(matrix.rows)), len(columns) - 1)
+    _print_setup(sheet, header_rows=1, label_columns=name_index + 1)
+    # Three lines of header: spreadsheets do not grow a row for wrapped text by themselves.
+    sheet.set_row(0, 45)
     for index, header in enumerate(matrix.header):
         sheet.write_string(0, index, neutralize(header), formats.header)
     date_format = formats.date
+    integer_format, number_format = formats.integer, formats.number
     # Bound methods looked up once: this loop writes every cell of the export.
     write_string = sheet.write_string
     write_number = sheet.write_number
@@ -382,8 +437,10 @@ def _matrix_sheet(
                 write_string(row_index, col, value)
             elif isinstance(value, dt.date):
                 write_datetime(row_index, col, value, date_format)
+            elif isinstance(value, int) or value.is_integer():
+                write_number(row_index, col, value, integer_format)
             else:
-                write_number(row_index, col, value)
+                write_number(row_index, col, value, number_format)
         report(row_index)
 
 
@@ -417,6 +474,7 @@ def _table_sheet(
         for c, column_label in enumerate(table.columns):
             sheet.write_string(2, start + r * width + c, neutralize(column_label), formats.header)
     sheet.freeze_panes(3, start)
+    _print_setup(sheet, header_rows=3, label_columns=start)
     last = 2 + len(table.entries)
     sheet.autofilter(2, 0, max(3, last), max(start, end))
     question_key = str(question.pk)

@@ -18,7 +18,12 @@ class InquiryStatus(models.TextChoices):
 class ResultsVisibility(models.TextChoices):
     NOBODY_ELSE = "nobody_else", "事務局と照会団体のみ"
     ANSWERING = "answering", "回答した団体"
-    MEMBERS = "members", "全会員"
+    MEMBERS_ONLY = "members_only", "全会員団体（オブザーバーには公開しない）"
+    # Observers (e.g. 総務省) read what members read; the label says so before anyone picks it.
+    MEMBERS = (
+        "members",
+        "全会員団体とオブザーバー（総務省など。各団体の回答が団体名付きで見えます）",
+    )
 
 
 class Inquiry(models.Model):

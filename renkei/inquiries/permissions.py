@@ -92,6 +92,8 @@ def can_view_results(user: User, inquiry: Inquiry) -> bool:
         return False
     if inquiry.results_visibility == ResultsVisibility.MEMBERS:
         return has_capability(user, Capability.ANSWER_INQUIRIES) or user.role == Role.OBSERVER
+    if inquiry.results_visibility == ResultsVisibility.MEMBERS_ONLY:
+        return has_capability(user, Capability.ANSWER_INQUIRIES)
     if inquiry.results_visibility == ResultsVisibility.ANSWERING:
         org_id = _member_org_id(user)
         return org_id is not None and _submitted_answer_exists(inquiry=inquiry, org_id=org_id)
@@ -116,6 +118,8 @@ def results_visible_filter(user: User) -> Q:
             results_visibility=ResultsVisibility.ANSWERING,
             pk__in=answered.values("inquiry_id"),
         )
+        if has_capability(user, Capability.ANSWER_INQUIRIES):
+            condition |= published & Q(results_visibility=ResultsVisibility.MEMBERS_ONLY)
     if org_id is not None or user.role == Role.OBSERVER:
         condition |= published & Q(results_visibility=ResultsVisibility.MEMBERS)
     return condition

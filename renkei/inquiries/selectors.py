@@ -333,7 +333,7 @@ def target_description(spec: dict[str, Any]) -> str:
         text = "、".join(names)
         if len(text) > 200:
             text = text[:200] + "…"
-        return f"{len(names)}団体（{text}）"
+        return f"{len(names):,}団体（{text}）"
     return ""
 
 

@@ -598,7 +598,7 @@ def inquiry_open(request: HttpRequest, pk: int) -> HttpResponse:
             inquiry,
             heading="照会の開始",
             message=f"「{inquiry.title}」を開始し、照会先（{inquiry.target_description or '未設定'}、"
-            f"{count}団体）の担当者へ通知メールを送信します。開始後は設問と照会先を変更できません。",
+            f"{count:,}団体）の担当者へ通知メールを送信します。開始後は設問と照会先を変更できません。",
             button="開始して送信する",
             danger=False,
         )
@@ -715,7 +715,7 @@ def inquiry_remind(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{reminder.organizations.count()}団体に督促メールを送りました（{reminder.message_count}通）。",
+                f"{reminder.organizations.count():,}団体に督促メールを送りました（{reminder.message_count:,}通）。",
             )
     return redirect("inquiries:progress", pk=inquiry.pk)
 

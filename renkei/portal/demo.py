@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
+from django.utils import timezone
 
 from renkei.accounts.models import Role, User
 from renkei.directory.models import (
@@ -23,6 +24,7 @@ from renkei.directory.models import (
     Post,
 )
 from renkei.directory.municipalities import municipalities_load
+from renkei.directory.selectors import membership_summary
 from renkei.portal.demo_inquiries import demo_inquiries_load
 
 DEMO_PASSWORD = "renkei-demo-2026"
@@ -154,7 +156,9 @@ def demo_load(*, seed: int = 2026) -> DemoResult:
             Membership(organization=soumu, category=MembershipCategory.OBSERVER, joined_on=JOINED)
         )
         Membership.objects.bulk_create(memberships)
-        result.members = len(memberships)
+        # Counted as 会員状況 counts (observers such as 総務省 are not members), so the number
+        # printed by load_demo is the one the secretariat then sees.
+        result.members = membership_summary(on=timezone.localdate()).total
         result.people = _people(rng, [*members, nishiiburi])
         _logins(secretariat_org=secretariat_org, soumu=soumu)
         result.logins = demo_logins()

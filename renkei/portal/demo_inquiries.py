@@ -7,9 +7,11 @@ from django.utils import timezone
 from renkei.accounts.models import Role, User
 from renkei.directory.models import Organization
 from renkei.inquiries import services as inquiry_services
+from renkei.inquiries.forms import deadline_combine
 from renkei.inquiries.models import Answer, Inquiry, QuestionKind
 from renkei.inquiries.polls import services as poll_services
 from renkei.inquiries.polls.models import VoteScope
+from renkei.inquiries.selectors import suggested_deadline
 
 # The organizations that answered 深川市's inquiry at the exchange meeting (seed 004).
 EXCHANGE_MEMBERS = [
@@ -72,9 +74,13 @@ def _member_user(organization: Organization, password_hash: str) -> User:
     return user
 
 
+def _deadline(*, business_days: int) -> dt.datetime:
+    """Return a deadline the way councils set one: a business day, at 17:00."""
+    return deadline_combine(suggested_deadline(business_days=business_days), None)
+
+
 def demo_inquiries_load(*, secretariat: User, password_hash: str) -> None:
     """Create a published inquiry (深川市), an open one (町田市) and the poll corner's polls."""
-    now = timezone.now()
     fukagawa = Organization.objects.get(code="012289")
     security = inquiry_services.inquiry_create(
         by=secretariat,
@@ -82,7 +88,7 @@ def demo_inquiries_load(*, secretariat: User, password_hash: str) -> None:
         title="情報セキュリティポリシーについて",
         purpose="各団体における情報セキュリティポリシーの公表、職員への開示、PDCAサイクルの運用について照会します。",
         contact="深川市 企画課 情報担当",
-        deadline=now + dt.timedelta(days=14),
+        deadline=_deadline(business_days=10),
     )
     q1 = inquiry_services.question_create(
         inquiry=security,
@@ -146,7 +152,7 @@ def demo_inquiries_load(*, secretariat: User, password_hash: str) -> None:
         title="地域情報プラットフォームへの準拠について",
         purpose="複数ベンダのシステム群を地域情報プラットフォームに準拠させる取組みの参考として照会します。",
         contact="町田市 情報システム課",
-        deadline=now + dt.timedelta(days=20),
+        deadline=_deadline(business_days=14),
     )
     for fields in [
         {

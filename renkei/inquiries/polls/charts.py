@@ -13,11 +13,11 @@ def results_chart(results: PollResults) -> SafeString:
             label=row.choice.text,
             count=row.count,
             total=results.total,
-            text=f"{row.count}票（{row.percent_text}%）",
+            text=f"{row.count_text}（{row.percent_text}%）",
         )
         for row in results.rows
     ]
-    description = f"回答{results.total}票。" + "、".join(
+    description = f"回答{results.total_text}。" + "、".join(
         f"{row.choice.text} {row.summary}" for row in results.rows
     )
     return bar_chart(

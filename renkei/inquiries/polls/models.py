@@ -212,6 +212,8 @@ class Vote(models.Model):
         Choice, verbose_name="選択", through="VoteChoice", related_name="votes"
     )
     created_at = models.DateTimeField("投票日時", auto_now_add=True)
+    # Set when a member changes the ballot before the poll ends; voter is then who changed it.
+    changed_at = models.DateTimeField("変更日時", null=True, blank=True)
 
     class Meta:
         verbose_name = "投票"

@@ -10,6 +10,7 @@ from django.db.models import Count, Min, Q, QuerySet
 from renkei.accounts.models import User
 from renkei.core.fiscal_year import fiscal_year_of, fiscal_year_range
 from renkei.directory.permissions import organization_id_of
+from renkei.directory.selectors import member_counts_on
 from renkei.inquiries.compilation import format_percent
 from renkei.inquiries.polls.models import (
     Choice,
@@ -22,6 +23,7 @@ from renkei.inquiries.polls.models import (
     voter_key,
 )
 from renkei.inquiries.polls.permissions import can_manage_polls, visible_polls
+from renkei.inquiries.selectors import ANSWERING_CATEGORIES
 
 OWN_REQUESTS_SHOWN = 20
 REVIEWED_REQUESTS_SHOWN = 20
@@ -29,11 +31,12 @@ REVIEWED_REQUESTS_SHOWN = 20
 
 @dataclass(frozen=True)
 class ChoiceResult:
-    """How many ballots marked one choice."""
+    """How many ballots marked one choice; a ballot is an organization's in 1団体1票."""
 
     choice: Choice
     count: int
     total: int
+    unit: str = "票"
 
     @property
     def percent_text(self) -> str:
@@ -41,24 +44,56 @@ class ChoiceResult:
         return format_percent(self.count, self.total)
 
     @property
+    def count_text(self) -> str:
+        """Return the count with its unit: 「1,234票」 or 「12団体」."""
+        return f"{self.count:,}{self.unit}"
+
+    @property
     def summary(self) -> str:
-        """Describe the count the way reports do: 「12票中5票（41.7%）」."""
+        """Describe the count the way reports do: 「12票中5票（41.7%）」, 「45団体中12団体（26.7%）」."""
         if not self.total:
-            return "0票中0票（－）"
-        return f"{self.total}票中{self.count}票（{self.percent_text}%）"
+            return f"0{self.unit}中0{self.unit}（－）"
+        return f"{self.total:,}{self.unit}中{self.count:,}{self.unit}（{self.percent_text}%）"
 
 
 @dataclass(frozen=True)
 class PollResults:
-    """The counts of one poll; with multiple choice the shares may add up past 100%."""
+    """The counts of one poll; with multiple choice the shares may add up past 100%.
+
+    In a 1団体1票 poll each ballot is an organization's, and `organizations` is how many
+    member organizations could vote, so the council can report turnout (投票率).
+    """
 
     poll: Poll
     total: int
     rows: list[ChoiceResult]
+    organizations: int | None = None
+
+    @property
+    def unit(self) -> str:
+        """Return what a ballot counts: 「団体」 or 「票」."""
+        return "団体" if self.organizations is not None else "票"
+
+    @property
+    def total_text(self) -> str:
+        """Return the number of ballots with its unit: 「45団体」 or 「1,234票」."""
+        return f"{self.total:,}{self.unit}"
+
+    @property
+    def turnout(self) -> str:
+        """Describe turnout the way the council reports it: 「1,322団体中45団体（3.4%）」."""
+        if self.organizations is None:
+            return ""
+        if not self.organizations:
+            return f"0団体中{self.total:,}団体（－）"
+        return (
+            f"{self.organizations:,}団体中{self.total:,}団体"
+            f"（{format_percent(self.total, self.organizations)}%）"
+        )
 
 
 def poll_results(*, polls: Sequence[Poll]) -> dict[int, PollResults]:
-    """Return the results of each poll in three queries however many polls there are."""
+    """Return the results of each poll in four queries however many polls there are."""
     ids = [poll.pk for poll in polls]
     if not ids:
         return {}
@@ -77,14 +112,22 @@ def poll_results(*, polls: Sequence[Poll]) -> dict[int, PollResults]:
         .annotate(n=Count("id"))
         .values_list("poll_id", "n")
     )
+    today = poll_today()
+    # Turnout is measured against the members on the poll's last day (today while it runs).
+    counted_on = {poll.pk: min(poll.end_date, today) for poll in polls if poll.is_per_organization}
+    members = member_counts_on(dates=counted_on.values(), categories=ANSWERING_CATEGORIES)
     results = {}
     for poll in polls:
         total = ballots.get(poll.pk, 0)
+        unit = "団体" if poll.is_per_organization else "票"
         rows = [
-            ChoiceResult(choice=choice, count=marks.get(choice.pk, 0), total=total)
+            ChoiceResult(choice=choice, count=marks.get(choice.pk, 0), total=total, unit=unit)
             for choice in choices_by_poll[poll.pk]
         ]
-        results[poll.pk] = PollResults(poll=poll, total=total, rows=rows)
+        organizations = members[counted_on[poll.pk]] if poll.pk in counted_on else None
+        results[poll.pk] = PollResults(
+            poll=poll, total=total, rows=rows, organizations=organizations
+        )
     return results
 
 

@@ -244,6 +244,25 @@ def _already_voted_message(poll: Poll, existing: Vote | None) -> str:
     )
 
 
+def _chosen(poll: Poll, choice_ids: Sequence[int]) -> set[int]:
+    """Return the marked choices, or raise PollError if they do not fit the poll."""
+    chosen = set(choice_ids)
+    if not chosen:
+        raise PollError({"choices": ["選択肢を選んでください。"]})
+    if len(chosen) > 1 and not poll.multiple_choice:
+        raise PollError({"choices": ["この調査では選択肢を1つだけ選んでください。"]})
+    valid = set(poll.choices.filter(pk__in=chosen).values_list("pk", flat=True))
+    if valid != chosen:
+        raise PollError({"choices": ["選択肢が正しくありません。画面を読み込み直してください。"]})
+    return chosen
+
+
+def _choice_texts(poll: Poll, choice_ids: Sequence[int]) -> list[str]:
+    return list(
+        poll.choices.filter(pk__in=choice_ids).order_by("position").values_list("text", flat=True)
+    )
+
+
 def vote_cast(*, poll: Poll, voter: User, choice_ids: Sequence[int]) -> Vote:
     """Record a ballot; for a per-organization poll only the organization's first one counts."""
     if poll.phase != PollPhase.OPEN:
@@ -254,14 +273,7 @@ def vote_cast(*, poll: Poll, voter: User, choice_ids: Sequence[int]) -> Vote:
     key = voter_key(scope=poll.vote_scope, user_id=voter.pk, organization_id=organization_id)
     if key is None:
         raise PollError("所属団体が登録されていないため、1団体1票の調査には投票できません。")
-    chosen = set(choice_ids)
-    if not chosen:
-        raise PollError({"choices": ["選択肢を選んでください。"]})
-    if len(chosen) > 1 and not poll.multiple_choice:
-        raise PollError({"choices": ["この調査では選択肢を1つだけ選んでください。"]})
-    valid = set(poll.choices.filter(pk__in=chosen).values_list("pk", flat=True))
-    if valid != chosen:
-        raise PollError({"choices": ["選択肢が正しくありません。画面を読み込み直してください。"]})
+    chosen = _chosen(poll, choice_ids)
     existing = vote_counting_for(poll=poll, user=voter)
     if existing is not None:
         raise PollError(_already_voted_message(poll, existing))
@@ -273,9 +285,64 @@ def vote_cast(*, poll: Poll, voter: User, choice_ids: Sequence[int]) -> Vote:
             VoteChoice.objects.bulk_create(
                 VoteChoice(vote=vote, choice_id=choice_id) for choice_id in sorted(chosen)
             )
+            audit_record(
+                action=Action.CHANGED,
+                actor=voter,
+                target=poll,
+                detail={"poll": "voted", "choices": _choice_texts(poll, sorted(chosen))},
+            )
     except IntegrityError:
         # Another request of the same person or organization got in first.
         raise PollError(
             _already_voted_message(poll, vote_counting_for(poll=poll, user=voter))
         ) from None
+    return vote
+
+
+def vote_change(*, poll: Poll, voter: User, choice_ids: Sequence[int]) -> Vote:
+    """Replace the choices of the ballot that counts for the voter, until the poll ends.
+
+    For a 1団体1票 poll any member of the organization may change its ballot; the change is
+    written to the audit log with the choices before and after.
+    """
+    if poll.phase != PollPhase.OPEN:
+        raise PollError("この調査の投票期間は終了しているため、投票を変更できません。")
+    chosen = _chosen(poll, choice_ids)
+    key = voter_key(
+        scope=poll.vote_scope, user_id=voter.pk, organization_id=organization_id_of(voter)
+    )
+    with transaction.atomic():
+        vote = (
+            Vote.objects.select_for_update()
+            .select_related("voter")
+            .filter(poll=poll, voter_key=key)
+            .first()
+            if key is not None
+            else None
+        )
+        if vote is None:
+            raise PollError("変更する投票がありません。画面を読み込み直してください。")
+        before = sorted(vote.marks.values_list("choice_id", flat=True))
+        if before == sorted(chosen):
+            return vote
+        previous_voter = vote.voter.get_username() if vote.voter else ""
+        vote.marks.all().delete()
+        VoteChoice.objects.bulk_create(
+            VoteChoice(vote=vote, choice_id=choice_id) for choice_id in sorted(chosen)
+        )
+        vote.voter = voter
+        vote.changed_at = timezone.now()
+        vote.save(update_fields=["voter", "changed_at"])
+        audit_record(
+            action=Action.CHANGED,
+            actor=voter,
+            target=poll,
+            detail={
+                "poll": "vote_changed",
+                "voter_key": vote.voter_key,
+                "previous_voter": previous_voter,
+                "from": _choice_texts(poll, before),
+                "to": _choice_texts(poll, sorted(chosen)),
+            },
+        )
     return vote

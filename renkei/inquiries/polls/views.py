@@ -37,6 +37,7 @@ from renkei.inquiries.polls.services import (
     poll_request,
     poll_update,
     vote_cast,
+    vote_change,
 )
 
 
@@ -70,6 +71,7 @@ def _detail(
     poll: Poll,
     *,
     vote_form: VoteForm | None = None,
+    change_form: VoteForm | None = None,
     reject_form: RejectForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -79,6 +81,15 @@ def _detail(
     voting_allowed = can_vote(user) and poll.is_open and vote is None
     if voting_allowed and vote_form is None:
         vote_form = VoteForm(poll=poll, choices=choices)
+    # Until the poll ends, the ballot that counts (an organization's, in 1団体1票) can change.
+    changing_allowed = can_vote(user) and poll.is_open and vote is not None
+    if changing_allowed and change_form is None:
+        marked = [str(choice.pk) for choice in vote.choices.all()]
+        change_form = VoteForm(
+            poll=poll,
+            choices=choices,
+            initial={"choices": marked if poll.multiple_choice else (marked or [None])[0]},
+        )
     show_results = can_see_results(user, poll, has_voted=vote is not None)
     results = poll_results(polls=[poll])[poll.pk] if show_results else None
     manage = can_manage_polls(user)
@@ -94,6 +105,7 @@ def _detail(
             "choices": choices,
             "vote": vote,
             "vote_form": vote_form if voting_allowed else None,
+            "change_form": change_form if changing_allowed else None,
             "may_vote_by_role": can_vote(user),
             "results": results,
             "chart": results_chart(results) if results else None,
@@ -127,6 +139,25 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "投票を受け付けました。")
             return redirect("polls:detail", pk=poll.pk)
     return _detail(request, poll, vote_form=form)
+
+
+@require_POST
+def vote_change_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the ballot that counts for the user (their organization's in 1団体1票)."""
+    poll = get_poll_to_vote_for(request.user, pk)
+    form = VoteForm(request.POST, poll=poll, choices=list(poll.choices.all()))
+    if form.is_valid():
+        try:
+            vote_change(poll=poll, voter=request.user, choice_ids=form.choice_ids())
+        except PollError as error:
+            if not hasattr(error, "error_dict"):
+                messages.error(request, " ".join(error.messages))
+                return redirect("polls:detail", pk=poll.pk)
+            form.add_error(None, error)
+        else:
+            messages.success(request, "投票を変更しました。")
+            return redirect("polls:detail", pk=poll.pk)
+    return _detail(request, poll, change_form=form)
 
 
 def _poll_form_page(

@@ -446,3 +446,42 @@ def test_export_is_built_once_even_if_queued_twice(council, published):
     export = Export.objects.get()
 
     assert export_run.call(export_id=export.pk) == "skipped"
+
+
+def test_matrix_page_shows_date_answers_in_the_japanese_era(council):
+    inquiry = make_inquiry(council, status=InquiryStatus.PUBLISHED)
+    date = add_question(inquiry, code="Q1", kind=QuestionKind.DATE)
+    submit_answer(inquiry, council.member_org, {str(date.pk): "2026-04-01"})
+
+    response = login(council.board).get(reverse("inquiries:compilation_matrix", args=[inquiry.pk]))
+
+    html = response.content.decode()
+    assert "<td>令和8年4月1日</td>" in html
+    assert "2026-04-01" not in html
+
+
+def test_export_page_says_which_file_is_for_people_and_which_for_other_systems(council, published):
+    response = login(council.board).get(reverse("inquiries:export_list", args=[published.pk]))
+
+    html = response.content.decode()
+    assert "人が見る・印刷するときは Excel ファイル" in html
+    assert "他のシステムに取り込むときは CSV" in html
+    assert "先頭の0が消える（013986 → 13986）" in html
+
+
+def test_members_only_results_refuse_an_observer(council, published):
+    published.results_visibility = ResultsVisibility.MEMBERS_ONLY
+    published.save()
+    observer = login(council.observer)
+
+    for url in urls(published)[:4]:
+        assert observer.get(url).status_code == 403, url
+    assert login(council.staff).get(urls(published)[0]).status_code == 200
+
+
+def test_visibility_choices_say_that_observers_see_named_answers(council):
+    response = login(council.board).get(reverse("inquiries:create"))
+
+    html = response.content.decode()
+    assert "全会員団体とオブザーバー（総務省など。各団体の回答が団体名付きで見えます）" in html
+    assert "全会員団体（オブザーバーには公開しない）" in html

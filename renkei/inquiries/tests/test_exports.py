@@ -10,6 +10,7 @@ import pytest
 from renkei.core.csv_safety import neutralize
 from renkei.inquiries.compilation import compilation_data, compilation_matrix
 from renkei.inquiries.exports import (
+    WAREKI_DATE_FORMAT,
     ExportFormat,
     export_build,
     export_filename,
@@ -231,3 +232,35 @@ def test_export_filename_drops_characters_windows_refuses(council):
     name = export_filename(inquiry, ExportFormat.XLSX, on=dt.date(2012, 10, 23))
 
     assert name == f"照会{inquiry.pk}_照会_ A_B _テスト__集計_20121023.xlsx"
+
+
+def test_matrix_sheet_writes_dates_as_dates_in_the_japanese_era_format(answered):
+    inquiry, _ = answered
+
+    sheet = _workbook(compilation_data(inquiry=inquiry))["回答一覧"]
+
+    date_col = [c.value for c in sheet[1]].index("Q4 Q4の設問") + 1
+    cell = sheet.cell(2, date_col)
+    assert cell.is_date
+    assert cell.number_format == WAREKI_DATE_FORMAT == '[$-411]ggge"年"m"月"d"日"'
+
+
+def test_csv_keeps_iso_dates_for_other_systems(answered):
+    inquiry, _ = answered
+    matrix = compilation_matrix(compilation_data(inquiry=inquiry))
+
+    content, _ = matrix_csv(matrix, encoding="utf-8-sig")
+
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert "2012-12-22" in rows[1]
+
+
+def test_the_two_csv_encodings_get_different_file_names(council):
+    inquiry = make_inquiry(council, title="端末調査")
+    on = dt.date(2026, 4, 1)
+
+    names = {f: export_filename(inquiry, f, on=on) for f in ExportFormat}
+
+    assert names[ExportFormat.CSV_UTF8] == f"照会{inquiry.pk}_端末調査_集計_20260401_UTF-8.csv"
+    assert names[ExportFormat.CSV_SJIS] == f"照会{inquiry.pk}_端末調査_集計_20260401_Shift_JIS.csv"
+    assert names[ExportFormat.XLSX] == f"照会{inquiry.pk}_端末調査_集計_20260401.xlsx"

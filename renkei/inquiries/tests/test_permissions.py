@@ -374,6 +374,10 @@ RESULTS_TABLE = [
     (ResultsVisibility.ANSWERING, "observer", False),
     (ResultsVisibility.MEMBERS, "outsider", True),
     (ResultsVisibility.MEMBERS, "observer", True),
+    (ResultsVisibility.MEMBERS_ONLY, "outsider", True),
+    (ResultsVisibility.MEMBERS_ONLY, "staff", True),
+    (ResultsVisibility.MEMBERS_ONLY, "secretariat", True),
+    (ResultsVisibility.MEMBERS_ONLY, "observer", False),  # 総務省 does not see named answers
     (ResultsVisibility.NOBODY_ELSE, "staff", False),
     (ResultsVisibility.NOBODY_ELSE, "outsider", False),
     (ResultsVisibility.NOBODY_ELSE, "board", True),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from renkei.audit.models import Action, AuditEvent
 from renkei.audit.services import audit_record
 from renkei.mailer.models import OutboxMessage, Status
+from tests.libreoffice import requires_soffice
 
 RECORD_URLS = ["portal:audit_events", "portal:audit_export", "portal:outbox"]
 TOKYO = dt.timezone(dt.timedelta(hours=9))
@@ -207,3 +208,22 @@ def test_outbox_filters_by_status(council, outbox, secretariat):
     assert [m.to_email for m in failed.context["messages_list"]] == ["bounce@example.lg.jp"]
     unknown = client.get(reverse("portal:outbox"), {"status": "bogus"})
     assert len(unknown.context["messages_list"]) == 3
+
+
+@requires_soffice
+def test_audit_log_csv_opened_in_calc_reads_japanese_and_wareki_times(
+    council, events, secretariat, libreoffice
+):
+    response = secretariat.get(
+        reverse("portal:audit_export"), {"since": "R8.4.1", "until": "R8.4.2"}
+    )
+
+    rows = libreoffice.csv_opened(
+        _csv(response).encode("utf-8"), name="audit-log.csv", encoding="utf-8"
+    )
+
+    assert rows[0][:3] == ["日時", "ユーザーID", "操作"]
+    success = next(row for row in rows if row[2] == "ログイン成功")
+    assert success[:2] == ["令和8年4月1日 09:00", "tobetsu-staff"]
+    failed = next(row for row in rows if row[2] == "ログイン失敗")
+    assert failed[1] == '\'=HYPERLINK("http://evil.example")'

@@ -17,4 +17,4 @@ class Command(BaseCommand):
         reminders = inquiry_reminders_send_due()
         for reminder in reminders:
             self.stdout.write(f"{reminder.inquiry.title}: {reminder.message_count}通")
-        self.stdout.write(self.style.SUCCESS(f"自動督促 {len(reminders)}件を送信しました。"))
+        self.stdout.write(self.style.SUCCESS(f"自動督促 {len(reminders):,}件を送信しました。"))

@@ -1,10 +1,10 @@
 from renkei.inquiries.polls.charts import results_chart
-from renkei.inquiries.polls.models import Vote, VoteChoice
+from renkei.inquiries.polls.models import Vote, VoteChoice, VoteScope
 from renkei.inquiries.polls.selectors import poll_results
 
 
 def test_chart_is_an_accessible_image_with_the_same_numbers(council, make_poll):
-    poll = make_poll(question="<script>CMS</script>の導入について")
+    poll = make_poll(question="<script>CMS</script>の導入について", vote_scope=VoteScope.PERSON)
     first = poll.choices.order_by("position").first()
     vote = Vote.objects.create(poll=poll, voter=council.staff, voter_key="person:1")
     VoteChoice.objects.create(vote=vote, choice=first)

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from renkei.core.fiscal_year import fiscal_year_of
 from renkei.inquiries.polls.models import PollStatus, VoteScope
 from renkei.inquiries.polls.selectors import (
+    ChoiceResult,
     poll_corner,
     poll_fiscal_years,
     poll_results,
@@ -81,7 +82,7 @@ def test_multiple_choice_shares_are_of_ballots(council, make_poll):
 
 
 def test_results_of_a_poll_without_votes(make_poll):
-    poll = make_poll()
+    poll = make_poll(vote_scope=VoteScope.PERSON)
     results = poll_results(polls=[poll])[poll.pk]
     assert results.total == 0
     assert results.rows[0].summary == "0票中0票（－）"
@@ -137,3 +138,44 @@ def test_corner_lists_past_polls_of_the_chosen_fiscal_year(council, make_poll):
     assert corner.closed_polls == [old]
     assert corner.run_in_fiscal_year == 1
     assert set(corner.results) == {old.pk}
+
+
+def test_organization_poll_counts_organizations_with_turnout(council, make_poll):
+    poll = make_poll(vote_scope=VoteScope.ORGANIZATION)
+    first, second, _ = choice_ids(poll)
+    vote_cast(poll=poll, voter=council.staff, choice_ids=[first])
+    vote_cast(poll=poll, voter=council.board, choice_ids=[second])
+
+    results = poll_results(polls=[poll])[poll.pk]
+
+    # Three member organizations (当別町, 和木町, 深川市); 総務省 observes and does not vote.
+    assert results.organizations == 3
+    assert results.turnout == "3団体中2団体（66.7%）"
+    assert results.total_text == "2団体"
+    assert [row.summary for row in results.rows] == [
+        "2団体中1団体（50.0%）",
+        "2団体中1団体（50.0%）",
+        "2団体中0団体（0.0%）",
+    ]
+
+
+def test_results_of_many_polls_take_a_fixed_number_of_queries(
+    council, make_poll, today, django_assert_num_queries
+):
+    polls = [make_poll(end=today + timedelta(days=n)) for n in range(1, 6)]
+    polls += [make_poll(vote_scope=VoteScope.PERSON)]
+
+    with django_assert_num_queries(4):
+        results = poll_results(polls=polls)
+
+    assert {r.organizations for r in results.values()} == {3, None}
+
+
+def test_counts_over_a_thousand_carry_separators(make_poll):
+    poll = make_poll(vote_scope=VoteScope.PERSON)
+    choice = poll.choices.first()
+
+    row = ChoiceResult(choice=choice, count=1234, total=1791)
+
+    assert row.summary == "1,791票中1,234票（68.9%）"
+    assert row.count_text == "1,234票"

@@ -25,6 +25,7 @@ from renkei.inquiries.polls.services import (
     poll_request,
     poll_update,
     vote_cast,
+    vote_change,
 )
 
 
@@ -105,6 +106,58 @@ def test_organization_poll_refuses_a_user_without_organization(council, make_pol
     with pytest.raises(PollError, match="所属団体が登録されていない"):
         vote_cast(poll=poll, voter=loner, choice_ids=[first_choice(poll)])
     assert not poll.votes.exists()
+
+
+# Voting: a ballot changes until the poll ends
+
+
+def test_colleague_changes_the_organization_vote_and_it_is_audited(council, make_poll):
+    poll = make_poll(vote_scope=VoteScope.ORGANIZATION)
+    first, second, _ = poll.choices.order_by("position").values_list("pk", flat=True)
+    vote_cast(poll=poll, voter=council.staff, choice_ids=[first])
+
+    vote_change(poll=poll, voter=council.representative, choice_ids=[second])
+
+    vote = poll.votes.get()
+    assert list(vote.choices.values_list("pk", flat=True)) == [second]
+    assert (vote.voter, vote.organization) == (council.representative, council.member_org)
+    assert vote.changed_at is not None
+    event = AuditEvent.objects.filter(detail__poll="vote_changed").get()
+    assert event.actor == council.representative
+    assert event.detail["from"] == ["導入済み"]
+    assert event.detail["to"] == ["導入予定"]
+    assert event.detail["previous_voter"] == council.staff.username
+
+
+def test_vote_cannot_change_after_the_poll_ends(council, make_poll):
+    poll = make_poll(vote_scope=VoteScope.ORGANIZATION)
+    first, second, _ = poll.choices.order_by("position").values_list("pk", flat=True)
+    vote_cast(poll=poll, voter=council.staff, choice_ids=[first])
+    poll_close(poll=poll, by=council.secretariat)
+
+    with pytest.raises(PollError, match="投票期間は終了しているため、投票を変更できません"):
+        vote_change(poll=poll, voter=council.staff, choice_ids=[second])
+    assert list(poll.votes.get().choices.values_list("pk", flat=True)) == [first]
+    assert not AuditEvent.objects.filter(detail__poll="vote_changed").exists()
+
+
+def test_another_organization_cannot_change_a_vote_it_did_not_cast(council, make_poll):
+    poll = make_poll(vote_scope=VoteScope.ORGANIZATION)
+    first, second, _ = poll.choices.order_by("position").values_list("pk", flat=True)
+    vote_cast(poll=poll, voter=council.staff, choice_ids=[first])
+
+    with pytest.raises(PollError, match="変更する投票がありません"):
+        vote_change(poll=poll, voter=council.outsider, choice_ids=[second])
+    assert list(poll.votes.get().choices.values_list("pk", flat=True)) == [first]
+
+
+def test_casting_a_vote_is_audited(council, make_poll):
+    poll = make_poll(vote_scope=VoteScope.ORGANIZATION)
+
+    vote_cast(poll=poll, voter=council.staff, choice_ids=[first_choice(poll)])
+
+    event = AuditEvent.objects.filter(detail__poll="voted").get()
+    assert (event.actor, event.detail["choices"]) == (council.staff, ["導入済み"])
 
 
 # Voting: the period

@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -57,7 +58,7 @@ def test_corner_shows_past_results_of_the_chosen_fiscal_year(council, make_poll)
     html = page(response)
     assert "（調査期間：令和8年8月7日～令和8年8月21日）" in html
     assert "令和8年度の実施回数：1回" in html
-    assert "1票中0票（0.0%）" in html
+    assert "1団体中0団体（0.0%）" in html
 
 
 def test_corner_explains_an_unknown_fiscal_year(council, make_poll):
@@ -179,7 +180,7 @@ def test_colleague_sees_who_voted_for_the_organization(council, make_poll):
 
     html = page(client.get(reverse("polls:detail", args=[poll.pk])))
     assert "当別町は当別 次郎さんが投票済みです" in html
-    assert 'name="choices"' not in html
+    assert f'action="{reverse("polls:vote", args=[poll.pk])}"' not in html
 
     response = client.post(reverse("polls:vote", args=[poll.pk]), {"choices": first_choice(poll)})
     assert response.status_code == 302
@@ -223,7 +224,7 @@ def test_observer_reads_closed_results_but_gets_no_ballot(council, make_poll, to
 
     html = page(client.get(reverse("polls:detail", args=[closed.pk])))
     assert 'role="img"' in html
-    assert "1票中1票（100.0%）" in html
+    assert "1団体中1団体（100.0%）" in html
 
 
 def test_poll_page_shows_the_period_in_the_era_calendar(council, make_poll):
@@ -355,3 +356,58 @@ def test_edit_form_shows_the_poll_in_the_era_calendar(council, make_poll, today)
     html = page(client_for(council.secretariat).get(reverse("polls:edit", args=[poll.pk])))
     assert f'value="{format_wareki(today + timedelta(days=3))}"' in html
     assert "はい\nいいえ</textarea>" in html
+
+
+def test_organization_poll_page_reports_organizations_and_turnout(council, make_poll):
+    poll = make_poll(vote_scope=VoteScope.ORGANIZATION)
+    vote_cast(poll=poll, voter=council.staff, choice_ids=[first_choice(poll)])
+
+    html = page(client_for(council.staff).get(reverse("polls:detail", args=[poll.pk])))
+
+    assert "投票した団体（投票率）：3団体中1団体（33.3%）" in html
+    assert "1団体中1団体（100.0%）" in html
+    assert '<th scope="col" class="num">団体数</th>' in html
+    assert "1票中" not in html
+
+
+def test_colleague_changes_the_organization_vote_until_the_poll_ends(council, make_poll):
+    poll = make_poll(vote_scope=VoteScope.ORGANIZATION)
+    first, second, _ = poll.choices.order_by("position").values_list("pk", flat=True)
+    vote_cast(poll=poll, voter=council.staff, choice_ids=[first])
+    client = client_for(council.representative)
+
+    html = page(client.get(reverse("polls:detail", args=[poll.pk])))
+    assert "投票を変更する" in html
+    assert re.search(rf'value="{first}"[^>]* checked>', html)
+    response = client.post(reverse("polls:vote_change", args=[poll.pk]), {"choices": second})
+
+    assert response.status_code == 302
+    html = page(client.get(response["Location"]))
+    assert "投票を変更しました。" in html
+    assert list(poll.votes.get().choices.values_list("pk", flat=True)) == [second]
+
+
+def test_vote_change_is_refused_to_outsiders_and_observers(council, make_poll):
+    poll = make_poll(vote_scope=VoteScope.ORGANIZATION)
+    first, second, _ = poll.choices.order_by("position").values_list("pk", flat=True)
+    vote_cast(poll=poll, voter=council.staff, choice_ids=[first])
+    url = reverse("polls:vote_change", args=[poll.pk])
+
+    assert Client().post(url, {"choices": second}).status_code == 302  # to the login page
+    assert client_for(council.observer).post(url, {"choices": second}).status_code == 403
+    outsider = client_for(council.outsider)
+    response = outsider.post(url, {"choices": second})
+    assert "変更する投票がありません" in page(outsider.get(response["Location"]))
+    assert list(poll.votes.get().choices.values_list("pk", flat=True)) == [first]
+
+
+def test_vote_change_form_is_gone_once_the_poll_is_closed(council, make_poll, today):
+    poll = make_poll(start=today - timedelta(days=20), end=today - timedelta(days=6))
+    Vote.objects.create(
+        poll=poll, voter=council.staff, voter_key=f"organization:{council.member_org.pk}"
+    )
+
+    html = page(client_for(council.staff).get(reverse("polls:detail", args=[poll.pk])))
+
+    assert "投票済みです" in html
+    assert "投票を変更する" not in html
