@@ -69,8 +69,7 @@ CELLS = {
 
 
 def _download(council, inquiry, user=None):
-    answer = get_answer_for(user or council.staff, inquiry.pk)
-    return answer_sheet_xlsx(inquiry=inquiry, organization=answer.organization, data=answer.data)
+    return answer_sheet_xlsx(answer=get_answer_for(user or council.staff, inquiry.pk))
 
 
 def _fill(content, values, *, edit=None):
@@ -92,7 +91,8 @@ def _upload(content, name="回答票.xlsx"):
 def _import(council, inquiry, content, *, user=None, name="回答票.xlsx"):
     user = user or council.staff
     answer = get_answer_for(user, inquiry.pk)
-    return offline_answer_import(answer=answer, by=user, upload=_upload(content, name))
+    offline_answer_import(answer=answer, by=user, upload=_upload(content, name))
+    return answer
 
 
 VALID = {
@@ -184,13 +184,17 @@ def test_every_bad_cell_is_reported_and_nothing_is_saved(council, open_inquiry):
     with pytest.raises(OfflineSheetError) as raised:
         _import(council, inquiry, _fill(_download(council, inquiry), bad))
 
+    # The answer form's own messages (the same code as the web form), each on its cell; a
+    # table's first unreadable cell stands for its empty ones, as on the web.
     assert raised.value.errors == [
-        "B9: 選択肢にない値です",
+        "B9: 正しく選択してください。 準拠予定 は候補にありません。",
+        "B10: 「その他」を選んだ場合に入力してください。",
         "B12: 「○」を入力するか空欄にしてください",
-        "B14: 数値で入力してください",
-        "B15: 日付で入力してください（例：2026/4/1）",
-        "C19: 数値で入力してください",
-        "B20: 必須項目です",
+        "B14: 「七十」は数値として読み取れません。半角・全角の数字で入力してください"
+        "（例：1,234 や 12.5）。",
+        "B15: 日付として読み取れません: 「来年」。令和8年11月21日、R8.11.21 または 2026-11-21 の形で"
+        "入力してください。",
+        "C19: 「本庁・サーバ」は数値で入力してください。",
     ]
     answer = Answer.objects.get(inquiry=inquiry, organization=council.member_org)
     assert answer.data == {}
@@ -205,7 +209,11 @@ def test_required_question_left_empty_is_named_by_its_cell(council, open_inquiry
     with pytest.raises(OfflineSheetError) as raised:
         _import(council, inquiry, content)
 
-    assert raised.value.errors == ["B9: 必須項目です", "B14: 必須項目です"]
+    assert raised.value.errors == [
+        "B9: Q1：この設問は回答が必須です。",
+        "B10: 「その他」を選んだ場合に入力してください。",
+        "B14: Q3：この設問は回答が必須です。",
+    ]
 
 
 def test_other_without_its_text_is_refused(council, open_inquiry):
@@ -215,7 +223,7 @@ def test_other_without_its_text_is_refused(council, open_inquiry):
     with pytest.raises(OfflineSheetError) as raised:
         _import(council, inquiry, content)
 
-    assert raised.value.errors == ["B10: 「その他」の内容を入力してください"]
+    assert raised.value.errors == ["B10: Q1：「その他」の内容を入力してください。"]
 
 
 def test_cells_of_a_question_hidden_by_its_condition_are_ignored(council, open_inquiry):

@@ -82,8 +82,8 @@ def test_upload_with_errors_lists_each_cell_and_changes_nothing(council, open_in
 
     html = response.content.decode()
     assert response.status_code == 400
-    assert "<li>B9: 選択肢にない値です</li>" in html
-    assert "<li>B10: 数値で入力してください</li>" in html
+    assert "<li>B9: 正しく選択してください。 たぶん は候補にありません。</li>" in html
+    assert "<li>B10: 「たくさん」は数値として読み取れません。" in html
     assert Answer.objects.get(inquiry=open_inquiry, organization=council.member_org).data == {}
 
 
