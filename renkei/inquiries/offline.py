@@ -771,17 +771,23 @@ def signature_check(
 
 def _rows_check(layout: Layout, keys: dict[int, str]) -> None:
     """Refuse a sheet whose rows are not where the layout put them (inserted, deleted, moved)."""
+    advice = (
+        "回答票の行や列を挿入・削除・移動すると、回答が別の設問に読み込まれてしまうため"
+        "受け付けられません。最新の回答票をダウンロードし、行や列を変えずに記入してください。"
+    )
+    if keys.get(FIRST_QUESTION_ROW - 1) != KEY_HEADER:
+        raise OfflineSheetError(
+            [
+                f"{FIRST_QUESTION_ROW}行目: 見出し行の位置が変わっています（行か列が挿入・削除されています）。{advice}"
+            ]
+        )
     for label in layout.labels:
         found = keys.get(label.row, "")
         if found == label.key:
             continue
         what = f"「{found}」の行があります" if found else "設問のない行があります"
         raise OfflineSheetError(
-            [
-                f"{label.row + 1}行目: 「{label.key}」の行のはずが、{what}。"
-                "回答票の行や列を挿入・削除・移動すると、回答が別の設問に読み込まれてしまうため"
-                "受け付けられません。最新の回答票をダウンロードし、行や列を変えずに記入してください。"
-            ]
+            [f"{label.row + 1}行目: 「{label.key}」の行のはずが、{what}。{advice}"]
         )
 
 
