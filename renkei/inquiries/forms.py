@@ -921,7 +921,9 @@ class AnswerForm(JapaneseLabelsMixin, forms.Form):
         if kind == QuestionKind.DATE:
             return value.isoformat() if value else None
         if kind == QuestionKind.MULTIPLE:
-            return list(value or []) or None
+            # In the options' order, whatever order the client sent them in.
+            chosen = set(value or [])
+            return [option for option in question.options if option in chosen] or None
         if isinstance(value, str):
             return value.strip() or None
         return value

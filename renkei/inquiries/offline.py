@@ -23,6 +23,7 @@ import json
 import math
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,7 @@ import xlsxwriter
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.datastructures import MultiValueDict
+from openpyxl.utils.escape import unescape
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from renkei.accounts.models import User
@@ -593,7 +595,15 @@ def upload_check(upload: UploadedFile) -> bytes:
         content_types = archive.read("[Content_Types].xml")
         for entry in entries:
             _xml_part_check(archive, entry)
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, NotImplementedError) as exc:
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        EOFError,
+        NotImplementedError,  # a compression method zipfile lacks
+        RuntimeError,  # an encrypted part
+        zlib.error,
+    ) as exc:
         raise OfflineSheetError([NOT_XLSX]) from exc
     if b"macroEnabled" in content_types or b"vbaProject" in content_types:
         raise OfflineSheetError([MACRO])
@@ -702,6 +712,10 @@ def _sheet_cells(book: Any, layout: Layout) -> _SheetCells:
     book._data_only = True
     for r, row in enumerate(sheet.iter_rows(**bounds, values_only=True)):
         for c, value in enumerate(row):
+            if isinstance(value, str):
+                # Excel writes control characters as _xHHHH_ (and a literal "_x0041_" as
+                # "_x005F_x0041_"); openpyxl leaves both as they are in the file.
+                value = unescape(value)
             if c == layout.key_col:
                 found.keys[r] = "" if value is None else str(value).strip()
             elif not _blank(value):
