@@ -6,12 +6,14 @@ import zipfile
 
 import openpyxl
 import pytest
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from renkei.inquiries.models import Answer, InquiryStatus, QuestionKind, Target
 from renkei.inquiries.offline import (
     MAX_UPLOAD_BYTES,
     META_SHEET,
+    SALT,
     OfflineSheetError,
     answer_sheet_xlsx,
     offline_answer_import,
@@ -618,3 +620,22 @@ def test_sheet_downloaded_after_the_save_is_taken(council, open_inquiry):
 
     assert answer.data[str(q["number"].pk)] == 71
     assert answer.revision == 2
+
+
+def test_sheet_of_the_old_format_without_a_revision_is_refused(council, open_inquiry):
+    inquiry, _ = open_inquiry
+    layout = sheet_layout(inquiry.questions.order_by("position"))
+    organization = council.member_org
+    old = signing.dumps(
+        {"i": inquiry.pk, "o": organization.pk, "c": organization.code, "f": layout.fingerprint()},
+        salt=SALT,
+        compress=True,
+    )
+    content = _fill(_download(council, inquiry), VALID, edit=_set_meta("signature", old))
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, content)
+
+    assert raised.value.errors == [
+        "古い形式の回答票です。最新の回答票をダウンロードし、記入し直してください。"
+    ]
