@@ -118,7 +118,10 @@ def _measured(council, inquiry, content):
 
 
 def _dimension_bomb(xml: bytes) -> bytes:
-    xml = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', xml)
+    xml, replaced = re.subn(
+        rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:XFD1048576"/>', xml
+    )
+    assert replaced == 1
     far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
     return xml.replace(b"</sheetData>", far + b"</sheetData>")
 
