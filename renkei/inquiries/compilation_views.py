@@ -56,7 +56,7 @@ from renkei.inquiries.permissions import (
     results_hide_names,
     results_visible_filter,
 )
-from renkei.inquiries.services import InquiryError
+from renkei.inquiries.services import AnswerConflictError, InquiryError
 
 # Rows per matrix page: at 60 questions a full page of 1,788 organizations is over 100,000
 # cells (several MB of HTML); a page of 100 renders quickly and the full table is the export.
@@ -450,21 +450,34 @@ def offline(request: HttpRequest, pk: int) -> HttpResponse:
     answer = get_answer_for(request.user, pk)
     inquiry = answer.inquiry
     errors: list[str] = []
+    status = 200
     if request.method == "POST":
         upload = request.FILES.get("sheet")
+        status = 400
         if upload is None:
             errors = ["アップロードする回答票（.xlsx）を選んでください。"]
         else:
             try:
-                offline_answer_import(answer=answer, by=request.user, upload=upload)
+                read = offline_answer_import(answer=answer, by=request.user, upload=upload)
             except OfflineSheetError as exc:
                 errors = exc.errors
+            except AnswerConflictError as exc:
+                # As the web form: someone saved after the sheet was downloaded.
+                errors = [
+                    exc.message,
+                    "この回答票はその保存より前にダウンロードしたものです。"
+                    "最新の回答票をダウンロードし、記入し直してからアップロードしてください。",
+                ]
+                status = 409
             except InquiryError as exc:
                 errors = [exc.message]
             else:
+                for note in read.notes:
+                    messages.info(request, note)
                 messages.success(
                     request,
-                    "回答票の内容を保存しました（作成中）。内容を確認してから提出してください。",
+                    "回答票の内容を保存しました（作成中）。内容を確認してから提出してください。"
+                    "続けて回答票で修正する場合は、回答票をダウンロードし直してください。",
                 )
                 return redirect("inquiries:offline", pk=inquiry.pk)
     return render(
@@ -477,8 +490,9 @@ def offline(request: HttpRequest, pk: int) -> HttpResponse:
             "accepting": inquiry.status == InquiryStatus.OPEN,
             "nav": "inquiries",
             "breadcrumbs": _crumbs(inquiry, ("Excelで回答", None)),
+            "conflict": status == 409,
         },
-        status=400 if errors else 200,
+        status=status,
     )
 
 
@@ -486,7 +500,7 @@ def offline_sheet(request: HttpRequest, pk: int) -> FileResponse:
     """Send the organization's own answer sheet with its current answer filled in."""
     answer = get_answer_for(request.user, pk)
     organization = answer.organization
-    content = answer_sheet_xlsx(inquiry=answer.inquiry, organization=organization, data=answer.data)
+    content = answer_sheet_xlsx(answer=answer)
     return FileResponse(
         io.BytesIO(content),
         as_attachment=True,

@@ -16,6 +16,13 @@ from renkei.core.forms import WarekiDateField
 from renkei.core.wareki import format_date
 from renkei.directory.models import Group, Organization, OrganizationKind
 from renkei.directory.prefectures import PREFECTURES
+from renkei.inquiries.answer_rules import (
+    LONG_TEXT_MAX_LENGTH,
+    NUMBER_MAX_LENGTH,
+    OTHER_TEXT_MAX_LENGTH,
+    SHORT_TEXT_MAX_LENGTH,
+    TABLE_CELL_MAX_LENGTH,
+)
 from renkei.inquiries.models import (
     OTHER_CHOICE,
     Answer,
@@ -699,15 +706,17 @@ def _question_fields_build(spec: QuestionSpec) -> tuple[tuple[str, forms.Field],
         )
     elif kind == QuestionKind.NUMBER:
         field = forms.CharField(
-            max_length=50, widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common
+            max_length=NUMBER_MAX_LENGTH,
+            widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+            **common,
         )
     elif kind == QuestionKind.DATE:
         field = WarekiDateField(**common)
     elif kind == QuestionKind.SHORT_TEXT:
-        field = forms.CharField(max_length=500, **common)
+        field = forms.CharField(max_length=SHORT_TEXT_MAX_LENGTH, **common)
     elif kind == QuestionKind.LONG_TEXT:
         field = forms.CharField(
-            widget=forms.Textarea(attrs={"rows": 5}), max_length=20000, **common
+            widget=forms.Textarea(attrs={"rows": 5}), max_length=LONG_TEXT_MAX_LENGTH, **common
         )
     elif kind == QuestionKind.FILE:
         field = forms.FileField(**common)
@@ -718,7 +727,7 @@ def _question_fields_build(spec: QuestionSpec) -> tuple[tuple[str, forms.Field],
                 forms.CharField(
                     label=f"{row}・{column}",
                     required=False,
-                    max_length=200,
+                    max_length=TABLE_CELL_MAX_LENGTH,
                     widget=forms.TextInput(
                         attrs={"inputmode": "decimal"} if spec.table_numeric else {}
                     ),
@@ -730,7 +739,9 @@ def _question_fields_build(spec: QuestionSpec) -> tuple[tuple[str, forms.Field],
     if not spec.allow_other:
         return ((name, field),)
     other = forms.CharField(
-        label=f"{spec.code} 「{OTHER_CHOICE}」の内容", required=False, max_length=500
+        label=f"{spec.code} 「{OTHER_CHOICE}」の内容",
+        required=False,
+        max_length=OTHER_TEXT_MAX_LENGTH,
     )
     return ((name, field), (f"{name}_other", other))
 
@@ -913,7 +924,9 @@ class AnswerForm(JapaneseLabelsMixin, forms.Form):
         if kind == QuestionKind.DATE:
             return value.isoformat() if value else None
         if kind == QuestionKind.MULTIPLE:
-            return list(value or []) or None
+            # In the options' order, whatever order the client sent them in.
+            chosen = set(value or [])
+            return [option for option in question.options if option in chosen] or None
         if isinstance(value, str):
             return value.strip() or None
         return value

@@ -1,14 +1,17 @@
 """Answering offline: an organization's own answer sheet (.xlsx) out, the filled sheet in.
 
 The sheet carries, on a very hidden and protected sheet, the inquiry id, the
-organization's code and id, a fingerprint of the questions' layout and a signature over
-all of them (django.core.signing, keyed by SECRET_KEY). An upload is refused unless the
-signature holds and names this inquiry and this organization, so a sheet cannot be
-replayed for another organization or another inquiry, nor edited to claim one.
+organization's code and id, a fingerprint of the questions' layout, the answer's revision
+and a signature over all of them (django.core.signing, keyed by SECRET_KEY). An upload is
+refused unless the signature holds and names this inquiry and this organization, so a
+sheet cannot be replayed for another organization or another inquiry, nor edited to claim
+one; it is saved only if nobody saved the answer since the sheet was made (else 409, as
+the web form). A hidden column names each row's question, so a row inserted, deleted or
+moved is refused rather than read into the wrong question.
 
-Every input cell is checked; errors name the cell the way Excel does (「B5: 選択肢にない値
-です」). Nothing is saved unless the whole sheet is valid; the answer is then saved as a
-draft through services.answer_save, like the answer form does.
+The cells are read into the answer form (forms.AnswerForm), so every rule of the web form
+applies; errors name the cell the way Excel does (「B5: …」). Nothing is saved unless the
+whole sheet is valid; the answer is then saved as a draft through services.answer_save.
 """
 
 from __future__ import annotations
@@ -17,7 +20,10 @@ import datetime as dt
 import hashlib
 import io
 import json
+import math
+import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,12 +32,14 @@ import openpyxl
 import xlsxwriter
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.datastructures import MultiValueDict
+from openpyxl.utils.escape import unescape
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from renkei.accounts.models import User
-from renkei.core.wareki import WarekiParseError, format_datetime, parse_date
+from renkei.core.wareki import format_datetime
 from renkei.directory.models import Organization
-from renkei.inquiries.compilation import number_value
+from renkei.inquiries.forms import SUBMIT, AnswerForm, cell_field_name, question_field_name
 from renkei.inquiries.models import (
     OTHER_CHOICE,
     Answer,
@@ -40,16 +48,31 @@ from renkei.inquiries.models import (
     Question,
     QuestionKind,
 )
-from renkei.inquiries.selectors import hidden_question_ids, inquiry_questions, missing_required
+from renkei.inquiries.selectors import hidden_question_ids, inquiry_questions
 from renkei.inquiries.services import answer_save
 
 SALT = "renkei.inquiries.offline.sheet"
+# Bumped when what a sheet carries changes; an older sheet is refused with a clear message.
+SHEET_VERSION = 2
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-# A 5 MB zip can unpack to gigabytes; a real answer sheet unpacks to well under this.
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+ZIP_MAGIC = b"PK\x03\x04"
+# Limits on what an upload may unpack to, checked before any XML is parsed. A filled
+# answer sheet of 100 questions unpacks to well under 1 MB; the longest answers the web
+# form takes (20,000 characters a 長文) fit many times over (docs/operations.md).
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+MAX_MEMBERS = 200
+# Sheet XML compresses 5–20 times; a part over RATIO_FLOOR_BYTES that unpacks more than
+# MAX_COMPRESSION_RATIO times its packed size is a zip bomb, not a filled form.
+MAX_COMPRESSION_RATIO = 100
+RATIO_FLOOR_BYTES = 1024 * 1024
+MAX_STYLE_RECORDS = 5_000
+# openpyxl reads a shared string in about 50 µs: 20,000 take a second. An answer sheet has
+# one per distinct label and answer, a few thousand at most.
+MAX_SHARED_STRINGS = 20_000
 ANSWER_SHEET = "回答"
 LISTS_SHEET = "選択肢"
 META_SHEET = "renkei"
+KEY_HEADER = "設問キー"
 CHOSEN = "○"
 # What people type for "chosen" when they do not use the drop-down.
 CHOSEN_MARKS = frozenset({"○", "◯", "〇", "●", "o", "O", "1", "✓", "✔", "レ"})
@@ -87,6 +110,7 @@ class InputCell:
     question: Question
     # ("value",), ("option", label), ("other",), ("cell", row label, column label)
     part: tuple[str, ...]
+    field: str = ""  # the answer form's field this cell is read into
 
     @property
     def ref(self) -> str:
@@ -102,6 +126,9 @@ class LabelRow:
     cells: tuple[str, ...]
     question: Question | None = None
     heading: bool = False
+    # Written in a hidden column of the row, so that an inserted, deleted or moved row is
+    # found on upload rather than read into the wrong question.
+    key: str = ""
 
 
 @dataclass
@@ -110,6 +137,17 @@ class Layout:
 
     labels: list[LabelRow] = field(default_factory=list)
     inputs: list[InputCell] = field(default_factory=list)
+
+    @property
+    def last_row(self) -> int:
+        """Return the 0-based index of the sheet's last question row."""
+        return max((label.row for label in self.labels), default=FIRST_QUESTION_ROW)
+
+    @property
+    def key_col(self) -> int:
+        """Return the 0-based index of the hidden column that names each row's question."""
+        used = [len(label.cells) - 1 for label in self.labels] + [i.col for i in self.inputs]
+        return max([3, *used]) + 1
 
     def fingerprint(self) -> str:
         """Return a digest of the layout; a sheet made for another layout is refused."""
@@ -148,43 +186,70 @@ def sheet_layout(questions: Iterable[Question]) -> Layout:
     layout = Layout()
     row = FIRST_QUESTION_ROW
 
-    def label(*cells: str, question: Question | None = None, heading: bool = False) -> None:
-        layout.labels.append(LabelRow(row=row, cells=cells, question=question, heading=heading))
+    def label(
+        *cells: str, question: Question | None = None, heading: bool = False, key: str
+    ) -> None:
+        layout.labels.append(
+            LabelRow(row=row, cells=cells, question=question, heading=heading, key=key)
+        )
 
     for question in questions:
+        code = question.code
+        name = question_field_name(question)
         title = f"{question.code} {question.text}".strip()
         required = "必須" if question.required and question.kind != QuestionKind.FILE else ""
         note = "　".join(x for x in (_hint(question), _condition_note(question, by_id)) if x)
         kind = question.kind
         if kind in ONE_CELL_KINDS:
-            label(title, "", required, note, question=question, heading=True)
-            layout.inputs.append(InputCell(row, 1, question, ("value",)))
+            label(title, "", required, note, question=question, heading=True, key=code)
+            layout.inputs.append(InputCell(row, 1, question, ("value",), name))
             row += 1
         elif kind == QuestionKind.MULTIPLE:
-            label(title, "", required, note, question=question, heading=True)
+            label(title, "", required, note, question=question, heading=True, key=code)
             row += 1
             for option in question.options:
-                label(f"　・{option}", question=question)
-                layout.inputs.append(InputCell(row, 1, question, ("option", option)))
+                label(f"　・{option}", question=question, key=f"{code}・{option}")
+                layout.inputs.append(InputCell(row, 1, question, ("option", option), name))
                 row += 1
         elif kind == QuestionKind.TABLE:
-            label(title, "", required, note, question=question, heading=True)
+            label(title, "", required, note, question=question, heading=True, key=code)
             row += 1
-            label("", *[str(c) for c in question.table_columns], question=question)
+            columns = [str(c) for c in question.table_columns]
+            label("", *columns, question=question, key=f"{code}・表の列")
             row += 1
-            for table_row in question.table_rows:
-                label(f"　{table_row}", question=question)
-                for offset, column in enumerate(question.table_columns):
+            for r, table_row in enumerate(question.table_rows):
+                label(f"　{table_row}", question=question, key=f"{code}・{table_row}")
+                for c, column in enumerate(question.table_columns):
                     layout.inputs.append(
-                        InputCell(row, 1 + offset, question, ("cell", str(table_row), str(column)))
+                        InputCell(
+                            row,
+                            1 + c,
+                            question,
+                            ("cell", str(table_row), str(column)),
+                            cell_field_name(question, r, c),
+                        )
                     )
                 row += 1
         else:  # file: answered on the web only
-            label(title, "（Web画面で添付）", required, note, question=question, heading=True)
+            label(
+                title,
+                "（Web画面で添付）",
+                required,
+                note,
+                question=question,
+                heading=True,
+                key=code,
+            )
             row += 1
         if question.allow_other and kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-            label(f"　{OTHER_CHOICE}の内容", "", "", f"「{OTHER_CHOICE}」を選んだ場合に入力")
-            layout.inputs.append(InputCell(row, 1, question, ("other",)))
+            label(
+                f"　{OTHER_CHOICE}の内容",
+                "",
+                "",
+                f"「{OTHER_CHOICE}」を選んだ場合に入力",
+                key=f"{code}・{OTHER_CHOICE}の内容",
+            )
+            layout.inputs.append(InputCell(row, 1, question, ("other",), f"{name}_other"))
             row += 1
     return layout
 
@@ -192,12 +257,18 @@ def sheet_layout(questions: Iterable[Question]) -> Layout:
 # --- Download --------------------------------------------------------------------------------
 
 
-def _signature(*, inquiry: Inquiry, organization: Organization, fingerprint: str) -> str:
+def _signature(
+    *, inquiry: Inquiry, organization: Organization, fingerprint: str, revision: int
+) -> str:
     payload = {
+        "v": SHEET_VERSION,
         "i": inquiry.pk,
         "o": organization.pk,
         "c": organization.code or "",
         "f": fingerprint,
+        # The answer's revision the sheet was made from: an upload saves only if nobody
+        # saved since (services.answer_save's conditional update), as the web form does.
+        "r": revision,
     }
     return signing.dumps(payload, salt=SALT, compress=True)
 
@@ -224,10 +295,9 @@ def _current_values(layout: Layout, data: dict[str, Any]) -> dict[tuple[int, int
     return values
 
 
-def answer_sheet_xlsx(
-    *, inquiry: Inquiry, organization: Organization, data: dict[str, Any]
-) -> bytes:
+def answer_sheet_xlsx(*, answer: Answer) -> bytes:
     """Return the organization's answer sheet, with its current answer filled in."""
+    inquiry, organization, data = answer.inquiry, answer.organization, answer.data or {}
     questions = inquiry_questions(inquiry)
     layout = sheet_layout(questions)
     output = io.BytesIO()
@@ -370,7 +440,7 @@ def answer_sheet_xlsx(
                 },
             )
         if numeric:
-            if isinstance(value, int | float) and not isinstance(value, bool):
+            if _exact_in_excel(value):
                 sheet.write_number(cell.row, cell.col, value, entry_number)
             elif value is not None:
                 sheet.write_string(cell.row, cell.col, str(value), entry_number)
@@ -387,6 +457,12 @@ def answer_sheet_xlsx(
         else:
             sheet.write_blank(cell.row, cell.col, None, entry_text)
 
+    key_col = layout.key_col
+    sheet.set_column(key_col, key_col, None, None, {"hidden": True})
+    sheet.write_string(FIRST_QUESTION_ROW - 1, key_col, KEY_HEADER)
+    for item in layout.labels:
+        sheet.write_string(item.row, key_col, item.key)
+
     sheet.freeze_panes(FIRST_QUESTION_ROW, 0)
     # Protection keeps the questions from being edited by accident; the signature, not
     # this, is what keeps a sheet to its inquiry and organization.
@@ -402,9 +478,15 @@ def answer_sheet_xlsx(
             ("organization_code", organization.code or ""),
             ("organization_id", str(organization.pk)),
             ("layout", fingerprint),
+            ("revision", str(answer.revision)),
             (
                 "signature",
-                _signature(inquiry=inquiry, organization=organization, fingerprint=fingerprint),
+                _signature(
+                    inquiry=inquiry,
+                    organization=organization,
+                    fingerprint=fingerprint,
+                    revision=answer.revision,
+                ),
             ),
         ]
     ):
@@ -414,6 +496,19 @@ def answer_sheet_xlsx(
     meta.protect()
     workbook.close()
     return output.getvalue()
+
+
+def _exact_in_excel(value: Any) -> bool:
+    """Tell whether a stored number survives the trip through an Excel number cell.
+
+    Excel keeps 15 significant digits (xlsxwriter writes 17 for a float); an integer past
+    2**53 or a float that needs more digits is written as text, which reads back exactly.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if isinstance(value, int):
+        return abs(value) <= 2**53
+    return math.isfinite(value) and float(f"{value:.15g}") == value
 
 
 def _stored_date(value: Any) -> dt.date | None:
@@ -432,10 +527,31 @@ def answer_sheet_filename(*, inquiry: Inquiry, organization: Organization) -> st
 
 
 # --- Upload ----------------------------------------------------------------------------------
+#
+# Everything in an uploaded file is hostile until checked. The zip is measured from its
+# directory before anything is unpacked (members, unpacked size, compression ratio); every
+# XML part is then streamed once, bounded by those sizes, and refused if it declares a DTD
+# or entities (billion laughs), is not UTF-8 (so that the byte scan is sound), or holds more
+# style or shared-string records than any answer sheet could. Only then does openpyxl open
+# it, read-only, and only the rows and columns the layout defines are read, whatever the
+# sheet's <dimension> says.
+
+NOT_XLSX = "Excel ブック（.xlsx）として読み込めません。ダウンロードした回答票を使ってください。"
+MACRO = "マクロを含むファイルは受け付けません。マクロを含まない .xlsx で保存してください。"
+TOO_BIG_UNPACKED = (
+    "ファイルの中身が回答票として大きすぎます（展開後 {limit} MB まで、{detail}）。"
+    "ダウンロードした回答票に記入したものを、そのまま保存してアップロードしてください。"
+)
+
+
+def _too_big(detail: str) -> OfflineSheetError:
+    return OfflineSheetError(
+        [TOO_BIG_UNPACKED.format(limit=MAX_UNPACKED_BYTES // 1024 // 1024, detail=detail)]
+    )
 
 
 def upload_check(upload: UploadedFile) -> bytes:
-    """Return the bytes of an uploaded .xlsx, refusing other types, macros and big files."""
+    """Return the bytes of an uploaded .xlsx, refusing other types, macros and hostile files."""
     name = (upload.name or "").lower()
     if not name.endswith(".xlsx"):
         raise OfflineSheetError(
@@ -453,42 +569,163 @@ def upload_check(upload: UploadedFile) -> bytes:
         raise OfflineSheetError(
             ["旧形式の Excel ファイル（.xls）です。.xlsx 形式で保存し直してください。"]
         )
-    not_xlsx = OfflineSheetError(
-        ["Excel ブック（.xlsx）として読み込めません。ダウンロードした回答票を使ってください。"]
-    )
+    if not content.startswith(ZIP_MAGIC):
+        raise OfflineSheetError([NOT_XLSX])
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError) as exc:
-        raise not_xlsx from exc
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise OfflineSheetError([NOT_XLSX]) from exc
+    if len(entries) > MAX_MEMBERS:
+        raise _too_big(f"ファイル内の部品が {len(entries):,} 個")
     names = {entry.filename.lower() for entry in entries}
     if "[content_types].xml" not in names or "xl/workbook.xml" not in names:
-        raise not_xlsx
+        raise OfflineSheetError([NOT_XLSX])
     if any("vbaproject" in n for n in names):
-        raise OfflineSheetError(
-            ["マクロを含むファイルは受け付けません。マクロを含まない .xlsx で保存してください。"]
-        )
-    if sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
-        raise not_xlsx
+        raise OfflineSheetError([MACRO])
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _too_big(f"展開すると {unpacked / 1024 / 1024:,.0f} MB")
+    for entry in entries:
+        if entry.file_size > RATIO_FLOOR_BYTES and entry.file_size > MAX_COMPRESSION_RATIO * max(
+            entry.compress_size, 1
+        ):
+            raise _too_big(f"「{entry.filename}」が {entry.file_size / 1024 / 1024:,.0f} MB に展開")
     try:
         content_types = archive.read("[Content_Types].xml")
-    except KeyError as exc:
-        raise not_xlsx from exc
+        for entry in entries:
+            _xml_part_check(archive, entry)
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        EOFError,
+        NotImplementedError,  # a compression method zipfile lacks
+        RuntimeError,  # an encrypted part
+        zlib.error,
+    ) as exc:
+        raise OfflineSheetError([NOT_XLSX]) from exc
     if b"macroEnabled" in content_types or b"vbaProject" in content_types:
-        raise OfflineSheetError(
-            ["マクロを含むファイルは受け付けません。マクロを含まない .xlsx で保存してください。"]
-        )
+        raise OfflineSheetError([MACRO])
     return content
 
 
-def _sheet_values(sheet: Any) -> dict[tuple[int, int], Any]:
-    """Return every non-empty cell of a read-only sheet by 0-based (row, column)."""
-    values = {}
-    for row_index, row in enumerate(sheet.iter_rows(values_only=True)):
-        for col_index, value in enumerate(row):
-            if value is not None and not (isinstance(value, str) and not value.strip()):
-                values[(row_index, col_index)] = value
-    return values
+_XML_DECLARATION = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+_FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
+# Start tags counted per part, with or without a namespace prefix (a prefixed closing tag
+# counts too: over-counting only matters near limits far above a real sheet's).
+_RECORDS = {
+    "styles": ((b"<xf", b":xf"), MAX_STYLE_RECORDS),
+    "shared strings": ((b"<si", b":si"), MAX_SHARED_STRINGS),
+}
+
+
+def _xml_part_check(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+    """Refuse an XML part with a DTD, another encoding than UTF-8, or too many records.
+
+    Every part is looked at, whatever its name: a part's relationships, not its name,
+    decide what openpyxl parses. A part that does not start like XML is not XML to any
+    parser and is left alone.
+    """
+    if entry.is_dir():
+        return
+    counts = dict.fromkeys(_RECORDS, 0)
+    tail = b""
+    first = True
+    with archive.open(entry) as stream:
+        while chunk := stream.read(1024 * 1024):
+            if first:
+                first = False
+                head = chunk.lstrip(b" \t\r\n")
+                if head.startswith(b"\xef\xbb\xbf"):
+                    head = head[3:]
+                if head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[:4] in (
+                    b"<\x00?\x00",
+                    b"\x00<\x00?",
+                    b"\x00\x00\x00<",
+                    b"<\x00\x00\x00",
+                ):
+                    raise OfflineSheetError(
+                        [
+                            f"「{entry.filename}」が UTF-8 以外の文字コードで書かれています。{NOT_XLSX}"
+                        ]
+                    )
+                if not head.startswith(b"<"):
+                    return  # binary: an image, a printer setting
+                declared = _XML_DECLARATION.match(head)
+                if declared and declared.group(1).lower().replace(b"_", b"-") not in (
+                    b"utf-8",
+                    b"utf8",
+                ):
+                    raise OfflineSheetError(
+                        [
+                            f"「{entry.filename}」が UTF-8 以外の文字コードで書かれています。{NOT_XLSX}"
+                        ]
+                    )
+            window = tail + chunk
+            if any(marker in window for marker in _FORBIDDEN):
+                raise OfflineSheetError(
+                    [
+                        "ファイルに文書型定義（DTD）やエンティティ宣言が含まれているため読み込みません。"
+                        "ダウンロードした回答票を Excel で保存したものを使ってください。"
+                    ]
+                )
+            for kind, (tags, limit) in _RECORDS.items():
+                # Counted in the window less the tail counted before, so a tag cut at a
+                # chunk's edge counts once.
+                counts[kind] += sum(window.count(tag) - tail.count(tag) for tag in tags)
+                if counts[kind] > limit:
+                    what = "書式（スタイル）" if kind == "styles" else "文字列"
+                    raise OfflineSheetError(
+                        [
+                            f"ファイル内の{what}の数が多すぎます（上限 {limit:,} 個）。"
+                            "ダウンロードした回答票に記入したものを使ってください。"
+                        ]
+                    )
+            tail = window[-32:]
+
+
+@dataclass
+class _SheetCells:
+    """What the answer sheet holds within the layout's rows and columns."""
+
+    values: dict[tuple[int, int], Any] = field(default_factory=dict)
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    keys: dict[int, str] = field(default_factory=dict)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _sheet_cells(book: Any, layout: Layout) -> _SheetCells:
+    """Read the layout's rows and columns of the answer sheet, never trusting its dimension.
+
+    The rows are read twice: for the values Excel last calculated, and for the formulas,
+    so that a formula cell is told apart from a typed one.
+    """
+    sheet = book[ANSWER_SHEET]
+    bounds = {"min_row": 1, "max_row": layout.last_row + 1, "min_col": 1}
+    bounds["max_col"] = layout.key_col + 1
+    found = _SheetCells()
+    # openpyxl's read-only sheets take data_only from the workbook on each read.
+    book._data_only = True
+    for r, row in enumerate(sheet.iter_rows(**bounds, values_only=True)):
+        for c, value in enumerate(row):
+            if isinstance(value, str):
+                # Excel writes control characters as _xHHHH_ (and a literal "_x0041_" as
+                # "_x005F_x0041_"); openpyxl leaves both as they are in the file.
+                value = unescape(value)
+            if c == layout.key_col:
+                found.keys[r] = "" if value is None else str(value).strip()
+            elif not _blank(value):
+                found.values[(r, c)] = value
+    book._data_only = False
+    for r, cells in enumerate(sheet.iter_rows(**bounds)):
+        for c, cell in enumerate(cells):
+            if getattr(cell, "data_type", None) == "f":
+                found.formulas[(r, c)] = str(cell.value)
+    return found
 
 
 def _meta(book: Any) -> dict[str, str]:
@@ -499,7 +736,7 @@ def _meta(book: Any) -> dict[str, str]:
             ]
         )
     found = {}
-    for row in book[META_SHEET].iter_rows(values_only=True, max_col=2):
+    for row in book[META_SHEET].iter_rows(values_only=True, max_row=20, max_col=2):
         if row and row[0]:
             found[str(row[0])] = "" if row[1] is None else str(row[1])
     return found
@@ -507,8 +744,8 @@ def _meta(book: Any) -> dict[str, str]:
 
 def signature_check(
     *, meta: dict[str, str], inquiry: Inquiry, organization: Organization, fingerprint: str
-) -> None:
-    """Refuse a sheet whose signature fails or names another inquiry or organization."""
+) -> int:
+    """Return the answer revision the sheet was made from; refuse a forged or foreign sheet."""
     try:
         payload = signing.loads(meta.get("signature", ""), salt=SALT)
     except signing.BadSignature as exc:
@@ -532,6 +769,10 @@ def signature_check(
         raise OfflineSheetError(
             [f"この回答票は他の団体（団体コード {code}）用です。自団体の回答票を使ってください。"]
         )
+    if payload.get("v") != SHEET_VERSION or not isinstance(payload.get("r"), int):
+        raise OfflineSheetError(
+            ["古い形式の回答票です。最新の回答票をダウンロードし、記入し直してください。"]
+        )
     if payload.get("f") != fingerprint:
         raise OfflineSheetError(
             [
@@ -539,224 +780,208 @@ def signature_check(
                 "最新の回答票をダウンロードしてください。"
             ]
         )
+    return payload["r"]
 
 
-@dataclass
-class _Parsed:
-    data: dict[str, Any] = field(default_factory=dict)
-    errors: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
-
-    def error(self, cell: InputCell, message: str) -> None:
-        self.errors.setdefault(cell.question.pk, []).append((cell.ref, message))
+def _rows_check(layout: Layout, keys: dict[int, str]) -> None:
+    """Refuse a sheet whose rows are not where the layout put them (inserted, deleted, moved)."""
+    advice = (
+        "回答票の行や列を挿入・削除・移動すると、回答が別の設問に読み込まれてしまうため"
+        "受け付けられません。最新の回答票をダウンロードし、行や列を変えずに記入してください。"
+    )
+    if keys.get(FIRST_QUESTION_ROW - 1) != KEY_HEADER:
+        raise OfflineSheetError(
+            [
+                f"{FIRST_QUESTION_ROW}行目: 見出し行の位置が変わっています（行か列が挿入・削除されています）。{advice}"
+            ]
+        )
+    for label in layout.labels:
+        found = keys.get(label.row, "")
+        if found == label.key:
+            continue
+        what = f"「{found}」の行があります" if found else "設問のない行があります"
+        raise OfflineSheetError(
+            [f"{label.row + 1}行目: 「{label.key}」の行のはずが、{what}。{advice}"]
+        )
 
 
 def _as_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
+    """Return a cell's value as the text a person would have typed in the web form."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
-    if hasattr(value, "date") and callable(value.date):
-        return value.date().isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
     return str(value).strip()
 
 
-def _cell_number(value: Any) -> float | int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return number_value(value)
+def _short(value: Any, limit: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _cell_date(value: Any) -> str | None:
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        try:
-            return parse_date(value).isoformat()
-        except WarekiParseError:
-            return None
-    return None
+@dataclass
+class _FormInput:
+    """The answer form's POST built from the sheet, and what the sheet itself could not read."""
+
+    post: MultiValueDict
+    errors: list[tuple[InputCell, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
-def _parse_cells(layout: Layout, values: dict[tuple[int, int], Any]) -> _Parsed:
-    """Read every input cell into Answer.data values, noting each cell's error."""
-    parsed = _Parsed()
+def _form_input(
+    *, layout: Layout, questions: list[Question], cells: _SheetCells, answer: Answer
+) -> _FormInput:
+    """Turn the sheet's cells into what the answer form would receive from a browser.
+
+    Questions hidden by their display condition are left out, as the browser hides them.
+    """
+    read = _FormInput(
+        post=MultiValueDict(
+            {
+                "revision": [str(answer.revision)],
+                "kind": [AnswerKind.ANSWERED],
+                # A sheet is a finished answer: required questions are checked as on 提出.
+                "intent": [SUBMIT],
+            }
+        )
+    )
+    texts: dict[InputCell, str] = {}
     for cell in layout.inputs:
-        question = cell.question
-        key = str(question.pk)
-        raw = values.get((cell.row, cell.col))
-        part = cell.part[0]
-        kind = question.kind
-        if part == "other":
-            if raw is not None:
-                parsed.data[f"{key}_other"] = _as_text(raw)
-            continue
-        if part == "option":
-            parsed.data.setdefault(key, [])
-            if raw is None:
-                continue
-            if _as_text(raw) in CHOSEN_MARKS:
-                parsed.data[key].append(cell.part[1])
-            else:
-                parsed.error(cell, f"「{CHOSEN}」を入力するか空欄にしてください")
-            continue
-        if part == "cell":
-            table = parsed.data.setdefault(key, {})
-            row_cells = table.setdefault(cell.part[1], {})
-            if raw is None:
-                row_cells[cell.part[2]] = None
-            elif question.table_numeric:
-                number = _cell_number(raw)
-                if number is None:
-                    parsed.error(cell, "数値で入力してください")
-                row_cells[cell.part[2]] = number
-            else:
-                row_cells[cell.part[2]] = _as_text(raw)
+        position = (cell.row, cell.col)
+        raw = cells.values.get(position)
+        formula = cells.formulas.get(position)
+        if formula is not None and raw is None:
+            read.errors.append(
+                (
+                    cell,
+                    f"数式「{_short(formula)}」の計算結果が保存されていないため読み取れません。"
+                    "Excel で開いて保存し直すか、値を直接入力してください",
+                )
+            )
             continue
         if raw is None:
             continue
-        if kind in (QuestionKind.SINGLE, QuestionKind.YES_NO):
-            text = _as_text(raw)
-            if text in question.options:
-                parsed.data[key] = text
-            else:
-                parsed.error(cell, "選択肢にない値です")
-        elif kind == QuestionKind.NUMBER:
-            number = _cell_number(raw)
-            if number is None:
-                parsed.error(cell, "数値で入力してください")
-            else:
-                parsed.data[key] = number
-        elif kind == QuestionKind.DATE:
-            date = _cell_date(raw)
-            if date is None:
-                parsed.error(cell, "日付で入力してください（例：2026/4/1）")
-            else:
-                parsed.data[key] = date
-        else:
-            parsed.data[key] = _as_text(raw)
-    # Empty lists and all-empty tables mean "not answered", as the form stores them.
-    for key in [k for k, v in parsed.data.items() if v in ([], "")]:
-        del parsed.data[key]
-    for key, value in list(parsed.data.items()):
-        if isinstance(value, dict) and all(
-            cell is None for cells in value.values() for cell in cells.values()
-        ):
-            del parsed.data[key]
-    return parsed
-
-
-def _required_errors(
-    *, layout: Layout, questions: list[Question], data: dict[str, Any], hidden: set[int]
-) -> list[tuple[int, str, str]]:
-    """Return (question id, cell, message) for each required question left empty."""
-    errors = []
-    cells_of: dict[int, list[InputCell]] = {}
-    for cell in layout.inputs:
-        cells_of.setdefault(cell.question.pk, []).append(cell)
-    for question in missing_required(questions, data):
-        if question.pk in hidden or question.kind == QuestionKind.FILE:
-            continue
-        cells = cells_of.get(question.pk, [])
-        value = data.get(str(question.pk))
-        if question.kind == QuestionKind.TABLE:
-            table = value if isinstance(value, dict) else {}
-            empty = [c for c in cells if (table.get(c.part[1]) or {}).get(c.part[2]) in (None, "")]
-            errors.extend((question.pk, c.ref, "必須項目です") for c in empty)
-            continue
-        chose_other = OTHER_CHOICE in (value if isinstance(value, list) else [value])
-        other_cells = [c for c in cells if c.part[0] == "other"]
-        if value not in (None, "", []) and chose_other and other_cells:
-            errors.append(
-                (question.pk, other_cells[0].ref, f"「{OTHER_CHOICE}」の内容を入力してください")
+        text = _as_text(raw)
+        if formula is not None:
+            read.notes.append(
+                f"{cell.ref}: 数式「{_short(formula)}」の計算結果「{_short(text)}」を読み取りました。"
             )
-        elif cells:
-            errors.append((question.pk, cells[0].ref, "必須項目です"))
-    return errors
+        texts[cell] = text
+    # Which questions the answer's choices hide, judged from the choices as typed.
+    choices: dict[str, Any] = {}
+    for cell, text in texts.items():
+        key = str(cell.question.pk)
+        if cell.part[0] == "value":
+            choices[key] = text
+        elif cell.part[0] == "option" and text in CHOSEN_MARKS:
+            choices.setdefault(key, []).append(cell.part[1])
+    hidden = hidden_question_ids(questions, choices)
+    for cell, text in texts.items():
+        if cell.question.pk in hidden:
+            continue
+        if cell.part[0] == "option":
+            if text in CHOSEN_MARKS:
+                read.post.appendlist(cell.field, cell.part[1])
+            else:
+                read.errors.append((cell, f"「{CHOSEN}」を入力するか空欄にしてください"))
+        else:
+            read.post[cell.field] = text
+    return read
 
 
-def answer_sheet_read(
-    *, inquiry: Inquiry, organization: Organization, content: bytes, file_data: dict[str, Any]
-) -> dict[str, Any]:
-    """Return Answer.data read from a filled sheet, or raise with every problem found.
+def _cell_order(cell: InputCell, order: dict[int, int]) -> tuple[int, int, int]:
+    return (order.get(cell.question.pk, 0), cell.row, cell.col)
 
-    `file_data` holds the answer's current file values, which the sheet cannot carry; they
-    count for required file questions.
+
+@dataclass
+class SheetAnswer:
+    """What a filled sheet answers, and notes for the user on how it was read."""
+
+    data: dict[str, Any]
+    revision: int
+    notes: list[str] = field(default_factory=list)
+
+
+def answer_sheet_read(*, answer: Answer, content: bytes) -> SheetAnswer:
+    """Return the answer a filled sheet holds, or raise with every problem found.
+
+    The sheet's values go through the answer form (forms.AnswerForm), so that every rule of
+    the web form (lengths, choices, numbers, dates, required questions, conditions) is the
+    same for a sheet; its messages are given with the cell they concern.
     """
+    inquiry = answer.inquiry
     questions = inquiry_questions(inquiry)
     layout = sheet_layout(questions)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(
+            io.BytesIO(content), read_only=True, data_only=True, keep_links=False
+        )
+    except OfflineSheetError:
+        raise
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise OfflineSheetError(
-            ["Excel ブック（.xlsx）として読み込めません。ダウンロードした回答票を使ってください。"]
-        ) from exc
+        raise OfflineSheetError([NOT_XLSX]) from exc
     try:
         meta = _meta(book)
-        signature_check(
+        revision = signature_check(
             meta=meta,
             inquiry=inquiry,
-            organization=organization,
+            organization=answer.organization,
             fingerprint=layout.fingerprint(),
         )
         if ANSWER_SHEET not in book.sheetnames:
             raise OfflineSheetError([f"シート「{ANSWER_SHEET}」が見つかりません。"])
-        values = _sheet_values(book[ANSWER_SHEET])
+        cells = _sheet_cells(book, layout)
+    except OfflineSheetError:
+        raise
+    except Exception as exc:  # a damaged part found only while reading
+        raise OfflineSheetError([NOT_XLSX]) from exc
     finally:
         book.close()
-    parsed = _parse_cells(layout, values)
-    hidden = hidden_question_ids(questions, parsed.data)
-    # Answers to questions the organization is not asked (by a display condition) are
-    # dropped, as the answer form drops them, and their cells are not checked.
-    data = {
-        key: value for key, value in parsed.data.items() if int(key.split("_")[0]) not in hidden
-    }
-    problems = [
-        (question_id, ref, message)
-        for question_id, cell_errors in parsed.errors.items()
-        if question_id not in hidden
-        for ref, message in cell_errors
+    _rows_check(layout, cells.keys)
+    read = _form_input(layout=layout, questions=questions, cells=cells, answer=answer)
+    form = AnswerForm(data=read.post, files=MultiValueDict(), questions=questions, answer=answer)
+    valid = form.is_valid()
+    order = {q.pk: i for i, q in enumerate(questions)}
+    cell_of: dict[str, InputCell] = {}
+    for cell in layout.inputs:
+        cell_of.setdefault(cell.field, cell)
+    problems: list[tuple[tuple[int, int, int], str]] = [
+        (_cell_order(cell, order), f"{cell.ref}: {message}") for cell, message in read.errors
     ]
-    # A cell already reported as wrong is not also reported as missing; nor is a question
-    # with a wrong cell, except for the other cells of a table.
-    wrong_cells = {ref for _, ref, _ in problems}
-    tables = {q.pk for q in questions if q.kind == QuestionKind.TABLE}
-    problems += [
-        (question_id, ref, message)
-        for question_id, ref, message in _required_errors(
-            layout=layout, questions=questions, data={**data, **file_data}, hidden=hidden
-        )
-        if ref not in wrong_cells and (question_id in tables or question_id not in parsed.errors)
-    ]
-    if problems:
-        order = {q.pk: i for i, q in enumerate(questions)}
-        problems.sort(key=lambda p: (order.get(p[0], 0), _cell_order(p[1])))
-        raise OfflineSheetError([f"{ref}: {message}" for _, ref, message in problems])
-    return data
+    # A cell the sheet could not read is not also reported by the form (as missing).
+    unreadable = {cell.field for cell, _ in read.errors}
+    for name, messages in form.errors.items():
+        cell = cell_of.get(name)
+        if cell is None:
+            problems += [((len(order), 0, 0), str(message)) for message in messages]
+        elif name not in unreadable:
+            problems += [(_cell_order(cell, order), f"{cell.ref}: {m}") for m in messages]
+    if problems or not valid:
+        problems.sort(key=lambda p: p[0])
+        raise OfflineSheetError([message for _, message in problems] or [NOT_XLSX])
+    return SheetAnswer(data=form.cleaned_data["data"], revision=revision, notes=read.notes)
 
 
-def _cell_order(ref: str) -> tuple[int, str]:
-    letters = "".join(c for c in ref if c.isalpha())
-    digits = "".join(c for c in ref if c.isdigit())
-    return (int(digits or 0), letters)
-
-
-def offline_answer_import(*, answer: Answer, by: User, upload: UploadedFile) -> Answer:
+def offline_answer_import(*, answer: Answer, by: User, upload: UploadedFile) -> SheetAnswer:
     """Save a filled answer sheet into the organization's answer, as a draft.
 
-    Nothing is saved unless the whole sheet is valid; files already attached stay.
+    Nothing is saved unless the whole sheet is valid; files already attached stay. A sheet
+    made from an older revision of the answer than the stored one raises
+    AnswerConflictError, as the web form does: someone saved in between.
     """
     content = upload_check(upload)
-    inquiry = answer.inquiry
-    file_ids = {str(q.pk) for q in inquiry_questions(inquiry) if q.kind == QuestionKind.FILE}
-    file_data = {k: v for k, v in (answer.data or {}).items() if k in file_ids}
-    data = answer_sheet_read(
-        inquiry=inquiry,
-        organization=answer.organization,
-        content=content,
-        file_data=file_data,
+    read = answer_sheet_read(answer=answer, content=content)
+    answer_save(
+        answer=answer,
+        by=by,
+        revision=read.revision,
+        kind=AnswerKind.ANSWERED,
+        data=read.data,
     )
-    return answer_save(
-        answer=answer, by=by, revision=answer.revision, kind=AnswerKind.ANSWERED, data=data
-    )
+    return read

@@ -27,6 +27,7 @@ from renkei.core.wareki import format_datetime
 from renkei.directory.models import Organization
 from renkei.directory.permissions import organization_id_of
 from renkei.directory.selectors import contacts_of
+from renkei.inquiries.answer_rules import answer_data_problems
 from renkei.inquiries.models import (
     OTHER_CHOICE,
     Answer,
@@ -912,7 +913,16 @@ def answer_save(
 def _complete_check(answer: Answer) -> None:
     if answer.kind != AnswerKind.ANSWERED:
         return
-    missing = missing_required(inquiry_questions(answer.inquiry), answer.data)
+    questions = inquiry_questions(answer.inquiry)
+    # The stored data is checked again as the answer form checks it: a draft may have come
+    # in by another route (the offline sheet, an import), and what is sent on must fit.
+    problems = answer_data_problems(questions=questions, data=answer.data or {})
+    if problems:
+        raise InquiryError(
+            "保存されている回答に、回答画面で受け付けない内容があるため確認・提出できません。"
+            "回答画面で修正して保存し直してください（" + "、".join(problems[:10]) + "）。"
+        )
+    missing = missing_required(questions, answer.data)
     if missing:
         raise AnswerIncompleteError(missing)
 

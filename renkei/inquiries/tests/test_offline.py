@@ -1,22 +1,26 @@
 """The offline route: an organization's own answer sheet out, filled in Excel, back in."""
 
 import io
+import re
 import zipfile
 
 import openpyxl
 import pytest
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from renkei.inquiries.models import Answer, InquiryStatus, QuestionKind, Target
 from renkei.inquiries.offline import (
     MAX_UPLOAD_BYTES,
     META_SHEET,
+    SALT,
     OfflineSheetError,
     answer_sheet_xlsx,
     offline_answer_import,
     sheet_layout,
 )
 from renkei.inquiries.permissions import get_answer_for
+from renkei.inquiries.services import AnswerConflictError, answer_save
 from renkei.inquiries.tests.test_compilation_fixtures import add_question, make_inquiry
 
 
@@ -69,8 +73,7 @@ CELLS = {
 
 
 def _download(council, inquiry, user=None):
-    answer = get_answer_for(user or council.staff, inquiry.pk)
-    return answer_sheet_xlsx(inquiry=inquiry, organization=answer.organization, data=answer.data)
+    return answer_sheet_xlsx(answer=get_answer_for(user or council.staff, inquiry.pk))
 
 
 def _fill(content, values, *, edit=None):
@@ -92,7 +95,8 @@ def _upload(content, name="回答票.xlsx"):
 def _import(council, inquiry, content, *, user=None, name="回答票.xlsx"):
     user = user or council.staff
     answer = get_answer_for(user, inquiry.pk)
-    return offline_answer_import(answer=answer, by=user, upload=_upload(content, name))
+    offline_answer_import(answer=answer, by=user, upload=_upload(content, name))
+    return answer
 
 
 VALID = {
@@ -184,13 +188,17 @@ def test_every_bad_cell_is_reported_and_nothing_is_saved(council, open_inquiry):
     with pytest.raises(OfflineSheetError) as raised:
         _import(council, inquiry, _fill(_download(council, inquiry), bad))
 
+    # The answer form's own messages (the same code as the web form), each on its cell; a
+    # table's first unreadable cell stands for its empty ones, as on the web.
     assert raised.value.errors == [
-        "B9: 選択肢にない値です",
+        "B9: 正しく選択してください。 準拠予定 は候補にありません。",
+        "B10: 「その他」を選んだ場合に入力してください。",
         "B12: 「○」を入力するか空欄にしてください",
-        "B14: 数値で入力してください",
-        "B15: 日付で入力してください（例：2026/4/1）",
-        "C19: 数値で入力してください",
-        "B20: 必須項目です",
+        "B14: 「七十」は数値として読み取れません。半角・全角の数字で入力してください"
+        "（例：1,234 や 12.5）。",
+        "B15: 日付として読み取れません: 「来年」。令和8年11月21日、R8.11.21 または 2026-11-21 の形で"
+        "入力してください。",
+        "C19: 「本庁・サーバ」は数値で入力してください。",
     ]
     answer = Answer.objects.get(inquiry=inquiry, organization=council.member_org)
     assert answer.data == {}
@@ -205,7 +213,11 @@ def test_required_question_left_empty_is_named_by_its_cell(council, open_inquiry
     with pytest.raises(OfflineSheetError) as raised:
         _import(council, inquiry, content)
 
-    assert raised.value.errors == ["B9: 必須項目です", "B14: 必須項目です"]
+    assert raised.value.errors == [
+        "B9: Q1：この設問は回答が必須です。",
+        "B10: 「その他」を選んだ場合に入力してください。",
+        "B14: Q3：この設問は回答が必須です。",
+    ]
 
 
 def test_other_without_its_text_is_refused(council, open_inquiry):
@@ -215,7 +227,7 @@ def test_other_without_its_text_is_refused(council, open_inquiry):
     with pytest.raises(OfflineSheetError) as raised:
         _import(council, inquiry, content)
 
-    assert raised.value.errors == ["B10: 「その他」の内容を入力してください"]
+    assert raised.value.errors == ["B10: Q1：「その他」の内容を入力してください。"]
 
 
 def test_cells_of_a_question_hidden_by_its_condition_are_ignored(council, open_inquiry):
@@ -398,3 +410,232 @@ def test_file_over_5_mb_is_refused(council, open_inquiry):
         _import(council, inquiry, oversized)
 
     assert raised.value.errors == ["ファイルが大きすぎます（上限 5 MB）。"]
+
+
+# --- rows matched by their question -----------------------------------------------------
+
+
+def test_row_inserted_in_a_filled_sheet_is_refused_with_its_row(council, open_inquiry):
+    inquiry, _ = open_inquiry
+    content = _fill(
+        _download(council, inquiry), VALID, edit=lambda book: book["回答"].insert_rows(10)
+    )
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, content)
+
+    assert raised.value.errors == [
+        "10行目: 「Q1・その他の内容」の行のはずが、設問のない行があります。"
+        "回答票の行や列を挿入・削除・移動すると、回答が別の設問に読み込まれてしまうため"
+        "受け付けられません。最新の回答票をダウンロードし、行や列を変えずに記入してください。"
+    ]
+    assert Answer.objects.get(inquiry=inquiry, organization=council.member_org).data == {}
+
+
+def test_row_deleted_from_a_filled_sheet_is_refused(council, open_inquiry):
+    inquiry, _ = open_inquiry
+    content = _fill(
+        _download(council, inquiry), VALID, edit=lambda book: book["回答"].delete_rows(12)
+    )
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, content)
+
+    assert raised.value.errors[0].startswith(
+        "12行目: 「Q2・CSV」の行のはずが、「Q2・XML」の行があります。"
+    )
+
+
+def test_column_inserted_before_the_answers_is_refused(council, open_inquiry):
+    inquiry, _ = open_inquiry
+    content = _fill(
+        _download(council, inquiry), VALID, edit=lambda book: book["回答"].insert_cols(2)
+    )
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, content)
+
+    assert raised.value.errors[0].startswith(
+        "8行目: 見出し行の位置が変わっています（行か列が挿入・削除されています）。"
+    )
+
+
+def test_row_added_below_the_last_question_is_harmless(council, open_inquiry):
+    inquiry, q = open_inquiry
+    content = _fill(_download(council, inquiry), {**VALID, "A30": "メモ", "B30": "控え"})
+
+    answer = _import(council, inquiry, content)
+
+    assert answer.data[str(q["number"].pk)] == 70
+
+
+# --- the web form's rules ---------------------------------------------------------------
+
+
+def test_long_text_over_the_web_forms_limit_is_refused(council, open_inquiry):
+    inquiry, _ = open_inquiry
+    content = _fill(_download(council, inquiry), {**VALID, "text": "あ" * 20001})
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, content)
+
+    assert raised.value.errors == [
+        "B16: この値は 20000 文字以下でなければなりません( 20001 文字になっています)。"
+    ]
+
+
+def test_short_text_over_the_web_forms_limit_is_refused(council):
+    inquiry = make_inquiry(council, status=InquiryStatus.OPEN)
+    add_question(inquiry, code="Q1", kind=QuestionKind.SHORT_TEXT)
+    Target.objects.create(inquiry=inquiry, organization=council.member_org)
+    content = _fill(_download(council, inquiry), {"B9": "あ" * 501})
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, content)
+
+    assert raised.value.errors == [
+        "B9: この値は 500 文字以下でなければなりません( 501 文字になっています)。"
+    ]
+    assert Answer.objects.get(inquiry=inquiry, organization=council.member_org).data == {}
+
+
+def test_other_text_without_choosing_other_is_refused_as_on_the_web(council, open_inquiry):
+    inquiry, _ = open_inquiry
+    content = _fill(_download(council, inquiry), {**VALID, "single": "準拠している"})
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, content)
+
+    assert raised.value.errors == ["B10: 「その他」を選んだ場合に入力してください。"]
+
+
+# --- formulas ---------------------------------------------------------------------------
+
+
+def _cached(value):
+    """Give every formula of the answer sheet a calculated value, as Excel saves it."""
+
+    def edit(xml):
+        return re.sub(rb"(<f>[^<]*</f>)(<v\s*/>|<v></v>)?", rb"\1<v>%s</v>" % value, xml)
+
+    return edit
+
+
+def test_formula_without_a_calculated_value_is_refused_naming_the_cell(council, open_inquiry):
+    inquiry, _ = open_inquiry
+    content = _fill(_download(council, inquiry), {**VALID, "number": "=B19+C19"})
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, content)
+
+    assert raised.value.errors == [
+        "B14: 数式「=B19+C19」の計算結果が保存されていないため読み取れません。"
+        "Excel で開いて保存し直すか、値を直接入力してください"
+    ]
+
+
+def test_formula_with_a_calculated_value_is_read_and_reported(council, open_inquiry):
+    inquiry, q = open_inquiry
+    content = _fill(_download(council, inquiry), {**VALID, "number": "=B19+C19"})
+    content = _with_replaced(content, "xl/worksheets/sheet1.xml", _cached(b"72"))
+    answer = get_answer_for(council.staff, inquiry.pk)
+
+    read = offline_answer_import(answer=answer, by=council.staff, upload=_upload(content))
+
+    assert read.notes == ["B14: 数式「=B19+C19」の計算結果「72」を読み取りました。"]
+    answer.refresh_from_db()
+    assert answer.data[str(q["number"].pk)] == 72
+
+
+def _with_replaced(content, name, edit):
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            target.writestr(item.filename, edit(body) if item.filename == name else body)
+    return out.getvalue()
+
+
+# --- lost updates -----------------------------------------------------------------------
+
+
+def test_sheet_downloaded_before_a_colleagues_save_is_refused(council, open_inquiry):
+    inquiry, q = open_inquiry
+    sheet = _fill(_download(council, inquiry), VALID)
+    colleague = get_answer_for(council.representative, inquiry.pk)
+    answer_save(
+        answer=colleague,
+        by=council.representative,
+        revision=colleague.revision,
+        data={str(q["number"].pk): 5},
+    )
+
+    with pytest.raises(AnswerConflictError):
+        _import(council, inquiry, sheet)
+
+    stored = Answer.objects.get(inquiry=inquiry, organization=council.member_org)
+    assert stored.data == {str(q["number"].pk): 5}
+    assert stored.updated_by == council.representative
+
+
+def test_of_two_sheets_downloaded_together_only_the_first_upload_is_saved(council, open_inquiry):
+    inquiry, q = open_inquiry
+    first = _fill(_download(council, inquiry), VALID)
+    second = _fill(
+        _download(council, inquiry, user=council.representative), {**VALID, "number": 99}
+    )
+    _import(council, inquiry, first)
+
+    with pytest.raises(AnswerConflictError):
+        _import(council, inquiry, second, user=council.representative)
+
+    stored = Answer.objects.get(inquiry=inquiry, organization=council.member_org)
+    assert stored.data[str(q["number"].pk)] == 70
+    assert stored.revision == 1
+
+
+def test_of_two_simultaneous_uploads_only_the_first_is_saved(council, open_inquiry):
+    inquiry, q = open_inquiry
+    first = _fill(_download(council, inquiry), VALID)
+    second = _fill(_download(council, inquiry), {**VALID, "number": 99})
+    # Both requests read the answer before either saved.
+    mine = get_answer_for(council.staff, inquiry.pk)
+    theirs = get_answer_for(council.representative, inquiry.pk)
+
+    offline_answer_import(answer=mine, by=council.staff, upload=_upload(first))
+    with pytest.raises(AnswerConflictError):
+        offline_answer_import(answer=theirs, by=council.representative, upload=_upload(second))
+
+    stored = Answer.objects.get(inquiry=inquiry, organization=council.member_org)
+    assert stored.data[str(q["number"].pk)] == 70
+    assert stored.revision == 1
+
+
+def test_sheet_downloaded_after_the_save_is_taken(council, open_inquiry):
+    inquiry, q = open_inquiry
+    _import(council, inquiry, _fill(_download(council, inquiry), VALID))
+
+    answer = _import(council, inquiry, _fill(_download(council, inquiry), {"number": 71}))
+
+    assert answer.data[str(q["number"].pk)] == 71
+    assert answer.revision == 2
+
+
+def test_sheet_of_the_old_format_without_a_revision_is_refused(council, open_inquiry):
+    inquiry, _ = open_inquiry
+    layout = sheet_layout(inquiry.questions.order_by("position"))
+    organization = council.member_org
+    old = signing.dumps(
+        {"i": inquiry.pk, "o": organization.pk, "c": organization.code, "f": layout.fingerprint()},
+        salt=SALT,
+        compress=True,
+    )
+    content = _fill(_download(council, inquiry), VALID, edit=_set_meta("signature", old))
+
+    with pytest.raises(OfflineSheetError) as raised:
+        _import(council, inquiry, content)
+
+    assert raised.value.errors == [
+        "古い形式の回答票です。最新の回答票をダウンロードし、記入し直してください。"
+    ]

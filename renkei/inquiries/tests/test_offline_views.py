@@ -82,8 +82,8 @@ def test_upload_with_errors_lists_each_cell_and_changes_nothing(council, open_in
 
     html = response.content.decode()
     assert response.status_code == 400
-    assert "<li>B9: 選択肢にない値です</li>" in html
-    assert "<li>B10: 数値で入力してください</li>" in html
+    assert "<li>B9: 正しく選択してください。 たぶん は候補にありません。</li>" in html
+    assert "<li>B10: 「たくさん」は数値として読み取れません。" in html
     assert Answer.objects.get(inquiry=open_inquiry, organization=council.member_org).data == {}
 
 
@@ -102,4 +102,43 @@ def test_upload_after_the_inquiry_closed_is_refused(council, open_inquiry):
     response = client.post(reverse("inquiries:offline", args=[open_inquiry.pk]), {"sheet": upload})
 
     assert "回答の受付を終了" in response.content.decode()
+    assert Answer.objects.get(inquiry=open_inquiry, organization=council.member_org).data == {}
+
+
+def test_sheet_made_before_a_colleagues_web_save_gets_the_conflict_page(council, open_inquiry):
+    client = login(council.staff)
+    upload = _filled(client, open_inquiry, {"B9": "はい", "B10": 70})
+    q1, q2 = open_inquiry.questions.order_by("position")
+    colleague = login(council.representative)
+    colleague.post(
+        reverse("inquiries:answer", args=[open_inquiry.pk]),
+        {
+            "revision": 0,
+            "kind": "answered",
+            "intent": "save",
+            f"q{q1.pk}": "いいえ",
+            f"q{q2.pk}": "3",
+        },
+    )
+
+    response = client.post(reverse("inquiries:offline", args=[open_inquiry.pk]), {"sheet": upload})
+
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "他の方（当別 太郎）が" in html
+    assert "最新の回答票をダウンロードし、記入し直してからアップロードしてください。" in html
+    answer = Answer.objects.get(inquiry=open_inquiry, organization=council.member_org)
+    assert answer.data == {str(q1.pk): "いいえ", str(q2.pk): 3}
+
+
+def test_upload_tells_which_cells_were_formulas(council, open_inquiry):
+    client = login(council.staff)
+    upload = _filled(client, open_inquiry, {"B9": "はい", "B10": "=1+1"})
+
+    response = client.post(reverse("inquiries:offline", args=[open_inquiry.pk]), {"sheet": upload})
+
+    assert response.status_code == 400
+    assert "B10: 数式「=1+1」の計算結果が保存されていないため読み取れません。" in (
+        response.content.decode()
+    )
     assert Answer.objects.get(inquiry=open_inquiry, organization=council.member_org).data == {}
