@@ -37,4 +37,4 @@ def test_organization_list_counts_with_a_separator(council):
 
     total = Organization.objects.count()
     assert total > 1000
-    assert f"<p>{total:,}件</p>" in html
+    assert f'<p role="status">{total:,}件</p>' in html

@@ -81,6 +81,8 @@ def secretariat(method: str = "get", args=lambda t: (), data=None) -> Access:
 ACCESS: dict[str, Access] = {
     "home": everyone(),
     "healthz": Access("get", (200,) * len(ROLES)),
+    # The admin's login page only redirects to the site's login.
+    "admin_login_redirect": Access("get", (302,) * len(ROLES)),
     "invitation_accept": Access("get", (200,) * len(ROLES), lambda t: (t.invitation.token,)),
     "directory:organization_list": everyone(),
     "directory:organization_detail": everyone(lambda t: (t.org.pk,)),
