@@ -4,13 +4,13 @@ import pytest
 from django.core.cache import caches
 from hypothesis import settings as hypothesis_settings
 
+from renkei.testing import Council, make_council
+
 # Hypothesis fails an example slower than 200 ms by default. On a 2-core machine running the
 # suite in two processes (and CI beside it) a plain example can take longer, so the deadline
 # turned timing into a failure cause: properties here are about results, not speed.
 hypothesis_settings.register_profile("renkei", deadline=None)
 hypothesis_settings.load_profile("renkei")
-
-from renkei.testing import Council, make_council
 
 # The Playwright browser and the headless LibreOffice are shared by every test in the session.
 pytest_plugins = ["tests.browser.fixtures", "tests.libreoffice"]
