@@ -218,6 +218,10 @@ RENKEI = {
     "BASE_URL": os.environ.get("RENKEI_BASE_URL", "http://127.0.0.1:8000"),
     "MAIL_MAX_ATTEMPTS": 5,
     "MAIL_RETRY_BASE_SECONDS": 60,
+    # A message still 送信中 this long after its claim is sent again (its worker died). Keep
+    # it well above the longest possible send (a few EMAIL_TIMEOUTs), or a slow worker and
+    # the retry could both deliver.
+    "MAIL_LEASE_SECONDS": int(os.environ.get("RENKEI_MAIL_LEASE_SECONDS", "600")),
 }
 
 LOGGING = {

@@ -207,3 +207,20 @@ def test_outbox_filters_by_status(council, outbox, secretariat):
     assert [m.to_email for m in failed.context["messages_list"]] == ["bounce@example.lg.jp"]
     unknown = client.get(reverse("portal:outbox"), {"status": "bogus"})
     assert len(unknown.context["messages_list"]) == 3
+
+
+def test_outbox_says_when_a_message_stuck_in_sending_is_sent_again(council, secretariat):
+    now = timezone.now()
+    OutboxMessage.objects.create(
+        to_email="stuck@example.lg.jp",
+        subject="送信中のお知らせ",
+        body_text="本文",
+        status=Status.SENDING,
+        claimed_at=now,
+        lease_until=now + dt.timedelta(minutes=10),
+    )
+
+    content = secretariat.get(reverse("portal:outbox")).content.decode()
+
+    assert "再送期限を過ぎると同じメッセージIDで自動的に再送されます" in content
+    assert "以降に再送" in content
