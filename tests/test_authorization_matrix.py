@@ -32,6 +32,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from renkei.accounts.models import DateStyle, Role, User
+from renkei.audit.models import AuditEvent
 from renkei.core.security_headers import CONTENT_SECURITY_POLICY
 from renkei.directory.models import GroupMember, GroupRole, Invitation, Organization, Person
 from renkei.inquiries.models import Answer, Export, Inquiry, InquiryStatus, Reminder
@@ -325,6 +326,13 @@ TABLE: dict[str, Entry] = {
     "portal:audit_events": Entry(url("portal:audit_events"), secretariat()),
     "portal:audit_export": Entry(url("portal:audit_export"), secretariat()),
     "portal:outbox": Entry(url("portal:outbox"), secretariat()),
+    "portal:login_waits": Entry(
+        url("portal:login_waits"),
+        secretariat(),
+        post=secretariat(302),
+        data=lambda w: {"key": "login-throttle:pair:unknown"},
+        state=_count(AuditEvent),
+    ),
     # --- inquiries: lists, 当別町's draft ---------------------------------------------------
     "inquiries:list": Entry(url("inquiries:list"), everyone()),
     "inquiries:create": Entry(
