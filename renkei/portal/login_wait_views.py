@@ -1,5 +1,6 @@
 """The secretariat's page of throttled logins: who must wait, and lifting a wait."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -33,6 +34,7 @@ def login_wait_list(request: HttpRequest) -> HttpResponse:
         "portal/login_waits.html",
         {
             "page": page,
+            "rules": settings.LOGIN_THROTTLE,
             "username": username,
             "query": f"username={username}" if username else "",
             "nav": "manage",
