@@ -32,6 +32,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from renkei.accounts.models import DateStyle, Role, User
+from renkei.audit.models import AuditEvent
+from renkei.core.security_headers import CONTENT_SECURITY_POLICY
 from renkei.directory.models import GroupMember, GroupRole, Invitation, Organization, Person
 from renkei.inquiries.models import Answer, Export, Inquiry, InquiryStatus, Reminder
 from renkei.inquiries.polls.models import Poll, PollStatus, Vote, VoteChoice
@@ -386,6 +388,13 @@ TABLE: dict[str, Entry] = {
     "portal:audit_events": Entry(url("portal:audit_events"), secretariat()),
     "portal:audit_export": Entry(url("portal:audit_export"), secretariat()),
     "portal:outbox": Entry(url("portal:outbox"), secretariat()),
+    "portal:login_waits": Entry(
+        url("portal:login_waits"),
+        secretariat(),
+        post=secretariat(302),
+        data=lambda w: {"key": "login-throttle:pair:unknown"},
+        state=_count(AuditEvent),
+    ),
     # --- inquiries: lists, 当別町's draft ---------------------------------------------------
     "inquiries:list": Entry(url("inquiries:list"), everyone()),
     "inquiries:create": Entry(
@@ -821,6 +830,9 @@ def test_role_gets_the_expected_answer(records: World, name: str, role: str):
 
     response = client.get(path)
     _check(response, entry.get[role], f"GET {path} as {role}")
+    # Every page, whatever its answer, carries the CSP; no logged-in page may be stored.
+    assert response["Content-Security-Policy"] == CONTENT_SECURITY_POLICY, path
+    assert role == "anonymous" or response["Cache-Control"] == "no-store, private", path
     release(response)
 
     if entry.post is None:

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that static files, redirects and error pages get the CSP as well.
+    "renkei.core.security_headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -204,12 +206,30 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_RATE_LIMITS = {
-    # Five failed logins per user ID in 15 minutes locks that ID for the rest of the window.
-    "login_failed": os.environ.get("RENKEI_LOGIN_FAILED_LIMIT", "5/15m/key,20/15m/ip"),
+    # Login attempts are throttled by renkei.accounts.throttling instead (LOGIN_THROTTLE):
+    # allauth's per-address limits would lock out every municipality behind one LGWAN
+    # gateway, and its per-user-ID lock lets anyone lock anyone out.
+    "login": "",
+    "login_failed": "",
+}
+# Failed logins: after the free failures of a scope, each further failure doubles the wait
+# before the next attempt in that scope (BACKOFF_SECONDS, up to BACKOFF_MAX_SECONDS). Failures
+# are forgotten WINDOW_MINUTES after the last one, and by a successful login.
+LOGIN_THROTTLE = {
+    # per (client address, user ID): someone mistyping, or guessing from one place
+    "FAILED_LIMIT": int(os.environ.get("RENKEI_LOGIN_FAILED_LIMIT", "5")),
+    # per user ID from all addresses: guessing one account from many places
+    "ACCOUNT_FAILED_LIMIT": int(os.environ.get("RENKEI_LOGIN_ACCOUNT_FAILED_LIMIT", "20")),
+    # per client address over all user IDs: generous, since a prefecture's municipalities
+    # share a few LGWAN addresses
+    "ADDRESS_FAILED_LIMIT": int(os.environ.get("RENKEI_LOGIN_ADDRESS_FAILED_LIMIT", "300")),
+    "BACKOFF_SECONDS": int(os.environ.get("RENKEI_LOGIN_BACKOFF_SECONDS", "30")),
+    "BACKOFF_MAX_SECONDS": int(os.environ.get("RENKEI_LOGIN_BACKOFF_MAX_SECONDS", "900")),
+    "WINDOW_MINUTES": int(os.environ.get("RENKEI_LOGIN_FAILED_WINDOW_MINUTES", "15")),
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Renkei] "
-# Behind the council's reverse proxy set this to 1, so that login throttling counts each
-# client's address (X-Forwarded-For) and not the proxy's, which would lock everyone out at once.
+# Behind the council's reverse proxy set this to 1, so that login throttling and the audit log
+# see each client's address (X-Forwarded-For; renkei.core.client_address) and not the proxy's.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("RENKEI_TRUSTED_PROXY_COUNT", "0"))
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Renkei"
@@ -240,6 +260,10 @@ RENKEI = {
     "BASE_URL": os.environ.get("RENKEI_BASE_URL", "http://127.0.0.1:8000"),
     "MAIL_MAX_ATTEMPTS": 5,
     "MAIL_RETRY_BASE_SECONDS": 60,
+    # A message still 送信中 this long after its claim is sent again (its worker died). Keep
+    # it well above the longest possible send (a few EMAIL_TIMEOUTs), or a slow worker and
+    # the retry could both deliver.
+    "MAIL_LEASE_SECONDS": int(os.environ.get("RENKEI_MAIL_LEASE_SECONDS", "600")),
 }
 
 LOGGING = {

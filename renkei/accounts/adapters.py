@@ -9,6 +9,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from renkei.accounts.throttling import (
+    login_failure_record,
+    login_success_record,
+    login_wait_seconds,
+)
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.mailer.services import outbox_add
@@ -50,18 +55,32 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
-        # Attempts refused by the failed-login limit never reach authenticate(), so the
-        # user_login_failed receiver does not see them; record them here.
-        try:
-            super().pre_authenticate(request, **credentials)
-        except ValidationError:
+        username = str(credentials.get("username") or "")
+        wait = login_wait_seconds(request=request, username=username)
+        if wait:
+            # Attempts refused by the throttle never reach authenticate(), so the
+            # user_login_failed receiver does not see them; record them here.
             audit_record(
                 action=Action.LOGIN_FAILED,
-                actor_username=str(credentials.get("username") or "")[:150],
+                actor_username=username[:150],
                 request=request,
                 detail={"reason": "rate_limited"},
             )
-            raise
+            raise ValidationError(
+                "ログインの失敗が続いたため、このユーザーIDでのログインを一時的に止めています。"
+                f"{_duration(wait)}後にもう一度お試しください。"
+                "パスワードが分からない場合は「パスワードを忘れた方はこちら」から再設定できます。"
+            )
+        super().pre_authenticate(request, **credentials)
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            login_success_record(request=request, username=str(credentials.get("username")))
+        return user
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        login_failure_record(request=request, username=str(credentials.get("username") or ""))
 
     def get_reset_password_from_key_url(self, key: str) -> str:
         # Mail links use RENKEI_BASE_URL, like every other mail, not the host the request used.
@@ -86,3 +105,11 @@ class AccountAdapter(DefaultAccountAdapter):
             body_html=html,
             topic="account",
         )
+
+
+def _duration(seconds: int) -> str:
+    """Return a wait such as 「2分30秒」 or 「45秒」."""
+    minutes, seconds = divmod(seconds, 60)
+    if not minutes:
+        return f"{seconds}秒"
+    return f"{minutes}分{seconds}秒" if seconds else f"{minutes}分"

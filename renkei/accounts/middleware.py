@@ -1,4 +1,4 @@
-"""Request middleware: idle timeout, MFA for the secretariat, date style per user."""
+"""Request middleware: idle timeout, MFA for the secretariat and admins, date style per user."""
 
 import time
 from collections.abc import Callable
@@ -32,8 +32,17 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
 
+def requires_mfa(user: object) -> bool:
+    """Tell whether the user must log in with a second factor: the secretariat and admins."""
+    return bool(
+        getattr(user, "role", None) == Role.SECRETARIAT
+        or getattr(user, "is_staff", False)
+        or getattr(user, "is_superuser", False)
+    )
+
+
 class RequireMFAMiddleware:
-    """Send secretariat users without an authenticator to the TOTP set-up page."""
+    """Send secretariat and admin users without an authenticator to the TOTP set-up page."""
 
     allowed_prefixes = ("/accounts/", "/static/")
 
@@ -44,7 +53,7 @@ class RequireMFAMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and user.role == Role.SECRETARIAT
+            and requires_mfa(user)
             and not request.path.startswith(self.allowed_prefixes)
         ):
             from allauth.mfa.models import Authenticator

@@ -1,6 +1,9 @@
 """User accounts: one login (user ID and password) per person."""
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 
 
@@ -19,6 +22,21 @@ class DateStyle(models.TextChoices):
     WESTERN = "western", "西暦（2026年11月21日）"
 
 
+class UserManager(DjangoUserManager):
+    """Django's manager, except that a superuser always belongs to the secretariat."""
+
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> "User":
+        """Create a superuser with the secretariat's role (and so its required TOTP)."""
+        # `createsuperuser` comes here: a superuser with a member's role would read every
+        # answer and mail body with a password alone.
+        role = extra.setdefault("role", Role.SECRETARIAT)
+        if role != Role.SECRETARIAT:
+            raise ValueError("A superuser must have the secretariat role.")
+        return super().create_superuser(username, email, password, **extra)
+
+
 class User(AbstractUser):
     """A person's login; the person's directory record links back through `person`."""
 
@@ -27,6 +45,8 @@ class User(AbstractUser):
     date_style = models.CharField(
         "日付の表示", max_length=10, choices=DateStyle.choices, default=DateStyle.WAREKI
     )
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = "ユーザー"

@@ -6,13 +6,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from renkei.audit.models import AuditEvent
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """Return the client's address as the web server saw it."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+from renkei.core.client_address import client_address
 
 
 def audit_record(
@@ -34,6 +28,6 @@ def audit_record(
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         target_label=str(target)[:255] if target is not None else "",
-        ip_address=client_ip(request),
+        ip_address=client_address(request),
         detail=detail or {},
     )

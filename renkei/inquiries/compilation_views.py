@@ -40,7 +40,12 @@ from renkei.inquiries.compilation_tasks import (
     values_count,
 )
 from renkei.inquiries.export_tasks import ExportError, export_request
-from renkei.inquiries.exports import FORMAT_PURPOSES, ExportFormat, export_filename
+from renkei.inquiries.exports import (
+    CONTENT_TYPES,
+    FORMAT_PURPOSES,
+    ExportFormat,
+    export_filename,
+)
 from renkei.inquiries.models import Export, ExportStatus, Inquiry, InquiryStatus
 from renkei.inquiries.offline import (
     CONTENT_TYPE,
@@ -438,7 +443,13 @@ def export_download(request: HttpRequest, pk: int, export_pk: int) -> FileRespon
         },
     )
     name = export_filename(inquiry, export.format, on=export.created_at.date())
-    return FileResponse(export.file.open("rb"), as_attachment=True, filename=name)
+    return FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=name,
+        # The guess from the file name ("text/csv") would not say that the CSV is Shift_JIS.
+        content_type=CONTENT_TYPES.get(export.format),
+    )
 
 
 # --- offline answer sheet --------------------------------------------------------------------

@@ -18,7 +18,7 @@ import xlsxwriter
 from django.db import models
 from django.utils import timezone
 
-from renkei.core.csv_safety import FORMULA_PREFIXES, neutralize
+from renkei.core.csv_safety import looks_like_formula, neutralize
 from renkei.inquiries.compilation import (
     CompilationData,
     Matrix,
@@ -70,7 +70,7 @@ WAREKI_DATE_FORMAT = '[$-411]ggge"年"m"月"d"日"'
 CONTENT_TYPES = {
     ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ExportFormat.CSV_UTF8: "text/csv; charset=utf-8",
-    ExportFormat.CSV_SJIS: "text/csv; charset=shift_jis",
+    ExportFormat.CSV_SJIS: "text/csv; charset=Shift_JIS",
 }
 
 
@@ -201,7 +201,9 @@ def matrix_csv(
                     continue
                 fixed, lost = _cp932_cell(text)
                 if fixed != text:
-                    line[index] = fixed
+                    # Folding may drop a zero-width space or turn a dash into "-": quote the
+                    # final text, or 「\u200b=HYPERLINK(…)」 would become a live formula.
+                    line[index] = neutralize(fixed)
                 if lost:
                     row_label = (
                         "見出し" if line_number == 0 else str(lines[line_number][name_index])
@@ -432,7 +434,7 @@ def _matrix_sheet(
             if value is None:
                 continue
             if isinstance(value, str):
-                if value[:1] in FORMULA_PREFIXES:
+                if looks_like_formula(value):
                     value = "'" + value
                 write_string(row_index, col, value)
             elif isinstance(value, dt.date):

@@ -44,6 +44,8 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "created_at",
         "attempts",
         "next_attempt_at",
+        "claimed_at",
+        "lease_until",
         "last_error",
         "sent_at",
     )

@@ -2,9 +2,13 @@
 
 A message is claimed by a conditional UPDATE (queued and due -> sending) before anything is
 sent, so however many workers or tasks reach the same message, only one of them sends it.
-A message whose worker died between the claim and the outcome stays "sending": it is never
-claimed again, because we cannot know whether the server accepted it. Such messages show up
-in `outbox_counts()` and the admin for a person to check.
+The claim is a lease: it carries `claimed_at` and `lease_until` (MAIL_LEASE_SECONDS later).
+A worker that dies between the claim and the outcome (SIGKILL, power loss) leaves the
+message "sending"; once the lease has expired, the message is claimed again and sent with
+the same Message-ID. Delivery is therefore at least once: a recipient gets a second copy only
+if the crash fell between the server's acceptance of the message and the commit of "sent".
+The outcome is written only while the claim is still the worker's own (same `claimed_at`),
+so a worker that outlived its lease cannot overwrite the outcome of the retry.
 """
 
 import datetime as dt
@@ -14,7 +18,7 @@ from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from renkei.mailer.models import OutboxMessage, Status
@@ -24,18 +28,56 @@ logger = logging.getLogger(__name__)
 # Errors from the mail server or the network; `_is_permanent` tells which of them are final.
 SMTP_ERRORS = (smtplib.SMTPException, OSError)
 
+INTERRUPTED = "送信処理が完了しないまま再送期限を過ぎたため、同じメッセージIDで再送しました。"
+INTERRUPTED_TOO_OFTEN = (
+    "送信処理が完了しないまま再送期限を過ぎることが続いたため、送信失敗としました。"
+)
+
+
+def lease_duration() -> dt.timedelta:
+    """Return how long a claim lasts before the message is sent again."""
+    return dt.timedelta(seconds=settings.RENKEI["MAIL_LEASE_SECONDS"])
+
+
+def deliverable_messages(*, now: dt.datetime) -> QuerySet[OutboxMessage]:
+    """Return the messages a worker may claim now: queued and due, or their lease expired."""
+    due = Q(status=Status.QUEUED) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    # A message left "sending" before leases existed has none: it counts as expired.
+    expired = Q(status=Status.SENDING) & (Q(lease_until__isnull=True) | Q(lease_until__lte=now))
+    return OutboxMessage.objects.filter(due | expired)
+
 
 def outbox_message_claim(*, message_id: int) -> OutboxMessage | None:
-    """Mark a queued, due message as sending and return it; None if someone else has it."""
+    """Mark a due message (or one whose lease expired) as sending and return it; else None."""
     now = timezone.now()
-    claimed = (
-        OutboxMessage.objects.filter(pk=message_id, status=Status.QUEUED)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(status=Status.SENDING)
-    )
+    claim = {"status": Status.SENDING, "claimed_at": now, "lease_until": now + lease_duration()}
+    candidates = deliverable_messages(now=now).filter(pk=message_id)
+    claimed = candidates.filter(status=Status.QUEUED).update(**claim)
+    if not claimed:
+        claimed = _expired_claim(candidates=candidates, claim=claim)
     if not claimed:
         return None
     return OutboxMessage.objects.get(pk=message_id)
+
+
+def _expired_claim(*, candidates: QuerySet[OutboxMessage], claim: dict) -> int:
+    """Take over a message whose worker died; count that as an attempt, give up at the limit."""
+    expired = candidates.filter(status=Status.SENDING)
+    max_attempts = settings.RENKEI["MAIL_MAX_ATTEMPTS"]
+    given_up = expired.filter(attempts__gte=max_attempts - 1).update(
+        status=Status.FAILED,
+        attempts=F("attempts") + 1,
+        last_error=INTERRUPTED_TOO_OFTEN,
+        next_attempt_at=None,
+        lease_until=None,
+    )
+    if given_up:
+        logger.warning("Outbox message lease expired %s times: failed", max_attempts)
+        return 0
+    claimed = expired.update(attempts=F("attempts") + 1, last_error=INTERRUPTED, **claim)
+    if claimed:
+        logger.warning("Outbox message lease expired: sending it again with its Message-ID")
+    return claimed
 
 
 def outbox_message_send(*, message: OutboxMessage) -> OutboxMessage:
@@ -55,7 +97,8 @@ def outbox_message_send(*, message: OutboxMessage) -> OutboxMessage:
         message.status = Status.SENT
         message.sent_at = timezone.now()
         message.next_attempt_at = None
-        message.save(update_fields=["status", "sent_at", "next_attempt_at"])
+        message.lease_until = None
+        _outcome_save(message=message, fields=["status", "sent_at", "next_attempt_at"])
     return message
 
 
@@ -128,4 +171,17 @@ def _failure_record(*, message: OutboxMessage, error: Exception, permanent: bool
     else:
         message.status = Status.QUEUED
         message.next_attempt_at = timezone.now() + retry_delay(attempts=message.attempts)
-    message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+    message.lease_until = None
+    _outcome_save(message=message, fields=["attempts", "last_error", "status", "next_attempt_at"])
+
+
+def _outcome_save(*, message: OutboxMessage, fields: list[str]) -> None:
+    """Write the outcome of a send, unless another worker has claimed the message since."""
+    values = {name: getattr(message, name) for name in [*fields, "lease_until"]}
+    saved = OutboxMessage.objects.filter(
+        pk=message.pk, status=Status.SENDING, claimed_at=message.claimed_at
+    ).update(**values)
+    if not saved:
+        # This worker outlived its lease and the message was claimed again: the retry's
+        # outcome stands. (MAIL_LEASE_SECONDS is too short if this is ever logged.)
+        logger.warning("Outbox message %s: outcome dropped, claimed again meanwhile", message.pk)

@@ -29,6 +29,10 @@ class OutboxMessage(models.Model):
     )
     attempts = models.PositiveSmallIntegerField("試行回数", default=0)
     next_attempt_at = models.DateTimeField("次回試行", null=True, blank=True)
+    # The claim of the worker sending it: claimed_at tells that worker's claim from a later
+    # one, and once lease_until has passed without an outcome the message is sent again.
+    claimed_at = models.DateTimeField("送信開始", null=True, blank=True)
+    lease_until = models.DateTimeField("再送期限", null=True, blank=True)
     last_error = models.TextField("直近のエラー", blank=True)
     sent_at = models.DateTimeField("送信日時", null=True, blank=True)
 

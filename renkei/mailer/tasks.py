@@ -4,11 +4,10 @@ In production run the worker as a service, `manage.py db_worker --no-reload`, an
 `manage.py mail_retry_due` from cron every few minutes as a safety net for lost tasks.
 """
 
-from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from renkei.mailer.delivery import outbox_message_deliver
+from renkei.mailer.delivery import deliverable_messages, outbox_message_deliver
 from renkei.mailer.models import OutboxMessage, Status
 
 
@@ -25,12 +24,9 @@ def deliver_outbox_message(message_id: int) -> str:
 
 @task()
 def deliver_due_messages() -> dict[str, int]:
-    """Send every queued message that is due, for messages whose own task was lost."""
+    """Send every due message whose own task was lost, and every one whose worker died."""
     due_ids = list(
-        OutboxMessage.objects.filter(status=Status.QUEUED)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
-        .order_by("id")
-        .values_list("id", flat=True)
+        deliverable_messages(now=timezone.now()).order_by("id").values_list("id", flat=True)
     )
     outcomes = {"sent": 0, "queued": 0, "failed": 0, "skipped": 0}
     for message_id in due_ids:

@@ -37,12 +37,44 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+# Reports every Content-Security-Policy violation to the console, where the fixture sees it
+# (Chromium also logs "Refused to …" itself; this catches reports it words differently).
+# An init script runs through DevTools, so the policy does not block it.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`);
+});
+"""
+
+
+def csp_violation(message: str) -> bool:
+    """Tell whether a console message reports a Content-Security-Policy violation."""
+    return message.startswith(("Refused to", "CSP violation")) or (
+        "Content Security Policy" in message
+    )
+
+
+def csp_watch(page: Page) -> list[str]:
+    """Collect the page's Content-Security-Policy violations into the returned list."""
+    violations: list[str] = []
+
+    def console(message) -> None:
+        if csp_violation(message.text):
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", console)
+    return violations
+
+
 @pytest.fixture
 def page(browser: Browser, live_server) -> Iterator[Page]:
-    """Open a fresh browser context; fail the test if the page asks for any outside host."""
+    """Open a fresh browser context; fail the test if the page asks for any outside host or
+    breaks the Content-Security-Policy."""
     context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    context.add_init_script(CSP_LISTENER)
     page = context.new_page()
     outside: list[str] = []
+    violations = csp_watch(page)
     allowed = urlparse(live_server.url).netloc
 
     def check(request) -> None:
@@ -55,6 +87,7 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
     yield page
     context.close()
     assert not outside, f"the page loaded files from outside the site: {outside}"
+    assert not violations, f"the page broke the Content-Security-Policy: {violations}"
 
 
 def login(page: Page, *, username: str, password: str, totp_secret: str | None = None) -> None:

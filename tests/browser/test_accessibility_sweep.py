@@ -155,6 +155,7 @@ SECRETARIAT = [
     table("directory:person_detail"),
     table("portal:audit_events"),
     table("portal:outbox"),
+    table("portal:login_waits"),
     at("mfa_index"),
     Visit(
         "mfa_generate_recovery_codes",

@@ -28,7 +28,6 @@ from renkei.testing import totp_code
 LOGIN_URL = "/accounts/login/"
 WRONG = "wrong-password-0000"
 MISMATCH = "ユーザーIDまたはパスワードが正しくありません。"
-THROTTLED = "ログイン失敗が連続しています。時間が経ってからやり直してください。"
 
 
 # The accounts app sits below the directory, so its tests do not import renkei.testing;
@@ -238,69 +237,7 @@ def test_public_sign_up_is_closed(db):
     assert not User.objects.filter(username="intruder").exists()
 
 
-# Throttling ---------------------------------------------------------------------------------
-
-
-def test_five_failures_lock_the_user_id_even_for_the_right_password(council):
-    client = Client()
-    for _ in range(5):
-        response = login(client, "tobetsu-staff", WRONG)
-        assert MISMATCH in response.content.decode()
-    response = login(client, "tobetsu-staff")
-    assert response.status_code == 200
-    assert THROTTLED in response.content.decode()
-    assert logged_in_user_id(client) is None
-    # The lock is on the user ID, whatever its case; other user IDs still log in.
-    assert THROTTLED in login(Client(), "TOBETSU-STAFF").content.decode()
-    other = Client()
-    login(other, "tobetsu-kanri")
-    assert logged_in_user_id(other) == council.representative.pk
-
-
-def test_refused_attempts_during_the_lock_are_audited(council):
-    client = Client()
-    for _ in range(5):
-        login(client, "tobetsu-staff", WRONG)
-    login(client, "tobetsu-staff")
-    login(client, "tobetsu-staff", WRONG)
-    failures = AuditEvent.objects.filter(action=Action.LOGIN_FAILED, actor_username="tobetsu-staff")
-    assert failures.count() == 7
-    assert [e.detail for e in failures.order_by("-id")[:2]] == [{"reason": "rate_limited"}] * 2
-
-
-def test_twenty_failures_from_one_address_lock_it_for_every_user_id(council):
-    client = Client()
-    for i in range(20):
-        login(client, f"guess-{i}", WRONG)
-    assert THROTTLED in login(client, "tobetsu-kanri").content.decode()
-    assert logged_in_user_id(client) is None
-    elsewhere = Client(REMOTE_ADDR="192.0.2.10")
-    login(elsewhere, "tobetsu-kanri")
-    assert logged_in_user_id(elsewhere) == council.representative.pk
-
-
-def test_four_failures_do_not_lock(council):
-    client = Client()
-    for _ in range(4):
-        login(client, "tobetsu-staff", WRONG)
-    login(client, "tobetsu-staff")
-    assert logged_in_user_id(client) == council.staff.pk
-
-
-def test_the_lock_lasts_fifteen_minutes(council, monkeypatch):
-    client = Client()
-    for _ in range(5):
-        login(client, "tobetsu-staff", WRONG)
-    real_time = time.time
-    monkeypatch.setattr(time, "time", lambda: real_time() + 14 * 60)
-    assert THROTTLED in login(client, "tobetsu-staff").content.decode()
-    monkeypatch.setattr(time, "time", lambda: real_time() + 15 * 60 + 1)
-    login(client, "tobetsu-staff")
-    assert logged_in_user_id(client) == council.staff.pk
-
-
-def test_login_rate_limit_setting():
-    assert settings.ACCOUNT_RATE_LIMITS["login_failed"] == "5/15m/key,20/15m/ip"
+# Throttling: renkei/accounts/tests/test_throttling.py
 
 
 # Idle timeout -------------------------------------------------------------------------------

@@ -119,6 +119,7 @@ ACCESS: dict[str, Access] = {
     "portal:audit_events": secretariat(),
     "portal:audit_export": secretariat(),
     "portal:outbox": secretariat(),
+    "portal:login_waits": secretariat(),
     "accounts:settings": everyone(),
 }
 

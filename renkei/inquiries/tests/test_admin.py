@@ -1,6 +1,7 @@
 """The admin keeps a started inquiry's questions read-only, as the services do."""
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.test import Client
 from django.urls import reverse
 
@@ -10,8 +11,10 @@ from renkei.inquiries.tests.test_services import make_draft, make_open
 
 def admin_client() -> Client:
     user = User.objects.create_superuser(
-        username="admin", email="admin@example.lg.jp", password="x", role="staff"
+        username="admin", email="admin@example.lg.jp", password="x"
     )
+    # Admins need their second factor before any page opens.
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
     client = Client()
     client.force_login(user)
     return client

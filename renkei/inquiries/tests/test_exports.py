@@ -220,7 +220,7 @@ def test_export_build_names_the_file_and_explains_replacements(answered):
 
     assert built.name == export_filename(inquiry, ExportFormat.CSV_SJIS)
     assert built.name.endswith(".csv")
-    assert built.content_type == "text/csv; charset=shift_jis"
+    assert built.content_type == "text/csv; charset=Shift_JIS"
     assert built.notes == [
         "テスト302町「Q3 Q3の設問」の「𠮷」は Shift_JIS で表せないため「〓」に置き換えました。"
     ]

@@ -227,3 +227,20 @@ def test_audit_log_csv_opened_in_calc_reads_japanese_and_wareki_times(
     assert success[:2] == ["令和8年4月1日 09:00", "tobetsu-staff"]
     failed = next(row for row in rows if row[2] == "ログイン失敗")
     assert failed[1] == '\'=HYPERLINK("http://evil.example")'
+
+
+def test_outbox_says_when_a_message_stuck_in_sending_is_sent_again(council, secretariat):
+    now = timezone.now()
+    OutboxMessage.objects.create(
+        to_email="stuck@example.lg.jp",
+        subject="送信中のお知らせ",
+        body_text="本文",
+        status=Status.SENDING,
+        claimed_at=now,
+        lease_until=now + dt.timedelta(minutes=10),
+    )
+
+    content = secretariat.get(reverse("portal:outbox")).content.decode()
+
+    assert "再送期限を過ぎると同じメッセージIDで自動的に再送されます" in content
+    assert "以降に再送" in content

@@ -1,0 +1,47 @@
+"""The secretariat's page of throttled logins: who must wait, and lifting a wait."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from renkei.accounts.throttling import login_wait_lift, login_waits, normalize_username
+from renkei.directory.permissions import require_secretariat
+
+
+@require_http_methods(["GET", "POST"])
+def login_wait_list(request: HttpRequest) -> HttpResponse:
+    """List the logins waiting after repeated failures; lift one on POST (secretariat only)."""
+    require_secretariat(request.user)
+    if request.method == "POST":
+        lifted = login_wait_lift(key=request.POST.get("key", ""), by=request.user, request=request)
+        if lifted is None:
+            messages.error(request, "この制限はすでに解除されているか、期限が切れています。")
+        else:
+            messages.success(
+                request,
+                f"{lifted.scope_label}「{lifted.username or lifted.address}」の制限を解除しました。",
+            )
+        return redirect("portal:login_waits")
+    username = normalize_username(request.GET.get("username", ""))
+    waits = [w for w in login_waits() if not username or username in w.username]
+    page = Paginator(waits, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/login_waits.html",
+        {
+            "page": page,
+            "rules": settings.LOGIN_THROTTLE,
+            "username": username,
+            "query": f"username={username}" if username else "",
+            "nav": "manage",
+            "breadcrumbs": [
+                ("ホーム", reverse("home")),
+                ("事務局メニュー", reverse("directory:manage_index")),
+                ("ログイン制限", None),
+            ],
+        },
+    )
