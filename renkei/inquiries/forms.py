@@ -27,7 +27,6 @@ from renkei.inquiries.models import (
     QuestionKind,
 )
 from renkei.inquiries.selectors import (
-    answering_member_organizations,
     hidden_question_ids,
     missing_required,
     organizations_lookup,
@@ -231,7 +230,8 @@ class InquiryForm(JapaneseLabelsMixin, DeadlineFieldsMixin, forms.ModelForm):
             "results_visibility": forms.RadioSelect,
         }
         help_texts = {
-            "purpose": "Markdown 記法（**太字**、箇条書き「- 」、リンク）が使えます。",
+            "purpose": "行頭に「- 」を付けると箇条書き、「**」で囲むと太字になります"
+            "（例：**重要**）。URL はそのままリンクになります。",
             "contact": "部署名・担当者・電話番号・メールアドレスなど",
             "requires_confirmation": "回答の提出前に、各団体の団体管理者（所属長）の確認を必須にします。",
             "hide_names": "結果を公開するとき、事務局と照会団体以外には団体名を伏せます。",
@@ -294,7 +294,10 @@ class TargetForm(JapaneseLabelsMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     group = forms.ModelChoiceField(
-        label="グループ", queryset=Group.objects.filter(is_active=True), required=False
+        label="グループ",
+        queryset=Group.objects.filter(is_active=True),
+        required=False,
+        empty_label="（グループを選んでください）",
     )
     prefecture_code = forms.ChoiceField(
         label="都道府県", choices=[("", "指定しない"), *PREFECTURES.items()], required=False

@@ -9,10 +9,11 @@ import pytest
 from django.apps import apps
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from renkei.directory.models import Membership, Organization, OrganizationKind
 from renkei.inquiries import services
-from renkei.inquiries.models import Answer, Inquiry, Question, QuestionKind
+from renkei.inquiries.models import Answer, Inquiry, QuestionKind
 from renkei.inquiries.selectors import target_description, target_organizations
 from renkei.inquiries.tests.test_services import future, make_draft
 from renkei.inquiries.tests.test_views import login, text_of
@@ -21,7 +22,7 @@ from renkei.inquiries.tests.test_views import login, text_of
 def create_data(**values) -> dict:
     data = {
         "title": "住民記録システムの標準化について",
-        "deadline_date": (dt.date.today() + dt.timedelta(days=30)).isoformat(),
+        "deadline_date": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
         "deadline_time": "17:00",
         "results_visibility": "answering",
         "reminder_business_days": "2",
@@ -156,6 +157,28 @@ def test_edit_shows_the_current_requester_and_keeps_it_when_saved_back(council):
     )
     inquiry.refresh_from_db()
     assert inquiry.requester == council.board_org
+
+
+def test_requester_with_too_many_matches_shows_the_first_twenty(council):
+    for number in range(25):
+        add_town(f"0{number + 10:02d}00{number % 10}", f"北{number}町", "01")
+
+    response = login(council.secretariat).post(
+        reverse("inquiries:create"), create_data(requester="北")
+    )
+
+    page = text_of(response)
+    assert "「北」に当てはまる団体が20件を超えます" in page
+    assert page.count('name="requester_choice"') == 20
+    assert not Inquiry.objects.exists()
+
+
+def test_requester_candidates_fragment_says_when_nothing_matches(council):
+    response = login(council.secretariat).get(
+        reverse("inquiries:requester_candidates"), {"requester": "架空村"}
+    )
+
+    assert "「架空村」に当てはまる団体が見つかりません" in text_of(response)
 
 
 def test_requester_candidates_fragment_follows_the_typing(council):
@@ -345,7 +368,9 @@ def test_question_form_still_checks_the_settings_of_its_kind(council):
 def test_question_form_swaps_in_place_with_htmx(council):
     inquiry = make_draft(council)
 
-    page = text_of(login(council.secretariat).get(reverse("inquiries:questions", args=[inquiry.pk])))
+    page = text_of(
+        login(council.secretariat).get(reverse("inquiries:questions", args=[inquiry.pk]))
+    )
 
     assert 'hx-select="#question-settings"' in page
     assert 'id="question-settings"' in page
@@ -408,7 +433,23 @@ def test_preview_is_refused_to_anonymous_visitors(council):
 def test_questions_page_links_to_the_preview(council):
     inquiry = make_draft(council, deadline=future())
 
-    page = text_of(login(council.secretariat).get(reverse("inquiries:questions", args=[inquiry.pk])))
+    page = text_of(
+        login(council.secretariat).get(reverse("inquiries:questions", args=[inquiry.pk]))
+    )
 
     assert reverse("inquiries:preview", args=[inquiry.pk]) in page
 
+
+def test_authoring_pages_speak_plainly(council):
+    inquiry = make_draft(council)
+    client = login(council.secretariat)
+
+    pages = [
+        text_of(client.get(reverse("inquiries:create"))),
+        text_of(client.get(reverse("inquiries:targets", args=[inquiry.pk]))),
+        text_of(client.get(reverse("inquiries:questions", args=[inquiry.pk]))),
+    ]
+
+    for page in pages:
+        assert "Markdown" not in page
+        assert "---------" not in page
