@@ -430,12 +430,11 @@ def test_preview_is_refused_to_anonymous_visitors(council):
     assert "/accounts/login/" in response["Location"]
 
 
-def test_questions_page_links_to_the_preview(council):
+@pytest.mark.parametrize("page_name", ["inquiries:questions", "inquiries:detail"])
+def test_editor_pages_link_to_the_preview(council, page_name):
     inquiry = make_draft(council, deadline=future())
 
-    page = text_of(
-        login(council.secretariat).get(reverse("inquiries:questions", args=[inquiry.pk]))
-    )
+    page = text_of(login(council.secretariat).get(reverse(page_name, args=[inquiry.pk])))
 
     assert reverse("inquiries:preview", args=[inquiry.pk]) in page
 
@@ -453,3 +452,25 @@ def test_authoring_pages_speak_plainly(council):
     for page in pages:
         assert "Markdown" not in page
         assert "---------" not in page
+
+
+def test_create_page_stays_small_and_its_queries_constant_with_many_organizations(
+    council, django_assert_max_num_queries
+):
+    Organization.objects.bulk_create(
+        Organization(code=f"{200000 + number}", name=f"試験{number}町", kind=OrganizationKind.TOWN)
+        for number in range(400)
+    )
+    Membership.objects.bulk_create(
+        Membership(organization=organization, joined_on=dt.date(2010, 4, 1))
+        for organization in Organization.objects.filter(name__startswith="試験")
+    )
+    client = login(council.secretariat)
+
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("inquiries:create"))
+    with django_assert_max_num_queries(8):
+        candidates = client.get(reverse("inquiries:requester_candidates"), {"requester": "試験"})
+
+    assert len(page.content) < 20_000
+    assert text_of(candidates).count('name="requester_choice"') == 20
