@@ -123,6 +123,7 @@ class OrganizationPickerWidget(forms.Widget):
         return name not in data and f"{name}_choice" not in data
 
     def format_value(self, value: Any) -> Any:
+        # Keep the {"text", "choice"} dict or the stored organization; get_context reads both.
         return value
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
@@ -194,9 +195,6 @@ class OrganizationPickerField(forms.Field):
         if self.required:
             raise ValidationError(self.error_messages["required"], code="required")
         return None
-
-    def has_changed(self, initial: Any, data: Any) -> bool:
-        return True
 
 
 def candidates_response(

@@ -553,6 +553,11 @@ class QuestionForm(JapaneseLabelsMixin, forms.Form):
         )
 
     @property
+    def kind_value(self) -> str:
+        """Return the chosen kind's value, whose settings the form shows."""
+        return str(self.kind)
+
+    @property
     def kind_label(self) -> str:
         """Return the chosen kind as shown: 単一選択, 数値…"""
         return QuestionKind(self.kind).label

@@ -383,6 +383,8 @@ def question_list(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = get_inquiry_managed_for(request.user, pk)
     form = QuestionForm(request.POST or None, inquiry=inquiry)
     if QUESTION_REDRAW in request.POST:
+        if _settings_already_shown(request):
+            return HttpResponse(status=204)
         form = form.redrawn()
     elif request.method == "POST" and form.is_valid():
         try:
@@ -412,6 +414,18 @@ def question_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _settings_already_shown(request: HttpRequest) -> bool:
+    """Tell whether htmx asks to redraw the settings of the kind the page already shows.
+
+    A change event without a new kind would otherwise swap in a copy of the settings taken
+    before the user's latest typing, and lose it.
+    """
+    posted = request.POST
+    return bool(request.headers.get("HX-Request")) and posted.get("settings_kind") == posted.get(
+        "kind"
+    )
+
+
 def _question_field(error: InquiryError) -> str | None:
     names = {
         "choices": "choices_text",
@@ -428,6 +442,8 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
     inquiry = question.inquiry
     form = QuestionForm(request.POST or None, inquiry=inquiry, question=question)
     if QUESTION_REDRAW in request.POST:
+        if _settings_already_shown(request):
+            return HttpResponse(status=204)
         form = form.redrawn()
     elif request.method == "POST" and form.is_valid():
         try:

@@ -329,6 +329,28 @@ def test_changing_the_kind_redraws_the_form_and_saves_nothing(council, kind, exp
     assert inquiry.questions.count() == 2
 
 
+def test_htmx_redraw_of_the_kind_already_shown_changes_nothing_on_the_page(council):
+    inquiry = make_draft(council)
+    url = reverse("inquiries:questions", args=[inquiry.pk])
+    client = login(council.secretariat)
+
+    same = client.post(
+        url,
+        {"kind": "single", "settings_kind": "single", "refresh": "1"},
+        headers={"HX-Request": "true"},
+    )
+    other = client.post(
+        url,
+        {"kind": "number", "settings_kind": "single", "refresh": "1"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert same.status_code == 204
+    assert other.status_code == 200
+    assert 'name="unit"' in text_of(other)
+    assert 'name="settings_kind" value="number"' in text_of(other)
+
+
 def test_question_form_ignores_settings_of_other_kinds(council):
     inquiry = make_draft(council)
 
@@ -474,3 +496,26 @@ def test_create_page_stays_small_and_its_queries_constant_with_many_organization
 
     assert len(page.content) < 20_000
     assert text_of(candidates).count('name="requester_choice"') == 20
+
+
+def test_preview_queries_do_not_grow_with_questions(council, django_assert_max_num_queries):
+    inquiry = make_draft(council)
+    q1 = inquiry.questions.get(code="Q1")
+    for number in range(30):
+        services.question_create(
+            inquiry=inquiry,
+            by=council.secretariat,
+            fields={
+                "kind": QuestionKind.SINGLE,
+                "text": f"設問{number}",
+                "choices": ["A", "B"],
+                "condition_question": q1,
+                "condition_value": "はい",
+            },
+        )
+    client = login(council.secretariat)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("inquiries:preview", args=[inquiry.pk]))
+
+    assert text_of(response).count('class="inq-question"') == 33
