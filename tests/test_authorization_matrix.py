@@ -404,6 +404,16 @@ TABLE: dict[str, Entry] = {
         state=_count(Inquiry),
         refusal="403: observers may not ask",
     ),
+    "inquiries:requester_candidates": Entry(
+        lambda w: reverse("inquiries:requester_candidates") + "?requester=当別",
+        secretariat(),
+        refusal="403: only the secretariat picks a requester",
+    ),
+    "inquiries:preview": Entry(
+        url("inquiries:preview", lambda w: w.draft.pk),
+        answers(200, *TOBETSU_AND_SECRETARIAT),
+        refusal="403: only those who may edit the draft",
+    ),
     "inquiries:detail": Entry(
         url("inquiries:detail", lambda w: w.draft.pk),
         answers(200, *TOBETSU_AND_SECRETARIAT),

@@ -10,11 +10,13 @@ from typing import Any, NamedTuple
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from renkei.core.forms import WarekiDateField
 from renkei.core.wareki import format_date
 from renkei.directory.models import Group, Organization, OrganizationKind
+from renkei.directory.organization_picker import OrganizationPickerField
 from renkei.directory.prefectures import PREFECTURES
 from renkei.inquiries.answer_rules import (
     LONG_TEXT_MAX_LENGTH,
@@ -32,11 +34,12 @@ from renkei.inquiries.models import (
     QuestionKind,
 )
 from renkei.inquiries.selectors import (
-    answering_member_organizations,
     hidden_question_ids,
     missing_required,
     organizations_lookup,
+    requester_organizations,
     suggested_deadline,
+    target_kinds,
 )
 from renkei.inquiries.services import CONDITION_KINDS, InquiryError, question_validate
 
@@ -209,11 +212,12 @@ class InquiryForm(JapaneseLabelsMixin, DeadlineFieldsMixin, forms.ModelForm):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text="空欄の場合は17:00です。",
     )
-    requester = forms.ModelChoiceField(
+    requester = OrganizationPickerField(
         label="照会団体",
         queryset=Organization.objects.none(),
         required=False,
-        help_text="会員団体に代わって事務局が照会する場合に選びます。",
+        help_text="会員団体に代わって事務局が照会する場合に、団体名・フリガナ・団体コードを"
+        "入力します（例：深川、ふかがわ、012289）。空欄の場合は事務局が照会団体になります。",
     )
 
     class Meta:
@@ -233,7 +237,8 @@ class InquiryForm(JapaneseLabelsMixin, DeadlineFieldsMixin, forms.ModelForm):
             "results_visibility": forms.RadioSelect,
         }
         help_texts = {
-            "purpose": "行頭に「- 」を付けると箇条書き、**で囲むと太字になります。",
+            "purpose": "行頭に「- 」を付けると箇条書き、「**」で囲むと太字になります"
+            "（例：**重要**）。URL はそのままリンクになります。",
             "contact": "部署名・担当者・電話番号・メールアドレスなど",
             "requires_confirmation": "回答の提出前に、各団体の団体管理者（所属長）の確認を必須にします。",
             "hide_names": "結果を公開するとき、事務局と照会団体以外には団体名を伏せます。",
@@ -257,10 +262,9 @@ class InquiryForm(JapaneseLabelsMixin, DeadlineFieldsMixin, forms.ModelForm):
         else:
             self.initial.setdefault("deadline_date", suggested)
         if secretariat:
-            self.fields["requester"].queryset = Organization.objects.filter(
-                pk__in=answering_member_organizations().values("pk")
-            ) | Organization.objects.filter(kind=OrganizationKind.SECRETARIAT)
-            self.fields["requester"].empty_label = "事務局（自団体）"
+            requester = self.fields["requester"]
+            requester.queryset = requester_organizations()
+            requester.widget.suggest_url = reverse("inquiries:requester_candidates")
             if self.instance.pk:
                 self.initial.setdefault("requester", self.instance.requester_id)
         else:
@@ -305,17 +309,16 @@ class TargetForm(JapaneseLabelsMixin, forms.Form):
     prefecture_code = forms.ChoiceField(
         label="都道府県", choices=[("", "指定しない"), *PREFECTURES.items()], required=False
     )
-    kind = forms.ChoiceField(
+    kinds = forms.MultipleChoiceField(
         label="団体の種別",
         choices=[
-            ("", "指定しない"),
-            *[
-                (value, label)
-                for value, label in OrganizationKind.choices
-                if value not in (OrganizationKind.SECRETARIAT, OrganizationKind.NATIONAL)
-            ],
+            (value, label)
+            for value, label in OrganizationKind.choices
+            if value not in (OrganizationKind.SECRETARIAT, OrganizationKind.NATIONAL)
         ],
+        widget=forms.CheckboxSelectMultiple,
         required=False,
+        help_text="複数選べます（例：市と町と村）。選ばない場合は種別で絞り込みません。",
     )
     population_min = forms.CharField(
         label="人口（以上）", required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"})
@@ -340,7 +343,7 @@ class TargetForm(JapaneseLabelsMixin, forms.Form):
                     "mode": spec.get("mode"),
                     "group": spec.get("group_id"),
                     "prefecture_code": spec.get("prefecture_code", ""),
-                    "kind": spec.get("kind", ""),
+                    "kinds": target_kinds(spec),
                     "population_min": spec.get("population_min") or "",
                     "population_max": spec.get("population_max") or "",
                     "organizations": "\n".join(
@@ -382,12 +385,16 @@ class TargetForm(JapaneseLabelsMixin, forms.Form):
             spec.update(
                 {
                     "prefecture_code": cleaned.get("prefecture_code") or "",
-                    "kind": cleaned.get("kind") or "",
+                    "kinds": [
+                        value
+                        for value, _ in self.fields["kinds"].choices
+                        if value in (cleaned.get("kinds") or [])
+                    ],
                     "population_min": low,
                     "population_max": high,
                 }
             )
-            if not any(spec[key] not in ("", None) for key in list(spec)[1:]):
+            if not any(spec[key] not in ("", None, []) for key in list(spec)[1:]):
                 self.add_error(
                     "prefecture_code",
                     "絞り込みの条件を1つ以上指定してください（全会員に照会する場合は「全会員団体」を選びます）。",
@@ -436,6 +443,14 @@ FIELD_OF_SETTING = {
     "table_rows": "table_rows_text",
     "table_columns": "table_columns_text",
 }
+# The settings each kind of question uses; the form shows and reads only these.
+SETTINGS_OF_KIND: dict[str, tuple[str, ...]] = {
+    QuestionKind.SINGLE: ("choices_text", "allow_other"),
+    QuestionKind.MULTIPLE: ("choices_text", "allow_other"),
+    QuestionKind.NUMBER: ("unit",),
+    QuestionKind.TABLE: ("table_rows_text", "table_columns_text", "table_numeric"),
+}
+KIND_SETTINGS = frozenset(name for names in SETTINGS_OF_KIND.values() for name in names)
 
 
 class QuestionForm(JapaneseLabelsMixin, forms.Form):
@@ -457,7 +472,6 @@ class QuestionForm(JapaneseLabelsMixin, forms.Form):
         label="選択肢（1行に1つ）",
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="単一選択・複数選択で使います。",
     )
     allow_other = forms.BooleanField(
         label="「その他（自由記述）」を設ける",
@@ -465,7 +479,7 @@ class QuestionForm(JapaneseLabelsMixin, forms.Form):
         help_text="選択肢の最後に「その他」と記入欄を加えます。",
     )
     unit = forms.CharField(
-        label="単位", max_length=20, required=False, help_text="数値で使います（例：人、千円）。"
+        label="単位", max_length=20, required=False, help_text="例：人、千円、台"
     )
     table_rows_text = forms.CharField(
         label="表の行（1行に1つ）", required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -474,7 +488,10 @@ class QuestionForm(JapaneseLabelsMixin, forms.Form):
         label="表の列（1行に1つ）", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     table_numeric = forms.BooleanField(
-        label="表の値は数値", required=False, initial=True, help_text="表で使います。"
+        label="表の値は数値",
+        required=False,
+        initial=True,
+        help_text="チェックを外すと、各欄に文字も入力できます。",
     )
     condition_question = forms.ModelChoiceField(
         label="表示条件：この設問の回答が",
@@ -515,11 +532,46 @@ class QuestionForm(JapaneseLabelsMixin, forms.Form):
                 "condition_value": question.condition_value,
             }
         super().__init__(*args, **kwargs)
+        self.kind = self._chosen_kind()
+        for name in KIND_SETTINGS - set(SETTINGS_OF_KIND.get(self.kind, ())):
+            del self.fields[name]
         controllers = inquiry.questions.filter(kind__in=CONDITION_KINDS)
         if question is not None:
             controllers = controllers.filter(position__lt=question.position)
         self.fields["condition_question"].queryset = controllers.order_by("position")
         self.fields["condition_question"].label_from_instance = lambda q: f"{q.code} {q.text[:40]}"
+
+    def _chosen_kind(self) -> str:
+        """Return the kind whose settings to show: as posted, as stored, or the first."""
+        kind = self.data.get("kind") if self.is_bound else self.initial.get("kind")
+        return kind if kind in QuestionKind.values else QuestionKind.SINGLE
+
+    def redrawn(self) -> "QuestionForm":
+        """Return the form again, unbound, with what was typed: the kind changed, no errors."""
+        return QuestionForm(
+            # A setting of the new kind was not on the page; it starts from its default.
+            initial={
+                bound.name: bound.data
+                for bound in self
+                if bound.name not in KIND_SETTINGS or bound.name in self.data
+            },
+            inquiry=self.inquiry,
+            question=self.question,
+        )
+
+    @property
+    def kind_value(self) -> str:
+        """Return the chosen kind's value, whose settings the form shows."""
+        return str(self.kind)
+
+    @property
+    def kind_label(self) -> str:
+        """Return the chosen kind as shown: 単一選択, 数値…"""
+        return QuestionKind(self.kind).label
+
+    def kind_settings(self) -> list[forms.BoundField]:
+        """Return the settings of the chosen kind, for the template."""
+        return [self[name] for name in SETTINGS_OF_KIND.get(self.kind, ())]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -276,6 +276,22 @@ def answering_member_organizations() -> QuerySet[Organization]:
     return member_organizations(categories=ANSWERING_CATEGORIES)
 
 
+def requester_organizations() -> QuerySet[Organization]:
+    """Return the organizations the secretariat may ask on behalf of, itself included."""
+    return Organization.objects.filter(
+        Q(pk__in=answering_member_organizations().values("pk"))
+        | Q(kind=OrganizationKind.SECRETARIAT)
+    )
+
+
+def target_kinds(spec: dict[str, Any]) -> list[str]:
+    """Return the organization kinds a filter asks for (none: every kind)."""
+    # Specs written before several kinds could be chosen hold one "kind"; seed_scale still
+    # writes that shape.
+    kinds = spec.get("kinds") or ([spec["kind"]] if spec.get("kind") else [])
+    return [kind for kind in kinds if kind in OrganizationKind.values]
+
+
 def target_organizations(*, spec: dict[str, Any], exclude_id: int | None) -> QuerySet[Organization]:
     """Return the organizations a target description (target_spec) reaches today."""
     mode = spec.get("mode")
@@ -289,8 +305,8 @@ def target_organizations(*, spec: dict[str, Any], exclude_id: int | None) -> Que
         organizations = answering_member_organizations()
         if spec.get("prefecture_code"):
             organizations = organizations.filter(prefecture_code=spec["prefecture_code"])
-        if spec.get("kind"):
-            organizations = organizations.filter(kind=spec["kind"])
+        if target_kinds(spec):
+            organizations = organizations.filter(kind__in=target_kinds(spec))
         if spec.get("population_min") is not None:
             organizations = organizations.filter(population__gte=spec["population_min"])
         if spec.get("population_max") is not None:
@@ -316,14 +332,14 @@ def target_description(spec: dict[str, Any]) -> str:
         parts = []
         if spec.get("prefecture_code"):
             parts.append(PREFECTURES.get(spec["prefecture_code"], spec["prefecture_code"]))
-        if spec.get("kind"):
-            parts.append(OrganizationKind(spec["kind"]).label)
+        if target_kinds(spec):
+            parts.append("・".join(OrganizationKind(kind).label for kind in target_kinds(spec)))
         low, high = spec.get("population_min"), spec.get("population_max")
         if low is not None or high is not None:
             low_text = f"{low:,}人" if low is not None else ""
             high_text = f"{high:,}人" if high is not None else ""
             parts.append(f"人口{low_text}〜{high_text}")
-        return "会員団体のうち " + "・".join(parts) if parts else "全会員団体"
+        return "会員団体のうち " + "、".join(parts) if parts else "全会員団体"
     if mode == "pick":
         names = list(
             Organization.objects.filter(pk__in=spec.get("organization_ids") or []).values_list(

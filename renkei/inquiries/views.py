@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from renkei.accounts.permissions import is_secretariat
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
-from renkei.directory.permissions import organization_id_of, organization_of
+from renkei.directory.organization_picker import candidates_response
+from renkei.directory.permissions import organization_id_of, organization_of, require_secretariat
 from renkei.inquiries import services
 from renkei.inquiries.forms import (
     REQUEST_CONFIRMATION,
@@ -82,12 +83,15 @@ from renkei.inquiries.selectors import (
     inquiry_questions,
     markdown_html,
     non_submitted_organization_ids,
+    requester_organizations,
     target_organizations,
 )
 from renkei.inquiries.selectors import inquiry_progress as progress_of
 from renkei.inquiries.services import AnswerConflictError, InquiryError
 
 LIST_PAGE_SIZE = 30
+# The button (and htmx request) that redraws the question form for another kind, unsaved.
+QUESTION_REDRAW = "refresh"
 
 
 def _crumbs(*items: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -202,6 +206,13 @@ def inquiry_create(request: HttpRequest) -> HttpResponse:
             "secretariat": secretariat,
         },
     )
+
+
+@require_GET
+def requester_candidates(request: HttpRequest) -> HttpResponse:
+    """Answer the requester picker's typing with the matching organizations (htmx)."""
+    require_secretariat(request.user)
+    return candidates_response(request, name="requester", within=requester_organizations())
 
 
 @require_http_methods(["GET", "POST"])
@@ -371,7 +382,11 @@ def question_list(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the questions with the form to add one."""
     inquiry = get_inquiry_managed_for(request.user, pk)
     form = QuestionForm(request.POST or None, inquiry=inquiry)
-    if request.method == "POST" and form.is_valid():
+    if QUESTION_REDRAW in request.POST:
+        if _settings_already_shown(request):
+            return HttpResponse(status=204)
+        form = form.redrawn()
+    elif request.method == "POST" and form.is_valid():
         try:
             question = services.question_create(
                 inquiry=inquiry,
@@ -399,6 +414,18 @@ def question_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _settings_already_shown(request: HttpRequest) -> bool:
+    """Tell whether htmx asks to redraw the settings of the kind the page already shows.
+
+    A change event without a new kind would otherwise swap in a copy of the settings taken
+    before the user's latest typing, and lose it.
+    """
+    posted = request.POST
+    return bool(request.headers.get("HX-Request")) and posted.get("settings_kind") == posted.get(
+        "kind"
+    )
+
+
 def _question_field(error: InquiryError) -> str | None:
     names = {
         "choices": "choices_text",
@@ -414,7 +441,11 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
     question = get_managed_question_for(request.user, pk, question_pk)
     inquiry = question.inquiry
     form = QuestionForm(request.POST or None, inquiry=inquiry, question=question)
-    if request.method == "POST" and form.is_valid():
+    if QUESTION_REDRAW in request.POST:
+        if _settings_already_shown(request):
+            return HttpResponse(status=204)
+        form = form.redrawn()
+    elif request.method == "POST" and form.is_valid():
         try:
             services.question_update(
                 question=question,
@@ -516,6 +547,29 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "accepting": inquiry.status == InquiryStatus.OPEN,
             "results_url": _url_if_exists("inquiries:compilation", inquiry),
             "breadcrumbs": _crumbs((inquiry.title, None)),
+        },
+    )
+
+
+@require_GET
+def inquiry_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the answer form as target organizations will see it; nothing can be saved."""
+    inquiry = get_inquiry_managed_for(request.user, pk)
+    questions = inquiry_questions(inquiry)
+    # An unsaved answer: the form needs one, and a preview must not create a row.
+    answer = Answer(inquiry=inquiry, organization=inquiry.requester)
+    form = AnswerForm(questions=questions, answer=answer)
+    for field in form.fields.values():
+        field.disabled = True
+    return render(
+        request,
+        "inquiries/preview.html",
+        {
+            "nav": "inquiries",
+            "inquiry": inquiry,
+            "form": form,
+            "blocks": _question_blocks(form, questions),
+            "breadcrumbs": _inquiry_crumbs(inquiry, ("回答画面のプレビュー", None)),
         },
     )
 

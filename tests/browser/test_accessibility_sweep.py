@@ -29,6 +29,7 @@ NOT_PAGES = {
     "inquiries:offline_sheet": "Excel download",
     "portal:audit_export": "CSV download",
     "inquiries:answer_conditions": "htmx fragment (a <style> element)",
+    "inquiries:requester_candidates": "htmx fragment (the requester picker's candidates)",
 }
 
 NARROW = {"width": 320, "height": 700}
@@ -93,6 +94,7 @@ STAFF = [
     table("inquiries:attachments"),
     table("inquiries:questions"),
     table("inquiries:question_edit"),
+    table("inquiries:preview"),
     # The secretariat's inquiry to 当別町: answering it.
     at("inquiries:detail", lambda w: w.open.pk),
     table("inquiries:answer"),

@@ -135,9 +135,7 @@ def test_secretariat_asks_on_behalf_of_a_member_and_back(council):
     client = login(council.secretariat)
     fields = {"title": inquiry.title, "results_visibility": "answering"}
 
-    client.post(
-        reverse("inquiries:edit", args=[inquiry.pk]), {**fields, "requester": council.board_org.pk}
-    )
+    client.post(reverse("inquiries:edit", args=[inquiry.pk]), {**fields, "requester": "深川市"})
     inquiry.refresh_from_db()
     assert inquiry.requester == council.board_org
     client.post(reverse("inquiries:edit", args=[inquiry.pk]), {**fields, "requester": ""})
