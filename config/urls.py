@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from renkei.directory import views as directory_views
+from renkei.inquiries.urls import link_urlpatterns as answer_link_urlpatterns
 from renkei.portal import views as portal_views
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("renkei.portal.urls")),
     path("inquiries/", include("renkei.inquiries.urls")),
+    path("answer/", include((answer_link_urlpatterns, "answer_link"))),
     path("polls/", include("renkei.inquiries.polls.urls")),
     path("admin/", admin.site.urls),
 ]

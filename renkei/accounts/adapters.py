@@ -1,6 +1,7 @@
 """django-allauth adapter: no public sign-up, and every e-mail goes through the outbox."""
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
@@ -8,6 +9,7 @@ from django.http import HttpRequest
 
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
+from renkei.core.links import absolute_url
 from renkei.mailer.services import outbox_add
 
 
@@ -31,6 +33,12 @@ class AccountAdapter(DefaultAccountAdapter):
             )
             raise
 
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        return _on_base_url(super().get_reset_password_from_key_url(key))
+
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
+        return _on_base_url(super().get_email_confirmation_url(request, emailconfirmation))
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         message = self.render_mail(template_prefix, email, context)
         html = ""
@@ -44,3 +52,9 @@ class AccountAdapter(DefaultAccountAdapter):
             body_html=html,
             topic="account",
         )
+
+
+def _on_base_url(url: str) -> str:
+    """Move a link allauth built from the request's host onto RENKEI_BASE_URL."""
+    parts = urlsplit(url)
+    return absolute_url(parts.path + (f"?{parts.query}" if parts.query else ""))

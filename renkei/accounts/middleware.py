@@ -12,8 +12,9 @@ from django.urls import reverse
 from renkei.accounts.models import Role
 from renkei.core.wareki import use_date_style
 
-# Paths reachable without logging in: login, password reset, invitation acceptance, static files.
-PUBLIC_PREFIXES = ("/accounts/", "/invitations/", "/static/", "/healthz")
+# Paths reachable without logging in: login, password reset, invitation acceptance, static
+# files, and answering one inquiry through an organization's answer link (/answer/).
+PUBLIC_PREFIXES = ("/accounts/", "/invitations/", "/answer/", "/static/", "/healthz")
 
 
 class IdleTimeoutMiddleware:

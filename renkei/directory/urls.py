@@ -11,6 +11,11 @@ urlpatterns = [
         views.organization_staff_manage,
         name="organization_staff_manage",
     ),
+    path(
+        "organizations/<int:pk>/notification/",
+        views.organization_notification_edit,
+        name="organization_notification",
+    ),
     path("users/<int:pk>/active/", views.user_set_active_view, name="user_set_active"),
     path(
         "organizations/invitations/<int:pk>/revoke/",

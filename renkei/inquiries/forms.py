@@ -1013,3 +1013,21 @@ class ConfirmForm(JapaneseLabelsMixin, forms.Form):
         choices=[("confirm", "確認する"), ("confirm_submit", "確認して提出する")],
         widget=forms.HiddenInput,
     )
+
+
+class AnswerLinkStartForm(JapaneseLabelsMixin, forms.Form):
+    """Who is answering through an organization's answer link; kept in the audit log."""
+
+    respondent = forms.CharField(
+        label="お名前",
+        max_length=100,
+        help_text="回答する方のお名前（例：情報政策課 当別 太郎）。記録に残ります。",
+        error_messages={"required": "お名前を入力してください。"},
+    )
+
+    def clean_respondent(self) -> str:
+        """Refuse a name made only of spaces."""
+        value = " ".join(self.cleaned_data["respondent"].split())
+        if not value:
+            raise forms.ValidationError("お名前を入力してください。")
+        return value
