@@ -428,7 +428,9 @@ def test_progress_counts_by_prefecture_and_kind_and_lists_who_has_not_submitted(
     draft_answer(inquiry, okayama[1], {})
     submit_answer(inquiry, fukushima[2], kind=AnswerKind.DECLINED)
     make_contact(
-        user=make_user(username="okayama-1", name="岡山 五郎", role="staff", organization=okayama[1])
+        user=make_user(
+            username="okayama-1", name="岡山 五郎", role="staff", organization=okayama[1]
+        )
     )
 
     progress = inquiry_progress(inquiry=inquiry)
