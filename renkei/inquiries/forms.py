@@ -597,7 +597,7 @@ class RemindForm(JapaneseLabelsMixin, forms.Form):
         label="督促する団体",
         queryset=Organization.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text="未提出の団体の担当者全員にメールを送ります。",
+        help_text="未提出の団体の通知先（連絡窓口と共有メールアドレス）に、回答用リンクを付けてメールを送ります。",
     )
 
     def __init__(self, *args: Any, organization_ids: list[int], **kwargs: Any) -> None:
