@@ -14,6 +14,7 @@ from renkei.inquiries.models import Answer, AnswerLink, AnswerStatus, Inquiry
 from renkei.inquiries.tests.test_services import make_open
 from renkei.inquiries.tests.test_views import answer_post, login, text_of
 from renkei.mailer.models import OutboxMessage
+from tests.browser.fixtures import serious_violations
 
 
 @pytest.fixture(autouse=True)
@@ -274,3 +275,29 @@ def test_link_answer_to_an_inquiry_requiring_confirmation_needs_the_heads_approv
     answer.refresh_from_db()
     assert answer.status == AnswerStatus.SUBMITTED
     assert answer.confirmed_at is not None
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_recipient_without_account_answers_by_link_in_the_browser(page, council):
+    inquiry = make_open(council)
+    q2 = inquiry.questions.get(code="Q2")
+    page.set_viewport_size({"width": 375, "height": 800})
+
+    page.goto(page.base_url + path_of(link_of(inquiry, council.member_org)))
+    found = serious_violations(page)
+    page.get_by_label("お名前").fill("情報政策課 当別 窓口")
+    page.get_by_role("button", name="回答を始める").click()
+    page.get_by_role("heading", name="回答：当別町").wait_for()
+    found += serious_violations(page)
+    page.get_by_label("はい").check()
+    page.locator(f"#question-{q2.pk}").wait_for(state="visible")  # the link's own conditions
+    page.get_by_label("公表している場所を教えてください。").fill("例規集に掲載")
+    page.get_by_role("button", name="提出する").click()
+    page.get_by_text("回答を提出しました（第1版）。").wait_for()
+    width = page.evaluate("document.documentElement.scrollWidth")
+
+    assert found == []
+    assert width == 375
+    answer = Answer.objects.get(inquiry=inquiry, organization=council.member_org)
+    assert answer.status == AnswerStatus.SUBMITTED
