@@ -65,6 +65,7 @@ ANONYMOUS = [
     at("account_reset_password"),
     at("account_reset_password_done"),
     table("invitation_accept"),
+    table("answer_link:open"),
 ]
 
 STAFF = [
@@ -121,6 +122,7 @@ REPRESENTATIVE = [
     table("home"),
     table("directory:organization_detail"),
     table("directory:organization_staff_manage"),
+    table("directory:organization_notification"),
     at("inquiries:detail", lambda w: w.open.pk),
     table("inquiries:answer"),
     table("inquiries:answer_confirm"),
@@ -146,6 +148,7 @@ SECRETARIAT = [
     table("directory:manage_invitations"),
     table("directory:organization_detail"),
     table("directory:organization_staff_manage"),
+    table("directory:organization_notification"),
     table("directory:person_detail"),
     table("portal:audit_events"),
     table("portal:outbox"),
@@ -164,6 +167,8 @@ SECRETARIAT = [
     table("inquiries:proxy_answer"),
     table("inquiries:proxy_versions"),
     table("inquiries:progress"),
+    table("inquiries:answer_links_revoke"),
+    table("inquiries:answer_link_reissue"),
     table("inquiries:compilation"),
     table("inquiries:export_detail"),
     table("polls:index"),
