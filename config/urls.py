@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from renkei.accounts import views as account_views
 from renkei.directory import views as directory_views
+from renkei.inquiries.urls import link_urlpatterns as answer_link_urlpatterns
 from renkei.portal import views as portal_views
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("renkei.portal.urls")),
     path("inquiries/", include("renkei.inquiries.urls")),
+    path("answer/", include((answer_link_urlpatterns, "answer_link"))),
     path("polls/", include("renkei.inquiries.polls.urls")),
     # The admin signs in through the site's login (throttling, two-factor authentication).
     path("admin/login/", account_views.admin_login, name="admin_login_redirect"),

@@ -15,6 +15,7 @@ from renkei.directory.models import (
     Organization,
     OrganizationKind,
     Person,
+    Post,
 )
 
 PASSWORD = "test-password-4429"
@@ -192,4 +193,12 @@ def make_council() -> Council:
             organization=observer_org,
             department="自治行政局",
         ),
+    )
+
+
+def make_contact(*, user: User, title: str = "情報政策課長") -> Post:
+    """Make the user's directory person the 連絡窓口 (contact post holder) of their organization."""
+    person = user.person
+    return Post.objects.create(
+        organization=person.organization, title=title, is_contact=True, holder=person
     )

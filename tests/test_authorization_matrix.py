@@ -35,7 +35,8 @@ from renkei.accounts.models import DateStyle, Role, User
 from renkei.audit.models import AuditEvent
 from renkei.core.security_headers import CONTENT_SECURITY_POLICY
 from renkei.directory.models import GroupMember, GroupRole, Invitation, Organization, Person
-from renkei.inquiries.models import Answer, Export, Inquiry, InquiryStatus, Reminder
+from renkei.inquiries import services
+from renkei.inquiries.models import Answer, AnswerLink, Export, Inquiry, InquiryStatus, Reminder
 from renkei.inquiries.polls.models import Poll, PollStatus, Vote, VoteChoice
 from tests.matrix_objects import World, build_world
 
@@ -195,6 +196,14 @@ def _answer(w: World) -> Any:
     return Answer.objects.filter(pk=w.answer.pk).values_list("revision", "status", "data").first()
 
 
+def _link(w: World) -> AnswerLink:
+    """Return 当別町's answer link to the open inquiry (the world's town has no contacts)."""
+    link, _ = AnswerLink.objects.get_or_create(
+        inquiry=w.open, organization=w.council.member_org, revoked_at=None
+    )
+    return link
+
+
 def _today(w: World) -> str:
     return timezone.localdate().isoformat()
 
@@ -213,6 +222,31 @@ TABLE: dict[str, Entry] = {
         dict.fromkeys(ROLES, LOGIN),
         refusal="public: it only redirects to the site's login page",
     ),
+    # --- answer links: public, the signed token (or the session it starts) is the key -------
+    "answer_link:open": Entry(
+        lambda w: reverse("answer_link:open", args=[services.answer_link_token(_link(w))]),
+        dict.fromkeys(ROLES, 200),
+        post=dict.fromkeys(ROLES, 302),
+        data=lambda w: {"respondent": "当別 窓口"},
+        state=_count(AuditEvent, detail__step="start"),
+        changes=True,
+        refusal="public: the token names one answer; without it nothing opens",
+    ),
+    "answer_link:answer": Entry(
+        url("answer_link:answer"),
+        dict.fromkeys(ROLES, 403),
+        post=dict.fromkeys(ROLES, 403),
+        state=_answer,
+        refusal="403 without a session started by a link, whatever the account",
+    ),
+    "answer_link:conditions": Entry(url("answer_link:conditions"), dict.fromkeys(ROLES, 403)),
+    "answer_link:end": Entry(
+        url("answer_link:end"),
+        dict.fromkeys(ROLES, 405),
+        post=dict.fromkeys(ROLES, 200),
+        state=_answer,
+        refusal="none: ends only this browser's answer-link session",
+    ),
     # --- directory ------------------------------------------------------------------------
     "directory:organization_list": Entry(url("directory:organization_list"), everyone()),
     "directory:organization_detail": Entry(url("directory:organization_detail", org), everyone()),
@@ -224,6 +258,15 @@ TABLE: dict[str, Entry] = {
         state=_count(Invitation),
         changes=True,
         refusal="403: only 当別町's representative and the secretariat manage its staff",
+    ),
+    "directory:organization_notification": Entry(
+        url("directory:organization_notification", org),
+        answers(200, *MANAGERS_OF_TOBETSU),
+        post=answers(302, *MANAGERS_OF_TOBETSU),
+        data=lambda w: {"notification_email": "joho@tobetsu.example.lg.jp"},
+        state=_field(Organization, org, "notification_email"),
+        changes=True,
+        refusal="403: only 当別町's representative and the secretariat set its addresses",
     ),
     "directory:user_set_active": Entry(
         lambda w: reverse("directory:user_set_active", args=[w.council.staff.pk]),
@@ -619,6 +662,25 @@ TABLE: dict[str, Entry] = {
         post=secretariat(400),
         state=_answer,
         refusal="403: proxy entry is the secretariat's, even for 当別町's own people",
+    ),
+    "inquiries:answer_links_revoke": Entry(
+        lambda w: reverse("inquiries:answer_links_revoke", args=[_link(w).inquiry_id]),
+        secretariat(),
+        post=secretariat(302),
+        state=lambda w: list(AnswerLink.objects.values_list("pk", "revoked_at")),
+        changes=True,
+        refusal="403: answer links are the secretariat's to revoke",
+    ),
+    "inquiries:answer_link_reissue": Entry(
+        lambda w: reverse(
+            "inquiries:answer_link_reissue",
+            args=[_link(w).inquiry_id, w.council.member_org.pk],
+        ),
+        secretariat(),
+        post=secretariat(302),
+        state=lambda w: list(AnswerLink.objects.values_list("pk", "revoked_at")),
+        changes=True,
+        refusal="403: answer links are the secretariat's to reissue",
     ),
     "inquiries:proxy_versions": Entry(
         url("inquiries:proxy_versions", lambda w: w.open.pk, org), secretariat()

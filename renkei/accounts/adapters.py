@@ -16,6 +16,7 @@ from renkei.accounts.throttling import (
 )
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
+from renkei.core.links import absolute_url
 from renkei.mailer.services import outbox_add
 
 
@@ -44,8 +45,7 @@ def mail_site() -> MailSite:
 def _on_base_url(url: str) -> str:
     """Return an absolute URL's path and query on RENKEI_BASE_URL."""
     parts = urlsplit(url)
-    path = parts.path + (f"?{parts.query}" if parts.query else "")
-    return settings.RENKEI["BASE_URL"].rstrip("/") + path
+    return absolute_url(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -22,6 +22,9 @@ class Action(models.TextChoices):
     RECORD_VIEWED = "record_viewed", "閲覧"
     EXPORTED = "exported", "出力"
     PROXY_ENTRY = "proxy_entry", "代理入力"
+    ANSWER_LINK_USED = "answer_link_used", "回答用リンクの利用"
+    ANSWER_LINK_REVOKED = "answer_link_revoked", "回答用リンクの取消"
+    ANSWER_LINK_ISSUED = "answer_link_issued", "回答用リンクの再発行"
     CHANGED = "changed", "変更"
     STATUS_CHANGED = "status_changed", "状態の変更"
 

@@ -72,6 +72,19 @@ class MembershipEndForm(forms.Form):
     left_on = WarekiDateField(label="退会日", help_text="この日から会員でなくなります。")
 
 
+class NotificationEmailForm(forms.Form):
+    notification_email = forms.EmailField(
+        label="共有メールアドレス",
+        required=False,
+        max_length=254,
+        help_text="照会やお知らせを受け取る部署の共有アドレス（例：joho@city.example.lg.jp）。"
+        "空欄にすると連絡窓口の方だけに届きます。",
+        error_messages={
+            "invalid": "メールアドレスの形式で入力してください（例：joho@city.example.lg.jp）。"
+        },
+    )
+
+
 class OrganizationForm(forms.ModelForm):
     """Hand-entered organizations: 一部事務組合, 広域連合, 事務局, 国の機関, 民間事業者."""
 

@@ -53,6 +53,13 @@ class Organization(models.Model):
     kind = models.CharField("種別", max_length=20, choices=OrganizationKind.choices, db_index=True)
     prefecture_code = models.CharField("都道府県コード", max_length=2, blank=True, db_index=True)
     population = models.PositiveIntegerField("人口", null=True, blank=True)
+    # A shared department mailbox (e.g. joho@city.example.lg.jp) that gets the council's
+    # 照会 and お知らせ besides the 連絡窓口, whoever holds the post.
+    notification_email = models.EmailField(
+        "通知先メールアドレス（共有）",
+        blank=True,
+        help_text="照会やお知らせを受け取る部署の共有メールアドレス（例：joho@city.example.lg.jp）。",
+    )
     abolished_on = models.DateField("廃止日", null=True, blank=True)
     successor = models.ForeignKey(
         "self",

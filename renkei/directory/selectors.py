@@ -89,6 +89,111 @@ def contacts_of(*, organization_ids: list[int] | set[int]) -> QuerySet[Person]:
     )
 
 
+@dataclass(frozen=True)
+class NotificationRecipient:
+    """One address an organization receives the council's 照会 and お知らせ at."""
+
+    organization: Organization
+    name: str
+    email: str
+    # The 連絡窓口's department and phone, for the progress page; empty for the shared mailbox.
+    department: str = ""
+    phone: str = ""
+    is_shared_mailbox: bool = False
+
+
+def _current_contacts(posts: QuerySet[Post]) -> QuerySet[Post]:
+    """Keep the 連絡窓口 posts held now by someone of the organization with an e-mail address.
+
+    A holder who moved to another organization or whose account was suspended is not reached.
+    """
+    return (
+        posts.filter(is_contact=True, holder__isnull=False, holder__organization=F("organization"))
+        .exclude(holder__email="")
+        .exclude(holder__user__is_active=False)
+    )
+
+
+def _contact_posts(organization_ids: Iterable[int]) -> QuerySet[Post]:
+    """Return the 連絡窓口 posts whose current holder has an e-mail address."""
+    return (
+        _current_contacts(Post.objects.filter(organization_id__in=organization_ids))
+        .select_related("holder__department", "department")
+        .only(
+            "organization_id",
+            "department__name",
+            "holder__name",
+            "holder__kana",
+            "holder__email",
+            "holder__phone",
+            "holder__department__name",
+        )
+        .order_by("organization_id", "holder__kana", "holder__name", "pk")
+    )
+
+
+def notification_recipients(*, organization_ids: Iterable[int]) -> list[NotificationRecipient]:
+    """Return every organization's notification addresses: its 連絡窓口 and shared mailbox.
+
+    Whether or not the people hold an account: the council reaches an organization through
+    its directory entry. Addresses are unique per organization (case-insensitively); the
+    same address at two organizations stays twice, since each gets its own answer link.
+    Two queries, whatever the number of organizations.
+    """
+    ids = set(organization_ids)
+    organizations = {
+        org.pk: org
+        for org in Organization.objects.filter(pk__in=ids).only(
+            "code", "name", "kind", "prefecture_code", "notification_email"
+        )
+    }
+    by_organization: dict[int, list[NotificationRecipient]] = defaultdict(list)
+    for post in _contact_posts(organizations):
+        holder = post.holder
+        department = holder.department or post.department
+        by_organization[post.organization_id].append(
+            NotificationRecipient(
+                organization=organizations[post.organization_id],
+                name=holder.name,
+                email=holder.email.strip(),
+                department=department.name if department else "",
+                phone=holder.phone,
+            )
+        )
+    recipients = []
+    for org_id in sorted(organizations, key=lambda pk: (organizations[pk].code or "~", pk)):
+        organization = organizations[org_id]
+        candidates = list(by_organization.get(org_id, []))
+        if organization.notification_email:
+            candidates.append(
+                NotificationRecipient(
+                    organization=organization,
+                    name=f"{organization.name} ご担当者",
+                    email=organization.notification_email.strip(),
+                    is_shared_mailbox=True,
+                )
+            )
+        seen: set[str] = set()
+        for recipient in candidates:
+            if recipient.email.lower() in seen:
+                continue
+            seen.add(recipient.email.lower())
+            recipients.append(recipient)
+    return recipients
+
+
+def organizations_without_notification_address(
+    *, organization_ids: Iterable[int]
+) -> QuerySet[Organization]:
+    """Return the organizations that have neither a 連絡窓口 with e-mail nor a shared mailbox."""
+    contacts = _current_contacts(Post.objects.filter(organization=OuterRef("pk")))
+    return (
+        Organization.objects.filter(pk__in=organization_ids, notification_email="")
+        .exclude(Exists(contacts))
+        .order_by(F("code").asc(nulls_last=True), "name")
+    )
+
+
 @dataclass
 class MembershipSummary:
     """Members on a date, counted by kind and by prefecture, as the council reports them."""

@@ -14,6 +14,7 @@ from django.utils import timezone
 from renkei.accounts.models import Role, User
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
+from renkei.core.links import absolute_url
 from renkei.core.text import hiragana_to_katakana, katakana_from_halfwidth
 from renkei.core.wareki import format_date
 from renkei.directory.models import (
@@ -417,6 +418,27 @@ def group_member_add(
     )
 
 
+def organization_notification_email_set(
+    *, organization: Organization, email: str, by: User, request: HttpRequest | None = None
+) -> Organization:
+    """Set or clear an organization's shared notification mailbox, and record who did it."""
+    email = email.strip()
+    before = organization.notification_email
+    if email == before:
+        return organization
+    with transaction.atomic():
+        organization.notification_email = email
+        organization.save(update_fields=["notification_email", "updated_at"])
+        audit_record(
+            action=Action.CHANGED,
+            actor=by,
+            target=organization,
+            request=request,
+            detail={"field": "notification_email", "before": before, "after": email},
+        )
+    return organization
+
+
 def invitation_create(
     *,
     organization: Organization,
@@ -442,12 +464,8 @@ def invitation_create(
             invited_by=by,
             expires_at=timezone.now() + dt.timedelta(days=INVITATION_VALID_DAYS),
         )
-        path = reverse("invitation_accept", args=[invitation.token])
-        base = (
-            request.build_absolute_uri("/")[:-1]
-            if request
-            else settings.RENKEI.get("BASE_URL", "http://127.0.0.1:8000")
-        )
+        # Mail links use RENKEI_BASE_URL, never the host the request happened to name.
+        url = absolute_url(reverse("invitation_accept", args=[invitation.token]))
         mail_queue(
             to=[(name, email)],
             template="invitation",
@@ -455,7 +473,7 @@ def invitation_create(
                 "organization": organization.name,
                 "role": Role(role).label,
                 "inviter": by.get_full_name(),
-                "url": base + path,
+                "url": url,
                 "expires_at": invitation.expires_at,
             },
             topic="invitation",

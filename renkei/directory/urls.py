@@ -16,6 +16,11 @@ urlpatterns = [
         views.organization_contacts,
         name="organization_contacts",
     ),
+    path(
+        "organizations/<int:pk>/notification/",
+        views.organization_notification_edit,
+        name="organization_notification",
+    ),
     path("users/<int:pk>/active/", views.user_set_active_view, name="user_set_active"),
     path("users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
     path("staff/<int:pk>/edit/", views.person_edit, name="person_edit"),

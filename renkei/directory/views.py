@@ -9,7 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
 
 from renkei.accounts.models import Role, User
 from renkei.accounts.permissions import Capability
@@ -158,6 +159,47 @@ def membership_status(request: HttpRequest) -> HttpResponse:
             "summary": selectors.membership_summary(on=on),
             "nav": "membership",
             "breadcrumbs": _crumbs(("会員状況", None)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def organization_notification_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show where the council's mail reaches an organization; change its shared mailbox."""
+    organization = get_managed_organization_for(request.user, pk)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    form = forms.NotificationEmailForm(
+        request.POST or None, initial={"notification_email": organization.notification_email}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.organization_notification_email_set(
+            organization=organization,
+            email=form.cleaned_data["notification_email"],
+            by=request.user,
+            request=request,
+        )
+        messages.success(request, f"{organization.name} の通知先を保存しました。")
+        return redirect(next_url or reverse("directory:organization_notification", args=[pk]))
+    return render(
+        request,
+        "directory/organization_notification.html",
+        {
+            "organization": organization,
+            "form": form,
+            "next": next_url,
+            "recipients": selectors.notification_recipients(organization_ids=[organization.pk]),
+            "posts": organization.posts.select_related("holder", "department"),
+            "nav": "directory",
+            "breadcrumbs": _crumbs(
+                ("団体名簿", reverse("directory:organization_list")),
+                (
+                    organization.name,
+                    reverse("directory:organization_detail", args=[organization.pk]),
+                ),
+                ("通知先", None),
+            ),
         },
     )
 

@@ -36,7 +36,7 @@ from django.db.models import QuerySet
 
 from renkei.directory.models import Organization, OrganizationKind
 from renkei.directory.prefectures import PREFECTURES
-from renkei.directory.selectors import contacts_of
+from renkei.directory.selectors import notification_recipients
 from renkei.inquiries import selectors
 from renkei.inquiries.models import (
     NO,
@@ -577,10 +577,9 @@ def inquiry_progress(
     kind_counts = Counter(kinds[o] for o in submitted_ids if o in kinds)
     contacts: dict[int, list[Any]] = defaultdict(list)
     if with_contacts and pending_orgs:
-        for person in contacts_of(organization_ids=[o.pk for o in pending_orgs]).order_by(
-            "organization_id", "kana", "name", "id"
-        ):
-            contacts[person.organization_id].append(person)
+        # The addresses the inquiry's mail reaches (連絡窓口 and shared mailbox).
+        for recipient in notification_recipients(organization_ids=[o.pk for o in pending_orgs]):
+            contacts[recipient.organization.pk].append(recipient)
     status_labels = dict(AnswerStatus.choices)
     return Progress(
         targeted=len(rows),

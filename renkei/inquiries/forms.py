@@ -659,7 +659,7 @@ class RemindForm(JapaneseLabelsMixin, forms.Form):
         label="督促する団体",
         queryset=Organization.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text="未提出の団体の担当者全員にメールを送ります。",
+        help_text="未提出の団体の通知先（連絡窓口と共有メールアドレス）に、回答用リンクを付けてメールを送ります。",
     )
 
     def __init__(self, *args: Any, organization_ids: list[int], **kwargs: Any) -> None:
@@ -1081,3 +1081,21 @@ class ConfirmForm(JapaneseLabelsMixin, forms.Form):
         choices=[("confirm", "確認する"), ("confirm_submit", "確認して提出する")],
         widget=forms.HiddenInput,
     )
+
+
+class AnswerLinkStartForm(JapaneseLabelsMixin, forms.Form):
+    """Who is answering through an organization's answer link; kept in the audit log."""
+
+    respondent = forms.CharField(
+        label="お名前",
+        max_length=100,
+        help_text="回答する方のお名前（例：情報政策課 当別 太郎）。記録に残ります。",
+        error_messages={"required": "お名前を入力してください。"},
+    )
+
+    def clean_respondent(self) -> str:
+        """Refuse a name made only of spaces."""
+        value = " ".join(self.cleaned_data["respondent"].split())
+        if not value:
+            raise forms.ValidationError("お名前を入力してください。")
+        return value

@@ -1,7 +1,10 @@
 """Inquiries (照会): questions sent to member organizations, one answer from each."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from renkei.directory.models import Organization
 
@@ -204,6 +207,53 @@ class Target(models.Model):
         verbose_name_plural = "照会先"
         constraints = [
             models.UniqueConstraint(fields=["inquiry", "organization"], name="target_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inquiry}: {self.organization}"
+
+
+def new_answer_link_nonce() -> str:
+    """Return the random part of an answer link, so no link can be derived from another."""
+    return secrets.token_urlsafe(16)
+
+
+class AnswerLink(models.Model):
+    """A link that lets an organization answer one inquiry without an account.
+
+    Mailed to the organization's notification addresses. The address carries a signed
+    (id, nonce) pair (services.answer_link_token); the link works while the inquiry is open
+    and its deadline, extended or not, has not passed, until the secretariat revokes it.
+    """
+
+    inquiry = models.ForeignKey(
+        Inquiry, verbose_name="照会", on_delete=models.CASCADE, related_name="answer_links"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="団体", on_delete=models.CASCADE, related_name="+"
+    )
+    nonce = models.CharField(max_length=32, default=new_answer_link_nonce, editable=False)
+    created_at = models.DateTimeField("発行日時", auto_now_add=True)
+    revoked_at = models.DateTimeField("取消日時", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="取消者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    last_used_at = models.DateTimeField("最終利用日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "回答用リンク"
+        verbose_name_plural = "回答用リンク"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inquiry", "organization"],
+                condition=Q(revoked_at__isnull=True),
+                name="answer_link_one_active",
+            )
         ]
 
     def __str__(self) -> str:

@@ -24,6 +24,7 @@ from renkei.inquiries.models import (
     Answer,
     AnswerFile,
     AnswerKind,
+    AnswerLink,
     Inquiry,
     InquiryAttachment,
     InquiryStatus,
@@ -311,6 +312,14 @@ def get_answer_for_proxy(user: User, inquiry_pk: int, organization_pk: int) -> A
         raise Http404("団体が見つかりません。")
     answer = _target_answer(inquiry=inquiry, organization_id=organization_pk)
     answer.inquiry = inquiry
+    return answer
+
+
+def get_answer_for_link(link: AnswerLink) -> Answer:
+    """Return the one answer an answer link reaches: its organization's, for its inquiry."""
+    answer = _target_answer(inquiry=link.inquiry, organization_id=link.organization_id)
+    answer.inquiry = link.inquiry
+    answer.organization = link.organization
     return answer
 
 

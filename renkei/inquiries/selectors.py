@@ -9,7 +9,7 @@ from typing import Any
 import markdown
 import nh3
 from django.core.cache import caches
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -22,11 +22,15 @@ from renkei.directory.models import (
     MembershipCategory,
     Organization,
     OrganizationKind,
-    Person,
 )
 from renkei.directory.permissions import organization_id_of
 from renkei.directory.prefectures import PREFECTURES
-from renkei.directory.selectors import group_organization_ids, member_organizations
+from renkei.directory.selectors import (
+    NotificationRecipient,
+    group_organization_ids,
+    member_organizations,
+    notification_recipients,
+)
 from renkei.inquiries.models import (
     OTHER_CHOICE,
     Answer,
@@ -496,7 +500,7 @@ class ProgressRow:
 
     organization: Organization
     answer: Answer | None
-    contacts: list[Person]
+    contacts: list[NotificationRecipient]
 
     @property
     def submitted(self) -> bool:
@@ -525,23 +529,21 @@ class Progress:
 
 
 def inquiry_progress(inquiry: Inquiry) -> Progress:
-    """Return the answer status of every target, with the contacts of those still missing.
+    """Return the answer status of every target, with its notification addresses.
 
-    Uses a fixed number of queries whatever the number of organizations.
+    The addresses are those the inquiry's mail goes to (連絡窓口 and shared mailbox,
+    account or not). Uses a fixed number of queries whatever the number of organizations.
     """
-    contacts = Person.objects.filter(user__is_active=True).order_by("department__name", "name")
     targets = list(
         Target.objects.filter(inquiry=inquiry)
         .select_related("organization")
-        .prefetch_related(
-            Prefetch(
-                "organization__people",
-                queryset=contacts.select_related("department"),
-                to_attr="active_people",
-            )
-        )
         .order_by("organization__code", "organization__name")
     )
+    contacts: dict[int, list[NotificationRecipient]] = {}
+    for recipient in notification_recipients(
+        organization_ids=[target.organization_id for target in targets]
+    ):
+        contacts.setdefault(recipient.organization.pk, []).append(recipient)
     answers = {
         answer.organization_id: answer
         for answer in Answer.objects.filter(inquiry=inquiry).select_related(
@@ -552,7 +554,7 @@ def inquiry_progress(inquiry: Inquiry) -> Progress:
         ProgressRow(
             organization=target.organization,
             answer=answers.get(target.organization_id),
-            contacts=target.organization.active_people,
+            contacts=contacts.get(target.organization_id, []),
         )
         for target in targets
     ]

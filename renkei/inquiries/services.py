@@ -10,29 +10,32 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.conf import settings
+from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Max
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from renkei.accounts.models import Role, User
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.core.business_days import add_business_days
 from renkei.core.files import file_delete_on_commit
+from renkei.core.links import absolute_url
 from renkei.core.wareki import format_datetime
 from renkei.directory.models import Organization
 from renkei.directory.permissions import organization_id_of
-from renkei.directory.selectors import contacts_of
+from renkei.directory.selectors import notification_recipients
 from renkei.inquiries.answer_rules import answer_data_problems
 from renkei.inquiries.models import (
     OTHER_CHOICE,
     Answer,
     AnswerFile,
     AnswerKind,
+    AnswerLink,
     AnswerStatus,
     AnswerVersion,
     Inquiry,
@@ -106,38 +109,93 @@ CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 CONDITION_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.YES_NO)
 
 
-def _absolute_url(path: str) -> str:
-    base = settings.RENKEI.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-    return base + path
-
-
 def _inquiry_context(inquiry: Inquiry) -> dict[str, Any]:
     return {
         "inquiry": inquiry,
         "title": inquiry.title,
         "requester": inquiry.requester.name,
         "deadline": format_datetime(inquiry.deadline, weekday=True) if inquiry.deadline else "",
-        "url": _absolute_url(reverse("inquiries:detail", args=[inquiry.pk])),
+        "url": absolute_url(reverse("inquiries:detail", args=[inquiry.pk])),
     }
 
 
 def _contacts_mail(
-    *, organization_ids: Iterable[int], template: str, inquiry: Inquiry, **extra: Any
+    *,
+    organization_ids: Iterable[int],
+    template: str,
+    inquiry: Inquiry,
+    links: bool = False,
+    **extra: Any,
 ) -> int:
-    """Mail every active contact of the organizations; return the number of messages."""
-    recipients = [
-        (person.name, person.email)
-        for person in contacts_of(organization_ids=set(organization_ids))
-    ]
+    """Mail every organization's notification addresses; return the number of messages.
+
+    The addresses are the 連絡窓口 and the shared mailbox, account or not
+    (directory.selectors.notification_recipients). With `links`, each organization's mail
+    carries its answer link, so a recipient without an account can answer. A fixed number
+    of queries whatever the number of organizations.
+    """
+    recipients = notification_recipients(organization_ids=organization_ids)
     if not recipients:
         return 0
+    link_urls = (
+        _answer_link_urls(inquiry=inquiry, organization_ids={r.organization.pk for r in recipients})
+        if links
+        else {}
+    )
     messages = mail_queue(
-        to=recipients,
+        to=[
+            (
+                recipient.name,
+                recipient.email,
+                {
+                    "organization": recipient.organization.name,
+                    "answer_link_url": link_urls.get(recipient.organization.pk, ""),
+                },
+            )
+            for recipient in recipients
+        ],
         template=template,
         context={**_inquiry_context(inquiry), **extra},
         topic=f"inquiry:{inquiry.pk}",
     )
     return len(messages)
+
+
+REQUESTER_EVENTS = {
+    "approved": "事務局に承認され、照会先へ送信されました",
+    "opened": "照会先へ送信され、回答の受付を開始しました",
+    "closed": "回答の受付を締め切りました",
+    "published": "結果が公開されました",
+}
+
+
+def _requester_mail(*, inquiry: Inquiry, event: str, include_author: bool = True) -> int:
+    """Tell the requesting organization (and the author) what happened to its inquiry."""
+    to: list[tuple[str, str]] = [
+        (r.name, r.email) for r in notification_recipients(organization_ids=[inquiry.requester_id])
+    ]
+    author = inquiry.created_by
+    if include_author and author is not None and author.is_active and author.email:
+        to.append((author.get_full_name(), author.email))
+    if not to:
+        return 0
+    targets = inquiry.targets.count()
+    submitted = inquiry.answers.filter(submitted_at__isnull=False).count()
+    return len(
+        mail_queue(
+            to=to,
+            template="inquiry_requester_notice",
+            context={
+                **_inquiry_context(inquiry),
+                "event": event,
+                "event_label": REQUESTER_EVENTS[event],
+                "target_count": f"{targets:,}",
+                "submitted_count": f"{submitted:,}",
+                "progress_url": absolute_url(reverse("inquiries:progress", args=[inquiry.pk])),
+            },
+            topic=f"inquiry:{inquiry.pk}",
+        )
+    )
 
 
 def _users_mail(*, users: Iterable[User], template: str, inquiry: Inquiry, **extra: Any) -> int:
@@ -486,7 +544,7 @@ def inquiry_approve(*, inquiry: Inquiry, by: User, note: str = "") -> Inquiry:
         inquiry.reviewed_by = by
         inquiry.reviewed_at = timezone.now()
         inquiry.save(update_fields=["review_note", "reviewed_by", "reviewed_at", "updated_at"])
-        inquiry_open(inquiry=inquiry, by=by)
+        inquiry_open(inquiry=inquiry, by=by, requester_event="approved")
         _users_mail(
             users=[inquiry.created_by],
             template="inquiry_reviewed",
@@ -519,8 +577,12 @@ def inquiry_reject(*, inquiry: Inquiry, by: User, note: str) -> Inquiry:
     return inquiry
 
 
-def inquiry_open(*, inquiry: Inquiry, by: User) -> Inquiry:
-    """Fix the targets, open the inquiry for answers and mail the targets' contacts."""
+def inquiry_open(*, inquiry: Inquiry, by: User, requester_event: str = "opened") -> Inquiry:
+    """Fix the targets, open the inquiry for answers and mail the targets and the requester.
+
+    Every target organization's notification addresses get the inquiry with the
+    organization's answer link, in the transaction that opens it.
+    """
     _require_status(
         inquiry,
         (InquiryStatus.DRAFT, InquiryStatus.REVIEW),
@@ -547,7 +609,14 @@ def inquiry_open(*, inquiry: Inquiry, by: User) -> Inquiry:
             batch_size=500,
         )
         _contacts_mail(
-            organization_ids=organization_ids, template="inquiry_opened", inquiry=inquiry
+            organization_ids=organization_ids,
+            template="inquiry_opened",
+            inquiry=inquiry,
+            links=True,
+        )
+        # The author of an approved request hears of it in inquiry_reviewed already.
+        _requester_mail(
+            inquiry=inquiry, event=requester_event, include_author=requester_event != "approved"
         )
     return inquiry
 
@@ -580,6 +649,7 @@ def inquiry_extend_deadline(*, inquiry: Inquiry, by: User, deadline: dt.datetime
             organization_ids=inquiry.targets.values_list("organization_id", flat=True),
             template="inquiry_deadline_extended",
             inquiry=inquiry,
+            links=True,
         )
     return inquiry
 
@@ -587,19 +657,45 @@ def inquiry_extend_deadline(*, inquiry: Inquiry, by: User, deadline: dt.datetime
 def inquiry_close(*, inquiry: Inquiry, by: User) -> Inquiry:
     """Stop accepting answers."""
     _require_status(inquiry, (InquiryStatus.OPEN,), "締め切れるのは受付中の照会のみです。")
-    inquiry.status = InquiryStatus.CLOSED
-    inquiry.closed_at = timezone.now()
-    inquiry.save(update_fields=["status", "closed_at", "updated_at"])
+    with transaction.atomic():
+        inquiry.status = InquiryStatus.CLOSED
+        inquiry.closed_at = timezone.now()
+        inquiry.save(update_fields=["status", "closed_at", "updated_at"])
+        _requester_mail(inquiry=inquiry, event="closed")
     return inquiry
 
 
 def inquiry_publish_results(*, inquiry: Inquiry, by: User) -> Inquiry:
-    """Publish the results to those the results visibility names."""
+    """Publish the results and tell the requester and the targets that may read them.
+
+    With 回答した団体 the organizations that submitted an answer (other than 回答辞退) are
+    told; with 全会員 every target; with 事務局と照会団体のみ no target.
+    """
     _require_status(inquiry, (InquiryStatus.CLOSED,), "結果を公開できるのは締切後の照会のみです。")
-    inquiry.status = InquiryStatus.PUBLISHED
-    inquiry.published_at = timezone.now()
-    inquiry.save(update_fields=["status", "published_at", "updated_at"])
+    with transaction.atomic():
+        inquiry.status = InquiryStatus.PUBLISHED
+        inquiry.published_at = timezone.now()
+        inquiry.save(update_fields=["status", "published_at", "updated_at"])
+        readers = _result_reader_ids(inquiry)
+        if readers:
+            _contacts_mail(
+                organization_ids=readers, template="inquiry_results_published", inquiry=inquiry
+            )
+        _requester_mail(inquiry=inquiry, event="published")
     return inquiry
+
+
+def _result_reader_ids(inquiry: Inquiry) -> list[int]:
+    """Return the target organizations that may read the published results."""
+    if inquiry.results_visibility == ResultsVisibility.MEMBERS:
+        return list(inquiry.targets.values_list("organization_id", flat=True))
+    if inquiry.results_visibility == ResultsVisibility.ANSWERING:
+        return list(
+            inquiry.answers.filter(submitted_at__isnull=False)
+            .exclude(kind=AnswerKind.DECLINED)
+            .values_list("organization_id", flat=True)
+        )
+    return []
 
 
 def inquiry_copy(*, inquiry: Inquiry, by: User) -> Inquiry:
@@ -682,6 +778,7 @@ def inquiry_remind(
             organization_ids=waiting,
             template="inquiry_reminder",
             inquiry=inquiry,
+            links=True,
             automatic=kind == ReminderKind.AUTOMATIC,
         )
         reminder = Reminder.objects.create(
@@ -731,6 +828,186 @@ def inquiry_reminders_send_due(*, now: dt.datetime | None = None) -> list[Remind
     return reminders
 
 
+# --- answer links ---------------------------------------------------------------------------
+
+ANSWER_LINK_SALT = "renkei.inquiries.answer_link"
+
+
+class AnswerLinkError(InquiryError):
+    """An answer link that is malformed, revoked or past its inquiry's deadline."""
+
+
+def answer_link_token(link: AnswerLink) -> str:
+    """Return the signed token of an answer link's address."""
+    return signing.dumps([link.pk, link.nonce], salt=ANSWER_LINK_SALT, compress=False)
+
+
+def answer_link_url_parts() -> tuple[str, str]:
+    """Return the absolute address of an answer link before and after its token."""
+    prefix, suffix = reverse("answer_link:open", args=["TOKEN"]).split("TOKEN")
+    return absolute_url(prefix), suffix
+
+
+def answer_link_url(link: AnswerLink) -> str:
+    """Return the absolute address an organization opens to answer without an account."""
+    prefix, suffix = answer_link_url_parts()
+    return f"{prefix}{answer_link_token(link)}{suffix}"
+
+
+def _answer_link_urls(*, inquiry: Inquiry, organization_ids: set[int]) -> dict[int, str]:
+    """Return each organization's active answer link, issuing one to those that never had one.
+
+    An organization whose links were all revoked gets none: the secretariat withdrew it on
+    purpose and reissues it explicitly (answer_link_reissue). Two queries at most.
+    """
+    links: dict[int, AnswerLink] = {}
+    had_link: set[int] = set()
+    for link in AnswerLink.objects.filter(
+        inquiry=inquiry, organization_id__in=organization_ids
+    ).only("pk", "nonce", "organization_id", "revoked_at"):
+        had_link.add(link.organization_id)
+        if link.revoked_at is None:
+            links[link.organization_id] = link
+    new = [
+        AnswerLink(inquiry=inquiry, organization_id=org_id)
+        for org_id in organization_ids - had_link
+    ]
+    for link in AnswerLink.objects.bulk_create(new, batch_size=500):
+        links[link.organization_id] = link
+    # One reverse() for all: resolving the URL per link cost more than signing it.
+    prefix, suffix = answer_link_url_parts()
+    return {org_id: f"{prefix}{answer_link_token(link)}{suffix}" for org_id, link in links.items()}
+
+
+def answer_link_check(link: AnswerLink, *, now: dt.datetime | None = None) -> None:
+    """Refuse a revoked link, or one whose inquiry no longer accepts answers."""
+    if link.revoked_at is not None:
+        raise AnswerLinkError(
+            "この回答用リンクは事務局により取り消されました。事務局にお問い合わせください。"
+        )
+    inquiry = link.inquiry
+    now = now or timezone.now()
+    if inquiry.status != InquiryStatus.OPEN or (
+        inquiry.deadline is not None and now > inquiry.deadline
+    ):
+        raise AnswerLinkError(
+            "この照会は回答の受付を終了したため、回答用リンクは使えません。"
+            "期限が延長された場合は、同じリンクがまた使えるようになります。"
+        )
+
+
+def answer_link_find(*, link_id: Any, nonce: Any, now: dt.datetime | None = None) -> AnswerLink:
+    """Return the usable answer link with this id and nonce, or raise AnswerLinkError."""
+    link = (
+        AnswerLink.objects.select_related("inquiry__requester", "organization")
+        .filter(pk=link_id if isinstance(link_id, int) else -1)
+        .first()
+    )
+    if link is None or not isinstance(nonce, str) or not constant_time_compare(link.nonce, nonce):
+        raise AnswerLinkError(
+            "この回答用リンクは正しくありません。メールのリンクをそのまま開いてください。"
+        )
+    answer_link_check(link, now=now)
+    return link
+
+
+def answer_link_resolve(*, token: str, now: dt.datetime | None = None) -> AnswerLink:
+    """Return the usable answer link a token names, or raise AnswerLinkError."""
+    try:
+        link_id, nonce = signing.loads(token, salt=ANSWER_LINK_SALT)
+    except (signing.BadSignature, ValueError, TypeError) as exc:
+        raise AnswerLinkError(
+            "この回答用リンクは正しくありません。メールのリンクをそのまま開いてください。"
+        ) from exc
+    return answer_link_find(link_id=link_id, nonce=nonce, now=now)
+
+
+def answer_link_record(
+    *, link: AnswerLink, step: str, respondent: str = "", request: HttpRequest | None = None
+) -> None:
+    """Write one use of an answer link to the audit log."""
+    audit_record(
+        action=Action.ANSWER_LINK_USED,
+        actor=getattr(request, "user", None),
+        actor_username=f"回答用リンク：{respondent}"[:150] if respondent else "回答用リンク",
+        target=link,
+        request=request,
+        detail={
+            "inquiry": link.inquiry_id,
+            "organization": link.organization_id,
+            "link": link.pk,
+            "step": step,
+            "respondent": respondent,
+        },
+    )
+
+
+def answer_link_start(*, link: AnswerLink, respondent: str, request: HttpRequest | None) -> None:
+    """Record that someone started answering through a link under the name they gave."""
+    if not respondent.strip():
+        raise InquiryError("お名前を入力してください。", field="respondent")
+    answer_link_check(link)
+    with transaction.atomic():
+        AnswerLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
+        answer_link_record(link=link, step="start", respondent=respondent.strip(), request=request)
+
+
+def answer_link_revoke(
+    *,
+    inquiry: Inquiry,
+    by: User,
+    organization: Organization | None = None,
+    request: HttpRequest | None = None,
+) -> int:
+    """Withdraw the answer links of one organization, or of the whole inquiry."""
+    links = AnswerLink.objects.filter(inquiry=inquiry, revoked_at__isnull=True)
+    if organization is not None:
+        links = links.filter(organization=organization)
+    with transaction.atomic():
+        count = links.update(revoked_at=timezone.now(), revoked_by=by)
+        audit_record(
+            action=Action.ANSWER_LINK_REVOKED,
+            actor=by,
+            target=inquiry,
+            request=request,
+            detail={
+                "organization": organization.pk if organization else "all",
+                "count": count,
+            },
+        )
+    return count
+
+
+def answer_link_reissue(
+    *, inquiry: Inquiry, organization: Organization, by: User, request: HttpRequest | None = None
+) -> int:
+    """Replace an organization's answer link with a new one and mail it; return the mails."""
+    _require_status(
+        inquiry, (InquiryStatus.OPEN,), "回答用リンクを発行できるのは受付中の照会のみです。"
+    )
+    if not inquiry.targets.filter(organization=organization).exists():
+        raise InquiryError("この団体はこの照会の照会先ではありません。")
+    with transaction.atomic():
+        AnswerLink.objects.filter(
+            inquiry=inquiry, organization=organization, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now(), revoked_by=by)
+        link = AnswerLink.objects.create(inquiry=inquiry, organization=organization)
+        audit_record(
+            action=Action.ANSWER_LINK_ISSUED,
+            actor=by,
+            target=link,
+            request=request,
+            detail={"inquiry": inquiry.pk, "organization": organization.pk},
+        )
+        count = _contacts_mail(
+            organization_ids=[organization.pk],
+            template="inquiry_answer_link",
+            inquiry=inquiry,
+            links=True,
+        )
+    return count
+
+
 # --- answers --------------------------------------------------------------------------------
 
 
@@ -758,7 +1035,9 @@ def _conflict(answer: Answer) -> AnswerConflictError:
     )
 
 
-def _answer_claim(*, answer: Answer, by: User, revision: int, proxy: bool, **changes: Any) -> None:
+def _answer_claim(
+    *, answer: Answer, by: User | None, revision: int, proxy: bool, **changes: Any
+) -> None:
     """Apply changes only if nobody saved since `revision`; bump the revision."""
     now = timezone.now()
     updated = Answer.objects.filter(pk=answer.pk, revision=revision).update(
@@ -806,7 +1085,7 @@ def _files_referenced(answer: Answer) -> set[int]:
 def answer_save(
     *,
     answer: Answer,
-    by: User,
+    by: User | None,
     revision: int,
     kind: str = AnswerKind.ANSWERED,
     reason: str = "",
@@ -816,6 +1095,8 @@ def answer_save(
     proxy: bool = False,
     request: HttpRequest | None = None,
     questions: list[Question] | None = None,
+    link: AnswerLink | None = None,
+    respondent: str = "",
 ) -> Answer:
     """Save the shared draft of an organization's answer, refusing a stale revision.
 
@@ -823,10 +1104,13 @@ def answer_save(
     questions keep their current files unless listed in `remove_file_ids`, and gain the
     uploads. Any change takes the answer back to a draft: a confirmation or submission
     was for the contents as they were. `questions` are the inquiry's questions when the
-    caller has read them already (inquiry_questions).
+    caller has read them already (inquiry_questions). An answer saved through an answer
+    `link` has no user; the `respondent` named themselves when they opened the link.
     """
     inquiry = answer.inquiry
     answer_accepting_check(inquiry)
+    if link is not None:
+        _link_fits(link, answer)
     if kind not in AnswerKind.values:
         raise InquiryError("回答区分を選んでください。", field="kind")
     if kind == AnswerKind.DECLINED and not reason.strip():
@@ -907,7 +1191,23 @@ def answer_save(
                 file_delete_on_commit(stale.file)
         if proxy:
             _proxy_record(answer=answer, by=by, request=request, step="save")
+        if link is not None:
+            _link_used(link=link, step="save", respondent=respondent, request=request)
     return answer
+
+
+def _link_fits(link: AnswerLink, answer: Answer) -> None:
+    """Refuse an answer link used for another inquiry's or organization's answer."""
+    if link.inquiry_id != answer.inquiry_id or link.organization_id != answer.organization_id:
+        raise AnswerLinkError("この回答用リンクでは、この回答を変更できません。")
+    answer_link_check(link)
+
+
+def _link_used(
+    *, link: AnswerLink, step: str, respondent: str, request: HttpRequest | None
+) -> None:
+    AnswerLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
+    answer_link_record(link=link, step=step, respondent=respondent, request=request)
 
 
 def _complete_check(answer: Answer) -> None:
@@ -953,7 +1253,7 @@ def answer_request_confirmation(*, answer: Answer, by: User, revision: int) -> A
             template="inquiry_confirmation_requested",
             inquiry=answer.inquiry,
             requested_by=by.get_full_name(),
-            url=_absolute_url(reverse("inquiries:answer_confirm", args=[answer.inquiry_id])),
+            url=absolute_url(reverse("inquiries:answer_confirm", args=[answer.inquiry_id])),
         )
     return answer
 
@@ -981,30 +1281,48 @@ def answer_confirm(*, answer: Answer, by: User, revision: int) -> Answer:
 def answer_submit(
     *,
     answer: Answer,
-    by: User,
+    by: User | None,
     revision: int,
     proxy: bool = False,
     request: HttpRequest | None = None,
+    link: AnswerLink | None = None,
+    respondent: str = "",
+    head_confirmed: bool = False,
 ) -> AnswerVersion:
     """Submit the answer as a new version; the representative confirms on the way if needed.
 
     When the inquiry requires confirmation, staff can submit only a confirmed answer; the
     representative's own submission confirms it too. The secretariat's proxy entry is taken
     as the organization's confirmed answer (it was given to the secretariat as final).
+    Through an answer `link` (no account), an inquiry that requires confirmation takes the
+    respondent's statement that the head of section confirmed it (`head_confirmed`).
+    A receipt goes to the organization's notification addresses and the submitter.
     """
     inquiry = answer.inquiry
     answer_accepting_check(inquiry)
+    if link is not None:
+        _link_fits(link, answer)
     if answer.status == AnswerStatus.SUBMITTED:
         raise InquiryError(
             "この回答はすでに提出済みです。修正する場合は内容を変更して保存してください。"
         )
     _complete_check(answer)
     is_representative = (
-        by.role == Role.REPRESENTATIVE and organization_id_of(by) == answer.organization_id
+        by is not None
+        and by.role == Role.REPRESENTATIVE
+        and organization_id_of(by) == answer.organization_id
     )
-    confirmed = {}
+    confirmed: dict[str, Any] = {}
     if inquiry.requires_confirmation and answer.status != AnswerStatus.CONFIRMED and not proxy:
-        if not is_representative:
+        if link is not None:
+            if not head_confirmed:
+                raise InquiryError(
+                    "この照会は所属長確認が必要です。所属長の確認を得てから、"
+                    "「所属長の確認を得ました」に印を付けて提出してください。",
+                    field="head_confirmed",
+                )
+            confirmed = {"confirmed_by": None, "confirmed_at": timezone.now()}
+        elif not is_representative:
             raise InquiryError(
                 "この照会は所属長確認が必要です。「所属長に確認を依頼」してから提出してください。"
             )
@@ -1044,4 +1362,43 @@ def answer_submit(
         )
         if proxy:
             _proxy_record(answer=answer, by=by, request=request, step=f"submit v{number}")
+        if link is not None:
+            _link_used(link=link, step=f"submit v{number}", respondent=respondent, request=request)
+        _receipt_mail(answer=answer, version=version, by=by, respondent=respondent, proxy=proxy)
     return version
+
+
+def _receipt_mail(
+    *, answer: Answer, version: AnswerVersion, by: User | None, respondent: str, proxy: bool
+) -> int:
+    """Confirm a submission to the organization's notification addresses and the submitter."""
+    to: list[tuple[str, str]] = [
+        (r.name, r.email)
+        for r in notification_recipients(organization_ids=[answer.organization_id])
+    ]
+    if by is not None and by.email and not proxy:
+        to.append((by.get_full_name(), by.email))
+    if not to:
+        return 0
+    if proxy:
+        submitter = "事務局（代理入力）"
+    elif by is not None:
+        submitter = by.get_full_name()
+    else:
+        submitter = f"{respondent}（回答用リンク）" if respondent else "回答用リンク"
+    return len(
+        mail_queue(
+            to=to,
+            template="inquiry_answer_received",
+            context={
+                **_inquiry_context(answer.inquiry),
+                "organization": answer.organization.name,
+                "version": version.number,
+                "kind": AnswerKind(version.kind).label,
+                "submitted_at": format_datetime(version.submitted_at, weekday=True),
+                "submitter": submitter,
+                "answer_url": absolute_url(reverse("inquiries:answer", args=[answer.inquiry_id])),
+            },
+            topic=f"inquiry:{answer.inquiry_id}",
+        )
+    )

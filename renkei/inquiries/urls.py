@@ -1,7 +1,5 @@
 """URLs of inquiries (照会); the compilation pages come from compilation_urls."""
 
-from importlib.util import find_spec
-
 from django.urls import include, path
 
 from renkei.inquiries import views
@@ -45,6 +43,12 @@ urlpatterns: list = [
     path("<int:pk>/copy/", views.inquiry_copy, name="copy"),
     path("<int:pk>/progress/", views.inquiry_progress, name="progress"),
     path("<int:pk>/remind/", views.inquiry_remind, name="remind"),
+    path("<int:pk>/answer-links/revoke/", views.answer_links_revoke, name="answer_links_revoke"),
+    path(
+        "<int:pk>/answer-links/<int:organization_pk>/reissue/",
+        views.answer_link_reissue,
+        name="answer_link_reissue",
+    ),
     path("<int:pk>/answer/", views.answer_edit, name="answer"),
     path("<int:pk>/answer/confirm/", views.answer_confirm, name="answer_confirm"),
     path("<int:pk>/answer/versions/", views.answer_version_list, name="answer_versions"),
@@ -59,5 +63,13 @@ urlpatterns: list = [
 ]
 
 # The compilation pages are written separately; the app works without them.
-if find_spec("renkei.inquiries.compilation_urls") is not None:
-    urlpatterns.append(path("", include("renkei.inquiries.compilation_urls")))
+urlpatterns.append(path("", include("renkei.inquiries.compilation_urls")))
+
+# Answering through an organization's answer link, without an account; mounted at /answer/
+# (its views say @login_not_required) under the namespace "answer_link".
+link_urlpatterns: list = [
+    path("form/", views.answer_link_answer, name="answer"),
+    path("form/conditions/", views.answer_link_conditions, name="conditions"),
+    path("form/end/", views.answer_link_end, name="end"),
+    path("<str:token>/", views.answer_link_open, name="open"),
+]

@@ -7,6 +7,8 @@ by services.py and the reading by selectors.py.
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,14 +18,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from renkei.accounts.permissions import is_secretariat
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
+from renkei.directory.models import Organization
 from renkei.directory.organization_picker import candidates_response
 from renkei.directory.permissions import organization_id_of, organization_of, require_secretariat
+from renkei.directory.selectors import organizations_without_notification_address
 from renkei.inquiries import services
 from renkei.inquiries.forms import (
     REQUEST_CONFIRMATION,
     SAVE,
     SUBMIT,
     AnswerForm,
+    AnswerLinkStartForm,
     AttachmentForm,
     ConfirmForm,
     DeadlineForm,
@@ -38,6 +43,7 @@ from renkei.inquiries.forms import (
 from renkei.inquiries.models import (
     Answer,
     AnswerKind,
+    AnswerLink,
     AnswerStatus,
     Inquiry,
     InquiryStatus,
@@ -52,6 +58,7 @@ from renkei.inquiries.permissions import (
     can_view_results,
     get_answer_file_for,
     get_answer_for,
+    get_answer_for_link,
     get_answer_for_proxy,
     get_answer_to_confirm_for,
     get_attachment_for,
@@ -87,11 +94,15 @@ from renkei.inquiries.selectors import (
     target_organizations,
 )
 from renkei.inquiries.selectors import inquiry_progress as progress_of
-from renkei.inquiries.services import AnswerConflictError, InquiryError
+from renkei.inquiries.services import AnswerConflictError, AnswerLinkError, InquiryError
 
 LIST_PAGE_SIZE = 30
 # The button (and htmx request) that redraws the question form for another kind, unsaved.
 QUESTION_REDRAW = "refresh"
+# Organizations without a notification address listed per page before an inquiry opens.
+MISSING_PAGE_SIZE = 50
+# The session key of an answer link's narrow session: {"link", "nonce", "respondent"}.
+ANSWER_LINK_SESSION = "answer_link"
 
 
 def _crumbs(*items: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -250,7 +261,14 @@ def inquiry_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _confirm_page(
-    request: HttpRequest, inquiry: Inquiry, *, heading: str, message: str, button: str, danger: bool
+    request: HttpRequest,
+    inquiry: Inquiry,
+    *,
+    heading: str,
+    message: str,
+    button: str,
+    danger: bool,
+    **extra: Any,
 ) -> HttpResponse:
     return render(
         request,
@@ -263,8 +281,19 @@ def _confirm_page(
             "button": button,
             "danger": danger,
             "breadcrumbs": _inquiry_crumbs(inquiry, (heading, None)),
+            **extra,
         },
     )
+
+
+def _missing_addresses(request: HttpRequest, inquiry: Inquiry) -> dict[str, Any]:
+    """Return the page of target organizations no mail would reach, for a confirmation page."""
+    targets = target_organizations(spec=inquiry.target_spec, exclude_id=inquiry.requester_id)
+    missing = organizations_without_notification_address(
+        organization_ids=targets.values("pk")
+    ).only("pk", "code", "name")
+    page = Paginator(missing, MISSING_PAGE_SIZE).get_page(request.GET.get("missing_page"))
+    return {"missing_page": page, "missing_count": page.paginator.count, "back_url": request.path}
 
 
 @require_http_methods(["GET", "POST"])
@@ -635,6 +664,11 @@ def inquiry_review(request: HttpRequest, pk: int) -> HttpResponse:
                 spec=inquiry.target_spec, exclude_id=inquiry.requester_id
             ).count(),
             "breadcrumbs": _inquiry_crumbs(inquiry, ("審査", None)),
+            **(
+                _missing_addresses(request, inquiry)
+                if inquiry.status == InquiryStatus.REVIEW
+                else {}
+            ),
         },
     )
 
@@ -652,9 +686,12 @@ def inquiry_open(request: HttpRequest, pk: int) -> HttpResponse:
             inquiry,
             heading="照会の開始",
             message=f"「{inquiry.title}」を開始し、照会先（{inquiry.target_description or '未設定'}、"
-            f"{count:,}団体）の担当者へ通知メールを送信します。開始後は設問と照会先を変更できません。",
+            f"{count:,}団体）の連絡窓口と共有メールアドレスへ、団体ごとの回答用リンクを付けて"
+            "通知メールを送信します。照会団体にもお知らせします。"
+            "開始後は設問と照会先を変更できません。",
             button="開始して送信する",
             danger=False,
+            **_missing_addresses(request, inquiry),
         )
     return _transition(
         request,
@@ -806,15 +843,24 @@ def _question_blocks(form: AnswerForm, questions: list[Question]) -> list[dict[s
     return blocks
 
 
-def _answer_page(request: HttpRequest, answer: Answer, *, proxy: bool) -> HttpResponse:
+def _answer_page(
+    request: HttpRequest,
+    answer: Answer,
+    *,
+    proxy: bool,
+    link: AnswerLink | None = None,
+    respondent: str = "",
+) -> HttpResponse:
     inquiry = answer.inquiry
     questions = inquiry_questions(inquiry)
-    user = request.user
-    here = (
-        reverse("inquiries:proxy_answer", args=[inquiry.pk, answer.organization_id])
-        if proxy
-        else reverse("inquiries:answer", args=[inquiry.pk])
-    )
+    # Through an answer link nobody is logged in: the answer records no user.
+    user = None if link is not None else request.user
+    if link is not None:
+        here = reverse("answer_link:answer")
+    elif proxy:
+        here = reverse("inquiries:proxy_answer", args=[inquiry.pk, answer.organization_id])
+    else:
+        here = reverse("inquiries:answer", args=[inquiry.pk])
     status = 200
     if request.method == "POST":
         form = AnswerForm(request.POST, request.FILES, questions=questions, answer=answer)
@@ -833,6 +879,8 @@ def _answer_page(request: HttpRequest, answer: Answer, *, proxy: bool) -> HttpRe
                     proxy=proxy,
                     request=request,
                     questions=questions,
+                    link=link,
+                    respondent=respondent,
                 )
             except AnswerConflictError as error:
                 form.add_error(None, error.message)
@@ -840,7 +888,9 @@ def _answer_page(request: HttpRequest, answer: Answer, *, proxy: bool) -> HttpRe
             except InquiryError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
-                _answer_next_step(request, answer, intent=intent, proxy=proxy)
+                _answer_next_step(
+                    request, answer, intent=intent, proxy=proxy, link=link, respondent=respondent
+                )
                 return redirect(here)
         else:
             status = 400
@@ -848,6 +898,10 @@ def _answer_page(request: HttpRequest, answer: Answer, *, proxy: bool) -> HttpRe
         form = AnswerForm(questions=questions, answer=answer)
         if proxy:
             audit_record(action=Action.RECORD_VIEWED, actor=user, target=answer, request=request)
+        if link is not None:
+            services.answer_link_record(
+                link=link, step="view", respondent=respondent, request=request
+            )
     answer_people_attach(answer)
     accepting = True
     try:
@@ -873,13 +927,19 @@ def _answer_page(request: HttpRequest, answer: Answer, *, proxy: bool) -> HttpRe
             "accepting": accepting,
             "closed_message": closed_message,
             "status_label": answer_status_label(answer),
-            "is_representative": can_confirm(user, answer),
+            "is_representative": user is not None and can_confirm(user, answer),
+            "via_link": link is not None,
+            "respondent": respondent,
             "versions": list(answer_versions(answer)),
             "rows": [] if accepting else answer_rows(questions, answer.data or {}),
             "action_url": here,
             "conflict": status == 409,
-            "offline_url": "" if proxy else _url_if_exists("inquiries:offline", inquiry),
-            "breadcrumbs": _inquiry_crumbs(
+            "offline_url": ""
+            if proxy or link is not None
+            else _url_if_exists("inquiries:offline", inquiry),
+            "breadcrumbs": None
+            if link is not None
+            else _inquiry_crumbs(
                 inquiry, (f"代理入力：{answer.organization.name}" if proxy else "回答", None)
             ),
         },
@@ -887,16 +947,31 @@ def _answer_page(request: HttpRequest, answer: Answer, *, proxy: bool) -> HttpRe
     )
 
 
-def _answer_next_step(request: HttpRequest, answer: Answer, *, intent: str, proxy: bool) -> None:
+def _answer_next_step(
+    request: HttpRequest,
+    answer: Answer,
+    *,
+    intent: str,
+    proxy: bool,
+    link: AnswerLink | None = None,
+    respondent: str = "",
+) -> None:
     """After a successful save, pass the answer on as the pressed button asked."""
-    user = request.user
+    user = None if link is not None else request.user
     try:
         if intent == SUBMIT:
             version = services.answer_submit(
-                answer=answer, by=user, revision=answer.revision, proxy=proxy, request=request
+                answer=answer,
+                by=user,
+                revision=answer.revision,
+                proxy=proxy,
+                request=request,
+                link=link,
+                respondent=respondent,
+                head_confirmed=request.POST.get("head_confirmed") == "1",
             )
             messages.success(request, f"回答を提出しました（第{version.number}版）。")
-        elif intent == REQUEST_CONFIRMATION:
+        elif intent == REQUEST_CONFIRMATION and user is not None:
             services.answer_request_confirmation(answer=answer, by=user, revision=answer.revision)
             messages.success(request, "回答を保存し、所属長（団体管理者）に確認を依頼しました。")
         else:
@@ -990,7 +1065,10 @@ def _versions_page(request: HttpRequest, answer: Answer) -> HttpResponse:
 @require_GET
 def answer_conditions(request: HttpRequest, pk: int) -> HttpResponse:
     """Return the style that hides questions whose condition the typed answers do not meet."""
-    inquiry = get_inquiry_for(request.user, pk)
+    return _conditions(request, get_inquiry_for(request.user, pk))
+
+
+def _conditions(request: HttpRequest, inquiry: Inquiry) -> HttpResponse:
     questions = inquiry_questions(inquiry)
     data: dict[str, Any] = {}
     for question in questions:
@@ -1015,3 +1093,160 @@ def answer_file_download(request: HttpRequest, pk: int, file_pk: int) -> FileRes
     except FileNotFoundError as exc:
         raise Http404("ファイルが見つかりません。") from exc
     return FileResponse(handle, as_attachment=True, filename=answer_file.name)
+
+
+# --- answer links ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def answer_links_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw the answer links of one organization (?organization=) or of the whole inquiry."""
+    inquiry = get_inquiry_for_secretariat(request.user, pk)
+    organization = None
+    org_id = request.GET.get("organization") or request.POST.get("organization")
+    if org_id:
+        organization = (
+            Organization.objects.filter(pk=org_id if str(org_id).isdigit() else -1)
+            .filter(pk__in=inquiry.targets.values("organization_id"))
+            .first()
+        )
+        if organization is None:
+            raise Http404("この照会の照会先に、その団体はありません。")
+    whom = f"{organization.name}の" if organization else "すべての団体の"
+    if request.method == "GET":
+        return _confirm_page(
+            request,
+            inquiry,
+            heading="回答用リンクの取消",
+            message=f"「{inquiry.title}」の{whom}回答用リンクを取り消します。"
+            "取り消したリンクは開けなくなり、入力途中の方も保存できなくなります。"
+            "アカウントでの回答はこれまでどおりできます。"
+            "団体ごとに回答状況の画面から再発行できます。",
+            button="取り消す",
+            danger=True,
+        )
+    count = services.answer_link_revoke(
+        inquiry=inquiry, by=request.user, organization=organization, request=request
+    )
+    messages.success(request, f"{whom}回答用リンクを取り消しました（{count}件）。")
+    return redirect("inquiries:progress", pk=inquiry.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def answer_link_reissue(request: HttpRequest, pk: int, organization_pk: int) -> HttpResponse:
+    """Issue an organization a new answer link (the old one stops working) and mail it."""
+    inquiry = get_inquiry_for_secretariat(request.user, pk)
+    organization = (
+        Organization.objects.filter(pk=organization_pk)
+        .filter(pk__in=inquiry.targets.values("organization_id"))
+        .first()
+    )
+    if organization is None:
+        raise Http404("この照会の照会先に、その団体はありません。")
+    if request.method == "GET":
+        return _confirm_page(
+            request,
+            inquiry,
+            heading="回答用リンクの再発行",
+            message=f"{organization.name}に新しい回答用リンクを発行し、連絡窓口と共有メールアドレスへ"
+            "送信します。以前のリンクは使えなくなります。",
+            button="再発行して送信する",
+            danger=False,
+        )
+    try:
+        count = services.answer_link_reissue(
+            inquiry=inquiry, organization=organization, by=request.user, request=request
+        )
+    except InquiryError as error:
+        _refuse(request, error)
+    else:
+        if count:
+            messages.success(
+                request, f"{organization.name}に新しい回答用リンクを送信しました（{count}通）。"
+            )
+        else:
+            messages.error(
+                request,
+                f"{organization.name}には通知先がないため、リンクを送信できませんでした。"
+                "通知先を登録してから再発行してください。",
+            )
+    return redirect("inquiries:progress", pk=inquiry.pk)
+
+
+def _link_refused(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "inquiries/answer_link_refused.html", {"message": message}, status=403)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def answer_link_open(request: HttpRequest, token: str) -> HttpResponse:
+    """Open an organization's answer link: who answers, then a session for that answer only."""
+    try:
+        link = services.answer_link_resolve(token=token)
+    except AnswerLinkError as error:
+        return _link_refused(request, error.message)
+    form = AnswerLinkStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        respondent = form.cleaned_data["respondent"]
+        try:
+            services.answer_link_start(link=link, respondent=respondent, request=request)
+        except InquiryError as error:
+            return _link_refused(request, error.message)
+        # A fresh session key: nobody who knew the old cookie shares this answer session.
+        request.session.cycle_key()
+        request.session[ANSWER_LINK_SESSION] = {
+            "link": link.pk,
+            "nonce": link.nonce,
+            "respondent": respondent,
+        }
+        return redirect("answer_link:answer")
+    if request.method == "GET":
+        services.answer_link_record(link=link, step="open", request=request)
+    return render(
+        request,
+        "inquiries/answer_link_start.html",
+        {
+            "inquiry": link.inquiry,
+            "organization": link.organization,
+            "purpose_html": markdown_html(link.inquiry.purpose),
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _link_session(request: HttpRequest) -> tuple[AnswerLink, str]:
+    """Return the answer link of this browser's session and the respondent, or refuse."""
+    data = request.session.get(ANSWER_LINK_SESSION) or {}
+    if not data:
+        raise PermissionDenied("メールでお送りした回答用リンクを開いてください。")
+    try:
+        link = services.answer_link_find(link_id=data.get("link"), nonce=data.get("nonce"))
+    except AnswerLinkError as error:
+        raise PermissionDenied(error.message) from error
+    return link, str(data.get("respondent") or "")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def answer_link_answer(request: HttpRequest) -> HttpResponse:
+    """The answer form of the one inquiry and organization this session's link names."""
+    link, respondent = _link_session(request)
+    answer = get_answer_for_link(link)
+    return _answer_page(request, answer, proxy=False, link=link, respondent=respondent)
+
+
+@login_not_required
+@require_GET
+def answer_link_conditions(request: HttpRequest) -> HttpResponse:
+    """Hide the questions whose condition the typed answers do not meet (answer-link form)."""
+    link, _ = _link_session(request)
+    return _conditions(request, link.inquiry)
+
+
+@login_not_required
+@require_POST
+def answer_link_end(request: HttpRequest) -> HttpResponse:
+    """End the answer-link session on this browser."""
+    request.session.pop(ANSWER_LINK_SESSION, None)
+    return render(request, "inquiries/answer_link_refused.html", {"ended": True})

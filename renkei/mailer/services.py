@@ -32,15 +32,17 @@ NAME_MAX_LENGTH = OutboxMessage._meta.get_field("to_name").max_length
 
 def mail_queue(
     *,
-    to: Sequence[tuple[str, str]] | Sequence[str],
+    to: Sequence[tuple[str, str]] | Sequence[tuple[str, str, Mapping[str, Any]]] | Sequence[str],
     template: str,
     context: Mapping[str, Any],
     topic: str = "",
 ) -> list[OutboxMessage]:
     """Render a mail template for each recipient, store the messages and send them after commit.
 
-    `to` holds plain addresses or `(name, address)` pairs. Addresses are deduplicated
-    case-insensitively (the first spelling wins). Empty or invalid addresses are skipped and
+    `to` holds plain addresses, `(name, address)` pairs or `(name, address, extra)` triples
+    whose `extra` context is this recipient's own (an organization's answer link, say).
+    Addresses are deduplicated case-insensitively (the first spelling wins); with an extra
+    context, only a repeat with the same extra context is a duplicate. Empty or invalid addresses are skipped and
     logged as warnings; they are simply missing from the returned list, one message per
     recipient that will be sent.
     """
@@ -54,10 +56,15 @@ def mail_queue(
     now = timezone.now()
     messages = []
     # Render everything before storing anything, so a template error leaves no partial batch.
-    for name, address in _recipients_clean(to=to, template=template):
+    for name, address, extra in _recipients_clean(to=to, template=template):
         subject, body_text, body_html = _triple_render(
             template=template,
-            context={**shared_context, "recipient_name": name, "recipient_email": address},
+            context={
+                **shared_context,
+                **extra,
+                "recipient_name": name,
+                "recipient_email": address,
+            },
         )
         messages.append(
             OutboxMessage(
@@ -101,23 +108,28 @@ def outbox_add(
 
 
 def _recipients_clean(
-    *, to: Sequence[tuple[str, str]] | Sequence[str], template: str
-) -> list[tuple[str, str]]:
-    """Return `(name, address)` pairs, valid and unique; log the addresses left out."""
+    *, to: Sequence[Any], template: str
+) -> list[tuple[str, str, Mapping[str, Any]]]:
+    """Return `(name, address, extra)` triples, valid and unique; log the addresses left out."""
     recipients = []
-    seen = set()
+    seen: dict[str, list[Mapping[str, Any]]] = {}
     for item in to:
-        name, address = ("", item) if isinstance(item, str) else item
+        if isinstance(item, str):
+            name, address, extra = "", item, {}
+        elif len(item) == 3:
+            name, address, extra = item
+        else:
+            (name, address), extra = item, {}
         name, address = _line_join(name or ""), (address or "").strip()
         try:
             validate_email(address)
         except ValidationError:
             logger.warning("Mail %r: skipped invalid address %r", template, address)
             continue
-        if address.lower() in seen:
+        if extra in seen.get(address.lower(), []):
             continue
-        seen.add(address.lower())
-        recipients.append((name, address))
+        seen.setdefault(address.lower(), []).append(extra)
+        recipients.append((name, address, extra))
     return recipients
 
 

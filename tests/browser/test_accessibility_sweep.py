@@ -66,6 +66,7 @@ ANONYMOUS = [
     at("account_reset_password"),
     at("account_reset_password_done"),
     table("invitation_accept"),
+    table("answer_link:open"),
 ]
 
 STAFF = [
@@ -129,6 +130,7 @@ REPRESENTATIVE = [
     table("directory:person_leave"),
     table("directory:user_deactivate"),
     table("directory:profile"),
+    table("directory:organization_notification"),
     at("inquiries:detail", lambda w: w.open.pk),
     table("inquiries:answer"),
     table("inquiries:answer_confirm"),
@@ -154,6 +156,7 @@ SECRETARIAT = [
     table("directory:manage_invitations"),
     table("directory:organization_detail"),
     table("directory:organization_staff_manage"),
+    table("directory:organization_notification"),
     table("directory:person_detail"),
     table("portal:audit_events"),
     table("portal:outbox"),
@@ -173,6 +176,8 @@ SECRETARIAT = [
     table("inquiries:proxy_answer"),
     table("inquiries:proxy_versions"),
     table("inquiries:progress"),
+    table("inquiries:answer_links_revoke"),
+    table("inquiries:answer_link_reissue"),
     table("inquiries:compilation"),
     table("inquiries:export_detail"),
     table("polls:index"),

@@ -10,6 +10,11 @@ PUBLIC_VIEWS = {
     ("renkei.directory.views", "invitation_accept"),
     ("renkei.accounts.views", "admin_login"),
     ("django.contrib.admin.sites", "login"),
+    # An organization's answer link: the signed token, then the narrow session it starts.
+    ("renkei.inquiries.views", "answer_link_open"),
+    ("renkei.inquiries.views", "answer_link_answer"),
+    ("renkei.inquiries.views", "answer_link_conditions"),
+    ("renkei.inquiries.views", "answer_link_end"),
 }
 # allauth marks its own login, password-reset and sign-up pages (sign-up is closed).
 PUBLIC_MODULE_PREFIXES = ("allauth.",)

@@ -87,6 +87,7 @@ ACCESS: dict[str, Access] = {
     "directory:organization_list": everyone(),
     "directory:organization_detail": everyone(lambda t: (t.org.pk,)),
     "directory:organization_staff_manage": own_managers("get", lambda t: (t.org.pk,)),
+    "directory:organization_notification": own_managers("get", lambda t: (t.org.pk,)),
     "directory:user_set_active": own_managers(
         "post", lambda t: (t.staff_user.pk,), {"active": "1"}
     ),

@@ -124,7 +124,7 @@ def test_requesting_organization_sees_results_before_publication(council, publis
     assert "19団体中7団体（36.8%）" in response.content.decode()
 
 
-def test_summary_page_shows_chart_table_and_who_has_not_answered(council, published):
+def test_summary_page_shows_chart_table_and_who_has_not_answered(council, contacts, published):
     response = login(council.board).get(reverse("inquiries:compilation", args=[published.pk]))
 
     html = response.content.decode()

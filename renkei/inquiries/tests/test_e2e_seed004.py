@@ -30,7 +30,7 @@ from renkei.inquiries.models import (
 )
 from renkei.inquiries.permissions import get_answer_for
 from renkei.mailer.models import OutboxMessage
-from renkei.testing import PASSWORD, make_organization, make_user
+from renkei.testing import PASSWORD, make_contact, make_organization, make_user
 from tests.browser.fixtures import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -156,6 +156,9 @@ def seed(db) -> Seed:
             organization=organization,
             title="課長",
         )
+        # Both are the organization's 連絡窓口, so the council's mail reaches both.
+        make_contact(user=staff[code], title="情報化担当")
+        make_contact(user=representatives[code], title="情報政策課長")
     return Seed(
         secretariat=secretariat,
         organizations=organizations,

@@ -18,7 +18,7 @@ def deadline_after(business_days: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(17, 0)))
 
 
-def test_command_sends_due_reminders_once(council):
+def test_command_sends_due_reminders_once(council, contacts):
     inquiry = make_open(council, deadline=deadline_after(2), reminder_business_days=2)
     OutboxMessage.objects.all().delete()
     out = StringIO()
@@ -28,7 +28,7 @@ def test_command_sends_due_reminders_once(council):
 
     assert "自動督促 1件" in out.getvalue()
     assert Reminder.objects.filter(inquiry=inquiry, kind=ReminderKind.AUTOMATIC).count() == 1
-    assert OutboxMessage.objects.filter(template="inquiry_reminder").count() == 4
+    assert OutboxMessage.objects.filter(template="inquiry_reminder").count() == 3
 
 
 def test_command_sends_nothing_before_the_day(council):

@@ -360,7 +360,7 @@ def test_attachment_macro_file_is_refused_with_message(council):
 # --- review and lifecycle -------------------------------------------------------------------
 
 
-def test_member_request_review_approve_flow_through_pages(council):
+def test_member_request_review_approve_flow_through_pages(council, contacts):
     inquiry = make_draft(council, by=council.board)
     board = login(council.board)
     secretariat = login(council.secretariat)
@@ -739,7 +739,7 @@ def test_proxy_for_an_organization_that_is_not_a_target_is_refused(council):
 # --- progress and lists ---------------------------------------------------------------------
 
 
-def test_progress_lists_non_answering_organizations_with_contacts(council):
+def test_progress_lists_non_answering_organizations_with_contacts(council, contacts):
     inquiry = make_open(council)
     answer = get_answer_for(council.staff, inquiry.pk)
     services.answer_save(answer=answer, by=council.staff, revision=0, data=complete_data(inquiry))
@@ -752,7 +752,7 @@ def test_progress_lists_non_answering_organizations_with_contacts(council):
     assert "0123-45-6789" in page
 
 
-def test_manual_reminder_from_progress_page(council):
+def test_manual_reminder_from_progress_page(council, contacts):
     inquiry = make_open(council)
     OutboxMessage.objects.all().delete()
 

@@ -1,0 +1,104 @@
+"""Every link in every mail the product sends starts with RENKEI_BASE_URL.
+
+The mails are produced by the real flows (invitation, password reset, every step of an
+inquiry), requested on a host other than the configured one, and every mail template found on
+disk must have been produced: a new template without a flow here fails the test.
+"""
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from django.template import engines
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from renkei.directory.services import invitation_create
+from renkei.inquiries import services
+from renkei.inquiries.permissions import get_answer_for
+from renkei.inquiries.tests.test_services import complete_data, make_draft, make_open
+from renkei.mailer.models import OutboxMessage
+from renkei.testing import make_contact
+
+BASE = "https://renkei.example.lg.jp"
+URL_RE = re.compile(r"""https?://[^\s"'<>）]+""")
+# A generic notice whose whole body the caller writes; it has no link of its own.
+WITHOUT_LINKS = {"notice"}
+
+
+def mail_templates() -> set[str]:
+    """Return the names of every mail template (a folder mail/<name>/ with a subject.txt)."""
+    names = set()
+    for directory in engines["django"].template_dirs:
+        for subject in Path(directory).glob("mail/*/subject.txt"):
+            names.add(subject.parent.name)
+    return names
+
+
+@pytest.fixture
+def base_url(settings):
+    settings.RENKEI = {**settings.RENKEI, "BASE_URL": BASE}
+    settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+    settings.MEDIA_ROOT = "/tmp/renkei-test-mail-links"
+
+
+def produce_every_mail(council) -> None:
+    """Run every flow that sends mail, on a request host that is not the base URL."""
+    for user in (council.staff, council.outsider, council.board):
+        make_contact(user=user)
+    request = RequestFactory().post("/", HTTP_HOST="127.0.0.1:8000")
+    request.user = council.secretariat
+    invitation_create(
+        organization=council.member_org,
+        name="新人 花子",
+        email="shinjin@example.lg.jp",
+        role="staff",
+        by=council.secretariat,
+        request=request,
+    )
+    Client(HTTP_HOST="localhost").post(
+        reverse("account_reset_password"), {"email": council.staff.email}
+    )
+
+    # A member's request: review, rejection, approval (opens it), confirmation, answers.
+    inquiry = make_draft(council, by=council.board, requires_confirmation=True)
+    services.inquiry_submit_for_review(inquiry=inquiry, by=council.board)
+    services.inquiry_reject(
+        inquiry=inquiry, by=council.secretariat, note="設問を見直してください。"
+    )
+    services.inquiry_submit_for_review(inquiry=inquiry, by=council.board)
+    services.inquiry_approve(inquiry=inquiry, by=council.secretariat)
+    answer = get_answer_for(council.staff, inquiry.pk)
+    services.answer_save(answer=answer, by=council.staff, revision=0, data=complete_data(inquiry))
+    services.answer_request_confirmation(answer=answer, by=council.staff, revision=answer.revision)
+    services.answer_submit(answer=answer, by=council.representative, revision=answer.revision)
+    services.inquiry_remind(inquiry=inquiry, by=council.secretariat)
+    services.answer_link_reissue(
+        inquiry=inquiry, organization=council.other_org, by=council.secretariat
+    )
+    services.inquiry_close(inquiry=inquiry, by=council.secretariat)
+    services.inquiry_extend_deadline(
+        inquiry=inquiry, by=council.secretariat, deadline=timezone.now() + dt.timedelta(days=30)
+    )
+    services.inquiry_close(inquiry=inquiry, by=council.secretariat)
+    services.inquiry_publish_results(inquiry=inquiry, by=council.secretariat)
+    make_open(council)
+
+
+def test_every_link_in_every_mail_starts_with_the_base_url(council, base_url):
+    produce_every_mail(council)
+
+    messages = list(OutboxMessage.objects.all())
+    produced = {message.template for message in messages if message.template}
+    assert mail_templates() - WITHOUT_LINKS <= produced
+    assert any(message.topic == "account" for message in messages)  # the password reset
+    links = [
+        (message.template or message.topic, url)
+        for message in messages
+        for url in URL_RE.findall(message.body_text + message.body_html)
+    ]
+    assert {template for template, _ in links} >= mail_templates() - WITHOUT_LINKS
+    wrong = [(template, url) for template, url in links if not url.startswith(BASE + "/")]
+    assert wrong == []
