@@ -15,7 +15,12 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from renkei.directory.services import invitation_create
+from renkei.accounts.services import user_set_active
+from renkei.directory.services import (
+    email_change_confirm,
+    email_change_request,
+    invitation_create,
+)
 from renkei.inquiries import services
 from renkei.inquiries.permissions import get_answer_for
 from renkei.inquiries.tests.test_services import complete_data, make_draft, make_open
@@ -24,8 +29,10 @@ from renkei.testing import make_contact
 
 BASE = "https://renkei.example.lg.jp"
 URL_RE = re.compile(r"""https?://[^\s"'<>）]+""")
-# A generic notice whose whole body the caller writes; it has no link of its own.
-WITHOUT_LINKS = {"notice"}
+# Mails with no link of their own: a generic notice whose whole body the caller writes; the
+# notice of a suspension (its holder can no longer log in); and the notice to the old address
+# that the e-mail address changed (it tells whom to ask instead of offering a link).
+WITHOUT_LINKS = {"notice", "account_suspended", "email_changed"}
 
 
 def mail_templates() -> set[str]:
@@ -61,6 +68,13 @@ def produce_every_mail(council) -> None:
     Client(HTTP_HOST="localhost").post(
         reverse("account_reset_password"), {"email": council.staff.email}
     )
+    # One's own account: suspension and its lifting, an e-mail change and its confirmation.
+    user_set_active(user=council.outsider, active=False, by=council.secretariat, request=request)
+    user_set_active(user=council.outsider, active=True, by=council.secretariat, request=request)
+    token = email_change_request(
+        user=council.observer, new_email="soumu-new@example.lg.jp", request=request
+    )
+    email_change_confirm(user=council.observer, token=token, request=request)
 
     # A member's request: review, rejection, approval (opens it), confirmation, answers.
     inquiry = make_draft(council, by=council.board, requires_confirmation=True)
