@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from renkei.inquiries.lifecycle import STARTED
 from renkei.inquiries.models import (
     Answer,
     AnswerFile,
@@ -13,11 +14,10 @@ from renkei.inquiries.models import (
     Reminder,
     Target,
 )
-from renkei.inquiries.permissions import STARTED_STATUSES
 
 
 def _started(inquiry: Inquiry | None) -> bool:
-    return inquiry is not None and inquiry.status in STARTED_STATUSES
+    return inquiry is not None and inquiry.status in STARTED
 
 
 # A started inquiry's questions stay read-only here too, as the services keep them: answers

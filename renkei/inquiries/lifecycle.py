@@ -14,7 +14,7 @@ S = InquiryStatus
 
 # Being drafted: questions, targets and attachments may still change.
 DRAFTING = (S.DRAFT, S.REVIEW, S.REJECTED)
-# The requester's members may change the inquiry (the secretariat also while in review).
+# The requester's members may change or delete the inquiry.
 REQUESTER_EDITABLE = (S.DRAFT, S.REJECTED)
 # The targets exist and see the inquiry.
 STARTED = (S.OPEN, S.CLOSED, S.PUBLISHED)
@@ -30,6 +30,7 @@ INQUIRY_WORKFLOW = Workflow(
             "審査依頼",
             capability=Capability.REQUEST_INQUIRIES,
             mail="事務局へ審査依頼の通知",
+            refused="審査を依頼できるのは下書きまたは差戻しの照会のみです。",
         ),
         Transition(
             "approve",
@@ -37,7 +38,8 @@ INQUIRY_WORKFLOW = Workflow(
             S.OPEN,
             "承認",
             capability=Capability.MANAGE_INQUIRIES,
-            mail="照会先の通知先へ照会の通知、照会団体へ承認と開始の通知",
+            mail="照会先の通知先へ照会と回答用リンク、作成者へ承認、照会団体へ開始の通知",
+            refused="承認できるのは審査中の照会のみです。",
         ),
         Transition(
             "reject",
@@ -46,6 +48,7 @@ INQUIRY_WORKFLOW = Workflow(
             "差戻し",
             capability=Capability.MANAGE_INQUIRIES,
             mail="作成者へ差戻しの理由",
+            refused="差し戻せるのは審査中の照会のみです。",
         ),
         Transition(
             "open",
@@ -53,31 +56,36 @@ INQUIRY_WORKFLOW = Workflow(
             S.OPEN,
             "照会の開始",
             capability=Capability.MANAGE_INQUIRIES,
-            mail="照会先の通知先へ照会の通知、照会団体へ開始の通知",
+            mail="照会先の通知先へ照会と回答用リンク、照会団体へ開始の通知",
+            refused="開始できるのは下書きまたは審査中の照会のみです。",
         ),
+        # The requester's members run their own inquiry once it is open (permissions.can_follow).
         Transition(
             "extend",
             (S.OPEN, S.CLOSED),
             S.OPEN,
             "期限の延長",
-            capability=Capability.MANAGE_INQUIRIES,
-            mail="照会先の通知先へ新しい期限",
+            capability=Capability.REQUEST_INQUIRIES,
+            mail="照会先の通知先へ新しい期限と回答用リンク",
+            refused="期限を延長できるのは受付中または締切後の照会のみです。",
         ),
         Transition(
             "close",
             (S.OPEN,),
             S.CLOSED,
             "締切",
-            capability=Capability.MANAGE_INQUIRIES,
+            capability=Capability.REQUEST_INQUIRIES,
             mail="照会団体へ締切の通知",
+            refused="締め切れるのは受付中の照会のみです。",
         ),
         Transition(
             "publish",
             (S.CLOSED,),
             S.PUBLISHED,
             "結果の公開",
-            capability=Capability.MANAGE_INQUIRIES,
-            mail="照会先と照会団体の通知先へ結果公開の通知",
+            capability=Capability.REQUEST_INQUIRIES,
+            mail="結果を閲覧できる照会先の通知先と照会団体へ結果公開の通知",
+            refused="結果を公開できるのは締切後の照会のみです。",
         ),
     ),
 )

@@ -20,6 +20,7 @@ from renkei.accounts.models import Role, User
 from renkei.accounts.permissions import Capability, has_capability, is_secretariat
 from renkei.directory.models import Organization
 from renkei.directory.permissions import organization_id_of
+from renkei.inquiries.lifecycle import DRAFTING, REQUESTER_EDITABLE, STARTED
 from renkei.inquiries.models import (
     Answer,
     AnswerFile,
@@ -31,17 +32,6 @@ from renkei.inquiries.models import (
     Question,
     ResultsVisibility,
     Target,
-)
-
-# Statuses in which the targets exist and may see the inquiry.
-STARTED_STATUSES = (InquiryStatus.OPEN, InquiryStatus.CLOSED, InquiryStatus.PUBLISHED)
-# Statuses in which the requester's members may still change the inquiry.
-REQUESTER_EDITABLE_STATUSES = (InquiryStatus.DRAFT, InquiryStatus.REJECTED)
-# Statuses in which the secretariat may still change questions and settings.
-SECRETARIAT_EDITABLE_STATUSES = (
-    InquiryStatus.DRAFT,
-    InquiryStatus.REVIEW,
-    InquiryStatus.REJECTED,
 )
 
 NOT_YOURS = "この照会を閲覧する権限がありません。"
@@ -70,7 +60,7 @@ def is_requester(user: User, inquiry: Inquiry) -> bool:
 def is_target(user: User, inquiry: Inquiry) -> bool:
     """Tell whether the user's organization is asked to answer (once the inquiry is open)."""
     org_id = _member_org_id(user)
-    if org_id is None or inquiry.status not in STARTED_STATUSES:
+    if org_id is None or inquiry.status not in STARTED:
         return False
     return Target.objects.filter(inquiry=inquiry, organization_id=org_id).exists()
 
@@ -136,7 +126,7 @@ def visible_inquiries_filter(user: User) -> Q:
     org_id = _member_org_id(user)
     if org_id is not None:
         targeted = Target.objects.filter(organization_id=org_id).values("inquiry_id")
-        condition |= Q(status__in=STARTED_STATUSES, pk__in=targeted)
+        condition |= Q(status__in=STARTED, pk__in=targeted)
     return condition
 
 
@@ -175,11 +165,11 @@ def results_hide_names(user: User, inquiry: Inquiry) -> bool:
 def can_manage(user: User, inquiry: Inquiry) -> bool:
     """Tell whether the user may change the inquiry's text, questions and targets."""
     if is_secretariat(user):
-        return inquiry.status in SECRETARIAT_EDITABLE_STATUSES
+        return inquiry.status in DRAFTING
     return (
         has_capability(user, Capability.REQUEST_INQUIRIES)
         and is_requester(user, inquiry)
-        and inquiry.status in REQUESTER_EDITABLE_STATUSES
+        and inquiry.status in REQUESTER_EDITABLE
     )
 
 
@@ -239,7 +229,7 @@ def get_inquiry_to_copy_for(user: User, pk: int) -> Inquiry:
 
 def _target_answer(*, inquiry: Inquiry, organization_id: int) -> Answer:
     if (
-        inquiry.status not in STARTED_STATUSES
+        inquiry.status not in STARTED
         or not Target.objects.filter(inquiry=inquiry, organization_id=organization_id).exists()
     ):
         raise PermissionDenied("この団体はこの照会の回答先ではありません。")
@@ -284,7 +274,7 @@ def _existing_target_answer(*, inquiry_pk: int, organization_id: int) -> Answer 
     except (ValueError, TypeError):
         return None
     answer = found[0] if found else None
-    if answer is not None and answer.inquiry.status not in STARTED_STATUSES:
+    if answer is not None and answer.inquiry.status not in STARTED:
         raise PermissionDenied("この団体はこの照会の回答先ではありません。")
     return answer
 
@@ -382,7 +372,7 @@ def answerable_inquiries(user: User) -> QuerySet[Inquiry]:
     if org_id is None:
         return Inquiry.objects.none()
     return Inquiry.objects.filter(
-        status__in=STARTED_STATUSES,
+        status__in=STARTED,
         pk__in=Target.objects.filter(organization_id=org_id).values("inquiry_id"),
     )
 

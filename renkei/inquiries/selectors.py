@@ -31,6 +31,7 @@ from renkei.directory.selectors import (
     member_organizations,
     notification_recipients,
 )
+from renkei.inquiries.lifecycle import STARTED
 from renkei.inquiries.models import (
     OTHER_CHOICE,
     Answer,
@@ -43,7 +44,6 @@ from renkei.inquiries.models import (
     Target,
 )
 from renkei.inquiries.permissions import (
-    STARTED_STATUSES,
     answerable_inquiries,
     results_visible_filter,
     visible_inquiries_filter,
@@ -120,7 +120,7 @@ def inquiry_questions(inquiry: Inquiry) -> list[Question]:
     by the inquiry's last change; the cache hands every caller its own copies.
     """
     key = None
-    if inquiry.status in STARTED_STATUSES and inquiry.pk and inquiry.updated_at:
+    if inquiry.status in STARTED and inquiry.pk and inquiry.updated_at:
         key = f"inquiry-questions:{inquiry.pk}:{inquiry.updated_at.timestamp()}"
         kept = caches["local"].get(key)
         if kept is not None:

@@ -7,7 +7,7 @@ these functions enforce the states and the data.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core import signing
@@ -30,6 +30,7 @@ from renkei.directory.models import Organization
 from renkei.directory.permissions import organization_id_of
 from renkei.directory.selectors import notification_recipients
 from renkei.inquiries.answer_rules import answer_data_problems
+from renkei.inquiries.lifecycle import DRAFTING, INQUIRY_WORKFLOW, REQUESTER_EDITABLE
 from renkei.inquiries.models import (
     OTHER_CHOICE,
     Answer,
@@ -57,6 +58,7 @@ from renkei.inquiries.selectors import (
     target_organizations,
 )
 from renkei.mailer.services import mail_queue
+from renkei.workflow.transitions import TransitionError
 
 
 class InquiryError(Exception):
@@ -265,7 +267,7 @@ def inquiry_update(
     """Change an inquiry's text and settings while it is still being drafted or reviewed."""
     _require_status(
         inquiry,
-        (InquiryStatus.DRAFT, InquiryStatus.REVIEW, InquiryStatus.REJECTED),
+        DRAFTING,
         "この照会は開始済みのため内容を変更できません。",
     )
     for name in INQUIRY_FIELDS:
@@ -283,7 +285,7 @@ def inquiry_delete(*, inquiry: Inquiry, by: User) -> None:
     """Delete an inquiry that was never opened."""
     _require_status(
         inquiry,
-        (InquiryStatus.DRAFT, InquiryStatus.REJECTED),
+        REQUESTER_EDITABLE,
         "削除できるのは下書きと差戻しの照会のみです。",
     )
     inquiry.delete()
@@ -293,7 +295,7 @@ def inquiry_attachment_add(*, inquiry: Inquiry, by: User, file: UploadedFile) ->
     """Attach a document to an inquiry (the file is checked by the form beforehand)."""
     _require_status(
         inquiry,
-        (InquiryStatus.DRAFT, InquiryStatus.REVIEW, InquiryStatus.REJECTED),
+        DRAFTING,
         "開始済みの照会には資料を追加できません。",
     )
     return InquiryAttachment.objects.create(
@@ -305,7 +307,7 @@ def inquiry_attachment_delete(*, attachment: InquiryAttachment, by: User) -> Non
     """Remove a document from an inquiry that has not started."""
     _require_status(
         attachment.inquiry,
-        (InquiryStatus.DRAFT, InquiryStatus.REVIEW, InquiryStatus.REJECTED),
+        DRAFTING,
         "開始済みの照会の資料は削除できません。",
     )
     with transaction.atomic():
@@ -317,7 +319,7 @@ def inquiry_targets_set(*, inquiry: Inquiry, by: User, spec: dict[str, Any]) -> 
     """Record how the targets are chosen; they are fixed when the inquiry opens."""
     _require_status(
         inquiry,
-        (InquiryStatus.DRAFT, InquiryStatus.REVIEW, InquiryStatus.REJECTED),
+        DRAFTING,
         "開始済みの照会の照会先は変更できません。",
     )
     if not target_organizations(spec=spec, exclude_id=inquiry.requester_id).exists():
@@ -418,7 +420,7 @@ def question_create(
     """Add a question at the end of the inquiry."""
     _require_status(
         inquiry,
-        (InquiryStatus.DRAFT, InquiryStatus.REVIEW, InquiryStatus.REJECTED),
+        DRAFTING,
         "開始済みの照会の設問は変更できません。",
     )
     values = {name: fields[name] for name in QUESTION_FIELDS if name in fields}
@@ -439,7 +441,7 @@ def question_update(
     inquiry = question.inquiry
     _require_status(
         inquiry,
-        (InquiryStatus.DRAFT, InquiryStatus.REVIEW, InquiryStatus.REJECTED),
+        DRAFTING,
         "開始済みの照会の設問は変更できません。",
     )
     values = {name: fields[name] for name in QUESTION_FIELDS if name in fields}
@@ -464,7 +466,7 @@ def question_delete(*, question: Question, by: User) -> None:
     """Remove a question; questions shown only under it lose their condition."""
     _require_status(
         question.inquiry,
-        (InquiryStatus.DRAFT, InquiryStatus.REVIEW, InquiryStatus.REJECTED),
+        DRAFTING,
         "開始済みの照会の設問は変更できません。",
     )
     question.dependents.update(condition_question=None, condition_value="")
@@ -476,7 +478,7 @@ def question_move(*, question: Question, by: User, up: bool) -> None:
     inquiry = question.inquiry
     _require_status(
         inquiry,
-        (InquiryStatus.DRAFT, InquiryStatus.REVIEW, InquiryStatus.REJECTED),
+        DRAFTING,
         "開始済みの照会の設問は変更できません。",
     )
     questions = inquiry_questions(inquiry)
@@ -516,79 +518,50 @@ def _ready_check(inquiry: Inquiry, *, now: dt.datetime) -> None:
         raise InquiryError("この照会はまだ開始できません：" + " ".join(problems))
 
 
+def _transition_check(inquiry: Inquiry, name: str, *, by: User) -> None:
+    """Refuse early, in the workflow's words, a step the inquiry's status does not allow."""
+    try:
+        INQUIRY_WORKFLOW.check(instance=inquiry, name=name, by=by)
+    except TransitionError as error:
+        raise InquiryError(error.message) from error
+
+
+def _transition(
+    inquiry: Inquiry,
+    name: str,
+    *,
+    by: User,
+    changes: Mapping[str, Any] | None = None,
+    after: Callable[[Inquiry], None] | None = None,
+) -> Inquiry:
+    """Apply a step of the inquiry's transition table (conditional, audited, atomic)."""
+    try:
+        return INQUIRY_WORKFLOW.apply(
+            instance=inquiry, name=name, by=by, changes=changes, after=after
+        )
+    except TransitionError as error:
+        raise InquiryError(error.message) from error
+
+
 def inquiry_submit_for_review(*, inquiry: Inquiry, by: User) -> Inquiry:
     """Send a member's draft (調査依頼) to the secretariat for review."""
-    _require_status(
-        inquiry,
-        (InquiryStatus.DRAFT, InquiryStatus.REJECTED),
-        "審査を依頼できるのは下書きまたは差戻しの照会のみです。",
-    )
+    _transition_check(inquiry, "submit_for_review", by=by)
     _ready_check(inquiry, now=timezone.now())
-    inquiry.status = InquiryStatus.REVIEW
-    inquiry.save(update_fields=["status", "updated_at"])
-    secretariat = User.objects.filter(role=Role.SECRETARIAT, is_active=True).exclude(email="")
-    _users_mail(
-        users=secretariat,
-        template="inquiry_review_requested",
-        inquiry=inquiry,
-        author=by.get_full_name(),
-    )
-    return inquiry
 
-
-def inquiry_approve(*, inquiry: Inquiry, by: User, note: str = "") -> Inquiry:
-    """Approve a 調査依頼 and send it out to the targets at once."""
-    _require_status(inquiry, (InquiryStatus.REVIEW,), "承認できるのは審査中の照会のみです。")
-    with transaction.atomic():
-        inquiry.review_note = note.strip()
-        inquiry.reviewed_by = by
-        inquiry.reviewed_at = timezone.now()
-        inquiry.save(update_fields=["review_note", "reviewed_by", "reviewed_at", "updated_at"])
-        inquiry_open(inquiry=inquiry, by=by, requester_event="approved")
+    def mail(inquiry: Inquiry) -> None:
+        secretariat = User.objects.filter(role=Role.SECRETARIAT, is_active=True).exclude(email="")
         _users_mail(
-            users=[inquiry.created_by],
-            template="inquiry_reviewed",
+            users=secretariat,
+            template="inquiry_review_requested",
             inquiry=inquiry,
-            approved=True,
-            note=inquiry.review_note,
+            author=by.get_full_name(),
         )
-    return inquiry
+
+    return _transition(inquiry, "submit_for_review", by=by, after=mail)
 
 
-def inquiry_reject(*, inquiry: Inquiry, by: User, note: str) -> Inquiry:
-    """Send a 調査依頼 back to its author with the reason."""
-    _require_status(inquiry, (InquiryStatus.REVIEW,), "差し戻せるのは審査中の照会のみです。")
-    if not note.strip():
-        raise InquiryError("差戻しの理由を入力してください。", field="note")
-    inquiry.status = InquiryStatus.REJECTED
-    inquiry.review_note = note.strip()
-    inquiry.reviewed_by = by
-    inquiry.reviewed_at = timezone.now()
-    inquiry.save(
-        update_fields=["status", "review_note", "reviewed_by", "reviewed_at", "updated_at"]
-    )
-    _users_mail(
-        users=[inquiry.created_by],
-        template="inquiry_reviewed",
-        inquiry=inquiry,
-        approved=False,
-        note=inquiry.review_note,
-    )
-    return inquiry
-
-
-def inquiry_open(*, inquiry: Inquiry, by: User, requester_event: str = "opened") -> Inquiry:
-    """Fix the targets, open the inquiry for answers and mail the targets and the requester.
-
-    Every target organization's notification addresses get the inquiry with the
-    organization's answer link, in the transaction that opens it.
-    """
-    _require_status(
-        inquiry,
-        (InquiryStatus.DRAFT, InquiryStatus.REVIEW),
-        "開始できるのは下書きまたは審査中の照会のみです。",
-    )
-    now = timezone.now()
+def _open_organization_ids(inquiry: Inquiry, *, now: dt.datetime) -> list[int]:
+    """Return the organizations an inquiry about to open goes to, or refuse to open it."""
     _ready_check(inquiry, now=now)
     organization_ids = list(
         target_organizations(spec=inquiry.target_spec, exclude_id=inquiry.requester_id).values_list(
@@ -597,37 +570,91 @@ def inquiry_open(*, inquiry: Inquiry, by: User, requester_event: str = "opened")
     )
     if not organization_ids:
         raise InquiryError("照会先の条件に当てはまる団体がありません。")
-    with transaction.atomic():
-        updated = Inquiry.objects.filter(pk=inquiry.pk, status=inquiry.status).update(
-            status=InquiryStatus.OPEN, opened_at=now, updated_at=now
+    return organization_ids
+
+
+def _targets_fix_and_notify(
+    inquiry: Inquiry, *, organization_ids: list[int], requester_event: str
+) -> None:
+    """Create the targets and mail their notification addresses (with answer links) and the
+    requester, inside the transaction that opens the inquiry."""
+    Target.objects.bulk_create(
+        [Target(inquiry=inquiry, organization_id=org_id) for org_id in organization_ids],
+        batch_size=500,
+    )
+    _contacts_mail(
+        organization_ids=organization_ids, template="inquiry_opened", inquiry=inquiry, links=True
+    )
+    # The author of an approved request hears of it in inquiry_reviewed already.
+    _requester_mail(
+        inquiry=inquiry, event=requester_event, include_author=requester_event != "approved"
+    )
+
+
+def inquiry_approve(*, inquiry: Inquiry, by: User, note: str = "") -> Inquiry:
+    """Approve a 調査依頼 and send it out to the targets at once."""
+    _transition_check(inquiry, "approve", by=by)
+    now = timezone.now()
+    organization_ids = _open_organization_ids(inquiry, now=now)
+
+    def after(inquiry: Inquiry) -> None:
+        _targets_fix_and_notify(
+            inquiry, organization_ids=organization_ids, requester_event="approved"
         )
-        if not updated:
-            raise InquiryError("この照会は他の方が先に操作しました。画面を開き直してください。")
-        inquiry.status, inquiry.opened_at, inquiry.updated_at = InquiryStatus.OPEN, now, now
-        Target.objects.bulk_create(
-            [Target(inquiry=inquiry, organization_id=org_id) for org_id in organization_ids],
-            batch_size=500,
-        )
-        _contacts_mail(
-            organization_ids=organization_ids,
-            template="inquiry_opened",
+        _users_mail(
+            users=[inquiry.created_by],
+            template="inquiry_reviewed",
             inquiry=inquiry,
-            links=True,
+            approved=True,
+            note=inquiry.review_note,
         )
-        # The author of an approved request hears of it in inquiry_reviewed already.
-        _requester_mail(
-            inquiry=inquiry, event=requester_event, include_author=requester_event != "approved"
+
+    changes = {"review_note": note.strip(), "reviewed_by": by, "reviewed_at": now}
+    return _transition(
+        inquiry, "approve", by=by, changes={**changes, "opened_at": now}, after=after
+    )
+
+
+def inquiry_reject(*, inquiry: Inquiry, by: User, note: str) -> Inquiry:
+    """Send a 調査依頼 back to its author with the reason."""
+    _transition_check(inquiry, "reject", by=by)
+    if not note.strip():
+        raise InquiryError("差戻しの理由を入力してください。", field="note")
+
+    def mail(inquiry: Inquiry) -> None:
+        _users_mail(
+            users=[inquiry.created_by],
+            template="inquiry_reviewed",
+            inquiry=inquiry,
+            approved=False,
+            note=inquiry.review_note,
         )
-    return inquiry
+
+    changes = {"review_note": note.strip(), "reviewed_by": by, "reviewed_at": timezone.now()}
+    return _transition(inquiry, "reject", by=by, changes=changes, after=mail)
+
+
+def inquiry_open(*, inquiry: Inquiry, by: User, requester_event: str = "opened") -> Inquiry:
+    """Fix the targets, open the inquiry for answers and mail the targets and the requester.
+
+    Every target organization's notification addresses get the inquiry with the
+    organization's answer link, in the transaction that opens it.
+    """
+    _transition_check(inquiry, "open", by=by)
+    now = timezone.now()
+    organization_ids = _open_organization_ids(inquiry, now=now)
+
+    def after(inquiry: Inquiry) -> None:
+        _targets_fix_and_notify(
+            inquiry, organization_ids=organization_ids, requester_event=requester_event
+        )
+
+    return _transition(inquiry, "open", by=by, changes={"opened_at": now}, after=after)
 
 
 def inquiry_extend_deadline(*, inquiry: Inquiry, by: User, deadline: dt.datetime) -> Inquiry:
     """Move the deadline later, reopen the inquiry if it was closed, and tell the targets."""
-    _require_status(
-        inquiry,
-        (InquiryStatus.OPEN, InquiryStatus.CLOSED),
-        "期限を延長できるのは受付中または締切後の照会のみです。",
-    )
+    _transition_check(inquiry, "extend", by=by)
     now = timezone.now()
     if deadline <= now:
         raise InquiryError("新しい期限には現在より後の日時を指定してください。", field="deadline")
@@ -636,58 +663,53 @@ def inquiry_extend_deadline(*, inquiry: Inquiry, by: User, deadline: dt.datetime
             f"新しい期限は現在の期限（{format_datetime(inquiry.deadline)}）より後にしてください。",
             field="deadline",
         )
-    with transaction.atomic():
-        inquiry.deadline = deadline
-        inquiry.status = InquiryStatus.OPEN
-        inquiry.closed_at = None
-        # The automatic reminder counts from the new deadline.
-        inquiry.auto_reminder_sent_at = None
-        inquiry.save(
-            update_fields=["deadline", "status", "closed_at", "auto_reminder_sent_at", "updated_at"]
-        )
+
+    def mail(inquiry: Inquiry) -> None:
         _contacts_mail(
             organization_ids=inquiry.targets.values_list("organization_id", flat=True),
             template="inquiry_deadline_extended",
             inquiry=inquiry,
             links=True,
         )
-    return inquiry
+
+    # The automatic reminder counts from the new deadline.
+    changes = {"deadline": deadline, "closed_at": None, "auto_reminder_sent_at": None}
+    return _transition(inquiry, "extend", by=by, changes=changes, after=mail)
 
 
 def inquiry_close(*, inquiry: Inquiry, by: User) -> Inquiry:
     """Stop accepting answers."""
-    _require_status(inquiry, (InquiryStatus.OPEN,), "締め切れるのは受付中の照会のみです。")
-    with transaction.atomic():
-        inquiry.status = InquiryStatus.CLOSED
-        inquiry.closed_at = timezone.now()
-        inquiry.save(update_fields=["status", "closed_at", "updated_at"])
+
+    def mail(inquiry: Inquiry) -> None:
         _requester_mail(inquiry=inquiry, event="closed")
-    return inquiry
+
+    return _transition(inquiry, "close", by=by, changes={"closed_at": timezone.now()}, after=mail)
 
 
 def inquiry_publish_results(*, inquiry: Inquiry, by: User) -> Inquiry:
     """Publish the results and tell the requester and the targets that may read them.
 
     With 回答した団体 the organizations that submitted an answer (other than 回答辞退) are
-    told; with 全会員 every target; with 事務局と照会団体のみ no target.
+    told; with 全会員 (with or without observers) every target; with 事務局と照会団体のみ no
+    target.
     """
-    _require_status(inquiry, (InquiryStatus.CLOSED,), "結果を公開できるのは締切後の照会のみです。")
-    with transaction.atomic():
-        inquiry.status = InquiryStatus.PUBLISHED
-        inquiry.published_at = timezone.now()
-        inquiry.save(update_fields=["status", "published_at", "updated_at"])
+
+    def mail(inquiry: Inquiry) -> None:
         readers = _result_reader_ids(inquiry)
         if readers:
             _contacts_mail(
                 organization_ids=readers, template="inquiry_results_published", inquiry=inquiry
             )
         _requester_mail(inquiry=inquiry, event="published")
-    return inquiry
+
+    return _transition(
+        inquiry, "publish", by=by, changes={"published_at": timezone.now()}, after=mail
+    )
 
 
 def _result_reader_ids(inquiry: Inquiry) -> list[int]:
     """Return the target organizations that may read the published results."""
-    if inquiry.results_visibility == ResultsVisibility.MEMBERS:
+    if inquiry.results_visibility in (ResultsVisibility.MEMBERS, ResultsVisibility.MEMBERS_ONLY):
         return list(inquiry.targets.values_list("organization_id", flat=True))
     if inquiry.results_visibility == ResultsVisibility.ANSWERING:
         return list(

@@ -42,6 +42,7 @@ class Transition:
     label: str
     capability: Capability | None = None
     mail: str = ""  # what mail goes out and to whom, for confirmation pages and the docs
+    refused: str = ""  # the Japanese sentence when the status does not allow the step
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,17 @@ class Workflow:
         """Return the Japanese name of a status."""
         return str(self.statuses(status).label)
 
+    def check(self, *, instance: models.Model, name: str, by: User) -> Transition:
+        """Return transition `name` if `by` may take it from the instance's status, else raise."""
+        step = self.transition(name)
+        if step.capability is not None and not has_capability(by, step.capability):
+            raise TransitionError(f"{step.label}を行う権限がありません。")
+        seen = getattr(instance, self.status_field)
+        if seen not in step.sources:
+            reason = step.refused or f"この状態では{step.label}できません。"
+            raise TransitionError(f"{reason}（現在の状態：{self.status_label(seen)}）")
+        return step
+
     def apply(
         self,
         *,
@@ -93,14 +105,8 @@ class Workflow:
         `changes` are further fields written by the same UPDATE; `after` runs inside the
         transaction once the status has changed (queue mail or create rows there).
         """
-        step = self.transition(name)
-        if step.capability is not None and not has_capability(by, step.capability):
-            raise TransitionError(f"{step.label}を行う権限がありません。")
+        step = self.check(instance=instance, name=name, by=by)
         seen = getattr(instance, self.status_field)
-        if seen not in step.sources:
-            raise TransitionError(
-                f"この状態では{step.label}できません（現在の状態：{self.status_label(seen)}）。"
-            )
         values: dict[str, Any] = {self.status_field: step.target, **(changes or {})}
         if any(f.name == "updated_at" for f in self.model._meta.concrete_fields):
             values.setdefault("updated_at", timezone.now())

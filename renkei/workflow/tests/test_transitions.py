@@ -83,7 +83,7 @@ def test_transition_from_a_status_not_in_the_table_is_refused_in_japanese(secret
     with pytest.raises(TransitionError) as refused:
         OUTBOX.apply(instance=message, name="claim", by=secretariat)
 
-    assert "この状態では送信開始できません（現在の状態：送信済み）" in refused.value.message
+    assert refused.value.message == "この状態では送信開始できません。（現在の状態：送信済み）"
     assert not AuditEvent.objects.exists()
 
 
