@@ -13,6 +13,7 @@ from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.core.wareki import format_date
 from renkei.directory.permissions import organization_id_of, organization_of
+from renkei.inquiries.polls.lifecycle import POLL_WORKFLOW
 from renkei.inquiries.polls.models import (
     MAX_CHOICES,
     MIN_CHOICES,
@@ -28,6 +29,7 @@ from renkei.inquiries.polls.models import (
     voter_key,
 )
 from renkei.inquiries.polls.selectors import vote_counting_for
+from renkei.workflow.transitions import TransitionError
 
 CHOICE_MAX_LENGTH = 200
 
@@ -173,21 +175,27 @@ def poll_update(*, poll: Poll, draft: PollDraft, by: User) -> Poll:
     return poll
 
 
-def poll_approve(*, poll: Poll, by: User) -> Poll:
-    """Approve a 調査依頼 so that it runs in its period."""
-    if poll.status != PollStatus.REQUESTED:
-        raise PollError(f"この調査は{poll.get_status_display()}のため、承認できません。")
-    if poll.end_date < poll_today():
-        raise PollError("調査期間の終了日が過ぎています。期間を編集してから承認してください。")
-    with transaction.atomic():
-        updated = Poll.objects.filter(pk=poll.pk, status=PollStatus.REQUESTED).update(
-            status=PollStatus.APPROVED, reviewed_by=by, reviewed_at=timezone.now()
-        )
-        if not updated:
-            raise PollError("この調査依頼はすでに処理されています。")
-        audit_record(action=Action.CHANGED, actor=by, target=poll, detail={"poll": "approved"})
+def _review(poll: Poll, name: str, *, by: User, changes: dict) -> Poll:
+    """Apply a step of the poll review's transition table (conditional, audited, atomic)."""
+    try:
+        POLL_WORKFLOW.apply(instance=poll, name=name, by=by, changes=changes)
+    except TransitionError as error:
+        raise PollError(error.message) from error
     poll.refresh_from_db()
     return poll
+
+
+def poll_approve(*, poll: Poll, by: User) -> Poll:
+    """Approve a 調査依頼 so that it runs in its period."""
+    try:
+        POLL_WORKFLOW.check(instance=poll, name="approve", by=by)
+    except TransitionError as error:
+        raise PollError(error.message) from error
+    if poll.end_date < poll_today():
+        raise PollError("調査期間の終了日が過ぎています。期間を編集してから承認してください。")
+    return _review(
+        poll, "approve", by=by, changes={"reviewed_by": by, "reviewed_at": timezone.now()}
+    )
 
 
 def poll_reject(*, poll: Poll, by: User, reason: str) -> Poll:
@@ -195,25 +203,8 @@ def poll_reject(*, poll: Poll, by: User, reason: str) -> Poll:
     reason = reason.strip()
     if not reason:
         raise PollError({"reason": ["却下の理由を入力してください。"]})
-    if poll.status != PollStatus.REQUESTED:
-        raise PollError(f"この調査は{poll.get_status_display()}のため、却下できません。")
-    with transaction.atomic():
-        updated = Poll.objects.filter(pk=poll.pk, status=PollStatus.REQUESTED).update(
-            status=PollStatus.REJECTED,
-            reviewed_by=by,
-            reviewed_at=timezone.now(),
-            rejection_reason=reason,
-        )
-        if not updated:
-            raise PollError("この調査依頼はすでに処理されています。")
-        audit_record(
-            action=Action.CHANGED,
-            actor=by,
-            target=poll,
-            detail={"poll": "rejected", "reason": reason},
-        )
-    poll.refresh_from_db()
-    return poll
+    changes = {"reviewed_by": by, "reviewed_at": timezone.now(), "rejection_reason": reason}
+    return _review(poll, "reject", by=by, changes=changes)
 
 
 def poll_close(*, poll: Poll, by: User) -> Poll:

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from renkei.accounts.models import Role, User
-from renkei.audit.models import AuditEvent
+from renkei.audit.models import Action, AuditEvent
 from renkei.inquiries.polls import services
 from renkei.inquiries.polls.models import (
     Choice,
@@ -265,7 +265,12 @@ def test_approving_a_request_lets_it_run_in_its_period(council, today):
     assert poll.status == PollStatus.APPROVED
     assert poll.reviewed_by == council.secretariat
     assert poll.phase == PollPhase.UPCOMING
-    assert AuditEvent.objects.filter(target_id=str(poll.pk), detail__poll="approved").exists()
+    assert AuditEvent.objects.filter(
+        target_id=str(poll.pk),
+        action=Action.STATUS_CHANGED,
+        detail__transition="approve",
+        actor=council.secretariat,
+    ).exists()
 
 
 def test_rejecting_a_request_keeps_the_reason(council, today):
@@ -288,9 +293,13 @@ def test_rejecting_without_a_reason_changes_nothing(council, today):
 def test_request_can_be_reviewed_only_once(council, today):
     poll = poll_request(draft=draft(today), by=council.staff)
     poll_approve(poll=poll, by=council.secretariat)
-    with pytest.raises(PollError, match="承認済みのため"):
+    with pytest.raises(
+        PollError, match="承認できるのは承認待ちの調査のみです。（現在の状態：承認済み）"
+    ):
         poll_approve(poll=poll, by=council.secretariat)
-    with pytest.raises(PollError, match="承認済みのため"):
+    with pytest.raises(
+        PollError, match="却下できるのは承認待ちの調査のみです。（現在の状態：承認済み）"
+    ):
         poll_reject(poll=poll, by=council.secretariat, reason="理由")
 
 
