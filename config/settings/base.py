@@ -86,6 +86,7 @@ TEMPLATES = [
             "builtins": [
                 "renkei.core.templatetags.wareki",
                 "renkei.core.templatetags.mapping",
+                "renkei.core.templatetags.numbers",
                 "django.contrib.humanize.templatetags.humanize",
             ],
         },

@@ -99,7 +99,7 @@ def summary_chart(summary: QuestionSummary) -> SafeString:
             label=option.label,
             count=option.share.count,
             total=option.share.total,
-            text=f"{option.share.count}団体（{option.share.percent_text}%）",
+            text=f"{option.share.count}団体（{option.share.percent_text}）",
             muted=option.is_other or option.unlisted,
         )
         for option in summary.options

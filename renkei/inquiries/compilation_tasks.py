@@ -159,8 +159,10 @@ def summary_body(inquiry: Inquiry, variant: Variant) -> tuple[str, int]:
             {
                 "inquiry": inquiry,
                 "data": data,
+                # Only the count of those missing: the progress page lists them, filtered
+                # and paged, with their contacts.
                 "progress": inquiry_progress(
-                    inquiry=inquiry, with_contacts=variant.following, submitted_kinds=kinds
+                    inquiry=inquiry, with_contacts=False, submitted_kinds=kinds
                 ),
                 "show_pending": variant.following,
                 "items": [(s, summary_chart(s)) for s in question_summaries(data)],

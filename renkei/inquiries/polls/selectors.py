@@ -9,8 +9,8 @@ from django.db.models import Count, Min, Q, QuerySet
 
 from renkei.accounts.models import User
 from renkei.core.fiscal_year import fiscal_year_of, fiscal_year_range
+from renkei.core.numbers import format_percent
 from renkei.directory.permissions import organization_id_of
-from renkei.inquiries.compilation import format_percent
 from renkei.inquiries.polls.models import (
     Choice,
     Poll,
@@ -37,7 +37,7 @@ class ChoiceResult:
 
     @property
     def percent_text(self) -> str:
-        """Return the share of ballots with one decimal, rounded half up ("41.7"; "－" if none)."""
+        """Return the share of ballots with one decimal, rounded half up ("41.7%"; "－" if none)."""
         return format_percent(self.count, self.total)
 
     @property
@@ -45,7 +45,7 @@ class ChoiceResult:
         """Describe the count the way reports do: 「12票中5票（41.7%）」."""
         if not self.total:
             return "0票中0票（－）"
-        return f"{self.total}票中{self.count}票（{self.percent_text}%）"
+        return f"{self.total}票中{self.count}票（{self.percent_text}）"
 
 
 @dataclass(frozen=True)

@@ -334,7 +334,7 @@ def test_rejection_needs_a_reason(council, make_poll, today):
 def test_secretariat_closes_a_poll_early(council, make_poll):
     poll = make_poll()
     client = client_for(council.secretariat)
-    client.post(reverse("polls:close", args=[poll.pk]))
+    client.post(reverse("polls:close", args=[poll.pk]), {"confirm": "yes"})
     html = page(client.get(reverse("polls:detail", args=[poll.pk])))
     assert "終了" in html
     assert "に締切）" in html
@@ -355,3 +355,20 @@ def test_edit_form_shows_the_poll_in_the_era_calendar(council, make_poll, today)
     html = page(client_for(council.secretariat).get(reverse("polls:edit", args=[poll.pk])))
     assert f'value="{format_wareki(today + timedelta(days=3))}"' in html
     assert "はい\nいいえ</textarea>" in html
+
+
+def test_poll_close_asks_first_and_neither_get_nor_unconfirmed_post_changes_anything(
+    council, make_poll
+):
+    poll = make_poll()
+    client = client_for(council.secretariat)
+
+    confirmation = page(client.get(reverse("polls:close", args=[poll.pk])))
+    unconfirmed = client.post(reverse("polls:close", args=[poll.pk]))
+
+    assert unconfirmed.status_code == 200
+    poll.refresh_from_db()
+    assert poll.closed_early_at is None
+    assert "今すぐ締め切ります" in confirmation
+    assert "この操作ではメールは送信されません。" in confirmation
+    assert 'name="confirm" value="yes"' in confirmation
