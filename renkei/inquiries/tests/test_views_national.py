@@ -104,7 +104,7 @@ def test_progress_page_keeps_the_filters_in_its_page_links(council):
 
 
 @pytest.mark.parametrize("count", [5, 200])
-def test_progress_page_queries_do_not_grow_with_organizations(
+def test_progress_page_with_contacts_and_drafts_keeps_its_queries(
     council, count, django_assert_max_num_queries
 ):
     inquiry = make_open(council)
@@ -385,3 +385,59 @@ def test_outsider_cannot_open_another_organizations_submit_page(council):
     assert not_a_target.status_code == 403
     assert proxy.status_code == 403
     assert state() == before
+
+
+# --- in a real browser at 320 px ------------------------------------------------------------
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+# The codes (6 digits) and names with 北海道 in the page's tables laid out on more than one
+# line, and how far the page itself scrolls sideways.
+LAYOUT_SCRIPT = """() => {
+  const broken = [];
+  const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent.trim();
+    if (!node.parentElement.closest('table') || !/^\d{6}$|北海道/.test(text)) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    if (range.getClientRects().length > 1) broken.push(text);
+  }
+  const wraps = [...document.querySelectorAll('.table-wrap')].map(w => w.scrollWidth > w.clientWidth);
+  return {
+    broken,
+    pageWidth: document.documentElement.scrollWidth,
+    viewport: window.innerWidth,
+    scrollingTables: wraps.filter(Boolean).length,
+  };
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_progress_and_compilation_tables_scroll_in_their_box_at_320px(page, council):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from renkei.testing import PASSWORD
+    from tests.browser.fixtures import login as login_form
+
+    inquiry = make_open(council)
+    add_targets(inquiry, 60, prefecture_code="01")
+    Organization.objects.filter(name__startswith="試験村").update(name="北海道上川郡東神楽町")
+    answer = started_answer(inquiry, council.member_org)
+    services.answer_save(answer=answer, by=council.staff, revision=0, data=complete_data(inquiry))
+    services.answer_submit(answer=answer, by=council.staff, revision=answer.revision)
+    TOTP.activate(council.secretariat, TOTP_SECRET)
+    page.set_viewport_size({"width": 320, "height": 800})
+    login_form(
+        page, username=council.secretariat.username, password=PASSWORD, totp_secret=TOTP_SECRET
+    )
+    seen = {}
+    for name in ("inquiries:progress", "inquiries:compilation", "inquiries:compilation_matrix"):
+        page.goto(page.base_url + reverse(name, args=[inquiry.pk]))
+        seen[name] = page.evaluate(LAYOUT_SCRIPT)
+
+    for name, layout in seen.items():
+        assert layout["broken"] == [], name
+        assert layout["pageWidth"] == layout["viewport"] == 320, name
+    assert seen["inquiries:progress"]["scrollingTables"] >= 1
