@@ -393,7 +393,7 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 # The codes (6 digits) and names with 北海道 in the page's tables laid out on more than one
 # line, and how far the page itself scrolls sideways.
-LAYOUT_SCRIPT = """() => {
+LAYOUT_SCRIPT = r"""() => {
   const broken = [];
   const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
