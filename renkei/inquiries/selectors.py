@@ -539,11 +539,9 @@ def inquiry_progress(inquiry: Inquiry) -> Progress:
     target_count = Target.objects.filter(inquiry=inquiry).count()
     submitted = 0
     drafting: dict[str, int] = {}
+    # Answers exist only for targets (permissions._target_answer checks it).
     rows = (
-        Answer.objects.filter(
-            inquiry=inquiry,
-            organization_id__in=Target.objects.filter(inquiry=inquiry).values("organization_id"),
-        )
+        Answer.objects.filter(inquiry=inquiry)
         .values("status", done=Q(submitted_at__isnull=False))
         .annotate(count=Count("id"))
         .order_by()
@@ -635,8 +633,8 @@ def non_submitted_organization_ids(inquiry: Inquiry) -> list[int]:
 
 
 def answer_status_label(answer: Answer | None) -> str:
-    """Describe an organization's answer status in words (未着手 before its first save)."""
-    if answer is None or answer.pk is None:
+    """Describe an organization's answer status in words (None: 未着手, nothing saved yet)."""
+    if answer is None:
         return "未着手"
     if answer.status == AnswerStatus.SUBMITTED:
         return f"提出済み（{answer.get_kind_display()}）"

@@ -945,7 +945,8 @@ def _answer_page(request: HttpRequest, answer: Answer, *, proxy: bool) -> HttpRe
             "proxy": proxy,
             "accepting": accepting,
             "closed_message": closed_message,
-            "status_label": answer_status_label(answer),
+            # An unsaved answer (nothing typed yet) is 未着手, as on the progress page.
+            "status_label": answer_status_label(answer if answer.pk else None),
             "is_representative": can_confirm(user, answer),
             "versions": list(answer_versions(answer)),
             "rows": [] if accepting else answer_rows(questions, answer.data or {}),
