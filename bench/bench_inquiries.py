@@ -498,7 +498,7 @@ def main() -> int:
         matrix_queries = queries_of(lambda: get_ok(client, matrix))
         matrix_ms, baseline = paired_ms(lambda: get_ok(client, matrix), trivial, repeat=repeat)
         print(
-            f"# matrix_page (100 organizations × all columns) median={matrix_ms:.2f}ms "
+            f"# matrix_page (a page of organizations × all columns) median={matrix_ms:.2f}ms "
             f"baseline={baseline:.2f}ms ratio={matrix_ms / baseline:.1f}x "
             f"queries={matrix_queries}",
             flush=True,
