@@ -220,6 +220,79 @@ def build_answering(questions_from, organization):
     return inquiry, user
 
 
+def build_national(questions_from, submitted_share: float = 0.15):
+    """Open a copy of the inquiry to every listed organization, most of them not yet answered.
+
+    A share of the organizations has submitted (with a version, as the compilation reads
+    it) and as many again are drafting: the progress and compilation pages of an inquiry
+    to all 1,788 organizations midway, where the lists of those missing are longest.
+    """
+    from django.utils import timezone
+
+    from renkei.directory.models import Organization
+    from renkei.inquiries.models import (
+        Answer,
+        AnswerStatus,
+        AnswerVersion,
+        Inquiry,
+        InquiryStatus,
+        Question,
+        Target,
+    )
+
+    inquiry = Inquiry.objects.create(
+        title="地域情報プラットフォームへの準拠について（全国）",
+        requester=questions_from.requester,
+        status=InquiryStatus.OPEN,
+        opened_at=timezone.now(),
+        deadline=timezone.now() + dt.timedelta(days=30),
+    )
+    Question.objects.bulk_create(
+        Question(
+            inquiry=inquiry,
+            position=q.position,
+            code=q.code,
+            kind=q.kind,
+            text=q.text,
+            choices=q.choices,
+            allow_other=q.allow_other,
+            unit=q.unit,
+            table_rows=q.table_rows,
+            table_columns=q.table_columns,
+        )
+        for q in questions_from.questions.order_by("position")
+    )
+    organizations = list(Organization.objects.order_by("code"))
+    Target.objects.bulk_create(Target(inquiry=inquiry, organization=o) for o in organizations)
+    submitted = int(len(organizations) * submitted_share)
+    answers = {a.organization_id: a for a in questions_from.answers.all()}
+    now = timezone.now()
+    rows = []
+    for index, organization in enumerate(organizations[: submitted * 2]):
+        done = index < submitted
+        data = answers[organization.pk].data if organization.pk in answers else {}
+        rows.append(
+            Answer(
+                inquiry=inquiry,
+                organization=organization,
+                status=AnswerStatus.SUBMITTED if done else AnswerStatus.DRAFT,
+                data=data,
+                submitted_at=now if done else None,
+                revision=1,
+            )
+        )
+    rows = Answer.objects.bulk_create(rows, batch_size=500)
+    AnswerVersion.objects.bulk_create(
+        (
+            AnswerVersion(answer=a, number=1, kind=a.kind, data=a.data, submitted_at=now)
+            for a in rows
+            if a.submitted_at is not None
+        ),
+        batch_size=500,
+    )
+    return inquiry, len(organizations), submitted
+
+
 def answer_form_post(inquiry, rng: random.Random) -> dict[str, object]:
     """Return the answer form's fields for a complete answer to every question."""
     from renkei.inquiries.forms import cell_field_name, question_field_name
@@ -362,6 +435,7 @@ def main() -> int:
                 baseline_ms=baseline,
                 target=5,
                 queries=page_queries,
+                size_kb=len(get_ok(client, page)) / 1024,
             )
         )
 
@@ -424,7 +498,7 @@ def main() -> int:
         matrix_queries = queries_of(lambda: get_ok(client, matrix))
         matrix_ms, baseline = paired_ms(lambda: get_ok(client, matrix), trivial, repeat=repeat)
         print(
-            f"# matrix_page (100 organizations × all columns) median={matrix_ms:.2f}ms "
+            f"# matrix_page (a page of organizations × all columns) median={matrix_ms:.2f}ms "
             f"baseline={baseline:.2f}ms ratio={matrix_ms / baseline:.1f}x "
             f"queries={matrix_queries}",
             flush=True,
@@ -444,11 +518,50 @@ def main() -> int:
             Measurement(name="excel_export_full", median_ms=export, baseline_ms=alone, target=2)
         )
 
+        # The pages of an inquiry to every organization, midway: the progress page (its
+        # first page, and the non-submitting filter) and the compilation page of those
+        # following it, whose summary once listed every missing organization.
+        Inquiry.objects.filter(pk=inquiry.pk).update(status=InquiryStatus.PUBLISHED)
+        national, national_count, national_submitted = build_national(inquiry)
+        print(
+            f"# national inquiry: {national_count:,} target organizations, "
+            f"{national_submitted:,} submitted",
+            flush=True,
+        )
+        national_pages = [
+            ("progress_page_national", f"/inquiries/{national.pk}/progress/"),
+            (
+                "progress_page_national_waiting",
+                f"/inquiries/{national.pk}/progress/?status=waiting",
+            ),
+            ("compilation_page_national", f"/inquiries/{national.pk}/compilation/"),
+        ]
+        get_ok(client, national_pages[-1][1])  # queues the compilation of the open inquiry
+        summary_recompile.call(inquiry_id=national.pk)
+        for name, path in national_pages:
+            content = get_ok(client, path)
+            if name.startswith("compilation") and "設問ごとの集計".encode() not in content:
+                raise AssertionError("the compilation page did not serve the compiled summary")
+            path_queries = queries_of(lambda path=path: get_ok(client, path))
+            path_ms, baseline = paired_ms(
+                lambda path=path: get_ok(client, path), trivial, repeat=repeat * 2
+            )
+            results.append(
+                Measurement(
+                    name=name,
+                    median_ms=path_ms,
+                    baseline_ms=baseline,
+                    target=5,
+                    queries=path_queries,
+                    size_kb=len(content) / 1024,
+                )
+            )
+
         answering, staff = build_answering(inquiry, Organization.objects.get(code="013030"))
         staff_client = Client()
         staff_client.force_login(staff)
         form = f"/inquiries/{answering.pk}/answer/"
-        page = get_ok(staff_client, form).decode()  # also creates the organization's draft
+        page = get_ok(staff_client, form).decode()  # creates nothing: the first save does
         # Post the body a browser would send: multipart only when the form asks for it (it
         # does when the inquiry has a file question), already encoded, as a browser does it
         # before the server's clock starts.
@@ -473,6 +586,7 @@ def main() -> int:
                 raise AssertionError(f"saving the answer form answered {response.status_code}")
             saves[0] += 1
 
+        answer_save()  # the first save creates the organization's answer row
         save_queries = queries_of(answer_save)
         save_ms, baseline = paired_ms(answer_save, trivial, repeat=repeat * 2)
         stored = Answer.objects.get(inquiry=answering)

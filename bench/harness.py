@@ -15,6 +15,9 @@ class Measurement:
     baseline_ms: float
     target: float
     queries: int | None = None
+    # The page's HTML size; a page over the limit fails whatever its time.
+    size_kb: float | None = None
+    size_limit_kb: float = 150
 
     @property
     def ratio(self) -> float:
@@ -22,7 +25,9 @@ class Measurement:
 
     @property
     def ok(self) -> bool:
-        return self.ratio <= self.target
+        return self.ratio <= self.target and (
+            self.size_kb is None or self.size_kb <= self.size_limit_kb
+        )
 
     def line(self) -> str:
         """Return the line the issue asks for."""
@@ -32,6 +37,8 @@ class Measurement:
         )
         if self.queries is not None:
             text += f" queries={self.queries}"
+        if self.size_kb is not None:
+            text += f" size={self.size_kb:.1f}KB limit={self.size_limit_kb:g}KB"
         return text
 
 

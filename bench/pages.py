@@ -16,11 +16,12 @@ def client_for(username: str) -> Client:
     return client
 
 
-def get_ok(client: Client, path: str) -> None:
+def get_ok(client: Client, path: str) -> bytes:
     """Fetch a page and insist on a 200 answer, so a broken page never looks fast."""
     response = client.get(path)
     if response.status_code != 200:
         raise AssertionError(f"{path} answered {response.status_code}")
+    return response.content
 
 
 def count_queries(client: Client, path: str) -> int:
@@ -62,6 +63,7 @@ def run(*, repeat: int) -> list[Measurement]:
                 baseline_ms=baseline_ms,
                 target=5,
                 queries=count_queries(client, path),
+                size_kb=len(get_ok(client, path)) / 1024,
             )
         )
     return results

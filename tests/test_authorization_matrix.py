@@ -551,16 +551,18 @@ TABLE: dict[str, Entry] = {
     # --- 当別町's approved 調査依頼, open to 和木町 and 深川市 -----------------------------------
     "inquiries:close": Entry(
         url("inquiries:close", lambda w: w.requested.pk),
-        post_only(),
+        answers(200, *TOBETSU_AND_SECRETARIAT),  # the confirmation page
         post=answers(302, *TOBETSU_AND_SECRETARIAT),
+        data=lambda w: {"confirm": "yes"},
         state=_inquiry(lambda w: w.requested),
         changes=True,
         refusal="403: 和木町 and 深川市 answer it but do not run it",
     ),
     "inquiries:publish": Entry(
         url("inquiries:publish", lambda w: w.requested.pk),
-        post_only(),
+        answers(200, *TOBETSU_AND_SECRETARIAT),  # the confirmation page
         post=answers(302, *TOBETSU_AND_SECRETARIAT),  # refused with a message: not closed
+        data=lambda w: {"confirm": "yes"},
         state=_inquiry(lambda w: w.requested),
     ),
     "inquiries:extend": Entry(
@@ -575,9 +577,13 @@ TABLE: dict[str, Entry] = {
     ),
     "inquiries:remind": Entry(
         url("inquiries:remind", lambda w: w.requested.pk),
-        post_only(),
+        answers(200, *TOBETSU_AND_SECRETARIAT),  # the confirmation page for all
         post=answers(302, *TOBETSU_AND_SECRETARIAT),
-        data=lambda w: {"organizations": [str(w.council.other_org.pk)]},
+        data=lambda w: {
+            "scope": "selected",
+            "organizations": [str(w.council.other_org.pk)],
+            "confirm": "on",
+        },
         state=_count(Reminder),
         changes=True,
     ),
@@ -644,6 +650,14 @@ TABLE: dict[str, Entry] = {
         state=_answer,
         refusal="403: 所属長確認 is the representative's",
     ),
+    "inquiries:answer_submit": Entry(
+        url("inquiries:answer_submit", lambda w: w.open.pk),
+        answers(200, *TOBETSU),  # the 確認画面
+        post=answers(302, *TOBETSU),  # refused with a message: required answers missing
+        data=lambda w: {"confirm": "yes", "revision": str(w.answer.revision)},
+        state=_answer,
+        refusal="403: only the asked organization submits (the secretariat uses proxy entry)",
+    ),
     "inquiries:answer_versions": Entry(
         url("inquiries:answer_versions", lambda w: w.open.pk), answers(200, *TOBETSU)
     ),
@@ -681,6 +695,14 @@ TABLE: dict[str, Entry] = {
         state=lambda w: list(AnswerLink.objects.values_list("pk", "revoked_at")),
         changes=True,
         refusal="403: answer links are the secretariat's to reissue",
+    ),
+    "inquiries:proxy_submit": Entry(
+        url("inquiries:proxy_submit", lambda w: w.open.pk, org),
+        secretariat(),
+        post=secretariat(302),
+        data=lambda w: {"confirm": "yes", "revision": str(w.answer.revision)},
+        state=_answer,
+        refusal="403: proxy entry is the secretariat's, even for 当別町's own people",
     ),
     "inquiries:proxy_versions": Entry(
         url("inquiries:proxy_versions", lambda w: w.open.pk, org), secretariat()
@@ -754,8 +776,9 @@ TABLE: dict[str, Entry] = {
     ),
     "polls:close": Entry(
         url("polls:close", lambda w: w.open_poll.pk),
-        post_only(),
+        secretariat(),  # the confirmation page
         post=secretariat(302),
+        data=lambda w: {"confirm": "yes"},
         state=_field(Poll, lambda w: w.open_poll.pk, "closed_early_at"),
         changes=True,
     ),

@@ -88,6 +88,7 @@ TEMPLATES = [
             "builtins": [
                 "renkei.core.templatetags.wareki",
                 "renkei.core.templatetags.mapping",
+                "renkei.core.templatetags.numbers",
                 "django.contrib.humanize.templatetags.humanize",
             ],
         },

@@ -63,6 +63,9 @@ def bar_chart(*, chart_id: str, title: str, description: str, bars: Sequence[Bar
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" role="img" '
         f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
         f'style="max-width:100%;height:auto" '
+        # Set once here and inherited by every text: the summary page of a 60-question
+        # inquiry carries some 30 charts, and these repeated per text cost ~20 KB of HTML.
+        f'font-size="{FONT_SIZE}" fill="{INK}" dominant-baseline="middle" '
         f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc">',
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
         f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>',
@@ -74,15 +77,13 @@ def bar_chart(*, chart_id: str, title: str, description: str, bars: Sequence[Bar
         color = OTHER_COLOR if bar.muted else BAR_COLOR
         parts.append(
             f"<g><title>{escape(bar.label)}: {escape(bar.text)}</title>"
-            f'<text x="{LABEL_WIDTH - 8}" y="{middle}" text-anchor="end" '
-            f'dominant-baseline="middle" font-size="{FONT_SIZE}" fill="{INK}">'
+            f'<text x="{LABEL_WIDTH - 8}" y="{middle}" text-anchor="end">'
             f"{escape(_cut(bar.label))}</text>"
             f'<rect x="{LABEL_WIDTH}" y="{top}" width="{track}" height="{BAR_HEIGHT}" '
             f'fill="{TRACK_COLOR}"/>'
             f'<rect x="{LABEL_WIDTH}" y="{top}" width="{length}" height="{BAR_HEIGHT}" '
             f'fill="{color}"/>'
-            f'<text x="{LABEL_WIDTH + track + 6}" y="{middle}" dominant-baseline="middle" '
-            f'font-size="{FONT_SIZE}" fill="{INK}">{escape(bar.text)}</text></g>'
+            f'<text x="{LABEL_WIDTH + track + 6}" y="{middle}">{escape(bar.text)}</text></g>'
         )
     parts.append("</svg>")
     # Safe because every piece of text above went through escape().
@@ -99,7 +100,7 @@ def summary_chart(summary: QuestionSummary) -> SafeString:
             label=option.label,
             count=option.share.count,
             total=option.share.total,
-            text=f"{option.share.count:,}団体（{option.share.percent_text}%）",
+            text=f"{option.share.count:,}団体（{option.share.percent_text}）",
             muted=option.is_other or option.unlisted,
         )
         for option in summary.options

@@ -34,6 +34,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 
+from renkei.core.numbers import format_percent
 from renkei.directory.models import Organization, OrganizationKind
 from renkei.directory.prefectures import PREFECTURES
 from renkei.directory.selectors import notification_recipients
@@ -59,14 +60,6 @@ NO_PREFECTURE = "（都道府県なし）"
 
 
 # --- Shares and number formatting -------------------------------------------------------
-
-
-def format_percent(count: int, total: int) -> str:
-    """Return count/total as a percentage with one decimal, rounded half up ("36.8")."""
-    if total <= 0:
-        return "－"
-    value = (Decimal(count) * 100 / Decimal(total)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return f"{value}"
 
 
 def format_number(value: float | int | Decimal | None, *, places: int = 2) -> str:
@@ -96,7 +89,7 @@ class Share:
 
     @property
     def percent_text(self) -> str:
-        """Return the percentage with one decimal ("36.8")."""
+        """Return the percentage with one decimal ("36.8%")."""
         return format_percent(self.count, self.total)
 
     @property
@@ -104,7 +97,7 @@ class Share:
         """Return 「19団体中7団体（36.8%）」."""
         if not self.total:
             return f"0団体中{self.count:,}団体（－）"
-        return f"{self.total:,}団体中{self.count:,}団体（{self.percent_text}%）"
+        return f"{self.total:,}団体中{self.count:,}団体（{self.percent_text}）"
 
     def __str__(self) -> str:
         return self.label

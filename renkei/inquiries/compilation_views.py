@@ -64,8 +64,9 @@ from renkei.inquiries.permissions import (
 from renkei.inquiries.services import AnswerConflictError, InquiryError
 
 # Rows per matrix page: at 60 questions a full page of 1,788 organizations is over 100,000
-# cells (several MB of HTML); a page of 100 renders quickly and the full table is the export.
-MATRIX_PAGE_SIZE = 100
+# cells (several MB of HTML); a page of 40 stays well under 150 KB of HTML and the full table
+# is the export.
+MATRIX_PAGE_SIZE = 40
 QUESTION_PAGE_SIZE = 200
 
 
@@ -238,6 +239,9 @@ def _matrix_body(matrix: Matrix) -> SafeString:
                 cells.append(f'<th scope="row">{escape(text)}</th>')
             elif numeric:
                 cells.append(f'<td class="num">{escape(text)}</td>')
+            elif len(text) > 12:
+                # Long answers get a wider column: readable lines, not a character a line.
+                cells.append(f'<td class="long">{escape(text)}</td>')
             else:
                 cells.append(f"<td>{escape(text)}</td>")
         lines.append("<tr>" + "".join(cells) + "</tr>")

@@ -242,9 +242,9 @@ def _target_answer(*, inquiry: Inquiry, organization_id: int) -> Answer:
         return answer
     if inquiry.status != InquiryStatus.OPEN:
         raise PermissionDenied("この照会は回答の受付を終了しています。")
-    answer, _ = Answer.objects.get_or_create(inquiry=inquiry, organization_id=organization_id)
-    answer.inquiry = inquiry
-    return answer
+    # Not saved: opening the form changes nothing (the organization stays 未着手);
+    # services.answer_save stores the row on the first save.
+    return Answer(inquiry=inquiry, organization=Organization.objects.get(pk=organization_id))
 
 
 def _existing_target_answer(*, inquiry_pk: int, organization_id: int) -> Answer | None:
@@ -280,7 +280,7 @@ def _existing_target_answer(*, inquiry_pk: int, organization_id: int) -> Answer 
 
 
 def get_answer_for(user: User, inquiry_pk: int) -> Answer:
-    """Return the user's organization's answer, created as a draft on first access."""
+    """Return the user's organization's answer; an unsaved draft before the first save."""
     org_id = _member_org_id(user)
     if org_id is not None:
         # The usual case, an answer already started: one query for inquiry, target, answer.

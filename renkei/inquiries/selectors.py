@@ -9,7 +9,7 @@ from typing import Any
 import markdown
 import nh3
 from django.core.cache import caches
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -494,6 +494,17 @@ def _with_counts(queryset: QuerySet[Inquiry]) -> QuerySet[Inquiry]:
 # --- progress -------------------------------------------------------------------------------
 
 
+# Status filters of the progress page: the value in the address and its label.
+PROGRESS_STATUSES = [
+    ("waiting", "未提出（すべて）"),
+    ("not_started", "未着手"),
+    (AnswerStatus.DRAFT, "作成中"),
+    (AnswerStatus.AWAITING_CONFIRMATION, "所属長確認待ち"),
+    (AnswerStatus.CONFIRMED, "確認済み"),
+    ("submitted", "提出済み"),
+]
+
+
 @dataclass
 class ProgressRow:
     """One target organization on the progress page."""
@@ -513,53 +524,119 @@ class ProgressRow:
 
 @dataclass
 class Progress:
-    """How far the answers of an inquiry have come (「19団体中7団体」)."""
+    """How far the answers of an inquiry have come (「19団体中7団体」), by answer status."""
 
     target_count: int
     submitted_count: int
-    rows: list[ProgressRow]
+    # Organizations with an answer row, by its status, among those never submitted.
+    drafting: dict[str, int]
 
     @property
-    def waiting(self) -> list[ProgressRow]:
-        return [row for row in self.rows if not row.submitted]
+    def waiting_count(self) -> int:
+        return self.target_count - self.submitted_count
 
     @property
-    def percent(self) -> int:
-        return round(100 * self.submitted_count / self.target_count) if self.target_count else 0
+    def not_started_count(self) -> int:
+        return self.waiting_count - sum(self.drafting.values())
+
+    @property
+    def status_counts(self) -> list[tuple[str, str, int]]:
+        """Return (filter value, label, count) for each status, as the summary lists them."""
+        counts = {
+            "not_started": self.not_started_count,
+            "submitted": self.submitted_count,
+            **self.drafting,
+        }
+        return [
+            (value, label, counts.get(value, 0))
+            for value, label in PROGRESS_STATUSES
+            if value != "waiting"
+        ]
 
 
 def inquiry_progress(inquiry: Inquiry) -> Progress:
-    """Return the answer status of every target, with its notification addresses.
-
-    The addresses are those the inquiry's mail goes to (連絡窓口 and shared mailbox,
-    account or not). Uses a fixed number of queries whatever the number of organizations.
-    """
-    targets = list(
-        Target.objects.filter(inquiry=inquiry)
-        .select_related("organization")
-        .order_by("organization__code", "organization__name")
+    """Count the targets, the submitted answers and the drafts of an inquiry in two queries."""
+    target_count = Target.objects.filter(inquiry=inquiry).count()
+    submitted = 0
+    drafting: dict[str, int] = {}
+    # Answers exist only for targets (permissions._target_answer checks it).
+    rows = (
+        Answer.objects.filter(inquiry=inquiry)
+        .values("status", done=Q(submitted_at__isnull=False))
+        .annotate(count=Count("id"))
+        .order_by()
     )
-    contacts: dict[int, list[NotificationRecipient]] = {}
-    for recipient in notification_recipients(
-        organization_ids=[target.organization_id for target in targets]
-    ):
-        contacts.setdefault(recipient.organization.pk, []).append(recipient)
+    for row in rows:
+        if row["done"]:
+            submitted += row["count"]
+        else:
+            drafting[row["status"]] = drafting.get(row["status"], 0) + row["count"]
+    return Progress(target_count=target_count, submitted_count=submitted, drafting=drafting)
+
+
+def progress_targets(
+    *,
+    inquiry: Inquiry,
+    status: str = "",
+    prefecture_code: str = "",
+    kind: str = "",
+    query: str = "",
+) -> QuerySet[Organization]:
+    """Return the target organizations of an inquiry that match the progress page's filters."""
+    organizations = Organization.objects.filter(
+        pk__in=Target.objects.filter(inquiry=inquiry).values("organization_id")
+    )
+    answers = Answer.objects.filter(inquiry=inquiry, organization=OuterRef("pk"))
+    if status == "waiting":
+        organizations = organizations.exclude(Exists(answers.filter(submitted_at__isnull=False)))
+    elif status == "not_started":
+        organizations = organizations.exclude(Exists(answers))
+    elif status == "submitted":
+        organizations = organizations.filter(Exists(answers.filter(submitted_at__isnull=False)))
+    elif status in AnswerStatus.values:
+        organizations = organizations.filter(
+            Exists(answers.filter(status=status, submitted_at__isnull=True))
+        )
+    if prefecture_code:
+        organizations = organizations.filter(prefecture_code=prefecture_code)
+    if kind:
+        organizations = organizations.filter(kind=kind)
+    query = query.strip()
+    if query:
+        digits = to_halfwidth_digits(query)
+        organizations = organizations.filter(
+            Q(name__icontains=query) | Q(kana__icontains=query) | Q(code__startswith=digits)
+        )
+    return organizations.order_by("code", "name", "pk")
+
+
+def progress_rows(*, inquiry: Inquiry, organizations: Iterable[Organization]) -> list[ProgressRow]:
+    """Return one page of target organizations with their answers and contacts (two queries)."""
+    organizations = list(organizations)
+    ids = [organization.pk for organization in organizations]
     answers = {
         answer.organization_id: answer
-        for answer in Answer.objects.filter(inquiry=inquiry).select_related(
-            "updated_by", "submitted_by"
-        )
+        for answer in Answer.objects.filter(inquiry=inquiry, organization_id__in=ids)
     }
-    rows = [
+    contacts: dict[int, list[NotificationRecipient]] = {}
+    waiting = [i for i in ids if i not in answers or answers[i].submitted_at is None]
+    if waiting:
+        # The addresses the inquiry's mail and reminders go to (account or not).
+        for recipient in notification_recipients(organization_ids=waiting):
+            contacts.setdefault(recipient.organization.pk, []).append(recipient)
+    return [
         ProgressRow(
-            organization=target.organization,
-            answer=answers.get(target.organization_id),
-            contacts=contacts.get(target.organization_id, []),
+            organization=organization,
+            answer=answers.get(organization.pk),
+            contacts=contacts.get(organization.pk, []),
         )
-        for target in targets
+        for organization in organizations
     ]
-    submitted = sum(1 for row in rows if row.submitted)
-    return Progress(target_count=len(rows), submitted_count=submitted, rows=rows)
+
+
+def reminder_recipient_count(*, organization_ids: Iterable[int]) -> int:
+    """Return how many addresses a reminder to the organizations would be sent to."""
+    return len(notification_recipients(organization_ids=set(organization_ids)))
 
 
 def non_submitted_organization_ids(inquiry: Inquiry) -> list[int]:
@@ -575,7 +652,7 @@ def non_submitted_organization_ids(inquiry: Inquiry) -> list[int]:
 
 
 def answer_status_label(answer: Answer | None) -> str:
-    """Describe an organization's answer status in words."""
+    """Describe an organization's answer status in words (None: 未着手, nothing saved yet)."""
     if answer is None:
         return "未着手"
     if answer.status == AnswerStatus.SUBMITTED:
@@ -598,7 +675,9 @@ def answer_people_attach(answer: Answer) -> Answer:
 
 
 def answer_versions(answer: Answer) -> QuerySet[AnswerVersion]:
-    """Return the submitted versions of an answer, newest first."""
+    """Return the submitted versions of an answer, newest first (none before its first save)."""
+    if answer.pk is None:
+        return AnswerVersion.objects.none()
     return answer.versions.select_related("submitted_by").order_by("-number")
 
 

@@ -1057,10 +1057,26 @@ def _conflict(answer: Answer) -> AnswerConflictError:
     )
 
 
+def _answer_start(answer: Answer) -> None:
+    """Store the organization's answer row on its first save (a GET never creates it).
+
+    Someone else may have started it meanwhile: the instance then takes the stored row,
+    and the revision check of the save that follows reports the conflict.
+    """
+    stored, created = Answer.objects.get_or_create(
+        inquiry_id=answer.inquiry_id, organization_id=answer.organization_id
+    )
+    answer.pk = stored.pk
+    if not created:
+        answer.refresh_from_db()
+
+
 def _answer_claim(
     *, answer: Answer, by: User | None, revision: int, proxy: bool, **changes: Any
 ) -> None:
     """Apply changes only if nobody saved since `revision`; bump the revision."""
+    if answer.pk is None:
+        raise InquiryError("回答がまだ保存されていません。内容を入力して保存してください。")
     now = timezone.now()
     updated = Answer.objects.filter(pk=answer.pk, revision=revision).update(
         revision=F("revision") + 1, updated_by=by, updated_at=now, by_proxy=proxy, **changes
@@ -1191,6 +1207,8 @@ def answer_save(
                 new_data[str(question_id)] = items
 
     with transaction.atomic():
+        if answer.pk is None:
+            _answer_start(answer)
         if not uploads and answer.revision == revision:
             # Nothing to store first and the files kept are those this instance holds (it
             # is the revision claimed): the contents go in the claim's single update.

@@ -51,10 +51,16 @@ urlpatterns: list = [
     ),
     path("<int:pk>/answer/", views.answer_edit, name="answer"),
     path("<int:pk>/answer/confirm/", views.answer_confirm, name="answer_confirm"),
+    path("<int:pk>/answer/submit/", views.answer_submit, name="answer_submit"),
     path("<int:pk>/answer/versions/", views.answer_version_list, name="answer_versions"),
     path("<int:pk>/answer/conditions/", views.answer_conditions, name="answer_conditions"),
     path("<int:pk>/answer/files/<int:file_pk>/", views.answer_file_download, name="answer_file"),
     path("<int:pk>/proxy/<int:organization_pk>/", views.proxy_answer, name="proxy_answer"),
+    path(
+        "<int:pk>/proxy/<int:organization_pk>/submit/",
+        views.proxy_submit,
+        name="proxy_submit",
+    ),
     path(
         "<int:pk>/proxy/<int:organization_pk>/versions/",
         views.proxy_version_list,

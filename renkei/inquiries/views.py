@@ -5,6 +5,7 @@ by services.py and the reading by selectors.py.
 """
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -18,12 +19,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from renkei.accounts.permissions import is_secretariat
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
+from renkei.core.numbers import format_percent
 from renkei.directory.models import Organization
 from renkei.directory.organization_picker import candidates_response
 from renkei.directory.permissions import organization_id_of, organization_of, require_secretariat
+from renkei.directory.prefectures import PREFECTURES
 from renkei.directory.selectors import organizations_without_notification_address
 from renkei.inquiries import services
 from renkei.inquiries.forms import (
+    REMIND_ALL,
+    REMIND_SELECTED,
     REQUEST_CONFIRMATION,
     SAVE,
     SUBMIT,
@@ -33,6 +38,7 @@ from renkei.inquiries.forms import (
     ConfirmForm,
     DeadlineForm,
     InquiryForm,
+    ProgressFilterForm,
     QuestionForm,
     RemindForm,
     ReviewForm,
@@ -40,6 +46,7 @@ from renkei.inquiries.forms import (
     cell_field_name,
     question_field_name,
 )
+from renkei.inquiries.lifecycle import INQUIRY_WORKFLOW
 from renkei.inquiries.models import (
     Answer,
     AnswerKind,
@@ -89,7 +96,11 @@ from renkei.inquiries.selectors import (
     inquiries_to_answer,
     inquiry_questions,
     markdown_html,
+    missing_required,
     non_submitted_organization_ids,
+    progress_rows,
+    progress_targets,
+    reminder_recipient_count,
     requester_organizations,
     target_organizations,
 )
@@ -268,6 +279,7 @@ def _confirm_page(
     message: str,
     button: str,
     danger: bool,
+    details: list[str] | None = None,
     **extra: Any,
 ) -> HttpResponse:
     return render(
@@ -278,6 +290,7 @@ def _confirm_page(
             "inquiry": inquiry,
             "heading": heading,
             "message": message,
+            "details": details or [],
             "button": button,
             "danger": danger,
             "breadcrumbs": _inquiry_crumbs(inquiry, (heading, None)),
@@ -701,10 +714,32 @@ def inquiry_open(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+def _confirmed(request: HttpRequest) -> bool:
+    """Tell whether the request is the confirmation page's own POST (its confirm field)."""
+    return request.method == "POST" and request.POST.get("confirm") == "yes"
+
+
+@require_http_methods(["GET", "POST"])
 def inquiry_close(request: HttpRequest, pk: int) -> HttpResponse:
-    """Stop accepting answers."""
+    """Stop accepting answers, after a page that says who can no longer answer."""
     inquiry = get_inquiry_progress_for(request.user, pk)
+    if not _confirmed(request):
+        progress = progress_of(inquiry)
+        return _confirm_page(
+            request,
+            inquiry,
+            heading="回答の締切",
+            message=f"「{inquiry.title}」の回答の受付を締め切ります。",
+            details=[
+                f"照会先{progress.target_count:,}団体のうち{progress.submitted_count:,}団体が提出済みです"
+                f"（{format_percent(progress.submitted_count, progress.target_count)}）。"
+                f"未提出の{progress.waiting_count:,}団体は、締め切った後は回答を保存・提出できません。",
+                "締め切った後も、回答期限を延長すれば受付を再開できます。",
+                f"送信するメール：{INQUIRY_WORKFLOW.transition('close').mail}。",
+            ],
+            button="締め切る",
+            danger=True,
+        )
     return _transition(
         request,
         inquiry,
@@ -713,10 +748,27 @@ def inquiry_close(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def inquiry_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    """Publish the results."""
+    """Publish the results, after a page that says who will see them."""
     inquiry = get_inquiry_progress_for(request.user, pk)
+    if not _confirmed(request):
+        progress = progress_of(inquiry)
+        names = "団体名を伏せて（団体A、団体B…）" if inquiry.hide_names else "団体名を示して"
+        return _confirm_page(
+            request,
+            inquiry,
+            heading="結果の公開",
+            message=f"「{inquiry.title}」の集計結果を公開します。公開は取り消せません。",
+            details=[
+                f"提出済みの{progress.submitted_count:,}団体（照会先{progress.target_count:,}団体中）"
+                f"の回答を、{names}公開します。",
+                f"公開範囲：{inquiry.get_results_visibility_display()}（事務局と照会団体は常に閲覧できます）。",
+                f"送信するメール：{INQUIRY_WORKFLOW.transition('publish').mail}。",
+            ],
+            button="結果を公開する",
+            danger=False,
+        )
     return _transition(
         request,
         inquiry,
@@ -764,21 +816,44 @@ def inquiry_copy(request: HttpRequest, pk: int) -> HttpResponse:
 # --- progress and reminders -----------------------------------------------------------------
 
 
+PROGRESS_PAGE_SIZE = 50
+
+
 @require_GET
 def inquiry_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show who has answered and how to reach those who have not."""
+    """Show how far the answers have come, then the targets, filtered and a page at a time."""
     inquiry = get_inquiry_progress_for(request.user, pk)
-    progress = progress_of(inquiry)
-    waiting_ids = [row.organization.pk for row in progress.waiting]
-    remind_form = RemindForm(organization_ids=waiting_ids) if waiting_ids else None
+    filter_form = ProgressFilterForm(request.GET)
+    filters = filter_form.filters()
+    page = Paginator(progress_targets(inquiry=inquiry, **filters), PROGRESS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = progress_rows(inquiry=inquiry, organizations=page.object_list)
+    kept = {
+        name: value
+        for name, value in (
+            ("status", filters["status"]),
+            ("prefecture", filters["prefecture_code"]),
+            ("kind", filters["kind"]),
+            ("q", filters["query"]),
+        )
+        if value
+    }
     return render(
         request,
         "inquiries/progress.html",
         {
             "nav": "inquiries",
             "inquiry": inquiry,
-            "progress": progress,
-            "remind_form": remind_form,
+            "progress": progress_of(inquiry),
+            "filter_form": filter_form,
+            "filtered": bool(kept),
+            "page": page,
+            "rows": rows,
+            "prefectures": PREFECTURES,
+            "query": urlencode(kept),
+            "can_remind": inquiry.status == InquiryStatus.OPEN,
+            "remind_scope": REMIND_SELECTED,
             "reminders": inquiry.reminders.select_related("sent_by").all()[:20],
             "is_secretariat": is_secretariat(request.user),
             "breadcrumbs": _inquiry_crumbs(inquiry, ("回答状況", None)),
@@ -786,17 +861,49 @@ def inquiry_progress(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def inquiry_remind(request: HttpRequest, pk: int) -> HttpResponse:
-    """Remind the chosen organizations that have not submitted."""
+    """Remind the non-submitting organizations, all of them or those chosen, after asking.
+
+    GET asks about every non-submitting organization; a POST without `confirm` (the
+    progress page's chosen few) asks about those; only the confirmation page's POST sends.
+    """
     inquiry = get_inquiry_progress_for(request.user, pk)
-    form = RemindForm(request.POST, organization_ids=non_submitted_organization_ids(inquiry))
+    progress_url = reverse("inquiries:progress", args=[inquiry.pk])
+    if inquiry.status != InquiryStatus.OPEN:
+        messages.error(request, "督促できるのは受付中の照会のみです。")
+        return redirect(progress_url)
+    waiting_ids = non_submitted_organization_ids(inquiry)
+    data = request.POST if request.method == "POST" else {"scope": REMIND_ALL}
+    form = RemindForm(data, organization_ids=waiting_ids)
     if not form.is_valid():
-        messages.error(request, "督促する団体を1つ以上選んでください。")
-        return redirect("inquiries:progress", pk=inquiry.pk)
+        messages.error(request, " ".join(form.non_field_errors() + form["organizations"].errors))
+        return redirect(progress_url)
+    everyone = form.cleaned_data["scope"] == REMIND_ALL
+    chosen = list(form.cleaned_data["organizations"])
+    if not (request.method == "POST" and form.cleaned_data["confirm"]):
+        ids = waiting_ids if everyone else [organization.pk for organization in chosen]
+        if not ids:
+            messages.info(request, "督促が必要な団体はありません。")
+            return redirect(progress_url)
+        return render(
+            request,
+            "inquiries/remind_confirm.html",
+            {
+                "nav": "inquiries",
+                "inquiry": inquiry,
+                "everyone": everyone,
+                "chosen": chosen,
+                "organization_count": len(ids),
+                "address_count": reminder_recipient_count(organization_ids=ids),
+                "breadcrumbs": _inquiry_crumbs(
+                    inquiry, ("回答状況", progress_url), ("督促メールの送信", None)
+                ),
+            },
+        )
     try:
         reminder = services.inquiry_remind(
-            inquiry=inquiry, organizations=form.cleaned_data["organizations"], by=request.user
+            inquiry=inquiry, organizations=None if everyone else chosen, by=request.user
         )
     except InquiryError as error:
         _refuse(request, error)
@@ -806,9 +913,10 @@ def inquiry_remind(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{reminder.organizations.count():,}団体に督促メールを送りました（{reminder.message_count:,}通）。",
+                f"{reminder.organizations.count():,}団体に督促メールを送りました"
+                f"（{reminder.message_count:,}通）。",
             )
-    return redirect("inquiries:progress", pk=inquiry.pk)
+    return redirect(progress_url)
 
 
 # --- answering ------------------------------------------------------------------------------
@@ -888,6 +996,13 @@ def _answer_page(
             except InquiryError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
+                if intent == SUBMIT and link is None:
+                    # Saved; the answer is sent only from the page that shows all of it.
+                    messages.info(
+                        request,
+                        "回答を一時保存しました。内容を確認して「提出する」を押してください。",
+                    )
+                    return redirect(_submit_url(answer, proxy=proxy))
                 _answer_next_step(
                     request, answer, intent=intent, proxy=proxy, link=link, respondent=respondent
                 )
@@ -897,7 +1012,14 @@ def _answer_page(
     else:
         form = AnswerForm(questions=questions, answer=answer)
         if proxy:
-            audit_record(action=Action.RECORD_VIEWED, actor=user, target=answer, request=request)
+            # Before the first save there is no answer row yet: the inquiry is the target.
+            audit_record(
+                action=Action.RECORD_VIEWED,
+                actor=user,
+                target=answer if answer.pk else inquiry,
+                request=request,
+                detail={"organization": answer.organization_id},
+            )
         if link is not None:
             services.answer_link_record(
                 link=link, step="view", respondent=respondent, request=request
@@ -926,7 +1048,8 @@ def _answer_page(
             "proxy": proxy,
             "accepting": accepting,
             "closed_message": closed_message,
-            "status_label": answer_status_label(answer),
+            # An unsaved answer (nothing typed yet) is 未着手, as on the progress page.
+            "status_label": answer_status_label(answer if answer.pk else None),
             "is_representative": user is not None and can_confirm(user, answer),
             "via_link": link is not None,
             "respondent": respondent,
@@ -978,6 +1101,77 @@ def _answer_next_step(
             messages.success(request, "回答を一時保存しました。まだ提出されていません。")
     except InquiryError as error:
         messages.error(request, "回答を一時保存しましたが、" + error.message)
+
+
+def _submit_url(answer: Answer, *, proxy: bool) -> str:
+    if proxy:
+        return reverse("inquiries:proxy_submit", args=[answer.inquiry_id, answer.organization_id])
+    return reverse("inquiries:answer_submit", args=[answer.inquiry_id])
+
+
+def _submit_page(request: HttpRequest, answer: Answer, *, proxy: bool) -> HttpResponse:
+    """Show the whole saved answer (確認画面); only its own POST with `confirm` submits it."""
+    inquiry = answer.inquiry
+    back = (
+        reverse("inquiries:proxy_answer", args=[inquiry.pk, answer.organization_id])
+        if proxy
+        else reverse("inquiries:answer", args=[inquiry.pk])
+    )
+    if answer.pk is None:
+        messages.error(request, "まだ回答が保存されていません。回答を入力して保存してください。")
+        return redirect(back)
+    if _confirmed(request):
+        try:
+            revision = int(request.POST.get("revision", ""))
+        except ValueError:
+            revision = -1
+        try:
+            version = services.answer_submit(
+                answer=answer, by=request.user, revision=revision, proxy=proxy, request=request
+            )
+        except InquiryError as error:
+            _refuse(request, error)
+        else:
+            messages.success(request, f"回答を提出しました（第{version.number}版）。")
+        return redirect(back)
+    questions = inquiry_questions(inquiry)
+    answered = answer.kind == AnswerKind.ANSWERED
+    missing = missing_required(questions, answer.data or {}) if answered else []
+    answer_people_attach(answer)
+    return render(
+        request,
+        "inquiries/answer_submit.html",
+        {
+            "nav": "inquiries",
+            "inquiry": inquiry,
+            "answer": answer,
+            "rows": answer_rows(questions, answer.data or {}) if answered else [],
+            "missing": missing,
+            "proxy": proxy,
+            "back_url": back,
+            "status_label": answer_status_label(answer),
+            "already_submitted": answer.status == AnswerStatus.SUBMITTED,
+            "breadcrumbs": _inquiry_crumbs(
+                inquiry,
+                (f"代理入力：{answer.organization.name}" if proxy else "回答", back),
+                ("提出内容の確認", None),
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm and submit the organization's saved answer."""
+    answer = get_answer_for(request.user, pk)
+    return _submit_page(request, answer, proxy=False)
+
+
+@require_http_methods(["GET", "POST"])
+def proxy_submit(request: HttpRequest, pk: int, organization_pk: int) -> HttpResponse:
+    """Confirm and submit an organization's answer entered by the secretariat (代理入力)."""
+    answer = get_answer_for_proxy(request.user, pk, organization_pk)
+    return _submit_page(request, answer, proxy=True)
 
 
 @require_http_methods(["GET", "POST"])

@@ -99,11 +99,15 @@ STAFF = [
     # The secretariat's inquiry to 当別町: answering it.
     at("inquiries:detail", lambda w: w.open.pk),
     table("inquiries:answer"),
+    table("inquiries:answer_submit"),
     table("inquiries:answer_versions"),
     table("inquiries:offline"),
     # 当別町's approved 調査依頼: following it and its results.
     at("inquiries:detail", lambda w: w.requested.pk),
     table("inquiries:progress"),
+    table("inquiries:remind"),
+    table("inquiries:close"),
+    table("inquiries:publish"),
     table("inquiries:extend"),
     table("inquiries:compilation"),
     table("inquiries:compilation_matrix"),
@@ -174,6 +178,7 @@ SECRETARIAT = [
     at("inquiries:detail", lambda w: w.review.pk),
     at("inquiries:detail", lambda w: w.requested.pk),
     table("inquiries:proxy_answer"),
+    table("inquiries:proxy_submit"),
     table("inquiries:proxy_versions"),
     table("inquiries:progress"),
     table("inquiries:answer_links_revoke"),
@@ -184,6 +189,7 @@ SECRETARIAT = [
     table("polls:queue"),
     table("polls:create"),
     table("polls:edit"),
+    table("polls:close"),
     table("polls:detail"),
 ]
 

@@ -13,7 +13,7 @@ def results_chart(results: PollResults) -> SafeString:
             label=row.choice.text,
             count=row.count,
             total=results.total,
-            text=f"{row.count_text}（{row.percent_text}%）",
+            text=f"{row.count_text}（{row.percent_text}）",
         )
         for row in results.rows
     ]

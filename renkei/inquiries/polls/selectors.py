@@ -9,9 +9,9 @@ from django.db.models import Count, Min, Q, QuerySet
 
 from renkei.accounts.models import User
 from renkei.core.fiscal_year import fiscal_year_of, fiscal_year_range
+from renkei.core.numbers import format_percent
 from renkei.directory.permissions import organization_id_of
 from renkei.directory.selectors import member_counts_on
-from renkei.inquiries.compilation import format_percent
 from renkei.inquiries.polls.models import (
     Choice,
     Poll,
@@ -40,7 +40,7 @@ class ChoiceResult:
 
     @property
     def percent_text(self) -> str:
-        """Return the share of ballots with one decimal, rounded half up ("41.7"; "－" if none)."""
+        """Return the share of ballots with one decimal, rounded half up ("41.7%"; "－" if none)."""
         return format_percent(self.count, self.total)
 
     @property
@@ -53,7 +53,7 @@ class ChoiceResult:
         """Describe the count the way reports do: 「12票中5票（41.7%）」, 「45団体中12団体（26.7%）」."""
         if not self.total:
             return f"0{self.unit}中0{self.unit}（－）"
-        return f"{self.total:,}{self.unit}中{self.count:,}{self.unit}（{self.percent_text}%）"
+        return f"{self.total:,}{self.unit}中{self.count:,}{self.unit}（{self.percent_text}）"
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from renkei.inquiries.polls.charts import results_chart
 from renkei.inquiries.polls.forms import FiscalYearForm, PollForm, RejectForm, VoteForm
@@ -282,10 +282,24 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, poll, reject_form=form)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def close(request: HttpRequest, pk: int) -> HttpResponse:
-    """Close a running poll early."""
+    """Close a running poll early, after a page that says what closing does."""
     poll = get_poll_to_manage_for(request.user, pk)
+    if not (request.method == "POST" and request.POST.get("confirm") == "yes"):
+        ballots = poll_results(polls=[poll])[poll.pk].total
+        return render(
+            request,
+            "polls/close_confirm.html",
+            {
+                "nav": "polls",
+                "breadcrumbs": _crumbs(
+                    (poll.question, reverse("polls:detail", args=[poll.pk])), ("締切", None)
+                ),
+                "poll": poll,
+                "ballots": ballots,
+            },
+        )
     try:
         poll_close(poll=poll, by=request.user)
     except PollError as error:

@@ -124,15 +124,18 @@ def test_requesting_organization_sees_results_before_publication(council, publis
     assert "19団体中7団体（36.8%）" in response.content.decode()
 
 
-def test_summary_page_shows_chart_table_and_who_has_not_answered(council, contacts, published):
+def test_summary_page_shows_chart_table_and_links_who_has_not_answered(
+    council, contacts, published
+):
     response = login(council.board).get(reverse("inquiries:compilation", args=[published.pk]))
 
     html = response.content.decode()
     assert 'role="img"' in html
     assert "<caption>Q1 の選択肢ごとの団体数</caption>" in html
     assert "20団体中19団体（95.0%）" in html
-    assert "未提出の団体（1団体）" in html
-    assert "waki-staff@example.lg.jp" in html
+    # The count and a link to the progress page, which lists them with contacts, paged.
+    assert "未提出の団体：<strong>1団体</strong>" in html
+    assert reverse("inquiries:progress", args=[published.pk]) + "?status=waiting" in html
     assert AuditEvent.objects.filter(action=Action.RECORD_VIEWED).count() == 1
 
 

@@ -304,6 +304,7 @@ def test_fukagawa_security_policy_inquiry_from_request_to_published_results(
     choose(page, "Q3", "その他")
     page.get_by_label("Q3 「その他」の内容").fill(TAJIMI_PDCA)
     page.get_by_role("button", name="提出する").click()
+    page.get_by_role("button", name="この内容で提出する").click()
     page.get_by_text("回答を提出しました（第1版）。").wait_for()
 
     # 4. 美里町's staff saves a draft; the representative sees who saved it and completes it.
@@ -321,6 +322,7 @@ def test_fukagawa_security_policy_inquiry_from_request_to_published_results(
     choose(page, "Q1", NOT_PUBLISHED)
     choose(page, "Q3", PDCA_NOT)
     page.get_by_role("button", name="提出する").click()
+    page.get_by_role("button", name="この内容で提出する").click()
     page.get_by_text("回答を提出しました（第1版）。").wait_for()
     misato = Answer.objects.get(inquiry=inquiry, organization=seed.org("美里町"))
     assert misato.status == AnswerStatus.SUBMITTED
@@ -334,13 +336,15 @@ def test_fukagawa_security_policy_inquiry_from_request_to_published_results(
     # 5. The secretariat reminds from the progress page: only the four not yet submitted.
     page = session.as_user(seed.secretariat)
     session.go("inquiries:progress", inquiry.pk)
-    assert page.locator("#progress-summary").inner_text() == "19団体中15団体が提出済み（79％）"
+    assert page.locator("#progress-summary").inner_text() == "19団体中15団体が提出済み（78.9%）"
     waiting = {"013030"} | NEVER_SUBMITTED
-    remind = page.locator("form", has=page.get_by_role("button", name="選んだ団体に督促する"))
-    boxes = remind.get_by_role("checkbox")
+    # Four unchecked boxes, one per non-submitting row; one action reminds them all.
+    boxes = page.locator("table.inq-progress").get_by_role("checkbox")
     assert boxes.count() == len(waiting)
-    assert all(boxes.nth(i).is_checked() for i in range(boxes.count()))
-    remind.get_by_role("button", name="選んだ団体に督促する").click()
+    page.get_by_role("link", name="未提出の団体すべてに督促（4団体）").click()
+    assert page.locator("#remind-organizations").inner_text() == "4団体"
+    assert page.locator("#remind-addresses").inner_text() == "8件のメールアドレス"
+    page.get_by_role("button", name="4団体に督促メールを送る").click()
     page.get_by_text("4団体に督促メールを送りました（8通）。").wait_for()
     reminded = OutboxMessage.objects.filter(template="inquiry_reminder")
     assert set(reminded.values_list("to_email", flat=True)) == seed.emails_of(waiting)
@@ -352,6 +356,7 @@ def test_fukagawa_security_policy_inquiry_from_request_to_published_results(
     assert question(page, "Q1").get_by_label(PUBLISHED, exact=True).is_checked()
     choose(page, "Q1", NOT_PUBLISHED)
     page.get_by_role("button", name="修正した内容で再提出する").click()
+    page.get_by_role("button", name="この内容で提出する").click()
     page.get_by_text("回答を提出しました（第2版）。").wait_for()
     page.get_by_role("link", name="提出履歴（2件）").click()
     # The old page has a <main> too: read only once the history has replaced it.
@@ -388,6 +393,7 @@ def test_fukagawa_security_policy_inquiry_from_request_to_published_results(
     session.go("inquiries:answer", inquiry.pk)
     assert question(page, "Q3").get_by_label(PDCA_NOT, exact=True).is_checked()
     page.get_by_role("button", name="提出する").click()
+    page.get_by_role("button", name="この内容で提出する").click()
     page.get_by_text("回答を提出しました（第1版）。").wait_for()
 
     # 8. Before publication the answering organizations and outsiders may not see results.
@@ -465,8 +471,13 @@ def test_fukagawa_security_policy_inquiry_from_request_to_published_results(
 
     # 11. Closed and published to 「回答した団体」: those who answered see it, others do not.
     session.go("inquiries:detail", inquiry.pk)
+    # Each goes through a confirmation page that says what will happen.
+    page.get_by_role("link", name="締め切る").click()
+    page.get_by_text("未提出の").first.wait_for()
     page.get_by_role("button", name="締め切る").click()
     page.get_by_text("回答の受付を締め切りました。").wait_for()
+    page.get_by_role("link", name="結果を公開する").click()
+    page.get_by_text("公開範囲：回答した団体").wait_for()
     page.get_by_role("button", name="結果を公開する").click()
     page.get_by_text("結果を公開しました。").wait_for()
     page = session.as_user(seed.staff_of("当別町"))
@@ -539,6 +550,7 @@ def test_machida_platform_inquiry_counts_seven_of_nineteen(page: Page, seed: See
     question(page, "Q2").get_by_role("textbox").fill("０")
     question(page, "Q3").get_by_role("textbox").fill("次年度の調達で準拠を条件にする。")
     page.get_by_role("button", name="提出する").click()
+    page.get_by_role("button", name="この内容で提出する").click()
     page.get_by_text("回答を提出しました（第1版）。").wait_for()
     ichinohe = Answer.objects.get(inquiry=inquiry, organization=seed.org("一戸町"))
     assert ichinohe.data[str(systems.pk)] == 0

@@ -224,7 +224,8 @@ def test_post_actions_per_role(council, row, role):
     world = build_world(council)
     url = reverse(name, args=args(world, council))
 
-    response = client_for(council, role).post(url, {"direction": "up"})
+    # `confirm`: the confirmation page's own POST (close, publish), ignored by the others.
+    response = client_for(council, role).post(url, {"direction": "up", "confirm": "yes"})
 
     if role == "anonymous":
         assert response.status_code == 302

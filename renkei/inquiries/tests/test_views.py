@@ -27,7 +27,6 @@ from renkei.inquiries.models import (
     QuestionKind,
     Target,
 )
-from renkei.inquiries.permissions import get_answer_for
 from renkei.inquiries.tests.test_services import complete_data, make_draft, make_open
 from renkei.mailer.models import OutboxMessage
 from renkei.testing import PASSWORD, make_user
@@ -54,6 +53,21 @@ def login(user) -> Client:
 
 def text_of(response) -> str:
     return response.content.decode()
+
+
+def started_answer(inquiry: Inquiry, organization) -> Answer:
+    """Return the organization's answer row as its first save leaves it (revision 0)."""
+    return Answer.objects.get_or_create(inquiry=inquiry, organization=organization)[0]
+
+
+def submit_confirmed(client: Client, inquiry: Inquiry, organization, *, proxy: bool = False):
+    """Press 「この内容で提出する」 on the 確認画面 of the organization's saved answer."""
+    if proxy:
+        url = reverse("inquiries:proxy_submit", args=[inquiry.pk, organization.pk])
+    else:
+        url = reverse("inquiries:answer_submit", args=[inquiry.pk])
+    answer = Answer.objects.get(inquiry=inquiry, organization=organization)
+    return client.post(url, {"confirm": "yes", "revision": answer.revision}, follow=True)
 
 
 def answer_post(inquiry: Inquiry, answer: Answer, intent: str = "save", **values) -> dict:
@@ -409,7 +423,9 @@ def test_invalid_transition_shows_japanese_message(council):
     inquiry = make_draft(council)
     client = login(council.secretariat)
 
-    response = client.post(reverse("inquiries:publish", args=[inquiry.pk]), follow=True)
+    response = client.post(
+        reverse("inquiries:publish", args=[inquiry.pk]), {"confirm": "yes"}, follow=True
+    )
 
     assert "結果を公開できるのは締切後の照会のみです" in text_of(response)
 
@@ -418,15 +434,15 @@ def test_close_extend_publish_through_pages(council):
     inquiry = make_open(council)
     client = login(council.secretariat)
 
-    client.post(reverse("inquiries:close", args=[inquiry.pk]))
+    client.post(reverse("inquiries:close", args=[inquiry.pk]), {"confirm": "yes"})
     client.post(
         reverse("inquiries:extend", args=[inquiry.pk]),
         {"deadline_date": "2099-12-01", "deadline_time": "12:00"},
     )
     inquiry.refresh_from_db()
     assert inquiry.status == InquiryStatus.OPEN
-    client.post(reverse("inquiries:close", args=[inquiry.pk]))
-    client.post(reverse("inquiries:publish", args=[inquiry.pk]))
+    client.post(reverse("inquiries:close", args=[inquiry.pk]), {"confirm": "yes"})
+    client.post(reverse("inquiries:publish", args=[inquiry.pk]), {"confirm": "yes"})
 
     inquiry.refresh_from_db()
     assert inquiry.status == InquiryStatus.PUBLISHED
@@ -449,7 +465,7 @@ def test_answer_form_saves_shared_draft_and_shows_who_saved(council):
     inquiry = make_open(council)
     staff = login(council.staff)
     staff.get(reverse("inquiries:answer", args=[inquiry.pk]))
-    answer = Answer.objects.get(inquiry=inquiry, organization=council.member_org)
+    answer = started_answer(inquiry, council.member_org)
 
     staff.post(reverse("inquiries:answer", args=[inquiry.pk]), answer_post(inquiry, answer))
     page = text_of(
@@ -464,7 +480,7 @@ def test_answer_form_saves_shared_draft_and_shows_who_saved(council):
 
 def test_stale_save_is_refused_with_the_other_persons_name(council):
     inquiry = make_open(council)
-    answer = get_answer_for(council.staff, inquiry.pk)
+    answer = started_answer(inquiry, council.member_org)
     stale = answer_post(inquiry, answer, **{f"q{inquiry.questions.get(code='Q2').pk}": "古い内容"})
     login(council.representative).post(
         reverse("inquiries:answer", args=[inquiry.pk]), answer_post(inquiry, answer)
@@ -483,7 +499,7 @@ def test_stale_save_is_refused_with_the_other_persons_name(council):
 
 def test_submit_with_missing_required_answer_marks_the_field(council):
     inquiry = make_open(council)
-    answer = get_answer_for(council.staff, inquiry.pk)
+    answer = started_answer(inquiry, council.member_org)
     q1 = inquiry.questions.get(code="Q1")
 
     response = login(council.staff).post(
@@ -506,7 +522,7 @@ def test_number_question_accepts_full_width_digits_and_commas(council):
         fields={"kind": QuestionKind.NUMBER, "text": "職員数", "unit": "人"},
     )
     services.inquiry_open(inquiry=inquiry, by=council.secretariat)
-    answer = get_answer_for(council.staff, inquiry.pk)
+    answer = started_answer(inquiry, council.member_org)
 
     login(council.staff).post(
         reverse("inquiries:answer", args=[inquiry.pk]),
@@ -525,7 +541,7 @@ def test_number_question_refuses_text(council):
         fields={"kind": QuestionKind.NUMBER, "text": "職員数"},
     )
     services.inquiry_open(inquiry=inquiry, by=council.secretariat)
-    answer = get_answer_for(council.staff, inquiry.pk)
+    answer = started_answer(inquiry, council.member_org)
 
     response = login(council.staff).post(
         reverse("inquiries:answer", args=[inquiry.pk]),
@@ -539,12 +555,16 @@ def test_number_question_refuses_text(council):
 
 def test_submit_through_page_creates_version_and_history_lists_it(council):
     inquiry = make_open(council)
-    answer = get_answer_for(council.staff, inquiry.pk)
+    answer = started_answer(inquiry, council.member_org)
     staff = login(council.staff)
 
-    staff.post(
+    saved = staff.post(
         reverse("inquiries:answer", args=[inquiry.pk]), answer_post(inquiry, answer, "submit")
     )
+    assert saved.url == reverse("inquiries:answer_submit", args=[inquiry.pk])
+    answer.refresh_from_db()
+    assert answer.status == AnswerStatus.DRAFT  # saved, not yet sent
+    submit_confirmed(staff, inquiry, council.member_org)
     history = text_of(staff.get(reverse("inquiries:answer_versions", args=[inquiry.pk])))
 
     answer.refresh_from_db()
@@ -555,7 +575,7 @@ def test_submit_through_page_creates_version_and_history_lists_it(council):
 
 def test_confirmation_through_pages(council):
     inquiry = make_open(council, requires_confirmation=True)
-    answer = get_answer_for(council.staff, inquiry.pk)
+    answer = started_answer(inquiry, council.member_org)
     staff = login(council.staff)
     representative = login(council.representative)
 
@@ -578,13 +598,13 @@ def test_confirmation_through_pages(council):
 
 def test_staff_submit_without_confirmation_keeps_draft_with_message(council):
     inquiry = make_open(council, requires_confirmation=True)
-    answer = get_answer_for(council.staff, inquiry.pk)
+    answer = started_answer(inquiry, council.member_org)
 
-    response = login(council.staff).post(
-        reverse("inquiries:answer", args=[inquiry.pk]),
-        answer_post(inquiry, answer, "submit"),
-        follow=True,
+    staff = login(council.staff)
+    staff.post(
+        reverse("inquiries:answer", args=[inquiry.pk]), answer_post(inquiry, answer, "submit")
     )
+    response = submit_confirmed(staff, inquiry, council.member_org)
 
     assert "所属長確認が必要です" in text_of(response)
     answer.refresh_from_db()
@@ -594,7 +614,7 @@ def test_staff_submit_without_confirmation_keeps_draft_with_message(council):
 
 def test_answer_after_deadline_shows_closed_message(council):
     inquiry = make_open(council)
-    answer = get_answer_for(council.staff, inquiry.pk)
+    answer = started_answer(inquiry, council.member_org)
     Inquiry.objects.filter(pk=inquiry.pk).update(deadline=timezone.now() - dt.timedelta(hours=1))
     staff = login(council.staff)
 
@@ -647,7 +667,7 @@ def test_table_question_cells_must_be_numbers(council):
         },
     )
     services.inquiry_open(inquiry=inquiry, by=council.secretariat)
-    answer = get_answer_for(council.staff, inquiry.pk)
+    answer = started_answer(inquiry, council.member_org)
     client = login(council.staff)
 
     bad = client.post(
@@ -676,7 +696,7 @@ def test_answer_file_upload_is_checked_and_downloadable_by_own_org_only(council)
         fields={"kind": QuestionKind.FILE, "text": "規程", "required": False},
     )
     services.inquiry_open(inquiry=inquiry, by=council.secretariat)
-    answer = get_answer_for(council.staff, inquiry.pk)
+    answer = started_answer(inquiry, council.member_org)
     staff = login(council.staff)
 
     fake = staff.post(
@@ -701,7 +721,7 @@ def test_answer_file_upload_is_checked_and_downloadable_by_own_org_only(council)
 
 def test_declined_answer_needs_reason_on_the_form(council):
     inquiry = make_open(council)
-    answer = get_answer_for(council.staff, inquiry.pk)
+    answer = started_answer(inquiry, council.member_org)
 
     response = login(council.staff).post(
         reverse("inquiries:answer", args=[inquiry.pk]),
@@ -716,9 +736,10 @@ def test_proxy_entry_by_secretariat_is_flagged_and_audited(council):
     client = login(council.secretariat)
     url = reverse("inquiries:proxy_answer", args=[inquiry.pk, council.other_org.pk])
     client.get(url)
-    answer = Answer.objects.get(inquiry=inquiry, organization=council.other_org)
+    answer = started_answer(inquiry, council.other_org)
 
     client.post(url, answer_post(inquiry, answer, "submit"))
+    submit_confirmed(client, inquiry, council.other_org, proxy=True)
 
     answer.refresh_from_db()
     assert answer.status == AnswerStatus.SUBMITTED
@@ -741,7 +762,7 @@ def test_proxy_for_an_organization_that_is_not_a_target_is_refused(council):
 
 def test_progress_lists_non_answering_organizations_with_contacts(council, contacts):
     inquiry = make_open(council)
-    answer = get_answer_for(council.staff, inquiry.pk)
+    answer = started_answer(inquiry, council.member_org)
     services.answer_save(answer=answer, by=council.staff, revision=0, data=complete_data(inquiry))
     services.answer_submit(answer=answer, by=council.staff, revision=answer.revision)
 
@@ -757,7 +778,8 @@ def test_manual_reminder_from_progress_page(council, contacts):
     OutboxMessage.objects.all().delete()
 
     login(council.secretariat).post(
-        reverse("inquiries:remind", args=[inquiry.pk]), {"organizations": [council.other_org.pk]}
+        reverse("inquiries:remind", args=[inquiry.pk]),
+        {"scope": "selected", "organizations": [council.other_org.pk], "confirm": "on"},
     )
 
     assert list(OutboxMessage.objects.values_list("to_email", flat=True)) == [
@@ -767,7 +789,7 @@ def test_manual_reminder_from_progress_page(council, contacts):
 
 def test_answering_tab_shows_my_org_status(council):
     inquiry = make_open(council)
-    get_answer_for(council.staff, inquiry.pk)
+    started_answer(inquiry, council.member_org)
 
     page = text_of(login(council.staff).get(reverse("inquiries:list")))
 
@@ -933,7 +955,7 @@ def test_versions_page_shows_each_kind_of_answer_readably(council):
         inquiry=inquiry, by=by, fields={"kind": QuestionKind.NUMBER, "text": "経費", "unit": "千円"}
     )
     services.inquiry_open(inquiry=inquiry, by=by)
-    answer = get_answer_for(council.staff, inquiry.pk)
+    answer = started_answer(inquiry, council.member_org)
     data = {**complete_data(inquiry), str(day.pk): "2011-04-01", str(amount.pk): 1234567}
     services.answer_save(answer=answer, by=council.staff, revision=0, data=data)
     services.answer_submit(answer=answer, by=council.staff, revision=answer.revision)
@@ -1000,7 +1022,7 @@ def answer_form_with_questions(council, count: int) -> tuple[Client, str, Inquir
     staff = login(council.staff)
     url = reverse("inquiries:answer", args=[inquiry.pk])
     staff.get(url)  # creates the draft
-    answer = Answer.objects.get(inquiry=inquiry, organization=council.member_org)
+    answer = started_answer(inquiry, council.member_org)
     return staff, url, inquiry, answer
 
 
@@ -1059,7 +1081,7 @@ def test_answer_form_saves_a_plain_encoded_body_as_browsers_send_it(council):
     staff = login(council.staff)
     url = reverse("inquiries:answer", args=[inquiry.pk])
     staff.get(url)
-    answer = Answer.objects.get(inquiry=inquiry, organization=council.member_org)
+    answer = started_answer(inquiry, council.member_org)
 
     response = staff.post(
         url,

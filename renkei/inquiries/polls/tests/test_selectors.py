@@ -78,7 +78,7 @@ def test_multiple_choice_shares_are_of_ballots(council, make_poll):
 
     rows = poll_results(polls=[poll])[poll.pk].rows
 
-    assert [row.percent_text for row in rows] == ["100.0", "50.0", "0.0"]
+    assert [row.percent_text for row in rows] == ["100.0%", "50.0%", "0.0%"]
 
 
 def test_results_of_a_poll_without_votes(make_poll):

@@ -175,7 +175,7 @@ CASES = [
         "close",
         "post",
         lambda s: reverse("polls:close", args=[s.open_poll.pk]),
-        lambda s, today: {},
+        lambda s, today: {"confirm": "yes"},
         secretariat_only(302),
     ),
 ]

@@ -335,7 +335,7 @@ def test_rejection_needs_a_reason(council, make_poll, today):
 def test_secretariat_closes_a_poll_early(council, make_poll):
     poll = make_poll()
     client = client_for(council.secretariat)
-    client.post(reverse("polls:close", args=[poll.pk]))
+    client.post(reverse("polls:close", args=[poll.pk]), {"confirm": "yes"})
     html = page(client.get(reverse("polls:detail", args=[poll.pk])))
     assert "終了" in html
     assert "に締切）" in html
@@ -411,3 +411,20 @@ def test_vote_change_form_is_gone_once_the_poll_is_closed(council, make_poll, to
 
     assert "投票済みです" in html
     assert "投票を変更する" not in html
+
+
+def test_poll_close_asks_first_and_neither_get_nor_unconfirmed_post_changes_anything(
+    council, make_poll
+):
+    poll = make_poll()
+    client = client_for(council.secretariat)
+
+    confirmation = page(client.get(reverse("polls:close", args=[poll.pk])))
+    unconfirmed = client.post(reverse("polls:close", args=[poll.pk]))
+
+    assert unconfirmed.status_code == 200
+    poll.refresh_from_db()
+    assert poll.closed_early_at is None
+    assert "今すぐ締め切ります" in confirmation
+    assert "この操作ではメールは送信されません。" in confirmation
+    assert 'name="confirm" value="yes"' in confirmation
