@@ -31,10 +31,10 @@ def inquiry(council):
 
 def _stored(council, inquiry, data):
     """Store a draft as a route other than the answer form might have left it."""
-    answer = get_answer_for(council.staff, inquiry.pk)
-    Answer.objects.filter(pk=answer.pk).update(data=data)
-    answer.refresh_from_db()
-    return answer
+    answer = get_answer_for(council.staff, inquiry.pk)  # unsaved until its first save
+    return Answer.objects.create(
+        inquiry_id=answer.inquiry_id, organization_id=answer.organization_id, data=data
+    )
 
 
 def test_representatives_confirm_and_submit_refuses_oversized_stored_data(council, inquiry):
