@@ -88,7 +88,7 @@ class PollResults:
             return f"0団体中{self.total:,}団体（－）"
         return (
             f"{self.organizations:,}団体中{self.total:,}団体"
-            f"（{format_percent(self.total, self.organizations)}%）"
+            f"（{format_percent(self.total, self.organizations)}）"
         )
 
 

@@ -16,7 +16,7 @@ from renkei.inquiries.polls.models import Poll
 from renkei.inquiries.tests.test_services import complete_data, make_open
 from renkei.inquiries.tests.test_views import login, started_answer, text_of
 from renkei.mailer.models import OutboxMessage
-from renkei.testing import make_user
+from renkei.testing import make_contact, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -145,6 +145,8 @@ def test_outsider_cannot_see_the_progress_page_or_remind(council):
 
 
 def test_remind_all_asks_first_naming_organizations_and_addresses(council):
+    for user in (council.staff, council.outsider, council.board):
+        make_contact(user=user)
     inquiry = make_open(council)
     add_targets(inquiry, 40)
     OutboxMessage.objects.all().delete()
@@ -155,11 +157,13 @@ def test_remind_all_asks_first_naming_organizations_and_addresses(council):
     assert state() == before
     assert "まだ提出していない団体すべて" in page
     assert '<strong id="remind-organizations">43団体</strong>' in page
-    # 当別町 (staff, representative), 和木町 and 深川市 have addresses; the villages none.
-    assert '<strong id="remind-addresses">4件のメールアドレス</strong>' in page
+    # 当別町, 和木町 and 深川市 have a 連絡窓口 with an address; the villages none.
+    assert '<strong id="remind-addresses">3件のメールアドレス</strong>' in page
 
 
 def test_remind_all_after_confirmation_mails_every_non_submitting_organization(council):
+    for user in (council.staff, council.outsider, council.board):
+        make_contact(user=user)
     inquiry = make_open(council)
     add_targets(inquiry, 40)
     OutboxMessage.objects.all().delete()
@@ -170,7 +174,7 @@ def test_remind_all_after_confirmation_mails_every_non_submitting_organization(c
         follow=True,
     )
 
-    assert "43団体に督促メールを送りました（4通）。" in text_of(response)
+    assert "43団体に督促メールを送りました（3通）。" in text_of(response)
     assert Reminder.objects.get().organizations.count() == 43
 
 

@@ -106,4 +106,4 @@ def test_progress_shows_contacts_without_accounts_instead_of_nobody(council):
     assert "joho@town0.example.lg.jp" in page
     assert "登録された担当者はいません" not in page
     # The council's own towns have no address in this test: the page says so and links to fix it.
-    assert "通知先がありません（メールが届きません）" in page
+    assert "通知先が登録されていません（メールが届きません）" in page
