@@ -56,7 +56,7 @@ def main() -> int:
 def run(*, quick: bool, repeat: int | None, database: str) -> int:
     """Load the demo council and time the foundation's pages."""
     from bench import pages
-    from renkei.portal.demo import demo_load
+    from renkei.devdata.demo import demo_load
 
     result = demo_load()
     dataset = f"demo council: {result.members:,} member organizations, {result.people:,} people"

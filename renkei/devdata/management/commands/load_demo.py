@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from renkei.portal.demo import DEMO_PASSWORD, demo_is_loaded, demo_load, demo_logins
+from renkei.devdata.demo import DEMO_PASSWORD, demo_is_loaded, demo_load, demo_logins
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from renkei.portal.scale import (
+from renkei.devdata.scale import (
     BIG_TITLE_PREFIX,
     FULL,
     SCALE_PASSWORD,
