@@ -33,7 +33,7 @@ from renkei.inquiries.models import (
 from renkei.inquiries.polls.models import Poll, Vote
 from renkei.inquiries.selectors import hidden_question_ids, missing_required
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("debug_on")]
 
 
 class _Rollback(Exception):
