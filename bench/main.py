@@ -11,7 +11,8 @@ sys.path.insert(0, str(ROOT))
 
 def setup_django() -> str:
     """Configure Django on a fresh test database (never the one DATABASE_URL names itself)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    # The development settings install the demo loader (renkei.devdata); DEBUG stays off.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.development")
     os.environ["DJANGO_DEBUG"] = "false"
     os.environ.setdefault("RENKEI_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
     os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
