@@ -11,7 +11,8 @@ sys.path.insert(0, str(ROOT))
 
 def setup_django() -> str:
     """Configure Django on a fresh test database (never the one DATABASE_URL names itself)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    # The development settings install the demo loader (renkei.devdata); DEBUG stays off.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.development")
     os.environ["DJANGO_DEBUG"] = "false"
     os.environ.setdefault("RENKEI_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
     os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
@@ -56,7 +57,7 @@ def main() -> int:
 def run(*, quick: bool, repeat: int | None, database: str) -> int:
     """Load the demo council and time the foundation's pages."""
     from bench import pages
-    from renkei.portal.demo import demo_load
+    from renkei.devdata.demo import demo_load
 
     result = demo_load()
     dataset = f"demo council: {result.members:,} member organizations, {result.people:,} people"

@@ -60,7 +60,13 @@ def database_prepare(*, name: str, reuse: bool, small: bool, env: dict[str, str]
     _psql(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
     _run(str(PY), "manage.py", "migrate", "--noinput", "-v", "0", env=env)
     seed = [str(PY), "manage.py", "seed_scale", "--seed", "1", *(["--small"] if small else [])]
-    _run(*seed, env=env)
+    # The data generators exist in the development settings only, and only with DEBUG on.
+    development = {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "config.settings.development",
+        "DJANGO_DEBUG": "true",
+    }
+    _run(*seed, env=development)
 
 
 def cases_and_sessions(env: dict[str, str]) -> tuple[list[Case], dict[str, str]]:

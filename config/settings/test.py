@@ -2,8 +2,9 @@
 
 import os
 
-from .base import *  # noqa: F403
-from .base import DATABASES, TASKS
+# The development settings, so the suite also covers the data generators (renkei.devdata).
+from .development import *  # noqa: F403
+from .development import DATABASES, TASKS
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from renkei.portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_load
+from renkei.devdata.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_load
 from tests.browser.fixtures import login, serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

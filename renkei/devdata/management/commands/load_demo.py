@@ -1,11 +1,12 @@
 """manage.py load_demo: the demo council with one login per role."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from renkei.portal.demo import DEMO_PASSWORD, demo_is_loaded, demo_load, demo_logins
+from renkei.devdata.demo import DEMO_PASSWORD, demo_is_loaded, demo_load, demo_logins
+from renkei.devdata.management.development import DevelopmentCommand
 
 
-class Command(BaseCommand):
+class Command(DevelopmentCommand):
     help = "Load the demo council (municipality master, ~1,300 members, board, logins)."
 
     def add_arguments(self, parser) -> None:

@@ -5,10 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from renkei.accounts.models import User
+from renkei.devdata.demo import DEMO_PASSWORD, demo_load, demo_logins
 from renkei.directory.selectors import membership_summary
 from renkei.inquiries.models import AnswerStatus, Inquiry
 from renkei.inquiries.polls.models import Poll
-from renkei.portal.demo import DEMO_PASSWORD, demo_load, demo_logins
 
 
 def test_demo_council_has_the_seed_membership_a_login_per_role_and_inquiries(db):
@@ -24,7 +24,7 @@ def test_demo_council_has_the_seed_membership_a_login_per_role_and_inquiries(db)
     assert Poll.objects.count() == 2
 
 
-def test_load_demo_if_empty_prints_the_logins_again_without_loading_twice(db, capsys):
+def test_load_demo_if_empty_prints_the_logins_again_without_loading_twice(db, debug_on, capsys):
     call_command("load_demo")
     call_command("load_demo", "--if-empty")
     out = capsys.readouterr().out
@@ -33,7 +33,7 @@ def test_load_demo_if_empty_prints_the_logins_again_without_loading_twice(db, ca
     assert Inquiry.objects.count() == 2
 
 
-def test_load_demo_prints_the_member_count_of_the_membership_status_page(db, capsys):
+def test_load_demo_prints_the_member_count_of_the_membership_status_page(db, debug_on, capsys):
     call_command("load_demo")
     printed = capsys.readouterr().out
     secretariat = User.objects.get(username="jimukyoku")

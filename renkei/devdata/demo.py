@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from renkei.accounts.models import Role, User
+from renkei.devdata.demo_inquiries import demo_inquiries_load
 from renkei.directory.models import (
     Assignment,
     Department,
@@ -25,7 +26,6 @@ from renkei.directory.models import (
 )
 from renkei.directory.municipalities import municipalities_load
 from renkei.directory.selectors import membership_summary
-from renkei.portal.demo_inquiries import demo_inquiries_load
 
 DEMO_PASSWORD = "renkei-demo-2026"
 # A fixed TOTP secret for the demo secretariat login, so a person can add it to an app.

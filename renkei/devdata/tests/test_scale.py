@@ -11,6 +11,15 @@ from django.db.models import Count
 from django.utils import timezone
 
 from renkei.accounts.models import Role, User
+from renkei.devdata.scale import (
+    BIG_QUESTIONS,
+    BIG_TITLE_PREFIX,
+    SCALE_PASSWORD,
+    SMALL,
+    scale_digest,
+    scale_load,
+    scale_username,
+)
 from renkei.directory.models import LISTED_KINDS, Membership, Organization, Person
 from renkei.inquiries.models import (
     Answer,
@@ -23,17 +32,8 @@ from renkei.inquiries.models import (
 )
 from renkei.inquiries.polls.models import Poll, Vote
 from renkei.inquiries.selectors import hidden_question_ids, missing_required
-from renkei.portal.scale import (
-    BIG_QUESTIONS,
-    BIG_TITLE_PREFIX,
-    SCALE_PASSWORD,
-    SMALL,
-    scale_digest,
-    scale_load,
-    scale_username,
-)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("debug_on")]
 
 
 class _Rollback(Exception):

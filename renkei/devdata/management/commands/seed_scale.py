@@ -2,9 +2,10 @@
 
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from renkei.portal.scale import (
+from renkei.devdata.management.development import DevelopmentCommand
+from renkei.devdata.scale import (
     BIG_TITLE_PREFIX,
     FULL,
     SCALE_PASSWORD,
@@ -18,7 +19,7 @@ from renkei.portal.scale import (
 )
 
 
-class Command(BaseCommand):
+class Command(DevelopmentCommand):
     help = (
         "Build a national-size council on an empty database: all 1,788 organizations as "
         "members, 20,000 people with accounts, 2,000 inquiries with answers, 300 polls."

@@ -26,6 +26,7 @@ from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 
 from renkei.accounts.models import Role, User
+from renkei.devdata.demo import DEMO_TOTP_SECRET, GIVEN, SURNAMES
 from renkei.directory.models import (
     LISTED_KINDS,
     Assignment,
@@ -60,7 +61,6 @@ from renkei.inquiries.models import (
 from renkei.inquiries.polls.models import Choice, Poll, PollStatus, Vote, VoteChoice, VoteScope
 from renkei.inquiries.polls.models import ResultsVisibility as PollResultsVisibility
 from renkei.inquiries.selectors import hidden_question_ids, target_description
-from renkei.portal.demo import DEMO_TOTP_SECRET, GIVEN, SURNAMES
 
 SCALE_PASSWORD = "renkei-scale-2026"
 SCALE_TOTP_SECRET = DEMO_TOTP_SECRET
