@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "renkei.core.context_processors.site",
+                "renkei.accounts.context_processors.capabilities",
             ],
             "builtins": [
                 "renkei.core.templatetags.wareki",

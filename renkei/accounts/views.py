@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from renkei.accounts.forms import PreferencesForm
+from renkei.accounts.middleware import requires_mfa
 from renkei.accounts.services import user_set_date_style
 
 
@@ -35,6 +36,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         "accounts/settings.html",
         {
             "form": form,
+            "mfa_required": requires_mfa(request.user),
             "breadcrumbs": [("ホーム", reverse("home")), ("利用者設定", None)],
         },
     )

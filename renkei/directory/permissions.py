@@ -5,8 +5,21 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from renkei.accounts.models import Role, User
-from renkei.accounts.permissions import Capability, has_capability, is_secretariat
+from renkei.accounts.permissions import Capability, has_capability
 from renkei.directory.models import Organization, Person
+
+# The accounts an organization's own 団体管理者 may invite and suspend (never 役員, observers or
+# the secretariat: those only the secretariat grants, with MANAGE_DIRECTORY).
+ORGANIZATION_MANAGED_ROLES = (Role.STAFF, Role.REPRESENTATIVE)
+
+
+# Pages only the secretariat holds the capability for say so, as they did before capabilities.
+REFUSALS = {
+    Capability.MANAGE_DIRECTORY: "事務局のみが利用できるページです。",
+    Capability.VIEW_AUDIT_LOG: "事務局のみが利用できるページです。",
+    Capability.VIEW_OUTBOX: "事務局のみが利用できるページです。",
+    Capability.MANAGE_INQUIRIES: "事務局のみが利用できるページです。",
+}
 
 
 def organization_of(user: User) -> Organization | None:
@@ -28,7 +41,7 @@ def organization_id_of(user: User) -> int | None:
 def require(user: User, capability: Capability) -> None:
     """Refuse the request unless the user's role grants the capability."""
     if not has_capability(user, capability):
-        raise PermissionDenied("この操作を行う権限がありません。")
+        raise PermissionDenied(REFUSALS.get(capability, "この操作を行う権限がありません。"))
 
 
 def can_view_contacts(user: User) -> bool:
@@ -38,7 +51,7 @@ def can_view_contacts(user: User) -> bool:
 
 def can_manage_staff_of(user: User, organization: Organization) -> bool:
     """Tell whether the user may invite and deactivate the organization's staff."""
-    if is_secretariat(user):
+    if has_capability(user, Capability.MANAGE_DIRECTORY):
         return True
     return (
         has_capability(user, Capability.MANAGE_OWN_STAFF)
@@ -74,13 +87,13 @@ def get_person_for(user: User, pk: int) -> Person:
 
 def can_manage_account(actor: User, target: User) -> bool:
     """Tell whether the actor may deactivate or reactivate the target's account."""
-    if is_secretariat(actor):
+    if has_capability(actor, Capability.MANAGE_DIRECTORY):
         return True
     person = getattr(target, "person", None)
     return (
         person is not None
         and person.organization_id is not None
-        and target.role in (Role.STAFF, Role.REPRESENTATIVE)
+        and target.role in ORGANIZATION_MANAGED_ROLES
         and can_manage_staff_of(actor, person.organization)
         and target.pk != actor.pk
     )
@@ -123,15 +136,11 @@ def get_leaving_person_for(user: User, pk: int) -> Person:
     return person
 
 
-def require_secretariat(user: User) -> None:
-    """Refuse the request unless the user belongs to the secretariat."""
-    if not is_secretariat(user):
-        raise PermissionDenied("事務局のみが利用できるページです。")
-
-
 def visible_people(user: User) -> QuerySet[Person]:
     """Return the people whose entries the user may search."""
     require(user, Capability.VIEW_CONTACTS)
     people = Person.objects.filter(organization__isnull=False)
     # Suspended accounts drop out of the members' lists; the secretariat still finds them.
-    return people if is_secretariat(user) else people.exclude(user__is_active=False)
+    if has_capability(user, Capability.MANAGE_DIRECTORY):
+        return people
+    return people.exclude(user__is_active=False)

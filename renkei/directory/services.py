@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from renkei.accounts.models import Role, User
+from renkei.accounts.permissions import Capability, has_capability
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.core.links import absolute_url
@@ -28,6 +29,7 @@ from renkei.directory.models import (
     Person,
     Post,
 )
+from renkei.directory.permissions import ORGANIZATION_MANAGED_ROLES
 from renkei.mailer.services import mail_queue
 
 INVITATION_VALID_DAYS = 7
@@ -451,7 +453,10 @@ def invitation_create(
     """Invite a person to open an account for the organization, by e-mail."""
     if role not in Role.values:
         raise DirectoryError("権限の指定が正しくありません。")
-    if by.role != Role.SECRETARIAT and role not in (Role.STAFF, Role.REPRESENTATIVE):
+    if (
+        not has_capability(by, Capability.MANAGE_DIRECTORY)
+        and role not in ORGANIZATION_MANAGED_ROLES
+    ):
         raise DirectoryError("団体管理者が招待できるのは職員と団体管理者のみです。")
     if User.objects.filter(email__iexact=email, is_active=True).exists():
         raise DirectoryError(f"{email} はすでに利用者として登録されています。")

@@ -13,11 +13,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from renkei.accounts.models import Role, User
-from renkei.accounts.permissions import Capability
+from renkei.accounts.permissions import Capability, has_capability
 from renkei.accounts.services import AccountError, user_set_active, user_set_role
 from renkei.directory import forms, selectors, services
 from renkei.directory.models import Group, Invitation, Organization
 from renkei.directory.permissions import (
+    ORGANIZATION_MANAGED_ROLES,
     can_manage_staff_of,
     can_view_contacts,
     get_leaving_person_for,
@@ -27,7 +28,6 @@ from renkei.directory.permissions import (
     get_organization_for,
     get_person_for,
     require,
-    require_secretariat,
     visible_people,
 )
 from renkei.directory.prefectures import PREFECTURES
@@ -87,7 +87,6 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else [],
             "show_contacts": show_contacts,
             "can_manage_staff": can_manage_staff_of(request.user, organization),
-            "is_secretariat": request.user.role == Role.SECRETARIAT,
             "predecessors": organization.predecessors.all(),
             "nav": "directory",
             "breadcrumbs": _crumbs(
@@ -125,7 +124,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a person's contacts, post history and groups."""
     person = get_person_for(request.user, pk)
-    is_secretariat = request.user.role == Role.SECRETARIAT
+    manages_directory = has_capability(request.user, Capability.MANAGE_DIRECTORY)
     return render(
         request,
         "directory/person_detail.html",
@@ -133,11 +132,10 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "history": selectors.person_history(person=person),
             "groups": person.group_memberships.select_related("group"),
-            "is_secretariat": is_secretariat,
             "role_form": forms.RoleForm(initial={"role": person.user.role})
             if person.user
             else None,
-            "group_form": forms.GroupPersonForm() if is_secretariat else None,
+            "group_form": forms.GroupPersonForm() if manages_directory else None,
             "nav": "people",
             "breadcrumbs": _crumbs(
                 ("人員検索", reverse("directory:person_list")), (person.name, None)
@@ -207,8 +205,10 @@ def organization_notification_edit(request: HttpRequest, pk: int) -> HttpRespons
 def organization_staff_manage(request: HttpRequest, pk: int) -> HttpResponse:
     """Let an organization's representative (or the secretariat) invite and manage staff."""
     organization = get_managed_organization_for(request.user, pk)
-    is_secretariat = request.user.role == Role.SECRETARIAT
-    roles = list(Role.values) if is_secretariat else [Role.STAFF, Role.REPRESENTATIVE]
+    if has_capability(request.user, Capability.MANAGE_DIRECTORY):
+        roles = list(Role.values)
+    else:
+        roles = list(ORGANIZATION_MANAGED_ROLES)
     form = forms.InvitationForm(request.POST or None, roles=roles)
     if request.method == "POST" and form.is_valid():
         try:
@@ -232,7 +232,7 @@ def organization_staff_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "organization": organization,
             "staff": selectors.organization_staff_managed(organization=organization),
             # The accounts this user may switch off (a 団体管理者: staff and administrators).
-            "account_roles": list(Role.values) if is_secretariat else roles,
+            "account_roles": roles,
             "invitations": selectors.invitations_pending(organization=organization),
             "contact_posts": [
                 p for p in selectors.organization_posts(organization=organization) if p.is_contact
@@ -579,7 +579,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 def manage_index(request: HttpRequest) -> HttpResponse:
     """Show the secretariat's menu with the numbers that need attention."""
-    require_secretariat(request.user)
+    require(request.user, Capability.MANAGE_DIRECTORY)
     today = timezone.localdate()
     return render(
         request,
@@ -596,7 +596,7 @@ def manage_index(request: HttpRequest) -> HttpResponse:
 
 def manage_membership(request: HttpRequest, pk: int) -> HttpResponse:
     """Start or end an organization's membership, and mark it abolished."""
-    require_secretariat(request.user)
+    require(request.user, Capability.MANAGE_DIRECTORY)
     organization = get_object_or_404(Organization, pk=pk)
     start_form = forms.MembershipStartForm(prefix="start")
     end_form = forms.MembershipEndForm(prefix="end")
@@ -662,7 +662,7 @@ def manage_membership(request: HttpRequest, pk: int) -> HttpResponse:
 
 def manage_organization_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create a hand-entered organization or edit an organization's details."""
-    require_secretariat(request.user)
+    require(request.user, Capability.MANAGE_DIRECTORY)
     organization = get_object_or_404(Organization, pk=pk) if pk else None
     form = forms.OrganizationForm(request.POST or None, instance=organization)
     if request.method == "POST" and form.is_valid():
@@ -686,7 +686,7 @@ def manage_organization_form(request: HttpRequest, pk: int | None = None) -> Htt
 
 def manage_person_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a person to an organization's directory."""
-    require_secretariat(request.user)
+    require(request.user, Capability.MANAGE_DIRECTORY)
     organization = get_object_or_404(Organization, pk=pk)
     form = forms.PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -720,7 +720,7 @@ def manage_person_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 def manage_person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a person to another organization or department (人事異動)."""
-    require_secretariat(request.user)
+    require(request.user, Capability.MANAGE_DIRECTORY)
     person = get_person_for(request.user, pk)
     form = forms.TransferForm(
         request.POST or None,
@@ -775,7 +775,7 @@ def manage_person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def manage_user_role(request: HttpRequest, pk: int) -> HttpResponse:
     """Change the role of a person's account."""
-    require_secretariat(request.user)
+    require(request.user, Capability.MANAGE_DIRECTORY)
     person = get_person_for(request.user, pk)
     if person.user is None:
         raise Http404("この人員にはアカウントがありません。")
@@ -797,7 +797,7 @@ def manage_user_role(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def manage_person_group(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a person to a group with a role and term."""
-    require_secretariat(request.user)
+    require(request.user, Capability.MANAGE_DIRECTORY)
     person = get_person_for(request.user, pk)
     form = forms.GroupPersonForm(request.POST)
     if form.is_valid():
@@ -825,7 +825,7 @@ def manage_person_group(request: HttpRequest, pk: int) -> HttpResponse:
 
 def manage_groups(request: HttpRequest) -> HttpResponse:
     """List groups and create new ones."""
-    require_secretariat(request.user)
+    require(request.user, Capability.MANAGE_DIRECTORY)
     form = forms.GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         group = form.save()
@@ -847,7 +847,7 @@ def manage_groups(request: HttpRequest) -> HttpResponse:
 
 def manage_group(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a group's members and add organizations to it."""
-    require_secretariat(request.user)
+    require(request.user, Capability.MANAGE_DIRECTORY)
     group = get_object_or_404(Group, pk=pk)
     form = forms.GroupOrganizationForm(request.POST or None)
     if request.method == "POST" and request.POST.get("action") == "remove":
@@ -891,7 +891,7 @@ def manage_group(request: HttpRequest, pk: int) -> HttpResponse:
 
 def manage_invitations(request: HttpRequest) -> HttpResponse:
     """List pending invitations and invite an organization's representative."""
-    require_secretariat(request.user)
+    require(request.user, Capability.MANAGE_DIRECTORY)
     form = forms.SecretariatInvitationForm(
         request.POST or None, initial={"role": Role.REPRESENTATIVE}
     )

@@ -16,8 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from renkei.accounts.models import Role, User
-from renkei.accounts.permissions import Capability, has_capability, is_secretariat
+from renkei.accounts.models import User
+from renkei.accounts.permissions import Capability, has_capability
 from renkei.directory.models import Organization
 from renkei.directory.permissions import organization_id_of
 from renkei.inquiries.lifecycle import DRAFTING, REQUESTER_EDITABLE, STARTED
@@ -77,12 +77,12 @@ def can_view_results(user: User, inquiry: Inquiry) -> bool:
     """Tell whether the user may see the answers of all organizations."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if is_secretariat(user) or is_requester(user, inquiry):
+    if has_capability(user, Capability.MANAGE_INQUIRIES) or is_requester(user, inquiry):
         return True
     if inquiry.status != InquiryStatus.PUBLISHED:
         return False
     if inquiry.results_visibility == ResultsVisibility.MEMBERS:
-        return has_capability(user, Capability.ANSWER_INQUIRIES) or user.role == Role.OBSERVER
+        return has_capability(user, Capability.VIEW_MEMBER_RESULTS)
     if inquiry.results_visibility == ResultsVisibility.MEMBERS_ONLY:
         return has_capability(user, Capability.ANSWER_INQUIRIES)
     if inquiry.results_visibility == ResultsVisibility.ANSWERING:
@@ -95,7 +95,7 @@ def results_visible_filter(user: User) -> Q:
     """Return the condition on Inquiry that matches can_view_results, for list pages."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
-    if is_secretariat(user):
+    if has_capability(user, Capability.MANAGE_INQUIRIES):
         return Q()
     org_id = _member_org_id(user)
     published = Q(status=InquiryStatus.PUBLISHED)
@@ -111,7 +111,7 @@ def results_visible_filter(user: User) -> Q:
         )
         if has_capability(user, Capability.ANSWER_INQUIRIES):
             condition |= published & Q(results_visibility=ResultsVisibility.MEMBERS_ONLY)
-    if org_id is not None or user.role == Role.OBSERVER:
+    if has_capability(user, Capability.VIEW_MEMBER_RESULTS):
         condition |= published & Q(results_visibility=ResultsVisibility.MEMBERS)
     return condition
 
@@ -120,7 +120,7 @@ def visible_inquiries_filter(user: User) -> Q:
     """Return the condition on Inquiry that matches get_inquiry_for, for list pages."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
-    if is_secretariat(user):
+    if has_capability(user, Capability.MANAGE_INQUIRIES):
         return Q()
     condition = results_visible_filter(user)
     org_id = _member_org_id(user)
@@ -134,7 +134,7 @@ def can_view(user: User, inquiry: Inquiry) -> bool:
     """Tell whether the user may see the inquiry at all."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if is_secretariat(user) or is_requester(user, inquiry):
+    if has_capability(user, Capability.MANAGE_INQUIRIES) or is_requester(user, inquiry):
         return True
     return is_target(user, inquiry) or can_view_results(user, inquiry)
 
@@ -159,12 +159,12 @@ def results_hide_names(user: User, inquiry: Inquiry) -> bool:
     """Tell whether organization names must be hidden from this viewer of the results."""
     if not inquiry.hide_names:
         return False
-    return not (is_secretariat(user) or is_requester(user, inquiry))
+    return not (has_capability(user, Capability.MANAGE_INQUIRIES) or is_requester(user, inquiry))
 
 
 def can_manage(user: User, inquiry: Inquiry) -> bool:
     """Tell whether the user may change the inquiry's text, questions and targets."""
-    if is_secretariat(user):
+    if has_capability(user, Capability.MANAGE_INQUIRIES):
         return inquiry.status in DRAFTING
     return (
         has_capability(user, Capability.REQUEST_INQUIRIES)
@@ -183,7 +183,7 @@ def get_inquiry_managed_for(user: User, pk: int) -> Inquiry:
 
 def can_follow(user: User, inquiry: Inquiry) -> bool:
     """Tell whether the user runs the inquiry: sees progress, reminds, closes, extends."""
-    return is_secretariat(user) or is_requester(user, inquiry)
+    return has_capability(user, Capability.MANAGE_INQUIRIES) or is_requester(user, inquiry)
 
 
 def get_inquiry_progress_for(user: User, pk: int) -> Inquiry:
@@ -197,7 +197,7 @@ def get_inquiry_progress_for(user: User, pk: int) -> Inquiry:
 def get_inquiry_for_review(user: User, pk: int) -> Inquiry:
     """Return the inquiry for approval or rejection (secretariat only)."""
     inquiry = _inquiry_get(pk)
-    if not is_secretariat(user):
+    if not has_capability(user, Capability.MANAGE_INQUIRIES):
         raise PermissionDenied("照会の審査は事務局のみが行えます。")
     return inquiry
 
@@ -209,7 +209,7 @@ def get_inquiry_for_secretariat(user: User, pk: int) -> Inquiry:
 
 def can_request(user: User) -> bool:
     """Tell whether the user may write a new inquiry (as 調査依頼 unless secretariat)."""
-    return is_secretariat(user) or (
+    return has_capability(user, Capability.MANAGE_INQUIRIES) or (
         has_capability(user, Capability.REQUEST_INQUIRIES) and organization_id_of(user) is not None
     )
 
@@ -318,7 +318,7 @@ def is_representative_of(user: User, organization_id: int) -> bool:
     return (
         user.is_authenticated
         and user.is_active
-        and user.role == Role.REPRESENTATIVE
+        and has_capability(user, Capability.CONFIRM_ANSWERS)
         and organization_id_of(user) == organization_id
     )
 
@@ -350,7 +350,10 @@ def get_answer_file_for(user: User, inquiry_pk: int, file_pk: int) -> AnswerFile
     except AnswerFile.DoesNotExist as exc:
         raise Http404("ファイルが見つかりません。") from exc
     answer = answer_file.answer
-    if is_secretariat(user) or _member_org_id(user) == answer.organization_id:
+    if (
+        has_capability(user, Capability.MANAGE_INQUIRIES)
+        or _member_org_id(user) == answer.organization_id
+    ):
         return answer_file
     if can_view_results(user, inquiry) and _file_in_submitted_version(answer_file):
         return answer_file

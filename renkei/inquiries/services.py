@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from renkei.accounts.models import Role, User
+from renkei.accounts.permissions import Capability, has_capability
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.core.business_days import add_business_days
@@ -49,6 +50,7 @@ from renkei.inquiries.models import (
     ResultsVisibility,
     Target,
 )
+from renkei.inquiries.permissions import is_representative_of
 from renkei.inquiries.selectors import (
     hidden_question_ids,
     inquiry_questions,
@@ -724,7 +726,7 @@ def inquiry_copy(*, inquiry: Inquiry, by: User) -> Inquiry:
     """Copy an inquiry with its questions and target description into a new draft."""
     org_id = organization_id_of(by)
     # The secretariat copies on the asker's behalf; a member copies for its own organization.
-    keep_requester = by.role == Role.SECRETARIAT or org_id is None
+    keep_requester = has_capability(by, Capability.MANAGE_INQUIRIES) or org_id is None
     requester_id = inquiry.requester_id if keep_requester else org_id
     with transaction.atomic():
         copy = Inquiry.objects.create(
@@ -1301,7 +1303,7 @@ def answer_request_confirmation(*, answer: Answer, by: User, revision: int) -> A
 def answer_confirm(*, answer: Answer, by: User, revision: int) -> Answer:
     """Record the representative's confirmation of the answer as it stands."""
     answer_accepting_check(answer.inquiry)
-    if by.role != Role.REPRESENTATIVE or organization_id_of(by) != answer.organization_id:
+    if not is_representative_of(by, answer.organization_id):
         raise InquiryError("所属長確認は、その団体の団体管理者（所属長）のみが行えます。")
     if answer.status not in (AnswerStatus.DRAFT, AnswerStatus.AWAITING_CONFIRMATION):
         raise InquiryError("この回答はすでに確認済みまたは提出済みです。")
@@ -1347,11 +1349,7 @@ def answer_submit(
             "この回答はすでに提出済みです。修正する場合は内容を変更して保存してください。"
         )
     _complete_check(answer)
-    is_representative = (
-        by is not None
-        and by.role == Role.REPRESENTATIVE
-        and organization_id_of(by) == answer.organization_id
-    )
+    is_representative = by is not None and is_representative_of(by, answer.organization_id)
     confirmed: dict[str, Any] = {}
     if inquiry.requires_confirmation and answer.status != AnswerStatus.CONFIRMED and not proxy:
         if link is not None:

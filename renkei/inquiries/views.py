@@ -16,13 +16,13 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from renkei.accounts.permissions import is_secretariat
+from renkei.accounts.permissions import Capability, has_capability
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.core.numbers import format_percent
 from renkei.directory.models import Organization
 from renkei.directory.organization_picker import candidates_response
-from renkei.directory.permissions import organization_id_of, organization_of, require_secretariat
+from renkei.directory.permissions import organization_id_of, organization_of, require
 from renkei.directory.prefectures import PREFECTURES
 from renkei.directory.selectors import organizations_without_notification_address
 from renkei.inquiries import services
@@ -139,7 +139,7 @@ def _refuse(request: HttpRequest, error: InquiryError) -> None:
 def inquiry_list(request: HttpRequest) -> HttpResponse:
     """Show the inquiries for the user, in tabs."""
     user = request.user
-    secretariat = is_secretariat(user)
+    secretariat = has_capability(user, Capability.MANAGE_INQUIRIES)
     has_org = organization_id_of(user) is not None and can_request(user)
     tabs: list[tuple[str, str]] = []
     if secretariat:
@@ -203,7 +203,7 @@ def _my_status_label(inquiry: Inquiry) -> str:
 def inquiry_create(request: HttpRequest) -> HttpResponse:
     """Write a new inquiry (the secretariat) or 調査依頼 (a member)."""
     require_can_request(request.user)
-    secretariat = is_secretariat(request.user)
+    secretariat = has_capability(request.user, Capability.MANAGE_INQUIRIES)
     form = InquiryForm(request.POST or None, secretariat=secretariat)
     if request.method == "POST" and form.is_valid():
         try:
@@ -233,7 +233,7 @@ def inquiry_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def requester_candidates(request: HttpRequest) -> HttpResponse:
     """Answer the requester picker's typing with the matching organizations (htmx)."""
-    require_secretariat(request.user)
+    require(request.user, Capability.MANAGE_INQUIRIES)
     return candidates_response(request, name="requester", within=requester_organizations())
 
 
@@ -241,7 +241,7 @@ def requester_candidates(request: HttpRequest) -> HttpResponse:
 def inquiry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change the title, purpose, contact, deadline and settings."""
     inquiry = get_inquiry_managed_for(request.user, pk)
-    secretariat = is_secretariat(request.user)
+    secretariat = has_capability(request.user, Capability.MANAGE_INQUIRIES)
     form = InquiryForm(request.POST or None, instance=inquiry, secretariat=secretariat)
     if request.method == "POST" and form.is_valid():
         try:
@@ -329,7 +329,9 @@ def inquiry_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return _detail(inquiry)
     messages.success(request, f"「{inquiry.title}」を削除しました。")
     return redirect(
-        reverse("inquiries:list") + "?tab=" + ("all" if is_secretariat(request.user) else "mine")
+        reverse("inquiries:list")
+        + "?tab="
+        + ("all" if has_capability(request.user, Capability.MANAGE_INQUIRIES) else "mine")
     )
 
 
@@ -581,7 +583,6 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "my_status_label": answer_status_label(my_answer) if targeted else "",
             "can_manage": managing,
             "can_follow": following,
-            "is_secretariat": is_secretariat(user),
             "is_requester": is_requester(user, inquiry),
             "can_view_results": can_view_results(user, inquiry),
             "can_copy": can_request(user),
@@ -855,7 +856,6 @@ def inquiry_progress(request: HttpRequest, pk: int) -> HttpResponse:
             "can_remind": inquiry.status == InquiryStatus.OPEN,
             "remind_scope": REMIND_SELECTED,
             "reminders": inquiry.reminders.select_related("sent_by").all()[:20],
-            "is_secretariat": is_secretariat(request.user),
             "breadcrumbs": _inquiry_crumbs(inquiry, ("回答状況", None)),
         },
     )

@@ -8,14 +8,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from renkei.accounts.permissions import Capability
 from renkei.accounts.throttling import login_wait_lift, login_waits, normalize_username
-from renkei.directory.permissions import require_secretariat
+from renkei.directory.permissions import require
 
 
 @require_http_methods(["GET", "POST"])
 def login_wait_list(request: HttpRequest) -> HttpResponse:
     """List the logins waiting after repeated failures; lift one on POST (secretariat only)."""
-    require_secretariat(request.user)
+    require(request.user, Capability.MANAGE_DIRECTORY)
     if request.method == "POST":
         lifted = login_wait_lift(key=request.POST.get("key", ""), by=request.user, request=request)
         if lifted is None:

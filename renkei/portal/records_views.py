@@ -9,13 +9,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from renkei.accounts.permissions import Capability
 from renkei.audit.models import Action, AuditEvent
 from renkei.audit.selectors import audit_events
 from renkei.audit.services import audit_record
 from renkei.core.csv_safety import neutralize
 from renkei.core.forms import WarekiDateField
 from renkei.core.wareki import format_wareki_datetime
-from renkei.directory.permissions import require_secretariat
+from renkei.directory.permissions import require
 from renkei.mailer.models import Status
 from renkei.mailer.selectors import outbox_counts, outbox_recent
 
@@ -43,7 +44,7 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, object]:
 
 def audit_event_list(request: HttpRequest) -> HttpResponse:
     """Show the audit log with filters (secretariat only)."""
-    require_secretariat(request.user)
+    require(request.user, Capability.VIEW_AUDIT_LOG)
     form, events = _filtered(request)
     page = Paginator(events.select_related("actor"), 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -72,7 +73,7 @@ class _Echo:
 
 def audit_event_export(request: HttpRequest) -> StreamingHttpResponse:
     """Stream the filtered audit log as CSV (UTF-8 with BOM, opens in Excel)."""
-    require_secretariat(request.user)
+    require(request.user, Capability.VIEW_AUDIT_LOG)
     _, events = _filtered(request)
     audit_record(
         action=Action.EXPORTED,
@@ -112,7 +113,7 @@ def audit_event_export(request: HttpRequest) -> StreamingHttpResponse:
 
 def outbox(request: HttpRequest) -> HttpResponse:
     """Show the mail outbox: counts by status and the latest messages (secretariat only)."""
-    require_secretariat(request.user)
+    require(request.user, Capability.VIEW_OUTBOX)
     status = request.GET.get("status") or None
     if status not in Status.values:
         status = None
