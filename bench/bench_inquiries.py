@@ -498,7 +498,7 @@ def main() -> int:
             if not summary_recompile.call(inquiry_id=inquiry.pk):
                 raise AssertionError("the task did not compile the stale summary")
 
-        task_ms, read_ms = paired_ms(recompile, plain_read, repeat=repeat)
+        task_ms, read_ms = paired_ms(recompile, plain_read, repeat=repeat * 2)
         results.append(
             Measurement(
                 name="compilation_recompile_task",
@@ -523,7 +523,7 @@ def main() -> int:
             hide_names=results_hide_names(user, inquiry), following=can_follow(user, inquiry)
         )
         cold_queries = queries_of(first_view_after_change)
-        cold_ms, read_ms = paired_ms(first_view_after_change, plain_read, repeat=repeat)
+        cold_ms, read_ms = paired_ms(first_view_after_change, plain_read, repeat=repeat * 2)
         results.append(
             Measurement(
                 name="compilation_page_cold",
