@@ -18,14 +18,12 @@ the number of organizations; no loop below touches the database.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import math
 import statistics
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import chain
@@ -328,24 +326,6 @@ def shown_question_ids(questions: Sequence[Question], data: dict[str, Any]) -> f
 # --- Loading ---------------------------------------------------------------------------------
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Hold the cyclic garbage collector while a large inquiry is loaded and compiled.
-
-    Reading 1,788 answers of 60 questions creates hundreds of thousands of small objects;
-    every so often the collector would walk all of them (and everything else alive) looking
-    for reference cycles, which answers do not have. Reference counting still frees
-    everything at once; the collector resumes afterwards, as it was.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 @dataclass
 class CompilationData:
     """An inquiry's questions and submitted answers, loaded once for every view of them."""
@@ -385,12 +365,9 @@ def compilation_data(
     cost of compiling a large inquiry.
     """
     questions = list(Question.objects.filter(inquiry=inquiry).order_by("position", "id"))
-    with gc_paused():
-        respondents = _respondents(
-            inquiry=inquiry, hide_names=hide_names, with_answers=with_answers
-        )
-        if with_answers:
-            _shown_set(questions, respondents)
+    respondents = _respondents(inquiry=inquiry, hide_names=hide_names, with_answers=with_answers)
+    if with_answers:
+        _shown_set(questions, respondents)
     return CompilationData(
         inquiry=inquiry,
         questions=questions,
@@ -1012,15 +989,12 @@ def _question_summary(question: Question, asked: list[Respondent]) -> QuestionSu
 def question_summaries(data: CompilationData) -> list[QuestionSummary]:
     """Compile every question of the inquiry, in question order."""
     answering = data.answering
-    with gc_paused():
-        if answering and all(r.shown is answering[0].shown for r in answering):
-            # Everyone was shown the same questions (always so without display conditions):
-            # each question was asked of all or none of them.
-            shown = answering[0].shown
-            return [
-                _question_summary(q, answering if q.pk in shown else []) for q in data.questions
-            ]
-        return [_question_summary(q, data.asked(q)) for q in data.questions]
+    if answering and all(r.shown is answering[0].shown for r in answering):
+        # Everyone was shown the same questions (always so without display conditions):
+        # each question was asked of all or none of them.
+        shown = answering[0].shown
+        return [_question_summary(q, answering if q.pk in shown else []) for q in data.questions]
+    return [_question_summary(q, data.asked(q)) for q in data.questions]
 
 
 # --- The matrix -------------------------------------------------------------------------------

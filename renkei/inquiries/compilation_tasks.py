@@ -30,8 +30,8 @@ from django_tasks import task
 from renkei.core.wareki import date_style, use_date_style
 from renkei.inquiries.charts import summary_chart
 from renkei.inquiries.compilation import (
+    QuestionSummary,
     compilation_data,
-    gc_paused,
     inquiry_progress,
     question_summaries,
 )
@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 # paged. Ten keep a 60-question inquiry of 1,788 answers under 150 KB of HTML (bench).
 SUMMARY_LIST_LIMIT = 10
 # Bump when the summary's template or compilation changes, so old pages are not served.
-SUMMARY_CACHE_VERSION = 3
+SUMMARY_CACHE_VERSION = 4
 # A stored summary older than this is compiled again (in the background for a large
 # inquiry), so the contacts of organizations not yet answering are at most this old.
 SUMMARY_FRESH_SECONDS = 600
@@ -80,6 +80,9 @@ class StoredSummary:
     stamp: tuple[float, float]  # the inquiry's updated_at, the newest answer's updated_at
     compiled_at: dt.datetime
     values: int  # answers × questions, to tell whether compiling inline is cheap
+    # Whether the body shows any organization's own answer under its name (free texts,
+    # その他, files, text tables): only then is a view of it audited.
+    named: bool = True
 
 
 def _prefix(inquiry_id: int) -> str:
@@ -145,16 +148,22 @@ def values_count(inquiry: Inquiry) -> int:
     return answers * questions
 
 
-def summary_body(inquiry: Inquiry, variant: Variant) -> tuple[str, int]:
-    """Compile the inquiry and render the summary page's body; return it and its values.
+def _names_answers(summary: QuestionSummary) -> bool:
+    """Tell whether a question's summary lists organizations' own answers, one by one."""
+    table = summary.table is not None and not summary.table.numeric and summary.table.entries
+    return bool(summary.others or summary.texts or summary.files or table)
 
-    A function of its own so that the loaded answers are freed as it returns, inside the
-    caller's gc_paused(), rather than walked by the collector once it resumes.
+
+def summary_body(inquiry: Inquiry, variant: Variant) -> tuple[str, int, bool]:
+    """Compile the inquiry and render the summary page's body.
+
+    Return the body, its values and whether it shows named answers (audited views).
     """
     with use_date_style(variant.style):
         data = compilation_data(inquiry=inquiry, hide_names=variant.hide_names)
         # The respondents loaded above are the latest submitted versions progress reads.
         kinds = {r.organization_id: r.answer_kind for r in data.respondents}
+        summaries = question_summaries(data)
         body = render_to_string(
             "inquiries/compilation/_summary_body.html",
             {
@@ -166,12 +175,13 @@ def summary_body(inquiry: Inquiry, variant: Variant) -> tuple[str, int]:
                     inquiry=inquiry, with_contacts=False, submitted_kinds=kinds
                 ),
                 "show_pending": variant.following,
-                "items": [(s, summary_chart(s)) for s in question_summaries(data)],
+                "items": [(s, summary_chart(s)) for s in summaries],
                 "limit": SUMMARY_LIST_LIMIT,
                 "limit_slice": f":{SUMMARY_LIST_LIMIT}",
             },
         )
-    return body, len(data.respondents) * len(data.questions)
+    named = not data.hide_names and any(_names_answers(s) for s in summaries)
+    return body, len(data.respondents) * len(data.questions), named
 
 
 def summary_compile(
@@ -185,9 +195,10 @@ def summary_compile(
     if stamp is None:
         stamp = current_stamp(inquiry)
     compiled_at = timezone.now()
-    with gc_paused():
-        body, values = summary_body(inquiry, variant)
-    stored = StoredSummary(body=str(body), stamp=stamp, compiled_at=compiled_at, values=values)
+    body, values, named = summary_body(inquiry, variant)
+    stored = StoredSummary(
+        body=str(body), stamp=stamp, compiled_at=compiled_at, values=values, named=named
+    )
     cache.set(summary_key(inquiry.pk, variant), stored, SUMMARY_KEEP_SECONDS)
     return stored
 

@@ -64,9 +64,9 @@ from renkei.inquiries.permissions import (
 from renkei.inquiries.services import AnswerConflictError, InquiryError
 
 # Rows per matrix page: at 60 questions a full page of 1,788 organizations is over 100,000
-# cells (several MB of HTML); a page of 40 stays well under 150 KB of HTML and the full table
-# is the export.
-MATRIX_PAGE_SIZE = 40
+# cells (several MB of HTML); the full table is the export. A page of 40 was 157 KB of HTML
+# with the benchmark's answers (bench matrix_page); 30 keep it under 150 KB.
+MATRIX_PAGE_SIZE = 30
 QUESTION_PAGE_SIZE = 200
 
 
@@ -144,13 +144,16 @@ def compilation(request: HttpRequest, pk: int) -> HttpResponse:
             "inquiries/compilation/_summary_status.html",
             _summary_status(request, inquiry, stored, updating=updating),
         )
-    audit_record(
-        action=Action.RECORD_VIEWED,
-        actor=request.user,
-        target=inquiry,
-        request=request,
-        detail={"page": "compilation"},
-    )
+    if stored is not None and stored.named:
+        # The log is for views of named answers: a summary of counts and charts only (or
+        # with names hidden) is not audited, as thousands of such views a day would be.
+        audit_record(
+            action=Action.RECORD_VIEWED,
+            actor=request.user,
+            target=inquiry,
+            request=request,
+            detail={"page": "compilation"},
+        )
     return render(
         request,
         "inquiries/compilation/summary.html",

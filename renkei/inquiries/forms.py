@@ -1,5 +1,6 @@
 """Forms of the inquiry pages; every rule is checked again here on the server."""
 
+import copy
 import datetime as dt
 import functools
 import unicodedata
@@ -847,38 +848,18 @@ def _fields_built(
     specs: tuple[QuestionSpec, ...],
 ) -> tuple[tuple[tuple[str, forms.Field], ...], ...]:
     # Keyed by everything the fields are built from, so a changed question never meets stale
-    # fields. Shared between forms: each form takes copies (_field_copy).
+    # fields. Shared between forms: each form deep-copies them, as Django does its own.
     return tuple(_question_fields_build(spec) for spec in specs)
 
 
 def question_fields(questions: list[Question]) -> tuple[tuple[tuple[str, forms.Field], ...], ...]:
-    """Return, for each question, its (name, field) pairs; shared, so copy before use.
+    """Return, for each question, its (name, field) pairs; shared, so deep-copy before use.
 
-    The fields of the last few question sets are kept, so a save does not build 100 fields.
+    The fields of the last few question sets are kept as prototypes: copying one with
+    copy.deepcopy (the copy Django makes of a form's declared fields) is faster than
+    building it again, and gives every form fields and widgets of its own.
     """
     return _fields_built(tuple(QuestionSpec.of(question) for question in questions))
-
-
-def _field_copy(field: forms.Field) -> forms.Field:
-    """Give a form its own field and widget, sharing what no form changes.
-
-    Django deep-copies a form's fields so that a form may change them; the answer form
-    never does, and a deep copy of 100 fields (choices and all) costs as much as building
-    them. The field and its widget (and the widget's attributes) are copied; the choices,
-    validators and messages are shared read-only.
-    """
-    copied = _shallow_copy(field)
-    copied.widget = _shallow_copy(field.widget)
-    copied.widget.attrs = field.widget.attrs.copy()
-    return copied
-
-
-def _shallow_copy(obj: Any) -> Any:
-    # What copy.copy does for these plain objects, without its generic protocol lookups:
-    # four times faster, and a save copies about a hundred fields and widgets.
-    copied = object.__new__(type(obj))
-    copied.__dict__ = obj.__dict__.copy()
-    return copied
 
 
 class AnswerForm(JapaneseLabelsMixin, forms.Form):
@@ -925,7 +906,7 @@ class AnswerForm(JapaneseLabelsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         for question, fields in zip(questions, question_fields(questions), strict=True):
             for name, field in fields:
-                self.fields[name] = _field_copy(field)
+                self.fields[name] = copy.deepcopy(field)
             if question.kind == QuestionKind.FILE:
                 self._file_removal_add(question)
 

@@ -207,8 +207,12 @@ def test_outsiders_neither_see_nor_queue_anything(council, inquiry, dummy_tasks,
 def test_polling_is_not_audited(council, inquiry, dummy_tasks, large):
     from renkei.audit.models import Action, AuditEvent
 
+    text = add_question(inquiry, code="Q2", kind=QuestionKind.SHORT_TEXT, required=False)
+    submit_answer(inquiry, make_towns(1, start=100)[0], {str(text.pk): "庁内で検討中"})
     client = login(council.board)
-    client.get(url(inquiry))
+    client.get(url(inquiry))  # the waiting page: it shows no answers
+    run_queued(dummy_tasks)
+    client.get(url(inquiry))  # the summary lists a named answer
     client.get(url(inquiry) + "?shown=0", HTTP_HX_REQUEST="true")
 
     assert AuditEvent.objects.filter(action=Action.RECORD_VIEWED).count() == 1

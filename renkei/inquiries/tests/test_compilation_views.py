@@ -139,6 +139,44 @@ def test_summary_page_shows_chart_table_and_links_who_has_not_answered(
     assert AuditEvent.objects.filter(action=Action.RECORD_VIEWED).count() == 1
 
 
+def test_summary_of_counts_and_charts_only_is_not_audited(council):
+    inquiry = make_inquiry(council, status=InquiryStatus.PUBLISHED)
+    question = add_question(inquiry, code="Q1", kind=QuestionKind.SINGLE, choices=PLATFORM)
+    for town in make_towns(3):
+        submit_answer(inquiry, town, {str(question.pk): PLATFORM[0]})
+
+    response = login(council.board).get(reverse("inquiries:compilation", args=[inquiry.pk]))
+
+    assert "<caption>Q1 の選択肢ごとの団体数</caption>" in response.content.decode()
+    assert not AuditEvent.objects.filter(action=Action.RECORD_VIEWED).exists()
+
+
+def test_summary_with_names_hidden_is_not_audited(council, published):
+    published.hide_names = True
+    published.save()
+
+    html = (
+        login(council.staff)
+        .get(reverse("inquiries:compilation", args=[published.pk]))
+        .content.decode()
+    )
+
+    assert "団体名を伏せて公開されています" in html
+    assert "当別町" not in html.split("設問ごとの集計", 1)[1]
+    assert not AuditEvent.objects.filter(action=Action.RECORD_VIEWED).exists()
+
+
+def test_summary_listing_named_texts_is_audited_on_every_view(council, published):
+    client = login(council.board)
+    url = reverse("inquiries:compilation", args=[published.pk])
+
+    client.get(url)
+    client.get(url)
+
+    events = AuditEvent.objects.filter(action=Action.RECORD_VIEWED)
+    assert [e.detail["page"] for e in events] == ["compilation", "compilation"]
+
+
 def test_answering_members_see_results_without_others_contacts(council, published):
     response = login(council.staff).get(reverse("inquiries:compilation", args=[published.pk]))
 

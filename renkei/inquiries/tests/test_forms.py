@@ -289,6 +289,27 @@ def answer_form(inquiry, answer, data):
     )
 
 
+def test_answer_forms_do_not_share_what_one_of_them_changes(rich):
+    inquiry, answer, single, _, _ = rich
+    name = f"q{single.pk}"
+
+    def refuse(value):
+        raise ValidationError("この回答はできません。")
+
+    first = answer_form(inquiry, answer, {name: "準拠している"})
+    first.fields[name].validators.append(refuse)
+    first.fields[name].error_messages["invalid_choice"] = "変更されたメッセージ"
+    first.fields[name].widget.choices.append(("追加", "追加"))
+
+    second = answer_form(inquiry, answer, {name: "準拠していない"})
+
+    assert not first.is_valid()
+    assert second.fields[name].validators == []
+    assert ("追加", "追加") not in second.fields[name].widget.choices
+    assert not second.is_valid()
+    assert second.errors[name] != ["変更されたメッセージ"]
+
+
 def test_answer_form_refuses_a_choice_not_in_the_list(rich):
     inquiry, answer, single, _, _ = rich
 
