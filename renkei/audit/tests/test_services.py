@@ -44,7 +44,9 @@ def test_event_records_the_clients_address(db):
 
 
 def test_long_target_labels_are_cut_to_the_column(db):
-    user = User.objects.create_user(username="u", password="x", first_name="長" * 300)
+    user = User.objects.create_user(
+        username="u", password="x", first_name="長" * 150, last_name="名" * 150
+    )
 
     event = audit_record(action=Action.CHANGED, target=user)
 

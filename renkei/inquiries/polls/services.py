@@ -304,7 +304,8 @@ def vote_change(*, poll: Poll, voter: User, choice_ids: Sequence[int]) -> Vote:
     )
     with transaction.atomic():
         vote = (
-            Vote.objects.select_for_update()
+            # Lock the vote row only: the voter join is nullable, which PostgreSQL cannot lock.
+            Vote.objects.select_for_update(of=("self",))
             .select_related("voter")
             .filter(poll=poll, voter_key=key)
             .first()
