@@ -19,7 +19,7 @@ install: $(VENV)/.installed
 run: install
 	scripts/run-demo
 
-## Install (with Debian's chromium for the browser tests) and run the whole test suite.
+## Install (with Debian's chromium and LibreOffice Calc for the browser and export tests) and run the whole test suite.
 test: install browser-deps
 	$(BIN)/pytest -n 2 --dist loadfile
 
@@ -34,6 +34,7 @@ test-postgres: install browser-deps
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium
+	@command -v soffice >/dev/null 2>&1 || scripts/install-libreoffice
 
 lint: install
 	$(BIN)/ruff check .
