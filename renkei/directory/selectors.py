@@ -80,15 +80,6 @@ def group_organization_ids(*, group_id: int, on: dt.date | None = None) -> set[i
     return ids
 
 
-def contacts_of(*, organization_ids: list[int] | set[int]) -> QuerySet[Person]:
-    """Return the people with an active account at the organizations, for mail."""
-    return (
-        Person.objects.filter(organization_id__in=organization_ids, user__is_active=True)
-        .exclude(email="")
-        .select_related("user", "organization")
-    )
-
-
 @dataclass(frozen=True)
 class NotificationRecipient:
     """One address an organization receives the council's 照会 and お知らせ at."""

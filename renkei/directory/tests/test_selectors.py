@@ -310,14 +310,6 @@ def test_group_organization_ids_leave_out_terms_not_yet_begun(council):
     assert selectors.group_organization_ids(group_id=group.pk, on=ON) == {council.other_org.pk}
 
 
-def test_contacts_of_skips_inactive_accounts_and_people_without_mail(council):
-    council.staff.is_active = False
-    council.staff.save()
-    person_create(organization=council.member_org, name="連絡先なし")
-    contacts = selectors.contacts_of(organization_ids=[council.member_org.pk])
-    assert [p.name for p in contacts] == ["当別 太郎"]
-
-
 def test_invitations_pending_leaves_out_accepted_and_revoked(council):
     from django.utils import timezone
 
