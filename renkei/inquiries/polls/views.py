@@ -1,5 +1,8 @@
 """Pages of the poll corner (調査コーナー)."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -122,42 +125,40 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, poll)
 
 
-@require_POST
-def vote(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record the user's ballot."""
+def _ballot(
+    request: HttpRequest, pk: int, *, record: Callable[..., Any], done: str, form_name: str
+) -> HttpResponse:
+    """Cast or change a ballot with `record`; show the form again with errors it names."""
     poll = get_poll_to_vote_for(request.user, pk)
     form = VoteForm(request.POST, poll=poll, choices=list(poll.choices.all()))
     if form.is_valid():
         try:
-            vote_cast(poll=poll, voter=request.user, choice_ids=form.choice_ids())
+            record(poll=poll, voter=request.user, choice_ids=form.choice_ids())
         except PollError as error:
             if not hasattr(error, "error_dict"):
                 messages.error(request, " ".join(error.messages))
                 return redirect("polls:detail", pk=poll.pk)
             form.add_error(None, error)
         else:
-            messages.success(request, "投票を受け付けました。")
+            messages.success(request, done)
             return redirect("polls:detail", pk=poll.pk)
-    return _detail(request, poll, vote_form=form)
+    return _detail(request, poll, **{form_name: form})
+
+
+@require_POST
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the user's ballot."""
+    return _ballot(
+        request, pk, record=vote_cast, done="投票を受け付けました。", form_name="vote_form"
+    )
 
 
 @require_POST
 def vote_change_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Change the ballot that counts for the user (their organization's in 1団体1票)."""
-    poll = get_poll_to_vote_for(request.user, pk)
-    form = VoteForm(request.POST, poll=poll, choices=list(poll.choices.all()))
-    if form.is_valid():
-        try:
-            vote_change(poll=poll, voter=request.user, choice_ids=form.choice_ids())
-        except PollError as error:
-            if not hasattr(error, "error_dict"):
-                messages.error(request, " ".join(error.messages))
-                return redirect("polls:detail", pk=poll.pk)
-            form.add_error(None, error)
-        else:
-            messages.success(request, "投票を変更しました。")
-            return redirect("polls:detail", pk=poll.pk)
-    return _detail(request, poll, change_form=form)
+    return _ballot(
+        request, pk, record=vote_change, done="投票を変更しました。", form_name="change_form"
+    )
 
 
 def _poll_form_page(
