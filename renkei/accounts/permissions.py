@@ -30,6 +30,10 @@ class Capability(StrEnum):
     # Results an inquiry publishes to all members (ResultsVisibility.MEMBERS).
     VIEW_MEMBER_RESULTS = "view_member_results"
     VOTE_IN_POLLS = "vote_in_polls"
+    # Seminars and trainings: write, publish, cancel, see registrations, check people in.
+    MANAGE_EVENTS = "manage_events"
+    # Register oneself or colleagues for member events.
+    ATTEND_EVENTS = "attend_events"
 
 
 _MEMBER = {
@@ -39,6 +43,7 @@ _MEMBER = {
     Capability.REQUEST_INQUIRIES,
     Capability.VOTE_IN_POLLS,
     Capability.VIEW_MEMBER_RESULTS,
+    Capability.ATTEND_EVENTS,
 }
 
 MATRIX: dict[str, frozenset[Capability]] = {
@@ -49,7 +54,9 @@ MATRIX: dict[str, frozenset[Capability]] = {
     ),
     Role.STAFF: frozenset(_MEMBER),
     # Observers (e.g. 総務省) read what is public to members but see no contact details.
-    Role.OBSERVER: frozenset({Capability.VIEW_DIRECTORY, Capability.VIEW_MEMBER_RESULTS}),
+    Role.OBSERVER: frozenset(
+        {Capability.VIEW_DIRECTORY, Capability.VIEW_MEMBER_RESULTS, Capability.ATTEND_EVENTS}
+    ),
 }
 
 
