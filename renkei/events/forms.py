@@ -36,17 +36,26 @@ class EventForm(forms.Form):
     start_time = forms.TimeField(
         label="開始時刻",
         widget=forms.TimeInput(attrs={"type": "time"}),
-        error_messages={"required": "開始時刻を入力してください。", "invalid": "時刻は13:30のように入力してください。"},
+        error_messages={
+            "required": "開始時刻を入力してください。",
+            "invalid": "時刻は13:30のように入力してください。",
+        },
     )
     end_time = forms.TimeField(
         label="終了時刻",
         widget=forms.TimeInput(attrs={"type": "time"}),
-        error_messages={"required": "終了時刻を入力してください。", "invalid": "時刻は17:00のように入力してください。"},
+        error_messages={
+            "required": "終了時刻を入力してください。",
+            "invalid": "時刻は17:00のように入力してください。",
+        },
     )
-    venue = forms.CharField(label="会場", max_length=200, required=False, help_text="例：東京国際フォーラム ホールD7")
+    venue = forms.CharField(
+        label="会場", max_length=200, required=False, help_text="例：東京国際フォーラム ホールD7"
+    )
     delivery = forms.ChoiceField(label="開催方法", choices=Delivery.choices)
     online_url = forms.URLField(
         label="オンライン参加のURL",
+        assume_scheme="https",
         required=False,
         help_text="オンライン・併用のとき。参加確定した人にだけ表示されます。",
         error_messages={"invalid": "URLは https:// から始まる形で入力してください。"},
@@ -56,7 +65,10 @@ class EventForm(forms.Form):
         required=False,
         min_value=1,
         help_text="定員を超えた申込はキャンセル待ちになります。定員なしは空欄。",
-        error_messages={"min_value": "定員は1名以上にしてください。", "invalid": "定員は数字で入力してください。"},
+        error_messages={
+            "min_value": "定員は1名以上にしてください。",
+            "invalid": "定員は数字で入力してください。",
+        },
     )
     audience = forms.ChoiceField(
         label="対象",
@@ -124,8 +136,12 @@ class SessionForm(forms.Form):
     """One row of the program."""
 
     label = forms.CharField(label="区分", max_length=40, required=False)
-    starts_at = forms.TimeField(label="開始", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
-    ends_at = forms.TimeField(label="終了", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    starts_at = forms.TimeField(
+        label="開始", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    ends_at = forms.TimeField(
+        label="終了", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
     theme = forms.CharField(label="演題", max_length=200, required=False)
     speaker_name = forms.CharField(label="講師", max_length=100, required=False)
     speaker_affiliation = forms.CharField(label="所属", max_length=200, required=False)
@@ -165,8 +181,12 @@ class PublicRegistrationForm(forms.Form):
         help_text="例：○○町",
         error_messages={"required": "団体名を入力してください。"},
     )
-    department = forms.CharField(label="所属", max_length=200, required=False, help_text="例：総務課 情報係")
-    name = forms.CharField(label="氏名", max_length=100, error_messages={"required": "氏名を入力してください。"})
+    department = forms.CharField(
+        label="所属", max_length=200, required=False, help_text="例：総務課 情報係"
+    )
+    name = forms.CharField(
+        label="氏名", max_length=100, error_messages={"required": "氏名を入力してください。"}
+    )
     email = forms.EmailField(
         label="メールアドレス",
         help_text="このアドレスに確認のメールを送ります。メールのリンクを開くと申込が完了します。",
@@ -194,7 +214,9 @@ class EventFilterForm(forms.Form):
     """The fiscal year, kind and words the event list is narrowed by."""
 
     year = forms.TypedChoiceField(label="年度", coerce=int, required=False)
-    kind = forms.ChoiceField(label="種類", required=False, choices=[("", "すべて"), *EventKind.choices])
+    kind = forms.ChoiceField(
+        label="種類", required=False, choices=[("", "すべて"), *EventKind.choices]
+    )
     q = forms.CharField(label="キーワード", required=False, max_length=100)
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:

@@ -74,9 +74,7 @@ def get_public_event(pk: int) -> Event:
 def get_registration_by_token(token: str) -> Registration:
     """Return the registration a registrant's own link names, or 404."""
     registration = (
-        Registration.objects.select_related("event").filter(token=token).first()
-        if token
-        else None
+        Registration.objects.select_related("event").filter(token=token).first() if token else None
     )
     if registration is None:
         raise Http404("申込が見つかりません。メールのリンクをそのまま開いてください。")
@@ -95,7 +93,10 @@ def get_registration_to_manage_for(user: User, event_pk: int, pk: int) -> Regist
 
 
 def get_own_registration_for(user: User, event_pk: int, pk: int) -> Registration:
-    """Return a registration the member made or that names them, to cancel; or refuse."""
+    """Return a registration the member made or that names them, to cancel; or refuse.
+
+    The organization's 団体管理者 may cancel a colleague's, the secretariat anyone's.
+    """
     require(user, Capability.ATTEND_EVENTS)
     registration = (
         Registration.objects.select_related("event", "person")
@@ -112,6 +113,6 @@ def get_own_registration_for(user: User, event_pk: int, pk: int) -> Registration
         and registration.organization_id == organization_id_of(user)
         and has_capability(user, Capability.MANAGE_OWN_STAFF)
     )
-    if not (own or colleague):
+    if not (own or colleague or can_manage_events(user)):
         raise PermissionDenied("この申込を取り消す権限がありません。")
     return registration

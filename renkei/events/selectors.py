@@ -191,9 +191,7 @@ def fiscal_year_counts(*, fiscal_year: int) -> YearCounts:
     ]
     per_event = events.annotate(
         came=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
-        seated=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
-        ),
+        seated=Count("registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)),
     ).values_list("came", "seated")
     participants = sum(came or seated for came, seated in per_event)
     return YearCounts(

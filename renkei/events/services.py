@@ -112,8 +112,13 @@ def event_create(*, by: User, draft: EventDraft, request: HttpRequest | None = N
     _draft_problems(draft)
     with transaction.atomic():
         event = Event.objects.create(created_by=by, **draft.__dict__)
-        audit_record(action=Action.CHANGED, actor=by, target=event, request=request,
-                     detail={"event": "created"})
+        audit_record(
+            action=Action.CHANGED,
+            actor=by,
+            target=event,
+            request=request,
+            detail={"event": "created"},
+        )
     return event
 
 
@@ -135,8 +140,13 @@ def event_update(
         for name, value in draft.__dict__.items():
             setattr(locked, name, value)
         locked.save()
-        audit_record(action=Action.CHANGED, actor=by, target=locked, request=request,
-                     detail={"event": "updated"})
+        audit_record(
+            action=Action.CHANGED,
+            actor=by,
+            target=locked,
+            request=request,
+            detail={"event": "updated"},
+        )
         # A higher capacity seats those waiting, oldest first.
         _waitlist_promote(locked)
     return locked
@@ -153,8 +163,13 @@ def sessions_set(
             Session(event=event, position=number, **row.__dict__)
             for number, row in enumerate(rows, start=1)
         )
-        audit_record(action=Action.CHANGED, actor=by, target=event, request=request,
-                     detail={"event": "program", "sessions": len(created)})
+        audit_record(
+            action=Action.CHANGED,
+            actor=by,
+            target=event,
+            request=request,
+            detail={"event": "program", "sessions": len(created)},
+        )
     return created
 
 
@@ -182,7 +197,9 @@ def event_cancel(*, event: Event, by: User, request: HttpRequest | None = None) 
         _registrations_mail(active, template="event_cancelled")
 
     try:
-        return EVENT_WORKFLOW.apply(instance=event, name="cancel", by=by, request=request, after=mail)
+        return EVENT_WORKFLOW.apply(
+            instance=event, name="cancel", by=by, request=request, after=mail
+        )
     except TransitionError as error:
         raise EventError(error.message) from error
 
@@ -196,9 +213,7 @@ def registration_open_check(event: Event, *, now: dt.datetime | None = None) -> 
     if event.status != EventStatus.PUBLISHED:
         raise EventError("この催しは現在申込を受け付けていません。")
     if event.registration_opens_at and now < event.registration_opens_at:
-        raise EventError(
-            f"申込は{format_datetime(event.registration_opens_at)}から受け付けます。"
-        )
+        raise EventError(f"申込は{format_datetime(event.registration_opens_at)}から受け付けます。")
     closes = event.registration_closes_at or event.starts_at
     if now >= closes:
         raise EventError("申込の受付は終了しました。")
@@ -291,9 +306,7 @@ def public_register(*, event: Event, registrant: Registrant) -> Registration:
     registration_open_check(event)
     if event.audience != Audience.OPEN:
         raise EventError("この催しは会員のみが参加できます。")
-    organization = (
-        member_organizations().filter(name=registrant.organization_name.strip()).first()
-    )
+    organization = member_organizations().filter(name=registrant.organization_name.strip()).first()
     registration = _registration_create(
         event=event,
         registrant=registrant,
@@ -382,8 +395,13 @@ def check_in(
         if not updated:
             raise EventError(f"{registration.name}さんは受付済みです。")
         registration.checked_in_at, registration.checked_in_by = now, by
-        audit_record(action=Action.CHANGED, actor=by, target=registration, request=request,
-                     detail={"event": "checked_in"})
+        audit_record(
+            action=Action.CHANGED,
+            actor=by,
+            target=registration,
+            request=request,
+            detail={"event": "checked_in"},
+        )
     return registration
 
 

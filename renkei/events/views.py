@@ -1,7 +1,6 @@
 """Pages of seminars and trainings (セミナー・研修)."""
 
 import io
-from typing import Any
 
 import segno
 from django.contrib import messages
@@ -16,9 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from renkei.core.fiscal_year import fiscal_year_of
 from renkei.core.ical import CalendarEntry, calendar_bytes
 from renkei.core.links import absolute_url
-from renkei.core.text import markdown_html
+from renkei.core.markdown import markdown_html
 from renkei.directory.models import Person
 from renkei.directory.permissions import organization_id_of
+from renkei.events import services
 from renkei.events.forms import (
     EventFilterForm,
     EventForm,
@@ -31,7 +31,6 @@ from renkei.events.models import Event, Registration, RegistrationStatus
 from renkei.events.permissions import (
     can_manage_events,
     get_event_for,
-    require_event_reader,
     get_event_to_attend_for,
     get_event_to_manage_for,
     get_own_registration_for,
@@ -39,6 +38,7 @@ from renkei.events.permissions import (
     get_registration_by_token,
     get_registration_to_manage_for,
     require_event_manager,
+    require_event_reader,
 )
 from renkei.events.selectors import (
     colleagues_to_register,
@@ -51,7 +51,6 @@ from renkei.events.selectors import (
     prospects,
     registrations_of,
 )
-from renkei.events import services
 from renkei.events.services import EventError
 
 EVENT_PAGE_SIZE = 20
@@ -84,6 +83,8 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
         query=filters.get("q", ""),
     )
     page = Paginator(events, EVENT_PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
     return render(
         request,
         "events/list.html",
@@ -91,6 +92,7 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
             "nav": "events",
             "form": form,
             "page": page,
+            "query": kept.urlencode(),
             "counts": fiscal_year_counts(fiscal_year=year),
             "can_manage": can_manage_events(request.user),
             "breadcrumbs": _crumbs(),
@@ -167,7 +169,9 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         if registration.status == RegistrationStatus.CONFIRMED:
-            messages.success(request, f"{person.name}さんの参加が確定しました。確認のメールを送りました。")
+            messages.success(
+                request, f"{person.name}さんの参加が確定しました。確認のメールを送りました。"
+            )
         else:
             messages.warning(
                 request,
@@ -183,7 +187,9 @@ def registration_cancel(request: HttpRequest, pk: int, registration_pk: int) -> 
     registration = get_own_registration_for(request.user, pk, registration_pk)
     if _confirmed(request):
         try:
-            services.registration_cancel(registration=registration, by=request.user, request=request)
+            services.registration_cancel(
+                registration=registration, by=request.user, request=request
+            )
         except EventError as error:
             messages.error(request, error.message)
         else:
@@ -198,7 +204,8 @@ def registration_cancel(request: HttpRequest, pk: int, registration_pk: int) -> 
             "registration": registration,
             "back_url": reverse("events:detail", args=[pk]),
             "breadcrumbs": _crumbs(
-                (registration.event.title, reverse("events:detail", args=[pk])), ("申込の取消", None)
+                (registration.event.title, reverse("events:detail", args=[pk])),
+                ("申込の取消", None),
             ),
         },
     )
@@ -211,7 +218,7 @@ def registration_cancel(request: HttpRequest, pk: int, registration_pk: int) -> 
 def event_create(request: HttpRequest) -> HttpResponse:
     """Write a new event (準備中 until it is published)."""
     require_event_manager(request.user)
-    form = EventForm(request.POST or None)
+    form = EventForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             event = services.event_create(by=request.user, draft=form.draft(), request=request)
@@ -232,7 +239,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change an event's details."""
     event = get_event_to_manage_for(request.user, pk)
-    form = EventForm(request.POST or None, initial=EventForm.initial_of(event))
+    form = EventForm(request.POST if request.method == "POST" else None, initial=EventForm.initial_of(event))
     if request.method == "POST" and form.is_valid():
         try:
             services.event_update(event=event, by=request.user, draft=form.draft(), request=request)
@@ -248,7 +255,9 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "nav": "events",
             "form": form,
             "event": event,
-            "breadcrumbs": _crumbs((event.title, reverse("events:detail", args=[pk])), ("編集", None)),
+            "breadcrumbs": _crumbs(
+                (event.title, reverse("events:detail", args=[pk])), ("編集", None)
+            ),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -270,7 +279,7 @@ def event_program(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for s in event.sessions.all()
     ]
-    formset = SessionFormSet(request.POST or None, initial=initial, prefix="sessions")
+    formset = SessionFormSet(request.POST if request.method == "POST" else None, initial=initial, prefix="sessions")
     if request.method == "POST" and formset.is_valid():
         rows = [draft for form in formset.forms if (draft := form.draft()) is not None]
         services.sessions_set(event=event, by=request.user, sessions=rows, request=request)
@@ -353,7 +362,7 @@ def registration_list(request: HttpRequest, pk: int) -> HttpResponse:
             "event": event,
             "form": form,
             "page": page,
-            "query_string": kept.urlencode(),
+            "query": kept.urlencode(),
             "seats": event_seats(event),
             "breadcrumbs": _crumbs(
                 (event.title, reverse("events:detail", args=[pk])), ("申込者・受付", None)
@@ -366,9 +375,11 @@ def registration_list(request: HttpRequest, pk: int) -> HttpResponse:
 def sign_in_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """A printable sign-in sheet (受付名簿) of the confirmed registrants, by organization."""
     event = get_event_to_manage_for(request.user, pk)
-    rows = event.registrations.filter(status=RegistrationStatus.CONFIRMED).order_by(
-        "organization_name", "name"
-    ).only("name", "organization_name", "department", "is_member", "checked_in_at")
+    rows = (
+        event.registrations.filter(status=RegistrationStatus.CONFIRMED)
+        .order_by("organization_name", "name")
+        .only("name", "organization_name", "department", "is_member", "checked_in_at")
+    )
     return render(
         request,
         "events/sign_in_sheet.html",
@@ -385,7 +396,9 @@ def registration_check_in(request: HttpRequest, pk: int, registration_pk: int) -
     except EventError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"{registration.name}さん（{registration.organization_name}）を受付しました。")
+        messages.success(
+            request, f"{registration.name}さん（{registration.organization_name}）を受付しました。"
+        )
     back = request.POST.get("next") or ""
     if back.startswith("/events/"):
         return redirect(back)
@@ -421,7 +434,12 @@ def prospect_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "events/prospects.html",
-        {"nav": "events", "page": page, "q": query, "breadcrumbs": _crumbs(("加入促進（会員外の申込団体）", None))},
+        {
+            "nav": "events",
+            "page": page,
+            "q": query,
+            "breadcrumbs": _crumbs(("加入促進（会員外の申込団体）", None)),
+        },
     )
 
 
@@ -433,7 +451,7 @@ def prospect_list(request: HttpRequest) -> HttpResponse:
 def public_apply(request: HttpRequest, pk: int) -> HttpResponse:
     """A non-member's registration form for an event open to non-members."""
     event = get_public_event(pk)
-    form = PublicRegistrationForm(request.POST or None)
+    form = PublicRegistrationForm(request.POST if request.method == "POST" else None)
     closed = _accepting(event)
     if request.method == "POST" and form.is_valid() and not closed:
         try:
@@ -472,7 +490,11 @@ def registration_confirm(request: HttpRequest, token: str) -> HttpResponse:
         except EventError as error:
             messages.error(request, error.message)
         return redirect("events:registration", token=token)
-    return render(request, "events/registration_confirm.html", {"registration": registration, "event": registration.event})
+    return render(
+        request,
+        "events/registration_confirm.html",
+        {"registration": registration, "event": registration.event},
+    )
 
 
 @login_not_required
@@ -497,7 +519,9 @@ def _qr_svg(registration: Registration) -> str:
     """Return the registration's QR code (the reception's check-in address) as inline SVG."""
     url = absolute_url(reverse("events:check_in_scan", args=[registration.token]))
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=4, xmldecl=False, svgns=True, title="受付用QRコード")
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=4, xmldecl=False, svgns=True, title="受付用QRコード"
+    )
     return buffer.getvalue().decode()
 
 
@@ -552,4 +576,3 @@ def registration_ics(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
     return response
-
