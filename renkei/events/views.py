@@ -239,7 +239,9 @@ def event_create(request: HttpRequest) -> HttpResponse:
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change an event's details."""
     event = get_event_to_manage_for(request.user, pk)
-    form = EventForm(request.POST if request.method == "POST" else None, initial=EventForm.initial_of(event))
+    form = EventForm(
+        request.POST if request.method == "POST" else None, initial=EventForm.initial_of(event)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.event_update(event=event, by=request.user, draft=form.draft(), request=request)
@@ -279,7 +281,9 @@ def event_program(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for s in event.sessions.all()
     ]
-    formset = SessionFormSet(request.POST if request.method == "POST" else None, initial=initial, prefix="sessions")
+    formset = SessionFormSet(
+        request.POST if request.method == "POST" else None, initial=initial, prefix="sessions"
+    )
     if request.method == "POST" and formset.is_valid():
         rows = [draft for form in formset.forms if (draft := form.draft()) is not None]
         services.sessions_set(event=event, by=request.user, sessions=rows, request=request)

@@ -35,13 +35,10 @@ def test_member_takes_a_seat_and_gets_the_confirmation_mail(council, seminar):
     assert "/events/r/" in mail.body_text and "calendar.ics" in mail.body_text
 
 
-def test_registration_beyond_capacity_waits_and_is_promoted_when_a_seat_frees(
-    council, seminar
-):
+def test_registration_beyond_capacity_waits_and_is_promoted_when_a_seat_frees(council, seminar):
     people = [colleague(council, f"当別 {n}", f"t{n}@town.example.lg.jp") for n in range(3)]
     first, second, third = (
-        services.member_register(event=seminar, person=p, by=council.representative)
-        for p in people
+        services.member_register(event=seminar, person=p, by=council.representative) for p in people
     )
 
     assert [r.status for r in (first, second, third)] == ["confirmed", "confirmed", "waitlisted"]
@@ -53,8 +50,7 @@ def test_registration_beyond_capacity_waits_and_is_promoted_when_a_seat_frees(
     assert third.status == RegistrationStatus.CONFIRMED
     assert OutboxMessage.objects.get(template="event_promoted").to_email == people[2].email
     assert (
-        Registration.objects.filter(event=seminar, status=RegistrationStatus.CONFIRMED).count()
-        == 2
+        Registration.objects.filter(event=seminar, status=RegistrationStatus.CONFIRMED).count() == 2
     )
 
 
@@ -149,9 +145,12 @@ def test_check_in_once_and_only_a_confirmed_registration(council, seminar):
 
     registration.refresh_from_db()
     assert registration.checked_in_by == council.secretariat
-    assert AuditEvent.objects.filter(
-        target_type="events.registration", detail__event="checked_in"
-    ).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            target_type="events.registration", detail__event="checked_in"
+        ).count()
+        == 1
+    )
 
 
 def test_capacity_cannot_drop_below_the_confirmed_seats(council, seminar):
