@@ -12,7 +12,8 @@ from renkei.core.fiscal_year import fiscal_year_of, fiscal_year_range
 from renkei.core.numbers import format_percent
 from renkei.directory.permissions import organization_id_of
 from renkei.directory.selectors import member_counts_on
-from renkei.inquiries.polls.models import (
+from renkei.inquiries.selectors import ANSWERING_CATEGORIES
+from renkei.polls.models import (
     Choice,
     Poll,
     PollStatus,
@@ -22,8 +23,7 @@ from renkei.inquiries.polls.models import (
     poll_today,
     voter_key,
 )
-from renkei.inquiries.polls.permissions import can_manage_polls, visible_polls
-from renkei.inquiries.selectors import ANSWERING_CATEGORIES
+from renkei.polls.permissions import can_manage_polls, visible_polls
 
 OWN_REQUESTS_SHOWN = 20
 REVIEWED_REQUESTS_SHOWN = 20

@@ -3,7 +3,7 @@
 from django.utils.safestring import SafeString
 
 from renkei.inquiries.charts import Bar, bar_chart
-from renkei.inquiries.polls.selectors import PollResults
+from renkei.polls.selectors import PollResults
 
 
 def results_chart(results: PollResults) -> SafeString:
