@@ -9,7 +9,7 @@ from django.db.models import Count, Min, Q, QuerySet
 
 from renkei.accounts.models import User
 from renkei.core.fiscal_year import fiscal_year_of, fiscal_year_range
-from renkei.core.numbers import format_percent
+from renkei.core.numbers import format_percent, format_share
 from renkei.directory.permissions import organization_id_of
 from renkei.directory.selectors import member_counts_on
 from renkei.inquiries.selectors import ANSWERING_CATEGORIES
@@ -51,9 +51,7 @@ class ChoiceResult:
     @property
     def summary(self) -> str:
         """Describe the count the way reports do: 「12票中5票（41.7%）」, 「45団体中12団体（26.7%）」."""
-        if not self.total:
-            return f"0{self.unit}中0{self.unit}（－）"
-        return f"{self.total:,}{self.unit}中{self.count:,}{self.unit}（{self.percent_text}）"
+        return format_share(self.count, self.total, unit=self.unit)
 
 
 @dataclass(frozen=True)
@@ -84,12 +82,7 @@ class PollResults:
         """Describe turnout the way the council reports it: 「1,322団体中45団体（3.4%）」."""
         if self.organizations is None:
             return ""
-        if not self.organizations:
-            return f"0団体中{self.total:,}団体（－）"
-        return (
-            f"{self.organizations:,}団体中{self.total:,}団体"
-            f"（{format_percent(self.total, self.organizations)}）"
-        )
+        return format_share(self.total, self.organizations)
 
 
 def poll_results(*, polls: Sequence[Poll]) -> dict[int, PollResults]:
