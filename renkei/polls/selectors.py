@@ -10,9 +10,9 @@ from django.db.models import Count, Min, Q, QuerySet
 from renkei.accounts.models import User
 from renkei.core.fiscal_year import fiscal_year_of, fiscal_year_range
 from renkei.core.numbers import format_percent, format_share
+from renkei.directory.models import MEMBER_CATEGORIES
 from renkei.directory.permissions import organization_id_of
 from renkei.directory.selectors import member_counts_on
-from renkei.inquiries.selectors import ANSWERING_CATEGORIES
 from renkei.polls.models import (
     Choice,
     Poll,
@@ -108,7 +108,7 @@ def poll_results(*, polls: Sequence[Poll]) -> dict[int, PollResults]:
     today = poll_today()
     # Turnout is measured against the members on the poll's last day (today while it runs).
     counted_on = {poll.pk: min(poll.end_date, today) for poll in polls if poll.is_per_organization}
-    members = member_counts_on(dates=counted_on.values(), categories=ANSWERING_CATEGORIES)
+    members = member_counts_on(dates=counted_on.values(), categories=MEMBER_CATEGORIES)
     results = {}
     for poll in polls:
         total = ballots.get(poll.pk, 0)

@@ -15,7 +15,6 @@ from renkei.inquiries.models import Answer, AnswerVersion, Inquiry, InquiryStatu
 from renkei.inquiries.tests.test_services import complete_data, make_open
 from renkei.inquiries.tests.test_views import login, started_answer, text_of
 from renkei.mailer.models import OutboxMessage
-from renkei.polls.models import Poll
 from renkei.testing import make_contact, make_user
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +45,6 @@ def state() -> tuple:
         list(Answer.objects.order_by("pk").values_list("status", "revision", "data")),
         Reminder.objects.count(),
         OutboxMessage.objects.count(),
-        list(Poll.objects.order_by("pk").values_list("closed_early_at", flat=True)),
     )
 
 
