@@ -37,7 +37,7 @@ from renkei.core.security_headers import CONTENT_SECURITY_POLICY
 from renkei.directory.models import GroupMember, GroupRole, Invitation, Organization, Person
 from renkei.inquiries import services
 from renkei.inquiries.models import Answer, AnswerLink, Export, Inquiry, InquiryStatus, Reminder
-from renkei.inquiries.polls.models import Poll, PollStatus, Vote, VoteChoice
+from renkei.polls.models import Poll, PollStatus, Vote, VoteChoice
 from tests.matrix_objects import World, build_world
 
 ROLES = ("anonymous", "outsider", "staff", "representative", "board", "observer", "secretariat")

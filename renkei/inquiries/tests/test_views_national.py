@@ -12,7 +12,6 @@ from renkei.audit.models import Action, AuditEvent
 from renkei.directory.models import Organization, OrganizationKind
 from renkei.inquiries import services
 from renkei.inquiries.models import Answer, AnswerVersion, Inquiry, InquiryStatus, Reminder, Target
-from renkei.inquiries.polls.models import Poll
 from renkei.inquiries.tests.test_services import complete_data, make_open
 from renkei.inquiries.tests.test_views import login, started_answer, text_of
 from renkei.mailer.models import OutboxMessage
@@ -46,7 +45,6 @@ def state() -> tuple:
         list(Answer.objects.order_by("pk").values_list("status", "revision", "data")),
         Reminder.objects.count(),
         OutboxMessage.objects.count(),
-        list(Poll.objects.order_by("pk").values_list("closed_early_at", flat=True)),
     )
 
 
