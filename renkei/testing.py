@@ -5,8 +5,11 @@ import time
 from dataclasses import dataclass
 
 from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.test import Client
 
+from renkei.accounts.middleware import requires_mfa
 from renkei.accounts.models import Role, User
 from renkei.directory.models import (
     Department,
@@ -202,3 +205,15 @@ def make_contact(*, user: User, title: str = "情報政策課長") -> Post:
     return Post.objects.create(
         organization=person.organization, title=title, is_contact=True, holder=person
     )
+
+
+def login_client(user: User) -> Client:
+    """Return a test client logged in as the user (the secretariat with its authenticator)."""
+    if requires_mfa(user):
+        # The secretariat must use two-factor authentication; a stored authenticator is enough.
+        Authenticator.objects.get_or_create(
+            user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
+        )
+    client = Client()
+    client.force_login(user)
+    return client
