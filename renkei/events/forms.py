@@ -213,7 +213,7 @@ class PublicRegistrationForm(forms.Form):
 class EventFilterForm(forms.Form):
     """The fiscal year, kind and words the event list is narrowed by."""
 
-    year = forms.TypedChoiceField(label="年度", coerce=int, required=False)
+    year = forms.TypedChoiceField(label="年度", coerce=int, required=False, empty_value=None)
     kind = forms.ChoiceField(
         label="種類", required=False, choices=[("", "すべて"), *EventKind.choices]
     )
