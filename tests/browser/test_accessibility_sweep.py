@@ -31,6 +31,7 @@ NOT_PAGES = {
     "inquiries:answer_conditions": "htmx fragment (a <style> element)",
     "inquiries:requester_candidates": "htmx fragment (the requester picker's candidates)",
     "inquiries:mailings": "htmx fragment (the progress of the notices being mailed)",
+    "events:registration_ics": "iCalendar download",
 }
 
 NARROW = {"width": 320, "height": 700}

@@ -22,6 +22,7 @@ EXPECTED = {
         "request_inquiries",
         "vote_in_polls",
         "view_member_results",
+        "attend_events",
     },
     Role.REPRESENTATIVE: {
         "view_directory",
@@ -32,6 +33,7 @@ EXPECTED = {
         "view_member_results",
         "manage_own_staff",
         "confirm_answers",
+        "attend_events",
     },
     Role.STAFF: {
         "view_directory",
@@ -40,8 +42,9 @@ EXPECTED = {
         "request_inquiries",
         "vote_in_polls",
         "view_member_results",
+        "attend_events",
     },
-    Role.OBSERVER: {"view_directory", "view_member_results"},
+    Role.OBSERVER: {"view_directory", "view_member_results", "attend_events"},
 }
 
 
