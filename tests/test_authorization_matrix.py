@@ -280,6 +280,9 @@ TABLE: dict[str, Entry] = {
         changes=True,
     ),
     "events:sign_in_sheet": Entry(url("events:sign_in_sheet", lambda w: w.event.pk), secretariat()),
+    "events:participants_export": Entry(
+        url("events:participants_export", lambda w: w.event.pk), secretariat()
+    ),
     "events:check_in_scan": Entry(
         lambda w: reverse("events:check_in_scan", args=[w.registration.token]), secretariat()
     ),

@@ -28,6 +28,7 @@ urlpatterns = [
         name="check_in",
     ),
     path("<int:pk>/sign-in-sheet/", views.sign_in_sheet, name="sign_in_sheet"),
+    path("<int:pk>/participants.xlsx", views.participants_export, name="participants_export"),
     path("check-in/<str:token>/", views.check_in_scan, name="check_in_scan"),
     # Public: an event open to non-members, and each registrant's own link.
     path("<int:pk>/apply/", views.public_apply, name="apply"),

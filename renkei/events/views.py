@@ -1,6 +1,7 @@
 """Pages of seminars and trainings (セミナー・研修)."""
 
 import io
+from urllib.parse import quote
 
 import segno
 from django.contrib import messages
@@ -12,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from renkei.audit.models import Action
+from renkei.audit.services import audit_record
 from renkei.core.fiscal_year import fiscal_year_of
 from renkei.core.ical import CalendarEntry, calendar_bytes
 from renkei.core.links import absolute_url
@@ -19,6 +22,7 @@ from renkei.core.markdown import markdown_html
 from renkei.directory.models import Person
 from renkei.directory.permissions import organization_id_of
 from renkei.events import services
+from renkei.events.exports import participants_xlsx
 from renkei.events.forms import (
     EventFilterForm,
     EventForm,
@@ -389,6 +393,28 @@ def sign_in_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         "events/sign_in_sheet.html",
         {"event": event, "rows": rows, "printable": True},
     )
+
+
+@require_GET
+def participants_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The participant list as an Excel workbook (the download is written to the audit log)."""
+    event = get_event_to_manage_for(request.user, pk)
+    body = participants_xlsx(event=event)
+    audit_record(
+        action=Action.EXPORTED,
+        actor=request.user,
+        target=event,
+        request=request,
+        detail={"what": "participants", "format": "xlsx"},
+    )
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = quote(f"参加者一覧_{event.title[:40]}.xlsx")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"participants-{event.pk}.xlsx\"; filename*=UTF-8''{name}"
+    )
+    return response
 
 
 @require_POST

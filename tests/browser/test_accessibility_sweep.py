@@ -32,6 +32,7 @@ NOT_PAGES = {
     "inquiries:requester_candidates": "htmx fragment (the requester picker's candidates)",
     "inquiries:mailings": "htmx fragment (the progress of the notices being mailed)",
     "events:registration_ics": "iCalendar download",
+    "events:participants_export": "Excel download",
 }
 
 NARROW = {"width": 320, "height": 700}

@@ -345,3 +345,37 @@ def test_registrant_cancels_by_link_after_confirmation_and_the_next_is_promoted(
 
     regs[2].refresh_from_db()
     assert regs[2].status == RegistrationStatus.CONFIRMED
+
+
+def test_participant_workbook_lists_every_registration_with_wareki_dates(council, seminar):
+    import io
+
+    from openpyxl import load_workbook
+
+    from renkei.audit.models import Action, AuditEvent
+    from renkei.core.wareki import WAREKI_DATETIME_FORMAT
+
+    registration = services.member_register(
+        event=seminar, person=council.staff.person, by=council.staff
+    )
+    services.check_in(registration=registration, by=council.secretariat)
+    services.public_register(
+        event=seminar,
+        registrant=services.Registrant(
+            name="=cmd|' /C calc'!A0", organization_name="上砂川町", email="x@example.lg.jp"
+        ),
+    )
+
+    response = login_client(council.secretariat).get(
+        reverse("events:participants_export", args=[seminar.pk])
+    )
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert [(r[1], r[3], r[5], r[6]) for r in rows] == [
+        ("上砂川町", "'=cmd|' /C calc'!A0", "会員外", "メール確認待ち"),
+        ("当別町", "当別 次郎", "会員", "参加確定"),
+    ]
+    assert sheet["I5"].number_format == WAREKI_DATETIME_FORMAT
+    assert sheet["I5"].value is not None
+    assert AuditEvent.objects.filter(action=Action.EXPORTED, target_type="events.event").exists()
