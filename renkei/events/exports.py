@@ -30,15 +30,21 @@ WIDTHS = [6, 24, 24, 16, 32, 10, 14, 24, 24]
 
 def participants_xlsx(*, event: Event) -> bytes:
     """Return every registration of the event (cancelled ones last) as an .xlsx file."""
-    rows = event.registrations.order_by("cancelled_at", "organization_name", "name").only(
-        "organization_name",
-        "department",
-        "name",
-        "email",
-        "is_member",
-        "status",
-        "created_at",
-        "checked_in_at",
+    # Not event.registrations: the related manager would set each row's event, loading the
+    # deferred event_id one row at a time.
+    rows = (
+        Registration.objects.filter(event=event)
+        .order_by("cancelled_at", "organization_name", "name")
+        .only(
+            "organization_name",
+            "department",
+            "name",
+            "email",
+            "is_member",
+            "status",
+            "created_at",
+            "checked_in_at",
+        )
     )
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "remove_timezone": True})

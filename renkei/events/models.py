@@ -108,7 +108,9 @@ class Session(models.Model):
     class Meta:
         verbose_name = "プログラム"
         verbose_name_plural = "プログラム"
-        ordering = ["event", "position"]
+        # By the column, not the relation: ordering by "event" would join the event's table
+        # for its own ordering.
+        ordering = ["event_id", "position"]
 
     def __str__(self) -> str:
         return self.theme

@@ -110,6 +110,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_event_for(request.user, pk)
     managing = can_manage_events(request.user)
     mine = my_registrations(user=request.user, event=event)
+    seats = event_seats(event)
     return render(
         request,
         "events/detail.html",
@@ -118,7 +119,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "event": event,
             "description_html": markdown_html(event.description),
             "sessions": list(event.sessions.all()),
-            "seats": event_seats(event),
+            "seats": seats,
             "mine": mine,
             "show_online": managing or any(r.status == RegistrationStatus.CONFIRMED for r in mine),
             "colleagues": colleagues_to_register(user=request.user, event=event)
@@ -127,7 +128,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "self_person": _self_person(request),
             "accepting": _accepting(event),
             "can_manage": managing,
-            "participants": participant_counts(event=event) if managing else None,
+            "participants": participant_counts(event=event, seats=seats) if managing else None,
             "public_url": absolute_url(reverse("events:apply", args=[event.pk]))
             if event.audience == "open"
             else "",
@@ -384,14 +385,14 @@ def sign_in_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """A printable sign-in sheet (受付名簿) of the confirmed registrants, by organization."""
     event = get_event_to_manage_for(request.user, pk)
     rows = (
-        event.registrations.filter(status=RegistrationStatus.CONFIRMED)
+        Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
         .order_by("organization_name", "name")
         .only("name", "organization_name", "department", "is_member", "checked_in_at")
     )
     return render(
         request,
         "events/sign_in_sheet.html",
-        {"event": event, "rows": rows, "printable": True},
+        {"event": event, "rows": list(rows)},
     )
 
 
