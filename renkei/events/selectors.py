@@ -118,18 +118,22 @@ def my_registrations(*, user: User, event: Event) -> list[Registration]:
 
 
 def colleagues_to_register(*, user: User, event: Event) -> list[Person]:
-    """Return the people of the user's organization not yet registered, with an address."""
+    """Return the people of the user's organization not yet registered, with an address, the
+    user first."""
     organization_id = organization_id_of(user)
     if organization_id is None:
         return []
     taken = event.registrations.exclude(status=RegistrationStatus.CANCELLED).values("email")
-    return list(
+    people = list(
         Person.objects.filter(organization_id=organization_id)
         .exclude(email="")
         .exclude(email__in=taken)
         .select_related("department")
         .order_by("kana", "name")[:200]
     )
+    # The user first: most people register themselves.
+    people.sort(key=lambda person: person.user_id != user.pk)
+    return people
 
 
 @dataclass(frozen=True)
