@@ -28,7 +28,7 @@ from renkei.inquiries.compilation import (
     organization_cell,
     question_summaries,
 )
-from renkei.inquiries.models import Inquiry, QuestionKind
+from renkei.inquiries.models import Inquiry
 
 ProgressCallback = Callable[[int], None]
 
@@ -516,7 +516,7 @@ def workbook_xlsx(data: CompilationData, *, progress: ProgressCallback | None = 
         progress(15)
     summary_sheet = workbook.add_worksheet(_sheet_name("集計", used))
     matrix_sheet = workbook.add_worksheet(_sheet_name("回答一覧", used))
-    tables = [s for s in summaries if s.question.kind == QuestionKind.TABLE and s.table]
+    tables = [s for s in summaries if s.table is not None]
     table_sheets = {
         s.question.pk: workbook.add_worksheet(_sheet_name(f"{s.question.code} 表", used))
         for s in tables
