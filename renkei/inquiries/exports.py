@@ -27,6 +27,7 @@ from renkei.inquiries.compilation import (
     compilation_matrix,
     organization_cell,
     question_summaries,
+    table_value,
 )
 from renkei.inquiries.models import Inquiry
 
@@ -485,9 +486,8 @@ def _table_sheet(
             _write(sheet, line, index, organization_cell(respondent, column), formats)
         raw = respondent.data.get(question_key)
         for r, row_label in enumerate(table.rows):
-            cells = raw.get(row_label) if isinstance(raw, dict) else None
             for c, column_label in enumerate(table.columns):
-                value = cells.get(column_label) if isinstance(cells, dict) else None
+                value = table_value(raw, row_label, column_label)
                 _write(sheet, line, start + r * width + c, value, formats)
     if table.numeric:
         total_row = last + 1
