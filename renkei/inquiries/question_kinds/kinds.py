@@ -267,6 +267,13 @@ def option_labels(question: Question) -> list[str]:
     return list(dict.fromkeys(labels))
 
 
+def _other_column(question: Question, header: str) -> MatrixColumn:
+    """Return the matrix column of a choice question's 「その他」 text."""
+    return MatrixColumn(
+        key=f"q{question.pk}:other", header=header, question=question, part=("other",), width=24
+    )
+
+
 class ChoiceType(QuestionType):
     """A choice among options: one text (single, yes/no) or a list of them (multiple)."""
 
@@ -344,15 +351,7 @@ class ChoiceType(QuestionType):
         key = f"q{question.pk}"
         columns = [MatrixColumn(key=key, header=head, question=question, width=20)]
         if self.has_other and question.allow_other:
-            columns.append(
-                MatrixColumn(
-                    key=f"{key}:other",
-                    header=f"{question.code} {OTHER_LABEL}（内容）",
-                    question=question,
-                    part=("other",),
-                    width=24,
-                )
-            )
+            columns.append(_other_column(question, f"{question.code} {OTHER_LABEL}（内容）"))
         return columns
 
     def cell_reader(self, question: Question, columns: list[MatrixColumn]) -> CellReader:
@@ -432,15 +431,7 @@ class MultipleType(ChoiceType):
             for i, label in enumerate(c for c in option_labels(question) if c != OTHER_LABEL)
         ]
         if question.allow_other:
-            columns.append(
-                MatrixColumn(
-                    key=f"{key}:other",
-                    header=f"{question.code} {OTHER_LABEL}",
-                    question=question,
-                    part=("other",),
-                    width=24,
-                )
-            )
+            columns.append(_other_column(question, f"{question.code} {OTHER_LABEL}"))
         return columns
 
     def cell_reader(self, question: Question, columns: list[MatrixColumn]) -> CellReader:
