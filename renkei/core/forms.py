@@ -50,6 +50,13 @@ class FormRenderer(DjangoTemplates):
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"
     bound_field_class = FocusingBoundField
+    # Django draws each <option> through its own included template; a select of the 47
+    # prefectures or a long organization list is drawn in one loop instead (same markup).
+    replaced_templates = {"django/forms/widgets/select.html": "core/forms/select.html"}
+
+    def get_template(self, template_name: str):
+        """Return the template, or the product's faster one drawing the same markup."""
+        return super().get_template(self.replaced_templates.get(template_name, template_name))
 
 
 def date_input_hint(*, days_ahead: int = 14) -> str:

@@ -25,7 +25,12 @@ PREFECTURE_CHOICES = [("", "すべて"), *PREFECTURES.items()]
 
 
 class OrganizationFilterForm(forms.Form):
-    q = forms.CharField(label="団体名・フリガナ・団体コード", required=False, max_length=100)
+    q = forms.CharField(
+        label="団体名・フリガナ・団体コード",
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput,
+    )
     prefecture = forms.ChoiceField(label="都道府県", choices=PREFECTURE_CHOICES, required=False)
     kind = forms.ChoiceField(
         label="種別", choices=[("", "すべて"), *OrganizationKind.choices], required=False
@@ -38,7 +43,12 @@ class OrganizationFilterForm(forms.Form):
 
 
 class PersonSearchForm(forms.Form):
-    q = forms.CharField(label="氏名・フリガナ・役職・団体名・部署", required=False, max_length=100)
+    q = forms.CharField(
+        label="氏名・フリガナ・役職・団体名・部署",
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput,
+    )
     prefecture = forms.ChoiceField(label="都道府県", choices=PREFECTURE_CHOICES, required=False)
 
 

@@ -666,7 +666,9 @@ class ProgressFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label="種別", required=False, choices=[("", "すべて"), *OrganizationKind.choices]
     )
-    q = forms.CharField(label="団体名・コード", required=False, max_length=100)
+    q = forms.CharField(
+        label="団体名・コード", required=False, max_length=100, widget=forms.SearchInput
+    )
 
     def filters(self) -> dict[str, str]:
         """Return the valid filters as progress_targets takes them (unknown values ignored)."""
