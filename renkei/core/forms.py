@@ -50,13 +50,24 @@ class FormRenderer(DjangoTemplates):
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"
     bound_field_class = FocusingBoundField
-    # Django draws each <option> through its own included template; a select of the 47
-    # prefectures or a long organization list is drawn in one loop instead (same markup).
-    replaced_templates = {"django/forms/widgets/select.html": "core/forms/select.html"}
 
-    def get_template(self, template_name: str):
-        """Return the template, or the product's faster one drawing the same markup."""
-        return super().get_template(self.replaced_templates.get(template_name, template_name))
+
+class Select(forms.Select):
+    """A select of flat choices drawn in one loop, for long lists (the 47 prefectures).
+
+    Django's Select builds a dict per option and draws each through its own template; on a
+    filter bar of three selects that was a third of the organization list's time. Same markup,
+    no optgroups.
+    """
+
+    template_name = "core/forms/select.html"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        """Return the widget's context with plain (value, label) pairs and the chosen values."""
+        context = forms.Widget.get_context(self, name, value, attrs)
+        context["widget"]["choices"] = [(str(key), label) for key, label in self.choices]
+        context["widget"]["chosen"] = set(context["widget"]["value"])
+        return context
 
 
 def date_input_hint(*, days_ahead: int = 14) -> str:
