@@ -90,6 +90,7 @@ TEMPLATES = [
                 "renkei.core.templatetags.wareki",
                 "renkei.core.templatetags.mapping",
                 "renkei.core.templatetags.numbers",
+                "renkei.core.templatetags.tables",
                 "django.contrib.humanize.templatetags.humanize",
             ],
         },

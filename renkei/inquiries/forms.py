@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from renkei.core.forms import WarekiDateField
+from renkei.core.forms import Select, WarekiDateField
 from renkei.core.wareki import format_date
 from renkei.directory.models import Group, Organization, OrganizationKind
 from renkei.directory.organization_picker import OrganizationPickerField
@@ -628,15 +628,23 @@ class ProgressFilterForm(forms.Form):
     """The filters of the progress page, read from the address (GET)."""
 
     status = forms.ChoiceField(
-        label="状況", required=False, choices=[("", "すべて"), *PROGRESS_STATUSES]
+        label="状況", required=False, choices=[("", "すべて"), *PROGRESS_STATUSES], widget=Select
     )
     prefecture = forms.ChoiceField(
-        label="都道府県", required=False, choices=[("", "すべて"), *PREFECTURES.items()]
+        label="都道府県",
+        required=False,
+        choices=[("", "すべて"), *PREFECTURES.items()],
+        widget=Select,
     )
     kind = forms.ChoiceField(
-        label="種別", required=False, choices=[("", "すべて"), *OrganizationKind.choices]
+        label="種別",
+        required=False,
+        choices=[("", "すべて"), *OrganizationKind.choices],
+        widget=Select,
     )
-    q = forms.CharField(label="団体名・コード", required=False, max_length=100)
+    q = forms.CharField(
+        label="団体名・コード", required=False, max_length=100, widget=forms.SearchInput
+    )
 
     def filters(self) -> dict[str, str]:
         """Return the valid filters as progress_targets takes them (unknown values ignored)."""

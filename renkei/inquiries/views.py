@@ -1316,7 +1316,7 @@ def _versions_page(request: HttpRequest, answer: Answer) -> HttpResponse:
 
 @require_GET
 def answer_conditions(request: HttpRequest, pk: int) -> HttpResponse:
-    """Return the style that hides questions whose condition the typed answers do not meet."""
+    """Return the markers that show or hide the conditional questions as the answers stand."""
     return _conditions(request, get_inquiry_for(request.user, pk))
 
 
@@ -1332,7 +1332,10 @@ def _conditions(request: HttpRequest, inquiry: Inquiry) -> HttpResponse:
     return render(
         request,
         "inquiries/_conditions.html",
-        {"hidden_ids": hidden_question_ids(questions, data)},
+        {
+            "conditional_ids": [q.pk for q in questions if q.condition_question_id],
+            "hidden_ids": hidden_question_ids(questions, data),
+        },
     )
 
 
