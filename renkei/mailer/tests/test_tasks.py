@@ -211,7 +211,7 @@ def test_permanent_refusal_fails_at_once(smtp_server, stage):
 
 
 def test_unexpected_error_fails_at_once_instead_of_sticking_in_sending(smtp_server, monkeypatch):
-    def broken(*, message: OutboxMessage) -> None:
+    def broken(*, message: OutboxMessage, connection: object = None) -> None:
         raise UnicodeError("boom")
 
     monkeypatch.setattr(delivery, "_email_build", broken)
