@@ -48,8 +48,10 @@ class Announcement(models.Model):
         on_delete=models.PROTECT,
         related_name="announcements",
     )
-    audience_kinds = models.JSONField("対象の団体種別", default=list, blank=True)
-    audience_prefectures = models.JSONField("対象の都道府県", default=list, blank=True)
+    # Stored as ",city,town," so that "is my organization's kind in it?" is one LIKE on any
+    # database (JSON containment is not portable to SQLite).
+    audience_kinds = models.CharField("対象の団体種別", max_length=200, blank=True)
+    audience_prefectures = models.CharField("対象の都道府県", max_length=200, blank=True)
     include_external = models.BooleanField(
         "会員外の送付先にも送る",
         default=False,
@@ -64,6 +66,15 @@ class Announcement(models.Model):
         db_index=True,
     )
     scheduled_at = models.DateTimeField("公開予定日時", null=True, blank=True)
+    # Who scheduled it: the publication at the scheduled time is done in their name.
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="予約者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     published_at = models.DateTimeField("公開日時", null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -85,6 +96,14 @@ class Announcement(models.Model):
         return self.title
 
     @property
+    def kinds(self) -> list[str]:
+        return [k for k in self.audience_kinds.split(",") if k]
+
+    @property
+    def prefectures(self) -> list[str]:
+        return [p for p in self.audience_prefectures.split(",") if p]
+
+    @property
     def is_newsletter(self) -> bool:
         return self.kind == AnnouncementKind.NEWSLETTER
 
@@ -93,10 +112,10 @@ class Announcement(models.Model):
         if self.audience == AudienceKind.GROUP and self.audience_group_id:
             label = f"グループ「{self.audience_group}」"
         elif self.audience == AudienceKind.ORGANIZATION_KIND:
-            kinds = [str(OrganizationKind(k).label) for k in self.audience_kinds]
+            kinds = [str(OrganizationKind(k).label) for k in self.kinds]
             label = "会員団体（" + "・".join(kinds) + "）"
         elif self.audience == AudienceKind.PREFECTURE:
-            names = [PREFECTURES.get(code, code) for code in self.audience_prefectures]
+            names = [PREFECTURES.get(code, code) for code in self.prefectures]
             label = "会員団体（" + "・".join(names) + "）"
         else:
             label = str(AudienceKind(self.audience).label)

@@ -18,7 +18,7 @@ from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone
 
-from renkei.mailer.models import OutboxMessage
+from renkei.mailer.models import OutboxMessage, Status
 from renkei.mailer.tasks import deliver_outbox_batch, deliver_outbox_message
 
 logger = logging.getLogger(__name__)
@@ -189,3 +189,23 @@ def _delivery_enqueue(*, message_ids: list[int]) -> None:
         return
     for start in range(0, len(message_ids), DELIVERY_BATCH_SIZE):
         deliver_outbox_batch.enqueue(message_ids[start : start + DELIVERY_BATCH_SIZE])
+
+
+def outbox_requeue(*, topic: str) -> int:
+    """Queue again the failed messages of a topic (a delivery's 再送); return how many.
+
+    Bounced messages stay as they are: their address does not exist.
+    """
+    failed = OutboxMessage.objects.filter(topic=topic, status=Status.FAILED)
+    message_ids = list(failed.values_list("id", flat=True))
+    if not message_ids:
+        return 0
+    OutboxMessage.objects.filter(pk__in=message_ids, status=Status.FAILED).update(
+        status=Status.QUEUED,
+        attempts=0,
+        last_error="",
+        next_attempt_at=timezone.now(),
+        lease_until=None,
+    )
+    _delivery_enqueue_on_commit(message_ids=message_ids)
+    return len(message_ids)

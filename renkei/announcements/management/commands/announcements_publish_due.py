@@ -1,0 +1,13 @@
+"""Publish scheduled お知らせ whose time has come (cron, every few minutes)."""
+
+from django.core.management.base import BaseCommand
+
+from renkei.announcements.services import announcements_publish_due
+
+
+class Command(BaseCommand):
+    help = "公開予定日時を過ぎたお知らせを公開し、メール配信を始めます。"
+
+    def handle(self, *args, **options) -> None:
+        count = announcements_publish_due()
+        self.stdout.write(f"{count}件のお知らせを公開しました。")
