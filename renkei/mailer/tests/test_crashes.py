@@ -23,7 +23,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.conf import settings
 
-from renkei.mailer.tests.conftest import Received, free_port
+from tests.smtp import Received, free_port
 
 RECIPIENTS = [f"town{i:02d}@example.lg.jp" for i in range(12)]
 VICTIM = RECIPIENTS[4]

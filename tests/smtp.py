@@ -1,4 +1,4 @@
-"""A real SMTP server (aiosmtpd) on localhost for the outbox tests."""
+"""A real SMTP server (aiosmtpd) on localhost: fixtures for every test that sends mail (a plugin)."""
 
 import email
 import socket
