@@ -46,7 +46,7 @@ class AnnouncementForm(forms.Form):
     body = forms.CharField(
         label="本文",
         widget=forms.Textarea(attrs={"rows": 12}),
-        help_text="空行で段落を分けます。行頭の「- 」で箇条書き、「## 」で見出しになります。",
+        help_text="空行で段落を分けます。行頭の「- 」で箇条書き、「### 」で見出しになります。",
     )
     kind = forms.ChoiceField(
         label="種類",

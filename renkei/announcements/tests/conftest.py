@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from renkei.announcements import services
 from renkei.announcements.models import Announcement, AnnouncementKind, AudienceKind
@@ -35,3 +36,10 @@ def publish(council: Council, django_capture_on_commit_callbacks):
             return services.announcement_publish(announcement=announcement, by=council.secretariat)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _secretariat_has_totp(request) -> None:
+    """Give the test council's secretariat an authenticator, as RequireMFAMiddleware demands."""
+    if "council" in request.fixturenames:
+        TOTP.activate(request.getfixturevalue("council").secretariat, generate_totp_secret())
