@@ -274,6 +274,8 @@ RENKEI = {
     # Where `manage.py mailserver` listens (behind Postfix, say, on loopback).
     "MAILSERVER_HOST": os.environ.get("RENKEI_MAILSERVER_HOST", "127.0.0.1"),
     "MAILSERVER_PORT": int(os.environ.get("RENKEI_MAILSERVER_PORT", "8025")),
+    # Who takes inbound mail, in order: the first whose accepts(address) is true.
+    "INBOUND_HANDLERS": ["renkei.mailer.bounces.BounceHandler"],
 }
 
 LOGGING = {

@@ -218,3 +218,25 @@ def test_recipients_of_a_national_audience_take_a_fixed_number_of_queries(
         recipients, _ = selectors.delivery_recipients(announcement=announcement)
 
     assert len(recipients) == 5 + 30  # the council's five member accounts and the towns'
+
+
+def test_a_bounce_shows_in_the_delivery_log(council, make_announcement, publish, settings):
+    from renkei.mailer.inbound import inbound_deliver
+    from renkei.mailer.verp import return_path
+
+    settings.RENKEI = {**settings.RENKEI, "MAIL_BOUNCE_ADDRESS": "bounces@renkei.example.lg.jp"}
+    delivery = publish(make_announcement(audience=AudienceKind.ORGANIZATION_KIND, kinds=["city"]))
+    message = OutboxMessage.objects.get(topic=delivery.topic)
+
+    inbound_deliver(
+        content=b"Subject: Undelivered Mail Returned to Sender\r\n\r\nUser unknown\r\n",
+        recipients=[return_path(message_id=message.message_id)],
+        envelope_from="",
+    )
+
+    assert selectors.delivery_counts(delivery=delivery) == {
+        "queued": 0,
+        "sent": 0,
+        "failed": 0,
+        "bounced": 1,
+    }
