@@ -10,10 +10,11 @@ if the crash fell between the server's acceptance of the message and the commit 
 The outcome is written only while the claim is still the worker's own (same `claimed_at`),
 so a worker that outlived its lease cannot overwrite the outcome of the retry.
 
-A batch (`outbox_batch_deliver`) sends many messages over one SMTP connection, but claims
-each message only just before sending it and commits its outcome just after: a worker
-killed mid-batch leaves at most one message "sending", and the rest stay queued for the next
-worker, so the duplicate window stays that of a single message.
+A batch (`outbox_batch_deliver`) sends many messages over one SMTP connection. It claims
+them a few at a time (CLAIM_CHUNK, one UPDATE) and commits each message's outcome just after
+the server's answer: a worker killed mid-batch leaves at most one chunk "sending" (sent again
+once the lease expires: none of them reached the server but the one in flight), and the rest
+stay queued for the next worker, so the duplicate window stays that of a single message.
 """
 
 import datetime as dt
@@ -35,6 +36,9 @@ logger = logging.getLogger(__name__)
 
 # Errors from the mail server or the network; `_is_permanent` tells which of them are final.
 SMTP_ERRORS = (smtplib.SMTPException, OSError)
+
+# Messages a batch claims with one UPDATE; what a killed worker leaves waiting for its lease.
+CLAIM_CHUNK = 20
 
 INTERRUPTED = "送信処理が完了しないまま再送期限を過ぎたため、同じメッセージIDで再送しました。"
 INTERRUPTED_TOO_OFTEN = (
@@ -131,8 +135,7 @@ def outbox_batch_deliver(*, message_ids: list[int]) -> tuple[Counter, list[Outbo
     retries: list[OutboxMessage] = []
     connection = get_connection(fail_silently=False)
     try:
-        for message_id in message_ids:
-            message = outbox_message_claim(message_id=message_id)
+        for message in _claimed_in_chunks(message_ids=message_ids):
             if message is None:
                 outcomes["skipped"] += 1
                 continue
@@ -151,6 +154,26 @@ def outbox_batch_deliver(*, message_ids: list[int]) -> tuple[Counter, list[Outbo
     finally:
         _connection_close(connection)
     return outcomes, retries
+
+
+def _claimed_in_chunks(*, message_ids: list[int]):
+    """Yield each message claimed (or None when someone else has it), a chunk per UPDATE."""
+    for start in range(0, len(message_ids), CLAIM_CHUNK):
+        chunk = message_ids[start : start + CLAIM_CHUNK]
+        now = timezone.now()
+        claim = {"status": Status.SENDING, "claimed_at": now, "lease_until": now + lease_duration()}
+        OutboxMessage.objects.filter(pk__in=chunk, status=Status.QUEUED).filter(
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+        ).update(**claim)
+        claimed = {
+            m.pk: m
+            for m in OutboxMessage.objects.filter(
+                pk__in=chunk, status=Status.SENDING, claimed_at=now
+            )
+        }
+        for message_id in chunk:
+            # Not in this claim: taken by another worker, or left by a dead one (lease).
+            yield claimed.get(message_id) or outbox_message_claim(message_id=message_id)
 
 
 def _connection_ready(*, connection: Any, message: OutboxMessage) -> bool:
