@@ -250,6 +250,26 @@ def announcements_publish_due(*, now: dt.datetime | None = None) -> int:
     return published
 
 
+# A delivery still being prepared this long after it started lost its task (a worker killed).
+STUCK_PREPARING = dt.timedelta(minutes=15)
+
+
+def deliveries_resume_stuck(*, now: dt.datetime | None = None) -> int:
+    """Queue again the preparation of deliveries whose task was lost; return how many.
+
+    Safe to repeat: `delivery_prepare` locks the delivery and does nothing once it is queued.
+    """
+    cutoff = (now or timezone.now()) - STUCK_PREPARING
+    stuck = list(
+        Delivery.objects.filter(status=DeliveryStatus.PREPARING, started_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    for delivery_id in stuck:
+        _delivery_enqueue(delivery_id=delivery_id)
+    return len(stuck)
+
+
 def _delivery_start(*, announcement: Announcement, by: User) -> Delivery:
     """Record a delivery (it counts for the fiscal year) and queue its task after commit."""
     now = timezone.now()

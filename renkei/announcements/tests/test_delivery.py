@@ -240,3 +240,28 @@ def test_a_bounce_shows_in_the_delivery_log(council, make_announcement, publish,
         "failed": 0,
         "bounced": 1,
     }
+
+
+def test_a_delivery_whose_task_was_lost_is_prepared_once_by_cron(
+    council, make_announcement, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    announcement = make_announcement(audience=AudienceKind.ORGANIZATION_KIND, kinds=["city"])
+    services.announcement_publish(announcement=announcement, by=council.secretariat)  # no commit
+    delivery = announcement.deliveries.get()
+    assert delivery.status == DeliveryStatus.PREPARING
+    type(delivery).objects.filter(pk=delivery.pk).update(
+        started_at=timezone.now() - dt.timedelta(hours=1)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("announcements_publish_due")
+        call_command("announcements_publish_due")
+
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.QUEUED
+    assert _addresses(delivery) == {"fukagawa@example.lg.jp"}
+    assert OutboxMessage.objects.filter(topic=delivery.topic).count() == 1
