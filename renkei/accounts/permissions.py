@@ -30,6 +30,10 @@ class Capability(StrEnum):
     # Results an inquiry publishes to all members (ResultsVisibility.MEMBERS).
     VIEW_MEMBER_RESULTS = "view_member_results"
     VOTE_IN_POLLS = "vote_in_polls"
+    # お知らせ addressed to the user's organization (新着情報).
+    VIEW_ANNOUNCEMENTS = "view_announcements"
+    # Write, publish and deliver お知らせ; the delivery log and the non-member address list.
+    MANAGE_ANNOUNCEMENTS = "manage_announcements"
 
 
 _MEMBER = {
@@ -39,6 +43,7 @@ _MEMBER = {
     Capability.REQUEST_INQUIRIES,
     Capability.VOTE_IN_POLLS,
     Capability.VIEW_MEMBER_RESULTS,
+    Capability.VIEW_ANNOUNCEMENTS,
 }
 
 MATRIX: dict[str, frozenset[Capability]] = {
@@ -49,7 +54,9 @@ MATRIX: dict[str, frozenset[Capability]] = {
     ),
     Role.STAFF: frozenset(_MEMBER),
     # Observers (e.g. 総務省) read what is public to members but see no contact details.
-    Role.OBSERVER: frozenset({Capability.VIEW_DIRECTORY, Capability.VIEW_MEMBER_RESULTS}),
+    Role.OBSERVER: frozenset(
+        {Capability.VIEW_DIRECTORY, Capability.VIEW_MEMBER_RESULTS, Capability.VIEW_ANNOUNCEMENTS}
+    ),
 }
 
 

@@ -22,6 +22,7 @@ EXPECTED = {
         "request_inquiries",
         "vote_in_polls",
         "view_member_results",
+        "view_announcements",
     },
     Role.REPRESENTATIVE: {
         "view_directory",
@@ -30,6 +31,7 @@ EXPECTED = {
         "request_inquiries",
         "vote_in_polls",
         "view_member_results",
+        "view_announcements",
         "manage_own_staff",
         "confirm_answers",
     },
@@ -40,8 +42,9 @@ EXPECTED = {
         "request_inquiries",
         "vote_in_polls",
         "view_member_results",
+        "view_announcements",
     },
-    Role.OBSERVER: {"view_directory", "view_member_results"},
+    Role.OBSERVER: {"view_directory", "view_member_results", "view_announcements"},
 }
 
 
