@@ -13,7 +13,7 @@ hypothesis_settings.register_profile("renkei", deadline=None)
 hypothesis_settings.load_profile("renkei")
 
 # The Playwright browser and the headless LibreOffice are shared by every test in the session.
-pytest_plugins = ["tests.browser.fixtures", "tests.libreoffice"]
+pytest_plugins = ["tests.browser.fixtures", "tests.libreoffice", "tests.smtp"]
 
 
 @pytest.fixture(autouse=True)

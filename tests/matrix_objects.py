@@ -21,6 +21,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from renkei.accounts.models import Role
+from renkei.announcements import services as announcement_services
+from renkei.announcements.models import (
+    Announcement,
+    AnnouncementKind,
+    AudienceKind,
+    Delivery,
+    ExternalContact,
+)
 from renkei.directory.models import Group, GroupKind, GroupMember, Invitation
 from renkei.events import services as event_services
 from renkei.events.models import Audience, Event, EventKind, Registration
@@ -78,6 +86,42 @@ class World:
     event: Event  # published, open to non-members, 当別町's staff registered
     event_draft: Event
     registration: Registration
+    # お知らせ to Hokkaido's members (当別町, 深川市), published with a delivery, and a draft.
+    announcement: Announcement | None = None
+    announcement_draft: Announcement | None = None
+    delivery: Delivery | None = None
+    external_contact: ExternalContact | None = None
+
+
+def _announcements(council: Council) -> dict:
+    """A published お知らせ for Hokkaido (with a PDF and a delivery) and a draft one."""
+    secretariat = council.secretariat
+    announcement = announcement_services.announcement_create(
+        by=secretariat,
+        title="北海道ブロック研修会のご案内",
+        body="研修会を開催します。",
+        kind=AnnouncementKind.NOTICE,
+        audience=AudienceKind.PREFECTURE,
+        prefectures=["01"],
+        files=[SimpleUploadedFile("案内.pdf", PDF)],
+    )
+    delivery = announcement_services.announcement_publish(announcement=announcement, by=secretariat)
+    draft = announcement_services.announcement_create(
+        by=secretariat,
+        title="令和8年度総会の開催について（案）",
+        body="総会を開催します。",
+        kind=AnnouncementKind.NOTICE,
+        audience=AudienceKind.ALL_MEMBERS,
+    )
+    external = ExternalContact.objects.create(
+        organization_name="未加入町", name="情報担当", email="johotanto@example.lg.jp"
+    )
+    return {
+        "announcement": announcement,
+        "announcement_draft": draft,
+        "delivery": delivery,
+        "external_contact": external,
+    }
 
 
 def _deadline(days: int = 14) -> dt.datetime:
@@ -292,4 +336,5 @@ def build_world() -> World:
         event=event,
         event_draft=event_draft,
         registration=registration,
+        **_announcements(council),
     )

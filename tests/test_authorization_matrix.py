@@ -14,6 +14,7 @@ export, another organization's poll request); a POST-only view answers GET with 
 A refused POST must leave the database exactly as it was.
 """
 
+import datetime as dt
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from renkei.accounts.models import DateStyle, Role, User
+from renkei.announcements.models import Announcement, ExternalContact, NewsletterOptOut
+from renkei.announcements.unsubscribe import unsubscribe_token
 from renkei.audit.models import AuditEvent
 from renkei.core.security_headers import CONTENT_SECURITY_POLICY
 from renkei.directory.models import GroupMember, GroupRole, Invitation, Organization, Person
@@ -203,6 +206,17 @@ def _link(w: World) -> AnswerLink:
         inquiry=w.open, organization=w.council.member_org, revoked_at=None
     )
     return link
+
+
+HOKKAIDO = ("staff", "representative", "board", "secretariat")
+
+
+def _draft(w: World) -> int:
+    return w.announcement_draft.pk
+
+
+def _announcement_file(w: World) -> int:
+    return w.announcement.attachments.get().pk
 
 
 def _today(w: World) -> str:
@@ -901,6 +915,116 @@ TABLE: dict[str, Entry] = {
         data=lambda w: {"confirm": "yes"},
         state=_field(Poll, lambda w: w.open_poll.pk, "closed_early_at"),
         changes=True,
+    ),
+    # --- announcements: to Hokkaido (当別町, 深川市); others may not know it exists ----------
+    "announcements:list": Entry(url("announcements:list"), everyone()),
+    "announcements:detail": Entry(
+        url("announcements:detail", lambda w: w.announcement.pk),
+        answers(200, *HOKKAIDO, refused=404),
+        refusal="404: 和木町 and 総務省 are not in its audience",
+    ),
+    "announcements:attachment": Entry(
+        url("announcements:attachment", lambda w: w.announcement.pk, _announcement_file),
+        answers(200, *HOKKAIDO, refused=404),
+    ),
+    "announcements:manage_list": Entry(url("announcements:manage_list"), secretariat()),
+    "announcements:manage_create": Entry(
+        url("announcements:manage_create"),
+        secretariat(),
+        post=secretariat(302),
+        data=lambda w: {
+            "title": "セミナーのご案内",
+            "body": "本文",
+            "kind": "notice",
+            "audience": "all",
+            "send_mail": "on",
+        },
+        state=_count(Announcement),
+        changes=True,
+    ),
+    "announcements:manage_detail": Entry(url("announcements:manage_detail", _draft), secretariat()),
+    "announcements:manage_edit": Entry(
+        url("announcements:manage_edit", _draft),
+        secretariat(),
+        post=secretariat(302),
+        data=lambda w: {"title": "変更後", "body": "本文", "kind": "notice", "audience": "all"},
+        state=_field(Announcement, _draft, "title"),
+        changes=True,
+    ),
+    "announcements:manage_delete": Entry(
+        url("announcements:manage_delete", _draft),
+        secretariat(),
+        post=secretariat(302),
+        data=lambda w: {"confirm": "yes"},
+        state=_count(Announcement),
+        changes=True,
+    ),
+    "announcements:manage_publish": Entry(
+        url("announcements:manage_publish", _draft),
+        secretariat(),  # the confirmation page: audience and number of addresses
+        post=secretariat(302),
+        data=lambda w: {"confirm": "yes"},
+        state=_field(Announcement, _draft, "status"),
+        changes=True,
+    ),
+    "announcements:manage_schedule": Entry(
+        url("announcements:manage_schedule", _draft),
+        secretariat(),
+        post=secretariat(302),
+        data=lambda w: {
+            "day": (timezone.localdate() + dt.timedelta(days=3)).isoformat(),
+            "time": "09:00",
+        },
+        state=_field(Announcement, _draft, "status"),
+        changes=True,
+    ),
+    "announcements:manage_unschedule": Entry(
+        url("announcements:manage_unschedule", _draft),
+        post_only(),
+        post=secretariat(302),
+        state=_field(Announcement, _draft, "status"),
+        refusal="a draft has nothing to unschedule: the secretariat is told so",
+    ),
+    "announcements:delivery": Entry(
+        url("announcements:delivery", lambda w: w.announcement.pk, lambda w: w.delivery.pk),
+        secretariat(),
+    ),
+    "announcements:delivery_resend": Entry(
+        url("announcements:delivery_resend", lambda w: w.announcement.pk, lambda w: w.delivery.pk),
+        secretariat(),
+        post=secretariat(302),
+        data=lambda w: {"confirm": "yes"},
+        state=_count(AuditEvent),
+    ),
+    "announcements:external": Entry(
+        url("announcements:external"),
+        secretariat(),
+        post=secretariat(302),
+        data=lambda w: {
+            "add": "1",
+            "add-organization_name": "未加入村",
+            "add-email": "mikanyu@example.lg.jp",
+        },
+        state=_count(ExternalContact),
+        changes=True,
+    ),
+    "announcements:external_active": Entry(
+        url("announcements:external_active", lambda w: w.external_contact.pk),
+        post_only(),
+        post=secretariat(302),
+        data=lambda w: {"active": "0"},
+        state=_field(ExternalContact, lambda w: w.external_contact.pk, "is_active"),
+        changes=True,
+    ),
+    "announcements:unsubscribe": Entry(
+        lambda w: reverse(
+            "announcements:unsubscribe", args=[unsubscribe_token(email="waki@example.lg.jp")]
+        ),
+        dict.fromkeys(ROLES, 200),
+        post=dict.fromkeys(ROLES, 200),
+        state=_count(NewsletterOptOut),
+        changes=True,
+        refusal="public: the signed token names the one address it unsubscribes",
     ),
 }
 

@@ -1,4 +1,5 @@
-"""What every page must get right: its <title>, and no jargon or 「---------」 in its forms.
+"""What every page must get right: its <title>, no jargon or 「---------」 in its forms, and no
+inline style (the Content-Security-Policy forbids it).
 
 The title reads 「<page> | 連携 Renkei」, never glued to the site name.
 
@@ -92,6 +93,25 @@ def test_page_forms_say_what_to_type_without_jargon_or_dashes(records: World, na
 
     assert "---------" not in html, name
     assert "Markdown" not in html, name
+
+
+# A <style> element, or a style attribute on any element (SVG included); the policy
+# (style-src 'self') makes the browser drop both. All CSS lives in static files.
+INLINE_STYLE = re.compile(r"<style\b|<[^>]*\sstyle\s*=", re.I)
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "url"), _page_visits(), ids=[f"{n}-{r}" for n, r, _ in _page_visits()]
+)
+def test_page_carries_no_inline_style(records: World, name, role, url):  # noqa: F811
+    client = client_for(records, role)
+    response = client.get(url(records))
+    html = response.content.decode()
+    release(response)
+
+    found = INLINE_STYLE.search(html)
+    assert not found, f"{name}: {html[found.start() : found.start() + 120]!r}"
+    assert "/static/css/renkei.css" in html, name
 
 
 def test_not_found_page_title_names_the_page_then_the_site(records: World):  # noqa: F811

@@ -69,6 +69,13 @@ def test_policy_allows_no_inline_script_and_nothing_from_elsewhere():
     assert directives["base-uri"] == "'none'"
 
 
+def test_policy_allows_styles_only_from_the_sites_own_files():
+    directives = dict(d.split(" ", 1) for d in CONTENT_SECURITY_POLICY.split("; "))
+
+    # No 'unsafe-inline', no nonce or hash: <style> blocks and style="" attributes are dropped.
+    assert directives["style-src"] == "'self'"
+
+
 def test_member_page_is_not_stored_but_static_files_may_be(council, settings):
     settings.WHITENOISE_USE_FINDERS = True  # serve static/ as whitenoise does after collectstatic
     client = Client()

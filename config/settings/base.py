@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "renkei.directory",
     "renkei.inquiries",
     "renkei.polls",
+    "renkei.announcements",
     "renkei.events",
     "renkei.portal",
 ]
@@ -91,6 +92,7 @@ TEMPLATES = [
                 "renkei.core.templatetags.wareki",
                 "renkei.core.templatetags.mapping",
                 "renkei.core.templatetags.numbers",
+                "renkei.core.templatetags.tables",
                 "django.contrib.humanize.templatetags.humanize",
             ],
         },
@@ -267,6 +269,15 @@ RENKEI = {
     # it well above the longest possible send (a few EMAIL_TIMEOUTs), or a slow worker and
     # the retry could both deliver.
     "MAIL_LEASE_SECONDS": int(os.environ.get("RENKEI_MAIL_LEASE_SECONDS", "600")),
+    # Envelope senders are per recipient (VERP): <local>+<message>-<signature>@<domain>, so a
+    # bounce names the message it is about. The domain's MX must reach `manage.py mailserver`.
+    # Empty: the sender address itself is the return path (no bounce handling).
+    "MAIL_BOUNCE_ADDRESS": os.environ.get("RENKEI_MAIL_BOUNCE_ADDRESS", ""),
+    # Where `manage.py mailserver` listens (behind Postfix, say, on loopback).
+    "MAILSERVER_HOST": os.environ.get("RENKEI_MAILSERVER_HOST", "127.0.0.1"),
+    "MAILSERVER_PORT": int(os.environ.get("RENKEI_MAILSERVER_PORT", "8025")),
+    # Who takes inbound mail, in order: the first whose accepts(address) is true.
+    "INBOUND_HANDLERS": ["renkei.mailer.bounces.BounceHandler"],
 }
 
 LOGGING = {

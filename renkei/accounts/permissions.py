@@ -30,6 +30,10 @@ class Capability(StrEnum):
     # Results an inquiry publishes to all members (ResultsVisibility.MEMBERS).
     VIEW_MEMBER_RESULTS = "view_member_results"
     VOTE_IN_POLLS = "vote_in_polls"
+    # お知らせ addressed to the user's organization (新着情報).
+    VIEW_ANNOUNCEMENTS = "view_announcements"
+    # Write, publish and deliver お知らせ; the delivery log and the non-member address list.
+    MANAGE_ANNOUNCEMENTS = "manage_announcements"
     # Seminars and trainings: write, publish, cancel, see registrations, check people in.
     MANAGE_EVENTS = "manage_events"
     # Register oneself or colleagues for member events.
@@ -43,6 +47,7 @@ _MEMBER = {
     Capability.REQUEST_INQUIRIES,
     Capability.VOTE_IN_POLLS,
     Capability.VIEW_MEMBER_RESULTS,
+    Capability.VIEW_ANNOUNCEMENTS,
     Capability.ATTEND_EVENTS,
 }
 
@@ -55,7 +60,12 @@ MATRIX: dict[str, frozenset[Capability]] = {
     Role.STAFF: frozenset(_MEMBER),
     # Observers (e.g. 総務省) read what is public to members but see no contact details.
     Role.OBSERVER: frozenset(
-        {Capability.VIEW_DIRECTORY, Capability.VIEW_MEMBER_RESULTS, Capability.ATTEND_EVENTS}
+        {
+            Capability.VIEW_DIRECTORY,
+            Capability.VIEW_MEMBER_RESULTS,
+            Capability.VIEW_ANNOUNCEMENTS,
+            Capability.ATTEND_EVENTS,
+        }
     ),
 }
 

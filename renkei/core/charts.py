@@ -60,7 +60,6 @@ def bar_chart(*, chart_id: str, title: str, description: str, bars: Sequence[Bar
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" role="img" '
         f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
-        f'style="max-width:100%;height:auto" '
         # Set once here and inherited by every text: the summary page of a 60-question
         # inquiry carries some 30 charts, and these repeated per text cost ~20 KB of HTML.
         f'font-size="{FONT_SIZE}" fill="{INK}" dominant-baseline="middle" '

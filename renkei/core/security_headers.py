@@ -6,14 +6,15 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-# No inline script anywhere (htmx is told not to eval, see base.html's htmx-config); inline
-# styles are still allowed because templates carry style="" attributes, which move into the
-# stylesheet in a later issue. Nothing may come from another host: the site runs inside LGWAN.
+# No inline script and no inline style anywhere: htmx is told not to eval nor to add its own
+# indicator styles (see base.html's htmx-config), and all CSS is in static files (no <style>
+# blocks, no style="" attributes; tests/test_every_page.py checks every page). Nothing may
+# come from another host: the site runs inside LGWAN.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
+        "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",

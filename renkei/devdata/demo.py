@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from renkei.accounts.models import Role, User
+from renkei.devdata.demo_announcements import demo_announcements_load
 from renkei.devdata.demo_events import demo_events_load
 from renkei.devdata.demo_inquiries import demo_inquiries_load
 from renkei.directory.models import (
@@ -168,6 +169,7 @@ def demo_load(*, seed: int = 2026) -> DemoResult:
             secretariat=User.objects.get(username="jimukyoku"),
             password_hash=User.objects.get(username="tobetsu").password,
         )
+        demo_announcements_load(secretariat=User.objects.get(username="jimukyoku"))
         demo_events_load(secretariat=User.objects.get(username="jimukyoku"), rng=rng)
         Group.objects.create(
             name="情報セキュリティワーキンググループ",

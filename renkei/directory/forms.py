@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from renkei.accounts.models import Role
-from renkei.core.forms import WarekiDateField, date_input_hint
+from renkei.core.forms import Select, WarekiDateField, date_input_hint
 from renkei.core.text import hiragana_to_katakana, katakana_from_halfwidth
 from renkei.directory.jis_codes import validate_code
 from renkei.directory.models import (
@@ -25,21 +25,39 @@ PREFECTURE_CHOICES = [("", "すべて"), *PREFECTURES.items()]
 
 
 class OrganizationFilterForm(forms.Form):
-    q = forms.CharField(label="団体名・フリガナ・団体コード", required=False, max_length=100)
-    prefecture = forms.ChoiceField(label="都道府県", choices=PREFECTURE_CHOICES, required=False)
+    q = forms.CharField(
+        label="団体名・フリガナ・団体コード",
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput,
+    )
+    prefecture = forms.ChoiceField(
+        label="都道府県", choices=PREFECTURE_CHOICES, required=False, widget=Select
+    )
     kind = forms.ChoiceField(
-        label="種別", choices=[("", "すべて"), *OrganizationKind.choices], required=False
+        label="種別",
+        choices=[("", "すべて"), *OrganizationKind.choices],
+        required=False,
+        widget=Select,
     )
     membership = forms.ChoiceField(
         label="会員",
         choices=[("", "すべて"), ("member", "会員のみ"), ("nonmember", "非会員のみ")],
         required=False,
+        widget=Select,
     )
 
 
 class PersonSearchForm(forms.Form):
-    q = forms.CharField(label="氏名・フリガナ・役職・団体名・部署", required=False, max_length=100)
-    prefecture = forms.ChoiceField(label="都道府県", choices=PREFECTURE_CHOICES, required=False)
+    q = forms.CharField(
+        label="氏名・フリガナ・役職・団体名・部署",
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput,
+    )
+    prefecture = forms.ChoiceField(
+        label="都道府県", choices=PREFECTURE_CHOICES, required=False, widget=Select
+    )
 
 
 class MembershipDateForm(forms.Form):

@@ -57,7 +57,6 @@ from renkei.inquiries.models import (
     InquiryStatus,
     MailingStatus,
     Question,
-    QuestionKind,
 )
 from renkei.inquiries.permissions import (
     can_confirm,
@@ -84,6 +83,7 @@ from renkei.inquiries.permissions import (
     is_target,
     require_can_request,
 )
+from renkei.inquiries.question_kinds import kind_of
 from renkei.inquiries.selectors import (
     answer_people_attach,
     answer_rows,
@@ -957,7 +957,7 @@ def _question_blocks(form: AnswerForm, questions: list[Question]) -> list[dict[s
             "conditional": question.condition_question_id is not None,
             "controls": question.pk in controllers,
         }
-        if question.kind == QuestionKind.TABLE:
+        if kind_of(question).sheet_shape == "table":
             block["table"] = form.table_rows(question)
             block["table_errors"] = [
                 error
@@ -1068,7 +1068,7 @@ def _answer_page(
             "form": form,
             "blocks": _question_blocks(form, questions),
             # Browsers send a form without files as a plain encoded body, lighter to read.
-            "has_files": any(q.kind == QuestionKind.FILE for q in questions),
+            "has_files": any(kind_of(q).upload for q in questions),
             "hidden_ids": hidden_question_ids(questions, answer.data or {}),
             "proxy": proxy,
             "accepting": accepting,
@@ -1316,7 +1316,7 @@ def _versions_page(request: HttpRequest, answer: Answer) -> HttpResponse:
 
 @require_GET
 def answer_conditions(request: HttpRequest, pk: int) -> HttpResponse:
-    """Return the style that hides questions whose condition the typed answers do not meet."""
+    """Return the markers that show or hide the conditional questions as the answers stand."""
     return _conditions(request, get_inquiry_for(request.user, pk))
 
 
@@ -1325,14 +1325,17 @@ def _conditions(request: HttpRequest, inquiry: Inquiry) -> HttpResponse:
     data: dict[str, Any] = {}
     for question in questions:
         name = question_field_name(question)
-        if question.kind == QuestionKind.MULTIPLE:
+        if kind_of(question).many:
             data[str(question.pk)] = request.GET.getlist(name)
         elif name in request.GET:
             data[str(question.pk)] = request.GET.get(name)
     return render(
         request,
         "inquiries/_conditions.html",
-        {"hidden_ids": hidden_question_ids(questions, data)},
+        {
+            "conditional_ids": [q.pk for q in questions if q.condition_question_id],
+            "hidden_ids": hidden_question_ids(questions, data),
+        },
     )
 
 

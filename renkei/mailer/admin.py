@@ -9,7 +9,7 @@ error) and search by address or subject to find one person's mail.
 from django.contrib import admin
 from django.http import HttpRequest
 
-from renkei.mailer.models import OutboxMessage
+from renkei.mailer.models import FailingAddress, OutboxMessage
 
 
 @admin.register(OutboxMessage)
@@ -58,4 +58,16 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: OutboxMessage | None = None) -> bool:
+        return False
+
+
+@admin.register(FailingAddress)
+class FailingAddressAdmin(admin.ModelAdmin):
+    """Addresses whose mail bounced, newest first; delete a row once the address is fixed."""
+
+    list_display = ("email", "bounce_count", "last_bounced_at", "last_diagnostic")
+    search_fields = ("email",)
+    readonly_fields = ("email", "bounce_count", "first_bounced_at", "last_bounced_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -9,12 +9,20 @@ the same Message-ID. Delivery is therefore at least once: a recipient gets a sec
 if the crash fell between the server's acceptance of the message and the commit of "sent".
 The outcome is written only while the claim is still the worker's own (same `claimed_at`),
 so a worker that outlived its lease cannot overwrite the outcome of the retry.
+
+A batch (`outbox_batch_deliver`) sends many messages over one SMTP connection. It claims
+them a few at a time (CLAIM_CHUNK, one UPDATE) and commits each message's outcome just after
+the server's answer: a worker killed mid-batch leaves at most one chunk "sending" (sent again
+once the lease expires: none of them reached the server but the one in flight), and the rest
+stay queued for the next worker, so the duplicate window stays that of a single message.
 """
 
 import datetime as dt
 import logging
 import smtplib
+from collections import Counter
 from email.utils import formataddr, parseaddr
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -22,11 +30,15 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from renkei.mailer.models import OutboxMessage, Status
+from renkei.mailer.verp import return_path
 
 logger = logging.getLogger(__name__)
 
 # Errors from the mail server or the network; `_is_permanent` tells which of them are final.
 SMTP_ERRORS = (smtplib.SMTPException, OSError)
+
+# Messages a batch claims with one UPDATE; what a killed worker leaves waiting for its lease.
+CLAIM_CHUNK = 20
 
 INTERRUPTED = "送信処理が完了しないまま再送期限を過ぎたため、同じメッセージIDで再送しました。"
 INTERRUPTED_TOO_OFTEN = (
@@ -80,12 +92,15 @@ def _expired_claim(*, candidates: QuerySet[OutboxMessage], claim: dict) -> int:
     return claimed
 
 
-def outbox_message_send(*, message: OutboxMessage) -> OutboxMessage:
-    """Send a claimed message through SMTP and record whether it was sent, retried or failed."""
+def outbox_message_send(*, message: OutboxMessage, connection: Any = None) -> OutboxMessage:
+    """Send a claimed message through SMTP and record whether it was sent, retried or failed.
+
+    `connection` is an open mail backend to reuse (a batch); without it, one is opened.
+    """
     if message.status != Status.SENDING:
         raise ValueError(f"Outbox message {message.pk} is {message.status}, not claimed")
     try:
-        _email_build(message=message).send()
+        _email_build(message=message, connection=connection).send()
     except SMTP_ERRORS as error:
         _failure_record(message=message, error=error, permanent=_is_permanent(error))
     except Exception as error:
@@ -110,27 +125,103 @@ def outbox_message_deliver(*, message_id: int) -> OutboxMessage | None:
     return outbox_message_send(message=message)
 
 
+def outbox_batch_deliver(*, message_ids: list[int]) -> tuple[Counter, list[OutboxMessage]]:
+    """Claim and send each message in turn over one SMTP connection.
+
+    Returns the outcomes counted by status ("skipped" for messages someone else had) and the
+    messages queued again for a retry.
+    """
+    outcomes: Counter = Counter()
+    retries: list[OutboxMessage] = []
+    connection = get_connection(fail_silently=False)
+    try:
+        for message in _claimed_in_chunks(message_ids=message_ids):
+            if message is None:
+                outcomes["skipped"] += 1
+                continue
+            if not _connection_ready(connection=connection, message=message):
+                outcomes[message.status] += 1
+                if message.status == Status.QUEUED:
+                    retries.append(message)
+                continue
+            message = outbox_message_send(message=message, connection=connection)
+            outcomes[message.status] += 1
+            if message.status != Status.SENT:
+                # After any refusal or broken pipe, start the next message on a fresh session.
+                _connection_close(connection)
+                if message.status == Status.QUEUED:
+                    retries.append(message)
+    finally:
+        _connection_close(connection)
+    return outcomes, retries
+
+
+def _claimed_in_chunks(*, message_ids: list[int]):
+    """Yield each message claimed (or None when someone else has it), a chunk per UPDATE."""
+    for start in range(0, len(message_ids), CLAIM_CHUNK):
+        chunk = message_ids[start : start + CLAIM_CHUNK]
+        now = timezone.now()
+        claim = {"status": Status.SENDING, "claimed_at": now, "lease_until": now + lease_duration()}
+        OutboxMessage.objects.filter(pk__in=chunk, status=Status.QUEUED).filter(
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+        ).update(**claim)
+        claimed = {
+            m.pk: m
+            for m in OutboxMessage.objects.filter(
+                pk__in=chunk, status=Status.SENDING, claimed_at=now
+            )
+        }
+        for message_id in chunk:
+            # Not in this claim: taken by another worker, or left by a dead one (lease).
+            yield claimed.get(message_id) or outbox_message_claim(message_id=message_id)
+
+
+def _connection_ready(*, connection: Any, message: OutboxMessage) -> bool:
+    """Open the batch's SMTP session if needed; on failure record it on the claimed message."""
+    if getattr(connection, "connection", True) is not None:
+        return True  # open already (or a backend without sessions: locmem, console)
+    try:
+        connection.open()
+    except SMTP_ERRORS as error:
+        _failure_record(message=message, error=error, permanent=False)
+        return False
+    return True
+
+
+def _connection_close(connection: Any) -> None:
+    """Close the batch's SMTP session, whatever state the server left it in."""
+    try:
+        connection.close()
+    except SMTP_ERRORS:
+        if hasattr(connection, "connection"):
+            connection.connection = None
+
+
 def retry_delay(*, attempts: int) -> dt.timedelta:
     """Return how long to wait after the given number of failed attempts."""
     base = settings.RENKEI["MAIL_RETRY_BASE_SECONDS"]
     return dt.timedelta(seconds=base * 2 ** (attempts - 1))
 
 
-def _email_build(*, message: OutboxMessage) -> EmailMultiAlternatives:
+def _email_build(*, message: OutboxMessage, connection: Any = None) -> EmailMultiAlternatives:
     """Turn a stored message into a Django e-mail with text and, if any, HTML parts."""
     to = formataddr((message.to_name, message.to_email)) if message.to_name else message.to_email
+    # With VERP the envelope sender is the message's own return path; the From header stays.
+    envelope_from = return_path(message_id=message.message_id) or settings.DEFAULT_FROM_EMAIL
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=envelope_from,
         to=[to],
         headers={
+            **(message.headers or {}),
+            "From": settings.DEFAULT_FROM_EMAIL,
             # The same outbox row always carries the same Message-ID, so a copy is recognisable.
             "Message-ID": f"<{message.message_id}@{_message_id_domain()}>",
             # RFC 3834: tells vacation responders not to answer.
             "Auto-Submitted": "auto-generated",
         },
-        connection=get_connection(fail_silently=False),
+        connection=connection or get_connection(fail_silently=False),
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")

@@ -10,6 +10,8 @@ class Status(models.TextChoices):
     SENDING = "sending", "送信中"
     SENT = "sent", "送信済み"
     FAILED = "failed", "送信失敗"
+    # The server took it, then a bounce came back to its VERP return path.
+    BOUNCED = "bounced", "不達（エラー返送）"
 
 
 class OutboxMessage(models.Model):
@@ -35,6 +37,9 @@ class OutboxMessage(models.Model):
     lease_until = models.DateTimeField("再送期限", null=True, blank=True)
     last_error = models.TextField("直近のエラー", blank=True)
     sent_at = models.DateTimeField("送信日時", null=True, blank=True)
+    # Extra headers of this recipient's copy (List-Unsubscribe with its own signed link).
+    headers = models.JSONField("追加ヘッダー", default=dict, blank=True)
+    bounced_at = models.DateTimeField("エラー返送日時", null=True, blank=True)
 
     class Meta:
         verbose_name = "送信メール"
@@ -43,3 +48,21 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to_email}: {self.subject}"
+
+
+class FailingAddress(models.Model):
+    """An address whose mail bounced: the secretariat sees it, features may skip it."""
+
+    email = models.EmailField("メールアドレス", unique=True)
+    bounce_count = models.PositiveIntegerField("エラー返送の回数", default=0)
+    first_bounced_at = models.DateTimeField("最初のエラー返送", auto_now_add=True)
+    last_bounced_at = models.DateTimeField("直近のエラー返送")
+    last_diagnostic = models.TextField("直近のエラー内容", blank=True)
+
+    class Meta:
+        verbose_name = "不達アドレス"
+        verbose_name_plural = "不達アドレス"
+        ordering = ["-last_bounced_at"]
+
+    def __str__(self) -> str:
+        return self.email

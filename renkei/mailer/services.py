@@ -6,7 +6,7 @@ optional `body.html` (usually extending `mail/base.html`). Every template gets `
 """
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
@@ -18,13 +18,15 @@ from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone
 
-from renkei.mailer.models import OutboxMessage
-from renkei.mailer.tasks import deliver_outbox_message
+from renkei.mailer.models import OutboxMessage, Status
+from renkei.mailer.tasks import deliver_outbox_batch, deliver_outbox_message
 
 logger = logging.getLogger(__name__)
 
 # Rows per INSERT when a notice goes to the whole council.
 BULK_BATCH_SIZE = 500
+# Messages per delivery task: one SMTP session each, and few task rows for a mass mailing.
+DELIVERY_BATCH_SIZE = 200
 
 SUBJECT_MAX_LENGTH = OutboxMessage._meta.get_field("subject").max_length
 NAME_MAX_LENGTH = OutboxMessage._meta.get_field("to_name").max_length
@@ -36,8 +38,12 @@ def mail_queue(
     template: str,
     context: Mapping[str, Any],
     topic: str = "",
+    headers: Callable[[str, Mapping[str, Any]], Mapping[str, str]] | None = None,
 ) -> list[OutboxMessage]:
     """Render a mail template for each recipient, store the messages and send them after commit.
+
+    `headers(address, extra)`, if given, returns the extra headers of one recipient's copy
+    (List-Unsubscribe with that recipient's own link, say).
 
     `to` holds plain addresses, `(name, address)` pairs or `(name, address, extra)` triples
     whose `extra` context is this recipient's own (an organization's answer link, say).
@@ -75,6 +81,7 @@ def mail_queue(
                 subject=subject,
                 body_text=body_text,
                 body_html=body_html,
+                headers=dict(headers(address, extra)) if headers else {},
                 next_attempt_at=now,
             )
         )
@@ -176,6 +183,29 @@ def _delivery_enqueue_on_commit(*, message_ids: list[int]) -> None:
 
 
 def _delivery_enqueue(*, message_ids: list[int]) -> None:
-    """Enqueue one delivery task per message."""
-    for message_id in message_ids:
-        deliver_outbox_message.enqueue(message_id)
+    """Enqueue the delivery: one task for a single message, one per batch for many."""
+    if len(message_ids) == 1:
+        deliver_outbox_message.enqueue(message_ids[0])
+        return
+    for start in range(0, len(message_ids), DELIVERY_BATCH_SIZE):
+        deliver_outbox_batch.enqueue(message_ids[start : start + DELIVERY_BATCH_SIZE])
+
+
+def outbox_requeue(*, topic: str) -> int:
+    """Queue again the failed messages of a topic (a delivery's 再送); return how many.
+
+    Bounced messages stay as they are: their address does not exist.
+    """
+    failed = OutboxMessage.objects.filter(topic=topic, status=Status.FAILED)
+    message_ids = list(failed.values_list("id", flat=True))
+    if not message_ids:
+        return 0
+    OutboxMessage.objects.filter(pk__in=message_ids, status=Status.FAILED).update(
+        status=Status.QUEUED,
+        attempts=0,
+        last_error="",
+        next_attempt_at=timezone.now(),
+        lease_until=None,
+    )
+    _delivery_enqueue_on_commit(message_ids=message_ids)
+    return len(message_ids)

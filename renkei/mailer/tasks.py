@@ -7,7 +7,11 @@ In production run the worker as a service, `manage.py db_worker --no-reload`, an
 from django.utils import timezone
 from django_tasks import task
 
-from renkei.mailer.delivery import deliverable_messages, outbox_message_deliver
+from renkei.mailer.delivery import (
+    deliverable_messages,
+    outbox_batch_deliver,
+    outbox_message_deliver,
+)
 from renkei.mailer.models import OutboxMessage, Status
 
 
@@ -20,6 +24,16 @@ def deliver_outbox_message(message_id: int) -> str:
     if message.status == Status.QUEUED:
         _retry_enqueue(message=message)
     return message.status
+
+
+@task()
+def deliver_outbox_batch(message_ids: list[int]) -> dict[str, int]:
+    """Send many messages over one SMTP connection; those to retry get one task for later."""
+    outcomes, retries = outbox_batch_deliver(message_ids=message_ids)
+    if retries and deliver_outbox_batch.get_backend().supports_defer:
+        run_after = max(message.next_attempt_at for message in retries)
+        deliver_outbox_batch.using(run_after=run_after).enqueue([m.pk for m in retries])
+    return dict(outcomes)
 
 
 @task()

@@ -28,6 +28,7 @@ NOT_PAGES = {
     "inquiries:export_download": "file download",
     "inquiries:offline_sheet": "Excel download",
     "portal:audit_export": "CSV download",
+    "announcements:attachment": "file download",
     "inquiries:answer_conditions": "htmx fragment (a <style> element)",
     "inquiries:requester_candidates": "htmx fragment (the requester picker's candidates)",
     "inquiries:mailings": "htmx fragment (the progress of the notices being mailed)",
@@ -70,6 +71,7 @@ ANONYMOUS = [
     at("account_reset_password_done"),
     table("invitation_accept"),
     table("answer_link:open"),
+    table("announcements:unsubscribe"),
 ]
 
 STAFF = [
@@ -125,6 +127,8 @@ STAFF = [
     at("polls:detail", lambda w: w.open_poll.pk),
     table("polls:detail"),
     table("polls:request"),
+    table("announcements:list"),
+    table("announcements:detail"),
 ]
 
 REPRESENTATIVE = [
@@ -194,6 +198,16 @@ SECRETARIAT = [
     table("polls:edit"),
     table("polls:close"),
     table("polls:detail"),
+    table("announcements:manage_list"),
+    table("announcements:manage_create"),
+    table("announcements:manage_detail"),
+    table("announcements:manage_edit"),
+    table("announcements:manage_delete"),
+    table("announcements:manage_publish"),
+    table("announcements:manage_schedule"),
+    table("announcements:delivery"),
+    table("announcements:delivery_resend"),
+    table("announcements:external"),
 ]
 
 OBSERVER = [

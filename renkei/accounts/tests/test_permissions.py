@@ -22,6 +22,7 @@ EXPECTED = {
         "request_inquiries",
         "vote_in_polls",
         "view_member_results",
+        "view_announcements",
         "attend_events",
     },
     Role.REPRESENTATIVE: {
@@ -31,6 +32,7 @@ EXPECTED = {
         "request_inquiries",
         "vote_in_polls",
         "view_member_results",
+        "view_announcements",
         "manage_own_staff",
         "confirm_answers",
         "attend_events",
@@ -42,9 +44,10 @@ EXPECTED = {
         "request_inquiries",
         "vote_in_polls",
         "view_member_results",
+        "view_announcements",
         "attend_events",
     },
-    Role.OBSERVER: {"view_directory", "view_member_results", "attend_events"},
+    Role.OBSERVER: {"view_directory", "view_member_results", "view_announcements", "attend_events"},
 }
 
 

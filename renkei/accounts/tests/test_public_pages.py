@@ -16,6 +16,8 @@ PUBLIC_VIEWS = {
     ("renkei.inquiries.views", "answer_link_conditions"),
     ("renkei.inquiries.views", "answer_link_submit"),
     ("renkei.inquiries.views", "answer_link_end"),
+    # A newsletter's signed unsubscribe link (RFC 8058 one-click POST from mail clients).
+    ("renkei.announcements.views", "unsubscribe"),
 }
 # allauth marks its own login, password-reset and sign-up pages (sign-up is closed).
 PUBLIC_MODULE_PREFIXES = ("allauth.",)

@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from renkei.core.forms import FormRenderer, WarekiDateField, date_input_hint
+from renkei.core.forms import FormRenderer, Select, WarekiDateField, date_input_hint
 from renkei.core.wareki import format_wareki
 
 
@@ -71,3 +71,35 @@ def test_date_hint_shows_a_future_day_in_every_accepted_form():
 
     assert hint.startswith(format_wareki(ahead) + "、R")
     assert ahead.isoformat() in hint
+
+
+class FilterForm(forms.Form):
+    prefecture = forms.ChoiceField(
+        label="都道府県",
+        choices=[("", "すべて"), ("01", "北海道"), ("02", "<青森県>")],
+        required=False,
+        widget=Select,
+    )
+    plain = forms.ChoiceField(
+        label="都道府県",
+        choices=[("", "すべて"), ("01", "北海道"), ("02", "<青森県>")],
+        required=False,
+    )
+
+
+def test_one_loop_select_draws_what_djangos_select_draws():
+    form = FilterForm(data={"prefecture": "02", "plain": "02"})
+
+    ours = form["prefecture"].as_widget()
+    django = form["plain"].as_widget().replace('name="plain"', 'name="prefecture"')
+
+    assert ours == re.sub(r">\s+<", "><", django.replace('id="id_plain"', 'id="id_prefecture"'))
+    assert '<option value="02" selected>&lt;青森県&gt;</option>' in ours
+    assert '<option value="01">北海道</option>' in ours
+
+
+def test_filter_select_sits_in_a_field_block_with_its_label():
+    html = str(FilterForm())
+
+    assert '<label for="id_prefecture">都道府県</label>' in html
+    assert '<select name="prefecture" id="id_prefecture">' in html

@@ -61,3 +61,23 @@ def test_demo_inquiry_deadlines_fall_on_a_business_day_at_five_pm(db):
         local = timezone.localtime(inquiry.deadline)
         assert (local.hour, local.minute) == (17, 0), inquiry.title
         assert local.weekday() < 5, inquiry.title
+
+
+def test_demo_shows_the_years_announcements_and_their_deliveries(db):
+    from renkei.announcements.models import Announcement, AnnouncementStatus
+    from renkei.announcements.selectors import deliveries_in_fiscal_year
+    from renkei.mailer.models import OutboxMessage, Status
+
+    demo_load()
+
+    assert deliveries_in_fiscal_year() == 6
+    assert Announcement.objects.filter(status=AnnouncementStatus.DRAFT).count() == 1
+    assert Announcement.objects.filter(status=AnnouncementStatus.SCHEDULED).count() == 1
+    board = Announcement.objects.get(title="第1回役員会の開催について")
+    assert board.audience_group.name == "役員会"
+    assert OutboxMessage.objects.filter(status=Status.SENT).count() > 100
+    assert (
+        not OutboxMessage.objects.filter(topic__startswith="announcement")
+        .exclude(status=Status.SENT)
+        .exists()
+    )

@@ -12,7 +12,6 @@ from renkei.inquiries.models import InquiryStatus, ResultsVisibility
 from renkei.inquiries.permissions import get_answer_for
 from renkei.inquiries.tests.test_services import complete_data, make_draft, make_open
 from renkei.mailer.models import OutboxMessage
-from renkei.mailer.tests.conftest import smtp_server  # noqa: F401 (a fixture)
 from renkei.testing import Council, make_contact, make_organization
 
 BASE = "https://renkei.example.lg.jp"
@@ -210,7 +209,7 @@ def test_targets_that_may_read_the_results_are_told_when_they_are_published(
 
 def test_contacts_without_accounts_receive_the_inquiry_over_real_smtp(
     council,
-    smtp_server,  # noqa: F811
+    smtp_server,
     django_capture_on_commit_callbacks,
 ):
     towns = towns_without_accounts(2)

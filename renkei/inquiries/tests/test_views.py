@@ -638,8 +638,15 @@ def test_conditional_question_fragment_hides_unmet_conditions(council):
     hidden = text_of(client.get(url, {f"q{q1.pk}": "いいえ"}))
     shown = text_of(client.get(url, {f"q{q1.pk}": "はい"}))
 
-    assert f"#question-{q2.pk}" in hidden
-    assert f"#question-{q2.pk}" not in shown
+    # One marker per conditional question, swapped into the form out of band; inquiries.css
+    # hides a question whose marker says its condition is unmet. No inline style.
+    marker = (
+        rf'<span id="condition-{q2.pk}" class="inq-condition([^"]*)" hidden hx-swap-oob="true">'
+    )
+    assert re.search(marker, hidden)[1] == " inq-condition--unmet"
+    assert re.search(marker, shown)[1] == ""
+    assert f"condition-{q1.pk}" not in hidden
+    assert "<style" not in hidden + shown
 
 
 def test_answer_form_wires_htmx_only_on_controlling_questions(council):

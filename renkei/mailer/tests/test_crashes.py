@@ -23,7 +23,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.conf import settings
 
-from renkei.mailer.tests.conftest import Received, free_port
+from tests.smtp import Received, free_port
 
 RECIPIENTS = [f"town{i:02d}@example.lg.jp" for i in range(12)]
 VICTIM = RECIPIENTS[4]
@@ -96,7 +96,9 @@ def _env(database: Path, *, port: int) -> dict[str, str]:
     }
 
 
-QUEUE_SCRIPT = """
+QUEUE_SCRIPTS = {
+    # One message and one task per recipient (outbox_add).
+    "single": """
 import django
 django.setup()
 from django.db import transaction
@@ -104,7 +106,25 @@ from renkei.mailer.services import outbox_add
 with transaction.atomic():
     for address in {recipients!r}:
         outbox_add(to_email=address, subject="総会のお知らせ", body_text="本文")
-"""
+""",
+    # A mass mailing: one task per batch, one SMTP session for the batch (mail_queue).
+    "batch": """
+import django
+django.setup()
+from django.db import transaction
+from renkei.mailer import services
+services.DELIVERY_BATCH_SIZE = 8  # two batches: the victim in the first
+with transaction.atomic():
+    services.mail_queue(
+        to={recipients!r}, template="notice", context={{"subject": "総会のお知らせ", "body": "本文"}}
+    )
+""",
+}
+
+
+@pytest.fixture(params=["single", "batch"])
+def queue_mode(request) -> str:
+    return request.param
 
 
 def _manage(database: Path, port: int, *args: str) -> None:
@@ -118,10 +138,10 @@ def _manage(database: Path, port: int, *args: str) -> None:
     )
 
 
-def _queue(database: Path, port: int) -> None:
+def _queue(database: Path, port: int, mode: str) -> None:
     """Queue one message per recipient; their delivery tasks go into the task table."""
     subprocess.run(
-        [sys.executable, "-c", QUEUE_SCRIPT.format(recipients=RECIPIENTS)],
+        [sys.executable, "-c", QUEUE_SCRIPTS[mode].format(recipients=RECIPIENTS)],
         cwd=settings.BASE_DIR,
         env=_env(database, port=port),
         check=True,
@@ -166,12 +186,12 @@ def _smtp_start(handler: CountingHandler, port: int) -> Controller:
     return controller
 
 
-def test_worker_killed_while_sending_leaves_no_message_unsent(database):
+def test_worker_killed_while_sending_leaves_no_message_unsent(database, queue_mode):
     handler = CountingHandler()
     port = free_port()
     controller = _smtp_start(handler, port)
     try:
-        _queue(database, port)
+        _queue(database, port, queue_mode)
         worker = _worker_start(database, port)
         assert handler.stalled.wait(timeout=120), "the worker never reached the victim"
         os.kill(worker.pid, signal.SIGKILL)
@@ -186,12 +206,12 @@ def test_worker_killed_while_sending_leaves_no_message_unsent(database):
     assert set(_statuses(database).values()) == {"sent"}
 
 
-def test_worker_killed_after_the_server_took_the_message_sends_one_copy_more(database):
+def test_worker_killed_after_the_server_took_the_message_sends_one_copy_more(database, queue_mode):
     handler = CountingHandler(keep_stalled=True)
     port = free_port()
     controller = _smtp_start(handler, port)
     try:
-        _queue(database, port)
+        _queue(database, port, queue_mode)
         worker = _worker_start(database, port)
         assert handler.stalled.wait(timeout=120), "the worker never reached the victim"
         os.kill(worker.pid, signal.SIGKILL)
@@ -208,11 +228,11 @@ def test_worker_killed_after_the_server_took_the_message_sends_one_copy_more(dat
     assert set(_statuses(database).values()) == {"sent"}
 
 
-def test_smtp_server_killed_mid_conversation_loses_and_doubles_nothing(database):
+def test_smtp_server_killed_mid_conversation_loses_and_doubles_nothing(database, queue_mode):
     handler = CountingHandler()
     port = free_port()
     controller = _smtp_start(handler, port)
-    _queue(database, port)
+    _queue(database, port, queue_mode)
     worker = _worker_start(database, port)
     try:
         assert handler.stalled.wait(timeout=120), "the worker never reached the victim"

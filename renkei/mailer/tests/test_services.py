@@ -243,7 +243,7 @@ def test_outbox_counts_and_recent():
             to_email="tobetsu@example.lg.jp", subject=status, body_text="本文", status=status
         )
 
-    assert outbox_counts() == {"queued": 1, "sending": 0, "sent": 2, "failed": 1}
+    assert outbox_counts() == {"queued": 1, "sending": 0, "sent": 2, "failed": 1, "bounced": 0}
     recent = outbox_recent(limit=3)
     assert len(recent) == 3
     assert recent[0].status == Status.FAILED

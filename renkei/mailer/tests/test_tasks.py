@@ -211,7 +211,7 @@ def test_permanent_refusal_fails_at_once(smtp_server, stage):
 
 
 def test_unexpected_error_fails_at_once_instead_of_sticking_in_sending(smtp_server, monkeypatch):
-    def broken(*, message: OutboxMessage) -> None:
+    def broken(*, message: OutboxMessage, connection: object = None) -> None:
         raise UnicodeError("boom")
 
     monkeypatch.setattr(delivery, "_email_build", broken)
@@ -285,3 +285,49 @@ def test_database_backend_schedules_the_retry_for_when_it_is_due(smtp_server, db
     message.refresh_from_db()
     assert message.status == Status.SENT
     assert len(smtp_server.received) == 1
+
+
+def test_a_mass_mailing_goes_out_in_batches_over_one_session_each(
+    smtp_server, django_capture_on_commit_callbacks, settings
+):
+    addresses = [f"town{i:03d}@example.lg.jp" for i in range(450)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        mail_queue(to=addresses, template="notice", context={"subject": "総会", "body": "本文"})
+
+    assert sorted(r for m in smtp_server.received for r in m.rcpt_tos) == addresses
+    assert smtp_server.sessions == 3  # 200 + 200 + 50, one SMTP session per batch
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+def test_a_batch_keeps_going_after_a_refused_recipient(
+    smtp_server, django_capture_on_commit_callbacks
+):
+    smtp_server.replies = ["550 5.1.1 No such user"]
+    addresses = ["nobody@example.lg.jp", "tobetsu@example.lg.jp", "waki@example.lg.jp"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        mail_queue(to=addresses, template="notice", context={"subject": "総会", "body": "本文"})
+
+    statuses = dict(OutboxMessage.objects.values_list("to_email", "status"))
+    assert statuses == {
+        "nobody@example.lg.jp": Status.FAILED,
+        "tobetsu@example.lg.jp": Status.SENT,
+        "waki@example.lg.jp": Status.SENT,
+    }
+
+
+def test_a_batch_with_the_server_down_queues_every_message_for_a_retry(
+    smtp_down, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        mail_queue(
+            to=["a@example.lg.jp", "b@example.lg.jp"],
+            template="notice",
+            context={"subject": "総会", "body": "本文"},
+        )
+
+    messages = list(OutboxMessage.objects.all())
+    assert {m.status for m in messages} == {Status.QUEUED}
+    assert {m.attempts for m in messages} == {1}
+    assert all(m.next_attempt_at > timezone.now() for m in messages)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from renkei.accounts.services import user_set_active
+from renkei.announcements import services as announcement_services
 from renkei.directory.services import (
     email_change_confirm,
     email_change_request,
@@ -99,6 +100,14 @@ def produce_every_mail(council) -> None:
     services.inquiry_close(inquiry=inquiry, by=council.secretariat)
     services.inquiry_publish_results(inquiry=inquiry, by=council.secretariat)
     make_open(council)
+    # お知らせ: a newsletter's copies (with their unsubscribe links), as the worker writes them.
+    announcement = announcement_services.announcement_create(
+        by=council.secretariat, title="総会のご案内", body="本文", kind="newsletter", audience="all"
+    )
+    delivery = announcement_services.announcement_publish(
+        announcement=announcement, by=council.secretariat
+    )
+    announcement_services.delivery_prepare(delivery=delivery)
 
 
 def test_every_link_in_every_mail_starts_with_the_base_url(council, base_url):

@@ -1,4 +1,4 @@
-"""A real SMTP server (aiosmtpd) on localhost for the outbox tests."""
+"""A real SMTP server (aiosmtpd) on localhost: fixtures for every test that sends mail (a plugin)."""
 
 import email
 import socket
@@ -35,6 +35,14 @@ class RecordingHandler:
     received: list[Received] = field(default_factory=list)
     replies: list[str] = field(default_factory=list)
     stage: str = "RCPT"
+    sessions: int = 0  # SMTP sessions opened (EHLO greetings)
+
+    async def handle_EHLO(
+        self, server: SMTP, session: Session, envelope: Envelope, hostname: str, responses: list
+    ) -> list:
+        self.sessions += 1
+        session.host_name = hostname  # what aiosmtpd does itself when no hook is set
+        return responses
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list
