@@ -30,6 +30,8 @@ from renkei.announcements.models import (
     ExternalContact,
 )
 from renkei.directory.models import Group, GroupKind, GroupMember, Invitation
+from renkei.events import services as event_services
+from renkei.events.models import Audience, Event, EventKind, Registration
 from renkei.inquiries import services
 from renkei.inquiries.export_tasks import export_request
 from renkei.inquiries.exports import ExportFormat
@@ -81,6 +83,9 @@ class World:
     open_poll: Poll
     closed_poll: Poll
     requested_poll: Poll
+    event: Event  # published, open to non-members, 当別町's staff registered
+    event_draft: Event
+    registration: Registration
     # お知らせ to Hokkaido's members (当別町, 深川市), published with a delivery, and a draft.
     announcement: Announcement | None = None
     announcement_draft: Announcement | None = None
@@ -282,6 +287,32 @@ def build_world() -> World:
         requesting_organization=council.member_org,
     )
 
+    event = event_services.event_create(
+        by=secretariat,
+        draft=event_services.EventDraft(
+            title="トピックスセミナー",
+            kind=EventKind.SEMINAR,
+            starts_at=_deadline(30),
+            ends_at=_deadline(30) + dt.timedelta(hours=3),
+            description="地方公共団体の事例を中心としたセミナーです。",
+            venue="東京国際フォーラム",
+            capacity=80,
+            audience=Audience.OPEN,
+        ),
+    )
+    event_services.event_publish(event=event, by=secretariat)
+    registration = event_services.member_register(event=event, person=staff.person, by=staff)
+    event_draft = event_services.event_create(
+        by=secretariat,
+        draft=event_services.EventDraft(
+            title="情報政策担当者研修会（準備中）",
+            kind=EventKind.TRAINING,
+            starts_at=_deadline(60),
+            ends_at=_deadline(60) + dt.timedelta(hours=5),
+            description="セキュリティ総合の研修です。",
+        ),
+    )
+
     return World(
         council=council,
         totp_secret=totp_secret,
@@ -302,5 +333,8 @@ def build_world() -> World:
         open_poll=open_poll,
         closed_poll=closed_poll,
         requested_poll=requested_poll,
+        event=event,
+        event_draft=event_draft,
+        registration=registration,
         **_announcements(council),
     )

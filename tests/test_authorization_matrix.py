@@ -38,6 +38,7 @@ from renkei.announcements.unsubscribe import unsubscribe_token
 from renkei.audit.models import AuditEvent
 from renkei.core.security_headers import CONTENT_SECURITY_POLICY
 from renkei.directory.models import GroupMember, GroupRole, Invitation, Organization, Person
+from renkei.events.models import Event, Registration, Session
 from renkei.inquiries import mailings
 from renkei.inquiries.models import Answer, AnswerLink, Export, Inquiry, InquiryStatus, Reminder
 from renkei.polls.models import Poll, PollStatus, Vote, VoteChoice
@@ -222,7 +223,114 @@ def _today(w: World) -> str:
     return timezone.localdate().isoformat()
 
 
+def _registration(w: World) -> Any:
+    return (
+        Registration.objects.filter(pk=w.registration.pk)
+        .values_list("status", "checked_in_at")
+        .first()
+    )
+
+
 TABLE: dict[str, Entry] = {
+    # --- seminars and trainings -----------------------------------------------------------
+    "events:list": Entry(url("events:list"), everyone()),
+    "events:create": Entry(
+        url("events:create"), secretariat(), post=secretariat(400), state=_count(Event)
+    ),
+    "events:prospects": Entry(url("events:prospects"), secretariat()),
+    "events:detail": Entry(url("events:detail", lambda w: w.event.pk), everyone()),
+    "events:edit": Entry(
+        url("events:edit", lambda w: w.event_draft.pk),
+        secretariat(),
+        post=secretariat(400),
+        state=_field(Event, lambda w: w.event_draft.pk, "title", "starts_at"),
+    ),
+    "events:program": Entry(
+        url("events:program", lambda w: w.event_draft.pk),
+        secretariat(),
+        post=secretariat(400),
+        state=_count(Session),
+    ),
+    "events:publish": Entry(
+        url("events:publish", lambda w: w.event_draft.pk),
+        secretariat(),  # the confirmation page
+        post=secretariat(302),
+        data=lambda w: {"confirm": "yes"},
+        state=_field(Event, lambda w: w.event_draft.pk, "status"),
+        changes=True,
+    ),
+    "events:cancel": Entry(
+        url("events:cancel", lambda w: w.event.pk),
+        secretariat(),  # the confirmation page
+        post=secretariat(302),
+        data=lambda w: {"confirm": "yes"},
+        state=_field(Event, lambda w: w.event.pk, "status"),
+        changes=True,
+    ),
+    "events:register": Entry(
+        url("events:register", lambda w: w.event.pk),
+        post_only(),
+        post=everyone(302),
+        data=lambda w: {"person": str(w.council.outsider.person.pk)},
+        state=_count(Registration),
+        refusal="302 with an error for anyone but 和木町's own people: a member registers only "
+        "people of their organization",
+    ),
+    "events:registration_cancel": Entry(
+        url("events:registration_cancel", lambda w: w.event.pk, lambda w: w.registration.pk),
+        answers(200, *TOBETSU_AND_SECRETARIAT),
+        post=answers(302, *TOBETSU_AND_SECRETARIAT),
+        data=lambda w: {"confirm": "yes"},
+        state=_registration,
+        changes=True,
+        refusal="403: only the registrant, their 団体管理者 and the secretariat",
+    ),
+    "events:registrations": Entry(url("events:registrations", lambda w: w.event.pk), secretariat()),
+    "events:check_in": Entry(
+        url("events:check_in", lambda w: w.event.pk, lambda w: w.registration.pk),
+        post_only(),
+        post=secretariat(302),
+        state=_registration,
+        changes=True,
+    ),
+    "events:sign_in_sheet": Entry(url("events:sign_in_sheet", lambda w: w.event.pk), secretariat()),
+    "events:participants_export": Entry(
+        url("events:participants_export", lambda w: w.event.pk), secretariat()
+    ),
+    "events:check_in_scan": Entry(
+        lambda w: reverse("events:check_in_scan", args=[w.registration.token]), secretariat()
+    ),
+    "events:apply": Entry(
+        url("events:apply", lambda w: w.event.pk),
+        dict.fromkeys(ROLES, 200),
+        post=dict.fromkeys(ROLES, 400),
+        state=_count(Registration),
+        refusal="public: only a published event open to non-members; the form checks the rest",
+    ),
+    "events:registration": Entry(
+        lambda w: reverse("events:registration", args=[w.registration.token]),
+        dict.fromkeys(ROLES, 200),
+        refusal="public: the registrant's own token is the key",
+    ),
+    "events:registration_confirm": Entry(
+        lambda w: reverse("events:registration_confirm", args=[w.registration.token]),
+        dict.fromkeys(ROLES, 200),
+        post=dict.fromkeys(ROLES, 302),
+        state=_registration,
+        refusal="public: the token is the key; a confirmed registration stays as it is",
+    ),
+    "events:registration_cancel_link": Entry(
+        lambda w: reverse("events:registration_cancel_link", args=[w.registration.token]),
+        dict.fromkeys(ROLES, 200),
+        post=dict.fromkeys(ROLES, 200),  # without `confirm` the page shows again
+        state=_registration,
+        refusal="public: the token is the key; only the confirmation page's POST cancels",
+    ),
+    "events:registration_ics": Entry(
+        lambda w: reverse("events:registration_ics", args=[w.registration.token]),
+        dict.fromkeys(ROLES, 200),
+        refusal="public: the token is the key",
+    ),
     # --- top level ------------------------------------------------------------------------
     "home": Entry(url("home"), everyone()),
     "healthz": Entry(url("healthz"), dict.fromkeys(ROLES, 200), refusal="public"),

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "renkei.inquiries",
     "renkei.polls",
     "renkei.announcements",
+    "renkei.events",
     "renkei.portal",
 ]
 

@@ -34,6 +34,10 @@ class Capability(StrEnum):
     VIEW_ANNOUNCEMENTS = "view_announcements"
     # Write, publish and deliver お知らせ; the delivery log and the non-member address list.
     MANAGE_ANNOUNCEMENTS = "manage_announcements"
+    # Seminars and trainings: write, publish, cancel, see registrations, check people in.
+    MANAGE_EVENTS = "manage_events"
+    # Register oneself or colleagues for member events.
+    ATTEND_EVENTS = "attend_events"
 
 
 _MEMBER = {
@@ -44,6 +48,7 @@ _MEMBER = {
     Capability.VOTE_IN_POLLS,
     Capability.VIEW_MEMBER_RESULTS,
     Capability.VIEW_ANNOUNCEMENTS,
+    Capability.ATTEND_EVENTS,
 }
 
 MATRIX: dict[str, frozenset[Capability]] = {
@@ -55,7 +60,12 @@ MATRIX: dict[str, frozenset[Capability]] = {
     Role.STAFF: frozenset(_MEMBER),
     # Observers (e.g. 総務省) read what is public to members but see no contact details.
     Role.OBSERVER: frozenset(
-        {Capability.VIEW_DIRECTORY, Capability.VIEW_MEMBER_RESULTS, Capability.VIEW_ANNOUNCEMENTS}
+        {
+            Capability.VIEW_DIRECTORY,
+            Capability.VIEW_MEMBER_RESULTS,
+            Capability.VIEW_ANNOUNCEMENTS,
+            Capability.ATTEND_EVENTS,
+        }
     ),
 }
 

@@ -228,3 +228,10 @@ def parse_date(text: str) -> date:
             f"（入力は{weekday_match['weekday']}曜日）。"
         )
     return value
+
+
+# Excel's Japanese-calendar formats: 「令和8年4月1日」, 「令和8年4月1日 13:30」. LCID 411 (ja-JP) is
+# the form both Excel and LibreOffice read; the ja-JP-x-gannen tag shows as a bare serial number in
+# Calc.
+WAREKI_DATE_FORMAT = '[$-411]ggge"年"m"月"d"日"'
+WAREKI_DATETIME_FORMAT = '[$-411]ggge"年"m"月"d"日" hh:mm'

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from renkei.accounts.models import Role, User
 from renkei.devdata.demo_announcements import demo_announcements_load
+from renkei.devdata.demo_events import demo_events_load
 from renkei.devdata.demo_inquiries import demo_inquiries_load
 from renkei.directory.models import (
     Assignment,
@@ -169,6 +170,7 @@ def demo_load(*, seed: int = 2026) -> DemoResult:
             password_hash=User.objects.get(username="tobetsu").password,
         )
         demo_announcements_load(secretariat=User.objects.get(username="jimukyoku"))
+        demo_events_load(secretariat=User.objects.get(username="jimukyoku"), rng=rng)
         Group.objects.create(
             name="情報セキュリティワーキンググループ",
             kind=GroupKind.WORKING_GROUP,

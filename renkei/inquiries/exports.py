@@ -19,6 +19,7 @@ from django.db import models
 from django.utils import timezone
 
 from renkei.core.csv_safety import looks_like_formula, neutralize
+from renkei.core.wareki import WAREKI_DATE_FORMAT
 from renkei.inquiries.compilation import (
     CompilationData,
     Matrix,
@@ -62,10 +63,6 @@ _NAME_SUFFIXES = {
     ExportFormat.CSV_UTF8: "_UTF-8",
     ExportFormat.CSV_SJIS: "_Shift_JIS",
 }
-
-# Excel's Japanese-calendar date format: 「令和8年4月1日」. LCID 411 (ja-JP) is the form both
-# Excel and LibreOffice read; the ja-JP-x-gannen tag shows as a bare serial number in Calc.
-WAREKI_DATE_FORMAT = '[$-411]ggge"年"m"月"d"日"'
 
 
 CONTENT_TYPES = {

@@ -32,6 +32,8 @@ NOT_PAGES = {
     "inquiries:answer_conditions": "htmx fragment (a <style> element)",
     "inquiries:requester_candidates": "htmx fragment (the requester picker's candidates)",
     "inquiries:mailings": "htmx fragment (the progress of the notices being mailed)",
+    "events:registration_ics": "iCalendar download",
+    "events:participants_export": "Excel download",
 }
 
 NARROW = {"width": 320, "height": 700}
@@ -70,10 +72,17 @@ ANONYMOUS = [
     table("invitation_accept"),
     table("answer_link:open"),
     table("announcements:unsubscribe"),
+    table("events:apply"),
+    table("events:registration"),
+    table("events:registration_confirm"),
+    table("events:registration_cancel_link"),
 ]
 
 STAFF = [
     table("home"),
+    table("events:list"),
+    table("events:detail"),
+    table("events:registration_cancel"),
     table("directory:organization_list"),
     table("directory:organization_list", "?prefecture=01"),
     table("directory:organization_detail"),
@@ -154,6 +163,16 @@ BOARD = [
 
 SECRETARIAT = [
     table("home"),
+    table("events:create"),
+    table("events:edit"),
+    table("events:program"),
+    table("events:publish"),
+    table("events:cancel"),
+    table("events:detail"),
+    table("events:registrations"),
+    table("events:sign_in_sheet"),
+    table("events:check_in_scan"),
+    table("events:prospects"),
     table("directory:manage_index"),
     table("directory:manage_organization_new"),
     table("directory:manage_organization_edit"),

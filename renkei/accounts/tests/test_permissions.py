@@ -23,6 +23,7 @@ EXPECTED = {
         "vote_in_polls",
         "view_member_results",
         "view_announcements",
+        "attend_events",
     },
     Role.REPRESENTATIVE: {
         "view_directory",
@@ -34,6 +35,7 @@ EXPECTED = {
         "view_announcements",
         "manage_own_staff",
         "confirm_answers",
+        "attend_events",
     },
     Role.STAFF: {
         "view_directory",
@@ -43,8 +45,9 @@ EXPECTED = {
         "vote_in_polls",
         "view_member_results",
         "view_announcements",
+        "attend_events",
     },
-    Role.OBSERVER: {"view_directory", "view_member_results", "view_announcements"},
+    Role.OBSERVER: {"view_directory", "view_member_results", "view_announcements", "attend_events"},
 }
 
 

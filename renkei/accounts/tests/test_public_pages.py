@@ -16,6 +16,12 @@ PUBLIC_VIEWS = {
     ("renkei.inquiries.views", "answer_link_conditions"),
     ("renkei.inquiries.views", "answer_link_submit"),
     ("renkei.inquiries.views", "answer_link_end"),
+    # A seminar open to non-members, and each registrant's own link (the token is the key).
+    ("renkei.events.views", "public_apply"),
+    ("renkei.events.views", "registration_confirm"),
+    ("renkei.events.views", "registration_page"),
+    ("renkei.events.views", "registration_cancel_by_link"),
+    ("renkei.events.views", "registration_ics"),
     # A newsletter's signed unsubscribe link (RFC 8058 one-click POST from mail clients).
     ("renkei.announcements.views", "unsubscribe"),
 }

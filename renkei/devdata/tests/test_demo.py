@@ -7,6 +7,8 @@ from django.utils import timezone
 from renkei.accounts.models import User
 from renkei.devdata.demo import DEMO_PASSWORD, demo_load, demo_logins
 from renkei.directory.selectors import membership_summary
+from renkei.events.models import Event
+from renkei.events.selectors import participant_counts
 from renkei.inquiries.models import AnswerStatus, Inquiry
 from renkei.polls.models import Poll
 
@@ -22,6 +24,12 @@ def test_demo_council_has_the_seed_membership_a_login_per_role_and_inquiries(db)
     assert security.answers.filter(status=AnswerStatus.SUBMITTED).count() == 6
     assert security.targets.filter(organization__code="013030").exists()
     assert Poll.objects.count() == 2
+    # Seed 000's トピックスセミナー: four talks, 「参加者数 80名」 counted as checked in.
+    seminar = Event.objects.get(title__startswith="トピックスセミナー")
+    assert seminar.sessions.count() == 4
+    assert participant_counts(event=seminar).total == 80
+    training = Event.objects.get(title="情報政策担当者研修会（セキュリティ総合）")
+    assert training.registrations.filter(status="confirmed").count() == 38
 
 
 def test_load_demo_if_empty_prints_the_logins_again_without_loading_twice(db, debug_on, capsys):

@@ -1,0 +1,245 @@
+"""Forms of seminars and trainings; services check the rules again on saving."""
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from renkei.core.fiscal_year import format_fiscal_year
+from renkei.core.forms import WarekiDateField, date_input_hint
+from renkei.events.models import Audience, Delivery, EventKind, Level, RegistrationStatus, Theme
+from renkei.events.services import EventDraft, Registrant, SessionDraft
+
+
+def _at(day: dt.date, time: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, time, tzinfo=timezone.get_current_timezone())
+
+
+class EventForm(forms.Form):
+    """What the secretariat writes about a seminar or training."""
+
+    title = forms.CharField(
+        label="名称",
+        max_length=200,
+        help_text="例：トピックスセミナー「共同化による情報システムの最適化」",
+        error_messages={"required": "名称を入力してください。"},
+    )
+    kind = forms.ChoiceField(label="種類", choices=EventKind.choices)
+    description = forms.CharField(
+        label="概要",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="目的や対象者など。空行で段落を分けられます。",
+    )
+    day = WarekiDateField(label="開催日", error_messages={"required": "開催日を入力してください。"})
+    start_time = forms.TimeField(
+        label="開始時刻",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        error_messages={
+            "required": "開始時刻を入力してください。",
+            "invalid": "時刻は13:30のように入力してください。",
+        },
+    )
+    end_time = forms.TimeField(
+        label="終了時刻",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        error_messages={
+            "required": "終了時刻を入力してください。",
+            "invalid": "時刻は17:00のように入力してください。",
+        },
+    )
+    venue = forms.CharField(
+        label="会場", max_length=200, required=False, help_text="例：東京国際フォーラム ホールD7"
+    )
+    delivery = forms.ChoiceField(label="開催方法", choices=Delivery.choices)
+    online_url = forms.URLField(
+        label="オンライン参加のURL",
+        assume_scheme="https",
+        required=False,
+        help_text="オンライン・併用のとき。参加確定した人にだけ表示されます。",
+        error_messages={"invalid": "URLは https:// から始まる形で入力してください。"},
+    )
+    capacity = forms.IntegerField(
+        label="定員",
+        required=False,
+        min_value=1,
+        help_text="定員を超えた申込はキャンセル待ちになります。定員なしは空欄。",
+        error_messages={
+            "min_value": "定員は1名以上にしてください。",
+            "invalid": "定員は数字で入力してください。",
+        },
+    )
+    audience = forms.ChoiceField(
+        label="対象",
+        choices=Audience.choices,
+        help_text="「会員以外の団体も参加可」にすると、未加入の市町村もメールアドレスの確認を経て申し込めます（加入促進）。",
+    )
+    registration_closes_on = WarekiDateField(
+        label="申込締切日",
+        required=False,
+        help_text="この日の17:00まで受け付けます。空欄なら開催の開始まで。",
+    )
+    theme = forms.ChoiceField(label="研修テーマ", choices=Theme.choices, required=False)
+    level = forms.ChoiceField(label="対象レベル", choices=Level.choices, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["day"].help_text = date_input_hint(days_ahead=30)
+
+    def draft(self) -> EventDraft:
+        """Return the cleaned form as the service's input."""
+        data = self.cleaned_data
+        closes = data.get("registration_closes_on")
+        return EventDraft(
+            title=data["title"].strip(),
+            kind=data["kind"],
+            description=data.get("description", ""),
+            starts_at=_at(data["day"], data["start_time"]),
+            ends_at=_at(data["day"], data["end_time"]),
+            venue=data.get("venue", ""),
+            delivery=data["delivery"],
+            online_url=data.get("online_url", ""),
+            capacity=data.get("capacity"),
+            audience=data["audience"],
+            registration_closes_at=_at(closes, dt.time(17, 0)) if closes else None,
+            theme=data.get("theme", ""),
+            level=data.get("level", ""),
+        )
+
+    @classmethod
+    def initial_of(cls, event: Any) -> dict[str, Any]:
+        """Return the form's initial values for an existing event."""
+        local = timezone.localtime
+        return {
+            "title": event.title,
+            "kind": event.kind,
+            "description": event.description,
+            "day": local(event.starts_at).date(),
+            "start_time": local(event.starts_at).time(),
+            "end_time": local(event.ends_at).time(),
+            "venue": event.venue,
+            "delivery": event.delivery,
+            "online_url": event.online_url,
+            "capacity": event.capacity,
+            "audience": event.audience,
+            "registration_closes_on": local(event.registration_closes_at).date()
+            if event.registration_closes_at
+            else None,
+            "theme": event.theme,
+            "level": event.level,
+        }
+
+
+class SessionForm(forms.Form):
+    """One row of the program."""
+
+    label = forms.CharField(label="区分", max_length=40, required=False)
+    starts_at = forms.TimeField(
+        label="開始", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    ends_at = forms.TimeField(
+        label="終了", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    theme = forms.CharField(label="演題", max_length=200, required=False)
+    speaker_name = forms.CharField(label="講師", max_length=100, required=False)
+    speaker_affiliation = forms.CharField(label="所属", max_length=200, required=False)
+    speaker_title = forms.CharField(label="役職", max_length=100, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        filled = any(data.get(name) for name in ("label", "speaker_name", "speaker_affiliation"))
+        if filled and not (data.get("theme") or "").strip():
+            self.add_error("theme", "演題を入力してください（行を使わない場合はすべて空欄に）。")
+        return data
+
+    def draft(self) -> SessionDraft | None:
+        data = self.cleaned_data
+        if not (data.get("theme") or "").strip():
+            return None
+        return SessionDraft(
+            theme=data["theme"].strip(),
+            label=data.get("label", ""),
+            starts_at=data.get("starts_at"),
+            ends_at=data.get("ends_at"),
+            speaker_name=data.get("speaker_name", ""),
+            speaker_affiliation=data.get("speaker_affiliation", ""),
+            speaker_title=data.get("speaker_title", ""),
+        )
+
+
+SessionFormSet = forms.formset_factory(SessionForm, extra=3, max_num=40, validate_max=True)
+
+
+class PublicRegistrationForm(forms.Form):
+    """A non-member's registration: who, from where, and the address to confirm."""
+
+    organization_name = forms.CharField(
+        label="団体名",
+        max_length=200,
+        help_text="例：○○町",
+        error_messages={"required": "団体名を入力してください。"},
+    )
+    department = forms.CharField(
+        label="所属", max_length=200, required=False, help_text="例：総務課 情報係"
+    )
+    name = forms.CharField(
+        label="氏名", max_length=100, error_messages={"required": "氏名を入力してください。"}
+    )
+    email = forms.EmailField(
+        label="メールアドレス",
+        help_text="このアドレスに確認のメールを送ります。メールのリンクを開くと申込が完了します。",
+        error_messages={
+            "required": "メールアドレスを入力してください。",
+            "invalid": "メールアドレスの形式が正しくありません。",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def registrant(self) -> Registrant:
+        data = self.cleaned_data
+        return Registrant(
+            name=data["name"].strip(),
+            organization_name=data["organization_name"].strip(),
+            department=data.get("department", "").strip(),
+            email=data["email"].strip(),
+        )
+
+
+class EventFilterForm(forms.Form):
+    """The fiscal year, kind and words the event list is narrowed by."""
+
+    year = forms.TypedChoiceField(label="年度", coerce=int, required=False, empty_value=None)
+    kind = forms.ChoiceField(
+        label="種類", required=False, choices=[("", "すべて"), *EventKind.choices]
+    )
+    q = forms.CharField(label="キーワード", required=False, max_length=100)
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "すべて")] + [
+            (str(year), format_fiscal_year(year)) for year in years
+        ]
+
+
+class RegistrationFilterForm(forms.Form):
+    """The status, membership and words the registration list is narrowed by."""
+
+    status = forms.ChoiceField(
+        label="状態", required=False, choices=[("", "すべて"), *RegistrationStatus.choices]
+    )
+    member = forms.ChoiceField(
+        label="会員区分",
+        required=False,
+        choices=[("", "すべて"), ("member", "会員"), ("non_member", "会員外")],
+    )
+    q = forms.CharField(label="氏名・団体名", required=False, max_length=100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

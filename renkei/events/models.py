@@ -1,0 +1,190 @@
+"""Seminars and trainings (セミナー・研修): the event, its program and its registrations."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from renkei.directory.models import Organization, Person
+
+
+class EventKind(models.TextChoices):
+    SEMINAR = "seminar", "セミナー"
+    TRAINING = "training", "研修"
+    LECTURE = "lecture", "講演会"
+    FAIR = "fair", "推進フェア"
+    STUDY = "study", "勉強会"
+
+
+class Delivery(models.TextChoices):
+    VENUE = "venue", "会場"
+    ONLINE = "online", "オンライン"
+    HYBRID = "hybrid", "会場・オンライン併用"
+
+
+class Audience(models.TextChoices):
+    MEMBERS = "members", "会員のみ"
+    OPEN = "open", "会員以外の団体も参加可"
+
+
+class EventStatus(models.TextChoices):
+    DRAFT = "draft", "準備中"
+    PUBLISHED = "published", "公開中"
+    CANCELLED = "cancelled", "中止"
+
+
+# The training catalogue of seed 002 (研修内容); free text is allowed besides.
+class Theme(models.TextChoices):
+    NONE = "", "（指定なし）"
+    SECURITY = "security", "セキュリティ総合"
+    NETWORK = "network", "ネットワーク総合"
+    PROCUREMENT = "procurement", "調達管理"
+    CYBER = "cyber", "サイバー攻撃対策"
+    POLICY = "policy", "情報政策の企画及び立案"
+
+
+class Level(models.TextChoices):
+    NONE = "", "（指定なし）"
+    BASIC = "basic", "初級"
+    INTERMEDIATE = "intermediate", "中級"
+    ADVANCED = "advanced", "上級"
+
+
+class Event(models.Model):
+    """A seminar, training, lecture, fair or study meeting the council holds."""
+
+    title = models.CharField("名称", max_length=200)
+    kind = models.CharField("種類", max_length=20, choices=EventKind.choices)
+    description = models.TextField("概要", blank=True)
+    starts_at = models.DateTimeField("開始日時")
+    ends_at = models.DateTimeField("終了日時")
+    venue = models.CharField("会場", max_length=200, blank=True)
+    delivery = models.CharField(
+        "開催方法", max_length=20, choices=Delivery.choices, default=Delivery.VENUE
+    )
+    online_url = models.URLField("オンライン参加のURL", blank=True)
+    capacity = models.PositiveIntegerField("定員", null=True, blank=True)
+    audience = models.CharField(
+        "対象", max_length=20, choices=Audience.choices, default=Audience.MEMBERS
+    )
+    registration_opens_at = models.DateTimeField("申込開始", null=True, blank=True)
+    registration_closes_at = models.DateTimeField("申込締切", null=True, blank=True)
+    theme = models.CharField("研修テーマ", max_length=20, choices=Theme.choices, blank=True)
+    level = models.CharField("対象レベル", max_length=20, choices=Level.choices, blank=True)
+    status = models.CharField(
+        "状態", max_length=20, choices=EventStatus.choices, default=EventStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField("公開日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "セミナー・研修"
+        verbose_name_plural = "セミナー・研修"
+        ordering = ["-starts_at", "-pk"]
+        indexes = [models.Index(fields=["status", "starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Session(models.Model):
+    """One item of an event's program (プログラム): a talk, a lecture, a break."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    position = models.PositiveIntegerField("順番")
+    starts_at = models.TimeField("開始", null=True, blank=True)
+    ends_at = models.TimeField("終了", null=True, blank=True)
+    label = models.CharField("区分", max_length=40, blank=True, help_text="例：講演1、開会")
+    theme = models.CharField("演題", max_length=200)
+    speaker_name = models.CharField("講師", max_length=100, blank=True)
+    speaker_affiliation = models.CharField("所属", max_length=200, blank=True)
+    speaker_title = models.CharField("役職", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "プログラム"
+        verbose_name_plural = "プログラム"
+        # By the column, not the relation: ordering by "event" would join the event's table
+        # for its own ordering.
+        ordering = ["event_id", "position"]
+
+    def __str__(self) -> str:
+        return self.theme
+
+
+class RegistrationStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", "メール確認待ち"
+    CONFIRMED = "confirmed", "参加確定"
+    WAITLISTED = "waitlisted", "キャンセル待ち"
+    CANCELLED = "cancelled", "取消"
+
+
+ACTIVE_STATUSES = (
+    RegistrationStatus.UNCONFIRMED,
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.WAITLISTED,
+)
+
+
+def registration_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Registration(models.Model):
+    """One participant's registration; a member's comes from the directory, a non-member's
+    from a form confirmed by e-mail."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    status = models.CharField("状態", max_length=20, choices=RegistrationStatus.choices)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Copied at registration: the sign-in sheet shows who registered, even after a transfer.
+    name = models.CharField("氏名", max_length=100)
+    organization_name = models.CharField("団体名", max_length=200)
+    department = models.CharField("所属", max_length=200, blank=True)
+    email = models.EmailField("メールアドレス")
+    is_member = models.BooleanField("会員", default=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The registrant's own key: the confirmation and cancellation links, the QR code.
+    token = models.CharField(max_length=64, unique=True, default=registration_token)
+    created_at = models.DateTimeField("申込日時", auto_now_add=True)
+    confirmed_at = models.DateTimeField("確定日時", null=True, blank=True)
+    cancelled_at = models.DateTimeField("取消日時", null=True, blank=True)
+    checked_in_at = models.DateTimeField("受付日時", null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "参加申込"
+        verbose_name_plural = "参加申込"
+        ordering = ["event", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "email"],
+                condition=Q(status__in=["unconfirmed", "confirmed", "waitlisted"]),
+                name="events_one_active_registration_per_address",
+            )
+        ]
+        indexes = [models.Index(fields=["event", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.name}"

@@ -1,0 +1,118 @@
+"""Who may see and change which event and registration: one call per view."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from renkei.accounts.models import User
+from renkei.accounts.permissions import Capability, has_capability
+from renkei.directory.permissions import organization_id_of, require
+from renkei.events.models import Audience, Event, EventStatus, Registration
+
+
+def can_manage_events(user: User) -> bool:
+    return has_capability(user, Capability.MANAGE_EVENTS)
+
+
+def visible_events(user: User) -> QuerySet[Event]:
+    """Return the events the user may see: all for the secretariat, published ones for members."""
+    if can_manage_events(user):
+        return Event.objects.all()
+    if has_capability(user, Capability.ATTEND_EVENTS):
+        return Event.objects.exclude(status=EventStatus.DRAFT)
+    return Event.objects.none()
+
+
+def require_event_reader(user: User) -> None:
+    """Refuse a user who may see no event at all."""
+    if not (can_manage_events(user) or has_capability(user, Capability.ATTEND_EVENTS)):
+        raise PermissionDenied("セミナー・研修を閲覧する権限がありません。")
+
+
+def require_event_manager(user: User) -> None:
+    """Refuse anyone but the secretariat."""
+    require(user, Capability.MANAGE_EVENTS)
+
+
+def get_event_for(user: User, pk: int) -> Event:
+    """Return an event the user may read, or refuse (403 without the right, 404 unknown)."""
+    require_event_reader(user)
+    event = visible_events(user).filter(pk=pk).first()
+    if event is None:
+        raise Http404("催しが見つかりません。")
+    return event
+
+
+def get_event_to_manage_for(user: User, pk: int) -> Event:
+    """Return an event the secretariat changes, or refuse."""
+    require(user, Capability.MANAGE_EVENTS)
+    event = Event.objects.filter(pk=pk).first()
+    if event is None:
+        raise Http404("催しが見つかりません。")
+    return event
+
+
+def get_event_to_attend_for(user: User, pk: int) -> Event:
+    """Return a published event a member may register for, or refuse."""
+    require(user, Capability.ATTEND_EVENTS)
+    event = Event.objects.filter(pk=pk, status=EventStatus.PUBLISHED).first()
+    if event is None:
+        raise Http404("申込を受け付けている催しが見つかりません。")
+    return event
+
+
+def get_public_event(pk: int) -> Event:
+    """Return a published event open to non-members, or 404: nothing else is public."""
+    event = Event.objects.filter(
+        pk=pk, status=EventStatus.PUBLISHED, audience=Audience.OPEN
+    ).first()
+    if event is None:
+        raise Http404("催しが見つかりません。")
+    return event
+
+
+def get_registration_by_token(token: str) -> Registration:
+    """Return the registration a registrant's own link names, or 404."""
+    registration = (
+        Registration.objects.select_related("event").filter(token=token).first() if token else None
+    )
+    if registration is None:
+        raise Http404("申込が見つかりません。メールのリンクをそのまま開いてください。")
+    return registration
+
+
+def get_registration_to_manage_for(user: User, event_pk: int, pk: int) -> Registration:
+    """Return a registration of an event for the secretariat (受付, 取消), or refuse."""
+    require(user, Capability.MANAGE_EVENTS)
+    registration = (
+        Registration.objects.select_related("event").filter(pk=pk, event_id=event_pk).first()
+    )
+    if registration is None:
+        raise Http404("申込が見つかりません。")
+    return registration
+
+
+def get_own_registration_for(user: User, event_pk: int, pk: int) -> Registration:
+    """Return a registration the member made or that names them, to cancel; or refuse.
+
+    The organization's 団体管理者 may cancel a colleague's, the secretariat anyone's.
+    """
+    require(user, Capability.ATTEND_EVENTS)
+    registration = (
+        Registration.objects.select_related("event", "person")
+        .filter(pk=pk, event_id=event_pk)
+        .first()
+    )
+    if registration is None:
+        raise Http404("申込が見つかりません。")
+    own = registration.registered_by_id == user.pk or (
+        registration.person is not None and registration.person.user_id == user.pk
+    )
+    colleague = (
+        registration.organization_id is not None
+        and registration.organization_id == organization_id_of(user)
+        and has_capability(user, Capability.MANAGE_OWN_STAFF)
+    )
+    if not (own or colleague or can_manage_events(user)):
+        raise PermissionDenied("この申込を取り消す権限がありません。")
+    return registration

@@ -1,0 +1,231 @@
+"""Reading events: lists, registrations, participant counts and prospective members."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from renkei.accounts.models import User
+from renkei.core.fiscal_year import fiscal_year_of, fiscal_year_range
+from renkei.directory.models import OrganizationKind, Person
+from renkei.directory.permissions import organization_id_of
+from renkei.directory.prefectures import PREFECTURES
+from renkei.events.models import Event, EventStatus, Registration, RegistrationStatus
+from renkei.events.permissions import visible_events
+
+
+def _fiscal_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
+    first, last = fiscal_year_range(year)
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return start, end
+
+
+def event_list(
+    *, user: User, fiscal_year: int | None = None, kind: str = "", query: str = ""
+) -> QuerySet[Event]:
+    """Return the events the user sees, filtered, with their seat counts, newest first."""
+    events = visible_events(user)
+    if fiscal_year is not None:
+        start, end = _fiscal_bounds(fiscal_year)
+        events = events.filter(starts_at__gte=start, starts_at__lt=end)
+    if kind:
+        events = events.filter(kind=kind)
+    if query.strip():
+        for word in query.split():
+            events = events.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(sessions__speaker_name__icontains=word)
+                | Q(sessions__theme__icontains=word)
+            )
+        events = events.distinct()
+    return events.annotate(
+        confirmed_count=Count(
+            "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
+        ),
+        waitlisted_count=Count(
+            "registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)
+        ),
+    ).order_by("-starts_at", "-pk")
+
+
+def event_fiscal_years() -> list[int]:
+    """Return the fiscal years that have events, newest first, and the current one."""
+    years = {fiscal_year_of(timezone.localdate())}
+    for starts_at in Event.objects.values_list("starts_at", flat=True).distinct()[:2000]:
+        years.add(fiscal_year_of(timezone.localdate(starts_at)))
+    return sorted(years, reverse=True)
+
+
+@dataclass(frozen=True)
+class Seats:
+    confirmed: int
+    waitlisted: int
+    unconfirmed: int
+    checked_in: int
+    capacity: int | None
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.capacity is None else max(0, self.capacity - self.confirmed)
+
+
+def event_seats(event: Event) -> Seats:
+    """Count an event's registrations by status, in one query."""
+    counts = event.registrations.aggregate(
+        confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+        waitlisted=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+        unconfirmed=Count("pk", filter=Q(status=RegistrationStatus.UNCONFIRMED)),
+        checked_in=Count(
+            "pk",
+            filter=Q(status=RegistrationStatus.CONFIRMED, checked_in_at__isnull=False),
+        ),
+    )
+    return Seats(capacity=event.capacity, **counts)
+
+
+def registrations_of(
+    *, event: Event, status: str = "", query: str = "", member: str = ""
+) -> QuerySet[Registration]:
+    """Return an event's registrations for the secretariat, filtered, in registration order."""
+    registrations = event.registrations.select_related("checked_in_by")
+    if status:
+        registrations = registrations.filter(status=status)
+    if member == "member":
+        registrations = registrations.filter(is_member=True)
+    elif member == "non_member":
+        registrations = registrations.filter(is_member=False)
+    for word in query.split():
+        registrations = registrations.filter(
+            Q(name__icontains=word)
+            | Q(organization_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(department__icontains=word)
+        )
+    return registrations.order_by("created_at", "pk")
+
+
+def my_registrations(*, user: User, event: Event) -> list[Registration]:
+    """Return the registrations of an event the user made or that name them."""
+    return list(
+        event.registrations.filter(Q(registered_by=user) | Q(person__user=user))
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .order_by("created_at")
+    )
+
+
+def colleagues_to_register(*, user: User, event: Event) -> list[Person]:
+    """Return the people of the user's organization not yet registered, with an address, the
+    user first."""
+    organization_id = organization_id_of(user)
+    if organization_id is None:
+        return []
+    taken = event.registrations.exclude(status=RegistrationStatus.CANCELLED).values("email")
+    people = list(
+        Person.objects.filter(organization_id=organization_id)
+        .exclude(email="")
+        .exclude(email__in=taken)
+        .select_related("department")
+        .order_by("kana", "name")[:200]
+    )
+    # The user first: most people register themselves.
+    people.sort(key=lambda person: person.user_id != user.pk)
+    return people
+
+
+@dataclass(frozen=True)
+class ParticipantCounts:
+    total: int
+    counted: str  # what was counted: 受付済み or 参加確定
+    by_kind: list[tuple[str, int]]
+    by_prefecture: list[tuple[str, int]]
+    non_members: int
+
+
+def participant_counts(*, event: Event, seats: Seats | None = None) -> ParticipantCounts:
+    """Count participants as the seeds report them (「参加者数 80名」), by kind and prefecture.
+
+    After the event has checked people in, those who came count; before, the confirmed seats.
+    One grouped query (plus the seat counts, unless the caller has them).
+    """
+    seats = seats or event_seats(event)
+    counted = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
+    label = "参加確定"
+    if seats.checked_in:
+        counted, label = counted.filter(checked_in_at__isnull=False), "受付済み"
+    rows = counted.values("organization__kind", "organization__prefecture_code", "is_member")
+    kinds_named = dict(OrganizationKind.choices)
+    prefectures = dict(PREFECTURES)
+    by_kind: dict[str, int] = {}
+    by_prefecture: dict[str, int] = {}
+    non_members = 0
+    for row in rows.annotate(n=Count("pk")).order_by():
+        kind = kinds_named.get(row["organization__kind"]) or "会員外・その他"
+        by_kind[kind] = by_kind.get(kind, 0) + row["n"]
+        code = row["organization__prefecture_code"] or ""
+        by_prefecture[code] = by_prefecture.get(code, 0) + row["n"]
+        if not row["is_member"]:
+            non_members += row["n"]
+    return ParticipantCounts(
+        total=sum(by_kind.values()),
+        counted=label,
+        by_kind=sorted(by_kind.items(), key=lambda item: -item[1]),
+        by_prefecture=[
+            (prefectures.get(code) or "不明", n) for code, n in sorted(by_prefecture.items())
+        ],
+        non_members=non_members,
+    )
+
+
+@dataclass(frozen=True)
+class YearCounts:
+    fiscal_year: int
+    held: int
+    by_kind: list[tuple[str, int]]
+    participants: int
+
+
+def fiscal_year_counts(*, fiscal_year: int) -> YearCounts:
+    """Count the events held in a fiscal year and their participants (who came, else seats)."""
+    start, end = _fiscal_bounds(fiscal_year)
+    events = Event.objects.filter(
+        starts_at__gte=start, starts_at__lt=end, status=EventStatus.PUBLISHED
+    )
+    kinds = dict(Event._meta.get_field("kind").choices)
+    by_kind = [
+        (kinds[row["kind"]], row["n"])
+        for row in events.values("kind").annotate(n=Count("pk")).order_by("kind")
+    ]
+    per_event = events.annotate(
+        came=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
+        seated=Count("registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)),
+    ).values_list("came", "seated")
+    participants = sum(came or seated for came, seated in per_event)
+    return YearCounts(
+        fiscal_year=fiscal_year,
+        held=sum(n for _, n in by_kind),
+        by_kind=by_kind,
+        participants=participants,
+    )
+
+
+def prospects(*, query: str = "") -> QuerySet:
+    """Return the non-member organizations that registered, for 加入促進, most active first."""
+    rows = Registration.objects.filter(is_member=False).exclude(
+        status=RegistrationStatus.UNCONFIRMED
+    )
+    for word in query.split():
+        rows = rows.filter(organization_name__icontains=word)
+    return (
+        rows.values("organization_name")
+        .annotate(
+            registrations=Count("pk"),
+            events=Count("event", distinct=True),
+            last_registered=Max("created_at"),
+            contacts=Count("email", distinct=True),
+        )
+        .order_by("-last_registered", "organization_name")
+    )

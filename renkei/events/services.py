@@ -1,0 +1,442 @@
+"""Changing events: writing and publishing them, registering, cancelling, checking in.
+
+A seat is decided with the event row locked (`select_for_update`), so concurrent
+registrations for the last seats are serialised: never more confirmed registrations than
+the capacity. A cancelled seat goes to the oldest waiting registration in the same
+transaction.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from renkei.accounts.models import User
+from renkei.audit.models import Action
+from renkei.audit.services import audit_record
+from renkei.core.links import absolute_url
+from renkei.core.wareki import format_datetime
+from renkei.directory.models import Organization, Person
+from renkei.directory.selectors import member_organizations
+from renkei.events.lifecycle import EVENT_WORKFLOW, REGISTRATION_WORKFLOW
+from renkei.events.models import (
+    ACTIVE_STATUSES,
+    Audience,
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    Session,
+)
+from renkei.mailer.services import mail_queue
+from renkei.workflow.transitions import TransitionError
+
+
+class EventError(Exception):
+    """A change the event's state or data does not allow; the message is for the user."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class EventDraft:
+    """What the secretariat writes about an event."""
+
+    title: str
+    kind: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    description: str = ""
+    venue: str = ""
+    delivery: str = "venue"
+    online_url: str = ""
+    capacity: int | None = None
+    audience: str = Audience.MEMBERS
+    registration_opens_at: dt.datetime | None = None
+    registration_closes_at: dt.datetime | None = None
+    theme: str = ""
+    level: str = ""
+
+
+@dataclass(frozen=True)
+class SessionDraft:
+    """One row of the program as the secretariat types it."""
+
+    theme: str
+    label: str = ""
+    starts_at: dt.time | None = None
+    ends_at: dt.time | None = None
+    speaker_name: str = ""
+    speaker_affiliation: str = ""
+    speaker_title: str = ""
+
+
+@dataclass(frozen=True)
+class Registrant:
+    """Who registers: from the directory for members, from the form for non-members."""
+
+    name: str
+    organization_name: str
+    email: str
+    department: str = ""
+
+
+def _draft_problems(draft: EventDraft) -> None:
+    if draft.ends_at <= draft.starts_at:
+        raise EventError("終了日時は開始日時より後にしてください。", field="ends_at")
+    if (
+        draft.registration_opens_at
+        and draft.registration_closes_at
+        and draft.registration_closes_at <= draft.registration_opens_at
+    ):
+        raise EventError("申込締切は申込開始より後にしてください。", field="registration_closes_at")
+    if draft.registration_closes_at and draft.registration_closes_at > draft.ends_at:
+        raise EventError("申込締切は終了日時より前にしてください。", field="registration_closes_at")
+    if draft.delivery in ("online", "hybrid") and not draft.online_url:
+        raise EventError(
+            "オンラインで配信する場合は、参加用のURLを入力してください。", field="online_url"
+        )
+    if draft.capacity is not None and draft.capacity < 1:
+        raise EventError("定員は1名以上にしてください（定員なしは空欄）。", field="capacity")
+
+
+def event_create(*, by: User, draft: EventDraft, request: HttpRequest | None = None) -> Event:
+    """Write a new event (準備中: members do not see it until it is published)."""
+    _draft_problems(draft)
+    with transaction.atomic():
+        event = Event.objects.create(created_by=by, **draft.__dict__)
+        audit_record(
+            action=Action.CHANGED,
+            actor=by,
+            target=event,
+            request=request,
+            detail={"event": "created"},
+        )
+    return event
+
+
+def event_update(
+    *, event: Event, by: User, draft: EventDraft, request: HttpRequest | None = None
+) -> Event:
+    """Change an event's details; a lower capacity never cancels a confirmed seat."""
+    if event.status == EventStatus.CANCELLED:
+        raise EventError("中止した催しは変更できません。")
+    _draft_problems(draft)
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        confirmed = locked.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+        if draft.capacity is not None and draft.capacity < confirmed:
+            raise EventError(
+                f"参加確定がすでに{confirmed:,}名います。定員はそれ以上にしてください。",
+                field="capacity",
+            )
+        for name, value in draft.__dict__.items():
+            setattr(locked, name, value)
+        locked.save()
+        audit_record(
+            action=Action.CHANGED,
+            actor=by,
+            target=locked,
+            request=request,
+            detail={"event": "updated"},
+        )
+        # A higher capacity seats those waiting, oldest first.
+        _waitlist_promote(locked)
+    return locked
+
+
+def sessions_set(
+    *, event: Event, by: User, sessions: Sequence[SessionDraft], request: HttpRequest | None = None
+) -> list[Session]:
+    """Replace the program of an event with these rows, in this order."""
+    rows = [s for s in sessions if s.theme.strip()]
+    with transaction.atomic():
+        event.sessions.all().delete()
+        created = Session.objects.bulk_create(
+            Session(event=event, position=number, **row.__dict__)
+            for number, row in enumerate(rows, start=1)
+        )
+        audit_record(
+            action=Action.CHANGED,
+            actor=by,
+            target=event,
+            request=request,
+            detail={"event": "program", "sessions": len(created)},
+        )
+    return created
+
+
+def event_publish(*, event: Event, by: User, request: HttpRequest | None = None) -> Event:
+    """Show the event to its audience and open registration."""
+    if not event.sessions.exists() and not event.description.strip():
+        raise EventError("概要かプログラムを入力してから公開してください。")
+    try:
+        return EVENT_WORKFLOW.apply(
+            instance=event,
+            name="publish",
+            by=by,
+            changes={"published_at": timezone.now()},
+            request=request,
+        )
+    except TransitionError as error:
+        raise EventError(error.message) from error
+
+
+def event_cancel(*, event: Event, by: User, request: HttpRequest | None = None) -> Event:
+    """Call the event off and tell every registrant."""
+
+    def mail(event: Event) -> None:
+        active = list(event.registrations.filter(status__in=ACTIVE_STATUSES))
+        _registrations_mail(active, template="event_cancelled")
+
+    try:
+        return EVENT_WORKFLOW.apply(
+            instance=event, name="cancel", by=by, request=request, after=mail
+        )
+    except TransitionError as error:
+        raise EventError(error.message) from error
+
+
+# --- registration ---------------------------------------------------------------------------
+
+
+def registration_open_check(event: Event, *, now: dt.datetime | None = None) -> None:
+    """Refuse a registration the event does not take now."""
+    now = now or timezone.now()
+    if event.status != EventStatus.PUBLISHED:
+        raise EventError("この催しは現在申込を受け付けていません。")
+    if event.registration_opens_at and now < event.registration_opens_at:
+        raise EventError(f"申込は{format_datetime(event.registration_opens_at)}から受け付けます。")
+    closes = event.registration_closes_at or event.starts_at
+    if now >= closes:
+        raise EventError("申込の受付は終了しました。")
+
+
+def _registration_create(
+    *,
+    event: Event,
+    registrant: Registrant,
+    status: str,
+    by: User | None,
+    person: Person | None = None,
+    organization: Organization | None = None,
+    is_member: bool,
+) -> Registration:
+    try:
+        with transaction.atomic():
+            return Registration.objects.create(
+                event=event,
+                status=status,
+                person=person,
+                organization=organization,
+                name=registrant.name.strip(),
+                organization_name=registrant.organization_name.strip(),
+                department=registrant.department.strip(),
+                email=registrant.email.strip(),
+                is_member=is_member,
+                registered_by=by,
+            )
+    except IntegrityError as error:
+        raise EventError(
+            f"{registrant.email} はこの催しにすでに申し込まれています。", field="email"
+        ) from error
+
+
+def _seat_decide(event: Event, registration: Registration, *, by: User | None) -> Registration:
+    """Confirm the registration if a seat is free, else put it on the waiting list.
+
+    Call with the event row locked: the count and the decision are one step.
+    """
+    confirmed = event.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+    seated = event.capacity is None or confirmed < event.capacity
+    name = "seat" if seated else "waitlist"
+    REGISTRATION_WORKFLOW.apply(
+        instance=registration,
+        name=name,
+        by=by,
+        changes={"confirmed_at": timezone.now()} if seated else {},
+    )
+    _registrations_mail(
+        [registration], template="event_registered" if seated else "event_waitlisted"
+    )
+    return registration
+
+
+def member_register(
+    *, event: Event, person: Person, by: User, request: HttpRequest | None = None
+) -> Registration:
+    """Register a member (oneself or a colleague of one's organization) for an event."""
+    registration_open_check(event)
+    if not person.email:
+        raise EventError(
+            f"{person.name}さんのメールアドレスが職員名簿にありません。先に登録してください。"
+        )
+    organization = person.organization
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        registration = _registration_create(
+            event=locked,
+            registrant=Registrant(
+                name=person.name,
+                organization_name=organization.name if organization else "",
+                department=person.department.name if person.department_id else "",
+                email=person.email,
+            ),
+            status=RegistrationStatus.UNCONFIRMED,
+            by=by,
+            person=person,
+            organization=organization,
+            is_member=True,
+        )
+        return _seat_decide(locked, registration, by=by)
+
+
+def public_register(*, event: Event, registrant: Registrant) -> Registration:
+    """Record a non-member's registration and mail the link that confirms the address.
+
+    The seat is decided when the address is confirmed, so a typo or a robot holds none.
+    """
+    registration_open_check(event)
+    if event.audience != Audience.OPEN:
+        raise EventError("この催しは会員のみが参加できます。")
+    organization = member_organizations().filter(name=registrant.organization_name.strip()).first()
+    registration = _registration_create(
+        event=event,
+        registrant=registrant,
+        status=RegistrationStatus.UNCONFIRMED,
+        by=None,
+        organization=organization,
+        is_member=organization is not None,
+    )
+    _registrations_mail([registration], template="event_confirm_address")
+    return registration
+
+
+def registration_confirm(*, registration: Registration) -> Registration:
+    """Confirm a non-member's address: the registration takes a seat or waits for one."""
+    if registration.status != RegistrationStatus.UNCONFIRMED:
+        return registration
+    registration_open_check(registration.event)
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=registration.event_id)
+        try:
+            return _seat_decide(locked, registration, by=None)
+        except TransitionError:
+            # Confirmed meanwhile (the link opened twice): the first one decided.
+            registration.refresh_from_db()
+            return registration
+
+
+def registration_cancel(
+    *, registration: Registration, by: User | None, request: HttpRequest | None = None
+) -> Registration:
+    """Cancel a registration; a freed seat goes to the oldest one waiting."""
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=registration.event_id)
+        try:
+            REGISTRATION_WORKFLOW.apply(
+                instance=registration,
+                name="cancel",
+                by=by,
+                changes={"cancelled_at": timezone.now()},
+                request=request,
+            )
+        except TransitionError as error:
+            raise EventError(error.message) from error
+        _registrations_mail([registration], template="event_cancellation_received")
+        _waitlist_promote(locked)
+    return registration
+
+
+def _waitlist_promote(event: Event) -> list[Registration]:
+    """Seat the oldest waiting registrations while seats are free (event row locked)."""
+    confirmed = event.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+    free = None if event.capacity is None else max(0, event.capacity - confirmed)
+    waiting = event.registrations.filter(status=RegistrationStatus.WAITLISTED).order_by(
+        "created_at", "pk"
+    )
+    promoted = list(waiting if free is None else waiting[:free])
+    for registration in promoted:
+        REGISTRATION_WORKFLOW.apply(
+            instance=registration,
+            name="promote",
+            by=None,
+            changes={"confirmed_at": timezone.now()},
+        )
+    _registrations_mail(promoted, template="event_promoted")
+    return promoted
+
+
+def check_in(
+    *, registration: Registration, by: User, request: HttpRequest | None = None
+) -> Registration:
+    """Record that a confirmed registrant arrived (受付)."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise EventError(
+            f"{registration.name}さんの申込は「{registration.get_status_display()}」のため"
+            "受付できません。"
+        )
+    if registration.checked_in_at is not None:
+        raise EventError(
+            f"{registration.name}さんは{format_datetime(registration.checked_in_at)}に受付済みです。"
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Registration.objects.filter(pk=registration.pk, checked_in_at=None).update(
+            checked_in_at=now, checked_in_by=by
+        )
+        if not updated:
+            raise EventError(f"{registration.name}さんは受付済みです。")
+        registration.checked_in_at, registration.checked_in_by = now, by
+        audit_record(
+            action=Action.CHANGED,
+            actor=by,
+            target=registration,
+            request=request,
+            detail={"event": "checked_in"},
+        )
+    return registration
+
+
+# --- mail -----------------------------------------------------------------------------------
+
+
+def registration_urls(registration: Registration) -> dict[str, str]:
+    """Return the registrant's own addresses: the page, the calendar file and the QR code."""
+    token = registration.token
+    return {
+        "registration_url": absolute_url(reverse("events:registration", args=[token])),
+        "calendar_url": absolute_url(reverse("events:registration_ics", args=[token])),
+        "confirm_url": absolute_url(reverse("events:registration_confirm", args=[token])),
+    }
+
+
+def _registrations_mail(registrations: Sequence[Registration], *, template: str) -> int:
+    """Mail each registrant their own message (their links differ)."""
+    if not registrations:
+        return 0
+    event = registrations[0].event
+    return len(
+        mail_queue(
+            to=[
+                (r.name, r.email, {"registration": r.pk, **registration_urls(r)})
+                for r in registrations
+            ],
+            template=template,
+            context={
+                "event_title": event.title,
+                "event_when": format_datetime(event.starts_at, weekday=True),
+                "event_venue": event.venue,
+                "event_online": event.online_url,
+                "event_url": absolute_url(reverse("events:detail", args=[event.pk])),
+            },
+            topic=f"event:{event.pk}",
+        )
+    )

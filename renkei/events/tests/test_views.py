@@ -1,0 +1,381 @@
+"""The pages of seminars and trainings, as members, the secretariat and non-members use them."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from renkei.directory.models import Person
+from renkei.events import services
+from renkei.events.models import Event, EventStatus, Registration, RegistrationStatus
+from renkei.events.tests.conftest import event_draft
+from renkei.mailer.models import OutboxMessage
+from renkei.testing import login_client
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def apply(client: Client, event: Event, **fields) -> object:
+    data = {
+        "organization_name": "上砂川町",
+        "department": "総務課",
+        "name": "未加入 花子",
+        "email": "hanako@kami.example.lg.jp",
+        **fields,
+    }
+    return client.post(reverse("events:apply", args=[event.pk]), data)
+
+
+# --- members ------------------------------------------------------------------------------
+
+
+def test_detail_shows_the_program_as_the_seeds_write_it(council, seminar):
+    page = text_of(login_client(council.staff).get(reverse("events:detail", args=[seminar.pk])))
+
+    assert "講演1 「県・市町村共同電子申請・届出サービスの取組みについて」" in page
+    assert "長野県企画部情報統計課電子自治体推進係長 上澤 政裕 氏" in page
+    assert "定員 2名（参加確定0名、残り2名）" in page
+
+
+def test_member_registers_themself_from_the_detail_page(council, seminar):
+    client = login_client(council.staff)
+
+    response = client.post(
+        reverse("events:register", args=[seminar.pk]),
+        {"person": council.staff.person.pk},
+        follow=True,
+    )
+
+    assert "参加が確定しました" in text_of(response)
+    registration = Registration.objects.get(event=seminar)
+    assert (registration.status, registration.registered_by) == ("confirmed", council.staff)
+
+
+def test_member_cannot_register_someone_of_another_organization(council, seminar):
+    client = login_client(council.staff)
+
+    response = client.post(
+        reverse("events:register", args=[seminar.pk]),
+        {"person": council.outsider.person.pk},
+        follow=True,
+    )
+
+    assert "自団体の職員のみ" in text_of(response)
+    assert not Registration.objects.exists()
+
+
+def test_full_event_puts_the_next_member_on_the_waiting_list(council, seminar):
+    for n in range(2):
+        person = Person.objects.create(
+            name=f"当別 {n}", email=f"t{n}@town.example.lg.jp", organization=council.member_org
+        )
+        services.member_register(event=seminar, person=person, by=council.representative)
+
+    response = login_client(council.staff).post(
+        reverse("events:register", args=[seminar.pk]),
+        {"person": council.staff.person.pk},
+        follow=True,
+    )
+
+    assert "キャンセル待ちになりました" in text_of(response)
+
+
+def test_draft_event_is_hidden_from_members(council):
+    event = services.event_create(by=council.secretariat, draft=event_draft())
+
+    response = login_client(council.staff).get(reverse("events:detail", args=[event.pk]))
+
+    assert response.status_code == 404
+
+
+def test_list_shows_the_fiscal_year_counts_and_filters_by_kind(council, seminar):
+    services.member_register(event=seminar, person=council.staff.person, by=council.staff)
+    client = login_client(council.staff)
+
+    page = text_of(client.get(reverse("events:list")))
+    assert "開催1件（セミナー1件）、参加者数 1名" in page
+    assert "トピックスセミナー" in page
+    filtered = text_of(client.get(reverse("events:list"), {"kind": "training"}))
+    assert "条件に当てはまる催しはありません（0件）" in filtered
+
+
+def test_event_list_costs_the_same_queries_for_3_or_40_events(
+    council, django_assert_max_num_queries
+):
+    client = login_client(council.staff)
+    for n in range(3):
+        event = services.event_create(by=council.secretariat, draft=event_draft(title=f"研修{n}"))
+        services.event_publish(event=event, by=council.secretariat)
+    client.get(reverse("events:list"))
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("events:list"))
+    for n in range(37):
+        event = services.event_create(by=council.secretariat, draft=event_draft(title=f"講演{n}"))
+        services.event_publish(event=event, by=council.secretariat)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = text_of(client.get(reverse("events:list")))
+    assert "1 / 2 ページ（全40件）" in page
+
+
+# --- the secretariat ----------------------------------------------------------------------
+
+
+def test_secretariat_writes_a_seminar_with_a_four_talk_program_and_publishes_it(council):
+    client = login_client(council.secretariat)
+    day = (timezone.localdate() + dt.timedelta(days=40)).isoformat()
+    response = client.post(
+        reverse("events:create"),
+        {
+            "title": "トピックスセミナー",
+            "kind": "seminar",
+            "day": day,
+            "start_time": "13:30",
+            "end_time": "17:00",
+            "venue": "東京国際フォーラム",
+            "delivery": "venue",
+            "capacity": "80",
+            "audience": "open",
+        },
+    )
+    event = Event.objects.get()
+    assert response["Location"] == reverse("events:program", args=[event.pk])
+    talks = [
+        ("講演1", "県・市町村共同電子申請・届出サービスの取組みについて", "上澤 政裕"),
+        ("講演2", "福岡県共通基盤によるシステム構築", "望月 昌樹"),
+        ("講演3", "北本市におけるレガシー改革への取組み", "新井 信弘"),
+        ("講演4", "西いぶり広域連合の共同アウトソーシング", "木村 壽信"),
+    ]
+    data = {"sessions-TOTAL_FORMS": "5", "sessions-INITIAL_FORMS": "0"}
+    for i, (label, theme, speaker) in enumerate(talks):
+        data |= {
+            f"sessions-{i}-label": label,
+            f"sessions-{i}-theme": theme,
+            f"sessions-{i}-speaker_name": speaker,
+        }
+    client.post(reverse("events:program", args=[event.pk]), data)
+    assert list(event.sessions.values_list("label", flat=True)) == [
+        "講演1",
+        "講演2",
+        "講演3",
+        "講演4",
+    ]
+
+    confirm = text_of(client.get(reverse("events:publish", args=[event.pk])))
+    event.refresh_from_db()
+    assert event.status == EventStatus.DRAFT  # the confirmation page changed nothing
+    assert "会員以外の団体も申込ページから申し込めるようになります" in confirm
+    client.post(reverse("events:publish", args=[event.pk]), {"confirm": "yes"})
+
+    event.refresh_from_db()
+    assert event.status == EventStatus.PUBLISHED
+    assert event.starts_at == dt.datetime.fromisoformat(f"{day}T13:30:00+09:00")
+
+
+def test_event_form_explains_what_is_wrong_in_japanese(council):
+    response = login_client(council.secretariat).post(
+        reverse("events:create"),
+        {
+            "title": "研修",
+            "kind": "training",
+            "day": (timezone.localdate() + dt.timedelta(days=5)).isoformat(),
+            "start_time": "17:00",
+            "end_time": "13:00",
+            "delivery": "online",
+            "audience": "members",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "終了日時は開始日時より後にしてください。" in text_of(response)
+    assert not Event.objects.exists()
+
+
+def test_cancel_confirmation_names_who_is_told(council, seminar):
+    services.member_register(event=seminar, person=council.staff.person, by=council.staff)
+
+    page = text_of(
+        login_client(council.secretariat).get(reverse("events:cancel", args=[seminar.pk]))
+    )
+
+    assert "申込者 1名（参加確定1名、キャンセル待ち0名、メール確認待ち0名）に中止のお知らせ" in page
+    seminar.refresh_from_db()
+    assert seminar.status == EventStatus.PUBLISHED
+
+
+def test_reception_checks_in_from_the_qr_code_page(council, seminar):
+    registration = services.member_register(
+        event=seminar, person=council.staff.person, by=council.staff
+    )
+    client = login_client(council.secretariat)
+
+    scan = client.get(reverse("events:check_in_scan", args=[registration.token]))
+    assert "当別 次郎" in text_of(scan)
+    client.post(reverse("events:check_in", args=[seminar.pk, registration.pk]))
+
+    registration.refresh_from_db()
+    assert registration.checked_in_at is not None
+    sheet = text_of(client.get(reverse("events:sign_in_sheet", args=[seminar.pk])))
+    assert "参加確定 1名" in sheet and "済" in sheet
+
+
+def test_registration_list_costs_the_same_queries_for_5_or_60_registrations(
+    council, seminar, django_assert_max_num_queries
+):
+    Event.objects.filter(pk=seminar.pk).update(capacity=None)
+    seminar.refresh_from_db()
+    client = login_client(council.secretariat)
+
+    def register(count: int, start: int) -> None:
+        for n in range(start, start + count):
+            services.public_register(
+                event=seminar,
+                registrant=services.Registrant(
+                    name=f"参加者{n}", organization_name="上砂川町", email=f"p{n}@example.lg.jp"
+                ),
+            )
+
+    register(5, 0)
+    url = reverse("events:registrations", args=[seminar.pk])
+    client.get(url)
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    register(55, 5)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = text_of(client.get(url))
+    assert "申込者（60名）" in page
+
+
+# --- non-members --------------------------------------------------------------------------
+
+
+def test_non_member_registers_confirms_by_mail_and_gets_a_qr_code(council, seminar):
+    anonymous = Client()
+    sent = apply(anonymous, seminar)
+    assert "確認メールを送りました" in text_of(sent)
+    registration = Registration.objects.get()
+    assert registration.status == RegistrationStatus.UNCONFIRMED
+
+    confirm_url = reverse("events:registration_confirm", args=[registration.token])
+    assert confirm_url in OutboxMessage.objects.get(template="event_confirm_address").body_text
+    anonymous.get(confirm_url)
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.UNCONFIRMED  # a GET confirms nothing
+    anonymous.post(confirm_url)
+
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.CONFIRMED
+    page = anonymous.get(reverse("events:registration", args=[registration.token]))
+    assert "<svg" in page.content.decode() and "受付用QRコード" in text_of(page)
+    calendar = Calendar.from_ical(
+        anonymous.get(reverse("events:registration_ics", args=[registration.token])).content
+    )
+    (entry,) = calendar.walk("VEVENT")
+    assert str(entry["summary"]) == "トピックスセミナー"
+    assert entry.decoded("dtstart") == seminar.starts_at
+    prospects = text_of(login_client(council.secretariat).get(reverse("events:prospects")))
+    assert "上砂川町" in prospects
+
+
+def test_the_registration_flow_opens_no_member_page(council, seminar):
+    anonymous = Client()
+    apply(anonymous, seminar)
+    registration = Registration.objects.get()
+    anonymous.post(reverse("events:registration_confirm", args=[registration.token]))
+
+    for name, args in (
+        ("events:list", []),
+        ("events:detail", [seminar.pk]),
+        ("events:registrations", [seminar.pk]),
+        ("events:check_in_scan", [registration.token]),
+        ("home", []),
+    ):
+        response = anonymous.get(reverse(name, args=args))
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("account_login")), name
+
+
+def test_members_only_and_draft_events_have_no_public_page(council, seminar):
+    members_only = services.event_create(
+        by=council.secretariat, draft=event_draft(audience="members")
+    )
+    services.event_publish(event=members_only, by=council.secretariat)
+    draft = services.event_create(by=council.secretariat, draft=event_draft())
+
+    for event in (members_only, draft):
+        assert Client().get(reverse("events:apply", args=[event.pk])).status_code == 404
+    assert apply(Client(), members_only).status_code == 404
+    assert not Registration.objects.exists()
+
+
+def test_public_form_refuses_a_bad_address_and_stores_nothing(seminar):
+    response = apply(Client(), seminar, email="hanako@")
+
+    assert response.status_code == 400
+    assert "メールアドレスの形式が正しくありません。" in text_of(response)
+    assert not Registration.objects.exists()
+
+
+def test_registrant_cancels_by_link_after_confirmation_and_the_next_is_promoted(council, seminar):
+    regs = []
+    for n in range(3):
+        regs.append(
+            services.public_register(
+                event=seminar,
+                registrant=services.Registrant(
+                    name=f"参加者{n}", organization_name="上砂川町", email=f"p{n}@example.lg.jp"
+                ),
+            )
+        )
+        services.registration_confirm(registration=regs[-1])
+    regs[2].refresh_from_db()
+    assert regs[2].status == RegistrationStatus.WAITLISTED
+    link = reverse("events:registration_cancel_link", args=[regs[0].token])
+
+    page = text_of(Client().get(link))
+    assert "空いた席はキャンセル待ちの先頭の方に繰り上がります" in page
+    Client().post(link, {"confirm": "yes"})
+
+    regs[2].refresh_from_db()
+    assert regs[2].status == RegistrationStatus.CONFIRMED
+
+
+def test_participant_workbook_lists_every_registration_with_wareki_dates(council, seminar):
+    import io
+
+    from openpyxl import load_workbook
+
+    from renkei.audit.models import Action, AuditEvent
+    from renkei.core.wareki import WAREKI_DATETIME_FORMAT
+
+    registration = services.member_register(
+        event=seminar, person=council.staff.person, by=council.staff
+    )
+    services.check_in(registration=registration, by=council.secretariat)
+    services.public_register(
+        event=seminar,
+        registrant=services.Registrant(
+            name="=cmd|' /C calc'!A0", organization_name="上砂川町", email="x@example.lg.jp"
+        ),
+    )
+
+    response = login_client(council.secretariat).get(
+        reverse("events:participants_export", args=[seminar.pk])
+    )
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert [(r[1], r[3], r[5], r[6]) for r in rows] == [
+        ("上砂川町", "'=cmd|' /C calc'!A0", "会員外", "メール確認待ち"),
+        ("当別町", "当別 次郎", "会員", "参加確定"),
+    ]
+    assert sheet["I5"].number_format == WAREKI_DATETIME_FORMAT
+    assert sheet["I5"].value is not None
+    assert AuditEvent.objects.filter(action=Action.EXPORTED, target_type="events.event").exists()

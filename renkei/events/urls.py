@@ -1,0 +1,41 @@
+"""URLs of seminars and trainings (セミナー・研修), mounted at /events/."""
+
+from django.urls import path
+
+from renkei.events import views
+
+app_name = "events"
+
+urlpatterns = [
+    path("", views.event_list_view, name="list"),
+    path("new/", views.event_create, name="create"),
+    path("prospects/", views.prospect_list, name="prospects"),
+    path("<int:pk>/", views.event_detail, name="detail"),
+    path("<int:pk>/edit/", views.event_edit, name="edit"),
+    path("<int:pk>/program/", views.event_program, name="program"),
+    path("<int:pk>/publish/", views.event_publish, name="publish"),
+    path("<int:pk>/cancel/", views.event_cancel, name="cancel"),
+    path("<int:pk>/register/", views.event_register, name="register"),
+    path(
+        "<int:pk>/registrations/<int:registration_pk>/cancel/",
+        views.registration_cancel,
+        name="registration_cancel",
+    ),
+    path("<int:pk>/registrations/", views.registration_list, name="registrations"),
+    path(
+        "<int:pk>/registrations/<int:registration_pk>/check-in/",
+        views.registration_check_in,
+        name="check_in",
+    ),
+    path("<int:pk>/sign-in-sheet/", views.sign_in_sheet, name="sign_in_sheet"),
+    path("<int:pk>/participants.xlsx", views.participants_export, name="participants_export"),
+    path("check-in/<str:token>/", views.check_in_scan, name="check_in_scan"),
+    # Public: an event open to non-members, and each registrant's own link.
+    path("<int:pk>/apply/", views.public_apply, name="apply"),
+    path("r/<str:token>/", views.registration_page, name="registration"),
+    path("r/<str:token>/confirm/", views.registration_confirm, name="registration_confirm"),
+    path(
+        "r/<str:token>/cancel/", views.registration_cancel_by_link, name="registration_cancel_link"
+    ),
+    path("r/<str:token>/calendar.ics", views.registration_ics, name="registration_ics"),
+]

@@ -1,0 +1,609 @@
+"""Pages of seminars and trainings (セミナー・研修)."""
+
+import io
+from urllib.parse import quote
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from renkei.audit.models import Action
+from renkei.audit.services import audit_record
+from renkei.core.fiscal_year import fiscal_year_of
+from renkei.core.ical import CalendarEntry, calendar_bytes
+from renkei.core.links import absolute_url
+from renkei.core.markdown import markdown_html
+from renkei.directory.models import Person
+from renkei.directory.permissions import organization_id_of
+from renkei.events import services
+from renkei.events.exports import participants_xlsx
+from renkei.events.forms import (
+    EventFilterForm,
+    EventForm,
+    PublicRegistrationForm,
+    RegistrationFilterForm,
+    SessionFormSet,
+)
+from renkei.events.lifecycle import EVENT_WORKFLOW
+from renkei.events.models import Event, Registration, RegistrationStatus
+from renkei.events.permissions import (
+    can_manage_events,
+    get_event_for,
+    get_event_to_attend_for,
+    get_event_to_manage_for,
+    get_own_registration_for,
+    get_public_event,
+    get_registration_by_token,
+    get_registration_to_manage_for,
+    require_event_manager,
+    require_event_reader,
+)
+from renkei.events.selectors import (
+    colleagues_to_register,
+    event_fiscal_years,
+    event_list,
+    event_seats,
+    fiscal_year_counts,
+    my_registrations,
+    participant_counts,
+    prospects,
+    registrations_of,
+)
+from renkei.events.services import EventError
+
+EVENT_PAGE_SIZE = 20
+REGISTRATION_PAGE_SIZE = 50
+
+
+def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    return [("ホーム", reverse("home")), ("セミナー・研修", reverse("events:list")), *trail]
+
+
+def _confirmed(request: HttpRequest) -> bool:
+    return request.method == "POST" and request.POST.get("confirm") == "yes"
+
+
+# --- members and the secretariat ------------------------------------------------------------
+
+
+@require_GET
+def event_list_view(request: HttpRequest) -> HttpResponse:
+    """List the events the user sees, filtered by fiscal year, kind and words, with counts."""
+    require_event_reader(request.user)
+    years = event_fiscal_years()
+    form = EventFilterForm(request.GET or None, years=years)
+    filters = form.cleaned_data if form.is_valid() else {}
+    year = filters.get("year") or fiscal_year_of(timezone.localdate())
+    events = event_list(
+        user=request.user,
+        fiscal_year=filters.get("year"),
+        kind=filters.get("kind", ""),
+        query=filters.get("q", ""),
+    )
+    page = Paginator(events, EVENT_PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    return render(
+        request,
+        "events/list.html",
+        {
+            "nav": "events",
+            "form": form,
+            "page": page,
+            "query": kept.urlencode(),
+            "counts": fiscal_year_counts(fiscal_year=year),
+            "can_manage": can_manage_events(request.user),
+            "breadcrumbs": _crumbs(),
+        },
+    )
+
+
+@require_GET
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show an event: when, where, the program, seats, and the user's registrations."""
+    event = get_event_for(request.user, pk)
+    managing = can_manage_events(request.user)
+    mine = my_registrations(user=request.user, event=event)
+    seats = event_seats(event)
+    return render(
+        request,
+        "events/detail.html",
+        {
+            "nav": "events",
+            "event": event,
+            "description_html": markdown_html(event.description),
+            "sessions": list(event.sessions.all()),
+            "seats": seats,
+            "mine": mine,
+            "show_online": managing or any(r.status == RegistrationStatus.CONFIRMED for r in mine),
+            "colleagues": colleagues_to_register(user=request.user, event=event)
+            if event.status == "published"
+            else [],
+            "self_person": _self_person(request),
+            "accepting": _accepting(event),
+            "can_manage": managing,
+            "participants": participant_counts(event=event, seats=seats) if managing else None,
+            "public_url": absolute_url(reverse("events:apply", args=[event.pk]))
+            if event.audience == "open"
+            else "",
+            "breadcrumbs": _crumbs((event.title, None)),
+        },
+    )
+
+
+def _self_person(request: HttpRequest) -> Person | None:
+    return Person.objects.filter(user=request.user).select_related("organization").first()
+
+
+def _accepting(event: Event) -> str:
+    """Return "" when the event takes registrations now, else why not."""
+    try:
+        services.registration_open_check(event)
+    except EventError as error:
+        return error.message
+    return ""
+
+
+@require_POST
+def event_register(request: HttpRequest, pk: int) -> HttpResponse:
+    """Register oneself or a colleague of one's organization (from the directory)."""
+    event = get_event_to_attend_for(request.user, pk)
+    person_id = request.POST.get("person")
+    person = (
+        Person.objects.filter(
+            pk=person_id if (person_id or "").isdigit() else -1,
+            organization_id=organization_id_of(request.user),
+        )
+        .select_related("organization", "department")
+        .first()
+    )
+    if person is None:
+        messages.error(request, "申し込む方を職員名簿から選んでください（自団体の職員のみ）。")
+        return redirect("events:detail", pk=event.pk)
+    try:
+        registration = services.member_register(
+            event=event, person=person, by=request.user, request=request
+        )
+    except EventError as error:
+        messages.error(request, error.message)
+    else:
+        if registration.status == RegistrationStatus.CONFIRMED:
+            messages.success(
+                request, f"{person.name}さんの参加が確定しました。確認のメールを送りました。"
+            )
+        else:
+            messages.warning(
+                request,
+                f"定員に達しているため、{person.name}さんはキャンセル待ちになりました。"
+                "空きが出ると自動で繰り上がり、メールでお知らせします。",
+            )
+    return redirect("events:detail", pk=event.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def registration_cancel(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
+    """Cancel a registration one made (or a colleague's, as 団体管理者), after confirmation."""
+    registration = get_own_registration_for(request.user, pk, registration_pk)
+    if _confirmed(request):
+        try:
+            services.registration_cancel(
+                registration=registration, by=request.user, request=request
+            )
+        except EventError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{registration.name}さんの申込を取り消しました。")
+        return redirect("events:detail", pk=pk)
+    return render(
+        request,
+        "events/cancel_confirm.html",
+        {
+            "nav": "events",
+            "event": registration.event,
+            "registration": registration,
+            "back_url": reverse("events:detail", args=[pk]),
+            "breadcrumbs": _crumbs(
+                (registration.event.title, reverse("events:detail", args=[pk])),
+                ("申込の取消", None),
+            ),
+        },
+    )
+
+
+# --- the secretariat ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def event_create(request: HttpRequest) -> HttpResponse:
+    """Write a new event (準備中 until it is published)."""
+    require_event_manager(request.user)
+    form = EventForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.event_create(by=request.user, draft=form.draft(), request=request)
+        except EventError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "催しを作成しました。プログラムを入力して公開してください。")
+            return redirect("events:program", pk=event.pk)
+    return render(
+        request,
+        "events/form.html",
+        {"nav": "events", "form": form, "breadcrumbs": _crumbs(("新しい催し", None))},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an event's details."""
+    event = get_event_to_manage_for(request.user, pk)
+    form = EventForm(
+        request.POST if request.method == "POST" else None, initial=EventForm.initial_of(event)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_update(event=event, by=request.user, draft=form.draft(), request=request)
+        except EventError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "催しの内容を保存しました。")
+            return redirect("events:detail", pk=event.pk)
+    return render(
+        request,
+        "events/form.html",
+        {
+            "nav": "events",
+            "form": form,
+            "event": event,
+            "breadcrumbs": _crumbs(
+                (event.title, reverse("events:detail", args=[pk])), ("編集", None)
+            ),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def event_program(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit the program (プログラム): ordered sessions with speakers and their affiliations."""
+    event = get_event_to_manage_for(request.user, pk)
+    initial = [
+        {
+            "label": s.label,
+            "starts_at": s.starts_at,
+            "ends_at": s.ends_at,
+            "theme": s.theme,
+            "speaker_name": s.speaker_name,
+            "speaker_affiliation": s.speaker_affiliation,
+            "speaker_title": s.speaker_title,
+        }
+        for s in event.sessions.all()
+    ]
+    formset = SessionFormSet(
+        request.POST if request.method == "POST" else None, initial=initial, prefix="sessions"
+    )
+    if request.method == "POST" and formset.is_valid():
+        rows = [draft for form in formset.forms if (draft := form.draft()) is not None]
+        services.sessions_set(event=event, by=request.user, sessions=rows, request=request)
+        messages.success(request, f"プログラムを保存しました（{len(rows)}件）。")
+        return redirect("events:detail", pk=event.pk)
+    return render(
+        request,
+        "events/program.html",
+        {
+            "nav": "events",
+            "event": event,
+            "formset": formset,
+            "breadcrumbs": _crumbs(
+                (event.title, reverse("events:detail", args=[pk])), ("プログラム", None)
+            ),
+        },
+        status=400 if formset.is_bound and not formset.is_valid() else 200,
+    )
+
+
+def _transition_page(request: HttpRequest, event: Event, name: str) -> HttpResponse:
+    """Confirm, then take one step of the event's workflow (公開, 中止)."""
+    step = EVENT_WORKFLOW.transition(name)
+    if _confirmed(request):
+        action = services.event_publish if name == "publish" else services.event_cancel
+        try:
+            action(event=event, by=request.user, request=request)
+        except EventError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"「{event.title}」を{step.label}しました。")
+        return redirect("events:detail", pk=event.pk)
+    return render(
+        request,
+        "events/transition_confirm.html",
+        {
+            "nav": "events",
+            "event": event,
+            "step": step,
+            "seats": event_seats(event),
+            "breadcrumbs": _crumbs(
+                (event.title, reverse("events:detail", args=[event.pk])), (step.label, None)
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def event_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish an event after a confirmation page."""
+    return _transition_page(request, get_event_to_manage_for(request.user, pk), "publish")
+
+
+@require_http_methods(["GET", "POST"])
+def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Call an event off after a confirmation page naming who is told."""
+    return _transition_page(request, get_event_to_manage_for(request.user, pk), "cancel")
+
+
+@require_GET
+def registration_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """The registrations of an event for the secretariat: filter, page, check people in."""
+    event = get_event_to_manage_for(request.user, pk)
+    form = RegistrationFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    registrations = registrations_of(
+        event=event,
+        status=filters.get("status", ""),
+        query=filters.get("q", ""),
+        member=filters.get("member", ""),
+    )
+    page = Paginator(registrations, REGISTRATION_PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    return render(
+        request,
+        "events/registrations.html",
+        {
+            "nav": "events",
+            "event": event,
+            "form": form,
+            "page": page,
+            "query": kept.urlencode(),
+            "seats": event_seats(event),
+            "breadcrumbs": _crumbs(
+                (event.title, reverse("events:detail", args=[pk])), ("申込者・受付", None)
+            ),
+        },
+    )
+
+
+@require_GET
+def sign_in_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """A printable sign-in sheet (受付名簿) of the confirmed registrants, by organization."""
+    event = get_event_to_manage_for(request.user, pk)
+    rows = (
+        Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
+        .order_by("organization_name", "name")
+        .only("name", "organization_name", "department", "is_member", "checked_in_at")
+    )
+    return render(
+        request,
+        "events/sign_in_sheet.html",
+        {"event": event, "rows": list(rows)},
+    )
+
+
+@require_GET
+def participants_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The participant list as an Excel workbook (the download is written to the audit log)."""
+    event = get_event_to_manage_for(request.user, pk)
+    body = participants_xlsx(event=event)
+    audit_record(
+        action=Action.EXPORTED,
+        actor=request.user,
+        target=event,
+        request=request,
+        detail={"what": "participants", "format": "xlsx"},
+    )
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = quote(f"参加者一覧_{event.title[:40]}.xlsx")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"participants-{event.pk}.xlsx\"; filename*=UTF-8''{name}"
+    )
+    return response
+
+
+@require_POST
+def registration_check_in(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
+    """Check a confirmed registrant in (受付)."""
+    registration = get_registration_to_manage_for(request.user, pk, registration_pk)
+    try:
+        services.check_in(registration=registration, by=request.user, request=request)
+    except EventError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, f"{registration.name}さん（{registration.organization_name}）を受付しました。"
+        )
+    back = request.POST.get("next") or ""
+    if back.startswith("/events/"):
+        return redirect(back)
+    return redirect("events:registrations", pk=pk)
+
+
+@require_GET
+def check_in_scan(request: HttpRequest, token: str) -> HttpResponse:
+    """What a registrant's QR code opens on the reception's phone: who it is, and 受付する."""
+    require_event_manager(request.user)
+    registration = get_registration_by_token(token)
+    return render(
+        request,
+        "events/check_in.html",
+        {
+            "nav": "events",
+            "event": registration.event,
+            "registration": registration,
+            "breadcrumbs": _crumbs(
+                (registration.event.title, reverse("events:detail", args=[registration.event_id])),
+                ("受付", None),
+            ),
+        },
+    )
+
+
+@require_GET
+def prospect_list(request: HttpRequest) -> HttpResponse:
+    """Non-member organizations that registered for events: the list for 加入促進."""
+    require_event_manager(request.user)
+    query = request.GET.get("q", "")[:100]
+    page = Paginator(prospects(query=query), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "events/prospects.html",
+        {
+            "nav": "events",
+            "page": page,
+            "q": query,
+            "breadcrumbs": _crumbs(("加入促進（会員外の申込団体）", None)),
+        },
+    )
+
+
+# --- the registrant's own link (no login) ---------------------------------------------------
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def public_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    """A non-member's registration form for an event open to non-members."""
+    event = get_public_event(pk)
+    form = PublicRegistrationForm(request.POST if request.method == "POST" else None)
+    closed = _accepting(event)
+    if request.method == "POST" and form.is_valid() and not closed:
+        try:
+            registration = services.public_register(event=event, registrant=form.registrant())
+        except EventError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return render(
+                request,
+                "events/apply_sent.html",
+                {"event": event, "email": registration.email},
+            )
+    return render(
+        request,
+        "events/apply.html",
+        {
+            "event": event,
+            "form": form,
+            "closed": closed,
+            "description_html": markdown_html(event.description),
+            "sessions": list(event.sessions.all()),
+            "seats": event_seats(event),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def registration_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Confirm a non-member's address: GET shows the button, only the POST takes a seat."""
+    registration = get_registration_by_token(token)
+    if request.method == "POST":
+        try:
+            services.registration_confirm(registration=registration)
+        except EventError as error:
+            messages.error(request, error.message)
+        return redirect("events:registration", token=token)
+    return render(
+        request,
+        "events/registration_confirm.html",
+        {"registration": registration, "event": registration.event},
+    )
+
+
+@login_not_required
+@require_GET
+def registration_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The registrant's own page: status, when and where, the QR code for the reception."""
+    registration = get_registration_by_token(token)
+    event = registration.event
+    return render(
+        request,
+        "events/registration.html",
+        {
+            "registration": registration,
+            "event": event,
+            "sessions": list(event.sessions.all()),
+            "qr_svg": _qr_svg(registration) if registration.status == "confirmed" else "",
+        },
+    )
+
+
+def _qr_svg(registration: Registration) -> str:
+    """Return the registration's QR code (the reception's check-in address) as inline SVG."""
+    url = absolute_url(reverse("events:check_in_scan", args=[registration.token]))
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=4, xmldecl=False, svgns=True, title="受付用QRコード"
+    )
+    return buffer.getvalue().decode()
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def registration_cancel_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    """Cancel one's registration from the mailed link, after a confirmation page."""
+    registration = get_registration_by_token(token)
+    if _confirmed(request):
+        try:
+            services.registration_cancel(registration=registration, by=None, request=request)
+        except EventError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "申込を取り消しました。")
+        return redirect("events:registration", token=token)
+    return render(
+        request,
+        "events/cancel_confirm.html",
+        {
+            "event": registration.event,
+            "registration": registration,
+            "back_url": reverse("events:registration", args=[token]),
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def registration_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """The registered event as an .ics file for the registrant's calendar."""
+    registration = get_registration_by_token(token)
+    event = registration.event
+    lines = [event.get_kind_display(), absolute_url(reverse("events:registration", args=[token]))]
+    if registration.status == RegistrationStatus.CONFIRMED and event.online_url:
+        lines.append(f"オンライン参加: {event.online_url}")
+    body = calendar_bytes(
+        [
+            CalendarEntry(
+                key=f"event-{event.pk}",
+                starts_at=event.starts_at,
+                ends_at=event.ends_at,
+                summary=event.title,
+                stamp=event.updated_at,
+                location=event.venue,
+                url=absolute_url(reverse("events:registration", args=[token])),
+                description="\n".join(lines),
+            )
+        ],
+        name=event.title,
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
+    return response
