@@ -30,6 +30,12 @@ class Capability(StrEnum):
     # Results an inquiry publishes to all members (ResultsVisibility.MEMBERS).
     VIEW_MEMBER_RESULTS = "view_member_results"
     VOTE_IN_POLLS = "vote_in_polls"
+    # Meetings open to members, and the meetings one is invited to.
+    VIEW_MEETINGS = "view_meetings"
+    # Schedule meetings, invite, record attendance, write and publish minutes.
+    MANAGE_MEETINGS = "manage_meetings"
+    # The board area (役員専用): board-only meetings, their materials and draft minutes.
+    VIEW_BOARD_AREA = "view_board_area"
 
 
 _MEMBER = {
@@ -39,17 +45,20 @@ _MEMBER = {
     Capability.REQUEST_INQUIRIES,
     Capability.VOTE_IN_POLLS,
     Capability.VIEW_MEMBER_RESULTS,
+    Capability.VIEW_MEETINGS,
 }
 
 MATRIX: dict[str, frozenset[Capability]] = {
     Role.SECRETARIAT: frozenset(Capability),
-    Role.BOARD: frozenset(_MEMBER),
+    Role.BOARD: frozenset(_MEMBER | {Capability.VIEW_BOARD_AREA}),
     Role.REPRESENTATIVE: frozenset(
         _MEMBER | {Capability.MANAGE_OWN_STAFF, Capability.CONFIRM_ANSWERS}
     ),
     Role.STAFF: frozenset(_MEMBER),
     # Observers (e.g. 総務省) read what is public to members but see no contact details.
-    Role.OBSERVER: frozenset({Capability.VIEW_DIRECTORY, Capability.VIEW_MEMBER_RESULTS}),
+    Role.OBSERVER: frozenset(
+        {Capability.VIEW_DIRECTORY, Capability.VIEW_MEMBER_RESULTS, Capability.VIEW_MEETINGS}
+    ),
 }
 
 
