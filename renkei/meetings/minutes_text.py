@@ -66,7 +66,7 @@ _NUMBER = (
 )
 _PAREN_SPEAKER = re.compile(r"^[(]([^()]{1,30})[)]$")
 _MARK_SPEAKER = re.compile(r"^[○◯〇●◎]\s*([^\s:。、]{1,25})(?:[\s:]+(.+))?$")
-_COLON_SPEAKER = re.compile(rf"^([^\s:。、()]{{1,20}}{SPEAKER_KINDS})\s*:\s*(.+[。?!])$")
+_COLON_SPEAKER = re.compile(rf"^([^\s:。、()]{{0,20}}{SPEAKER_KINDS})\s*:\s*(.+[。?!])$")
 _NUMBERED = re.compile(rf"^{_NUMBER}\s*")
 _RESULT_LINE = re.compile(r"^[【\[]?(?:結果|決定事項|結論)[】\]]?\s*[:]?\s*(.+)$")
 _NARRATIVE = re.compile(
@@ -133,6 +133,7 @@ def _section_kind(folded: str) -> str | None:
 
 
 def _header_field(folded: str) -> tuple[str, str] | None:
+    folded = _NUMBERED.sub("", folded).strip()
     for name, labels in HEADER_FIELDS.items():
         for label in labels:
             if folded == label:
