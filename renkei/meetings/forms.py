@@ -34,7 +34,7 @@ class MeetingForm(forms.Form):
         label="終了時刻", required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
     venue = forms.CharField(label="場所", max_length=200, required=False)
-    online_url = forms.URLField(label="オンライン参加用URL", required=False)
+    online_url = forms.URLField(label="オンライン参加用URL", required=False, assume_scheme="https")
     scope = forms.ChoiceField(label="閲覧範囲", choices=MeetingScope.choices)
     notes = forms.CharField(
         label="連絡事項", required=False, widget=forms.Textarea(attrs={"rows": 3})

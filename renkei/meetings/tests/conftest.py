@@ -50,7 +50,7 @@ def pdf_upload():
 def meetings(council) -> Meetings:
     """A 役員会 for the board (深川市) with 総務省 observing, and two other meetings."""
     by = council.secretariat
-    start = timezone.make_aware(dt.datetime(2026, 6, 20, 12, 0))
+    start = dt.datetime(2026, 6, 20, 12, 0, tzinfo=timezone.get_current_timezone())
     board_meeting = services.meeting_create(
         by=by,
         title="令和8年度 役員会",
