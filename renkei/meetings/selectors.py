@@ -64,13 +64,22 @@ def agenda_of(*, meeting: Meeting) -> list[AgendaItem]:
     )
 
 
-def materials_of(*, meeting: Meeting) -> list[Material]:
-    """Return every material of the meeting, 資料 before 追加資料."""
-    return list(
-        Material.objects.filter(meeting=meeting)
-        .select_related("agenda_item")
-        .order_by("-series", "number")
-    )
+def materials_of(*, meeting: Meeting, loose: bool = False) -> list[Material]:
+    """Return the meeting's materials (only those of no agenda item if loose), 資料 first."""
+    queryset = Material.objects.filter(meeting=meeting)
+    if loose:
+        queryset = queryset.filter(agenda_item__isnull=True)
+    return list(queryset.order_by("-series", "number"))
+
+
+RESPONSE_FIELDS = (
+    *(f.name for f in Response._meta.concrete_fields),
+    "person__name",
+    "person__email",
+    "person__organization_id",
+    "organization__name",
+    "organization__code",
+)
 
 
 def responses_of(*, meeting: Meeting) -> list[Response]:
@@ -78,6 +87,7 @@ def responses_of(*, meeting: Meeting) -> list[Response]:
     return list(
         Response.objects.filter(meeting=meeting)
         .select_related("person", "organization")
+        .only(*RESPONSE_FIELDS)
         .order_by("capacity", "category", "organization__code", "id")
     )
 

@@ -182,11 +182,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "manage": manage,
             "invited": invited,
-            "invitees": list(
-                Invitee.objects.filter(meeting=meeting).select_related(
-                    "person", "organization", "group"
-                )
-            ),
+            "invitee_count": Invitee.objects.filter(meeting=meeting).count() if manage else 0,
             "responses": responses if (manage or invited) else [],
             "counts": selectors.response_counts(responses=responses),
             "mine": mine,
@@ -197,9 +193,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 }
             ),
             "agenda": selectors.agenda_of(meeting=meeting),
-            "loose_materials": [
-                m for m in selectors.materials_of(meeting=meeting) if m.agenda_item_id is None
-            ],
+            "loose_materials": selectors.materials_of(meeting=meeting, loose=True),
             "attendance_line": selectors.attendance_line(meeting=meeting, responses=responses),
             "minutes": minutes,
             "minutes_readable": minutes is not None
