@@ -120,6 +120,8 @@ def get_minutes_for(user: User, meeting_pk: int) -> Minutes:
             meeting_id=meeting_pk
         )
     except (Minutes.DoesNotExist, ValueError, TypeError) as exc:
+        # Someone who may not see the meeting learns nothing, not even that no minutes exist.
+        get_meeting_for(user, meeting_pk)
         raise Http404("この会議の会議録はまだありません。") from exc
     published = (
         minutes.status == MinutesStatus.CONFIRMED and minutes.publication != Publication.NONE
