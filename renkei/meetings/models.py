@@ -227,11 +227,17 @@ class MeetingRequirement(models.Model):
         verbose_name_plural = "開催計画"
         ordering = ["fiscal_year", "kind"]
         constraints = [
+            # Two partial constraints: SQLite has no NULLS NOT DISTINCT for the council's row.
             models.UniqueConstraint(
                 fields=["group", "kind", "fiscal_year"],
-                name="meeting_requirement_unique",
-                nulls_distinct=False,
-            )
+                condition=Q(group__isnull=False),
+                name="meeting_requirement_unique_group",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "fiscal_year"],
+                condition=Q(group__isnull=True),
+                name="meeting_requirement_unique_council",
+            ),
         ]
 
     def __str__(self) -> str:
