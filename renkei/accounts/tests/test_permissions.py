@@ -22,6 +22,8 @@ EXPECTED = {
         "request_inquiries",
         "vote_in_polls",
         "view_member_results",
+        "view_meetings",
+        "view_board_area",
     },
     Role.REPRESENTATIVE: {
         "view_directory",
@@ -32,6 +34,7 @@ EXPECTED = {
         "view_member_results",
         "manage_own_staff",
         "confirm_answers",
+        "view_meetings",
     },
     Role.STAFF: {
         "view_directory",
@@ -40,8 +43,9 @@ EXPECTED = {
         "request_inquiries",
         "vote_in_polls",
         "view_member_results",
+        "view_meetings",
     },
-    Role.OBSERVER: {"view_directory", "view_member_results"},
+    Role.OBSERVER: {"view_directory", "view_member_results", "view_meetings"},
 }
 
 
