@@ -4,11 +4,12 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
 from renkei.core.fiscal_year import fiscal_year_of
 from renkei.core.forms import WarekiDateField
-from renkei.directory.models import Group, Organization
+from renkei.directory.models import Group, Organization, Person
 from renkei.meetings.models import (
     InviteeCapacity,
     MaterialSeries,
@@ -73,6 +74,11 @@ class InviteesForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    people = forms.CharField(
+        label="招集する人（ユーザーIDまたはメールアドレスを1行に1つ）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     group = forms.ModelChoiceField(
         label="招集するグループ",
         queryset=Group.objects.filter(is_active=True).order_by("name"),
@@ -102,10 +108,29 @@ class InviteesForm(forms.Form):
             raise ValidationError("見つからない団体があります：" + "、".join(unknown[:10]))
         return list({found[line].pk: found[line] for line in lines}.values())
 
+    def clean_people(self) -> list[Person]:
+        lines = [line.strip() for line in self.cleaned_data["people"].splitlines() if line.strip()]
+        if len(lines) > 500:
+            raise ValidationError("一度に招集できる人は500人までです。")
+        people = Person.objects.filter(
+            Q(user__username__in=lines) | Q(email__in=lines), organization__isnull=False
+        ).select_related("user")
+        found: dict[str, Person] = {}
+        for person in people:
+            for key in (person.email, person.user.username if person.user else None):
+                if key:
+                    found.setdefault(key, person)
+        unknown = [line for line in lines if line not in found]
+        if unknown:
+            raise ValidationError("見つからない人がいます：" + "、".join(unknown[:10]))
+        return list({found[line].pk: found[line] for line in lines}.values())
+
     def clean(self):
         data = super().clean()
-        if not self.errors and not data.get("organizations") and not data.get("group"):
-            raise ValidationError("招集する団体またはグループを指定してください。")
+        if not self.errors and not (
+            data.get("organizations") or data.get("people") or data.get("group")
+        ):
+            raise ValidationError("招集する団体、人またはグループを指定してください。")
         return data
 
 

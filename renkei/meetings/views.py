@@ -226,6 +226,7 @@ def invitees_manage(request: HttpRequest, pk: int) -> HttpResponse:
                 meeting=meeting,
                 by=request.user,
                 organizations=data["organizations"],
+                people=data["people"],
                 group=data["group"],
                 capacity=data["capacity"],
                 category=data["category"],

@@ -250,3 +250,20 @@ def test_meeting_list_is_paged_with_constant_queries(meetings, django_assert_max
     with django_assert_max_num_queries(12):
         page = client.get(reverse("meetings:list")).content.decode()
     assert "（全62件）" in page  # 60 new, the members meeting, the one for 当別町
+
+
+def test_people_are_invited_by_user_id_or_address_and_unknown_ones_named(meetings):
+    client = _client(meetings.council.secretariat)
+    url = reverse("meetings:invitees", args=[meetings.private_meeting.pk])
+    response = client.post(url, {"people": "waki-staff\nnobody@example.jp", "capacity": "member"})
+    assert "見つからない人がいます：nobody@example.jp" in response.content.decode()
+    assert not Response.objects.filter(meeting=meetings.private_meeting).exists()
+    client.post(
+        url, {"people": f"waki-staff\n{meetings.council.board.email}", "capacity": "member"}
+    )
+    invited = set(
+        Response.objects.filter(meeting=meetings.private_meeting).values_list(
+            "person__name", flat=True
+        )
+    )
+    assert invited == {"和木 三郎", "深川 一郎"}
