@@ -267,3 +267,11 @@ def test_people_are_invited_by_user_id_or_address_and_unknown_ones_named(meeting
         )
     )
     assert invited == {"和木 三郎", "深川 一郎"}
+
+
+def test_an_agenda_item_pointing_at_a_missing_inquiry_is_refused(meetings):
+    client = _client(meetings.council.secretariat)
+    url = reverse("meetings:agenda_add", args=[meetings.board_meeting.pk])
+    response = client.post(url, {"title": "照会結果について", "inquiry_id": "99999"})
+    assert "番号99999の照会はありません。" in response.content.decode()
+    assert not AgendaItem.objects.filter(title="照会結果について").exists()
