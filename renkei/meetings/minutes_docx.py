@@ -1,24 +1,27 @@
 """Minutes as a Word document laid out like the seeds: title, header fields, sections, speakers.
 
-The look lives in five paragraph styles defined once; the paragraphs are written as one piece
-of WordprocessingML and parsed in one go, because python-docx's per-paragraph API costs about
-a millisecond a paragraph and a three-hour meeting has well over 600 of them.
+The look lives in six paragraph styles, put once per process into an empty document made with
+python-docx; an export writes the paragraphs as WordprocessingML text into that document's
+body and zips it with the other parts unchanged. python-docx's per-paragraph API costs about
+a millisecond a paragraph, and a three-hour meeting has well over 600 of them.
 """
 
 import functools
 import io
+import zipfile
 from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from renkei.meetings.minutes_text import ParsedMinutes
 
 FONT = "MS 明朝"
+DOCUMENT_PART = "word/document.xml"
+CONTENT_TYPES_PART = "[Content_Types].xml"
 # style id → (name, left indent in characters, bold, space before in points)
 STYLES = {
     "MinutesTitle": ("会議録表題", 0, True, 0),
@@ -82,24 +85,33 @@ def minutes_paragraphs(parsed: ParsedMinutes) -> list[tuple[str, str]]:
 
 
 @functools.cache
-def _template() -> bytes:
-    """Return an empty document with the minutes' styles (made once per process)."""
+def _template() -> tuple[dict[str, bytes], bytes, bytes]:
+    """Return the parts of an empty styled document, and its document.xml around the body.
+
+    Made once per process with python-docx; each export then copies the parts and writes only
+    word/document.xml, so no XML is parsed or serialized again per export.
+    """
     document = Document()
     _styles(document)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    with zipfile.ZipFile(buffer) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = parts.pop(DOCUMENT_PART)
+    body_start = xml.index(b"<w:body>") + len(b"<w:body>")
+    section_start = xml.index(b"<w:sectPr", body_start)
+    return parts, xml[:body_start], xml[section_start:]
 
 
 def minutes_docx(parsed: ParsedMinutes) -> bytes:
     """Return the .docx of the minutes."""
-    document = Document(io.BytesIO(_template()))
-    body = document.element.body
-    xml = "".join(_paragraph(style, text) for style, text in minutes_paragraphs(parsed))
-    fragment = parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>")
-    section_properties = body.sectPr
-    for paragraph in list(fragment):
-        section_properties.addprevious(paragraph)
+    parts, head, tail = _template()
+    paragraphs = "".join(_paragraph(style, text) for style, text in minutes_paragraphs(parsed))
     buffer = io.BytesIO()
-    document.save(buffer)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        archive.writestr(CONTENT_TYPES_PART, parts[CONTENT_TYPES_PART])
+        for name, content in parts.items():
+            if name != CONTENT_TYPES_PART:
+                archive.writestr(name, content)
+        archive.writestr(DOCUMENT_PART, head + paragraphs.encode() + tail)
     return buffer.getvalue()
