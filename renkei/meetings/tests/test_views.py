@@ -275,3 +275,15 @@ def test_an_agenda_item_pointing_at_a_missing_inquiry_is_refused(meetings):
     response = client.post(url, {"title": "照会結果について", "inquiry_id": "99999"})
     assert "番号99999の照会はありません。" in response.content.decode()
     assert not AgendaItem.objects.filter(title="照会結果について").exists()
+
+
+def test_statements_are_escaped_on_the_page(meetings):
+    section = Section.objects.filter(minutes=meetings.minutes, kind="item").first()
+    Statement.objects.create(
+        section=section, position=1, speaker="<b>市</b>", text="<script>alert(1)</script>"
+    )
+    client = _client(meetings.council.secretariat)
+    html = client.get(reverse("meetings:minutes", args=[meetings.board_meeting.pk])).content
+    assert b"<script>alert(1)</script>" not in html
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "(&lt;b&gt;市&lt;/b&gt;)".encode() in html
