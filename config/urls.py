@@ -21,6 +21,7 @@ urlpatterns = [
     path("polls/", include("renkei.polls.urls")),
     path("announcements/", include("renkei.announcements.urls")),
     path("events/", include("renkei.events.urls")),
+    path("meetings/", include("renkei.meetings.urls")),
     # The admin signs in through the site's login (throttling, two-factor authentication).
     path("admin/login/", account_views.admin_login, name="admin_login_redirect"),
     path("admin/", admin.site.urls),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "renkei.polls",
     "renkei.announcements",
     "renkei.events",
+    "renkei.meetings",
     "renkei.portal",
 ]
 

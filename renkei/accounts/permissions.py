@@ -38,6 +38,12 @@ class Capability(StrEnum):
     MANAGE_EVENTS = "manage_events"
     # Register oneself or colleagues for member events.
     ATTEND_EVENTS = "attend_events"
+    # Meetings open to members, and the meetings one is invited to.
+    VIEW_MEETINGS = "view_meetings"
+    # Schedule meetings, invite, record attendance, write and publish minutes.
+    MANAGE_MEETINGS = "manage_meetings"
+    # The board area (役員専用): board-only meetings, their materials and draft minutes.
+    VIEW_BOARD_AREA = "view_board_area"
 
 
 _MEMBER = {
@@ -49,11 +55,12 @@ _MEMBER = {
     Capability.VIEW_MEMBER_RESULTS,
     Capability.VIEW_ANNOUNCEMENTS,
     Capability.ATTEND_EVENTS,
+    Capability.VIEW_MEETINGS,
 }
 
 MATRIX: dict[str, frozenset[Capability]] = {
     Role.SECRETARIAT: frozenset(Capability),
-    Role.BOARD: frozenset(_MEMBER),
+    Role.BOARD: frozenset(_MEMBER | {Capability.VIEW_BOARD_AREA}),
     Role.REPRESENTATIVE: frozenset(
         _MEMBER | {Capability.MANAGE_OWN_STAFF, Capability.CONFIRM_ANSWERS}
     ),
@@ -65,6 +72,7 @@ MATRIX: dict[str, frozenset[Capability]] = {
             Capability.VIEW_MEMBER_RESULTS,
             Capability.VIEW_ANNOUNCEMENTS,
             Capability.ATTEND_EVENTS,
+            Capability.VIEW_MEETINGS,
         }
     ),
 }

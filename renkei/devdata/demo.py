@@ -12,6 +12,7 @@ from renkei.accounts.models import Role, User
 from renkei.devdata.demo_announcements import demo_announcements_load
 from renkei.devdata.demo_events import demo_events_load
 from renkei.devdata.demo_inquiries import demo_inquiries_load
+from renkei.devdata.demo_meetings import demo_meetings_load
 from renkei.directory.models import (
     Assignment,
     Department,
@@ -171,6 +172,7 @@ def demo_load(*, seed: int = 2026) -> DemoResult:
         )
         demo_announcements_load(secretariat=User.objects.get(username="jimukyoku"))
         demo_events_load(secretariat=User.objects.get(username="jimukyoku"), rng=rng)
+        demo_meetings_load(secretariat=User.objects.get(username="jimukyoku"))
         Group.objects.create(
             name="情報セキュリティワーキンググループ",
             kind=GroupKind.WORKING_GROUP,

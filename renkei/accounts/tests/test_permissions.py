@@ -24,6 +24,8 @@ EXPECTED = {
         "view_member_results",
         "view_announcements",
         "attend_events",
+        "view_meetings",
+        "view_board_area",
     },
     Role.REPRESENTATIVE: {
         "view_directory",
@@ -36,6 +38,7 @@ EXPECTED = {
         "manage_own_staff",
         "confirm_answers",
         "attend_events",
+        "view_meetings",
     },
     Role.STAFF: {
         "view_directory",
@@ -46,8 +49,15 @@ EXPECTED = {
         "view_member_results",
         "view_announcements",
         "attend_events",
+        "view_meetings",
     },
-    Role.OBSERVER: {"view_directory", "view_member_results", "view_announcements", "attend_events"},
+    Role.OBSERVER: {
+        "view_directory",
+        "view_member_results",
+        "view_announcements",
+        "attend_events",
+        "view_meetings",
+    },
 }
 
 

@@ -8,6 +8,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 PUBLIC_VIEWS = {
     ("renkei.portal.views", "healthz"),
     ("renkei.directory.views", "invitation_accept"),
+    # A person's calendar feed (secret token address) and minutes published to everyone.
+    ("renkei.meetings.views", "feed"),
+    ("renkei.meetings.views", "public_minutes"),
     ("renkei.accounts.views", "admin_login"),
     ("django.contrib.admin.sites", "login"),
     # An organization's answer link: the signed token, then the narrow session it starts.

@@ -26,6 +26,7 @@ from renkei.inquiries import services
 from renkei.inquiries.permissions import get_answer_for
 from renkei.inquiries.tests.test_services import complete_data, make_draft, make_open
 from renkei.mailer.models import OutboxMessage
+from renkei.meetings import services as meeting_services
 from renkei.testing import make_contact
 
 BASE = "https://renkei.example.lg.jp"
@@ -108,6 +109,19 @@ def produce_every_mail(council) -> None:
         announcement=announcement, by=council.secretariat
     )
     announcement_services.delivery_prepare(delivery=delivery)
+
+    # A meeting: the invitation, the minutes circulated to and confirmed for the attendees.
+    meeting = meeting_services.meeting_create(
+        by=council.secretariat, title="役員会", kind="board", starts_at=timezone.now()
+    )
+    meeting_services.invitees_add(
+        meeting=meeting, by=council.secretariat, people=[council.board.person]
+    )
+    meeting_services.invitations_send(meeting=meeting, by=council.secretariat)
+    meeting_services.reply_record(meeting=meeting, by=council.board, reply="attend")
+    minutes = meeting_services.minutes_create(meeting=meeting, by=council.secretariat)
+    for step in ("circulate", "confirm"):
+        meeting_services.minutes_transition(minutes=minutes, by=council.secretariat, name=step)
 
 
 def test_every_link_in_every_mail_starts_with_the_base_url(council, base_url):
