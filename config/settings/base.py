@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "renkei.directory",
     "renkei.inquiries",
     "renkei.inquiries.polls",
+    "renkei.forum",
     "renkei.portal",
 ]
 

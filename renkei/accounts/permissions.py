@@ -30,6 +30,12 @@ class Capability(StrEnum):
     # Results an inquiry publishes to all members (ResultsVisibility.MEMBERS).
     VIEW_MEMBER_RESULTS = "view_member_results"
     VOTE_IN_POLLS = "vote_in_polls"
+    # Read the e-conference room (電子会議室) boards open to the user.
+    VIEW_FORUM = "view_forum"
+    # Start threads, post, reply, follow and report abuse.
+    POST_IN_FORUM = "post_in_forum"
+    # Set up boards; hide, lock, move and pin; every private board; abuse reports.
+    MODERATE_FORUM = "moderate_forum"
 
 
 _MEMBER = {
@@ -39,6 +45,8 @@ _MEMBER = {
     Capability.REQUEST_INQUIRIES,
     Capability.VOTE_IN_POLLS,
     Capability.VIEW_MEMBER_RESULTS,
+    Capability.VIEW_FORUM,
+    Capability.POST_IN_FORUM,
 }
 
 MATRIX: dict[str, frozenset[Capability]] = {
@@ -49,7 +57,9 @@ MATRIX: dict[str, frozenset[Capability]] = {
     ),
     Role.STAFF: frozenset(_MEMBER),
     # Observers (e.g. 総務省) read what is public to members but see no contact details.
-    Role.OBSERVER: frozenset({Capability.VIEW_DIRECTORY, Capability.VIEW_MEMBER_RESULTS}),
+    Role.OBSERVER: frozenset(
+        {Capability.VIEW_DIRECTORY, Capability.VIEW_MEMBER_RESULTS, Capability.VIEW_FORUM}
+    ),
 }
 
 

@@ -6,15 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import markdown
-import nh3
 from django.core.cache import caches
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 
 from renkei.accounts.models import User
 from renkei.core.business_days import add_business_days
+from renkei.core.markup import markdown_html  # noqa: F401 (the inquiry views use it)
 from renkei.core.text import to_halfwidth_digits
 from renkei.core.wareki import format_date
 from renkei.directory.models import (
@@ -63,47 +61,6 @@ TARGET_MODES = {
     "filter": "条件で絞り込み",
     "pick": "個別に指定",
 }
-
-# Tags that Markdown produces and that are safe to show; everything else is dropped.
-ALLOWED_TAGS = {
-    "p",
-    "br",
-    "strong",
-    "em",
-    "ul",
-    "ol",
-    "li",
-    "a",
-    "blockquote",
-    "code",
-    "pre",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "hr",
-}
-
-
-def markdown_html(text: str) -> SafeString:
-    """Render user Markdown to HTML with only harmless tags and links left."""
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists", "nl2br"])
-    cleaned = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-    # Safe because nh3 has just removed every tag and attribute not listed above.
-    return mark_safe(cleaned)
-
 
 # --- questions and answer contents -------------------------------------------------------
 
