@@ -11,6 +11,7 @@ from renkei.portal import views as portal_views
 urlpatterns = [
     path("", portal_views.home, name="home"),
     path("healthz", portal_views.healthz, name="healthz"),
+    path("notifications/", portal_views.notifications, name="notifications"),
     path("invitations/<str:token>/", directory_views.invitation_accept, name="invitation_accept"),
     path("", include("renkei.directory.urls")),
     path("accounts/", include("renkei.accounts.urls")),

@@ -7,7 +7,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -100,7 +108,7 @@ def board_threads(
         threads = threads.filter(search_text__contains=word)
     threads = _with_read_state(threads, user=user).select_related("organization")
     if unread_only:
-        threads = threads.filter(last_read__lt=F("post_count"))
+        threads = threads.filter(unread__gt=0)
     threads = threads.order_by("-is_pinned", "-last_post_at", "-id")
     return Paginator(threads, THREADS_PER_PAGE).get_page(page)
 

@@ -211,7 +211,6 @@ def _post_add(
     reply_to: Post | None,
     request: HttpRequest | None,
 ) -> Post:
-    now = timezone.now()
     # The row lock makes numbering safe on PostgreSQL; SQLite's IMMEDIATE transactions
     # already run one writer at a time.
     locked = Thread.objects.select_for_update().get(pk=thread.pk)
@@ -234,8 +233,10 @@ def _post_add(
         Attachment.objects.create(
             post=post, file=upload, name=(upload.name or "")[:200], size=upload.size or 0
         )
-    Thread.objects.filter(pk=locked.pk).update(post_count=F("post_count") + 1, last_post_at=now)
-    thread.post_count, thread.last_post_at = number, now
+    Thread.objects.filter(pk=locked.pk).update(
+        post_count=F("post_count") + 1, last_post_at=post.created_at
+    )
+    thread.post_count, thread.last_post_at = number, post.created_at
     audit_record(
         action="created",
         actor=by,
