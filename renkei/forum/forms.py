@@ -108,7 +108,9 @@ class ResolveForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    board = forms.ModelChoiceField(label="移動先の会議室", queryset=Board.objects.none())
+    board = forms.ModelChoiceField(
+        label="移動先の会議室", queryset=Board.objects.none(), empty_label="選択してください"
+    )
 
     def __init__(self, *args, current: Board, **kwargs):
         super().__init__(*args, **kwargs)

@@ -28,6 +28,7 @@ NOT_PAGES = {
     "inquiries:export_download": "file download",
     "inquiries:offline_sheet": "Excel download",
     "portal:audit_export": "CSV download",
+    "forum:attachment": "file download",
     "inquiries:answer_conditions": "htmx fragment (a <style> element)",
     "inquiries:requester_candidates": "htmx fragment (the requester picker's candidates)",
 }
@@ -122,6 +123,12 @@ STAFF = [
     at("polls:detail", lambda w: w.open_poll.pk),
     table("polls:detail"),
     table("polls:request"),
+    table("notifications"),
+    table("forum:index"),
+    table("forum:search"),
+    table("forum:mine"),
+    table("forum:preferences"),
+    at("forum:board", lambda w: w.forum.board.pk),
 ]
 
 REPRESENTATIVE = [
@@ -145,6 +152,14 @@ BOARD = [
     at("inquiries:answer", lambda w: w.requested.pk),
     at("inquiries:answer_versions", lambda w: w.requested.pk),
     at("polls:detail", lambda w: w.closed_poll.pk),
+    # The 役員会's private board of the e-conference room.
+    table("forum:board"),
+    table("forum:thread"),
+    table("forum:reply"),
+    table("forum:thread_new"),
+    table("forum:post_edit"),
+    table("forum:post_history"),
+    table("forum:report"),
 ]
 
 SECRETARIAT = [
@@ -191,6 +206,13 @@ SECRETARIAT = [
     table("polls:edit"),
     table("polls:close"),
     table("polls:detail"),
+    table("forum:thread"),
+    table("forum:board_new"),
+    table("forum:board_edit"),
+    table("forum:thread_moderate"),
+    table("forum:thread_move"),
+    table("forum:post_hide"),
+    table("forum:reports"),
 ]
 
 OBSERVER = [
@@ -205,6 +227,7 @@ OBSERVER = [
     table("polls:index"),
     at("polls:detail", lambda w: w.open_poll.pk),
     table("accounts:settings"),
+    table("forum:index"),
 ]
 
 SWEEP = {
