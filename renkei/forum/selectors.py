@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
+    ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -92,11 +94,13 @@ def room_totals(*, counts: list[BoardCounts]) -> tuple[int, int]:
 
 
 def _with_read_state(threads: QuerySet[Thread], *, user: User) -> QuerySet[Thread]:
-    """Annotate each thread with the number of the last post the user has read (0: none)."""
+    """Annotate each thread with the last post number the user has read and the unread count."""
     marker = ReadMarker.objects.filter(user=user, thread=OuterRef("pk")).values("last_read_number")[
         :1
     ]
-    return threads.annotate(last_read=Coalesce(Subquery(marker, output_field=IntegerField()), 0))
+    return threads.annotate(
+        last_read=Coalesce(Subquery(marker, output_field=IntegerField()), 0)
+    ).annotate(unread=ExpressionWrapper(F("post_count") - F("last_read"), IntegerField()))
 
 
 def board_threads(
