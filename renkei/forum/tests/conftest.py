@@ -1,8 +1,13 @@
 """Fixtures for the e-conference room's tests: an open board, a board private to the 役員会."""
 
-from dataclasses import dataclass
+import email
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.policy import default as default_policy
 
 import pytest
+from aiosmtpd.controller import Controller
 from allauth.mfa.models import Authenticator
 
 from renkei.directory.models import Group, GroupKind, GroupMember, GroupRole
@@ -72,3 +77,33 @@ def room(council: Council) -> Room:
         private_thread=private_thread,
         private_post=private_thread.posts.get(number=1),
     )
+
+
+@dataclass
+class SmtpSink:
+    """Messages an aiosmtpd server on loopback received."""
+
+    messages: list = field(default_factory=list)
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.messages.append(
+            email.message_from_bytes(envelope.original_content, policy=default_policy)
+        )
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_sink(settings) -> Iterator[SmtpSink]:
+    """Run a real SMTP server on a free loopback port and send Django's mail to it."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    sink = SmtpSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield sink
+    controller.stop()

@@ -208,3 +208,17 @@ def test_author_follows_own_thread(room):
     thread = thread_create(board=room.board, title="題", body="本文", by=room.council.outsider)
     assert Follow.objects.filter(user=room.council.outsider, thread=thread).exists()
     assert Post.objects.filter(thread=thread).count() == 1
+
+
+def test_digest_command_queues_the_digest(room):
+    from django.core.management import call_command
+
+    preference_set(user=room.council.board, delivery=DeliveryMode.DAILY_DIGEST)
+    Preference.objects.filter(user=room.council.board).update(
+        digest_sent_until=Post.objects.latest("created_at").created_at
+    )
+    post_create(thread=room.thread, body="朝の追記", by=room.council.staff)
+    call_command("forum_digest")
+    assert OutboxMessage.objects.filter(
+        template="forum_digest", to_email=room.council.board.email
+    ).exists()
