@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from renkei.accounts.models import Role, User
+from renkei.devdata.demo_forum import demo_forum_load
 from renkei.devdata.demo_inquiries import demo_inquiries_load
 from renkei.directory.models import (
     Assignment,
@@ -167,6 +168,7 @@ def demo_load(*, seed: int = 2026) -> DemoResult:
             secretariat=User.objects.get(username="jimukyoku"),
             password_hash=User.objects.get(username="tobetsu").password,
         )
+        demo_forum_load(secretariat=User.objects.get(username="jimukyoku"))
         Group.objects.create(
             name="情報セキュリティワーキンググループ",
             kind=GroupKind.WORKING_GROUP,
