@@ -15,7 +15,7 @@ from django.urls import reverse
 from renkei.directory.models import Group, Organization
 
 # Posts shown per page of a thread; the permalink of post N points at its page.
-POSTS_PER_PAGE = 50
+POSTS_PER_PAGE = 30
 THREADS_PER_PAGE = 30
 
 
@@ -86,8 +86,13 @@ class Thread(models.Model):
         verbose_name = "スレッド"
         verbose_name_plural = "スレッド"
         indexes = [
+            # The board page (board, not hidden, pinned first, latest) and counts per board.
             models.Index(
-                fields=["board", "-is_pinned", "-last_post_at"], name="forum_thread_board_order"
+                fields=["board", "is_hidden", "-is_pinned", "-last_post_at", "-id"],
+                name="forum_thread_board_order",
+            ),
+            models.Index(
+                fields=["is_hidden"], condition=Q(is_hidden=True), name="forum_thread_hidden"
             ),
         ]
         constraints = [
@@ -116,6 +121,9 @@ class Post(models.Model):
     thread = models.ForeignKey(
         Thread, verbose_name="スレッド", on_delete=models.CASCADE, related_name="posts"
     )
+    # The thread's board, kept here (and moved with the thread) so that counts per board and
+    # the search read posts alone, without joining threads.
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="+")
     number = models.PositiveIntegerField("番号")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -137,12 +145,20 @@ class Post(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
     is_hidden = models.BooleanField("非表示", default=False)
     hidden_reason = models.CharField("非表示の理由", max_length=200, blank=True)
+    # fold_for_search() of the thread's title and of the body, one per line: the search matches
+    # title and text with one LIKE on this column.
     search_text = models.TextField(default="", editable=False)
 
     class Meta:
         verbose_name = "投稿"
         verbose_name_plural = "投稿"
         ordering = ["thread", "number"]
+        # Counts per board and fiscal year read this index alone.
+        indexes = [
+            models.Index(
+                fields=["board", "is_hidden", "created_at"], name="forum_post_board_counts"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["thread", "number"], name="forum_post_number_unique")
         ]

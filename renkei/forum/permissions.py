@@ -38,16 +38,27 @@ def _in_term() -> Q:
 
 
 def group_ids_of(user: User) -> set[int]:
-    """Return the groups the user belongs to today, in person or through the organization."""
+    """Return the groups the user belongs to today, in person or through the organization.
+
+    Kept on the user object for the rest of the request (a page asks several times).
+    """
+    cached = getattr(user, "_forum_group_ids", None)
+    if cached is not None:
+        return cached
     person = getattr(user, "person", None)
     if person is None:
         return set()
     who = Q(person_id=person.pk)
     if person.organization_id:
         who |= Q(organization_id=person.organization_id)
-    return set(
-        GroupMember.objects.filter(who).filter(_in_term()).values_list("group_id", flat=True)
+    ids = set(
+        GroupMember.objects.filter(who)
+        .filter(_in_term())
+        .order_by()  # GroupMember's default ordering would join Group for nothing
+        .values_list("group_id", flat=True)
     )
+    user._forum_group_ids = ids
+    return ids
 
 
 def visible_boards(user: User) -> QuerySet[Board]:
@@ -59,6 +70,15 @@ def visible_boards(user: User) -> QuerySet[Board]:
     return Board.objects.filter(is_active=True).filter(
         Q(group__isnull=True) | Q(group_id__in=group_ids_of(user))
     )
+
+
+def hidden_board_ids(user: User) -> list[int]:
+    """Return the boards the user may not read (few: private and retired ones).
+
+    Lists filter with NOT IN these rather than IN the readable ones, so that the database
+    walks its newest-first index instead of collecting a board's every row to sort it.
+    """
+    return list(Board.objects.exclude(pk__in=visible_boards(user)).values_list("pk", flat=True))
 
 
 def board_readers_q(board: Board) -> Q:

@@ -37,7 +37,12 @@ from renkei.forum.models import (
     ReadMarker,
     Thread,
 )
-from renkei.forum.permissions import can_moderate, visible_boards, visible_threads
+from renkei.forum.permissions import (
+    can_moderate,
+    hidden_board_ids,
+    visible_boards,
+    visible_threads,
+)
 
 SEARCH_PER_PAGE = 30
 SEARCH_MAX_WORDS = 5
@@ -58,26 +63,39 @@ def _fiscal_year_start(today: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(start, dt.time.min))
 
 
+def _hidden_thread_ids() -> list[int]:
+    """Return the hidden threads (few: moderation is rare), to leave their posts out."""
+    return list(Thread.objects.filter(is_hidden=True).values_list("pk", flat=True))
+
+
 def board_counts(*, user: User, today: dt.date | None = None) -> list[BoardCounts]:
-    """Return the boards the user may read with posts this fiscal year and in total (2 queries)."""
+    """Return the boards the user may read with posts this fiscal year and in total (4 queries).
+
+    Both counts read only the indexes (board, is_hidden, …) of posts and threads.
+    """
     today = today or timezone.localdate()
     since = _fiscal_year_start(today)
     boards = list(visible_boards(user).select_related("group").order_by("position", "id"))
-    shown = Q(is_hidden=False, thread__is_hidden=False)
+    board_ids = [board.pk for board in boards]
     rows = (
-        Post.objects.filter(shown, thread__board__in=[board.pk for board in boards])
-        .values("thread__board_id")
-        .annotate(
-            total=Count("id"),
-            this_year=Count("id", filter=Q(created_at__gte=since)),
-            threads=Count("thread_id", distinct=True),
-        )
+        Post.objects.filter(board_id__in=board_ids, is_hidden=False)
+        .exclude(thread_id__in=_hidden_thread_ids())
+        .values("board_id")
+        .annotate(total=Count("id"), this_year=Count("id", filter=Q(created_at__gte=since)))
+        .order_by()
     )
-    by_board = {row["thread__board_id"]: row for row in rows}
+    by_board = {row["board_id"]: row for row in rows}
+    threads = dict(
+        Thread.objects.filter(board_id__in=board_ids, is_hidden=False)
+        .values("board_id")
+        .annotate(count=Count("id"))
+        .order_by()
+        .values_list("board_id", "count")
+    )
     return [
         BoardCounts(
             board=board,
-            threads=by_board.get(board.pk, {}).get("threads", 0),
+            threads=threads.get(board.pk, 0),
             posts_this_year=by_board.get(board.pk, {}).get("this_year", 0),
             posts_total=by_board.get(board.pk, {}).get("total", 0),
         )
@@ -107,10 +125,13 @@ def board_threads(
     *, board: Board, user: User, query: str = "", unread_only: bool = False, page: object = 1
 ) -> Page:
     """Return one page of a board's threads, pinned first then by latest post (2 queries)."""
-    threads = visible_threads(user).filter(board=board)
+    # The board is readable (the view fetched it through get_board_for): filter on it alone.
+    threads = Thread.objects.filter(board=board)
+    if not can_moderate(user):
+        threads = threads.filter(is_hidden=False)
     for word in _search_words(query):
         threads = threads.filter(search_text__contains=word)
-    threads = _with_read_state(threads, user=user).select_related("organization")
+    threads = _with_read_state(threads, user=user)
     if unread_only:
         threads = threads.filter(unread__gt=0)
     threads = threads.order_by("-is_pinned", "-last_post_at", "-id")
@@ -122,7 +143,9 @@ def thread_posts(*, thread: Thread, page: object = 1) -> Page:
     posts = (
         Post.objects.filter(thread=thread)
         .select_related("organization", "reply_to")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+        .prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("id"), to_attr="files")
+        )
         .order_by("number")
     )
     # The count is known from the thread, so the paginator asks for no COUNT(*).
@@ -182,17 +205,20 @@ def my_threads(*, user: User, page: object = 1) -> Page:
 
 
 def followed_threads_with_news(*, user: User, limit: int) -> list[Thread]:
-    """Return the followed threads with the newest posts by others, for the home feed."""
-    followed = Follow.objects.filter(user=user)
+    """Return the followed threads (and threads of followed boards), latest activity first."""
+    follows = list(Follow.objects.filter(user=user).values_list("thread_id", "board_id"))
+    thread_ids = [thread_id for thread_id, _ in follows if thread_id]
+    board_ids = [board_id for _, board_id in follows if board_id]
+    if not thread_ids and not board_ids:
+        return []
     threads = (
-        visible_threads(user)
-        .filter(
-            Q(pk__in=followed.filter(thread__isnull=False).values("thread_id"))
-            | Q(board__in=followed.filter(board__isnull=False).values("board_id"))
-        )
+        Thread.objects.exclude(board_id__in=hidden_board_ids(user))
+        .filter(Q(pk__in=thread_ids) | Q(board_id__in=board_ids))
         .select_related("board")
         .order_by("-last_post_at", "-id")
     )
+    if not can_moderate(user):
+        threads = threads.filter(is_hidden=False)
     return list(_with_read_state(threads, user=user)[:limit])
 
 
@@ -207,21 +233,22 @@ def forum_search(
     """Find posts whose text or thread title holds every word of the query (None: no words).
 
     The one search of the room, kept behind this selector so that a site-wide search can call
-    it. Text is folded (renkei.core.text.fold_for_search) when written and the words when asked,
-    and matched with LIKE, so 2-character words (入札, 監査) match on SQLite and PostgreSQL alike.
+    it. Title and text are folded (renkei.core.text.fold_for_search) into Post.search_text when
+    written and the words when asked, and matched with LIKE, so 2-character words (入札, 監査)
+    match on SQLite and PostgreSQL alike; the posts are read without joining their threads.
     """
     words = _search_words(query)
     if not words:
         return None
-    threads = visible_threads(user)
+    posts = Post.objects.exclude(board_id__in=hidden_board_ids(user))
     if board is not None:
-        threads = threads.filter(board=board)
-    posts = Post.objects.filter(thread__in=threads)
+        posts = posts.filter(board=board)
     if not can_moderate(user):
-        posts = posts.filter(is_hidden=False)
+        posts = posts.filter(is_hidden=False).exclude(thread_id__in=_hidden_thread_ids())
     for word in words:
-        posts = posts.filter(Q(search_text__contains=word) | Q(thread__search_text__contains=word))
-    posts = posts.select_related("thread__board", "organization").order_by("-created_at", "-id")
+        posts = posts.filter(search_text__contains=word)
+    # Newest first by id (ids grow with time): the scan stops after one page of matches.
+    posts = posts.select_related("thread__board", "organization").order_by("-pk")
     return Paginator(posts, SEARCH_PER_PAGE).get_page(page)
 
 

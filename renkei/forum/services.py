@@ -220,6 +220,7 @@ def _post_add(
     person = getattr(by, "person", None)
     post = Post.objects.create(
         thread=locked,
+        board_id=locked.board_id,
         number=number,
         author=by,
         author_name=(by.full_name or by.get_username())[:100],
@@ -227,7 +228,7 @@ def _post_add(
         reply_to=reply_to,
         body=body,
         body_html=markdown_html(body),
-        search_text=fold_for_search(body),
+        search_text=post_search_text(title=locked.title, body=body),
     )
     for upload in files:
         Attachment.objects.create(
@@ -255,6 +256,12 @@ def _post_add(
     return post
 
 
+def post_search_text(*, title: str, body: str) -> str:
+    """Return the stored search key of a post: its thread's title and its text, folded."""
+    # Folding drops whitespace, so the newline between them is never part of a search word.
+    return fold_for_search(title) + "\n" + fold_for_search(body)
+
+
 def quote_text(*, post: Post) -> str:
     """Return the Markdown quote of a post that a reply starts with."""
     lines = post.body.splitlines()[:QUOTE_MAX_LINES]
@@ -271,7 +278,7 @@ def post_edit(*, post: Post, body: str, by: User, request: HttpRequest | None = 
         PostRevision.objects.create(post=post, body=post.body, edited_by=by)
         post.body = body
         post.body_html = markdown_html(body)
-        post.search_text = fold_for_search(body)
+        post.search_text = post_search_text(title=post.thread.title, body=body)
         post.edited_at = timezone.now()
         post.save(update_fields=["body", "body_html", "search_text", "edited_at"])
         audit_record(
@@ -330,6 +337,7 @@ def thread_move(
         before = thread.board
         thread.board = board
         thread.save(update_fields=["board"])
+        Post.objects.filter(thread=thread).update(board=board)
         audit_record(
             action="changed",
             actor=by,

@@ -241,6 +241,7 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
             may_reply=can_post(request.user)
             and (not thread.is_locked or can_moderate(request.user)),
             reply_form=PostForm(),
+            reply_url=reverse("forum:reply", args=[thread.pk]),
             subject=thread.subject if thread.subject_type_id else None,
             user_id=request.user.pk,
         ),

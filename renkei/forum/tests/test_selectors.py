@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from renkei.forum.models import Post
+from renkei.forum.models import POSTS_PER_PAGE, Post
 from renkei.forum.selectors import (
     board_counts,
     board_threads,
@@ -132,5 +132,5 @@ def test_my_threads_hold_started_posted_and_followed(room):
 
 def test_page_of_a_post():
     assert page_of(number=1) == 1
-    assert page_of(number=50) == 1
-    assert page_of(number=51) == 2
+    assert page_of(number=POSTS_PER_PAGE) == 1
+    assert page_of(number=POSTS_PER_PAGE + 1) == 2

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from renkei.forum.models import Attachment, Post, PostRevision, Thread
+from renkei.forum.models import POSTS_PER_PAGE, Attachment, Post, PostRevision, Thread
 from renkei.forum.services import follow_set, post_create, thread_create
 
 pytestmark = pytest.mark.django_db
@@ -100,13 +100,14 @@ def test_edit_page_saves_a_revision_that_the_history_shows(room):
 
 
 def test_permalink_leads_to_the_page_of_the_post(room):
-    for number in range(3, 53):
+    last = POSTS_PER_PAGE + 2
+    for number in range(3, last + 1):
         post_create(thread=room.thread, body=f"投稿{number}", by=room.council.staff)
-    post = Post.objects.get(thread=room.thread, number=52)
+    post = Post.objects.get(thread=room.thread, number=last)
     response = client_for(room.council.outsider).get(reverse("forum:post", args=[post.pk]))
-    assert response["Location"] == f"/forum/threads/{room.thread.pk}/?page=2#post-52"
+    assert response["Location"] == f"/forum/threads/{room.thread.pk}/?page=2#post-{last}"
     page2 = client_for(room.council.outsider).get(response["Location"].split("#")[0])
-    assert 'id="post-52"' in page2.content.decode()
+    assert f'id="post-{last}"' in page2.content.decode()
     assert 'id="post-1"' not in page2.content.decode()
 
 
