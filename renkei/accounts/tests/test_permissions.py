@@ -22,6 +22,8 @@ EXPECTED = {
         "request_inquiries",
         "vote_in_polls",
         "view_member_results",
+        "view_forum",
+        "post_in_forum",
     },
     Role.REPRESENTATIVE: {
         "view_directory",
@@ -32,6 +34,8 @@ EXPECTED = {
         "view_member_results",
         "manage_own_staff",
         "confirm_answers",
+        "view_forum",
+        "post_in_forum",
     },
     Role.STAFF: {
         "view_directory",
@@ -40,8 +44,10 @@ EXPECTED = {
         "request_inquiries",
         "vote_in_polls",
         "view_member_results",
+        "view_forum",
+        "post_in_forum",
     },
-    Role.OBSERVER: {"view_directory", "view_member_results"},
+    Role.OBSERVER: {"view_directory", "view_member_results", "view_forum"},
 }
 
 
@@ -67,7 +73,10 @@ def _source_files() -> list[Path]:
     return [
         f
         for f in files
-        if "tests" not in f.parts and f != ROOT / "renkei" / "accounts" / "permissions.py"
+        # Migrations name other migrations (0002_user_manager_superuser_is_secretariat).
+        if "tests" not in f.parts
+        and "migrations" not in f.parts
+        and f != ROOT / "renkei" / "accounts" / "permissions.py"
     ]
 
 
