@@ -11,6 +11,7 @@ from renkei.portal import views as portal_views
 urlpatterns = [
     path("", portal_views.home, name="home"),
     path("healthz", portal_views.healthz, name="healthz"),
+    path("notifications/", portal_views.notifications, name="notifications"),
     path("invitations/<str:token>/", directory_views.invitation_accept, name="invitation_accept"),
     path("", include("renkei.directory.urls")),
     path("accounts/", include("renkei.accounts.urls")),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("announcements/", include("renkei.announcements.urls")),
     path("events/", include("renkei.events.urls")),
     path("meetings/", include("renkei.meetings.urls")),
+    path("forum/", include("renkei.forum.urls")),
     # The admin signs in through the site's login (throttling, two-factor authentication).
     path("admin/login/", account_views.admin_login, name="admin_login_redirect"),
     path("admin/", admin.site.urls),

@@ -32,6 +32,8 @@ from renkei.announcements.models import (
 from renkei.directory.models import Group, GroupKind, GroupMember, Invitation
 from renkei.events import services as event_services
 from renkei.events.models import Audience, Event, EventKind, Registration
+from renkei.forum import services as forum_services
+from renkei.forum.models import AbuseReport, Attachment, Board, Post, Thread
 from renkei.inquiries import services
 from renkei.inquiries.export_tasks import export_request
 from renkei.inquiries.exports import ExportFormat
@@ -86,6 +88,7 @@ class World:
     event: Event  # published, open to non-members, 当別町's staff registered
     event_draft: Event
     registration: Registration
+    forum: "ForumRecords"
     # お知らせ to Hokkaido's members (当別町, 深川市), published with a delivery, and a draft.
     announcement: Announcement | None = None
     announcement_draft: Announcement | None = None
@@ -122,6 +125,49 @@ def _announcements(council: Council) -> dict:
         "delivery": delivery,
         "external_contact": external,
     }
+
+
+@dataclass
+class ForumRecords:
+    """The e-conference room: an open board, and the 役員会's private board whose thread, post,
+    attachment and abuse report no one outside 深川市 (the group's member) and the secretariat
+    may reach."""
+
+    board: Board
+    private_board: Board
+    private_thread: Thread
+    private_post: Post
+    private_attachment: Attachment
+    private_report: AbuseReport
+
+
+def _forum_records(council: Council, group: Group) -> ForumRecords:
+    board = forum_services.board_create(name="情報化推進全般", by=council.secretariat)
+    forum_services.thread_create(
+        board=board, title="CMSの導入について", body="導入事例を教えてください。", by=council.staff
+    )
+    private_board = forum_services.board_create(
+        name="役員会の会議室", group=group, by=council.secretariat
+    )
+    private_thread = forum_services.thread_create(
+        board=private_board,
+        title="平成21年度事業計画（案）",
+        body="資料を添付します。",
+        files=[SimpleUploadedFile("資料1.pdf", PDF, content_type="application/pdf")],
+        by=council.board,
+    )
+    private_post = private_thread.posts.get(number=1)
+    report = forum_services.abuse_report_create(
+        post=private_post, reason="確認をお願いします。", by=council.secretariat
+    )
+    return ForumRecords(
+        board=board,
+        private_board=private_board,
+        private_thread=private_thread,
+        private_post=private_post,
+        private_attachment=private_post.attachments.get(),
+        private_report=report,
+    )
 
 
 def _deadline(days: int = 14) -> dt.datetime:
@@ -337,4 +383,5 @@ def build_world() -> World:
         event_draft=event_draft,
         registration=registration,
         **_announcements(council),
+        forum=_forum_records(council, group),
     )

@@ -39,6 +39,12 @@ from renkei.audit.models import AuditEvent
 from renkei.core.security_headers import CONTENT_SECURITY_POLICY
 from renkei.directory.models import GroupMember, GroupRole, Invitation, Organization, Person
 from renkei.events.models import Event, Registration, Session
+from renkei.forum.models import AbuseReport as ForumReport
+from renkei.forum.models import Board as ForumBoard
+from renkei.forum.models import Follow as ForumFollow
+from renkei.forum.models import Post as ForumPost
+from renkei.forum.models import Preference as ForumPreference
+from renkei.forum.models import Thread as ForumThread
 from renkei.inquiries import mailings
 from renkei.inquiries.models import Answer, AnswerLink, Export, Inquiry, InquiryStatus, Reminder
 from renkei.polls.models import Poll, PollStatus, Vote, VoteChoice
@@ -237,6 +243,157 @@ def _registration(w: World) -> Any:
         .first()
     )
 
+
+GROUP = ("board", "secretariat")  # 深川市 is the 役員会's member
+
+
+def _forum(attr: str) -> Callable[[World], int]:
+    return lambda w: getattr(w.forum, attr).pk
+
+
+FORUM_TABLE: dict[str, Entry] = {
+    "notifications": Entry(url("notifications"), everyone()),
+    "forum:index": Entry(url("forum:index"), everyone()),
+    "forum:search": Entry(lambda w: reverse("forum:search") + "?q=事業計画", everyone()),
+    "forum:mine": Entry(url("forum:mine"), everyone()),
+    "forum:preferences": Entry(
+        url("forum:preferences"),
+        everyone(),
+        post=everyone(302),
+        data=lambda w: {"delivery": "digest"},
+        state=lambda w: sorted(ForumPreference.objects.values_list("user_id", "delivery")),
+        changes=True,
+        refusal="none: each user sets only their own delivery",
+    ),
+    "forum:board_new": Entry(
+        url("forum:board_new"),
+        secretariat(),
+        post=secretariat(302),
+        data=lambda w: {"name": "セキュリティ", "position": "3", "is_active": "on"},
+        state=_count(ForumBoard),
+        changes=True,
+    ),
+    "forum:board": Entry(
+        url("forum:board", _forum("private_board")),
+        answers(200, *GROUP, refused=404),
+        refusal="404 outside the group",
+    ),
+    "forum:board_edit": Entry(
+        url("forum:board_edit", _forum("private_board")),
+        secretariat(),
+        post=secretariat(302),
+        data=lambda w: {"name": "役員会（改称）", "position": "2", "is_active": "on"},
+        state=_field(ForumBoard, _forum("private_board"), "name", "group_id"),
+        changes=True,
+    ),
+    "forum:follow_board": Entry(
+        url("forum:follow_board", _forum("private_board")),
+        post_only(),
+        post=answers(302, *GROUP, refused=404),
+        data=lambda w: {"follow": "1"},
+        state=_count(ForumFollow),
+        changes=True,
+        refusal="404 outside the group",
+    ),
+    "forum:thread_new": Entry(
+        url("forum:thread_new", _forum("private_board")),
+        answers(200, *GROUP, refused=404),
+        post=answers(302, *GROUP, refused=404),
+        data=lambda w: {"title": "第2回役員会の日程", "body": "候補日をお知らせください。"},
+        state=_count(ForumThread),
+        changes=True,
+        refusal="404 outside the group",
+    ),
+    "forum:thread": Entry(
+        url("forum:thread", _forum("private_thread")),
+        answers(200, *GROUP, refused=404),
+        refusal="404 outside the group",
+    ),
+    "forum:reply": Entry(
+        url("forum:reply", _forum("private_thread")),
+        answers(200, *GROUP, refused=404),
+        post=answers(302, *GROUP, refused=404),
+        data=lambda w: {"body": "確認しました。"},
+        state=_count(ForumPost),
+        changes=True,
+        refusal="404 outside the group",
+    ),
+    "forum:follow_thread": Entry(
+        url("forum:follow_thread", _forum("private_thread")),
+        post_only(),
+        # The board user follows the thread already (as its author): "1" keeps it so.
+        post=answers(302, *GROUP, refused=404),
+        data=lambda w: {"follow": "1"},
+        state=_count(ForumFollow),
+        refusal="404 outside the group",
+    ),
+    "forum:thread_moderate": Entry(
+        lambda w: reverse("forum:thread_moderate", args=[w.forum.private_thread.pk, "lock"]),
+        secretariat(),  # the confirmation page
+        post=secretariat(302),
+        data=lambda w: {"confirm": "1", "reason": "結論が出たため"},
+        state=_field(ForumThread, _forum("private_thread"), "is_locked"),
+        changes=True,
+    ),
+    "forum:thread_move": Entry(
+        url("forum:thread_move", _forum("private_thread")),
+        secretariat(),
+        post=secretariat(302),
+        data=lambda w: {"board": w.forum.board.pk, "confirm": "1"},
+        state=_field(ForumThread, _forum("private_thread"), "board_id"),
+        changes=True,
+    ),
+    "forum:post": Entry(
+        url("forum:post", _forum("private_post")),
+        answers(302, *GROUP, refused=404),
+        refusal="404 outside the group; members are sent to the post's place in its thread",
+    ),
+    "forum:post_edit": Entry(
+        url("forum:post_edit", _forum("private_post")),
+        answers(200, *GROUP, refused=404),
+        post=answers(302, *GROUP, refused=404),
+        data=lambda w: {"body": "資料を差し替えました。"},
+        state=_field(ForumPost, _forum("private_post"), "body"),
+        changes=True,
+        refusal="404 outside the group; the author (board) and the secretariat edit",
+    ),
+    "forum:post_history": Entry(
+        url("forum:post_history", _forum("private_post")),
+        answers(200, *GROUP, refused=404),
+        refusal="404 outside the group",
+    ),
+    "forum:post_hide": Entry(
+        url("forum:post_hide", _forum("private_post")),
+        secretariat(),
+        post=secretariat(302),
+        data=lambda w: {"reason": "個人情報を含むため"},
+        state=_field(ForumPost, _forum("private_post"), "is_hidden"),
+        changes=True,
+    ),
+    "forum:report": Entry(
+        url("forum:report", _forum("private_post")),
+        answers(200, *GROUP, refused=404),
+        # The secretariat reported this post already: a second report is refused (400).
+        post=answers(302, *GROUP, refused=404, secretariat=400),
+        data=lambda w: {"reason": "誤りがあります。"},
+        state=_count(ForumReport),
+        refusal="404 outside the group",
+    ),
+    "forum:attachment": Entry(
+        url("forum:attachment", _forum("private_attachment")),
+        answers(200, *GROUP, refused=404),
+        refusal="404 outside the group",
+    ),
+    "forum:reports": Entry(url("forum:reports"), secretariat()),
+    "forum:report_resolve": Entry(
+        url("forum:report_resolve", _forum("private_report")),
+        post_only(),
+        post=secretariat(302),
+        data=lambda w: {"resolution": "対応不要"},
+        state=_field(ForumReport, _forum("private_report"), "resolved_at"),
+        changes=True,
+    ),
+}
 
 TABLE: dict[str, Entry] = {
     # --- seminars and trainings -----------------------------------------------------------
@@ -1033,6 +1190,10 @@ TABLE: dict[str, Entry] = {
         changes=True,
         refusal="public: the signed token names the one address it unsubscribes",
     ),
+    # --- e-conference room (電子会議室) -----------------------------------------------------
+    # The private board's records answer 404 to everyone outside the 役員会 (深川市's "board"
+    # user) and the secretariat: a private board's existence does not leak.
+    **FORUM_TABLE,
 }
 
 
@@ -1089,7 +1250,7 @@ def client_for(world: World, role: str) -> Client:
 
 
 # Tables whose rows a refused request must leave alone (the audit log may grow).
-SNAPSHOT_APPS = ("accounts", "directory", "inquiries", "polls", "mailer", "mfa")
+SNAPSHOT_APPS = ("accounts", "directory", "inquiries", "polls", "mailer", "mfa", "forum")
 
 
 def _snapshot_queries() -> list[tuple[str, str]]:

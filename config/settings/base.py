@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "renkei.announcements",
     "renkei.events",
     "renkei.meetings",
+    "renkei.forum",
     "renkei.portal",
 ]
 

@@ -44,6 +44,12 @@ class Capability(StrEnum):
     MANAGE_MEETINGS = "manage_meetings"
     # The board area (役員専用): board-only meetings, their materials and draft minutes.
     VIEW_BOARD_AREA = "view_board_area"
+    # Read the e-conference room (電子会議室) boards open to the user.
+    VIEW_FORUM = "view_forum"
+    # Start threads, post, reply, follow and report abuse.
+    POST_IN_FORUM = "post_in_forum"
+    # Set up boards; hide, lock, move and pin; every private board; abuse reports.
+    MODERATE_FORUM = "moderate_forum"
 
 
 _MEMBER = {
@@ -56,6 +62,8 @@ _MEMBER = {
     Capability.VIEW_ANNOUNCEMENTS,
     Capability.ATTEND_EVENTS,
     Capability.VIEW_MEETINGS,
+    Capability.VIEW_FORUM,
+    Capability.POST_IN_FORUM,
 }
 
 MATRIX: dict[str, frozenset[Capability]] = {
@@ -73,6 +81,7 @@ MATRIX: dict[str, frozenset[Capability]] = {
             Capability.VIEW_ANNOUNCEMENTS,
             Capability.ATTEND_EVENTS,
             Capability.VIEW_MEETINGS,
+            Capability.VIEW_FORUM,
         }
     ),
 }

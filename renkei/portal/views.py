@@ -1,12 +1,20 @@
 """The member home page: one's organization, colleagues and what is new across features."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
+from renkei.core.feeds import feed_items
 from renkei.directory.permissions import can_view_contacts, organization_of
 from renkei.directory.selectors import organization_staff
 from renkei.portal.selectors import whats_new
+
+FEED_HOME_ITEMS = 8
+FEED_PER_PAGE = 30
+# The list goes back this many pages; older news is found in each feature's own pages.
+FEED_MAX_PAGES = 10
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -24,7 +32,28 @@ def home(request: HttpRequest) -> HttpResponse:
             "organization": organization,
             "staff": staff,
             "sections": whats_new(user=request.user),
+            "feed": feed_items(user=request.user, limit=FEED_HOME_ITEMS),
             "nav": "home",
+        },
+    )
+
+
+def notifications(request: HttpRequest) -> HttpResponse:
+    """List what is new for the user across features, newest first (works without e-mail)."""
+    # Every provider is asked for enough items to fill the pages up to the one shown.
+    page_number = request.GET.get("page", "1")
+    wanted = int(page_number) if page_number.isdigit() else 1
+    wanted = min(max(wanted, 1), FEED_MAX_PAGES)
+    items = feed_items(user=request.user, limit=FEED_PER_PAGE * wanted + 1)
+    page = Paginator(items, FEED_PER_PAGE).get_page(wanted)
+    return render(
+        request,
+        "portal/notifications.html",
+        {
+            "page": page,
+            "unread": sum(item.unread for item in page.object_list),
+            "nav": "home",
+            "breadcrumbs": [("ホーム", reverse("home")), ("お知らせ一覧", None)],
         },
     )
 

@@ -29,6 +29,7 @@ NOT_PAGES = {
     "inquiries:offline_sheet": "Excel download",
     "portal:audit_export": "CSV download",
     "announcements:attachment": "file download",
+    "forum:attachment": "file download",
     "inquiries:answer_conditions": "htmx fragment (a <style> element)",
     "inquiries:requester_candidates": "htmx fragment (the requester picker's candidates)",
     "inquiries:mailings": "htmx fragment (the progress of the notices being mailed)",
@@ -136,6 +137,12 @@ STAFF = [
     table("polls:request"),
     table("announcements:list"),
     table("announcements:detail"),
+    table("notifications"),
+    table("forum:index"),
+    table("forum:search"),
+    table("forum:mine"),
+    table("forum:preferences"),
+    at("forum:board", lambda w: w.forum.board.pk),
 ]
 
 REPRESENTATIVE = [
@@ -159,6 +166,14 @@ BOARD = [
     at("inquiries:answer", lambda w: w.requested.pk),
     at("inquiries:answer_versions", lambda w: w.requested.pk),
     at("polls:detail", lambda w: w.closed_poll.pk),
+    # The 役員会's private board of the e-conference room.
+    table("forum:board"),
+    table("forum:thread"),
+    table("forum:reply"),
+    table("forum:thread_new"),
+    table("forum:post_edit"),
+    table("forum:post_history"),
+    table("forum:report"),
 ]
 
 SECRETARIAT = [
@@ -225,6 +240,13 @@ SECRETARIAT = [
     table("announcements:delivery"),
     table("announcements:delivery_resend"),
     table("announcements:external"),
+    table("forum:thread"),
+    table("forum:board_new"),
+    table("forum:board_edit"),
+    table("forum:thread_moderate"),
+    table("forum:thread_move"),
+    table("forum:post_hide"),
+    table("forum:reports"),
 ]
 
 OBSERVER = [
@@ -239,6 +261,7 @@ OBSERVER = [
     table("polls:index"),
     at("polls:detail", lambda w: w.open_poll.pk),
     table("accounts:settings"),
+    table("forum:index"),
 ]
 
 SWEEP = {

@@ -30,6 +30,16 @@ def test_demo_council_has_the_seed_membership_a_login_per_role_and_inquiries(db)
     assert participant_counts(event=seminar).total == 80
     training = Event.objects.get(title="情報政策担当者研修会（セキュリティ総合）")
     assert training.registrations.filter(status="confirmed").count() == 38
+    # The e-conference room: open boards, and the 役員会's board its members alone read.
+    tobetsu = Client()
+    tobetsu.force_login(User.objects.get(username="tobetsu"))
+    room = tobetsu.get(reverse("forum:index")).content.decode()
+    assert "情報化推進全般" in room and "役員会" not in room.split("<table")[1]
+    home = tobetsu.get(reverse("home")).content.decode()
+    assert "新着情報" in home and "未読" in home
+    fukagawa = Client()
+    fukagawa.force_login(User.objects.get(username="fukagawa"))
+    assert "新旧役員会" in fukagawa.get(reverse("forum:search") + "?q=役員会").content.decode()
 
 
 def test_load_demo_if_empty_prints_the_logins_again_without_loading_twice(db, debug_on, capsys):

@@ -80,6 +80,7 @@ def secretariat(method: str = "get", args=lambda t: (), data=None) -> Access:
 
 ACCESS: dict[str, Access] = {
     "home": everyone(),
+    "notifications": everyone(),
     "healthz": Access("get", (200,) * len(ROLES)),
     # The admin's login page only redirects to the site's login.
     "admin_login_redirect": Access("get", (302,) * len(ROLES)),

@@ -122,6 +122,24 @@ def produce_every_mail(council) -> None:
     minutes = meeting_services.minutes_create(meeting=meeting, by=council.secretariat)
     for step in ("circulate", "confirm"):
         meeting_services.minutes_transition(minutes=minutes, by=council.secretariat, name=step)
+    _produce_forum_mail(council)
+
+
+def _produce_forum_mail(council) -> None:
+    """A reply mailed to the thread's author, an abuse report, and a daily digest."""
+    from renkei.forum import services as forum
+    from renkei.forum.models import DeliveryMode, Post, Preference
+
+    board = forum.board_create(name="情報化推進全般", by=council.secretariat)
+    thread = forum.thread_create(board=board, title="CMSの導入", body="事例を", by=council.staff)
+    reply = forum.post_create(thread=thread, body="当市の事例です。", by=council.board)
+    forum.abuse_report_create(post=reply, reason="確認してください", by=council.staff)
+    forum.preference_set(user=council.board, delivery=DeliveryMode.DAILY_DIGEST)
+    Preference.objects.filter(user=council.board).update(
+        digest_sent_until=Post.objects.latest("created_at").created_at
+    )
+    forum.post_create(thread=thread, body="追記します。", by=council.staff)
+    assert forum.digest_send() == 1
 
 
 def test_every_link_in_every_mail_starts_with_the_base_url(council, base_url):

@@ -104,3 +104,32 @@ def test_missing_page_is_japanese(client, council):
     response = client.get("/organizations/999999/")
     assert response.status_code == 404
     assert "ページが見つかりません" in response.content.decode()
+
+
+def test_new_inquiry_is_unread_news_until_the_answer_is_started(client, council):
+    asked = open_inquiry(
+        council=council,
+        title="自治体クラウドの導入状況について",
+        organizations=[council.member_org],
+    )
+    Inquiry.objects.filter(pk=asked.pk).update(
+        opened_at=timezone.now(), deadline=timezone.now() + dt.timedelta(days=2)
+    )
+    client.force_login(council.staff)
+    page = client.get(reverse("notifications")).content.decode()
+    assert "回答依頼：自治体クラウドの導入状況について" in page
+    assert "期限が近づいています" in page
+    assert "未読" in page
+    Answer.objects.create(inquiry=asked, organization=council.member_org, status=AnswerStatus.DRAFT)
+    page = client.get(reverse("notifications")).content.decode()
+    assert "回答依頼：自治体クラウドの導入状況について" in page
+    assert "未読" not in page
+    client.force_login(council.outsider)
+    page = client.get(reverse("notifications")).content.decode()
+    assert "自治体クラウドの導入状況について" not in page
+
+
+def test_notification_list_pages_are_bounded(client, council):
+    client.force_login(council.staff)
+    assert client.get(reverse("notifications") + "?page=999").status_code == 200
+    assert client.get(reverse("notifications") + "?page=x").status_code == 200

@@ -1,0 +1,50 @@
+"""What is new for a person, contributed by each feature (the home page's 新着情報).
+
+A feature app registers a provider in its AppConfig.ready():
+`feed_register(name="forum", provider=forum_feed)`. The portal asks every provider for the
+newest items of one user and merges them, newest first. Core imports no feature, so
+announcements, meetings and mailing lists plug in the same way without changing the portal.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One new thing for the person: a post in a followed thread, an inquiry, a deadline."""
+
+    kind: str  # shown as a label: 「電子会議室」「照会」「お知らせ」
+    title: str
+    url: str
+    at: dt.datetime
+    note: str = ""
+    unread: bool = False
+
+
+# provider(user=…, limit=…) -> the provider's newest `limit` items for the user, in a fixed
+# number of queries.
+FeedProvider = Callable[..., list[FeedItem]]
+
+_PROVIDERS: dict[str, FeedProvider] = {}
+
+
+def feed_register(*, name: str, provider: FeedProvider) -> None:
+    """Add (or replace) a feature's provider of feed items."""
+    _PROVIDERS[name] = provider
+
+
+def feed_providers() -> dict[str, FeedProvider]:
+    """Return the registered providers by name."""
+    return dict(_PROVIDERS)
+
+
+def feed_items(*, user: Any, limit: int) -> list[FeedItem]:
+    """Return the user's newest `limit` items from every provider, newest first."""
+    items: list[FeedItem] = []
+    for provider in _PROVIDERS.values():
+        items.extend(provider(user=user, limit=limit))
+    items.sort(key=lambda item: item.at, reverse=True)
+    return items[:limit]

@@ -1,0 +1,275 @@
+"""Reading the e-conference room: boards with counts, thread lists, posts, search, my threads.
+
+Every list is paged and keeps a fixed number of queries however long it grows.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from renkei.accounts.models import User
+from renkei.core.fiscal_year import fiscal_year_of, fiscal_year_range
+from renkei.core.text import fold_for_search
+from renkei.forum.models import (
+    POSTS_PER_PAGE,
+    THREADS_PER_PAGE,
+    AbuseReport,
+    Attachment,
+    Board,
+    DeliveryMode,
+    Follow,
+    Post,
+    Preference,
+    ReadMarker,
+    Thread,
+)
+from renkei.forum.permissions import (
+    can_moderate,
+    hidden_board_ids,
+    visible_boards,
+    visible_threads,
+)
+
+SEARCH_PER_PAGE = 30
+SEARCH_MAX_WORDS = 5
+
+
+@dataclass(frozen=True)
+class BoardCounts:
+    """A board with the figures the council reports (seed 000: 今年度 38件、総投稿数 152件)."""
+
+    board: Board
+    threads: int
+    posts_this_year: int
+    posts_total: int
+
+
+def _fiscal_year_start(today: dt.date) -> dt.datetime:
+    start, _ = fiscal_year_range(fiscal_year_of(today))
+    return timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+
+
+def _hidden_thread_ids() -> list[int]:
+    """Return the hidden threads (few: moderation is rare), to leave their posts out."""
+    return list(Thread.objects.filter(is_hidden=True).values_list("pk", flat=True))
+
+
+def board_counts(*, user: User, today: dt.date | None = None) -> list[BoardCounts]:
+    """Return the boards the user may read with posts this fiscal year and in total (4 queries).
+
+    Both counts read only the indexes (board, is_hidden, …) of posts and threads.
+    """
+    today = today or timezone.localdate()
+    since = _fiscal_year_start(today)
+    boards = list(visible_boards(user).select_related("group").order_by("position", "id"))
+    board_ids = [board.pk for board in boards]
+    rows = (
+        Post.objects.filter(board_id__in=board_ids, is_hidden=False)
+        .exclude(thread_id__in=_hidden_thread_ids())
+        .values("board_id")
+        .annotate(total=Count("id"), this_year=Count("id", filter=Q(created_at__gte=since)))
+        .order_by()
+    )
+    by_board = {row["board_id"]: row for row in rows}
+    threads = dict(
+        Thread.objects.filter(board_id__in=board_ids, is_hidden=False)
+        .values("board_id")
+        .annotate(count=Count("id"))
+        .order_by()
+        .values_list("board_id", "count")
+    )
+    return [
+        BoardCounts(
+            board=board,
+            threads=threads.get(board.pk, 0),
+            posts_this_year=by_board.get(board.pk, {}).get("this_year", 0),
+            posts_total=by_board.get(board.pk, {}).get("total", 0),
+        )
+        for board in boards
+    ]
+
+
+def room_totals(*, counts: list[BoardCounts]) -> tuple[int, int]:
+    """Return posts this fiscal year and in total over the boards shown."""
+    return (
+        sum(c.posts_this_year for c in counts if c.board.group_id is None),
+        sum(c.posts_total for c in counts if c.board.group_id is None),
+    )
+
+
+def _with_read_state(threads: QuerySet[Thread], *, user: User) -> QuerySet[Thread]:
+    """Annotate each thread with the last post number the user has read and the unread count."""
+    marker = ReadMarker.objects.filter(user=user, thread=OuterRef("pk")).values("last_read_number")[
+        :1
+    ]
+    return threads.annotate(
+        last_read=Coalesce(Subquery(marker, output_field=IntegerField()), 0)
+    ).annotate(unread=ExpressionWrapper(F("post_count") - F("last_read"), IntegerField()))
+
+
+def board_threads(
+    *, board: Board, user: User, query: str = "", unread_only: bool = False, page: object = 1
+) -> Page:
+    """Return one page of a board's threads, pinned first then by latest post (2 queries)."""
+    # The board is readable (the view fetched it through get_board_for): filter on it alone.
+    threads = Thread.objects.filter(board=board)
+    if not can_moderate(user):
+        threads = threads.filter(is_hidden=False)
+    for word in _search_words(query):
+        threads = threads.filter(search_text__contains=word)
+    threads = _with_read_state(threads, user=user)
+    if unread_only:
+        threads = threads.filter(unread__gt=0)
+    threads = threads.order_by("-is_pinned", "-last_post_at", "-id")
+    return Paginator(threads, THREADS_PER_PAGE).get_page(page)
+
+
+def thread_posts(*, thread: Thread, page: object = 1) -> Page:
+    """Return one page of a thread's posts with authors, reply targets and files (3 queries)."""
+    posts = (
+        Post.objects.filter(thread=thread)
+        .select_related("organization", "reply_to")
+        .prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("id"), to_attr="files")
+        )
+        .order_by("number")
+    )
+    # The count is known from the thread, so the paginator asks for no COUNT(*).
+    paginator = Paginator(posts, POSTS_PER_PAGE)
+    paginator.count = thread.post_count
+    return paginator.get_page(page)
+
+
+def page_of(*, number: int) -> int:
+    """Return the page of a thread on which post `number` is shown."""
+    return (number - 1) // POSTS_PER_PAGE + 1
+
+
+def last_read_number(*, user: User, thread: Thread) -> int:
+    """Return the number of the last post of the thread the user has read."""
+    return (
+        ReadMarker.objects.filter(user=user, thread=thread)
+        .values_list("last_read_number", flat=True)
+        .first()
+        or 0
+    )
+
+
+def follow_state(*, user: User, thread: Thread) -> tuple[bool, bool]:
+    """Tell whether the user follows the thread and its board (one query)."""
+    rows = set(
+        Follow.objects.filter(user=user)
+        .filter(Q(thread=thread) | Q(board_id=thread.board_id))
+        .values_list("thread_id", "board_id")
+    )
+    return (
+        any(thread_id == thread.pk for thread_id, _ in rows),
+        any(board_id == thread.board_id for _, board_id in rows),
+    )
+
+
+def follows_board(*, user: User, board: Board) -> bool:
+    """Tell whether the user follows the board."""
+    return Follow.objects.filter(user=user, board=board).exists()
+
+
+def my_threads(*, user: User, page: object = 1) -> Page:
+    """Return the threads the user started, posted in or follows, latest activity first."""
+    followed = Follow.objects.filter(user=user)
+    threads = (
+        visible_threads(user)
+        .filter(
+            Q(author=user)
+            | Q(pk__in=Post.objects.filter(author=user).values("thread_id"))
+            | Q(pk__in=followed.filter(thread__isnull=False).values("thread_id"))
+            | Q(board__in=followed.filter(board__isnull=False).values("board_id"))
+        )
+        .select_related("board")
+        .order_by("-last_post_at", "-id")
+    )
+    return Paginator(_with_read_state(threads, user=user), THREADS_PER_PAGE).get_page(page)
+
+
+def followed_threads_with_news(*, user: User, limit: int) -> list[Thread]:
+    """Return the followed threads (and threads of followed boards), latest activity first."""
+    follows = list(Follow.objects.filter(user=user).values_list("thread_id", "board_id"))
+    thread_ids = [thread_id for thread_id, _ in follows if thread_id]
+    board_ids = [board_id for _, board_id in follows if board_id]
+    if not thread_ids and not board_ids:
+        return []
+    threads = (
+        Thread.objects.exclude(board_id__in=hidden_board_ids(user))
+        .filter(Q(pk__in=thread_ids) | Q(board_id__in=board_ids))
+        .select_related("board")
+        .order_by("-last_post_at", "-id")
+    )
+    if not can_moderate(user):
+        threads = threads.filter(is_hidden=False)
+    return list(_with_read_state(threads, user=user)[:limit])
+
+
+def _search_words(query: str) -> list[str]:
+    words = [fold_for_search(word) for word in (query or "").split()]
+    return [word for word in words if word][:SEARCH_MAX_WORDS]
+
+
+def forum_search(
+    *, user: User, query: str, board: Board | None = None, page: object = 1
+) -> Page | None:
+    """Find posts whose text or thread title holds every word of the query (None: no words).
+
+    The one search of the room, kept behind this selector so that a site-wide search can call
+    it. Title and text are folded (renkei.core.text.fold_for_search) into Post.search_text when
+    written and the words when asked, and matched with LIKE, so 2-character words (入札, 監査)
+    match on SQLite and PostgreSQL alike; the posts are read without joining their threads.
+    """
+    words = _search_words(query)
+    if not words:
+        return None
+    posts = Post.objects.exclude(board_id__in=hidden_board_ids(user))
+    if board is not None:
+        posts = posts.filter(board=board)
+    if not can_moderate(user):
+        posts = posts.filter(is_hidden=False).exclude(thread_id__in=_hidden_thread_ids())
+    for word in words:
+        posts = posts.filter(search_text__contains=word)
+    # Newest first by id (ids grow with time): the scan stops after one page of matches.
+    posts = posts.select_related("thread__board", "organization").order_by("-pk")
+    return Paginator(posts, SEARCH_PER_PAGE).get_page(page)
+
+
+def open_reports(*, page: object = 1) -> Page:
+    """Return the abuse reports not yet dealt with, oldest first."""
+    reports = (
+        AbuseReport.objects.filter(resolved_at__isnull=True)
+        .select_related("post__thread", "reporter")
+        .order_by("created_at", "id")
+    )
+    return Paginator(reports, 30).get_page(page)
+
+
+def delivery_of(*, user: User) -> str:
+    """Return how the user wants to hear of new posts."""
+    return (
+        Preference.objects.filter(user=user).values_list("delivery", flat=True).first()
+        or DeliveryMode.EACH_POST
+    )
+
+
+def unread_count(*, thread: Thread) -> int:
+    """Return how many posts of an annotated thread the user has not read."""
+    return max(thread.post_count - getattr(thread, "last_read", 0), 0)

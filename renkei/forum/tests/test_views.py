@@ -1,0 +1,248 @@
+"""The room's pages: posting with files, quoting, editing, moderating, feeds, and query counts."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from renkei.forum.models import POSTS_PER_PAGE, Attachment, Post, PostRevision, Thread
+from renkei.forum.services import follow_set, post_create, thread_create
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n%forum\n"
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_member_starts_a_thread_with_an_attachment_and_downloads_it(room):
+    client = client_for(room.council.representative)
+    response = client.post(
+        reverse("forum:thread_new", args=[room.board.pk]),
+        {
+            "title": "自治体クラウドの共同調達",
+            "body": "仕様書の案を添付します。",
+            "files": [SimpleUploadedFile("仕様書案.pdf", PDF, content_type="application/pdf")],
+        },
+    )
+    thread = Thread.objects.get(title="自治体クラウドの共同調達")
+    assert response.status_code == 302 and response["Location"] == f"/forum/threads/{thread.pk}/"
+    attachment = Attachment.objects.get()
+    page = client.get(reverse("forum:thread", args=[thread.pk])).content.decode()
+    assert "仕様書案.pdf" in page
+    download = client_for(room.council.outsider).get(
+        reverse("forum:attachment", args=[attachment.pk])
+    )
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+
+
+def test_a_file_that_is_not_what_its_name_says_is_refused_and_nothing_is_stored(room):
+    client = client_for(room.council.staff)
+    response = client.post(
+        reverse("forum:reply", args=[room.thread.pk]),
+        {"body": "添付します", "files": [SimpleUploadedFile("資料.pdf", b"MZ\x90\x00not a pdf")]},
+    )
+    assert response.status_code == 400
+    assert "一致しません" in response.content.decode()
+    assert room.thread.posts.count() == 2
+    assert not Attachment.objects.exists()
+
+
+def test_macro_workbook_is_refused(room):
+    response = client_for(room.council.staff).post(
+        reverse("forum:reply", args=[room.thread.pk]),
+        {"body": "集計です", "files": [SimpleUploadedFile("集計.xlsm", b"PK")]},
+    )
+    assert response.status_code == 400
+    assert "マクロ" in response.content.decode()
+
+
+def test_quote_link_fills_the_reply_with_the_quoted_post(room):
+    client = client_for(room.council.staff)
+    page = client.get(reverse("forum:reply", args=[room.thread.pk]) + f"?quote={room.reply.pk}")
+    html = page.content.decode()
+    assert "&gt; 当市では監査の指摘を受けて見直しました。" in html
+    response = client.post(
+        reverse("forum:reply", args=[room.thread.pk]),
+        {"body": "> 当市では監査の指摘\n\nありがとうございます。", "reply_to": room.reply.pk},
+    )
+    post = Post.objects.get(number=3, thread=room.thread)
+    assert post.reply_to == room.reply
+    assert response["Location"] == f"/forum/posts/{post.pk}/"
+
+
+def test_edit_page_saves_a_revision_that_the_history_shows(room):
+    client = client_for(room.council.board)
+    response = client.post(
+        reverse("forum:post_edit", args=[room.reply.pk]),
+        {"body": "当市では令和元年度に見直しました。"},
+    )
+    assert response.status_code == 302
+    assert PostRevision.objects.filter(post=room.reply).count() == 1
+    history = client_for(room.council.staff).get(
+        reverse("forum:post_history", args=[room.reply.pk])
+    )
+    html = history.content.decode()
+    assert "当市では監査の指摘を受けて見直しました。" in html
+    assert "令和元年度" in html
+    thread_page = client.get(reverse("forum:thread", args=[room.thread.pk])).content.decode()
+    assert "編集済み" in thread_page
+
+
+def test_permalink_leads_to_the_page_of_the_post(room):
+    last = POSTS_PER_PAGE + 2
+    for number in range(3, last + 1):
+        post_create(thread=room.thread, body=f"投稿{number}", by=room.council.staff)
+    post = Post.objects.get(thread=room.thread, number=last)
+    response = client_for(room.council.outsider).get(reverse("forum:post", args=[post.pk]))
+    assert response["Location"] == f"/forum/threads/{room.thread.pk}/?page=2#post-{last}"
+    page2 = client_for(room.council.outsider).get(response["Location"].split("#")[0])
+    assert f'id="post-{last}"' in page2.content.decode()
+    assert 'id="post-1"' not in page2.content.decode()
+
+
+def test_lock_asks_for_confirmation_and_a_post_without_it_changes_nothing(room):
+    client = client_for(room.council.secretariat)
+    url = reverse("forum:thread_moderate", args=[room.thread.pk, "lock"])
+    page = client.get(url).content.decode()
+    assert "返信も編集もできなくなります" in page
+    client.post(url, {})
+    room.thread.refresh_from_db()
+    assert not room.thread.is_locked
+    client.post(url, {"confirm": "1", "reason": "結論が出たため"})
+    room.thread.refresh_from_db()
+    assert room.thread.is_locked
+    refused = client_for(room.council.staff).post(
+        reverse("forum:reply", args=[room.thread.pk]), {"body": "追記"}
+    )
+    assert refused.status_code == 403
+
+
+def test_pin_is_one_click_and_get_changes_nothing(room):
+    client = client_for(room.council.secretariat)
+    url = reverse("forum:thread_moderate", args=[room.thread.pk, "pin"])
+    client.get(url)
+    room.thread.refresh_from_db()
+    assert not room.thread.is_pinned
+    client.post(url)
+    room.thread.refresh_from_db()
+    assert room.thread.is_pinned
+
+
+def test_move_shows_a_confirmation_before_moving(room):
+    client = client_for(room.council.secretariat)
+    url = reverse("forum:thread_move", args=[room.thread.pk])
+    page = client.post(url, {"board": room.private_board.pk})
+    assert "移動の確認" in page.content.decode() or "確認" in page.content.decode()
+    assert "役員会限定" in page.content.decode()
+    room.thread.refresh_from_db()
+    assert room.thread.board == room.board
+    client.post(url, {"board": room.private_board.pk, "confirm": "1"})
+    room.thread.refresh_from_db()
+    assert room.thread.board == room.private_board
+
+
+def test_hidden_post_shows_the_reason_instead_of_its_text(room):
+    client_for(room.council.secretariat).post(
+        reverse("forum:post_hide", args=[room.reply.pk]), {"reason": "個人情報を含むため"}
+    )
+    html = (
+        client_for(room.council.staff)
+        .get(reverse("forum:thread", args=[room.thread.pk]))
+        .content.decode()
+    )
+    assert "個人情報を含むため" in html
+    assert "当市では監査の指摘" not in html
+
+
+def test_member_reports_a_post_and_the_secretariat_sees_it(room):
+    client_for(room.council.staff).post(
+        reverse("forum:report", args=[room.reply.pk]), {"reason": "誹謗中傷です"}
+    )
+    html = client_for(room.council.secretariat).get(reverse("forum:reports")).content.decode()
+    assert "誹謗中傷です" in html
+
+
+def test_opening_a_thread_marks_it_read_and_the_feed_follows(room):
+    staff = client_for(room.council.staff)
+    home = staff.get(reverse("home")).content.decode()
+    assert "LGWAN接続系のメール無害化について" in home
+    assert "未読1件" in home
+    staff.get(reverse("forum:thread", args=[room.thread.pk]))
+    home = staff.get(reverse("home")).content.decode()
+    assert "未読1件" not in home
+    notifications = staff.get(reverse("notifications")).content.decode()
+    assert "LGWAN接続系のメール無害化について" in notifications
+
+
+def test_notification_list_shows_followed_board_news_without_mail(room):
+    from renkei.forum.services import preference_set
+
+    preference_set(user=room.council.outsider, delivery="none")
+    follow_set(user=room.council.outsider, board=room.board, following=True)
+    html = client_for(room.council.outsider).get(reverse("notifications")).content.decode()
+    assert "LGWAN接続系のメール無害化について" in html
+    assert "未読" in html
+
+
+def test_index_shows_counts_this_year_and_in_total(room):
+    html = client_for(room.council.staff).get(reverse("forum:index")).content.decode()
+    assert "今年度の投稿件数は<strong>2件</strong>（総投稿数：2件）" in html
+
+
+def test_bad_search_input_is_answered_in_japanese(room):
+    html = client_for(room.council.staff).get(reverse("forum:search") + "?q=").content.decode()
+    assert "キーワードを入力してください" in html
+
+
+def _grow(room, *, threads: int, posts: int) -> None:
+    council = room.council
+    for index in range(threads):
+        thread_create(board=room.board, title=f"話題{index}", body="本文", by=council.outsider)
+    for index in range(posts):
+        post_create(
+            thread=room.thread,
+            body=f"返信{index}",
+            by=council.board,
+            files=[SimpleUploadedFile(f"資料{index}.pdf", PDF)] if index % 3 == 0 else [],
+        )
+
+
+PAGES = [
+    lambda room: reverse("forum:index"),
+    lambda room: reverse("forum:board", args=[room.board.pk]),
+    lambda room: reverse("forum:board", args=[room.board.pk]) + "?unread=on",
+    lambda room: reverse("forum:thread", args=[room.thread.pk]),
+    lambda room: reverse("forum:search") + "?q=返信",
+    lambda room: reverse("forum:mine"),
+    lambda room: reverse("home"),
+    lambda room: reverse("notifications"),
+]
+
+
+@pytest.mark.parametrize("page", range(len(PAGES)))
+def test_pages_make_the_same_number_of_queries_as_the_room_grows(room, page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(room.council.board)
+    _grow(room, threads=1, posts=1)
+    url = PAGES[page](room)
+    client.get(url)  # the read marker is written on the first visit
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    _grow(room, threads=40, posts=60)
+    client.get(PAGES[page](room))
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(PAGES[page](room)).status_code == 200
+    assert len(large) <= len(small), [q["sql"] for q in large.captured_queries]
