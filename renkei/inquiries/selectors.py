@@ -553,6 +553,18 @@ class Progress:
             if value != "waiting"
         ]
 
+    def status_count(self, status: str) -> int:
+        """Return how many targets the progress page's status filter ("": none) lists."""
+        if status == "":
+            return self.target_count
+        if status == "waiting":
+            return self.waiting_count
+        if status == "not_started":
+            return self.not_started_count
+        if status == "submitted":
+            return self.submitted_count
+        return self.drafting.get(status, 0)
+
 
 def inquiry_progress(inquiry: Inquiry) -> Progress:
     """Count the targets, the submitted answers and the drafts of an inquiry in two queries."""
@@ -572,6 +584,19 @@ def inquiry_progress(inquiry: Inquiry) -> Progress:
         else:
             drafting[row["status"]] = drafting.get(row["status"], 0) + row["count"]
     return Progress(target_count=target_count, submitted_count=submitted, drafting=drafting)
+
+
+# What a progress row shows of an organization.
+PROGRESS_ORGANIZATION_FIELDS = ("code", "name", "prefecture_code")
+# What a progress row says of an answer; its data (the answers themselves) is not read.
+PROGRESS_ANSWER_FIELDS = (
+    "organization_id",
+    "status",
+    "kind",
+    "by_proxy",
+    "updated_at",
+    "submitted_at",
+)
 
 
 def progress_targets(
@@ -607,7 +632,8 @@ def progress_targets(
         organizations = organizations.filter(
             Q(name__icontains=query) | Q(kana__icontains=query) | Q(code__startswith=digits)
         )
-    return organizations.order_by("code", "name", "pk")
+    # Only what a row shows: a page of full organizations cost more than its queries.
+    return organizations.only(*PROGRESS_ORGANIZATION_FIELDS).order_by("code", "name", "pk")
 
 
 def progress_rows(*, inquiry: Inquiry, organizations: Iterable[Organization]) -> list[ProgressRow]:
@@ -616,7 +642,9 @@ def progress_rows(*, inquiry: Inquiry, organizations: Iterable[Organization]) ->
     ids = [organization.pk for organization in organizations]
     answers = {
         answer.organization_id: answer
-        for answer in Answer.objects.filter(inquiry=inquiry, organization_id__in=ids)
+        for answer in Answer.objects.filter(inquiry=inquiry, organization_id__in=ids).only(
+            *PROGRESS_ANSWER_FIELDS
+        )
     }
     contacts: dict[int, list[NotificationRecipient]] = {}
     waiting = [i for i in ids if i not in answers or answers[i].submitted_at is None]
