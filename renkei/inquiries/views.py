@@ -567,6 +567,8 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         my_answer = (
             Answer.objects.filter(inquiry=inquiry, organization_id=organization_id_of(user))
             .select_related("updated_by", "submitted_by")
+            # The page says how far the answer is, not what it says.
+            .defer("data")
             .first()
         )
     managing = can_manage(user, inquiry)
