@@ -583,7 +583,7 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "inquiry": inquiry,
             "purpose_html": markdown_html(inquiry.purpose),
             "attachments": inquiry.attachments.all(),
-            "questions": questions,
+            "questions": _question_lines(questions),
             "targeted": targeted,
             "my_answer": my_answer,
             "my_status_label": answer_status_label(my_answer) if targeted else "",
@@ -598,6 +598,40 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumbs": _crumbs((inquiry.title, None)),
         },
     )
+
+
+def _question_lines(questions: list[Question]) -> list[dict[str, Any]]:
+    """Return what the inquiry page says of each question, as plain values.
+
+    Dictionaries, which the template engine reads at the first try: an inquiry of 60
+    questions read through its objects (and get_kind_display) was most of the page.
+    """
+    kinds = dict(QuestionKind.choices)
+    lines = []
+    for question in questions:
+        controller = question.condition_question
+        lines.append(
+            {
+                "code": question.code,
+                "text": question.text,
+                "kind": kinds.get(question.kind, question.kind),
+                "required": question.required,
+                "unit": question.unit,
+                "condition": (
+                    f"{controller.code}で「{question.condition_value}」と回答した場合のみ"
+                    if controller is not None
+                    else ""
+                ),
+                "options": "／".join(question.options),
+                "table": (
+                    f"行：{'／'.join(question.table_rows or [])}"
+                    f"　列：{'／'.join(question.table_columns or [])}"
+                    if question.kind == QuestionKind.TABLE
+                    else ""
+                ),
+            }
+        )
+    return lines
 
 
 @require_GET
