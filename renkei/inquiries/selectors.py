@@ -35,6 +35,7 @@ from renkei.inquiries.lifecycle import STARTED
 from renkei.inquiries.models import (
     OTHER_CHOICE,
     Answer,
+    AnswerKind,
     AnswerStatus,
     AnswerVersion,
     Inquiry,
@@ -505,12 +506,23 @@ PROGRESS_STATUSES = [
 ]
 
 
+@dataclass(frozen=True)
+class ProgressAnswer:
+    """What the progress page shows of an organization's answer."""
+
+    status: str
+    kind: str
+    by_proxy: bool
+    updated_at: dt.datetime
+    submitted_at: dt.datetime | None
+
+
 @dataclass
 class ProgressRow:
     """One target organization on the progress page."""
 
     organization: Organization
-    answer: Answer | None
+    answer: ProgressAnswer | None
     contacts: list[NotificationRecipient]
 
     @property
@@ -519,7 +531,13 @@ class ProgressRow:
 
     @property
     def status_label(self) -> str:
-        return answer_status_label(self.answer)
+        if self.answer is None:
+            return answer_status_label(None)
+        return status_words(
+            status=self.answer.status,
+            kind=self.answer.kind,
+            ever_submitted=self.answer.submitted_at is not None,
+        )
 
 
 @dataclass
@@ -589,14 +607,7 @@ def inquiry_progress(inquiry: Inquiry) -> Progress:
 # What a progress row shows of an organization.
 PROGRESS_ORGANIZATION_FIELDS = ("code", "name", "prefecture_code")
 # What a progress row says of an answer; its data (the answers themselves) is not read.
-PROGRESS_ANSWER_FIELDS = (
-    "organization_id",
-    "status",
-    "kind",
-    "by_proxy",
-    "updated_at",
-    "submitted_at",
-)
+PROGRESS_ANSWER_FIELDS = ("status", "kind", "by_proxy", "updated_at", "submitted_at")
 
 
 def progress_targets(
@@ -632,34 +643,45 @@ def progress_targets(
         organizations = organizations.filter(
             Q(name__icontains=query) | Q(kana__icontains=query) | Q(code__startswith=digits)
         )
-    # Only what a row shows: a page of full organizations cost more than its queries.
-    return organizations.only(*PROGRESS_ORGANIZATION_FIELDS).order_by("code", "name", "pk")
-
-
-def progress_rows(*, inquiry: Inquiry, organizations: Iterable[Organization]) -> list[ProgressRow]:
-    """Return one page of target organizations with their answers and contacts (two queries)."""
-    organizations = list(organizations)
-    ids = [organization.pk for organization in organizations]
-    answers = {
-        answer.organization_id: answer
-        for answer in Answer.objects.filter(inquiry=inquiry, organization_id__in=ids).only(
-            *PROGRESS_ANSWER_FIELDS
+    # Only what a row shows, its answer included (answer_status is None without one): a
+    # page of full organizations and answers cost more than its queries.
+    return (
+        organizations.only(*PROGRESS_ORGANIZATION_FIELDS)
+        .annotate(
+            **{
+                f"answer_{name}": Subquery(answers.values(name)[:1])
+                for name in PROGRESS_ANSWER_FIELDS
+            }
         )
-    }
-    contacts: dict[int, list[NotificationRecipient]] = {}
-    waiting = [i for i in ids if i not in answers or answers[i].submitted_at is None]
-    if waiting:
-        # The addresses the inquiry's mail and reminders go to (account or not).
-        for recipient in notification_recipients(organization_ids=waiting):
-            contacts.setdefault(recipient.organization.pk, []).append(recipient)
-    return [
+        .order_by("code", "name", "pk")
+    )
+
+
+def progress_rows(*, organizations: Iterable[Organization]) -> list[ProgressRow]:
+    """Return one page of progress_targets with their answers and contacts (one query)."""
+    rows = [
         ProgressRow(
             organization=organization,
-            answer=answers.get(organization.pk),
-            contacts=contacts.get(organization.pk, []),
+            answer=(
+                None
+                if organization.answer_status is None
+                else ProgressAnswer(
+                    **{
+                        name: getattr(organization, f"answer_{name}")
+                        for name in PROGRESS_ANSWER_FIELDS
+                    }
+                )
+            ),
+            contacts=[],
         )
         for organization in organizations
     ]
+    waiting = {row.organization.pk: row for row in rows if not row.submitted}
+    if waiting:
+        # The addresses the inquiry's mail and reminders go to (account or not).
+        for recipient in notification_recipients(organization_ids=waiting):
+            waiting[recipient.organization.pk].contacts.append(recipient)
+    return rows
 
 
 def reminder_recipient_count(*, organization_ids: Iterable[int]) -> int:
@@ -683,11 +705,22 @@ def answer_status_label(answer: Answer | None) -> str:
     """Describe an organization's answer status in words (None: 未着手, nothing saved yet)."""
     if answer is None:
         return "未着手"
-    if answer.status == AnswerStatus.SUBMITTED:
-        return f"提出済み（{answer.get_kind_display()}）"
-    if answer.submitted_at is not None:
-        return f"修正中（提出済みの回答あり）・{answer.get_status_display()}"
-    return answer.get_status_display()
+    return status_words(
+        status=answer.status, kind=answer.kind, ever_submitted=answer.submitted_at is not None
+    )
+
+
+_STATUS_LABELS = dict(AnswerStatus.choices)
+_KIND_LABELS = dict(AnswerKind.choices)
+
+
+def status_words(*, status: str, kind: str, ever_submitted: bool) -> str:
+    """Describe an answer's status: 提出済み（回答）, 修正中（提出済みの回答あり）・作成中 …"""
+    if status == AnswerStatus.SUBMITTED:
+        return f"提出済み（{_KIND_LABELS.get(kind, kind)}）"
+    if ever_submitted:
+        return f"修正中（提出済みの回答あり）・{_STATUS_LABELS.get(status, status)}"
+    return _STATUS_LABELS.get(status, status)
 
 
 ANSWER_PEOPLE = ("updated_by", "confirmation_requested_by", "confirmed_by", "submitted_by")
