@@ -917,7 +917,7 @@ def inquiry_progress(request: HttpRequest, pk: int) -> HttpResponse:
             targets, PROGRESS_PAGE_SIZE, count=progress.status_count(filters["status"])
         )
     page = paginator.get_page(request.GET.get("page"))
-    rows = progress_rows(organizations=page.object_list)
+    rows = progress_rows(inquiry=inquiry, organizations=page.object_list)
     kept = {
         name: value
         for name, value in (
