@@ -891,7 +891,14 @@ def _progress_lines(rows: list[ProgressRow], *, inquiry: Inquiry) -> list[dict[s
                 "by_proxy": answer is not None and answer.by_proxy,
                 "when": when,
                 "submitted": row.submitted,
-                "contacts": row.contacts,
+                "contacts": [
+                    {
+                        "name": "共有アドレス" if person.is_shared_mailbox else person.name,
+                        "email": person.email,
+                        "phone": person.phone,
+                    }
+                    for person in row.contacts
+                ],
                 "proxy_url": proxy(pk),
                 "reissue_url": reissue(pk),
                 "versions_url": versions(pk),

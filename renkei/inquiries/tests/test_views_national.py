@@ -115,6 +115,23 @@ def test_progress_page_counts_each_status_as_many_as_it_lists(council):
         assert f"条件に当てはまる団体：{expected}団体" in page, status
 
 
+def test_progress_page_names_a_shared_mailbox_and_its_address(council):
+    inquiry = make_open(council)
+    Organization.objects.filter(pk=council.member_org.pk).update(
+        notification_email="jouhou@example.lg.jp"
+    )
+
+    page = (
+        login(council.secretariat)
+        .get(reverse("inquiries:progress", args=[inquiry.pk]), {"q": council.member_org.name})
+        .content.decode()
+    )
+
+    row = page.split(f'<span class="nowrap">{council.member_org.name}</span>')[1].split("</tr>")[0]
+    assert '<span class="nowrap">共有アドレス</span>' in row
+    assert '<a href="mailto:jouhou@example.lg.jp">jouhou@example.lg.jp</a>' in row
+
+
 def test_progress_page_keeps_the_filters_in_its_page_links(council):
     inquiry = make_open(council)
     add_targets(inquiry, 60)
