@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from renkei.directory.models import Organization, OrganizationKind
 from renkei.directory.prefectures import PREFECTURES
@@ -135,6 +135,7 @@ class Respondent:
     # The ids of the questions this answer was shown (see shown_question_ids).
     shown: frozenset[int] = frozenset()
     version_id: int = 0
+    answer_id: int = 0
 
     @property
     def prefecture(self) -> str:
@@ -185,14 +186,63 @@ _VERSION_FIELDS = (
 )
 
 
+# Who submitted, without their versions: the answers that have one, and their organizations.
+_ANSWER_FIELDS = (
+    "id",
+    "organization_id",
+    "organization__code",
+    "organization__name",
+    "organization__kana",
+    "organization__kind",
+    "organization__prefecture_code",
+)
+
+
+def _submitters(*, inquiry: Inquiry, hide_names: bool) -> list[Respondent]:
+    """Return the organizations that submitted, in matrix order, without their answers.
+
+    A page of the matrix needs every organization (for its order, filters and count) but
+    the submitted version of only its own rows: answers_load reads those. Finding each
+    organization's latest version, and reading when it was submitted, is left to them.
+    """
+    submitted = AnswerVersion.objects.filter(answer=OuterRef("pk"))
+    rows = list(
+        Answer.objects.filter(inquiry=inquiry)
+        .filter(Exists(submitted))
+        .order_by()
+        .values_list(*_ANSWER_FIELDS)
+    )
+    # The order and labels of _respondents.
+    if hide_names:
+        rows.sort(key=lambda row: _hidden_order_key(inquiry.pk, row[1]))
+    else:
+        rows.sort(key=lambda row: (not row[2], row[2] or "", row[4] or "", row[3], row[1]))
+    return [
+        Respondent(
+            organization_id=row[1],
+            code="" if hide_names else (row[2] or ""),
+            name=anonymous_label(index) if hide_names else row[3],
+            prefecture_code=row[6] or "",
+            kind=row[5],
+            answer_kind="",
+            data={},
+            submitted_at=None,
+            hidden=hide_names,
+            answer_id=row[0],
+        )
+        for index, row in enumerate(rows)
+    ]
+
+
 def _respondents(*, inquiry: Inquiry, hide_names: bool, with_answers: bool) -> list[Respondent]:
     """Return the organizations that submitted, in matrix order, labelled when hidden.
 
     With names hidden the JIS order would give identities away (団体A would be the
     northernmost), so hidden labels follow a keyed hash of the organization instead.
     """
-    fields = (*_VERSION_FIELDS, "data") if with_answers else _VERSION_FIELDS
-    rows = list(latest_submitted_versions(inquiry=inquiry).values_list(*fields))
+    if not with_answers:
+        return _submitters(inquiry=inquiry, hide_names=hide_names)
+    rows = list(latest_submitted_versions(inquiry=inquiry).values_list(*_VERSION_FIELDS, "data"))
     if hide_names:
         rows.sort(key=lambda row: _hidden_order_key(inquiry.pk, row[3]))
     else:
@@ -200,7 +250,7 @@ def _respondents(*, inquiry: Inquiry, hide_names: bool, with_answers: bool) -> l
         rows.sort(key=lambda row: (not row[4], row[4] or "", row[6] or "", row[5], row[3]))
     respondents = []
     for index, row in enumerate(rows):
-        data = row[9] if with_answers else None
+        data = row[9]
         respondents.append(
             Respondent(
                 organization_id=row[3],
@@ -294,14 +344,22 @@ def _shown_set(questions: Sequence[Question], respondents: Iterable[Respondent])
 
 
 def answers_load(data: CompilationData, respondents: Sequence[Respondent]) -> None:
-    """Read the answers of some respondents of data loaded without answers (one query)."""
-    values = dict(
-        AnswerVersion.objects.filter(pk__in=[r.version_id for r in respondents]).values_list(
-            "id", "data"
-        )
-    )
+    """Read the submitted answers of some respondents of data loaded without answers.
+
+    One query: each one's latest submitted version, its kind and its values.
+    """
+    versions = {
+        row[0]: row[1:]
+        for row in latest_submitted_versions(inquiry=data.inquiry)
+        .filter(answer_id__in=[r.answer_id for r in respondents])
+        .order_by()
+        .values_list("answer_id", "id", "kind", "submitted_at", "data")
+    }
     for respondent in respondents:
-        value = values.get(respondent.version_id)
+        version_id, kind, submitted_at, value = versions[respondent.answer_id]
+        respondent.version_id = version_id
+        respondent.answer_kind = kind
+        respondent.submitted_at = submitted_at
         respondent.data = value if isinstance(value, dict) else {}
     _shown_set(data.questions, respondents)
 

@@ -1,6 +1,7 @@
 """Compilation pages: the 集計 summary, the answer matrix, comparison, exports, offline sheets."""
 
 import datetime as dt
+import html
 import io
 from typing import Any
 
@@ -9,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
 
@@ -237,18 +237,25 @@ def _matrix_body(matrix: Matrix) -> SafeString:
     for row in matrix.rows:
         cells = []
         for index, (value, kind) in enumerate(zip(row.cells, kinds, strict=True)):
+            if value is None and index != name_index:
+                cells.append("<td></td>")
+                continue
             text, numeric = _display(value, kind)
+            long = len(text) > 12
+            # The standard library's escape, which Django's wraps for lazy strings: a page
+            # has thousands of cells.
+            text = html.escape(text)
             if index == name_index:
-                cells.append(f'<th scope="row">{escape(text)}</th>')
+                cells.append(f'<th scope="row">{text}</th>')
             elif numeric:
-                cells.append(f'<td class="num">{escape(text)}</td>')
-            elif len(text) > 12:
+                cells.append(f'<td class="num">{text}</td>')
+            elif long:
                 # Long answers get a wider column: readable lines, not a character a line.
-                cells.append(f'<td class="long">{escape(text)}</td>')
+                cells.append(f'<td class="long">{text}</td>')
             else:
-                cells.append(f"<td>{escape(text)}</td>")
+                cells.append(f"<td>{text}</td>")
         lines.append("<tr>" + "".join(cells) + "</tr>")
-    # Safe: every text above went through escape().
+    # Safe: every text above went through html.escape().
     return mark_safe("\n".join(lines))
 
 

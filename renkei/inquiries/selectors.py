@@ -32,6 +32,7 @@ from renkei.inquiries.lifecycle import STARTED
 from renkei.inquiries.models import (
     OTHER_CHOICE,
     Answer,
+    AnswerKind,
     AnswerStatus,
     AnswerVersion,
     Inquiry,
@@ -374,12 +375,23 @@ PROGRESS_STATUSES = [
 ]
 
 
+@dataclass(frozen=True)
+class ProgressAnswer:
+    """What the progress page shows of an organization's answer."""
+
+    status: str
+    kind: str
+    by_proxy: bool
+    updated_at: dt.datetime
+    submitted_at: dt.datetime | None
+
+
 @dataclass
 class ProgressRow:
     """One target organization on the progress page."""
 
     organization: Organization
-    answer: Answer | None
+    answer: ProgressAnswer | None
     contacts: list[NotificationRecipient]
 
     @property
@@ -388,7 +400,13 @@ class ProgressRow:
 
     @property
     def status_label(self) -> str:
-        return answer_status_label(self.answer)
+        if self.answer is None:
+            return answer_status_label(None)
+        return status_words(
+            status=self.answer.status,
+            kind=self.answer.kind,
+            ever_submitted=self.answer.submitted_at is not None,
+        )
 
 
 @dataclass
@@ -422,6 +440,18 @@ class Progress:
             if value != "waiting"
         ]
 
+    def status_count(self, status: str) -> int:
+        """Return how many targets the progress page's status filter ("": none) lists."""
+        if status == "":
+            return self.target_count
+        if status == "waiting":
+            return self.waiting_count
+        if status == "not_started":
+            return self.not_started_count
+        if status == "submitted":
+            return self.submitted_count
+        return self.drafting.get(status, 0)
+
 
 def inquiry_progress(inquiry: Inquiry) -> Progress:
     """Count the targets, the submitted answers and the drafts of an inquiry in two queries."""
@@ -441,6 +471,12 @@ def inquiry_progress(inquiry: Inquiry) -> Progress:
         else:
             drafting[row["status"]] = drafting.get(row["status"], 0) + row["count"]
     return Progress(target_count=target_count, submitted_count=submitted, drafting=drafting)
+
+
+# What a progress row shows of an organization.
+PROGRESS_ORGANIZATION_FIELDS = ("code", "name", "prefecture_code")
+# What a progress row says of an answer; its data (the answers themselves) is not read.
+PROGRESS_ANSWER_FIELDS = ("status", "kind", "by_proxy", "updated_at", "submitted_at")
 
 
 def progress_targets(
@@ -476,31 +512,32 @@ def progress_targets(
         organizations = organizations.filter(
             Q(name__icontains=query) | Q(kana__icontains=query) | Q(code__startswith=digits)
         )
-    return organizations.order_by("code", "name", "pk")
+    # Only what a row shows: a page of full organizations cost more than its queries.
+    return organizations.only(*PROGRESS_ORGANIZATION_FIELDS).order_by("code", "name", "pk")
 
 
 def progress_rows(*, inquiry: Inquiry, organizations: Iterable[Organization]) -> list[ProgressRow]:
-    """Return one page of target organizations with their answers and contacts (two queries)."""
+    """Return one page of target organizations with their answers and contacts (two queries).
+
+    The answers are read as plain values, not model instances (their data is not read):
+    joined to every target instead, they would be looked up for each row an OFFSET skips.
+    """
     organizations = list(organizations)
-    ids = [organization.pk for organization in organizations]
     answers = {
-        answer.organization_id: answer
-        for answer in Answer.objects.filter(inquiry=inquiry, organization_id__in=ids)
+        row[0]: ProgressAnswer(**dict(zip(PROGRESS_ANSWER_FIELDS, row[1:], strict=True)))
+        for row in Answer.objects.filter(
+            inquiry=inquiry, organization_id__in=[o.pk for o in organizations]
+        ).values_list("organization_id", *PROGRESS_ANSWER_FIELDS)
     }
-    contacts: dict[int, list[NotificationRecipient]] = {}
-    waiting = [i for i in ids if i not in answers or answers[i].submitted_at is None]
+    rows = [
+        ProgressRow(organization=o, answer=answers.get(o.pk), contacts=[]) for o in organizations
+    ]
+    waiting = {row.organization.pk: row for row in rows if not row.submitted}
     if waiting:
         # The addresses the inquiry's mail and reminders go to (account or not).
         for recipient in notification_recipients(organization_ids=waiting):
-            contacts.setdefault(recipient.organization.pk, []).append(recipient)
-    return [
-        ProgressRow(
-            organization=organization,
-            answer=answers.get(organization.pk),
-            contacts=contacts.get(organization.pk, []),
-        )
-        for organization in organizations
-    ]
+            waiting[recipient.organization.pk].contacts.append(recipient)
+    return rows
 
 
 def reminder_recipient_count(*, organization_ids: Iterable[int]) -> int:
@@ -524,11 +561,22 @@ def answer_status_label(answer: Answer | None) -> str:
     """Describe an organization's answer status in words (None: 未着手, nothing saved yet)."""
     if answer is None:
         return "未着手"
-    if answer.status == AnswerStatus.SUBMITTED:
-        return f"提出済み（{answer.get_kind_display()}）"
-    if answer.submitted_at is not None:
-        return f"修正中（提出済みの回答あり）・{answer.get_status_display()}"
-    return answer.get_status_display()
+    return status_words(
+        status=answer.status, kind=answer.kind, ever_submitted=answer.submitted_at is not None
+    )
+
+
+_STATUS_LABELS = dict(AnswerStatus.choices)
+_KIND_LABELS = dict(AnswerKind.choices)
+
+
+def status_words(*, status: str, kind: str, ever_submitted: bool) -> str:
+    """Describe an answer's status: 提出済み（回答）, 修正中（提出済みの回答あり）・作成中 …"""
+    if status == AnswerStatus.SUBMITTED:
+        return f"提出済み（{_KIND_LABELS.get(kind, kind)}）"
+    if ever_submitted:
+        return f"修正中（提出済みの回答あり）・{_STATUS_LABELS.get(status, status)}"
+    return _STATUS_LABELS.get(status, status)
 
 
 ANSWER_PEOPLE = ("updated_by", "confirmation_requested_by", "confirmed_by", "submitted_by")

@@ -20,6 +20,9 @@ from renkei.accounts.permissions import Capability, has_capability
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.core.numbers import format_percent
+from renkei.core.pagination import CountedPaginator
+from renkei.core.row_urls import RowUrl
+from renkei.core.wareki import format_datetime
 from renkei.directory.models import Organization
 from renkei.directory.organization_picker import candidates_response
 from renkei.directory.permissions import organization_id_of, organization_of, require
@@ -85,6 +88,7 @@ from renkei.inquiries.permissions import (
 )
 from renkei.inquiries.question_kinds import kind_of
 from renkei.inquiries.selectors import (
+    ProgressRow,
     answer_people_attach,
     answer_rows,
     answer_status_label,
@@ -565,6 +569,8 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         my_answer = (
             Answer.objects.filter(inquiry=inquiry, organization_id=organization_id_of(user))
             .select_related("updated_by", "submitted_by")
+            # The page says how far the answer is, not what it says.
+            .defer("data")
             .first()
         )
     managing = can_manage(user, inquiry)
@@ -579,7 +585,7 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "inquiry": inquiry,
             "purpose_html": markdown_html(inquiry.purpose),
             "attachments": inquiry.attachments.all(),
-            "questions": questions,
+            "questions": _question_lines(questions),
             "targeted": targeted,
             "my_answer": my_answer,
             "my_status_label": answer_status_label(my_answer) if targeted else "",
@@ -595,6 +601,40 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumbs": _crumbs((inquiry.title, None)),
         },
     )
+
+
+def _question_lines(questions: list[Question]) -> list[dict[str, Any]]:
+    """Return what the inquiry page says of each question, as plain values.
+
+    Dictionaries, which the template engine reads at the first try: an inquiry of 60
+    questions read through its objects (and get_kind_display) was most of the page.
+    """
+    kinds = dict(QuestionKind.choices)
+    lines = []
+    for question in questions:
+        controller = question.condition_question
+        lines.append(
+            {
+                "code": question.code,
+                "text": question.text,
+                "kind": kinds.get(question.kind, question.kind),
+                "required": question.required,
+                "unit": question.unit,
+                "condition": (
+                    f"{controller.code}で「{question.condition_value}」と回答した場合のみ"
+                    if controller is not None
+                    else ""
+                ),
+                "options": "／".join(question.options),
+                "table": (
+                    f"行：{'／'.join(question.table_rows or [])}"
+                    f"　列：{'／'.join(question.table_columns or [])}"
+                    if question.kind == QuestionKind.TABLE
+                    else ""
+                ),
+            }
+        )
+    return lines
 
 
 @require_GET
@@ -842,15 +882,70 @@ def inquiry_mailings(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _progress_lines(rows: list[ProgressRow], *, inquiry: Inquiry) -> list[dict[str, Any]]:
+    """Return what each row of the progress page shows, as plain values.
+
+    Dictionaries, because the template engine finds a key at the first try but an
+    attribute only after failing a key lookup: a page of 50 rows read through its objects
+    cost as much as the rest of the page. Each row's links are reversed once per page.
+    """
+    proxy = RowUrl("inquiries:proxy_answer", inquiry.pk)
+    reissue = RowUrl("inquiries:answer_link_reissue", inquiry.pk)
+    versions = RowUrl("inquiries:proxy_versions", inquiry.pk)
+    notification = RowUrl("directory:organization_notification")
+    lines = []
+    for row in rows:
+        organization, answer = row.organization, row.answer
+        pk = organization.pk
+        if row.submitted:
+            when = f"提出 {format_datetime(answer.submitted_at)}"
+        elif answer is not None:
+            when = f"最終保存 {format_datetime(answer.updated_at)}"
+        else:
+            when = ""
+        lines.append(
+            {
+                "pk": pk,
+                "name": organization.name,
+                "code": organization.code,
+                "prefecture": PREFECTURES.get(organization.prefecture_code, "—"),
+                "status": row.status_label,
+                "by_proxy": answer is not None and answer.by_proxy,
+                "when": when,
+                "submitted": row.submitted,
+                "contacts": [
+                    {
+                        "name": "共有アドレス" if person.is_shared_mailbox else person.name,
+                        "email": person.email,
+                        "phone": person.phone,
+                    }
+                    for person in row.contacts
+                ],
+                "proxy_url": proxy(pk),
+                "reissue_url": reissue(pk),
+                "versions_url": versions(pk),
+                "notification_url": notification(pk),
+            }
+        )
+    return lines
+
+
 @require_GET
 def inquiry_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Show how far the answers have come, then the targets, filtered and a page at a time."""
     inquiry = get_inquiry_progress_for(request.user, pk)
     filter_form = ProgressFilterForm(request.GET)
     filters = filter_form.filters()
-    page = Paginator(progress_targets(inquiry=inquiry, **filters), PROGRESS_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    progress = progress_of(inquiry)
+    targets = progress_targets(inquiry=inquiry, **filters)
+    if filters["prefecture_code"] or filters["kind"] or filters["query"].strip():
+        paginator = Paginator(targets, PROGRESS_PAGE_SIZE)
+    else:
+        # Filtered by status at most: the summary has counted them already.
+        paginator = CountedPaginator(
+            targets, PROGRESS_PAGE_SIZE, count=progress.status_count(filters["status"])
+        )
+    page = paginator.get_page(request.GET.get("page"))
     rows = progress_rows(inquiry=inquiry, organizations=page.object_list)
     kept = {
         name: value
@@ -868,19 +963,19 @@ def inquiry_progress(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "nav": "inquiries",
             "inquiry": inquiry,
-            "progress": progress_of(inquiry),
+            "progress": progress,
             **_mailings_context(inquiry),
             "filter_form": filter_form,
             "filtered": bool(kept),
             "page": page,
-            "rows": rows,
-            "prefectures": PREFECTURES,
+            "rows": _progress_lines(rows, inquiry=inquiry),
             "query": urlencode(kept),
             "can_remind": inquiry.status == InquiryStatus.OPEN,
             "remind_scope": REMIND_SELECTED,
             "reminders": inquiry.reminders.select_related("sent_by", "mailing").defer(
                 "mailing__organization_ids", "mailing__extra"
             )[:20],
+            "revoke_url": reverse("inquiries:answer_links_revoke", args=[inquiry.pk]),
             "breadcrumbs": _inquiry_crumbs(inquiry, ("回答状況", None)),
         },
     )

@@ -15,6 +15,9 @@ from renkei.audit.models import Action, AuditEvent
 from renkei.directory.models import OrganizationKind
 from renkei.inquiries import compilation_tasks
 from renkei.inquiries.models import (
+    Answer,
+    AnswerKind,
+    AnswerVersion,
     Export,
     ExportStatus,
     InquiryStatus,
@@ -26,6 +29,7 @@ from renkei.inquiries.tests.test_compilation_fixtures import (
     add_question,
     make_inquiry,
     make_towns,
+    start_correction,
     submit_answer,
 )
 
@@ -197,6 +201,30 @@ def test_matrix_page_lists_organizations_in_code_order_and_is_audited(council, p
     event = AuditEvent.objects.get(action=Action.RECORD_VIEWED)
     assert event.target_id == str(published.pk)
     assert event.detail["page"] == "matrix"
+
+
+def test_matrix_page_shows_the_latest_submitted_version_not_a_correction(council, published):
+    question = published.questions.get(code="Q2")
+    answer = Answer.objects.get(inquiry=published, organization=council.member_org)
+    AnswerVersion.objects.create(
+        answer=answer,
+        number=2,
+        kind=AnswerKind.ANSWERED,
+        data={str(question.pk): "第2版の回答"},
+        submitted_at=answer.submitted_at,
+    )
+    start_correction(answer, {str(question.pk): "修正中の回答"})
+
+    html = (
+        login(council.board)
+        .get(reverse("inquiries:compilation_matrix", args=[published.pk]))
+        .content.decode()
+    )
+
+    assert "第2版の回答" in html
+    assert "=1+1" not in html  # the first version
+    assert "修正中の回答" not in html
+    assert "19団体中 19団体を表示" in html
 
 
 def test_matrix_page_filters_by_prefecture_and_kind(council, published):

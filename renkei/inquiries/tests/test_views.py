@@ -187,6 +187,32 @@ def test_detail_shows_deadline_in_wareki_with_weekday(council):
     assert "未着手" in page
 
 
+def test_detail_lists_each_question_with_its_kind_condition_options_and_table(council):
+    inquiry = make_open(council)
+    Question.objects.create(
+        inquiry=inquiry,
+        position=3,
+        code="Q3",
+        kind=QuestionKind.TABLE,
+        text="職員数を<b>職種別</b>に\n記入してください。",
+        required=False,
+        unit="人",
+        table_rows=["正規", "会計年度"],
+        table_columns=["令和6年度", "令和7年度"],
+    )
+
+    page = login(council.staff).get(reverse("inquiries:detail", args=[inquiry.pk]))
+
+    html = page.content.decode()
+    assert "設問（3問）" in html
+    assert "［はい／いいえ・必須］" in html
+    assert "選択肢：はい／いいえ" in html
+    assert "Q1で「はい」と回答した場合のみ" in html
+    assert "職員数を&lt;b&gt;職種別&lt;/b&gt;に<br>記入してください。" in html
+    assert "［表・単位：人］" in html
+    assert "行：正規／会計年度　列：令和6年度／令和7年度" in html
+
+
 def test_question_form_refuses_single_choice_without_choices(council):
     inquiry = make_draft(council)
     client = login(council.secretariat)

@@ -87,6 +87,49 @@ def test_progress_page_filters_by_status_prefecture_kind_and_name(council):
     assert "当別町" not in waiting_page_2
 
 
+def test_progress_page_counts_each_status_as_many_as_it_lists(council):
+    inquiry = make_open(council)
+    organizations = add_targets(inquiry, 6)
+    submitted = started_answer(inquiry, council.member_org)
+    services.answer_save(
+        answer=submitted, by=council.staff, revision=0, data=complete_data(inquiry)
+    )
+    services.answer_submit(answer=submitted, by=council.staff, revision=submitted.revision)
+    for organization in organizations[:2]:
+        Answer.objects.create(inquiry=inquiry, organization=organization)
+    client = login(council.secretariat)
+    url = reverse("inquiries:progress", args=[inquiry.pk])
+
+    for status, expected in (
+        ("waiting", 8),
+        ("not_started", 6),
+        ("draft", 2),
+        ("awaiting_confirmation", 0),
+        ("submitted", 1),
+    ):
+        page = client.get(url, {"status": status}).content.decode()
+        listed = page.count('<th scope="row">')
+        assert listed == expected, status
+        assert f"条件に当てはまる団体：{expected}団体" in page, status
+
+
+def test_progress_page_names_a_shared_mailbox_and_its_address(council):
+    inquiry = make_open(council)
+    Organization.objects.filter(pk=council.member_org.pk).update(
+        notification_email="jouhou@example.lg.jp"
+    )
+
+    page = (
+        login(council.secretariat)
+        .get(reverse("inquiries:progress", args=[inquiry.pk]), {"q": council.member_org.name})
+        .content.decode()
+    )
+
+    row = page.split(f'<span class="nowrap">{council.member_org.name}</span>')[1].split("</tr>")[0]
+    assert '<span class="nowrap">共有アドレス</span>' in row
+    assert '<a href="mailto:jouhou@example.lg.jp">jouhou@example.lg.jp</a>' in row
+
+
 def test_progress_page_keeps_the_filters_in_its_page_links(council):
     inquiry = make_open(council)
     add_targets(inquiry, 60)
@@ -119,7 +162,7 @@ def test_progress_page_with_contacts_and_drafts_keeps_its_queries(
     url = reverse("inquiries:progress", args=[inquiry.pk])
     client.get(url)
 
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(11):
         response = client.get(url)
 
     assert response.status_code == 200

@@ -165,7 +165,7 @@ def test_results_of_many_polls_take_a_fixed_number_of_queries(
     polls = [make_poll(end=today + timedelta(days=n)) for n in range(1, 6)]
     polls += [make_poll(vote_scope=VoteScope.PERSON)]
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         results = poll_results(polls=polls)
 
     assert {r.organizations for r in results.values()} == {3, None}
