@@ -60,6 +60,7 @@ from renkei.inquiries.models import (
     InquiryStatus,
     MailingStatus,
     Question,
+    QuestionKind,
 )
 from renkei.inquiries.permissions import (
     can_confirm,
