@@ -8,10 +8,11 @@ from django.urls import reverse
 from renkei.accounts.models import Role, User
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
+from renkei.core.errors import ServiceError
 from renkei.mailer.services import mail_queue
 
 
-class AccountError(Exception):
+class AccountError(ServiceError):
     """A change to an account that is not allowed; the message is shown to the user."""
 
 

@@ -15,6 +15,7 @@ from renkei.accounts.models import Role, User
 from renkei.accounts.permissions import Capability, has_capability
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
+from renkei.core.errors import ServiceError
 from renkei.core.links import absolute_url
 from renkei.core.text import hiragana_to_katakana, katakana_from_halfwidth
 from renkei.core.wareki import format_date
@@ -35,7 +36,7 @@ from renkei.mailer.services import mail_queue
 INVITATION_VALID_DAYS = 7
 
 
-class DirectoryError(Exception):
+class DirectoryError(ServiceError):
     """A directory change that is not allowed; the message is shown to the user."""
 
 

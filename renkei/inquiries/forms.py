@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from renkei.core.forms import WarekiDateField
+from renkei.core.forms import WarekiDateField, service_error_add
 from renkei.core.wareki import format_date
 from renkei.directory.models import Group, Organization, OrganizationKind
 from renkei.directory.organization_picker import OrganizationPickerField
@@ -43,7 +43,13 @@ from renkei.inquiries.selectors import (
     suggested_deadline,
     target_kinds,
 )
-from renkei.inquiries.services import CONDITION_KINDS, InquiryError, question_validate
+from renkei.inquiries.services import (
+    CONDITION_KINDS,
+    InquiryDraft,
+    InquiryError,
+    QuestionDraft,
+    question_validate,
+)
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ALLOWED_EXTENSIONS = ("pdf", "xlsx", "docx", "pptx", "csv", "txt", "zip", "png", "jpg", "jpeg")
@@ -283,10 +289,19 @@ class InquiryForm(JapaneseLabelsMixin, DeadlineFieldsMixin, forms.ModelForm):
         self._deadline_clean(cleaned, required=False)
         return cleaned
 
-    def changes(self) -> dict[str, Any]:
-        """Return the values to hand to inquiry_create / inquiry_update."""
-        names = [*self.Meta.fields, "deadline"]
-        return {name: self.cleaned_data.get(name) for name in names}
+    def draft(self) -> InquiryDraft:
+        """Return what was typed as inquiry_create / inquiry_update take it."""
+        data = self.cleaned_data
+        return InquiryDraft(
+            title=data.get("title", ""),
+            purpose=data.get("purpose", ""),
+            contact=data.get("contact", ""),
+            deadline=data.get("deadline"),
+            requires_confirmation=data.get("requires_confirmation", False),
+            results_visibility=data.get("results_visibility", ""),
+            hide_names=data.get("hide_names", False),
+            reminder_business_days=data.get("reminder_business_days"),
+        )
 
 
 class TargetForm(JapaneseLabelsMixin, forms.Form):
@@ -579,39 +594,39 @@ class QuestionForm(JapaneseLabelsMixin, forms.Form):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        fields = self.setting_values()
         try:
             question_validate(
                 inquiry=self.inquiry,
-                fields=fields,
+                draft=self.draft(),
                 question=self.question
                 or Question(inquiry=self.inquiry, position=self._next_position()),
             )
         except InquiryError as error:
-            self.add_error(FIELD_OF_SETTING.get(error.field or "", error.field), error.message)
+            service_error_add(self, error, aliases=FIELD_OF_SETTING)
         return cleaned
 
     def _next_position(self) -> int:
         last = self.inquiry.questions.order_by("-position").first()
         return (last.position if last else 0) + 1
 
-    def setting_values(self) -> dict[str, Any]:
-        """Return the question's settings as the services take them."""
+    def draft(self) -> QuestionDraft:
+        """Return the question as the services take it."""
         data = self.cleaned_data
-        return {
-            "kind": data.get("kind"),
-            "text": data.get("text", ""),
-            "help_text": data.get("help_text", ""),
-            "required": data.get("required", False),
-            "choices": _lines(data.get("choices_text", "")),
-            "allow_other": data.get("allow_other", False),
-            "unit": data.get("unit", ""),
-            "table_rows": _lines(data.get("table_rows_text", "")),
-            "table_columns": _lines(data.get("table_columns_text", "")),
-            "table_numeric": data.get("table_numeric", False),
-            "condition_question": data.get("condition_question"),
-            "condition_value": (data.get("condition_value") or "").strip(),
-        }
+        return QuestionDraft(
+            kind=data.get("kind") or "",
+            text=data.get("text", ""),
+            code=data.get("code", ""),
+            help_text=data.get("help_text", ""),
+            required=data.get("required", False),
+            choices=_lines(data.get("choices_text", "")),
+            allow_other=data.get("allow_other", False),
+            unit=data.get("unit", ""),
+            table_rows=_lines(data.get("table_rows_text", "")),
+            table_columns=_lines(data.get("table_columns_text", "")),
+            table_numeric=data.get("table_numeric", False),
+            condition_question=data.get("condition_question"),
+            condition_value=(data.get("condition_value") or "").strip(),
+        )
 
 
 class ReviewForm(JapaneseLabelsMixin, forms.Form):
