@@ -33,7 +33,7 @@ from renkei.inquiries.models import (
 )
 from renkei.inquiries.permissions import get_answer_for, get_answer_for_proxy
 from renkei.inquiries.services import InquiryDraft, QuestionDraft
-from renkei.testing import Council
+from renkei.testing import Council, audit_insert_fails
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -530,19 +530,12 @@ def test_rolled_back_change_takes_its_audit_row_with_it(world, name):
     assert _state() == before
 
 
-def _audit_insert_fails(execute, sql, params, many, context):
-    """Fail the audit log's INSERT as a full disk or a lost connection would."""
-    if sql.startswith(f'INSERT INTO "{AuditEvent._meta.db_table}"'):
-        raise DatabaseError("the audit row could not be written")
-    return execute(sql, params, many, context)
-
-
 @pytest.mark.parametrize("name", CASES)
 def test_change_whose_audit_row_cannot_be_written_does_not_happen(world, name):
     call = CASES[name].act(world)
     before = _state()
 
-    with pytest.raises(DatabaseError), connection.execute_wrapper(_audit_insert_fails):
+    with pytest.raises(DatabaseError), connection.execute_wrapper(audit_insert_fails):
         call(None)
 
     assert _state() == before
