@@ -82,7 +82,7 @@ def cases_and_sessions(env: dict[str, str]) -> tuple[list[Case], dict[str, str]]
 
     from renkei.accounts.models import Role, User
     from renkei.inquiries.models import Inquiry, InquiryStatus
-    from renkei.inquiries.polls.models import Poll
+    from renkei.polls.models import Poll
 
     def session_for(user: User) -> str:
         session = SessionStore()

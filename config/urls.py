@@ -18,7 +18,7 @@ urlpatterns = [
     path("", include("renkei.portal.urls")),
     path("inquiries/", include("renkei.inquiries.urls")),
     path("answer/", include((answer_link_urlpatterns, "answer_link"))),
-    path("polls/", include("renkei.inquiries.polls.urls")),
+    path("polls/", include("renkei.polls.urls")),
     # The admin signs in through the site's login (throttling, two-factor authentication).
     path("admin/login/", account_views.admin_login, name="admin_login_redirect"),
     path("admin/", admin.site.urls),

@@ -5,9 +5,12 @@ import time
 from dataclasses import dataclass
 
 from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.db import DatabaseError
+from django.test import Client
 
+from renkei.accounts.middleware import requires_mfa
 from renkei.accounts.models import Role, User
 from renkei.directory.models import (
     Department,
@@ -214,3 +217,15 @@ def audit_insert_fails(execute, sql, params, many, context):
     if sql.startswith('INSERT INTO "audit_auditevent"'):
         raise DatabaseError("the audit row could not be written")
     return execute(sql, params, many, context)
+
+
+def login_client(user: User) -> Client:
+    """Return a test client logged in as the user (the secretariat with its authenticator)."""
+    if requires_mfa(user):
+        # The secretariat must use two-factor authentication; a stored authenticator is enough.
+        Authenticator.objects.get_or_create(
+            user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
+        )
+    client = Client()
+    client.force_login(user)
+    return client

@@ -36,7 +36,7 @@ from renkei.inquiries.models import (
     ResultsVisibility,
 )
 from renkei.inquiries.permissions import get_answer_for
-from renkei.inquiries.polls.models import (
+from renkei.polls.models import (
     Choice,
     Poll,
     PollStatus,

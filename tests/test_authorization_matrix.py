@@ -35,9 +35,9 @@ from renkei.accounts.models import DateStyle, Role, User
 from renkei.audit.models import AuditEvent
 from renkei.core.security_headers import CONTENT_SECURITY_POLICY
 from renkei.directory.models import GroupMember, GroupRole, Invitation, Organization, Person
-from renkei.inquiries import services
+from renkei.inquiries import mailings
 from renkei.inquiries.models import Answer, AnswerLink, Export, Inquiry, InquiryStatus, Reminder
-from renkei.inquiries.polls.models import Poll, PollStatus, Vote, VoteChoice
+from renkei.polls.models import Poll, PollStatus, Vote, VoteChoice
 from tests.matrix_objects import World, build_world
 
 ROLES = ("anonymous", "outsider", "staff", "representative", "board", "observer", "secretariat")
@@ -224,7 +224,7 @@ TABLE: dict[str, Entry] = {
     ),
     # --- answer links: public, the signed token (or the session it starts) is the key -------
     "answer_link:open": Entry(
-        lambda w: reverse("answer_link:open", args=[services.answer_link_token(_link(w))]),
+        lambda w: reverse("answer_link:open", args=[mailings.answer_link_token(_link(w))]),
         dict.fromkeys(ROLES, 200),
         post=dict.fromkeys(ROLES, 302),
         data=lambda w: {"respondent": "当別 窓口"},
@@ -236,6 +236,14 @@ TABLE: dict[str, Entry] = {
         url("answer_link:answer"),
         dict.fromkeys(ROLES, 403),
         post=dict.fromkeys(ROLES, 403),
+        state=_answer,
+        refusal="403 without a session started by a link, whatever the account",
+    ),
+    "answer_link:submit": Entry(
+        url("answer_link:submit"),
+        dict.fromkeys(ROLES, 403),
+        post=dict.fromkeys(ROLES, 403),
+        data=lambda w: {"confirm": "yes", "revision": "0"},
         state=_answer,
         refusal="403 without a session started by a link, whatever the account",
     ),
@@ -573,6 +581,10 @@ TABLE: dict[str, Entry] = {
     ),
     "inquiries:progress": Entry(
         url("inquiries:progress", lambda w: w.requested.pk),
+        answers(200, *TOBETSU_AND_SECRETARIAT),
+    ),
+    "inquiries:mailings": Entry(
+        url("inquiries:mailings", lambda w: w.requested.pk),
         answers(200, *TOBETSU_AND_SECRETARIAT),
     ),
     "inquiries:remind": Entry(

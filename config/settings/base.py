@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "renkei.accounts",
     "renkei.directory",
     "renkei.inquiries",
-    "renkei.inquiries.polls",
+    "renkei.polls",
     "renkei.portal",
 ]
 

@@ -9,10 +9,10 @@ from renkei.directory.models import Organization
 from renkei.inquiries import services as inquiry_services
 from renkei.inquiries.forms import deadline_combine
 from renkei.inquiries.models import Answer, Inquiry, QuestionKind
-from renkei.inquiries.polls import services as poll_services
-from renkei.inquiries.polls.models import VoteScope
 from renkei.inquiries.selectors import suggested_deadline
 from renkei.inquiries.services import InquiryDraft, QuestionDraft
+from renkei.polls import services as poll_services
+from renkei.polls.models import VoteScope
 
 # The organizations that answered 深川市's inquiry at the exchange meeting (seed 004).
 EXCHANGE_MEMBERS = [

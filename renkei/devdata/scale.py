@@ -58,9 +58,9 @@ from renkei.inquiries.models import (
     ResultsVisibility,
     Target,
 )
-from renkei.inquiries.polls.models import Choice, Poll, PollStatus, Vote, VoteChoice, VoteScope
-from renkei.inquiries.polls.models import ResultsVisibility as PollResultsVisibility
 from renkei.inquiries.selectors import hidden_question_ids, target_description
+from renkei.polls.models import Choice, Poll, PollStatus, Vote, VoteChoice, VoteScope
+from renkei.polls.models import ResultsVisibility as PollResultsVisibility
 
 SCALE_PASSWORD = "renkei-scale-2026"
 SCALE_TOTP_SECRET = DEMO_TOTP_SECRET

@@ -92,6 +92,11 @@ class MembershipCategory(models.TextChoices):
     OBSERVER = "observer", "オブザーバ"
 
 
+# The members proper: asked to answer inquiries, voting per organization in polls, and counted
+# in the membership summary. Observers (総務省 and the like) attend but are none of these.
+MEMBER_CATEGORIES = [MembershipCategory.REGULAR, MembershipCategory.SPECIAL]
+
+
 class Membership(models.Model):
     """A period during which an organization belonged to the council."""
 

@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from renkei.core.text import fold_for_search, to_halfwidth_digits
 from renkei.directory.models import (
+    MEMBER_CATEGORIES,
     Assignment,
     Group,
     GroupMember,
     Invitation,
     Membership,
-    MembershipCategory,
     Organization,
     OrganizationKind,
     Person,
@@ -208,9 +208,7 @@ def membership_summary(*, on: dt.date) -> MembershipSummary:
     Observers (e.g. 総務省) attend but are not members, so they are not counted.
     """
     rows = (
-        member_organizations(
-            on=on, categories=[MembershipCategory.REGULAR, MembershipCategory.SPECIAL]
-        )
+        member_organizations(on=on, categories=MEMBER_CATEGORIES)
         .values("prefecture_code", "kind")
         .annotate(n=Count("id"))
         .order_by()

@@ -25,14 +25,14 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from itertools import chain
 from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
 
-from renkei.core.numbers import format_percent
+from renkei.core.numbers import format_number, format_percent, format_share
 from renkei.directory.models import Organization, OrganizationKind
 from renkei.directory.prefectures import PREFECTURES
 from renkei.directory.selectors import notification_recipients
@@ -57,20 +57,7 @@ TEXT_KINDS = frozenset({QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT})
 NO_PREFECTURE = "（都道府県なし）"
 
 
-# --- Shares and number formatting -------------------------------------------------------
-
-
-def format_number(value: float | int | Decimal | None, *, places: int = 2) -> str:
-    """Return a number with thousands separators and no needless trailing zeros."""
-    if value is None:
-        return "－"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
-    if rounded == rounded.to_integral_value():
-        return f"{int(rounded):,}"
-    text = f"{rounded:,.{places}f}".rstrip("0").rstrip(".")
-    return text
+# --- Shares ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -93,9 +80,7 @@ class Share:
     @property
     def label(self) -> str:
         """Return 「19団体中7団体（36.8%）」."""
-        if not self.total:
-            return f"0団体中{self.count:,}団体（－）"
-        return f"{self.total:,}団体中{self.count:,}団体（{self.percent_text}）"
+        return format_share(self.count, self.total)
 
     def __str__(self) -> str:
         return self.label

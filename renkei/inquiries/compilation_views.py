@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
+from renkei.core.numbers import format_number
 from renkei.core.wareki import format_date, format_datetime
 from renkei.inquiries.compilation import (
     CellKind,
@@ -22,7 +23,6 @@ from renkei.inquiries.compilation import (
     answers_load,
     compilation_data,
     compilation_matrix,
-    format_number,
     inquiry_comparison,
     matrix_filter_options,
     matrix_respondents,

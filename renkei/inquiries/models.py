@@ -222,7 +222,7 @@ class AnswerLink(models.Model):
     """A link that lets an organization answer one inquiry without an account.
 
     Mailed to the organization's notification addresses. The address carries a signed
-    (id, nonce) pair (services.answer_link_token); the link works while the inquiry is open
+    (id, nonce) pair (mailings.answer_link_token); the link works while the inquiry is open
     and its deadline, extended or not, has not passed, until the secretariat revokes it.
     """
 
@@ -427,6 +427,10 @@ class Reminder(models.Model):
         Organization, verbose_name="送信先団体", related_name="+"
     )
     message_count = models.PositiveIntegerField("送信メール数", default=0)
+    # The background mailing that renders the reminder; message_count is its final count.
+    mailing = models.ForeignKey(
+        "Mailing", null=True, blank=True, on_delete=models.SET_NULL, related_name="reminders"
+    )
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -480,3 +484,67 @@ class Export(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inquiry} {self.format}"
+
+
+class MailingStatus(models.TextChoices):
+    PENDING = "pending", "待機中"
+    RUNNING = "running", "作成中"
+    DONE = "done", "完了"
+    FAILED = "failed", "失敗"
+
+
+MAILING_LABELS = {
+    "inquiry_opened": "照会の送信",
+    "inquiry_deadline_extended": "回答期限延長のお知らせ",
+    "inquiry_results_published": "結果公開のお知らせ",
+    "inquiry_reminder": "督促",
+}
+
+
+class Mailing(models.Model):
+    """A notice to target organizations (opening, reminder, results …) rendered in the background.
+
+    One row per mass mail; the task renders it organization by organization and records how
+    far it got in the same transaction as the messages, so a worker that dies resumes where
+    the last one stopped and no organization is mailed twice.
+    """
+
+    inquiry = models.ForeignKey(
+        Inquiry, verbose_name="照会", on_delete=models.CASCADE, related_name="mailings"
+    )
+    template = models.CharField("メールの種類", max_length=60)
+    organization_ids = models.JSONField("送信先団体", default=list)
+    links = models.BooleanField("回答用リンクを含む", default=False)
+    extra = models.JSONField("差し込み", default=dict, blank=True)
+    status = models.CharField(
+        "状態", max_length=20, choices=MailingStatus.choices, default=MailingStatus.PENDING
+    )
+    organizations_total = models.PositiveIntegerField("送信先団体数", default=0)
+    organizations_done = models.PositiveIntegerField("処理済み団体数", default=0)
+    message_count = models.PositiveIntegerField("作成したメール数", default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("依頼日時", auto_now_add=True)
+    # Written with every chunk: a RUNNING mailing whose heartbeat is old lost its worker.
+    heartbeat_at = models.DateTimeField("最終処理日時", null=True, blank=True)
+    finished_at = models.DateTimeField("完了日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知メール"
+        verbose_name_plural = "通知メール"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.inquiry} {self.template}"
+
+    @property
+    def label(self) -> str:
+        return MAILING_LABELS.get(self.template, self.template)
+
+    @property
+    def progress(self) -> int:
+        """Return the share of organizations done, in percent."""
+        total = self.organizations_total
+        return 100 if not total else self.organizations_done * 100 // total

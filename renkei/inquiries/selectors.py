@@ -18,8 +18,8 @@ from renkei.core.business_days import add_business_days
 from renkei.core.text import to_halfwidth_digits
 from renkei.core.wareki import format_date
 from renkei.directory.models import (
+    MEMBER_CATEGORIES,
     Group,
-    MembershipCategory,
     Organization,
     OrganizationKind,
 )
@@ -53,9 +53,6 @@ from renkei.inquiries.permissions import (
 _QUESTION_INQUIRY = Question._meta.get_field("inquiry")
 
 CODE_PREFIX_RE = re.compile(r"^(\d{5,6})(?:[\s\u3000]|$)")
-
-# Membership categories asked to answer; observers (総務省 and the like) are not.
-ANSWERING_CATEGORIES = [MembershipCategory.REGULAR, MembershipCategory.SPECIAL]
 
 TARGET_MODES = {
     "all": "全会員団体",
@@ -277,7 +274,7 @@ def answer_rows(questions: Iterable[Question], data: dict[str, Any]) -> list[Ans
 
 def answering_member_organizations() -> QuerySet[Organization]:
     """Return the member organizations that may be asked to answer."""
-    return member_organizations(categories=ANSWERING_CATEGORIES)
+    return member_organizations(categories=MEMBER_CATEGORIES)
 
 
 def requester_organizations() -> QuerySet[Organization]:

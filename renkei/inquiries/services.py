@@ -34,6 +34,12 @@ from renkei.directory.permissions import organization_id_of
 from renkei.directory.selectors import notification_recipients
 from renkei.inquiries.answer_rules import answer_data_problems
 from renkei.inquiries.lifecycle import DRAFTING, INQUIRY_WORKFLOW, REQUESTER_EDITABLE
+from renkei.inquiries.mailings import (
+    ANSWER_LINK_SALT,
+    contacts_mail,
+    inquiry_context,
+    mailing_request,
+)
 from renkei.inquiries.models import (
     OTHER_CHOICE,
     Answer,
@@ -124,58 +130,6 @@ CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 CONDITION_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.YES_NO)
 
 
-def _inquiry_context(inquiry: Inquiry) -> dict[str, Any]:
-    return {
-        "inquiry": inquiry,
-        "title": inquiry.title,
-        "requester": inquiry.requester.name,
-        "deadline": format_datetime(inquiry.deadline, weekday=True) if inquiry.deadline else "",
-        "url": absolute_url(reverse("inquiries:detail", args=[inquiry.pk])),
-    }
-
-
-def _contacts_mail(
-    *,
-    organization_ids: Iterable[int],
-    template: str,
-    inquiry: Inquiry,
-    links: bool = False,
-    **extra: Any,
-) -> int:
-    """Mail every organization's notification addresses; return the number of messages.
-
-    The addresses are the 連絡窓口 and the shared mailbox, account or not
-    (directory.selectors.notification_recipients). With `links`, each organization's mail
-    carries its answer link, so a recipient without an account can answer. A fixed number
-    of queries whatever the number of organizations.
-    """
-    recipients = notification_recipients(organization_ids=organization_ids)
-    if not recipients:
-        return 0
-    link_urls = (
-        _answer_link_urls(inquiry=inquiry, organization_ids={r.organization.pk for r in recipients})
-        if links
-        else {}
-    )
-    messages = mail_queue(
-        to=[
-            (
-                recipient.name,
-                recipient.email,
-                {
-                    "organization": recipient.organization.name,
-                    "answer_link_url": link_urls.get(recipient.organization.pk, ""),
-                },
-            )
-            for recipient in recipients
-        ],
-        template=template,
-        context={**_inquiry_context(inquiry), **extra},
-        topic=f"inquiry:{inquiry.pk}",
-    )
-    return len(messages)
-
-
 REQUESTER_EVENTS = {
     "approved": "事務局に承認され、照会先へ送信されました",
     "opened": "照会先へ送信され、回答の受付を開始しました",
@@ -201,7 +155,7 @@ def _requester_mail(*, inquiry: Inquiry, event: str, include_author: bool = True
             to=to,
             template="inquiry_requester_notice",
             context={
-                **_inquiry_context(inquiry),
+                **inquiry_context(inquiry),
                 "event": event,
                 "event_label": REQUESTER_EVENTS[event],
                 "target_count": f"{targets:,}",
@@ -221,7 +175,7 @@ def _users_mail(*, users: Iterable[User], template: str, inquiry: Inquiry, **ext
         mail_queue(
             to=recipients,
             template=template,
-            context={**_inquiry_context(inquiry), **extra},
+            context={**inquiry_context(inquiry), **extra},
             topic=f"inquiry:{inquiry.pk}",
         )
     )
@@ -690,16 +644,20 @@ def _open_organization_ids(inquiry: Inquiry, *, now: dt.datetime) -> list[int]:
 
 
 def _targets_fix_and_notify(
-    inquiry: Inquiry, *, organization_ids: list[int], requester_event: str
+    inquiry: Inquiry, *, organization_ids: list[int], requester_event: str, by: User
 ) -> None:
-    """Create the targets and mail their notification addresses (with answer links) and the
-    requester, inside the transaction that opens the inquiry."""
+    """Create the targets, queue the mail to their notification addresses (with answer links)
+    and mail the requester, inside the transaction that opens the inquiry."""
     Target.objects.bulk_create(
         [Target(inquiry=inquiry, organization_id=org_id) for org_id in organization_ids],
         batch_size=500,
     )
-    _contacts_mail(
-        organization_ids=organization_ids, template="inquiry_opened", inquiry=inquiry, links=True
+    mailing_request(
+        inquiry=inquiry,
+        organization_ids=organization_ids,
+        template="inquiry_opened",
+        by=by,
+        links=True,
     )
     # The author of an approved request hears of it in inquiry_reviewed already.
     _requester_mail(
@@ -717,7 +675,7 @@ def inquiry_approve(
 
     def after(inquiry: Inquiry) -> None:
         _targets_fix_and_notify(
-            inquiry, organization_ids=organization_ids, requester_event="approved"
+            inquiry, organization_ids=organization_ids, requester_event="approved", by=by
         )
         _users_mail(
             users=[inquiry.created_by],
@@ -777,7 +735,7 @@ def inquiry_open(
 
     def after(inquiry: Inquiry) -> None:
         _targets_fix_and_notify(
-            inquiry, organization_ids=organization_ids, requester_event=requester_event
+            inquiry, organization_ids=organization_ids, requester_event=requester_event, by=by
         )
 
     return _transition(
@@ -804,10 +762,11 @@ def inquiry_extend_deadline(
         )
 
     def mail(inquiry: Inquiry) -> None:
-        _contacts_mail(
+        mailing_request(
+            inquiry=inquiry,
             organization_ids=inquiry.targets.values_list("organization_id", flat=True),
             template="inquiry_deadline_extended",
-            inquiry=inquiry,
+            by=by,
             links=True,
         )
 
@@ -854,8 +813,11 @@ def inquiry_publish_results(
     def mail(inquiry: Inquiry) -> None:
         readers = _result_reader_ids(inquiry)
         if readers:
-            _contacts_mail(
-                organization_ids=readers, template="inquiry_results_published", inquiry=inquiry
+            mailing_request(
+                inquiry=inquiry,
+                organization_ids=readers,
+                template="inquiry_results_published",
+                by=by,
             )
         _requester_mail(inquiry=inquiry, event="published")
 
@@ -967,17 +929,18 @@ def inquiry_remind(
     if not waiting:
         return None
     with transaction.atomic():
-        count = _contacts_mail(
+        reminder = Reminder.objects.create(inquiry=inquiry, kind=kind, sent_by=by)
+        reminder.organizations.set(waiting)
+        # The worker fills in the reminder's message count when the mailing is rendered.
+        mailing_request(
+            inquiry=inquiry,
             organization_ids=waiting,
             template="inquiry_reminder",
-            inquiry=inquiry,
+            by=by,
             links=True,
-            automatic=kind == ReminderKind.AUTOMATIC,
+            extra={"automatic": kind == ReminderKind.AUTOMATIC},
+            reminder=reminder,
         )
-        reminder = Reminder.objects.create(
-            inquiry=inquiry, kind=kind, sent_by=by, message_count=count
-        )
-        reminder.organizations.set(waiting)
         _record(
             Action.REMINDER_SENT,
             by=by,
@@ -988,8 +951,8 @@ def inquiry_remind(
             reminder=reminder.pk,
             kind=kind,
             organizations=len(waiting),
-            messages=count,
         )
+    reminder.refresh_from_db(fields=["message_count", "mailing"])
     return reminder
 
 
@@ -1035,53 +998,9 @@ def inquiry_reminders_send_due(*, now: dt.datetime | None = None) -> list[Remind
 
 # --- answer links ---------------------------------------------------------------------------
 
-ANSWER_LINK_SALT = "renkei.inquiries.answer_link"
-
 
 class AnswerLinkError(InquiryError):
     """An answer link that is malformed, revoked or past its inquiry's deadline."""
-
-
-def answer_link_token(link: AnswerLink) -> str:
-    """Return the signed token of an answer link's address."""
-    return signing.dumps([link.pk, link.nonce], salt=ANSWER_LINK_SALT, compress=False)
-
-
-def answer_link_url_parts() -> tuple[str, str]:
-    """Return the absolute address of an answer link before and after its token."""
-    prefix, suffix = reverse("answer_link:open", args=["TOKEN"]).split("TOKEN")
-    return absolute_url(prefix), suffix
-
-
-def answer_link_url(link: AnswerLink) -> str:
-    """Return the absolute address an organization opens to answer without an account."""
-    prefix, suffix = answer_link_url_parts()
-    return f"{prefix}{answer_link_token(link)}{suffix}"
-
-
-def _answer_link_urls(*, inquiry: Inquiry, organization_ids: set[int]) -> dict[int, str]:
-    """Return each organization's active answer link, issuing one to those that never had one.
-
-    An organization whose links were all revoked gets none: the secretariat withdrew it on
-    purpose and reissues it explicitly (answer_link_reissue). Two queries at most.
-    """
-    links: dict[int, AnswerLink] = {}
-    had_link: set[int] = set()
-    for link in AnswerLink.objects.filter(
-        inquiry=inquiry, organization_id__in=organization_ids
-    ).only("pk", "nonce", "organization_id", "revoked_at"):
-        had_link.add(link.organization_id)
-        if link.revoked_at is None:
-            links[link.organization_id] = link
-    new = [
-        AnswerLink(inquiry=inquiry, organization_id=org_id)
-        for org_id in organization_ids - had_link
-    ]
-    for link in AnswerLink.objects.bulk_create(new, batch_size=500):
-        links[link.organization_id] = link
-    # One reverse() for all: resolving the URL per link cost more than signing it.
-    prefix, suffix = answer_link_url_parts()
-    return {org_id: f"{prefix}{answer_link_token(link)}{suffix}" for org_id, link in links.items()}
 
 
 def answer_link_check(link: AnswerLink, *, now: dt.datetime | None = None) -> None:
@@ -1204,7 +1123,8 @@ def answer_link_reissue(
             request=request,
             detail={"inquiry": inquiry.pk, "organization": organization.pk},
         )
-        count = _contacts_mail(
+        # One organization: rendered here, so the page can say how many mails went out.
+        count = contacts_mail(
             organization_ids=[organization.pk],
             template="inquiry_answer_link",
             inquiry=inquiry,
@@ -1639,7 +1559,7 @@ def _receipt_mail(
             to=to,
             template="inquiry_answer_received",
             context={
-                **_inquiry_context(answer.inquiry),
+                **inquiry_context(answer.inquiry),
                 "organization": answer.organization.name,
                 "version": version.number,
                 "kind": AnswerKind(version.kind).label,

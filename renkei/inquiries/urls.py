@@ -42,6 +42,7 @@ urlpatterns: list = [
     path("<int:pk>/extend/", views.inquiry_extend, name="extend"),
     path("<int:pk>/copy/", views.inquiry_copy, name="copy"),
     path("<int:pk>/progress/", views.inquiry_progress, name="progress"),
+    path("<int:pk>/mailings/", views.inquiry_mailings, name="mailings"),
     path("<int:pk>/remind/", views.inquiry_remind, name="remind"),
     path("<int:pk>/answer-links/revoke/", views.answer_links_revoke, name="answer_links_revoke"),
     path(
@@ -75,6 +76,7 @@ urlpatterns.append(path("", include("renkei.inquiries.compilation_urls")))
 # (its views say @login_not_required) under the namespace "answer_link".
 link_urlpatterns: list = [
     path("form/", views.answer_link_answer, name="answer"),
+    path("form/submit/", views.answer_link_submit, name="submit"),
     path("form/conditions/", views.answer_link_conditions, name="conditions"),
     path("form/end/", views.answer_link_end, name="end"),
     path("<str:token>/", views.answer_link_open, name="open"),

@@ -49,6 +49,7 @@ from renkei.inquiries.forms import (
     question_field_name,
 )
 from renkei.inquiries.lifecycle import INQUIRY_WORKFLOW
+from renkei.inquiries.mailings import mailings_unfinished
 from renkei.inquiries.models import (
     Answer,
     AnswerKind,
@@ -56,6 +57,7 @@ from renkei.inquiries.models import (
     AnswerStatus,
     Inquiry,
     InquiryStatus,
+    MailingStatus,
     Question,
     QuestionKind,
 )
@@ -584,6 +586,7 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_view_results": can_view_results(user, inquiry),
             "can_copy": can_request(user),
             "target_count": inquiry.targets.count(),
+            **(_mailings_context(inquiry) if managing or following else {}),
             "accepting": inquiry.status == InquiryStatus.OPEN,
             "results_url": _url_if_exists("inquiries:compilation", inquiry),
             "breadcrumbs": _crumbs((inquiry.title, None)),
@@ -826,6 +829,25 @@ def inquiry_copy(request: HttpRequest, pk: int) -> HttpResponse:
 PROGRESS_PAGE_SIZE = 50
 
 
+def _mailings_context(inquiry: Inquiry) -> dict[str, Any]:
+    mailings = mailings_unfinished(inquiry=inquiry)
+    return {
+        "mailings": mailings,
+        "mailings_running": any(m.status != MailingStatus.FAILED for m in mailings),
+    }
+
+
+@require_GET
+def inquiry_mailings(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress of the inquiry's notices being rendered (polled by the pages that show it)."""
+    inquiry = get_inquiry_progress_for(request.user, pk)
+    return render(
+        request,
+        "inquiries/_mailings.html",
+        {"inquiry": inquiry, **_mailings_context(inquiry)},
+    )
+
+
 @require_GET
 def inquiry_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Show how far the answers have come, then the targets, filtered and a page at a time."""
@@ -853,6 +875,7 @@ def inquiry_progress(request: HttpRequest, pk: int) -> HttpResponse:
             "nav": "inquiries",
             "inquiry": inquiry,
             "progress": progress_of(inquiry),
+            **_mailings_context(inquiry),
             "filter_form": filter_form,
             "filtered": bool(kept),
             "page": page,
@@ -861,7 +884,9 @@ def inquiry_progress(request: HttpRequest, pk: int) -> HttpResponse:
             "query": urlencode(kept),
             "can_remind": inquiry.status == InquiryStatus.OPEN,
             "remind_scope": REMIND_SELECTED,
-            "reminders": inquiry.reminders.select_related("sent_by").all()[:20],
+            "reminders": inquiry.reminders.select_related("sent_by", "mailing").defer(
+                "mailing__organization_ids", "mailing__extra"
+            )[:20],
             "breadcrumbs": _inquiry_crumbs(inquiry, ("回答状況", None)),
         },
     )
@@ -922,8 +947,8 @@ def inquiry_remind(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{reminder.organizations.count():,}団体に督促メールを送りました"
-                f"（{reminder.message_count:,}通）。",
+                f"{reminder.organizations.count():,}団体への督促メールを作成・送信しています。"
+                "進み具合はこのページに表示されます。",
             )
     return redirect(progress_url)
 
@@ -1005,13 +1030,13 @@ def _answer_page(
             except InquiryError as error:
                 service_error_add(form, error)
             else:
-                if intent == SUBMIT and link is None:
+                if intent == SUBMIT:
                     # Saved; the answer is sent only from the page that shows all of it.
                     messages.info(
                         request,
-                        "回答を一時保存しました。内容を確認して「提出する」を押してください。",
+                        "回答を一時保存しました。内容を確認して「この内容で提出する」を押してください。",
                     )
-                    return redirect(_submit_url(answer, proxy=proxy))
+                    return redirect(_submit_url(answer, proxy=proxy, link=link))
                 _answer_next_step(
                     request, answer, intent=intent, proxy=proxy, link=link, respondent=respondent
                 )
@@ -1114,20 +1139,30 @@ def _answer_next_step(
         messages.error(request, "回答を一時保存しましたが、" + error.message)
 
 
-def _submit_url(answer: Answer, *, proxy: bool) -> str:
+def _submit_url(answer: Answer, *, proxy: bool, link: AnswerLink | None = None) -> str:
+    if link is not None:
+        return reverse("answer_link:submit")
     if proxy:
         return reverse("inquiries:proxy_submit", args=[answer.inquiry_id, answer.organization_id])
     return reverse("inquiries:answer_submit", args=[answer.inquiry_id])
 
 
-def _submit_page(request: HttpRequest, answer: Answer, *, proxy: bool) -> HttpResponse:
+def _submit_page(
+    request: HttpRequest,
+    answer: Answer,
+    *,
+    proxy: bool,
+    link: AnswerLink | None = None,
+    respondent: str = "",
+) -> HttpResponse:
     """Show the whole saved answer (確認画面); only its own POST with `confirm` submits it."""
     inquiry = answer.inquiry
-    back = (
-        reverse("inquiries:proxy_answer", args=[inquiry.pk, answer.organization_id])
-        if proxy
-        else reverse("inquiries:answer", args=[inquiry.pk])
-    )
+    if link is not None:
+        back = reverse("answer_link:answer")
+    elif proxy:
+        back = reverse("inquiries:proxy_answer", args=[inquiry.pk, answer.organization_id])
+    else:
+        back = reverse("inquiries:answer", args=[inquiry.pk])
     if answer.pk is None:
         messages.error(request, "まだ回答が保存されていません。回答を入力して保存してください。")
         return redirect(back)
@@ -1138,13 +1173,27 @@ def _submit_page(request: HttpRequest, answer: Answer, *, proxy: bool) -> HttpRe
             revision = -1
         try:
             version = services.answer_submit(
-                answer=answer, by=request.user, revision=revision, proxy=proxy, request=request
+                answer=answer,
+                # Through an answer link nobody is logged in: the answer records no user.
+                by=None if link is not None else request.user,
+                revision=revision,
+                proxy=proxy,
+                request=request,
+                link=link,
+                respondent=respondent,
+                head_confirmed=request.POST.get("head_confirmed") == "1",
             )
         except InquiryError as error:
             _refuse(request, error)
+            if link is not None and error.field == "head_confirmed":
+                return redirect(request.path)
         else:
             messages.success(request, f"回答を提出しました（第{version.number}版）。")
         return redirect(back)
+    if link is not None:
+        services.answer_link_record(
+            link=link, step="confirm", respondent=respondent, request=request
+        )
     questions = inquiry_questions(inquiry)
     answered = answer.kind == AnswerKind.ANSWERED
     missing = missing_required(questions, answer.data or {}) if answered else []
@@ -1162,7 +1211,16 @@ def _submit_page(request: HttpRequest, answer: Answer, *, proxy: bool) -> HttpRe
             "back_url": back,
             "status_label": answer_status_label(answer),
             "already_submitted": answer.status == AnswerStatus.SUBMITTED,
-            "breadcrumbs": _inquiry_crumbs(
+            "via_link": link is not None,
+            "respondent": respondent,
+            # Without an account nobody can ask the head of section in the product: the
+            # respondent states the confirmation on this page instead.
+            "needs_head_confirmation": link is not None
+            and inquiry.requires_confirmation
+            and answer.status != AnswerStatus.CONFIRMED,
+            "breadcrumbs": None
+            if link is not None
+            else _inquiry_crumbs(
                 inquiry,
                 (f"代理入力：{answer.organization.name}" if proxy else "回答", back),
                 ("提出内容の確認", None),
@@ -1443,6 +1501,15 @@ def answer_link_answer(request: HttpRequest) -> HttpResponse:
     link, respondent = _link_session(request)
     answer = get_answer_for_link(link)
     return _answer_page(request, answer, proxy=False, link=link, respondent=respondent)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def answer_link_submit(request: HttpRequest) -> HttpResponse:
+    """Confirm and submit the answer of this session's answer link (確認画面)."""
+    link, respondent = _link_session(request)
+    answer = get_answer_for_link(link)
+    return _submit_page(request, answer, proxy=False, link=link, respondent=respondent)
 
 
 @login_not_required

@@ -9,9 +9,9 @@ from renkei.accounts.models import User
 from renkei.accounts.permissions import Capability, has_capability
 from renkei.core.wareki import format_date, format_datetime
 from renkei.inquiries.models import Answer, AnswerKind, Inquiry
-from renkei.inquiries.polls.permissions import visible_polls
-from renkei.inquiries.polls.selectors import polls_open
 from renkei.inquiries.selectors import answer_status_label, inquiries_to_answer
+from renkei.polls.permissions import visible_polls
+from renkei.polls.selectors import polls_open
 
 HOME_ITEMS = 5
 

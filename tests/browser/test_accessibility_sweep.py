@@ -30,6 +30,7 @@ NOT_PAGES = {
     "portal:audit_export": "CSV download",
     "inquiries:answer_conditions": "htmx fragment (a <style> element)",
     "inquiries:requester_candidates": "htmx fragment (the requester picker's candidates)",
+    "inquiries:mailings": "htmx fragment (the progress of the notices being mailed)",
 }
 
 NARROW = {"width": 320, "height": 700}

@@ -14,6 +14,7 @@ PUBLIC_VIEWS = {
     ("renkei.inquiries.views", "answer_link_open"),
     ("renkei.inquiries.views", "answer_link_answer"),
     ("renkei.inquiries.views", "answer_link_conditions"),
+    ("renkei.inquiries.views", "answer_link_submit"),
     ("renkei.inquiries.views", "answer_link_end"),
 }
 # allauth marks its own login, password-reset and sign-up pages (sign-up is closed).

@@ -8,7 +8,7 @@ from renkei.accounts.models import User
 from renkei.devdata.demo import DEMO_PASSWORD, demo_load, demo_logins
 from renkei.directory.selectors import membership_summary
 from renkei.inquiries.models import AnswerStatus, Inquiry
-from renkei.inquiries.polls.models import Poll
+from renkei.polls.models import Poll
 
 
 def test_demo_council_has_the_seed_membership_a_login_per_role_and_inquiries(db):

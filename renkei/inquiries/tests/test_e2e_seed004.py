@@ -345,7 +345,8 @@ def test_fukagawa_security_policy_inquiry_from_request_to_published_results(
     assert page.locator("#remind-organizations").inner_text() == "4団体"
     assert page.locator("#remind-addresses").inner_text() == "8件のメールアドレス"
     page.get_by_role("button", name="4団体に督促メールを送る").click()
-    page.get_by_text("4団体に督促メールを送りました（8通）。").wait_for()
+    page.get_by_text("4団体への督促メールを作成・送信しています。").wait_for()
+    page.get_by_text("手動（8通）").wait_for()
     reminded = OutboxMessage.objects.filter(template="inquiry_reminder")
     assert set(reminded.values_list("to_email", flat=True)) == seed.emails_of(waiting)
     assert reminded.count() == 8

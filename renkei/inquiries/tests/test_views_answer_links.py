@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from renkei.audit.models import Action, AuditEvent
-from renkei.inquiries import services
+from renkei.inquiries import mailings, services
 from renkei.inquiries.models import Answer, AnswerLink, AnswerStatus, Inquiry
 from renkei.inquiries.tests.test_services import make_open
 from renkei.inquiries.tests.test_views import answer_post, login, text_of
@@ -33,7 +33,7 @@ def link_of(inquiry: Inquiry, organization) -> AnswerLink:
 
 
 def path_of(link: AnswerLink) -> str:
-    return reverse("answer_link:open", args=[services.answer_link_token(link)])
+    return reverse("answer_link:open", args=[mailings.answer_link_token(link)])
 
 
 def started(inquiry: Inquiry, organization, *, name: str = "当別 窓口") -> Client:
@@ -70,8 +70,19 @@ def test_anonymous_recipient_answers_and_submits_through_the_link(council):
     unsaved = Answer(inquiry=inquiry, organization=council.member_org)
     response = client.post(reverse("answer_link:answer"), answer_post(inquiry, unsaved, "submit"))
 
-    assert response.status_code == 302
+    # 提出する saves and shows the whole answer first (確認画面); nothing is sent yet.
+    assert response["Location"] == reverse("answer_link:submit")
     answer = Answer.objects.get(inquiry=inquiry, organization=council.member_org)
+    assert answer.status == AnswerStatus.DRAFT
+    confirm = client.get(reverse("answer_link:submit"))
+    assert "提出内容の確認" in text_of(confirm)
+    assert "回答者：当別 窓口" in text_of(confirm)
+    response = client.post(
+        reverse("answer_link:submit"), {"confirm": "yes", "revision": answer.revision}
+    )
+
+    assert response["Location"] == reverse("answer_link:answer")
+    answer.refresh_from_db()
     assert answer.status == AnswerStatus.SUBMITTED
     assert answer.submitted_by is None
     steps = list(
@@ -79,7 +90,7 @@ def test_anonymous_recipient_answers_and_submits_through_the_link(council):
         .order_by("pk")
         .values_list("detail__step", flat=True)
     )
-    assert steps == ["start", "view", "save", "submit v1"]
+    assert steps == ["start", "view", "save", "confirm", "submit v1"]
     event = AuditEvent.objects.filter(action=Action.ANSWER_LINK_USED).last()
     assert event.detail["respondent"] == "当別 窓口"
     assert event.detail["organization"] == council.member_org.pk
@@ -135,7 +146,7 @@ def test_link_cannot_answer_for_another_organization_or_inquiry(council):
 
 def test_a_forged_or_tampered_token_is_refused(council):
     inquiry = make_open(council)
-    token = services.answer_link_token(link_of(inquiry, council.member_org))
+    token = mailings.answer_link_token(link_of(inquiry, council.member_org))
 
     for bad in [token[:-2] + "xx", "abc", token.replace(":", "", 1)]:
         response = Client().get(reverse("answer_link:open", args=[bad]))
@@ -267,11 +278,18 @@ def test_link_answer_to_an_inquiry_requiring_confirmation_needs_the_heads_approv
 
     client.post(reverse("answer_link:answer"), answer_post(inquiry, unsaved, "submit"))
     answer = Answer.objects.get(inquiry=inquiry)
+    assert "所属長の確認を得ました" in text_of(client.get(reverse("answer_link:submit")))
+
+    refused = client.post(
+        reverse("answer_link:submit"), {"confirm": "yes", "revision": answer.revision}, follow=True
+    )
+    answer.refresh_from_db()
     assert answer.status == AnswerStatus.DRAFT
+    assert "所属長の確認を得てから" in text_of(refused)
 
     client.post(
-        reverse("answer_link:answer"),
-        {**answer_post(inquiry, answer, "submit"), "head_confirmed": "1"},
+        reverse("answer_link:submit"),
+        {"confirm": "yes", "revision": answer.revision, "head_confirmed": "1"},
     )
     answer.refresh_from_db()
     assert answer.status == AnswerStatus.SUBMITTED
@@ -295,6 +313,10 @@ def test_recipient_without_account_answers_by_link_in_the_browser(page, council)
     page.locator(f"#question-{q2.pk}").wait_for(state="visible")  # the link's own conditions
     page.get_by_label("公表している場所を教えてください。").fill("例規集に掲載")
     page.get_by_role("button", name="提出する").click()
+    page.get_by_role("heading", name="提出内容の確認").wait_for()
+    found += serious_violations(page)
+    page.get_by_text("例規集に掲載").wait_for()
+    page.get_by_role("button", name="この内容で提出する").click()
     page.get_by_text("回答を提出しました（第1版）。").wait_for()
     width = page.evaluate("document.documentElement.scrollWidth")
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from renkei.directory.models import Organization, OrganizationKind
 from renkei.inquiries.models import Answer, AnswerStatus, Inquiry, InquiryStatus, Target
-from renkei.inquiries.polls.models import Choice, Poll, PollStatus
+from renkei.polls.models import Choice, Poll, PollStatus
 from renkei.testing import make_organization
 
 

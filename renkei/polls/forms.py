@@ -4,7 +4,7 @@ from django import forms
 
 from renkei.core.fiscal_year import format_fiscal_year
 from renkei.core.forms import WarekiDateField, date_input_hint
-from renkei.inquiries.polls.models import (
+from renkei.polls.models import (
     MAX_CHOICES,
     MIN_CHOICES,
     Choice,
@@ -12,7 +12,7 @@ from renkei.inquiries.polls.models import (
     ResultsVisibility,
     VoteScope,
 )
-from renkei.inquiries.polls.services import PollDraft, choices_problems, period_problems
+from renkei.polls.services import PollDraft, choices_problems, period_problems
 
 
 class PollForm(forms.Form):

@@ -1,8 +1,8 @@
 from datetime import date, timedelta
 
 from renkei.core.fiscal_year import fiscal_year_of
-from renkei.inquiries.polls.models import PollStatus, VoteScope
-from renkei.inquiries.polls.selectors import (
+from renkei.polls.models import PollStatus, VoteScope
+from renkei.polls.selectors import (
     ChoiceResult,
     poll_corner,
     poll_fiscal_years,
@@ -10,7 +10,7 @@ from renkei.inquiries.polls.selectors import (
     polls_run_in_fiscal_year,
     voted_poll_ids,
 )
-from renkei.inquiries.polls.services import poll_close, vote_cast
+from renkei.polls.services import poll_close, vote_cast
 
 
 def choice_ids(poll) -> list[int]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from renkei.inquiries.polls import views
+from renkei.polls import views
 
 app_name = "polls"
 urlpatterns = [

@@ -1,6 +1,6 @@
-from renkei.inquiries.polls.charts import results_chart
-from renkei.inquiries.polls.models import Vote, VoteChoice, VoteScope
-from renkei.inquiries.polls.selectors import poll_results
+from renkei.polls.charts import results_chart
+from renkei.polls.models import Vote, VoteChoice, VoteScope
+from renkei.polls.selectors import poll_results
 
 
 def test_chart_is_an_accessible_image_with_the_same_numbers(council, make_poll):

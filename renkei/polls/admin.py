@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from renkei.inquiries.polls.models import Choice, Poll, Vote, VoteChoice
+from renkei.polls.models import Choice, Poll, Vote, VoteChoice
 
 
 class ChoiceInline(admin.TabularInline):

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class PollsConfig(AppConfig):
-    name = "renkei.inquiries.polls"
+    name = "renkei.polls"
     label = "polls"
     verbose_name = "調査コーナー"

@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from renkei.core.wareki import format_wareki
-from renkei.inquiries.polls.forms import FiscalYearForm, PollForm, VoteForm
+from renkei.polls.forms import FiscalYearForm, PollForm, VoteForm
 
 
 def poll_data(today, **overrides) -> dict[str, str]:

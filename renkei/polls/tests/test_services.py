@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from renkei.accounts.models import Role, User
 from renkei.audit.models import Action, AuditEvent
-from renkei.inquiries.polls import services
-from renkei.inquiries.polls.models import (
+from renkei.polls import services
+from renkei.polls.models import (
     Choice,
     Poll,
     PollPhase,
@@ -15,7 +15,7 @@ from renkei.inquiries.polls.models import (
     Vote,
     VoteScope,
 )
-from renkei.inquiries.polls.services import (
+from renkei.polls.services import (
     PollDraft,
     PollError,
     poll_approve,

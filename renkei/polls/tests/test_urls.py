@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from renkei.core.wareki import format_wareki
-from renkei.inquiries.polls.models import Poll, PollStatus, Vote, VoteScope
+from renkei.polls.models import Poll, PollStatus, Vote, VoteScope
 
 ROLES = ["anonymous", "outsider", "observer", "staff", "representative", "board", "secretariat"]
 LOGIN = "login"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from renkei.inquiries.polls.models import VoteScope
-from renkei.inquiries.polls.services import vote_cast
+from renkei.polls.models import VoteScope
+from renkei.polls.services import vote_cast
 from renkei.testing import PASSWORD
 from tests.browser.fixtures import login, serious_violations
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from renkei.inquiries.polls.models import Poll, PollPhase, PollStatus, VoteScope, voter_key
+from renkei.polls.models import Poll, PollPhase, PollStatus, VoteScope, voter_key
 
 
 @pytest.mark.parametrize(

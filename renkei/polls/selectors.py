@@ -9,10 +9,11 @@ from django.db.models import Count, Min, Q, QuerySet
 
 from renkei.accounts.models import User
 from renkei.core.fiscal_year import fiscal_year_of, fiscal_year_range
-from renkei.core.numbers import format_percent
+from renkei.core.numbers import format_percent, format_share
+from renkei.directory.models import MEMBER_CATEGORIES
 from renkei.directory.permissions import organization_id_of
 from renkei.directory.selectors import member_counts_on
-from renkei.inquiries.polls.models import (
+from renkei.polls.models import (
     Choice,
     Poll,
     PollStatus,
@@ -22,8 +23,7 @@ from renkei.inquiries.polls.models import (
     poll_today,
     voter_key,
 )
-from renkei.inquiries.polls.permissions import can_manage_polls, visible_polls
-from renkei.inquiries.selectors import ANSWERING_CATEGORIES
+from renkei.polls.permissions import can_manage_polls, visible_polls
 
 OWN_REQUESTS_SHOWN = 20
 REVIEWED_REQUESTS_SHOWN = 20
@@ -51,9 +51,7 @@ class ChoiceResult:
     @property
     def summary(self) -> str:
         """Describe the count the way reports do: 「12票中5票（41.7%）」, 「45団体中12団体（26.7%）」."""
-        if not self.total:
-            return f"0{self.unit}中0{self.unit}（－）"
-        return f"{self.total:,}{self.unit}中{self.count:,}{self.unit}（{self.percent_text}）"
+        return format_share(self.count, self.total, unit=self.unit)
 
 
 @dataclass(frozen=True)
@@ -84,12 +82,7 @@ class PollResults:
         """Describe turnout the way the council reports it: 「1,322団体中45団体（3.4%）」."""
         if self.organizations is None:
             return ""
-        if not self.organizations:
-            return f"0団体中{self.total:,}団体（－）"
-        return (
-            f"{self.organizations:,}団体中{self.total:,}団体"
-            f"（{format_percent(self.total, self.organizations)}）"
-        )
+        return format_share(self.total, self.organizations)
 
 
 def poll_results(*, polls: Sequence[Poll]) -> dict[int, PollResults]:
@@ -115,7 +108,7 @@ def poll_results(*, polls: Sequence[Poll]) -> dict[int, PollResults]:
     today = poll_today()
     # Turnout is measured against the members on the poll's last day (today while it runs).
     counted_on = {poll.pk: min(poll.end_date, today) for poll in polls if poll.is_per_organization}
-    members = member_counts_on(dates=counted_on.values(), categories=ANSWERING_CATEGORIES)
+    members = member_counts_on(dates=counted_on.values(), categories=MEMBER_CATEGORIES)
     results = {}
     for poll in polls:
         total = ballots.get(poll.pk, 0)

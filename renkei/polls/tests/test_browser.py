@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from renkei.inquiries.polls.models import PollStatus, Vote, VoteChoice, VoteScope
+from renkei.polls.models import PollStatus, Vote, VoteChoice, VoteScope
 from renkei.testing import PASSWORD
 from tests.browser.fixtures import login, serious_violations
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from renkei.core.fiscal_year import fiscal_year_label, fiscal_year_of
 from renkei.core.wareki import format_wareki
-from renkei.inquiries.polls.models import (
+from renkei.polls.models import (
     Poll,
     PollStatus,
     ResultsVisibility,
@@ -18,7 +18,7 @@ from renkei.inquiries.polls.models import (
     VoteChoice,
     VoteScope,
 )
-from renkei.inquiries.polls.services import vote_cast
+from renkei.polls.services import vote_cast
 
 
 def client_for(user) -> Client:

@@ -7,7 +7,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 
 from renkei.directory.models import Organization
-from renkei.inquiries.polls.models import (
+from renkei.polls.models import (
     Choice,
     Poll,
     PollStatus,

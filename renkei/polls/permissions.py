@@ -7,7 +7,7 @@ from django.http import Http404
 from renkei.accounts.models import User
 from renkei.accounts.permissions import Capability, has_capability
 from renkei.directory.permissions import organization_id_of, require
-from renkei.inquiries.polls.models import Poll, PollStatus, ResultsVisibility
+from renkei.polls.models import Poll, PollStatus, ResultsVisibility
 
 
 def can_manage_polls(user: User) -> bool:

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from renkei.inquiries.polls.charts import results_chart
-from renkei.inquiries.polls.forms import FiscalYearForm, PollForm, RejectForm, VoteForm
-from renkei.inquiries.polls.models import Poll
-from renkei.inquiries.polls.permissions import (
+from renkei.polls.charts import results_chart
+from renkei.polls.forms import FiscalYearForm, PollForm, RejectForm, VoteForm
+from renkei.polls.models import Poll
+from renkei.polls.permissions import (
     can_manage_polls,
     can_request_polls,
     can_see_results,
@@ -23,7 +23,7 @@ from renkei.inquiries.polls.permissions import (
     require_poll_manager,
     require_poll_requester,
 )
-from renkei.inquiries.polls.selectors import (
+from renkei.polls.selectors import (
     poll_corner,
     poll_fiscal_years,
     poll_requests_pending,
@@ -31,7 +31,7 @@ from renkei.inquiries.polls.selectors import (
     poll_results,
     vote_counting_for,
 )
-from renkei.inquiries.polls.services import (
+from renkei.polls.services import (
     PollError,
     poll_approve,
     poll_close,

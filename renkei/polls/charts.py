@@ -1,9 +1,9 @@
-"""The results bar chart of a poll, drawn with the inquiries' SVG bar chart."""
+"""The results bar chart of a poll, drawn with the core SVG bar chart."""
 
 from django.utils.safestring import SafeString
 
-from renkei.inquiries.charts import Bar, bar_chart
-from renkei.inquiries.polls.selectors import PollResults
+from renkei.core.charts import Bar, bar_chart
+from renkei.polls.selectors import PollResults
 
 
 def results_chart(results: PollResults) -> SafeString:

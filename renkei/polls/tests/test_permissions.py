@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from renkei.inquiries.polls.models import PollStatus, ResultsVisibility
-from renkei.inquiries.polls.permissions import (
+from renkei.polls.models import PollStatus, ResultsVisibility
+from renkei.polls.permissions import (
     can_request_polls,
     can_see_results,
     can_vote,

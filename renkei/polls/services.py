@@ -13,8 +13,8 @@ from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.core.wareki import format_date
 from renkei.directory.permissions import organization_id_of, organization_of
-from renkei.inquiries.polls.lifecycle import POLL_WORKFLOW
-from renkei.inquiries.polls.models import (
+from renkei.polls.lifecycle import POLL_WORKFLOW
+from renkei.polls.models import (
     MAX_CHOICES,
     MIN_CHOICES,
     Choice,
@@ -28,7 +28,7 @@ from renkei.inquiries.polls.models import (
     poll_today,
     voter_key,
 )
-from renkei.inquiries.polls.selectors import vote_counting_for
+from renkei.polls.selectors import vote_counting_for
 from renkei.workflow.transitions import TransitionError
 
 CHOICE_MAX_LENGTH = 200

@@ -1,7 +1,7 @@
 """The poll request's review: its transition table (see renkei.workflow)."""
 
 from renkei.accounts.permissions import Capability
-from renkei.inquiries.polls.models import Poll, PollStatus
+from renkei.polls.models import Poll, PollStatus
 from renkei.workflow.transitions import Transition, Workflow
 
 POLL_WORKFLOW = Workflow(
