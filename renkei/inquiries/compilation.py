@@ -19,71 +19,80 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
-import statistics
-import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
-from itertools import chain
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
 
-from renkei.core.numbers import format_number, format_percent, format_share
 from renkei.directory.models import Organization, OrganizationKind
 from renkei.directory.prefectures import PREFECTURES
 from renkei.directory.selectors import notification_recipients
 from renkei.inquiries import selectors
 from renkei.inquiries.models import (
-    NO,
-    OTHER_CHOICE,
-    YES,
     Answer,
     AnswerKind,
     AnswerStatus,
     AnswerVersion,
     Inquiry,
     Question,
-    QuestionKind,
     Target,
 )
+from renkei.inquiries.question_kinds import (
+    DisplayConditions,
+    QuestionSummary,
+    kind_of,
+    option_labels,
+    question_summary_of,
+    shown_question_ids,
+)
+from renkei.inquiries.question_kinds.kinds import CellReader
+from renkei.inquiries.question_kinds.results import (
+    CellKind,
+    DateRange,
+    Entry,
+    MatrixColumn,
+    NumberStats,
+    OptionCount,
+    Share,
+    TableCellTotal,
+    TableSummary,
+    format_number,
+)
+from renkei.inquiries.question_kinds.values import (
+    choice_values,
+    date_value,
+    file_names,
+    number_value,
+    table_value,
+)
 
-OTHER_LABEL = OTHER_CHOICE
-CHOICE_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.YES_NO})
-TEXT_KINDS = frozenset({QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT})
+# What each question kind's answers are lives in question_kinds; these are re-exported for
+# the pages and exports that read compiled results from here.
+__all__ = [
+    "CellKind",
+    "DateRange",
+    "Entry",
+    "MatrixColumn",
+    "NumberStats",
+    "OptionCount",
+    "QuestionSummary",
+    "Share",
+    "TableCellTotal",
+    "TableSummary",
+    "choice_values",
+    "date_value",
+    "file_names",
+    "format_number",
+    "number_value",
+    "option_labels",
+    "shown_question_ids",
+    "table_value",
+]
+
 NO_PREFECTURE = "（都道府県なし）"
-
-
-# --- Shares ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Share:
-    """A count out of a total, written the way councils report it."""
-
-    count: int
-    total: int
-
-    @property
-    def percent(self) -> float | None:
-        """Return the share in percent, or None when nobody was asked."""
-        return self.count * 100 / self.total if self.total else None
-
-    @property
-    def percent_text(self) -> str:
-        """Return the percentage with one decimal ("36.8%")."""
-        return format_percent(self.count, self.total)
-
-    @property
-    def label(self) -> str:
-        """Return 「19団体中7団体（36.8%）」."""
-        return format_share(self.count, self.total)
-
-    def __str__(self) -> str:
-        return self.label
 
 
 # --- Respondents ----------------------------------------------------------------------------
@@ -209,105 +218,6 @@ def _respondents(*, inquiry: Inquiry, hide_names: bool, with_answers: bool) -> l
     return respondents
 
 
-# --- Reading answer values defensively ------------------------------------------------------
-
-
-def choice_values(question: Question, value: Any, other: Any = None) -> tuple[list[str], str]:
-    """Return the chosen option texts and the その他 text of a choice answer.
-
-    The answer form stores a text (single, yes/no) or a list of texts (multiple) with the
-    その他 text beside it under "<id>_other"; older shapes are read too:
-    {"choice": "その他", "other": "…"}, a list with an {"other": "…"} entry and
-    {"choices": […], "other": "…"}. A non-empty その他 text implies that その他 was chosen.
-    """
-    chosen: list[str] = []
-    other = _text(other) if not isinstance(other, dict | list) else ""
-    if value is None:
-        return chosen, other
-    if question.kind == QuestionKind.YES_NO and isinstance(value, bool):
-        return [YES if value else NO], other
-    items: list[Any]
-    if isinstance(value, dict):
-        other = _text(value.get("other"))
-        picked = value.get("choices", value.get("choice", value.get("selected")))
-        items = list(picked) if isinstance(picked, list | tuple) else [picked]
-    elif isinstance(value, list | tuple):
-        items = list(value)
-    else:
-        items = [value]
-    for item in items:
-        if isinstance(item, dict):
-            other = other or _text(item.get("other"))
-            if item.get("choice") is not None:
-                chosen.append(_text(item.get("choice")))
-            continue
-        text = _text(item)
-        if text and text not in chosen:
-            chosen.append(text)
-    if other and OTHER_LABEL not in chosen:
-        chosen.append(OTHER_LABEL)
-    return chosen, other
-
-
-def _text(value: Any) -> str:
-    """Return a value as stripped text ("" for None)."""
-    if value is None:
-        return ""
-    return str(value).strip()
-
-
-def number_value(value: Any) -> float | int | None:
-    """Return a stored number, reading numeric text with commas or full-width digits."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, str):
-        cleaned = unicodedata.normalize("NFKC", value).replace(",", "").strip()
-        if not cleaned:
-            return None
-        try:
-            number = Decimal(cleaned)
-        except ArithmeticError:
-            return None
-        if not number.is_finite():
-            return None
-        return int(number) if number == number.to_integral_value() else float(number)
-    return None
-
-
-def date_value(value: Any) -> dt.date | None:
-    """Return a stored ISO date ("YYYY-MM-DD") as a date, or None."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
-
-
-def table_value(value: Any, row: str, column: str) -> Any:
-    """Return one cell of a stored table answer ({row: {column: value}})."""
-    if not isinstance(value, dict):
-        return None
-    cells = value.get(row)
-    if not isinstance(cells, dict):
-        return None
-    return cells.get(column)
-
-
-def shown_question_ids(questions: Sequence[Question], data: dict[str, Any]) -> frozenset[int]:
-    """Return the ids of the questions whose display condition held for this answer."""
-    hidden = selectors.hidden_question_ids(questions, data)
-    return frozenset(q.pk for q in questions if q.pk not in hidden)
-
-
 # --- Loading ---------------------------------------------------------------------------------
 
 
@@ -362,38 +272,24 @@ def compilation_data(
 
 
 def _shown_set(questions: Sequence[Question], respondents: Iterable[Respondent]) -> None:
-    """Set each answering respondent's shown questions (see shown_question_ids).
+    """Set each answering respondent's shown questions (the registry's DisplayConditions).
 
     The conditions are prepared once, not once per organization, and respondents who were
     shown the same questions share one set: without display conditions, that is everyone.
     """
     everything = frozenset(q.pk for q in questions)
-    # selectors.hidden_question_ids, with the ordering and keys worked out beforehand.
-    conditions = [
-        (q.pk, q.condition_question_id, str(q.condition_question_id), q.condition_value)
-        for q in sorted(questions, key=lambda q: (q.position, q.id))
-        if q.condition_question_id is not None
-    ]
+    conditions = DisplayConditions(questions)
     shared: dict[tuple[int, ...], frozenset[int]] = {(): everything}
     for respondent in respondents:
         if not respondent.answered:
             continue
-        if not conditions:
+        if not conditions.rules:
             respondent.shown = everything
             continue
-        data = respondent.data
-        hidden: list[int] = []
-        for pk, controller_id, controller_key, expected in conditions:
-            if controller_id in hidden:
-                hidden.append(pk)
-                continue
-            value = data.get(controller_key)
-            if not (expected in value if isinstance(value, list) else value == expected):
-                hidden.append(pk)
-        key = tuple(hidden)
+        key = conditions.hidden(respondent.data)
         shown = shared.get(key)
         if shown is None:
-            shown = shared[key] = everything.difference(hidden)
+            shown = shared[key] = everything.difference(key)
         respondent.shown = shown
 
 
@@ -567,408 +463,9 @@ def inquiry_progress(
 # --- Per-question summaries -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Entry:
-    """A text written by one organization."""
-
-    respondent: Respondent
-    text: str
-
-
-@dataclass(frozen=True)
-class OptionCount:
-    """How many organizations chose one option."""
-
-    label: str
-    share: Share
-    is_other: bool = False
-    # An option that is not (or no longer) among the question's choices.
-    unlisted: bool = False
-
-
-@dataclass(frozen=True)
-class NumberStats:
-    """Statistics of a number question."""
-
-    count: int
-    mean: float
-    median: float
-    minimum: float
-    maximum: float
-    total: float
-
-    def formatted(self) -> dict[str, str]:
-        """Return each statistic formatted for display."""
-        return {
-            "count": f"{self.count:,}",
-            "mean": format_number(self.mean),
-            "median": format_number(self.median),
-            "minimum": format_number(self.minimum),
-            "maximum": format_number(self.maximum),
-            "total": format_number(self.total),
-        }
-
-
-@dataclass(frozen=True)
-class DateRange:
-    """Earliest and latest answer to a date question."""
-
-    count: int
-    earliest: dt.date
-    latest: dt.date
-
-
-@dataclass(frozen=True)
-class TableCellTotal:
-    """The sum of one cell of a numeric table over every organization."""
-
-    row: str
-    column: str
-    total: float | int
-    count: int
-
-
-@dataclass(frozen=True)
-class TableSummary:
-    """A table question compiled: sums per cell when numeric, each organization's table."""
-
-    rows: list[str]
-    columns: list[str]
-    numeric: bool
-    # totals[row][column] for numeric tables.
-    totals: dict[str, dict[str, TableCellTotal]]
-    row_totals: dict[str, float | int]
-    column_totals: dict[str, float | int]
-    # (respondent, [(row label, [cell text per column])]) for each organization that filled it.
-    entries: list[tuple[Respondent, list[tuple[str, list[str]]]]]
-
-    def grid(self) -> list[tuple[str, list[TableCellTotal], float | int]]:
-        """Return (row label, cells, row total) in order, for display."""
-        return [
-            (row, [self.totals[row][c] for c in self.columns], self.row_totals[row])
-            for row in self.rows
-        ]
-
-    @property
-    def grand_total(self) -> float | int:
-        """Return the sum of every cell."""
-        return _sum(self.row_totals.values())
-
-
-@dataclass
-class QuestionSummary:
-    """One question compiled over the organizations that were asked it."""
-
-    question: Question
-    asked: int
-    answered: int
-    options: list[OptionCount] = field(default_factory=list)
-    others: list[Entry] = field(default_factory=list)
-    numbers: NumberStats | None = None
-    dates: DateRange | None = None
-    texts: list[Entry] = field(default_factory=list)
-    table: TableSummary | None = None
-    files: list[Entry] = field(default_factory=list)
-
-    @property
-    def unanswered(self) -> int:
-        """Return how many organizations were asked but left the question blank."""
-        return self.asked - self.answered
-
-    @property
-    def is_choice(self) -> bool:
-        """Tell whether the question has options to count."""
-        return self.question.kind in CHOICE_KINDS
-
-    @property
-    def answered_share(self) -> Share:
-        """Return answered out of asked."""
-        return Share(self.answered, self.asked)
-
-
-def option_labels(question: Question) -> list[str]:
-    """Return the options of a choice question in order, その他 last when it is allowed."""
-    labels = [str(c) for c in question.options]
-    # A question whose own choices include その他 must not count it twice.
-    return list(dict.fromkeys(labels))
-
-
-def _sum(values: Iterable[float | int]) -> float | int:
-    """Sum numbers exactly for integers and with fsum for the rest."""
-    values = list(values)
-    # The types, not every value, are checked: a table's totals add thousands of cells.
-    if all(issubclass(kind, int) for kind in set(map(type, values))):
-        return sum(values)
-    total = math.fsum(values)
-    return int(total) if total.is_integer() else total
-
-
-def _choice_keys(values: list[Any], others: list[Any]) -> list[Any] | None:
-    """Return one key per answer that equals another only when choice_values reads both
-    alike (texts and lists of texts, with a text or no その他), or None for other shapes."""
-    if not set(map(type, others)) <= _TEXT_OR_NONE:
-        return None
-    kinds = set(map(type, values))
-    if kinds <= _TEXT_OR_NONE:
-        return list(zip(values, others, strict=True))
-    if not kinds <= _TEXT_LIST_OR_NONE:
-        return None
-    items = chain.from_iterable(value for value in values if type(value) is list)
-    if not set(map(type, items)) <= _TEXT:
-        return None
-    return [
-        (tuple(value) if type(value) is list else value, other)
-        for value, other in zip(values, others, strict=True)
-    ]
-
-
-_TEXT = frozenset({str})
-_TEXT_OR_NONE = frozenset({str, type(None)})
-_TEXT_LIST_OR_NONE = frozenset({str, list, type(None)})
-
-
-def _summarize_choice(summary: QuestionSummary, asked: list[Respondent]) -> None:
-    question = summary.question
-    key, other_key = str(question.pk), f"{question.pk}_other"
-    listed = option_labels(question)
-    values = [r.data.get(key) for r in asked]
-    others = [r.data.get(other_key) for r in asked]
-    keys = _choice_keys(values, others)
-    # Most organizations give one of a few answers: each distinct answer is read once.
-    if keys is None:
-        readings = [choice_values(question, v, o) for v, o in zip(values, others, strict=True)]
-        tally = Counter(range(len(readings)))
-    else:
-        tally = Counter(keys)
-        distinct = {
-            k: choice_values(question, list(k[0]) if type(k[0]) is tuple else k[0], k[1])
-            for k in tally
-        }
-        readings = None
-    counts: Counter[str] = Counter()
-    unlisted: list[str] = []
-    # Distinct answers in the order they first occur, so 選択肢外 labels keep that order.
-    for tally_key, number in tally.items():
-        chosen, _ = readings[tally_key] if readings is not None else distinct[tally_key]
-        if not chosen:
-            continue
-        summary.answered += number
-        for label in chosen:
-            counts[label] += number
-            if label not in listed and label not in unlisted:
-                unlisted.append(label)
-    # その他 texts, in the respondents' order.
-    if readings is not None:
-        summary.others.extend(
-            Entry(respondent=r, text=other)
-            for r, (chosen, other) in zip(asked, readings, strict=True)
-            if chosen and other
-        )
-    elif any(other for _, other in distinct.values()):
-        summary.others.extend(
-            Entry(respondent=r, text=distinct[k][1])
-            for r, k in zip(asked, keys, strict=True)
-            if distinct[k][0] and distinct[k][1]
-        )
-    total = summary.asked
-    summary.options = [
-        OptionCount(
-            label=label,
-            share=Share(counts[label], total),
-            is_other=question.allow_other and label == OTHER_LABEL,
-        )
-        for label in listed
-    ] + [
-        OptionCount(label=label, share=Share(counts[label], total), unlisted=True)
-        for label in unlisted
-    ]
-
-
-_NUMBER_OR_NONE = frozenset({int, float, type(None)})
-
-
-def _numbers(values: list[Any]) -> list[float | int]:
-    """Return the values that number_value reads as numbers, in order."""
-    if set(map(type, values)) <= _NUMBER_OR_NONE:
-        # Stored numbers, as the answer form saves them: only the checks number_value makes.
-        return [v for v in values if v is not None and math.isfinite(v)]
-    return [n for v in values if (n := number_value(v)) is not None]
-
-
-def _summarize_number(summary: QuestionSummary, asked: list[Respondent]) -> None:
-    key = str(summary.question.pk)
-    numbers = _numbers([r.data.get(key) for r in asked])
-    summary.answered = len(numbers)
-    if numbers:
-        summary.numbers = NumberStats(
-            count=len(numbers),
-            mean=statistics.fmean(numbers),
-            median=statistics.median(numbers),
-            minimum=min(numbers),
-            maximum=max(numbers),
-            total=_sum(numbers),
-        )
-
-
-def _summarize_date(summary: QuestionSummary, asked: list[Respondent]) -> None:
-    key = str(summary.question.pk)
-    read: dict[str, dt.date | None] = {}
-    dates = []
-    for respondent in asked:
-        value = respondent.data.get(key)
-        if type(value) is str:
-            # Many organizations give the same day: each distinct text is parsed once.
-            if value not in read:
-                read[value] = date_value(value)
-            day = read[value]
-        else:
-            day = date_value(value)
-        if day is not None:
-            dates.append(day)
-    summary.answered = len(dates)
-    if dates:
-        summary.dates = DateRange(count=len(dates), earliest=min(dates), latest=max(dates))
-
-
-def _summarize_text(summary: QuestionSummary, asked: list[Respondent]) -> None:
-    key = str(summary.question.pk)
-    for respondent in asked:
-        value = respondent.data.get(key)
-        if value is None:
-            continue
-        text = value.strip() if type(value) is str else _text(value)
-        if text:
-            summary.texts.append(Entry(respondent=respondent, text=text))
-    summary.answered = len(summary.texts)
-
-
-def cell_text(value: Any) -> str:
-    """Return a table cell's stored value as display text."""
-    number = number_value(value) if not isinstance(value, str) else None
-    if number is not None:
-        return format_number(number, places=6)
-    return _text(value)
-
-
-def _table_cell(value: Any, numeric: bool) -> tuple[float | int | None, str]:
-    """Return a table cell's number (for the sums of a numeric table) and display text."""
-    kind = type(value)
-    if kind is int:
-        # What number_value and cell_text make of an int, without their general checks.
-        return (value if numeric else None), f"{value:,}"
-    if value is None:
-        return None, ""
-    number = number_value(value) if numeric else None
-    return number, cell_text(value)
-
-
-def _summarize_table(summary: QuestionSummary, asked: list[Respondent]) -> None:
-    question = summary.question
-    key = str(question.pk)
-    rows = [str(r) for r in (question.table_rows or [])]
-    columns = [str(c) for c in (question.table_columns or [])]
-    numeric = question.table_numeric
-    sums: dict[tuple[str, str], list[float | int]] = {
-        (row, column): [] for row in rows for column in columns
-    }
-    # Each row's columns with the list their numbers are summed in, looked up once.
-    lines = [(row, [(column, sums[(row, column)]) for column in columns]) for row in rows]
-    entries = []
-    value_is_empty = selectors.value_is_empty
-    for respondent in asked:
-        value = respondent.data.get(key)
-        if value is None or value_is_empty(value):
-            continue
-        summary.answered += 1
-        grid = []
-        is_table = isinstance(value, dict)
-        for row, buckets in lines:
-            cells = value.get(row) if is_table else None
-            if not isinstance(cells, dict):
-                cells = {}
-            line = []
-            for column, bucket in buckets:
-                cell = cells.get(column)
-                if type(cell) is int:
-                    # What number_value and cell_text make of an int, without their checks.
-                    if numeric:
-                        bucket.append(cell)
-                    line.append(f"{cell:,}")
-                elif cell is None:
-                    line.append("")
-                else:
-                    number, text = _table_cell(cell, numeric)
-                    if number is not None:
-                        bucket.append(number)
-                    line.append(text)
-            grid.append((row, line))
-        entries.append((respondent, grid))
-    totals = {
-        row: {
-            column: TableCellTotal(
-                row=row,
-                column=column,
-                total=_sum(sums[(row, column)]),
-                count=len(sums[(row, column)]),
-            )
-            for column in columns
-        }
-        for row in rows
-    }
-    summary.table = TableSummary(
-        rows=rows,
-        columns=columns,
-        numeric=numeric,
-        totals=totals,
-        row_totals={row: _sum(v for c in columns for v in sums[(row, c)]) for row in rows},
-        column_totals={
-            column: _sum(v for row in rows for v in sums[(row, column)]) for column in columns
-        },
-        entries=entries,
-    )
-
-
-def file_names(value: Any) -> str:
-    """Return the names of the files of a file answer ([{"id": …, "name": …}]), joined."""
-    items = value if isinstance(value, list) else ([value] if value else [])
-    names = []
-    for item in items:
-        if isinstance(item, dict):
-            names.append(_text(item.get("name")) or f"ファイル{item.get('id', '')}")
-        elif not selectors.value_is_empty(item):
-            names.append(f"ファイル{item}")
-    return "、".join(names)
-
-
-def _summarize_file(summary: QuestionSummary, asked: list[Respondent]) -> None:
-    key = str(summary.question.pk)
-    for respondent in asked:
-        names = file_names(respondent.data.get(key))
-        if names:
-            summary.files.append(Entry(respondent=respondent, text=names))
-    summary.answered = len(summary.files)
-
-
 def question_summary(data: CompilationData, question: Question) -> QuestionSummary:
     """Compile one question over the organizations that were asked it."""
-    return _question_summary(question, data.asked(question))
-
-
-def _question_summary(question: Question, asked: list[Respondent]) -> QuestionSummary:
-    summary = QuestionSummary(question=question, asked=len(asked), answered=0)
-    if question.kind in CHOICE_KINDS:
-        _summarize_choice(summary, asked)
-    elif question.kind == QuestionKind.NUMBER:
-        _summarize_number(summary, asked)
-    elif question.kind == QuestionKind.DATE:
-        _summarize_date(summary, asked)
-    elif question.kind in TEXT_KINDS:
-        _summarize_text(summary, asked)
-    elif question.kind == QuestionKind.TABLE:
-        _summarize_table(summary, asked)
-    elif question.kind == QuestionKind.FILE:
-        _summarize_file(summary, asked)
-    return summary
+    return question_summary_of(question, data.asked(question))
 
 
 def question_summaries(data: CompilationData) -> list[QuestionSummary]:
@@ -978,37 +475,11 @@ def question_summaries(data: CompilationData) -> list[QuestionSummary]:
         # Everyone was shown the same questions (always so without display conditions):
         # each question was asked of all or none of them.
         shown = answering[0].shown
-        return [_question_summary(q, answering if q.pk in shown else []) for q in data.questions]
-    return [_question_summary(q, data.asked(q)) for q in data.questions]
+        return [question_summary_of(q, answering if q.pk in shown else []) for q in data.questions]
+    return [question_summary_of(q, data.asked(q)) for q in data.questions]
 
 
 # --- The matrix -------------------------------------------------------------------------------
-
-
-class CellKind:
-    TEXT = "text"
-    NUMBER = "number"
-    DATE = "date"
-    FLAG = "flag"
-
-
-@dataclass(frozen=True)
-class MatrixColumn:
-    """One column of the matrix: an organization field, a question or a sub-field of one."""
-
-    key: str
-    header: str
-    kind: str = CellKind.TEXT
-    question: Question | None = None
-    # What part of the question's value this column shows: ("value",), ("option", label),
-    # ("other",), ("cell", row, column).
-    part: tuple[str, ...] = ("value",)
-    width: int = 16
-
-    @property
-    def is_numeric(self) -> bool:
-        """Tell whether the column holds numbers (sums and right alignment apply)."""
-        return self.kind in (CellKind.NUMBER, CellKind.FLAG)
 
 
 @dataclass(frozen=True)
@@ -1044,78 +515,9 @@ class Matrix:
             yield row.cells
 
 
-def _short(text: str, limit: int = 40) -> str:
-    """Return a one-line prefix of a question's text for a column header."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def question_columns(question: Question) -> list[MatrixColumn]:
     """Return the matrix columns of one question."""
-    head = f"{question.code} {_short(question.text)}".strip()
-    key = f"q{question.pk}"
-    kind = question.kind
-    if kind == QuestionKind.MULTIPLE:
-        columns = [
-            MatrixColumn(
-                key=f"{key}:o{i}",
-                header=f"{question.code} {label}",
-                kind=CellKind.FLAG,
-                question=question,
-                part=("option", label),
-                width=max(8, min(24, len(label) * 2 + 4)),
-            )
-            for i, label in enumerate(c for c in option_labels(question) if c != OTHER_LABEL)
-        ]
-        if question.allow_other:
-            columns.append(
-                MatrixColumn(
-                    key=f"{key}:other",
-                    header=f"{question.code} {OTHER_LABEL}",
-                    question=question,
-                    part=("other",),
-                    width=24,
-                )
-            )
-        return columns
-    if kind in (QuestionKind.SINGLE, QuestionKind.YES_NO):
-        columns = [MatrixColumn(key=key, header=head, question=question, width=20)]
-        if kind == QuestionKind.SINGLE and question.allow_other:
-            columns.append(
-                MatrixColumn(
-                    key=f"{key}:other",
-                    header=f"{question.code} {OTHER_LABEL}（内容）",
-                    question=question,
-                    part=("other",),
-                    width=24,
-                )
-            )
-        return columns
-    if kind == QuestionKind.TABLE:
-        cell_kind = CellKind.NUMBER if question.table_numeric else CellKind.TEXT
-        return [
-            MatrixColumn(
-                key=f"{key}:r{ri}c{ci}",
-                header=f"{question.code} {row}／{column}",
-                kind=cell_kind,
-                question=question,
-                part=("cell", str(row), str(column)),
-                width=12 if question.table_numeric else 20,
-            )
-            for ri, row in enumerate(question.table_rows or [])
-            for ci, column in enumerate(question.table_columns or [])
-        ]
-    if kind == QuestionKind.NUMBER:
-        unit = f"（{question.unit}）" if question.unit else ""
-        return [
-            MatrixColumn(
-                key=key, header=f"{head}{unit}", kind=CellKind.NUMBER, question=question, width=12
-            )
-        ]
-    if kind == QuestionKind.DATE:
-        return [MatrixColumn(key=key, header=head, kind=CellKind.DATE, question=question, width=17)]
-    width = 40 if kind == QuestionKind.LONG_TEXT else 24
-    return [MatrixColumn(key=key, header=head, question=question, width=width)]
+    return kind_of(question).columns(question)
 
 
 def organization_columns(*, hide_names: bool) -> list[MatrixColumn]:
@@ -1133,68 +535,9 @@ def organization_columns(*, hide_names: bool) -> list[MatrixColumn]:
     return columns
 
 
-CellReader = Callable[[dict[str, Any]], list[Any]]
-
-
-def _number_cell(value: Any) -> Any:
-    number = number_value(value)
-    return number if number is not None else (_text(value) or None)
-
-
 def cell_reader(question: Question, columns: list[MatrixColumn]) -> CellReader:
-    """Return a function giving one organization's cells for a question's columns.
-
-    The question's kind, keys and columns are looked at once here, not once per
-    organization: the matrix of a large inquiry reads a hundred thousand values.
-    """
-    kind = question.kind
-    key = str(question.pk)
-    other_key = f"{key}_other"
-
-    def choices(data: dict[str, Any]) -> tuple[list[str], str]:
-        return choice_values(question, data.get(key), data.get(other_key))
-
-    if kind == QuestionKind.MULTIPLE:
-        parts = [c.part for c in columns]
-
-        def multiple(data: dict[str, Any]) -> list[Any]:
-            chosen, other = choices(data)
-            return [
-                (other or (OTHER_LABEL if OTHER_LABEL in chosen else None))
-                if part[0] == "other"
-                else (1 if part[1] in chosen else None)
-                for part in parts
-            ]
-
-        return multiple
-    if kind in (QuestionKind.SINGLE, QuestionKind.YES_NO):
-        with_other = len(columns) > 1
-
-        def single(data: dict[str, Any]) -> list[Any]:
-            chosen, other = choices(data)
-            if with_other:
-                return ["、".join(chosen) or None, other or None]
-            return ["、".join(chosen) or None]
-
-        return single
-    if kind == QuestionKind.TABLE:
-        cells = [(c.part[1], c.part[2]) for c in columns]
-        read = _number_cell if question.table_numeric else (lambda v: _text(v) or None)
-
-        def table(data: dict[str, Any]) -> list[Any]:
-            value = data.get(key)
-            if not isinstance(value, dict):
-                return [None] * len(cells)
-            return [read(table_value(value, row, column)) for row, column in cells]
-
-        return table
-    if kind == QuestionKind.NUMBER:
-        return lambda data: [_number_cell(data.get(key))]
-    if kind == QuestionKind.DATE:
-        return lambda data: [date_value(data.get(key)) or (_text(data.get(key)) or None)]
-    if kind == QuestionKind.FILE:
-        return lambda data: [file_names(data.get(key)) or None]
-    return lambda data: [_text(data.get(key)) or None]
+    """Return a function giving one organization's cells for a question's columns."""
+    return kind_of(question).cell_reader(question, columns)
 
 
 def organization_cell(respondent: Respondent, column: MatrixColumn) -> Any:

@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 # paged. Ten keep a 60-question inquiry of 1,788 answers under 150 KB of HTML (bench).
 SUMMARY_LIST_LIMIT = 10
 # Bump when the summary's template or compilation changes, so old pages are not served.
-SUMMARY_CACHE_VERSION = 4
+SUMMARY_CACHE_VERSION = 5
 # A stored summary older than this is compiled again (in the background for a large
 # inquiry), so the contacts of organizations not yet answering are at most this old.
 SUMMARY_FRESH_SECONDS = 600

@@ -27,8 +27,9 @@ from renkei.inquiries.compilation import (
     compilation_matrix,
     organization_cell,
     question_summaries,
+    table_value,
 )
-from renkei.inquiries.models import Inquiry, QuestionKind
+from renkei.inquiries.models import Inquiry
 
 ProgressCallback = Callable[[int], None]
 
@@ -485,9 +486,8 @@ def _table_sheet(
             _write(sheet, line, index, organization_cell(respondent, column), formats)
         raw = respondent.data.get(question_key)
         for r, row_label in enumerate(table.rows):
-            cells = raw.get(row_label) if isinstance(raw, dict) else None
             for c, column_label in enumerate(table.columns):
-                value = cells.get(column_label) if isinstance(cells, dict) else None
+                value = table_value(raw, row_label, column_label)
                 _write(sheet, line, start + r * width + c, value, formats)
     if table.numeric:
         total_row = last + 1
@@ -516,7 +516,7 @@ def workbook_xlsx(data: CompilationData, *, progress: ProgressCallback | None = 
         progress(15)
     summary_sheet = workbook.add_worksheet(_sheet_name("集計", used))
     matrix_sheet = workbook.add_worksheet(_sheet_name("回答一覧", used))
-    tables = [s for s in summaries if s.question.kind == QuestionKind.TABLE and s.table]
+    tables = [s for s in summaries if s.table is not None]
     table_sheets = {
         s.question.pk: workbook.add_worksheet(_sheet_name(f"{s.question.code} 表", used))
         for s in tables

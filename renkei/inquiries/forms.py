@@ -3,9 +3,7 @@
 import copy
 import datetime as dt
 import functools
-import unicodedata
 import zipfile
-from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
 from django import forms
@@ -19,13 +17,6 @@ from renkei.core.wareki import format_date
 from renkei.directory.models import Group, Organization, OrganizationKind
 from renkei.directory.organization_picker import OrganizationPickerField
 from renkei.directory.prefectures import PREFECTURES
-from renkei.inquiries.answer_rules import (
-    LONG_TEXT_MAX_LENGTH,
-    NUMBER_MAX_LENGTH,
-    OTHER_TEXT_MAX_LENGTH,
-    SHORT_TEXT_MAX_LENGTH,
-    TABLE_CELL_MAX_LENGTH,
-)
 from renkei.inquiries.models import (
     OTHER_CHOICE,
     Answer,
@@ -34,6 +25,8 @@ from renkei.inquiries.models import (
     Question,
     QuestionKind,
 )
+from renkei.inquiries.question_kinds import KINDS, cell_field_name, field_name, kind_of
+from renkei.inquiries.question_kinds.values import OTHER_TEXT_MAX_LENGTH, parse_number
 from renkei.inquiries.selectors import (
     PROGRESS_STATUSES,
     hidden_question_ids,
@@ -154,26 +147,6 @@ def validate_upload(file: UploadedFile) -> None:
             or not any(entry.startswith(OOXML_PARTS[extension]) for entry in names)
         ):
             raise mismatch
-
-
-def parse_number(text: str) -> int | float:
-    """Read a number as people type it: full-width digits, commas, △ for minus, a unit."""
-    cleaned = unicodedata.normalize("NFKC", text).strip()
-    cleaned = cleaned.replace(",", "").replace(" ", "")
-    for minus in ("△", "▲", "−", "ー", "‐"):
-        if cleaned.startswith(minus):
-            cleaned = "-" + cleaned[len(minus) :]
-    try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValidationError(
-            f"「{text.strip()}」は数値として読み取れません。半角・全角の数字で入力してください"
-            "（例：1,234 や 12.5）。",
-            code="number",
-        ) from None
-    if not number.is_finite():
-        raise ValidationError("数値を入力してください。", code="number")
-    return int(number) if number == number.to_integral_value() else float(number)
 
 
 def deadline_combine(day: dt.date, time: dt.time | None) -> dt.datetime:
@@ -460,12 +433,9 @@ FIELD_OF_SETTING = {
     "table_rows": "table_rows_text",
     "table_columns": "table_columns_text",
 }
-# The settings each kind of question uses; the form shows and reads only these.
+# The settings each kind of question uses (question_kinds); the form shows and reads only these.
 SETTINGS_OF_KIND: dict[str, tuple[str, ...]] = {
-    QuestionKind.SINGLE: ("choices_text", "allow_other"),
-    QuestionKind.MULTIPLE: ("choices_text", "allow_other"),
-    QuestionKind.NUMBER: ("unit",),
-    QuestionKind.TABLE: ("table_rows_text", "table_columns_text", "table_numeric"),
+    kind: kind_type.settings for kind, kind_type in KINDS.items() if kind_type.settings
 }
 KIND_SETTINGS = frozenset(name for names in SETTINGS_OF_KIND.values() for name in names)
 
@@ -778,18 +748,11 @@ class QuestionSpec(NamedTuple):
         )
 
 
-def question_field_name(question: Question | QuestionSpec) -> str:
-    return f"q{question.pk}"
-
-
-def cell_field_name(question: Question | QuestionSpec, row: int, column: int) -> str:
-    return f"q{question.pk}_r{row}_c{column}"
+question_field_name = field_name
 
 
 def _question_label(spec: QuestionSpec) -> str:
-    label = f"{spec.code}　{spec.text}"
-    if spec.kind == QuestionKind.NUMBER and spec.unit:
-        label += f"（単位：{spec.unit}）"
+    label = f"{spec.code}　{spec.text}" + KINDS[spec.kind].label_suffix(spec)
     if spec.required:
         label += "（必須）"
     return label
@@ -806,56 +769,15 @@ def _question_help(spec: QuestionSpec) -> str:
 
 def _question_fields_build(spec: QuestionSpec) -> tuple[tuple[str, forms.Field], ...]:
     """Build the form fields of one question: one field, a table of them, or one plus その他."""
-    name = question_field_name(spec)
     common = {"label": _question_label(spec), "help_text": _question_help(spec), "required": False}
-    options = [(option, option) for option in spec.options]
-    kind = spec.kind
-    if kind in (QuestionKind.SINGLE, QuestionKind.YES_NO):
-        field: forms.Field = forms.ChoiceField(choices=options, widget=forms.RadioSelect, **common)
-    elif kind == QuestionKind.MULTIPLE:
-        field = forms.MultipleChoiceField(
-            choices=options, widget=forms.CheckboxSelectMultiple, **common
+    other = None
+    if spec.allow_other:
+        other = forms.CharField(
+            label=f"{spec.code} 「{OTHER_CHOICE}」の内容",
+            required=False,
+            max_length=OTHER_TEXT_MAX_LENGTH,
         )
-    elif kind == QuestionKind.NUMBER:
-        field = forms.CharField(
-            max_length=NUMBER_MAX_LENGTH,
-            widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-            **common,
-        )
-    elif kind == QuestionKind.DATE:
-        field = WarekiDateField(**common)
-    elif kind == QuestionKind.SHORT_TEXT:
-        field = forms.CharField(max_length=SHORT_TEXT_MAX_LENGTH, **common)
-    elif kind == QuestionKind.LONG_TEXT:
-        field = forms.CharField(
-            widget=forms.Textarea(attrs={"rows": 5}), max_length=LONG_TEXT_MAX_LENGTH, **common
-        )
-    elif kind == QuestionKind.FILE:
-        field = forms.FileField(**common)
-    else:  # table
-        return tuple(
-            (
-                cell_field_name(spec, r, c),
-                forms.CharField(
-                    label=f"{row}・{column}",
-                    required=False,
-                    max_length=TABLE_CELL_MAX_LENGTH,
-                    widget=forms.TextInput(
-                        attrs={"inputmode": "decimal"} if spec.table_numeric else {}
-                    ),
-                ),
-            )
-            for r, row in enumerate(spec.table_rows)
-            for c, column in enumerate(spec.table_columns)
-        )
-    if not spec.allow_other:
-        return ((name, field),)
-    other = forms.CharField(
-        label=f"{spec.code} 「{OTHER_CHOICE}」の内容",
-        required=False,
-        max_length=OTHER_TEXT_MAX_LENGTH,
-    )
-    return ((name, field), (f"{name}_other", other))
+    return KINDS[spec.kind].form_fields(spec, common, other)
 
 
 @functools.lru_cache(maxsize=32)
@@ -922,7 +844,7 @@ class AnswerForm(JapaneseLabelsMixin, forms.Form):
         for question, fields in zip(questions, question_fields(questions), strict=True):
             for name, field in fields:
                 self.fields[name] = copy.deepcopy(field)
-            if question.kind == QuestionKind.FILE:
+            if kind_of(question).upload:
                 self._file_removal_add(question)
 
     # Initial values from the stored answer.
@@ -936,22 +858,7 @@ class AnswerForm(JapaneseLabelsMixin, forms.Form):
         data = answer.data or {}
         for question in self.questions:
             name = question_field_name(question)
-            value = data.get(str(question.pk))
-            if question.kind == QuestionKind.TABLE:
-                cells = value if isinstance(value, dict) else {}
-                for r, row in enumerate(question.table_rows):
-                    for c, column in enumerate(question.table_columns):
-                        cell = (cells.get(row) or {}).get(column)
-                        if cell is not None:
-                            initial[cell_field_name(question, r, c)] = (
-                                f"{cell:,}" if isinstance(cell, int | float) else cell
-                            )
-            elif question.kind == QuestionKind.DATE and value:
-                initial[name] = dt.date.fromisoformat(value)
-            elif question.kind == QuestionKind.NUMBER and value is not None:
-                initial[name] = f"{value:,}" if isinstance(value, int | float) else value
-            elif question.kind != QuestionKind.FILE and value is not None:
-                initial[name] = value
+            initial.update(kind_of(question).initial(question, data.get(str(question.pk))))
             if question.allow_other:
                 initial[f"{name}_other"] = data.get(f"{question.pk}_other", "")
         return initial
@@ -980,49 +887,6 @@ class AnswerForm(JapaneseLabelsMixin, forms.Form):
             for r, row in enumerate(question.table_rows)
         ]
 
-    def _value(self, question: Question) -> Any:
-        name = question_field_name(question)
-        kind = question.kind
-        if kind == QuestionKind.TABLE:
-            cells: dict[str, dict[str, Any]] = {}
-            for r, row in enumerate(question.table_rows):
-                for c, column in enumerate(question.table_columns):
-                    field_name = cell_field_name(question, r, c)
-                    text = (self.cleaned_data.get(field_name) or "").strip()
-                    value: Any = None
-                    if text and question.table_numeric:
-                        try:
-                            value = parse_number(text)
-                        except ValidationError:
-                            self.add_error(
-                                field_name, f"「{row}・{column}」は数値で入力してください。"
-                            )
-                    elif text:
-                        value = text
-                    cells.setdefault(row, {})[column] = value
-            return cells if any(v is not None for r in cells.values() for v in r.values()) else None
-        value = self.cleaned_data.get(name)
-        if kind == QuestionKind.NUMBER:
-            text = (value or "").strip()
-            if not text:
-                return None
-            if question.unit and text.endswith(question.unit):
-                text = text[: -len(question.unit)]
-            try:
-                return parse_number(text)
-            except ValidationError as error:
-                self.add_error(name, error)
-                return None
-        if kind == QuestionKind.DATE:
-            return value.isoformat() if value else None
-        if kind == QuestionKind.MULTIPLE:
-            # In the options' order, whatever order the client sent them in.
-            chosen = set(value or [])
-            return [option for option in question.options if option in chosen] or None
-        if isinstance(value, str):
-            return value.strip() or None
-        return value
-
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         data: dict[str, Any] = {}
@@ -1030,7 +894,8 @@ class AnswerForm(JapaneseLabelsMixin, forms.Form):
         removals: list[int] = []
         for question in self.questions:
             name = question_field_name(question)
-            if question.kind == QuestionKind.FILE:
+            kind = kind_of(question)
+            if kind.upload:
                 upload = cleaned.get(name)
                 if upload:
                     try:
@@ -1040,7 +905,7 @@ class AnswerForm(JapaneseLabelsMixin, forms.Form):
                         self.add_error(name, error)
                 removals += [int(pk) for pk in cleaned.get(f"{name}_remove") or []]
                 continue
-            value = self._value(question)
+            value = kind.form_value(question, self.cleaned_data, self.add_error)
             if value is not None:
                 data[str(question.pk)] = value
             other = (cleaned.get(f"{name}_other") or "").strip()
@@ -1066,10 +931,6 @@ class AnswerForm(JapaneseLabelsMixin, forms.Form):
             self._required_check(data, uploads, removals, hidden)
         return cleaned
 
-    def _first_empty_cell(self, question: Question, data: dict[str, Any]) -> str:
-        row, column = _first_empty_cell_index(question, data.get(str(question.pk)))
-        return cell_field_name(question, row, column)
-
     def _required_check(
         self,
         data: dict[str, Any],
@@ -1081,36 +942,20 @@ class AnswerForm(JapaneseLabelsMixin, forms.Form):
         complete = dict(data)
         stored = self.answer.data or {}
         for question in self.questions:
-            if question.kind != QuestionKind.FILE:
+            if not kind_of(question).upload:
                 continue
             kept = [i for i in stored.get(str(question.pk)) or [] if i.get("id") not in removals]
             if kept or question.pk in uploads:
                 complete[str(question.pk)] = kept or [{"id": 0, "name": "new"}]
         for question in missing_required(self.questions, complete):
-            if question.kind == QuestionKind.TABLE:
-                field_name = self._first_empty_cell(question, complete)
-                message = f"{question.code}：表のすべての欄に入力してください。"
-            elif OTHER_CHOICE in (
-                complete.get(str(question.pk))
-                if isinstance(complete.get(str(question.pk)), list)
-                else [complete.get(str(question.pk))]
-            ):
+            value = complete.get(str(question.pk))
+            if OTHER_CHOICE in (value if isinstance(value, list) else [value]):
                 field_name = f"{question_field_name(question)}_other"
                 message = f"{question.code}：「{OTHER_CHOICE}」の内容を入力してください。"
             else:
-                field_name = question_field_name(question)
-                message = f"{question.code}：この設問は回答が必須です。"
+                field_name, message = kind_of(question).missing(question, value)
             if field_name in self.fields and field_name not in self.errors:
                 self.add_error(field_name, message)
-
-
-def _first_empty_cell_index(question: Question, value: Any) -> tuple[int, int]:
-    cells = value if isinstance(value, dict) else {}
-    for r, row in enumerate(question.table_rows):
-        for c, column in enumerate(question.table_columns):
-            if (cells.get(row) or {}).get(column) in (None, ""):
-                return r, c
-    return 0, 0
 
 
 class ConfirmForm(JapaneseLabelsMixin, forms.Form):

@@ -293,7 +293,8 @@ class Answer(models.Model):
         "回答区分", max_length=20, choices=AnswerKind.choices, default=AnswerKind.ANSWERED
     )
     reason = models.TextField("理由", blank=True)
-    # {question id (str): value}. Values by kind: single "choice"; multiple ["choice", ...];
+    # {question id (str): value}; each kind's class in question_kinds defines its value.
+    # Values by kind: single "choice"; multiple ["choice", ...];
     # yes_no "はい" or "いいえ"; number int or float; date "YYYY-MM-DD"; short_text and
     # long_text "text"; table {"row": {"column": value}} (numbers when table_numeric, None
     # for an empty cell); file [{"id": AnswerFile id, "name": "file name"}]. The free text of

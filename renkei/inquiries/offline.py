@@ -47,9 +47,9 @@ from renkei.inquiries.models import (
     AnswerKind,
     Inquiry,
     Question,
-    QuestionKind,
 )
-from renkei.inquiries.selectors import hidden_question_ids, inquiry_questions
+from renkei.inquiries.question_kinds import hidden_question_ids, kind_of
+from renkei.inquiries.selectors import inquiry_questions
 from renkei.inquiries.services import answer_save
 
 SALT = "renkei.inquiries.offline.sheet"
@@ -78,16 +78,6 @@ CHOSEN = "○"
 # What people type for "chosen" when they do not use the drop-down.
 CHOSEN_MARKS = frozenset({"○", "◯", "〇", "●", "o", "O", "1", "✓", "✔", "レ"})
 FIRST_QUESTION_ROW = 8  # 0-based row of the first question, under the header row
-ONE_CELL_KINDS = frozenset(
-    {
-        QuestionKind.SINGLE,
-        QuestionKind.YES_NO,
-        QuestionKind.NUMBER,
-        QuestionKind.DATE,
-        QuestionKind.SHORT_TEXT,
-        QuestionKind.LONG_TEXT,
-    }
-)
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -156,23 +146,6 @@ class Layout:
         return hashlib.sha256(json.dumps(shape, ensure_ascii=False).encode()).hexdigest()[:32]
 
 
-def _hint(question: Question) -> str:
-    kind = question.kind
-    if kind in (QuestionKind.SINGLE, QuestionKind.YES_NO):
-        return "一覧から選択"
-    if kind == QuestionKind.MULTIPLE:
-        return f"該当するものに「{CHOSEN}」"
-    if kind == QuestionKind.NUMBER:
-        return f"数値（単位：{question.unit}）" if question.unit else "数値"
-    if kind == QuestionKind.DATE:
-        return "日付（例：2026/4/1）"
-    if kind == QuestionKind.TABLE:
-        return "下の表に数値を入力" if question.table_numeric else "下の表に入力"
-    if kind == QuestionKind.FILE:
-        return "ファイルはWeb画面で添付してください"
-    return "文章で入力"
-
-
 def _condition_note(question: Question, by_id: dict[int, Question]) -> str:
     parent = by_id.get(question.condition_question_id or 0)
     if parent is None:
@@ -198,21 +171,23 @@ def sheet_layout(questions: Iterable[Question]) -> Layout:
         code = question.code
         name = question_field_name(question)
         title = f"{question.code} {question.text}".strip()
-        required = "必須" if question.required and question.kind != QuestionKind.FILE else ""
-        note = "　".join(x for x in (_hint(question), _condition_note(question, by_id)) if x)
-        kind = question.kind
-        if kind in ONE_CELL_KINDS:
+        kind = kind_of(question)
+        required = "必須" if question.required and not kind.upload else ""
+        hint = kind.sheet_hint(question)
+        note = "　".join(x for x in (hint, _condition_note(question, by_id)) if x)
+        shape = kind.sheet_shape
+        if shape == "value":
             label(title, "", required, note, question=question, heading=True, key=code)
             layout.inputs.append(InputCell(row, 1, question, ("value",), name))
             row += 1
-        elif kind == QuestionKind.MULTIPLE:
+        elif shape == "options":
             label(title, "", required, note, question=question, heading=True, key=code)
             row += 1
             for option in question.options:
                 label(f"　・{option}", question=question, key=f"{code}・{option}")
                 layout.inputs.append(InputCell(row, 1, question, ("option", option), name))
                 row += 1
-        elif kind == QuestionKind.TABLE:
+        elif shape == "table":
             label(title, "", required, note, question=question, heading=True, key=code)
             row += 1
             columns = [str(c) for c in question.table_columns]
@@ -242,7 +217,7 @@ def sheet_layout(questions: Iterable[Question]) -> Layout:
                 key=code,
             )
             row += 1
-        if question.allow_other and kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        if question.allow_other and kind.has_other:
             label(
                 f"　{OTHER_CHOICE}の内容",
                 "",
@@ -326,7 +301,7 @@ def answer_sheet_xlsx(*, answer: Answer) -> bytes:
     sheet.set_column(2, 2, 6)
     sheet.set_column(3, 3, 36)
     widest_table = max(
-        (len(q.table_columns) for q in questions if q.kind == QuestionKind.TABLE), default=0
+        (len(q.table_columns) for q in questions if kind_of(q).sheet_shape == "table"), default=0
     )
     if widest_table > 3:
         sheet.set_column(4, widest_table, 14)
@@ -362,8 +337,9 @@ def answer_sheet_xlsx(*, answer: Answer) -> bytes:
             else:
                 cell_format = header if not item.heading else wrap
             sheet.write_string(item.row, col, text, cell_format)
-        if item.question is not None and item.question.kind == QuestionKind.LONG_TEXT:
-            sheet.set_row(item.row, 90)
+        height = kind_of(item.question).sheet_row_height if item.question is not None else None
+        if height is not None:
+            sheet.set_row(item.row, height)
 
     current = _current_values(layout, data)
     list_column = 0
@@ -372,10 +348,9 @@ def answer_sheet_xlsx(*, answer: Answer) -> bytes:
         question = cell.question
         value = current.get((cell.row, cell.col))
         part = cell.part[0]
-        numeric = question.kind == QuestionKind.NUMBER or (
-            question.kind == QuestionKind.TABLE and question.table_numeric
-        )
-        if part == "value" and question.kind in (QuestionKind.SINGLE, QuestionKind.YES_NO):
+        # How the question's kind writes and checks this cell (question_kinds).
+        style = kind_of(question).sheet_cell(question, part)
+        if style == "list":
             if question.pk not in list_ranges:
                 options = question.options
                 for index, option in enumerate(options):
@@ -396,7 +371,7 @@ def answer_sheet_xlsx(*, answer: Answer) -> bytes:
                     "error_message": "一覧から選んでください。",
                 },
             )
-        elif part == "option":
+        elif style == "chosen":
             sheet.data_validation(
                 cell.row,
                 cell.col,
@@ -409,7 +384,7 @@ def answer_sheet_xlsx(*, answer: Answer) -> bytes:
                     "error_message": f"該当する場合は「{CHOSEN}」を選び、該当しない場合は空欄にしてください。",
                 },
             )
-        elif part in ("value", "cell") and numeric:
+        elif style == "number":
             sheet.data_validation(
                 cell.row,
                 cell.col,
@@ -424,7 +399,7 @@ def answer_sheet_xlsx(*, answer: Answer) -> bytes:
                     "error_message": "半角の数値を入力してください。",
                 },
             )
-        elif part == "value" and question.kind == QuestionKind.DATE:
+        elif style == "date":
             sheet.data_validation(
                 cell.row,
                 cell.col,
@@ -440,14 +415,14 @@ def answer_sheet_xlsx(*, answer: Answer) -> bytes:
                     "error_type": "warning",
                 },
             )
-        if numeric:
+        if style == "number":
             if _exact_in_excel(value):
                 sheet.write_number(cell.row, cell.col, value, entry_number)
             elif value is not None:
                 sheet.write_string(cell.row, cell.col, str(value), entry_number)
             else:
                 sheet.write_blank(cell.row, cell.col, None, entry_number)
-        elif question.kind == QuestionKind.DATE and part == "value":
+        elif style == "date":
             parsed = _stored_date(value)
             if parsed is not None:
                 sheet.write_datetime(cell.row, cell.col, parsed, entry_date)

@@ -16,7 +16,6 @@ from django.utils.safestring import SafeString, mark_safe
 from renkei.accounts.models import User
 from renkei.core.business_days import add_business_days
 from renkei.core.text import to_halfwidth_digits
-from renkei.core.wareki import format_date
 from renkei.directory.models import (
     MEMBER_CATEGORIES,
     Group,
@@ -40,7 +39,6 @@ from renkei.inquiries.models import (
     Inquiry,
     InquiryStatus,
     Question,
-    QuestionKind,
     Target,
 )
 from renkei.inquiries.permissions import (
@@ -48,6 +46,7 @@ from renkei.inquiries.permissions import (
     results_visible_filter,
     visible_inquiries_filter,
 )
+from renkei.inquiries.question_kinds import hidden_question_ids, kind_of, value_is_empty
 
 # The relation of a question to its inquiry, whose cached instance inquiry_questions sets.
 _QUESTION_INQUIRY = Question._meta.get_field("inquiry")
@@ -141,48 +140,6 @@ def inquiry_questions(inquiry: Inquiry) -> list[Question]:
     return questions
 
 
-def value_is_empty(value: Any) -> bool:
-    """Tell whether an answer value counts as not answered."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, list):
-        return not value
-    if isinstance(value, dict):
-        # A loop rather than all(): compiling reads this for every table of every answer.
-        for cells in value.values():
-            if cells is None:
-                continue
-            if not isinstance(cells, str | list | dict) or not value_is_empty(cells):
-                return False
-        return True
-    return False
-
-
-def _matches(value: Any, expected: str) -> bool:
-    if isinstance(value, list):
-        return expected in value
-    return value == expected
-
-
-def hidden_question_ids(questions: Iterable[Question], data: dict[str, Any]) -> set[int]:
-    """Return the questions whose display condition is not met by the answer data.
-
-    A question whose controlling question is itself hidden is hidden too.
-    """
-    hidden: set[int] = set()
-    for question in sorted(questions, key=lambda q: (q.position, q.id)):
-        controller_id = question.condition_question_id
-        if controller_id is None:
-            continue
-        if controller_id in hidden or not _matches(
-            data.get(str(controller_id)), question.condition_value
-        ):
-            hidden.add(question.id)
-    return hidden
-
-
 def missing_required(questions: Iterable[Question], data: dict[str, Any]) -> list[Question]:
     """Return the required, shown questions that have no answer."""
     questions = list(questions)
@@ -192,14 +149,7 @@ def missing_required(questions: Iterable[Question], data: dict[str, Any]) -> lis
         if question.id in hidden or not question.required:
             continue
         value = data.get(str(question.id))
-        if question.kind == QuestionKind.TABLE:
-            empty = not isinstance(value, dict) or any(
-                value_is_empty((value.get(row) or {}).get(column))
-                for row in question.table_rows
-                for column in question.table_columns
-            )
-        else:
-            empty = value_is_empty(value)
+        empty = kind_of(question).is_unanswered(question, value)
         if not empty and OTHER_CHOICE in (value if isinstance(value, list) else [value]):
             empty = question.allow_other and value_is_empty(data.get(f"{question.id}_other"))
         if empty:
@@ -217,17 +167,6 @@ class AnswerRow:
     files: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _number_text(value: Any, unit: str) -> str:
-    if value is None or value == "":
-        return ""
-    text = f"{value:,}" if isinstance(value, int | float) else str(value)
-    return f"{text} {unit}".strip()
-
-
-def _cell(row: Any, column: str) -> Any:
-    return row.get(column) if isinstance(row, dict) else None
-
-
 def answer_rows(questions: Iterable[Question], data: dict[str, Any]) -> list[AnswerRow]:
     """Return each shown question with its answer as text, for read-only pages."""
     questions = list(questions)
@@ -236,35 +175,10 @@ def answer_rows(questions: Iterable[Question], data: dict[str, Any]) -> list[Ans
     for question in questions:
         if question.id in hidden:
             continue
-        value = data.get(str(question.id))
-        other = data.get(f"{question.id}_other", "")
         row = AnswerRow(question=question, text="")
-        if question.kind == QuestionKind.TABLE:
-            cells = value if isinstance(value, dict) else {}
-            row.table = [
-                (r, [_cell(cells.get(r), c) for c in question.table_columns])
-                for r in question.table_rows
-            ]
-        elif question.kind == QuestionKind.FILE:
-            row.files = [item for item in value or [] if isinstance(item, dict) and "id" in item]
-        elif question.kind == QuestionKind.MULTIPLE:
-            values = value if isinstance(value, list) else [value] if value else []
-            items = [
-                f"{item}（{other}）" if item == OTHER_CHOICE and other else str(item)
-                for item in values
-            ]
-            row.text = "、".join(items)
-        elif question.kind == QuestionKind.SINGLE:
-            row.text = f"{value}（{other}）" if value == OTHER_CHOICE and other else value or ""
-        elif question.kind == QuestionKind.NUMBER:
-            row.text = _number_text(value, question.unit)
-        elif question.kind == QuestionKind.DATE and value:
-            try:
-                row.text = format_date(dt.date.fromisoformat(str(value)))
-            except ValueError:
-                row.text = str(value)
-        else:
-            row.text = "" if value is None else str(value)
+        kind_of(question).show(
+            row, data.get(str(question.id)), data.get(f"{question.id}_other", "")
+        )
         rows.append(row)
     return rows
 

@@ -59,6 +59,7 @@ from renkei.inquiries.models import (
     Target,
 )
 from renkei.inquiries.permissions import is_representative_of
+from renkei.inquiries.question_kinds import KINDS, kind_of
 from renkei.inquiries.selectors import (
     hidden_question_ids,
     inquiry_questions,
@@ -126,8 +127,9 @@ class QuestionDraft:
 
 
 INQUIRY_FIELDS = tuple(f.name for f in fields(InquiryDraft))
-CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
-CONDITION_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.YES_NO)
+# Kinds with choices to set, and kinds whose answer may decide a display condition.
+CHOICE_KINDS = tuple(kind for kind, t in KINDS.items() if "choices_text" in t.settings)
+CONDITION_KINDS = tuple(kind for kind, t in KINDS.items() if t.choice)
 
 
 REQUESTER_EVENTS = {
@@ -1258,7 +1260,7 @@ def answer_save(
         raise InquiryError("回答を辞退する理由を入力してください。", field="reason")
     if questions is None:
         questions = inquiry_questions(inquiry)
-    file_questions = {q.pk for q in questions if q.kind == QuestionKind.FILE}
+    file_questions = {q.pk for q in questions if kind_of(q).upload}
     file_keys = {str(pk) for pk in file_questions}
     new_data = {
         key: value

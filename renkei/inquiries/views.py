@@ -59,7 +59,6 @@ from renkei.inquiries.models import (
     InquiryStatus,
     MailingStatus,
     Question,
-    QuestionKind,
 )
 from renkei.inquiries.permissions import (
     can_confirm,
@@ -86,6 +85,7 @@ from renkei.inquiries.permissions import (
     is_target,
     require_can_request,
 )
+from renkei.inquiries.question_kinds import kind_of
 from renkei.inquiries.selectors import (
     answer_people_attach,
     answer_rows,
@@ -966,7 +966,7 @@ def _question_blocks(form: AnswerForm, questions: list[Question]) -> list[dict[s
             "conditional": question.condition_question_id is not None,
             "controls": question.pk in controllers,
         }
-        if question.kind == QuestionKind.TABLE:
+        if kind_of(question).sheet_shape == "table":
             block["table"] = form.table_rows(question)
             block["table_errors"] = [
                 error
@@ -1077,7 +1077,7 @@ def _answer_page(
             "form": form,
             "blocks": _question_blocks(form, questions),
             # Browsers send a form without files as a plain encoded body, lighter to read.
-            "has_files": any(q.kind == QuestionKind.FILE for q in questions),
+            "has_files": any(kind_of(q).upload for q in questions),
             "hidden_ids": hidden_question_ids(questions, answer.data or {}),
             "proxy": proxy,
             "accepting": accepting,
@@ -1340,7 +1340,7 @@ def _conditions(request: HttpRequest, inquiry: Inquiry) -> HttpResponse:
     data: dict[str, Any] = {}
     for question in questions:
         name = question_field_name(question)
-        if question.kind == QuestionKind.MULTIPLE:
+        if kind_of(question).many:
             data[str(question.pk)] = request.GET.getlist(name)
         elif name in request.GET:
             data[str(question.pk)] = request.GET.get(name)

@@ -29,10 +29,15 @@ def council(council):
 
 @pytest.fixture
 def clock(monkeypatch):
-    """Move time.time() forward (the throttle and the test cache both read it)."""
-    real = time.time
+    """Stop time.time() and move it forward only when told (the throttle and the test cache
+    both read it).
+
+    Frozen rather than offset from the real clock: on a busy machine a login takes over a
+    second, and a page that says how long to wait would then read 「29秒後」 instead of 「30秒後」.
+    """
+    frozen = time.time()
     offset = [0.0]
-    monkeypatch.setattr(time, "time", lambda: real() + offset[0])
+    monkeypatch.setattr(time, "time", lambda: frozen + offset[0])
 
     def advance(seconds: float) -> None:
         offset[0] += seconds

@@ -101,7 +101,7 @@ def test_other_text_is_listed_with_the_organization_name_and_code(platform_inqui
     assert entry.respondent.label == f"{towns[7].name}（{towns[7].code}）"
 
 
-def test_multiple_choice_counts_each_option_and_reads_older_shapes(council):
+def test_multiple_choice_counts_each_option(council):
     inquiry = make_inquiry(council)
     question = add_question(
         inquiry, code="Q2", kind=QuestionKind.MULTIPLE, choices=["CSV", "XML"], allow_other=True
@@ -110,8 +110,8 @@ def test_multiple_choice_counts_each_option_and_reads_older_shapes(council):
     key = str(question.pk)
     submit_answer(inquiry, a, {key: ["CSV", "XML"]})
     submit_answer(inquiry, b, {key: ["CSV", "その他"], f"{key}_other": "固定長"})
-    submit_answer(inquiry, c, {key: ["XML", {"other": "API連携"}]})
-    submit_answer(inquiry, d, {key: {"choices": ["CSV"], "other": ""}})
+    submit_answer(inquiry, c, {key: ["XML", "その他"], f"{key}_other": "API連携"})
+    submit_answer(inquiry, d, {key: ["CSV"]})
 
     summary = question_summary(compilation_data(inquiry=inquiry), question)
 
