@@ -70,14 +70,16 @@ def build(drafts: int):
     for number in range(drafts):
         inquiry = services.inquiry_create(
             by=secretariat,
-            title=f"庁内ネットワークの分離状況について（{number + 1}）",
-            purpose="分離方式と移行予定を伺います。",
-            deadline=timezone.now() + dt.timedelta(days=14),
+            draft=services.InquiryDraft(
+                title=f"庁内ネットワークの分離状況について（{number + 1}）",
+                purpose="分離方式と移行予定を伺います。",
+                deadline=timezone.now() + dt.timedelta(days=14),
+            ),
         )
         services.question_create(
             inquiry=inquiry,
             by=secretariat,
-            fields={"kind": QuestionKind.YES_NO, "text": "分離済みですか。"},
+            draft=services.QuestionDraft(kind=QuestionKind.YES_NO, text="分離済みですか。"),
         )
         services.inquiry_targets_set(
             inquiry=inquiry, by=secretariat, spec={"mode": "pick", "organization_ids": ids}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.db import DatabaseError
 from django.test import Client
 
 from renkei.accounts.middleware import requires_mfa
@@ -205,6 +206,17 @@ def make_contact(*, user: User, title: str = "情報政策課長") -> Post:
     return Post.objects.create(
         organization=person.organization, title=title, is_contact=True, holder=person
     )
+
+
+def audit_insert_fails(execute, sql, params, many, context):
+    """Fail the audit log's INSERT as a full disk or a lost connection would.
+
+    Install with `connection.execute_wrapper(audit_insert_fails)`: a service that writes
+    its audit row in the change's transaction then leaves nothing of the change behind.
+    """
+    if sql.startswith('INSERT INTO "audit_auditevent"'):
+        raise DatabaseError("the audit row could not be written")
+    return execute(sql, params, many, context)
 
 
 def login_client(user: User) -> Client:

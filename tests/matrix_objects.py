@@ -178,27 +178,29 @@ def _inquiry_with_questions(*, by, title: str, spec: dict, **fields) -> Inquiry:
     """A draft with a yes/no question and a conditional short text, sent to `spec`."""
     inquiry = services.inquiry_create(
         by=by,
-        title=title,
-        purpose="ポリシーの**公表**状況を伺います。",
-        contact="情報政策課 0123-45-6789",
-        deadline=_deadline(),
-        **fields,
+        draft=services.InquiryDraft(
+            title=title,
+            purpose="ポリシーの**公表**状況を伺います。",
+            contact="情報政策課 0123-45-6789",
+            deadline=_deadline(),
+            **fields,
+        ),
     )
     yes_no = services.question_create(
         inquiry=inquiry,
         by=by,
-        fields={"kind": QuestionKind.YES_NO, "text": "ポリシーを公表していますか。"},
+        draft=services.QuestionDraft(kind=QuestionKind.YES_NO, text="ポリシーを公表していますか。"),
     )
     services.question_create(
         inquiry=inquiry,
         by=by,
-        fields={
-            "kind": QuestionKind.SHORT_TEXT,
-            "text": "公表している場所を教えてください。",
-            "condition_question": yes_no,
-            "condition_value": "はい",
-            "required": False,
-        },
+        draft=services.QuestionDraft(
+            kind=QuestionKind.SHORT_TEXT,
+            text="公表している場所を教えてください。",
+            condition_question=yes_no,
+            condition_value="はい",
+            required=False,
+        ),
     )
     services.inquiry_targets_set(inquiry=inquiry, by=by, spec=spec)
     return inquiry
@@ -276,7 +278,7 @@ def build_world() -> World:
     file_question = services.question_create(
         inquiry=opened,
         by=secretariat,
-        fields={"kind": QuestionKind.FILE, "text": "ポリシーの文書", "required": False},
+        draft=services.QuestionDraft(kind=QuestionKind.FILE, text="ポリシーの文書", required=False),
     )
     services.inquiry_open(inquiry=opened, by=secretariat)
     answer = _submit(

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
 from renkei.accounts.throttling import (
@@ -16,6 +16,7 @@ from renkei.accounts.throttling import (
 )
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
+from renkei.core.client_address import client_address
 from renkei.core.links import absolute_url
 from renkei.mailer.services import outbox_add
 
@@ -53,6 +54,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # allauth's own rate limits (password reset, MFA) count the same address as the
+        # login throttle and the audit log: one reading of X-Forwarded-For for the product.
+        address = client_address(request)
+        if address is None:
+            raise PermissionDenied("接続元のアドレスを確認できません。")
+        return address
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         username = str(credentials.get("username") or "")

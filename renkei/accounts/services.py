@@ -8,10 +8,11 @@ from django.urls import reverse
 from renkei.accounts.models import Role, User
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
+from renkei.core.errors import ServiceError
 from renkei.mailer.services import mail_queue
 
 
-class AccountError(Exception):
+class AccountError(ServiceError):
     """A change to an account that is not allowed; the message is shown to the user."""
 
 
@@ -68,8 +69,19 @@ def user_set_active(
     return user
 
 
-def user_set_date_style(*, user: User, date_style: str) -> User:
-    """Store how the user wants dates shown."""
-    user.date_style = date_style
-    user.save(update_fields=["date_style"])
+def user_set_date_style(*, user: User, date_style: str, request: HttpRequest | None = None) -> User:
+    """Store how the user wants dates shown, and record it."""
+    before = user.date_style
+    if before == date_style:
+        return user
+    with transaction.atomic():
+        user.date_style = date_style
+        user.save(update_fields=["date_style"])
+        audit_record(
+            action=Action.CHANGED,
+            actor=user,
+            target=user,
+            request=request,
+            detail={"field": "date_style", "before": before, "after": date_style},
+        )
     return user

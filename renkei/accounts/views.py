@@ -28,7 +28,9 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     """Let users choose how dates are shown and reach password and MFA settings."""
     form = PreferencesForm(request.POST or None, initial={"date_style": request.user.date_style})
     if request.method == "POST" and form.is_valid():
-        user_set_date_style(user=request.user, date_style=form.cleaned_data["date_style"])
+        user_set_date_style(
+            user=request.user, date_style=form.cleaned_data["date_style"], request=request
+        )
         messages.success(request, "設定を保存しました。")
         return redirect("accounts:settings")
     return render(

@@ -22,6 +22,7 @@ from renkei.announcements.models import (
 )
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
+from renkei.core.errors import ServiceError
 from renkei.core.files import file_delete_on_commit
 from renkei.core.fiscal_year import fiscal_year_of
 from renkei.directory.models import Group
@@ -29,7 +30,7 @@ from renkei.mailer.services import outbox_requeue
 from renkei.workflow.transitions import TransitionError
 
 
-class AnnouncementError(Exception):
+class AnnouncementError(ServiceError):
     """A change that is not allowed; the message is for the user, in Japanese."""
 
 

@@ -25,7 +25,14 @@ class Action(models.TextChoices):
     ANSWER_LINK_USED = "answer_link_used", "回答用リンクの利用"
     ANSWER_LINK_REVOKED = "answer_link_revoked", "回答用リンクの取消"
     ANSWER_LINK_ISSUED = "answer_link_issued", "回答用リンクの再発行"
+    CREATED = "created", "作成"
     CHANGED = "changed", "変更"
+    DELETED = "deleted", "削除"
+    REMINDER_SENT = "reminder_sent", "督促"
+    ANSWER_SAVED = "answer_saved", "回答の保存"
+    CONFIRMATION_REQUESTED = "confirmation_requested", "所属長確認の依頼"
+    ANSWER_CONFIRMED = "answer_confirmed", "所属長確認"
+    ANSWER_SUBMITTED = "answer_submitted", "回答の提出"
     STATUS_CHANGED = "status_changed", "状態の変更"
 
 

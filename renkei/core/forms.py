@@ -9,6 +9,7 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.utils import timezone
 
+from renkei.core.errors import ServiceError
 from renkei.core.wareki import (
     ERAS,
     WarekiParseError,
@@ -38,6 +39,18 @@ class FocusingBoundField(BoundField):
             return False
         first = next((name for name in self.form.fields if name in self.form.errors), None)
         return first == self.name
+
+
+def service_error_add(
+    form: forms.BaseForm, error: ServiceError, *, aliases: dict[str, str] | None = None
+) -> None:
+    """Show a service's refusal on the form field it names, or above the form.
+
+    `aliases` map a service's field name to the form's (a service's `choices` is the
+    form's `choices_text`); a field the form does not have gets a form-wide error.
+    """
+    name = (aliases or {}).get(error.field or "", error.field)
+    form.add_error(name if name in form.fields else None, error.message)
 
 
 class FormRenderer(DjangoTemplates):

@@ -10,6 +10,7 @@ from renkei.inquiries import services as inquiry_services
 from renkei.inquiries.forms import deadline_combine
 from renkei.inquiries.models import Answer, Inquiry, QuestionKind
 from renkei.inquiries.selectors import suggested_deadline
+from renkei.inquiries.services import InquiryDraft, QuestionDraft
 from renkei.polls import services as poll_services
 from renkei.polls.models import VoteScope
 
@@ -85,49 +86,51 @@ def demo_inquiries_load(*, secretariat: User, password_hash: str) -> None:
     security = inquiry_services.inquiry_create(
         by=secretariat,
         requester=fukagawa,
-        title="情報セキュリティポリシーについて",
-        purpose="各団体における情報セキュリティポリシーの公表、職員への開示、PDCAサイクルの運用について照会します。",
-        contact="深川市 企画課 情報担当",
-        deadline=_deadline(business_days=10),
+        draft=InquiryDraft(
+            title="情報セキュリティポリシーについて",
+            purpose="各団体における情報セキュリティポリシーの公表、職員への開示、PDCAサイクルの運用について照会します。",
+            contact="深川市 企画課 情報担当",
+            deadline=_deadline(business_days=10),
+        ),
     )
     q1 = inquiry_services.question_create(
         inquiry=security,
         by=secretariat,
-        fields={
-            "kind": QuestionKind.SINGLE,
-            "text": "情報セキュリティ対策基準を公表していますか。",
-            "choices": ["公表している", "公表していない"],
-            "required": True,
-        },
+        draft=QuestionDraft(
+            kind=QuestionKind.SINGLE,
+            text="情報セキュリティ対策基準を公表していますか。",
+            choices=["公表している", "公表していない"],
+            required=True,
+        ),
     )
     q2 = inquiry_services.question_create(
         inquiry=security,
         by=secretariat,
-        fields={
-            "kind": QuestionKind.SINGLE,
-            "text": "情報セキュリティ対策基準を職員に開示していますか。",
-            "choices": ["開示している", "開示していない"],
-            "required": True,
-        },
+        draft=QuestionDraft(
+            kind=QuestionKind.SINGLE,
+            text="情報セキュリティ対策基準を職員に開示していますか。",
+            choices=["開示している", "開示していない"],
+            required=True,
+        ),
     )
     q3 = inquiry_services.question_create(
         inquiry=security,
         by=secretariat,
-        fields={
-            "kind": QuestionKind.SINGLE,
-            "text": "PDCAサイクルを運用できていますか。",
-            "choices": ["うまく運用できている", "うまく運用できていない"],
-            "required": True,
-        },
+        draft=QuestionDraft(
+            kind=QuestionKind.SINGLE,
+            text="PDCAサイクルを運用できていますか。",
+            choices=["うまく運用できている", "うまく運用できていない"],
+            required=True,
+        ),
     )
     q4 = inquiry_services.question_create(
         inquiry=security,
         by=secretariat,
-        fields={
-            "kind": QuestionKind.LONG_TEXT,
-            "text": "運用上の工夫や見直しの内容があればお書きください。",
-            "required": False,
-        },
+        draft=QuestionDraft(
+            kind=QuestionKind.LONG_TEXT,
+            text="運用上の工夫や見直しの内容があればお書きください。",
+            required=False,
+        ),
     )
     codes = [row[0] for row in EXCHANGE_MEMBERS]
     organizations = {o.code: o for o in Organization.objects.filter(code__in=codes)}
@@ -149,27 +152,27 @@ def demo_inquiries_load(*, secretariat: User, password_hash: str) -> None:
     platform = inquiry_services.inquiry_create(
         by=secretariat,
         requester=machida,
-        title="地域情報プラットフォームへの準拠について",
-        purpose="複数ベンダのシステム群を地域情報プラットフォームに準拠させる取組みの参考として照会します。",
-        contact="町田市 情報システム課",
-        deadline=_deadline(business_days=14),
+        draft=InquiryDraft(
+            title="地域情報プラットフォームへの準拠について",
+            purpose="複数ベンダのシステム群を地域情報プラットフォームに準拠させる取組みの参考として照会します。",
+            contact="町田市 情報システム課",
+            deadline=_deadline(business_days=14),
+        ),
     )
-    for fields in [
-        {
-            "kind": QuestionKind.YES_NO,
-            "text": "基幹系システムは地域情報プラットフォームに準拠していますか。",
-        },
-        {
-            "kind": QuestionKind.NUMBER,
-            "text": "準拠しているシステムの数",
-            "unit": "システム",
-            "required": False,
-        },
-        {"kind": QuestionKind.LONG_TEXT, "text": "準拠に向けた課題", "required": False},
+    for draft in [
+        QuestionDraft(
+            kind=QuestionKind.YES_NO,
+            text="基幹系システムは地域情報プラットフォームに準拠していますか。",
+        ),
+        QuestionDraft(
+            kind=QuestionKind.NUMBER,
+            text="準拠しているシステムの数",
+            unit="システム",
+            required=False,
+        ),
+        QuestionDraft(kind=QuestionKind.LONG_TEXT, text="準拠に向けた課題", required=False),
     ]:
-        inquiry_services.question_create(
-            inquiry=platform, by=secretariat, fields={"required": True, **fields}
-        )
+        inquiry_services.question_create(inquiry=platform, by=secretariat, draft=draft)
     inquiry_services.inquiry_targets_set(inquiry=platform, by=secretariat, spec=spec)
     inquiry_services.inquiry_open(inquiry=platform, by=secretariat)
     _polls(secretariat=secretariat)

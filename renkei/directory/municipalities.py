@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from openpyxl.utils.exceptions import InvalidFileException
 
+from renkei.core.errors import ServiceError
 from renkei.core.text import name_search_key
 from renkei.directory.jis_codes import kind_for, prefecture_code, validate_code
 from renkei.directory.models import LISTED_KINDS, Organization, OrganizationKind
@@ -35,7 +36,7 @@ _UPDATED_FIELDS = ["name", "kana", "name_folded", "kind", "prefecture_code", "up
 _BATCH_SIZE = 500
 
 
-class MunicipalityFileError(Exception):
+class MunicipalityFileError(ServiceError):
     """A municipality file that cannot be loaded; the message is shown to the user."""
 
 

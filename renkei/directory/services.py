@@ -15,6 +15,7 @@ from renkei.accounts.models import Role, User
 from renkei.accounts.permissions import Capability, has_capability
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
+from renkei.core.errors import ServiceError
 from renkei.core.links import absolute_url
 from renkei.core.text import hiragana_to_katakana, katakana_from_halfwidth
 from renkei.core.wareki import format_date
@@ -35,7 +36,7 @@ from renkei.mailer.services import mail_queue
 INVITATION_VALID_DAYS = 7
 
 
-class DirectoryError(Exception):
+class DirectoryError(ServiceError):
     """A directory change that is not allowed; the message is shown to the user."""
 
 
@@ -132,6 +133,8 @@ def person_create(
     department_name: str = "",
     title: str = "",
     started_on: dt.date | None = None,
+    by: User,
+    request: HttpRequest | None = None,
 ) -> Person:
     """Add a person to an organization's directory, starting their post history."""
     with transaction.atomic():
@@ -152,6 +155,13 @@ def person_create(
             department_name=department.name if department else "",
             title=title,
             started_on=started_on or timezone.localdate(),
+        )
+        audit_record(
+            action=Action.CREATED,
+            actor=by,
+            target=person,
+            request=request,
+            detail={"organization": organization.pk},
         )
     return person
 
@@ -404,20 +414,85 @@ def group_member_add(
     role: str,
     term_start: dt.date | None = None,
     term_end: dt.date | None = None,
+    by: User,
+    request: HttpRequest | None = None,
 ) -> GroupMember:
     """Add a person or a whole organization to a group."""
     if (person is None) == (organization is None):
         raise DirectoryError("人員か団体のどちらか一方を指定してください。")
     if term_start and term_end and term_end < term_start:
-        raise DirectoryError("任期終了は任期開始より後の日付にしてください。")
-    return GroupMember.objects.create(
-        group=group,
-        person=person,
-        organization=organization,
-        role=role,
-        term_start=term_start,
-        term_end=term_end,
-    )
+        raise DirectoryError("任期終了は任期開始より後の日付にしてください。", field="term_end")
+    with transaction.atomic():
+        member = GroupMember.objects.create(
+            group=group,
+            person=person,
+            organization=organization,
+            role=role,
+            term_start=term_start,
+            term_end=term_end,
+        )
+        audit_record(
+            action=Action.CREATED,
+            actor=by,
+            target=member,
+            request=request,
+            detail={"group": group.pk, "role": role},
+        )
+    return member
+
+
+def group_member_remove(
+    *, group: Group, member_id: int, by: User, request: HttpRequest | None = None
+) -> None:
+    """Take a person or an organization out of a group."""
+    member = group.members.filter(pk=member_id).first()
+    if member is None:
+        raise DirectoryError("外す構成員が見つかりません。")
+    with transaction.atomic():
+        # Recorded first: once deleted, the row has no primary key to name.
+        audit_record(
+            action=Action.DELETED,
+            actor=by,
+            target=member,
+            request=request,
+            detail={"group": group.pk},
+        )
+        member.delete()
+
+
+def group_save(*, group: Group, by: User, request: HttpRequest | None = None) -> Group:
+    """Store a new or edited group (validated by its form) and record who did it."""
+    created = group.pk is None
+    with transaction.atomic():
+        group.save()
+        audit_record(
+            action=Action.CREATED if created else Action.CHANGED,
+            actor=by,
+            target=group,
+            request=request,
+        )
+    return group
+
+
+def organization_save(
+    *,
+    organization: Organization,
+    changed: list[str],
+    by: User,
+    request: HttpRequest | None = None,
+) -> Organization:
+    """Store a new or edited hand-entered organization (validated by its form) and record it."""
+    created = organization.pk is None
+    with transaction.atomic():
+        organization.save()
+        audit_record(
+            action=Action.CREATED if created else Action.CHANGED,
+            actor=by,
+            target=organization,
+            request=request,
+            detail={"fields": changed},
+        )
+    return organization
 
 
 def organization_notification_email_set(
@@ -541,6 +616,8 @@ def invitation_accept(
                     name=invitation.name,
                     kana=kana,
                     email=invitation.email,
+                    by=user,
+                    request=request,
                 )
             person.user = user
             person.save(update_fields=["user", "updated_at"])
@@ -564,9 +641,10 @@ def invitation_revoke(
     """Withdraw an invitation that has not been accepted."""
     if invitation.accepted_at is not None:
         raise DirectoryError("承諾済みの招待は取り消せません。")
-    invitation.revoked_at = timezone.now()
-    invitation.save(update_fields=["revoked_at"])
-    audit_record(action=Action.INVITATION_REVOKED, actor=by, target=invitation, request=request)
+    with transaction.atomic():
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit_record(action=Action.INVITATION_REVOKED, actor=by, target=invitation, request=request)
 
 
 # A member's own details ----------------------------------------------------------------------

@@ -666,7 +666,12 @@ def manage_organization_form(request: HttpRequest, pk: int | None = None) -> Htt
     organization = get_object_or_404(Organization, pk=pk) if pk else None
     form = forms.OrganizationForm(request.POST or None, instance=organization)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
+        saved = services.organization_save(
+            organization=form.save(commit=False),
+            changed=form.changed_data,
+            by=request.user,
+            request=request,
+        )
         messages.success(request, f"{saved.name} を保存しました。")
         return redirect("directory:organization_detail", pk=saved.pk)
     return render(
@@ -699,6 +704,8 @@ def manage_person_new(request: HttpRequest, pk: int) -> HttpResponse:
             phone=data["phone"],
             department_name=data["department"],
             title=data["title"],
+            by=request.user,
+            request=request,
         )
         messages.success(request, f"{person.name} さんを登録しました。")
         return redirect("directory:person_detail", pk=person.pk)
@@ -809,6 +816,8 @@ def manage_person_group(request: HttpRequest, pk: int) -> HttpResponse:
                 role=data["role"],
                 term_start=data["term_start"],
                 term_end=data["term_end"],
+                by=request.user,
+                request=request,
             )
         except services.DirectoryError as exc:
             messages.error(request, str(exc))
@@ -828,7 +837,7 @@ def manage_groups(request: HttpRequest) -> HttpResponse:
     require(request.user, Capability.MANAGE_DIRECTORY)
     form = forms.GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        group = form.save()
+        group = services.group_save(group=form.save(commit=False), by=request.user, request=request)
         messages.success(request, f"グループ「{group.name}」を作成しました。")
         return redirect("directory:manage_group", pk=group.pk)
     return render(
@@ -852,10 +861,17 @@ def manage_group(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.GroupOrganizationForm(request.POST or None)
     if request.method == "POST" and request.POST.get("action") == "remove":
         member_id = request.POST.get("member", "")
-        if member_id.isdigit() and group.members.filter(pk=member_id).delete()[0]:
-            messages.success(request, "構成員を外しました。")
+        try:
+            services.group_member_remove(
+                group=group,
+                member_id=int(member_id) if member_id.isdigit() else 0,
+                by=request.user,
+                request=request,
+            )
+        except services.DirectoryError as exc:
+            messages.error(request, str(exc))
         else:
-            messages.error(request, "外す構成員が見つかりません。")
+            messages.success(request, "構成員を外しました。")
         return redirect("directory:manage_group", pk=pk)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -866,6 +882,8 @@ def manage_group(request: HttpRequest, pk: int) -> HttpResponse:
                 role=data["role"],
                 term_start=data["term_start"],
                 term_end=data["term_end"],
+                by=request.user,
+                request=request,
             )
         except services.DirectoryError as exc:
             form.add_error(None, str(exc))

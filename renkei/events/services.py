@@ -18,6 +18,7 @@ from django.utils import timezone
 from renkei.accounts.models import User
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
+from renkei.core.errors import ServiceError
 from renkei.core.links import absolute_url
 from renkei.core.wareki import format_datetime
 from renkei.directory.models import Organization, Person
@@ -36,13 +37,8 @@ from renkei.mailer.services import mail_queue
 from renkei.workflow.transitions import TransitionError
 
 
-class EventError(Exception):
+class EventError(ServiceError):
     """A change the event's state or data does not allow; the message is for the user."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 @dataclass(frozen=True)

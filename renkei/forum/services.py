@@ -18,6 +18,7 @@ from django.utils import timezone
 from renkei.accounts.models import User
 from renkei.accounts.permissions import MATRIX, Capability
 from renkei.audit.services import audit_record
+from renkei.core.errors import ServiceError
 from renkei.core.links import absolute_url
 from renkei.core.markdown import markdown_html
 from renkei.core.text import fold_for_search
@@ -44,7 +45,7 @@ QUOTE_MAX_LINES = 20
 DIGEST_MAX_POSTS = 50
 
 
-class ForumError(Exception):
+class ForumError(ServiceError):
     """A rule of the room refused the change; the message is shown to the user."""
 
 

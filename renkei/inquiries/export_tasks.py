@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from renkei.accounts.models import User
+from renkei.core.errors import ServiceError
 from renkei.inquiries.compilation import compilation_data
 from renkei.inquiries.exports import ExportFormat, export_build
 from renkei.inquiries.models import Export, ExportStatus, Inquiry
@@ -18,7 +19,7 @@ logger = logging.getLogger(__name__)
 FAILED_MESSAGE = "ファイルの作成に失敗しました。時間をおいて再度お試しください。"
 
 
-class ExportError(Exception):
+class ExportError(ServiceError):
     """An export that cannot be requested; the message is for the user."""
 
 

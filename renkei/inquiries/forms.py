@@ -17,7 +17,7 @@ from renkei.core.files import (  # noqa: F401 (re-exported for the inquiry forms
     MAX_UPLOAD_BYTES,
     validate_upload,
 )
-from renkei.core.forms import Select, WarekiDateField
+from renkei.core.forms import Select, WarekiDateField, service_error_add
 from renkei.core.wareki import format_date
 from renkei.directory.models import Group, Organization, OrganizationKind
 from renkei.directory.organization_picker import OrganizationPickerField
@@ -41,7 +41,13 @@ from renkei.inquiries.selectors import (
     suggested_deadline,
     target_kinds,
 )
-from renkei.inquiries.services import CONDITION_KINDS, InquiryError, question_validate
+from renkei.inquiries.services import (
+    CONDITION_KINDS,
+    InquiryDraft,
+    InquiryError,
+    QuestionDraft,
+    question_validate,
+)
 
 DEFAULT_DEADLINE_TIME = dt.time(17, 0)
 SUGGESTED_BUSINESS_DAYS = 10
@@ -160,10 +166,19 @@ class InquiryForm(JapaneseLabelsMixin, DeadlineFieldsMixin, forms.ModelForm):
         self._deadline_clean(cleaned, required=False)
         return cleaned
 
-    def changes(self) -> dict[str, Any]:
-        """Return the values to hand to inquiry_create / inquiry_update."""
-        names = [*self.Meta.fields, "deadline"]
-        return {name: self.cleaned_data.get(name) for name in names}
+    def draft(self) -> InquiryDraft:
+        """Return what was typed as inquiry_create / inquiry_update take it."""
+        data = self.cleaned_data
+        return InquiryDraft(
+            title=data.get("title", ""),
+            purpose=data.get("purpose", ""),
+            contact=data.get("contact", ""),
+            deadline=data.get("deadline"),
+            requires_confirmation=data.get("requires_confirmation", False),
+            results_visibility=data.get("results_visibility", ""),
+            hide_names=data.get("hide_names", False),
+            reminder_business_days=data.get("reminder_business_days"),
+        )
 
 
 class TargetForm(JapaneseLabelsMixin, forms.Form):
@@ -453,39 +468,39 @@ class QuestionForm(JapaneseLabelsMixin, forms.Form):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        fields = self.setting_values()
         try:
             question_validate(
                 inquiry=self.inquiry,
-                fields=fields,
+                draft=self.draft(),
                 question=self.question
                 or Question(inquiry=self.inquiry, position=self._next_position()),
             )
         except InquiryError as error:
-            self.add_error(FIELD_OF_SETTING.get(error.field or "", error.field), error.message)
+            service_error_add(self, error, aliases=FIELD_OF_SETTING)
         return cleaned
 
     def _next_position(self) -> int:
         last = self.inquiry.questions.order_by("-position").first()
         return (last.position if last else 0) + 1
 
-    def setting_values(self) -> dict[str, Any]:
-        """Return the question's settings as the services take them."""
+    def draft(self) -> QuestionDraft:
+        """Return the question as the services take it."""
         data = self.cleaned_data
-        return {
-            "kind": data.get("kind"),
-            "text": data.get("text", ""),
-            "help_text": data.get("help_text", ""),
-            "required": data.get("required", False),
-            "choices": _lines(data.get("choices_text", "")),
-            "allow_other": data.get("allow_other", False),
-            "unit": data.get("unit", ""),
-            "table_rows": _lines(data.get("table_rows_text", "")),
-            "table_columns": _lines(data.get("table_columns_text", "")),
-            "table_numeric": data.get("table_numeric", False),
-            "condition_question": data.get("condition_question"),
-            "condition_value": (data.get("condition_value") or "").strip(),
-        }
+        return QuestionDraft(
+            kind=data.get("kind") or "",
+            text=data.get("text", ""),
+            code=data.get("code", ""),
+            help_text=data.get("help_text", ""),
+            required=data.get("required", False),
+            choices=_lines(data.get("choices_text", "")),
+            allow_other=data.get("allow_other", False),
+            unit=data.get("unit", ""),
+            table_rows=_lines(data.get("table_rows_text", "")),
+            table_columns=_lines(data.get("table_columns_text", "")),
+            table_numeric=data.get("table_numeric", False),
+            condition_question=data.get("condition_question"),
+            condition_value=(data.get("condition_value") or "").strip(),
+        )
 
 
 class ReviewForm(JapaneseLabelsMixin, forms.Form):

@@ -37,6 +37,7 @@ from openpyxl.utils.escape import unescape
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from renkei.accounts.models import User
+from renkei.core.errors import ServiceError
 from renkei.core.wareki import format_datetime
 from renkei.directory.models import Organization
 from renkei.inquiries.forms import SUBMIT, AnswerForm, cell_field_name, question_field_name
@@ -80,7 +81,7 @@ FIRST_QUESTION_ROW = 8  # 0-based row of the first question, under the header ro
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class OfflineSheetError(Exception):
+class OfflineSheetError(ServiceError):
     """An uploaded sheet that cannot be used; `errors` are shown to the user as they are."""
 
     def __init__(self, errors: list[str]) -> None:

@@ -7,7 +7,8 @@ these functions enforce the states and the data.
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from django.core import signing
@@ -24,6 +25,7 @@ from renkei.accounts.permissions import Capability, has_capability
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.core.business_days import add_business_days
+from renkei.core.errors import ServiceError
 from renkei.core.files import file_delete_on_commit
 from renkei.core.links import absolute_url
 from renkei.core.wareki import format_datetime
@@ -70,13 +72,8 @@ from renkei.mailer.services import mail_queue
 from renkei.workflow.transitions import TransitionError
 
 
-class InquiryError(Exception):
+class InquiryError(ServiceError):
     """A request the inquiry's state or data does not allow; the message is for the user."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class AnswerConflictError(InquiryError):
@@ -92,30 +89,44 @@ class AnswerIncompleteError(InquiryError):
         self.missing = missing
 
 
-INQUIRY_FIELDS = (
-    "title",
-    "purpose",
-    "contact",
-    "deadline",
-    "requires_confirmation",
-    "results_visibility",
-    "hide_names",
-    "reminder_business_days",
-)
-QUESTION_FIELDS = (
-    "kind",
-    "text",
-    "help_text",
-    "required",
-    "choices",
-    "allow_other",
-    "unit",
-    "table_rows",
-    "table_columns",
-    "table_numeric",
-    "condition_question",
-    "condition_value",
-)
+@dataclass(frozen=True)
+class InquiryDraft:
+    """What an inquiry asks and how: the fields its creation and its edit share."""
+
+    title: str
+    purpose: str = ""
+    contact: str = ""
+    deadline: dt.datetime | None = None
+    requires_confirmation: bool = False
+    results_visibility: str = ResultsVisibility.ANSWERING
+    hide_names: bool = False
+    reminder_business_days: int | None = 2
+
+
+@dataclass(frozen=True)
+class QuestionDraft:
+    """One question as its author wrote it: kind, text and the settings of its kind.
+
+    `code` empty means the next free 「Q<n>」 for a new question, the current code for an
+    edited one. Settings that do not apply to the kind are dropped when it is stored.
+    """
+
+    kind: str
+    text: str
+    code: str = ""
+    help_text: str = ""
+    required: bool = True
+    choices: Sequence[str] = ()
+    allow_other: bool = False
+    unit: str = ""
+    table_rows: Sequence[str] = ()
+    table_columns: Sequence[str] = ()
+    table_numeric: bool = True
+    condition_question: Question | None = None
+    condition_value: str = ""
+
+
+INQUIRY_FIELDS = tuple(f.name for f in fields(InquiryDraft))
 # Kinds with choices to set, and kinds whose answer may decide a display condition.
 CHOICE_KINDS = tuple(kind for kind, t in KINDS.items() if "choices_text" in t.settings)
 CONDITION_KINDS = tuple(kind for kind, t in KINDS.items() if t.choice)
@@ -177,21 +188,35 @@ def _require_status(inquiry: Inquiry, allowed: Iterable[str], message: str) -> N
         raise InquiryError(f"{message}（現在の状態：{InquiryStatus(inquiry.status).label}）")
 
 
+def _record(
+    action: str,
+    *,
+    by: User | None,
+    target: Any,
+    request: HttpRequest | None,
+    actor_username: str = "",
+    **detail: Any,
+) -> None:
+    """Write the audit row of a change; call it inside the change's transaction."""
+    audit_record(
+        action=action,
+        actor=by,
+        actor_username=actor_username,
+        target=target,
+        request=request,
+        detail=detail,
+    )
+
+
 # --- drafting -------------------------------------------------------------------------------
 
 
 def inquiry_create(
     *,
     by: User,
-    title: str,
+    draft: InquiryDraft,
     requester: Organization | None = None,
-    purpose: str = "",
-    contact: str = "",
-    deadline: dt.datetime | None = None,
-    requires_confirmation: bool = False,
-    results_visibility: str = ResultsVisibility.ANSWERING,
-    hide_names: bool = False,
-    reminder_business_days: int | None = 2,
+    request: HttpRequest | None = None,
 ) -> Inquiry:
     """Create a draft inquiry; the requester is the author's organization unless given."""
     if requester is None:
@@ -199,28 +224,30 @@ def inquiry_create(
         if org_id is None:
             raise InquiryError("所属団体が登録されていないため照会を作成できません。")
         requester = Organization.objects.get(pk=org_id)
-    if not title.strip():
+    if not draft.title.strip():
         raise InquiryError("件名を入力してください。", field="title")
-    return Inquiry.objects.create(
-        title=title.strip(),
-        requester=requester,
-        created_by=by,
-        purpose=purpose,
-        contact=contact,
-        deadline=deadline,
-        requires_confirmation=requires_confirmation,
-        results_visibility=results_visibility,
-        hide_names=hide_names,
-        reminder_business_days=reminder_business_days,
-    )
+    with transaction.atomic():
+        inquiry = Inquiry.objects.create(
+            **{**_draft_values(draft), "title": draft.title.strip()},
+            requester=requester,
+            created_by=by,
+        )
+        _record(Action.CREATED, by=by, target=inquiry, request=request)
+    return inquiry
+
+
+def _draft_values(draft: Any) -> dict[str, Any]:
+    """Return a draft's fields by name (shallow: model instances stay themselves)."""
+    return {f.name: getattr(draft, f.name) for f in fields(draft)}
 
 
 def inquiry_update(
     *,
     inquiry: Inquiry,
     by: User,
-    changes: Mapping[str, Any],
+    draft: InquiryDraft,
     requester: Organization | None = None,
+    request: HttpRequest | None = None,
 ) -> Inquiry:
     """Change an inquiry's text and settings while it is still being drafted or reviewed."""
     _require_status(
@@ -228,40 +255,66 @@ def inquiry_update(
         DRAFTING,
         "この照会は開始済みのため内容を変更できません。",
     )
-    for name in INQUIRY_FIELDS:
-        if name in changes:
-            setattr(inquiry, name, changes[name])
-    if not inquiry.title.strip():
+    if not draft.title.strip():
         raise InquiryError("件名を入力してください。", field="title")
+    values = {**_draft_values(draft), "title": draft.title.strip()}
+    for name, value in values.items():
+        setattr(inquiry, name, value)
     if requester is not None:
         inquiry.requester = requester
-    inquiry.save()
+    with transaction.atomic():
+        # Compared with the stored row: a ModelForm has already copied its values to `inquiry`.
+        stored = Inquiry.objects.filter(pk=inquiry.pk).values(*INQUIRY_FIELDS, "requester").get()
+        changed = [
+            name
+            for name in (*INQUIRY_FIELDS, "requester")
+            if stored[name] != getattr(inquiry, "requester_id" if name == "requester" else name)
+        ]
+        inquiry.save()
+        _record(Action.CHANGED, by=by, target=inquiry, request=request, fields=changed)
     return inquiry
 
 
-def inquiry_delete(*, inquiry: Inquiry, by: User) -> None:
+def inquiry_delete(*, inquiry: Inquiry, by: User, request: HttpRequest | None = None) -> None:
     """Delete an inquiry that was never opened."""
     _require_status(
         inquiry,
         REQUESTER_EDITABLE,
         "削除できるのは下書きと差戻しの照会のみです。",
     )
-    inquiry.delete()
+    with transaction.atomic():
+        # Recorded first: once deleted, the instance has no primary key to name.
+        _record(Action.DELETED, by=by, target=inquiry, request=request)
+        inquiry.delete()
 
 
-def inquiry_attachment_add(*, inquiry: Inquiry, by: User, file: UploadedFile) -> InquiryAttachment:
+def inquiry_attachment_add(
+    *, inquiry: Inquiry, by: User, file: UploadedFile, request: HttpRequest | None = None
+) -> InquiryAttachment:
     """Attach a document to an inquiry (the file is checked by the form beforehand)."""
     _require_status(
         inquiry,
         DRAFTING,
         "開始済みの照会には資料を追加できません。",
     )
-    return InquiryAttachment.objects.create(
-        inquiry=inquiry, file=file, name=file.name[:255], size=file.size or 0
-    )
+    with transaction.atomic():
+        attachment = InquiryAttachment.objects.create(
+            inquiry=inquiry, file=file, name=file.name[:255], size=file.size or 0
+        )
+        _record(
+            Action.CREATED,
+            by=by,
+            target=attachment,
+            request=request,
+            inquiry=inquiry.pk,
+            size=attachment.size,
+        )
+    return attachment
 
 
-def inquiry_attachment_delete(*, attachment: InquiryAttachment, by: User) -> None:
+def inquiry_attachment_delete(
+    *, attachment: InquiryAttachment, by: User, request: HttpRequest | None = None
+) -> None:
     """Remove a document from an inquiry that has not started."""
     _require_status(
         attachment.inquiry,
@@ -269,11 +322,20 @@ def inquiry_attachment_delete(*, attachment: InquiryAttachment, by: User) -> Non
         "開始済みの照会の資料は削除できません。",
     )
     with transaction.atomic():
+        _record(
+            Action.DELETED,
+            by=by,
+            target=attachment,
+            request=request,
+            inquiry=attachment.inquiry_id,
+        )
         attachment.delete()
         file_delete_on_commit(attachment.file)
 
 
-def inquiry_targets_set(*, inquiry: Inquiry, by: User, spec: dict[str, Any]) -> Inquiry:
+def inquiry_targets_set(
+    *, inquiry: Inquiry, by: User, spec: dict[str, Any], request: HttpRequest | None = None
+) -> Inquiry:
     """Record how the targets are chosen; they are fixed when the inquiry opens."""
     _require_status(
         inquiry,
@@ -284,7 +346,16 @@ def inquiry_targets_set(*, inquiry: Inquiry, by: User, spec: dict[str, Any]) -> 
         raise InquiryError("条件に当てはまる団体がありません。照会先を見直してください。")
     inquiry.target_spec = spec
     inquiry.target_description = target_description(spec)[:255]
-    inquiry.save(update_fields=["target_spec", "target_description", "updated_at"])
+    with transaction.atomic():
+        inquiry.save(update_fields=["target_spec", "target_description", "updated_at"])
+        _record(
+            Action.CHANGED,
+            by=by,
+            target=inquiry,
+            request=request,
+            fields=["target_spec"],
+            targets=inquiry.target_description,
+        )
     return inquiry
 
 
@@ -292,41 +363,41 @@ def inquiry_targets_set(*, inquiry: Inquiry, by: User, spec: dict[str, Any]) -> 
 
 
 def question_validate(
-    *, inquiry: Inquiry, fields: Mapping[str, Any], question: Question | None = None
+    *, inquiry: Inquiry, draft: QuestionDraft, question: Question | None = None
 ) -> None:
     """Refuse a question whose settings do not fit its kind."""
-    kind = fields.get("kind")
+    kind = draft.kind
     if kind not in QuestionKind.values:
         raise InquiryError("設問の形式を選んでください。", field="kind")
-    if not (fields.get("text") or "").strip():
+    if not draft.text.strip():
         raise InquiryError("設問文を入力してください。", field="text")
-    choices = list(fields.get("choices") or [])
+    choices = list(draft.choices)
     if kind in CHOICE_KINDS:
-        if len(choices) + (1 if fields.get("allow_other") else 0) < 2:
+        if len(choices) + (1 if draft.allow_other else 0) < 2:
             raise InquiryError(
                 "選択式の設問には選択肢を2つ以上（1行に1つ）入力してください。", field="choices"
             )
         duplicates = sorted({c for c in choices if choices.count(c) > 1})
         if duplicates:
             raise InquiryError(f"選択肢が重複しています：{'、'.join(duplicates)}", field="choices")
-        if fields.get("allow_other") and OTHER_CHOICE in choices:
+        if draft.allow_other and OTHER_CHOICE in choices:
             raise InquiryError(
                 "「その他（自由記述）」を設ける場合は、選択肢に「その他」を入れないでください。",
                 field="choices",
             )
     if kind == QuestionKind.TABLE:
-        if not fields.get("table_rows"):
+        if not draft.table_rows:
             raise InquiryError("表の行を1行に1つ入力してください。", field="table_rows")
-        if not fields.get("table_columns"):
+        if not draft.table_columns:
             raise InquiryError("表の列を1行に1つ入力してください。", field="table_columns")
         for name, label in (("table_rows", "行"), ("table_columns", "列")):
-            items = list(fields[name])
+            items = list(getattr(draft, name))
             duplicates = sorted({item for item in items if items.count(item) > 1})
             if duplicates:
                 raise InquiryError(
                     f"表の{label}が重複しています：{'、'.join(duplicates)}", field=name
                 )
-    controller = fields.get("condition_question")
+    controller = draft.condition_question
     if controller is not None:
         if controller.inquiry_id != inquiry.pk:
             raise InquiryError("表示条件の設問が正しくありません。", field="condition_question")
@@ -340,7 +411,7 @@ def question_validate(
             raise InquiryError(
                 "表示条件に使えるのは選択式・はい／いいえの設問です。", field="condition_question"
             )
-        value = (fields.get("condition_value") or "").strip()
+        value = draft.condition_value.strip()
         if value not in controller.options:
             options = "、".join(controller.options)
             raise InquiryError(
@@ -349,19 +420,23 @@ def question_validate(
             )
 
 
-def _question_clean(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """Drop settings that do not apply to the kind, so stale ones never confuse answers."""
+def _question_values(draft: QuestionDraft) -> dict[str, Any]:
+    """Return the model fields of a draft, without settings that do not apply to its kind."""
+    kind = draft.kind
     if kind not in CHOICE_KINDS:
-        fields["choices"] = []
-        fields["allow_other"] = False
+        draft = replace(draft, choices=(), allow_other=False)
     if kind != QuestionKind.NUMBER:
-        fields["unit"] = ""
+        draft = replace(draft, unit="")
     if kind != QuestionKind.TABLE:
-        fields["table_rows"] = []
-        fields["table_columns"] = []
-    if fields.get("condition_question") is None:
-        fields["condition_value"] = ""
-    return fields
+        draft = replace(draft, table_rows=(), table_columns=())
+    if draft.condition_question is None:
+        draft = replace(draft, condition_value="")
+    values = _draft_values(draft)
+    del values["code"]
+    for name in ("choices", "table_rows", "table_columns"):
+        values[name] = list(values[name])  # stored as JSON lists
+    values["condition_value"] = values["condition_value"].strip()
+    return values
 
 
 def _next_code(inquiry: Inquiry) -> str:
@@ -373,7 +448,7 @@ def _next_code(inquiry: Inquiry) -> str:
 
 
 def question_create(
-    *, inquiry: Inquiry, by: User, fields: Mapping[str, Any], code: str = ""
+    *, inquiry: Inquiry, by: User, draft: QuestionDraft, request: HttpRequest | None = None
 ) -> Question:
     """Add a question at the end of the inquiry."""
     _require_status(
@@ -381,19 +456,22 @@ def question_create(
         DRAFTING,
         "開始済みの照会の設問は変更できません。",
     )
-    values = {name: fields[name] for name in QUESTION_FIELDS if name in fields}
     position = (inquiry.questions.aggregate(top=Max("position"))["top"] or 0) + 1
     probe = Question(inquiry=inquiry, position=position)
-    question_validate(inquiry=inquiry, fields=values, question=probe)
-    code = code.strip() or _next_code(inquiry)
+    question_validate(inquiry=inquiry, draft=draft, question=probe)
+    code = draft.code.strip() or _next_code(inquiry)
     if inquiry.questions.filter(code=code).exists():
         raise InquiryError(f"設問番号「{code}」はすでに使われています。", field="code")
-    values = _question_clean(values["kind"], values)
-    return Question.objects.create(inquiry=inquiry, position=position, code=code, **values)
+    with transaction.atomic():
+        question = Question.objects.create(
+            inquiry=inquiry, position=position, code=code, **_question_values(draft)
+        )
+        _record(Action.CREATED, by=by, target=question, request=request, inquiry=inquiry.pk)
+    return question
 
 
 def question_update(
-    *, question: Question, by: User, fields: Mapping[str, Any], code: str = ""
+    *, question: Question, by: User, draft: QuestionDraft, request: HttpRequest | None = None
 ) -> Question:
     """Change a question of an inquiry that has not started."""
     inquiry = question.inquiry
@@ -402,36 +480,52 @@ def question_update(
         DRAFTING,
         "開始済みの照会の設問は変更できません。",
     )
-    values = {name: fields[name] for name in QUESTION_FIELDS if name in fields}
-    question_validate(inquiry=inquiry, fields=values, question=question)
-    code = code.strip() or question.code
+    question_validate(inquiry=inquiry, draft=draft, question=question)
+    code = draft.code.strip() or question.code
     if inquiry.questions.filter(code=code).exclude(pk=question.pk).exists():
         raise InquiryError(f"設問番号「{code}」はすでに使われています。", field="code")
-    for name, value in _question_clean(values["kind"], values).items():
+    for name, value in _question_values(draft).items():
         setattr(question, name, value)
     question.code = code
-    question.save()
-    # A dependent whose expected value no longer exists would never be shown.
-    for dependent in question.dependents.all():
-        if dependent.condition_value not in question.options:
-            dependent.condition_question = None
-            dependent.condition_value = ""
-            dependent.save(update_fields=["condition_question", "condition_value"])
+    with transaction.atomic():
+        question.save()
+        # A dependent whose expected value no longer exists would never be shown.
+        cleared = []
+        for dependent in question.dependents.all():
+            if dependent.condition_value not in question.options:
+                dependent.condition_question = None
+                dependent.condition_value = ""
+                dependent.save(update_fields=["condition_question", "condition_value"])
+                cleared.append(dependent.code)
+        _record(
+            Action.CHANGED,
+            by=by,
+            target=question,
+            request=request,
+            inquiry=inquiry.pk,
+            conditions_cleared=cleared,
+        )
     return question
 
 
-def question_delete(*, question: Question, by: User) -> None:
+def question_delete(*, question: Question, by: User, request: HttpRequest | None = None) -> None:
     """Remove a question; questions shown only under it lose their condition."""
     _require_status(
         question.inquiry,
         DRAFTING,
         "開始済みの照会の設問は変更できません。",
     )
-    question.dependents.update(condition_question=None, condition_value="")
-    question.delete()
+    with transaction.atomic():
+        _record(
+            Action.DELETED, by=by, target=question, request=request, inquiry=question.inquiry_id
+        )
+        question.dependents.update(condition_question=None, condition_value="")
+        question.delete()
 
 
-def question_move(*, question: Question, by: User, up: bool) -> None:
+def question_move(
+    *, question: Question, by: User, up: bool, request: HttpRequest | None = None
+) -> None:
     """Swap a question with its neighbour; a condition may not end up below its dependent."""
     inquiry = question.inquiry
     _require_status(
@@ -455,7 +549,17 @@ def question_move(*, question: Question, by: User, up: bool) -> None:
         questions[other_index].position,
         questions[index].position,
     )
-    Question.objects.bulk_update(questions, ["position"])
+    with transaction.atomic():
+        Question.objects.bulk_update(questions, ["position"])
+        _record(
+            Action.CHANGED,
+            by=by,
+            target=question,
+            request=request,
+            inquiry=inquiry.pk,
+            moved="up" if up else "down",
+            position=questions[index].position,
+        )
 
 
 # --- lifecycle ------------------------------------------------------------------------------
@@ -491,17 +595,27 @@ def _transition(
     by: User,
     changes: Mapping[str, Any] | None = None,
     after: Callable[[Inquiry], None] | None = None,
+    request: HttpRequest | None = None,
+    detail: Mapping[str, Any] | None = None,
 ) -> Inquiry:
     """Apply a step of the inquiry's transition table (conditional, audited, atomic)."""
     try:
         return INQUIRY_WORKFLOW.apply(
-            instance=inquiry, name=name, by=by, changes=changes, after=after
+            instance=inquiry,
+            name=name,
+            by=by,
+            changes=changes,
+            after=after,
+            request=request,
+            detail=detail,
         )
     except TransitionError as error:
         raise InquiryError(error.message) from error
 
 
-def inquiry_submit_for_review(*, inquiry: Inquiry, by: User) -> Inquiry:
+def inquiry_submit_for_review(
+    *, inquiry: Inquiry, by: User, request: HttpRequest | None = None
+) -> Inquiry:
     """Send a member's draft (調査依頼) to the secretariat for review."""
     _transition_check(inquiry, "submit_for_review", by=by)
     _ready_check(inquiry, now=timezone.now())
@@ -515,7 +629,7 @@ def inquiry_submit_for_review(*, inquiry: Inquiry, by: User) -> Inquiry:
             author=by.get_full_name(),
         )
 
-    return _transition(inquiry, "submit_for_review", by=by, after=mail)
+    return _transition(inquiry, "submit_for_review", by=by, after=mail, request=request)
 
 
 def _open_organization_ids(inquiry: Inquiry, *, now: dt.datetime) -> list[int]:
@@ -553,7 +667,9 @@ def _targets_fix_and_notify(
     )
 
 
-def inquiry_approve(*, inquiry: Inquiry, by: User, note: str = "") -> Inquiry:
+def inquiry_approve(
+    *, inquiry: Inquiry, by: User, note: str = "", request: HttpRequest | None = None
+) -> Inquiry:
     """Approve a 調査依頼 and send it out to the targets at once."""
     _transition_check(inquiry, "approve", by=by)
     now = timezone.now()
@@ -573,11 +689,18 @@ def inquiry_approve(*, inquiry: Inquiry, by: User, note: str = "") -> Inquiry:
 
     changes = {"review_note": note.strip(), "reviewed_by": by, "reviewed_at": now}
     return _transition(
-        inquiry, "approve", by=by, changes={**changes, "opened_at": now}, after=after
+        inquiry,
+        "approve",
+        by=by,
+        changes={**changes, "opened_at": now},
+        after=after,
+        request=request,
     )
 
 
-def inquiry_reject(*, inquiry: Inquiry, by: User, note: str) -> Inquiry:
+def inquiry_reject(
+    *, inquiry: Inquiry, by: User, note: str, request: HttpRequest | None = None
+) -> Inquiry:
     """Send a 調査依頼 back to its author with the reason."""
     _transition_check(inquiry, "reject", by=by)
     if not note.strip():
@@ -593,10 +716,16 @@ def inquiry_reject(*, inquiry: Inquiry, by: User, note: str) -> Inquiry:
         )
 
     changes = {"review_note": note.strip(), "reviewed_by": by, "reviewed_at": timezone.now()}
-    return _transition(inquiry, "reject", by=by, changes=changes, after=mail)
+    return _transition(inquiry, "reject", by=by, changes=changes, after=mail, request=request)
 
 
-def inquiry_open(*, inquiry: Inquiry, by: User, requester_event: str = "opened") -> Inquiry:
+def inquiry_open(
+    *,
+    inquiry: Inquiry,
+    by: User,
+    requester_event: str = "opened",
+    request: HttpRequest | None = None,
+) -> Inquiry:
     """Fix the targets, open the inquiry for answers and mail the targets and the requester.
 
     Every target organization's notification addresses get the inquiry with the
@@ -611,10 +740,18 @@ def inquiry_open(*, inquiry: Inquiry, by: User, requester_event: str = "opened")
             inquiry, organization_ids=organization_ids, requester_event=requester_event, by=by
         )
 
-    return _transition(inquiry, "open", by=by, changes={"opened_at": now}, after=after)
+    return _transition(
+        inquiry, "open", by=by, changes={"opened_at": now}, after=after, request=request
+    )
 
 
-def inquiry_extend_deadline(*, inquiry: Inquiry, by: User, deadline: dt.datetime) -> Inquiry:
+def inquiry_extend_deadline(
+    *,
+    inquiry: Inquiry,
+    by: User,
+    deadline: dt.datetime,
+    request: HttpRequest | None = None,
+) -> Inquiry:
     """Move the deadline later, reopen the inquiry if it was closed, and tell the targets."""
     _transition_check(inquiry, "extend", by=by)
     now = timezone.now()
@@ -637,19 +774,37 @@ def inquiry_extend_deadline(*, inquiry: Inquiry, by: User, deadline: dt.datetime
 
     # The automatic reminder counts from the new deadline.
     changes = {"deadline": deadline, "closed_at": None, "auto_reminder_sent_at": None}
-    return _transition(inquiry, "extend", by=by, changes=changes, after=mail)
+    previous = inquiry.deadline.isoformat() if inquiry.deadline else None
+    return _transition(
+        inquiry,
+        "extend",
+        by=by,
+        changes=changes,
+        after=mail,
+        request=request,
+        detail={"deadline_before": previous, "deadline": deadline.isoformat()},
+    )
 
 
-def inquiry_close(*, inquiry: Inquiry, by: User) -> Inquiry:
+def inquiry_close(*, inquiry: Inquiry, by: User, request: HttpRequest | None = None) -> Inquiry:
     """Stop accepting answers."""
 
     def mail(inquiry: Inquiry) -> None:
         _requester_mail(inquiry=inquiry, event="closed")
 
-    return _transition(inquiry, "close", by=by, changes={"closed_at": timezone.now()}, after=mail)
+    return _transition(
+        inquiry,
+        "close",
+        by=by,
+        changes={"closed_at": timezone.now()},
+        after=mail,
+        request=request,
+    )
 
 
-def inquiry_publish_results(*, inquiry: Inquiry, by: User) -> Inquiry:
+def inquiry_publish_results(
+    *, inquiry: Inquiry, by: User, request: HttpRequest | None = None
+) -> Inquiry:
     """Publish the results and tell the requester and the targets that may read them.
 
     With 回答した団体 the organizations that submitted an answer (other than 回答辞退) are
@@ -669,7 +824,12 @@ def inquiry_publish_results(*, inquiry: Inquiry, by: User) -> Inquiry:
         _requester_mail(inquiry=inquiry, event="published")
 
     return _transition(
-        inquiry, "publish", by=by, changes={"published_at": timezone.now()}, after=mail
+        inquiry,
+        "publish",
+        by=by,
+        changes={"published_at": timezone.now()},
+        after=mail,
+        request=request,
     )
 
 
@@ -686,7 +846,7 @@ def _result_reader_ids(inquiry: Inquiry) -> list[int]:
     return []
 
 
-def inquiry_copy(*, inquiry: Inquiry, by: User) -> Inquiry:
+def inquiry_copy(*, inquiry: Inquiry, by: User, request: HttpRequest | None = None) -> Inquiry:
     """Copy an inquiry with its questions and target description into a new draft."""
     org_id = organization_id_of(by)
     # The secretariat copies on the asker's behalf; a member copies for its own organization.
@@ -737,6 +897,14 @@ def inquiry_copy(*, inquiry: Inquiry, by: User) -> Inquiry:
                 new.condition_question = new_by_old[old.condition_question_id]
                 remapped.append(new)
         Question.objects.bulk_update(remapped, ["condition_question"])
+        _record(
+            Action.CREATED,
+            by=by,
+            target=copy,
+            request=request,
+            copied_from=inquiry.pk,
+            questions=len(copies),
+        )
     return copy
 
 
@@ -749,6 +917,7 @@ def inquiry_remind(
     organizations: Iterable[Organization] | None = None,
     by: User | None = None,
     kind: str = ReminderKind.MANUAL,
+    request: HttpRequest | None = None,
 ) -> Reminder | None:
     """Mail the contacts of target organizations that have not submitted; record it.
 
@@ -773,6 +942,17 @@ def inquiry_remind(
             links=True,
             extra={"automatic": kind == ReminderKind.AUTOMATIC},
             reminder=reminder,
+        )
+        _record(
+            Action.REMINDER_SENT,
+            by=by,
+            # The automatic reminder has no actor; the log says which it was.
+            actor_username="" if by is not None else "自動督促",
+            target=inquiry,
+            request=request,
+            reminder=reminder.pk,
+            kind=kind,
+            organizations=len(waiting),
         )
     reminder.refresh_from_db(fields=["message_count", "mailing"])
     return reminder
@@ -1154,11 +1334,29 @@ def answer_save(
             for stale in stale_files:
                 stale.delete()
                 file_delete_on_commit(stale.file)
+        # One row per save: the proxy entry's, the answer link's, or the member's own.
         if proxy:
             _proxy_record(answer=answer, by=by, request=request, step="save")
-        if link is not None:
+        elif link is not None:
             _link_used(link=link, step="save", respondent=respondent, request=request)
+        else:
+            _answer_record(Action.ANSWER_SAVED, answer=answer, by=by, request=request)
     return answer
+
+
+def _answer_record(
+    action: str, *, answer: Answer, by: User | None, request: HttpRequest | None, **detail: Any
+) -> None:
+    _record(
+        action,
+        by=by,
+        target=answer,
+        request=request,
+        inquiry=answer.inquiry_id,
+        organization=answer.organization_id,
+        revision=answer.revision,
+        **detail,
+    )
 
 
 def _link_fits(link: AnswerLink, answer: Answer) -> None:
@@ -1192,7 +1390,9 @@ def _complete_check(answer: Answer) -> None:
         raise AnswerIncompleteError(missing)
 
 
-def answer_request_confirmation(*, answer: Answer, by: User, revision: int) -> Answer:
+def answer_request_confirmation(
+    *, answer: Answer, by: User, revision: int, request: HttpRequest | None = None
+) -> Answer:
     """Ask the organization's representative to confirm the answer (所属長確認)."""
     answer_accepting_check(answer.inquiry)
     # Asking again while awaiting resends the request to the representative.
@@ -1220,10 +1420,13 @@ def answer_request_confirmation(*, answer: Answer, by: User, revision: int) -> A
             requested_by=by.get_full_name(),
             url=absolute_url(reverse("inquiries:answer_confirm", args=[answer.inquiry_id])),
         )
+        _answer_record(Action.CONFIRMATION_REQUESTED, answer=answer, by=by, request=request)
     return answer
 
 
-def answer_confirm(*, answer: Answer, by: User, revision: int) -> Answer:
+def answer_confirm(
+    *, answer: Answer, by: User, revision: int, request: HttpRequest | None = None
+) -> Answer:
     """Record the representative's confirmation of the answer as it stands."""
     answer_accepting_check(answer.inquiry)
     if not is_representative_of(by, answer.organization_id):
@@ -1231,15 +1434,17 @@ def answer_confirm(*, answer: Answer, by: User, revision: int) -> Answer:
     if answer.status not in (AnswerStatus.DRAFT, AnswerStatus.AWAITING_CONFIRMATION):
         raise InquiryError("この回答はすでに確認済みまたは提出済みです。")
     _complete_check(answer)
-    _answer_claim(
-        answer=answer,
-        by=by,
-        revision=revision,
-        proxy=False,
-        status=AnswerStatus.CONFIRMED,
-        confirmed_by=by,
-        confirmed_at=timezone.now(),
-    )
+    with transaction.atomic():
+        _answer_claim(
+            answer=answer,
+            by=by,
+            revision=revision,
+            proxy=False,
+            status=AnswerStatus.CONFIRMED,
+            confirmed_by=by,
+            confirmed_at=timezone.now(),
+        )
+        _answer_record(Action.ANSWER_CONFIRMED, answer=answer, by=by, request=request)
     return answer
 
 
@@ -1323,8 +1528,12 @@ def answer_submit(
         )
         if proxy:
             _proxy_record(answer=answer, by=by, request=request, step=f"submit v{number}")
-        if link is not None:
+        elif link is not None:
             _link_used(link=link, step=f"submit v{number}", respondent=respondent, request=request)
+        else:
+            _answer_record(
+                Action.ANSWER_SUBMITTED, answer=answer, by=by, request=request, version=number
+            )
         _receipt_mail(answer=answer, version=version, by=by, respondent=respondent, proxy=proxy)
     return version
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from renkei.accounts.permissions import Capability, has_capability
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
+from renkei.core.forms import service_error_add
 from renkei.core.numbers import format_percent
 from renkei.core.pagination import CountedPaginator
 from renkei.core.row_urls import RowUrl
@@ -30,6 +31,7 @@ from renkei.directory.prefectures import PREFECTURES
 from renkei.directory.selectors import organizations_without_notification_address
 from renkei.inquiries import services
 from renkei.inquiries.forms import (
+    FIELD_OF_SETTING,
     REMIND_ALL,
     REMIND_SELECTED,
     REQUEST_CONFIRMATION,
@@ -215,10 +217,13 @@ def inquiry_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             inquiry = services.inquiry_create(
-                by=request.user, requester=form.cleaned_data.get("requester"), **form.changes()
+                by=request.user,
+                draft=form.draft(),
+                requester=form.cleaned_data.get("requester"),
+                request=request,
             )
         except InquiryError as error:
-            form.add_error(error.field, error.message)
+            service_error_add(form, error)
         else:
             messages.success(
                 request, "照会の下書きを作成しました。続けて設問と照会先を設定してください。"
@@ -257,10 +262,14 @@ def inquiry_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 organization_of(request.user) if secretariat else None
             )
             services.inquiry_update(
-                inquiry=inquiry, by=request.user, changes=form.changes(), requester=requester
+                inquiry=inquiry,
+                by=request.user,
+                draft=form.draft(),
+                requester=requester,
+                request=request,
             )
         except InquiryError as error:
-            form.add_error(error.field, error.message)
+            service_error_add(form, error)
         else:
             messages.success(request, "照会の内容を保存しました。")
             return _detail(inquiry)
@@ -330,7 +339,7 @@ def inquiry_delete(request: HttpRequest, pk: int) -> HttpResponse:
             danger=True,
         )
     try:
-        services.inquiry_delete(inquiry=inquiry, by=request.user)
+        services.inquiry_delete(inquiry=inquiry, by=request.user, request=request)
     except InquiryError as error:
         _refuse(request, error)
         return _detail(inquiry)
@@ -350,7 +359,7 @@ def inquiry_targets(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.inquiry_targets_set(
-                inquiry=inquiry, by=request.user, spec=form.cleaned_data["spec"]
+                inquiry=inquiry, by=request.user, spec=form.cleaned_data["spec"], request=request
             )
         except InquiryError as error:
             form.add_error(None, error.message)
@@ -380,10 +389,10 @@ def inquiry_attachments(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.inquiry_attachment_add(
-                inquiry=inquiry, by=request.user, file=form.cleaned_data["file"]
+                inquiry=inquiry, by=request.user, file=form.cleaned_data["file"], request=request
             )
         except InquiryError as error:
-            form.add_error(None, error.message)
+            service_error_add(form, error)
         else:
             messages.success(request, "資料を添付しました。")
             return redirect("inquiries:attachments", pk=inquiry.pk)
@@ -406,7 +415,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     attachment = get_managed_attachment_for(request.user, pk, attachment_pk)
     inquiry = attachment.inquiry
     try:
-        services.inquiry_attachment_delete(attachment=attachment, by=request.user)
+        services.inquiry_attachment_delete(attachment=attachment, by=request.user, request=request)
     except InquiryError as error:
         _refuse(request, error)
     else:
@@ -440,13 +449,10 @@ def question_list(request: HttpRequest, pk: int) -> HttpResponse:
     elif request.method == "POST" and form.is_valid():
         try:
             question = services.question_create(
-                inquiry=inquiry,
-                by=request.user,
-                fields=form.setting_values(),
-                code=form.cleaned_data.get("code", ""),
+                inquiry=inquiry, by=request.user, draft=form.draft(), request=request
             )
         except InquiryError as error:
-            form.add_error(_question_field(error), error.message)
+            service_error_add(form, error, aliases=FIELD_OF_SETTING)
         else:
             messages.success(request, f"設問「{question.code}」を追加しました。")
             return redirect(
@@ -477,15 +483,6 @@ def _settings_already_shown(request: HttpRequest) -> bool:
     )
 
 
-def _question_field(error: InquiryError) -> str | None:
-    names = {
-        "choices": "choices_text",
-        "table_rows": "table_rows_text",
-        "table_columns": "table_columns_text",
-    }
-    return names.get(error.field or "", error.field)
-
-
 @require_http_methods(["GET", "POST"])
 def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     """Change one question."""
@@ -499,13 +496,10 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
     elif request.method == "POST" and form.is_valid():
         try:
             services.question_update(
-                question=question,
-                by=request.user,
-                fields=form.setting_values(),
-                code=form.cleaned_data.get("code", ""),
+                question=question, by=request.user, draft=form.draft(), request=request
             )
         except InquiryError as error:
-            form.add_error(_question_field(error), error.message)
+            service_error_add(form, error, aliases=FIELD_OF_SETTING)
         else:
             messages.success(request, f"設問「{question.code}」を保存しました。")
             return redirect(
@@ -534,7 +528,7 @@ def question_delete(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
     question = get_managed_question_for(request.user, pk, question_pk)
     inquiry = question.inquiry
     try:
-        services.question_delete(question=question, by=request.user)
+        services.question_delete(question=question, by=request.user, request=request)
     except InquiryError as error:
         _refuse(request, error)
     else:
@@ -549,7 +543,10 @@ def question_move(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
     inquiry = question.inquiry
     try:
         services.question_move(
-            question=question, by=request.user, up=request.POST.get("direction") == "up"
+            question=question,
+            by=request.user,
+            up=request.POST.get("direction") == "up",
+            request=request,
         )
     except InquiryError as error:
         _refuse(request, error)
@@ -686,7 +683,9 @@ def inquiry_submit_for_review(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
         inquiry,
-        lambda: services.inquiry_submit_for_review(inquiry=inquiry, by=request.user),
+        lambda: services.inquiry_submit_for_review(
+            inquiry=inquiry, by=request.user, request=request
+        ),
         "事務局に審査を依頼しました。承認されると照会先へ送信されます。",
     )
 
@@ -700,13 +699,17 @@ def inquiry_review(request: HttpRequest, pk: int) -> HttpResponse:
         note = form.cleaned_data["note"]
         try:
             if form.cleaned_data["decision"] == "approve":
-                services.inquiry_approve(inquiry=inquiry, by=request.user, note=note)
+                services.inquiry_approve(
+                    inquiry=inquiry, by=request.user, note=note, request=request
+                )
                 messages.success(request, "承認し、照会先へ送信しました。")
             else:
-                services.inquiry_reject(inquiry=inquiry, by=request.user, note=note)
+                services.inquiry_reject(
+                    inquiry=inquiry, by=request.user, note=note, request=request
+                )
                 messages.success(request, "照会団体へ差し戻しました。")
         except InquiryError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            service_error_add(form, error)
         else:
             return _detail(inquiry)
     return render(
@@ -754,7 +757,7 @@ def inquiry_open(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
         inquiry,
-        lambda: services.inquiry_open(inquiry=inquiry, by=request.user),
+        lambda: services.inquiry_open(inquiry=inquiry, by=request.user, request=request),
         "照会を開始し、照会先へ通知メールを送信しました。",
     )
 
@@ -788,7 +791,7 @@ def inquiry_close(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
         inquiry,
-        lambda: services.inquiry_close(inquiry=inquiry, by=request.user),
+        lambda: services.inquiry_close(inquiry=inquiry, by=request.user, request=request),
         "回答の受付を締め切りました。",
     )
 
@@ -817,7 +820,7 @@ def inquiry_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
         inquiry,
-        lambda: services.inquiry_publish_results(inquiry=inquiry, by=request.user),
+        lambda: services.inquiry_publish_results(inquiry=inquiry, by=request.user, request=request),
         "結果を公開しました。",
     )
 
@@ -830,10 +833,13 @@ def inquiry_extend(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.inquiry_extend_deadline(
-                inquiry=inquiry, by=request.user, deadline=form.cleaned_data["deadline"]
+                inquiry=inquiry,
+                by=request.user,
+                deadline=form.cleaned_data["deadline"],
+                request=request,
             )
         except InquiryError as error:
-            form.add_error("deadline_date" if error.field == "deadline" else None, error.message)
+            service_error_add(form, error, aliases={"deadline": "deadline_date"})
         else:
             messages.success(request, "回答期限を延長し、照会先へ通知しました。")
             return _detail(inquiry)
@@ -853,7 +859,7 @@ def inquiry_extend(request: HttpRequest, pk: int) -> HttpResponse:
 def inquiry_copy(request: HttpRequest, pk: int) -> HttpResponse:
     """Copy the inquiry into a new draft."""
     inquiry = get_inquiry_to_copy_for(request.user, pk)
-    copy = services.inquiry_copy(inquiry=inquiry, by=request.user)
+    copy = services.inquiry_copy(inquiry=inquiry, by=request.user, request=request)
     messages.success(request, "照会を複製しました。回答期限を設定し、内容を確認してください。")
     return redirect("inquiries:edit", pk=copy.pk)
 
@@ -1024,7 +1030,10 @@ def inquiry_remind(request: HttpRequest, pk: int) -> HttpResponse:
         )
     try:
         reminder = services.inquiry_remind(
-            inquiry=inquiry, organizations=None if everyone else chosen, by=request.user
+            inquiry=inquiry,
+            organizations=None if everyone else chosen,
+            by=request.user,
+            request=request,
         )
     except InquiryError as error:
         _refuse(request, error)
@@ -1115,7 +1124,7 @@ def _answer_page(
                 form.add_error(None, error.message)
                 status = 409
             except InquiryError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                service_error_add(form, error)
             else:
                 if intent == SUBMIT:
                     # Saved; the answer is sent only from the page that shows all of it.
@@ -1216,7 +1225,9 @@ def _answer_next_step(
             )
             messages.success(request, f"回答を提出しました（第{version.number}版）。")
         elif intent == REQUEST_CONFIRMATION and user is not None:
-            services.answer_request_confirmation(answer=answer, by=user, revision=answer.revision)
+            services.answer_request_confirmation(
+                answer=answer, by=user, revision=answer.revision, request=request
+            )
             messages.success(request, "回答を保存し、所属長（団体管理者）に確認を依頼しました。")
         else:
             messages.success(request, "回答を一時保存しました。まだ提出されていません。")
@@ -1352,10 +1363,14 @@ def answer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         revision = form.cleaned_data["revision"]
         try:
             if form.cleaned_data["action"] == "confirm_submit":
-                version = services.answer_submit(answer=answer, by=request.user, revision=revision)
+                version = services.answer_submit(
+                    answer=answer, by=request.user, revision=revision, request=request
+                )
                 messages.success(request, f"確認して提出しました（第{version.number}版）。")
             else:
-                services.answer_confirm(answer=answer, by=request.user, revision=revision)
+                services.answer_confirm(
+                    answer=answer, by=request.user, revision=revision, request=request
+                )
                 messages.success(request, "回答を確認しました。担当者が提出できます。")
         except InquiryError as error:
             _refuse(request, error)

@@ -21,15 +21,11 @@ from renkei.accounts.models import User
 from renkei.accounts.permissions import Capability, has_capability
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
+from renkei.core.errors import ServiceError
 
 
-class TransitionError(Exception):
+class TransitionError(ServiceError):
     """A transition that may not happen now; the message is for the user, in Japanese."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status_field = field
 
 
 @dataclass(frozen=True)

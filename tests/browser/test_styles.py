@@ -22,24 +22,26 @@ def open_inquiry_with_a_condition(council: Council) -> Inquiry:
     by = council.secretariat
     inquiry = services.inquiry_create(
         by=by,
-        title="情報セキュリティポリシーについて",
-        purpose="ポリシーの公表状況を伺います。",
-        deadline=timezone.now() + dt.timedelta(days=14),
+        draft=services.InquiryDraft(
+            title="情報セキュリティポリシーについて",
+            purpose="ポリシーの公表状況を伺います。",
+            deadline=timezone.now() + dt.timedelta(days=14),
+        ),
     )
     first = services.question_create(
         inquiry=inquiry,
         by=by,
-        fields={"kind": QuestionKind.YES_NO, "text": "ポリシーを公表していますか。"},
+        draft=services.QuestionDraft(kind=QuestionKind.YES_NO, text="ポリシーを公表していますか。"),
     )
     services.question_create(
         inquiry=inquiry,
         by=by,
-        fields={
-            "kind": QuestionKind.SHORT_TEXT,
-            "text": "公表している場所を教えてください。",
-            "condition_question": first,
-            "condition_value": "はい",
-        },
+        draft=services.QuestionDraft(
+            kind=QuestionKind.SHORT_TEXT,
+            text="公表している場所を教えてください。",
+            condition_question=first,
+            condition_value="はい",
+        ),
     )
     services.inquiry_targets_set(inquiry=inquiry, by=by, spec={"mode": "all"})
     services.inquiry_open(inquiry=inquiry, by=by)

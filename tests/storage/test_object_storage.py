@@ -117,13 +117,14 @@ def _login(user) -> Client:
 def _draft(council):
     inquiry = services.inquiry_create(
         by=council.secretariat,
-        title="クラウド保存の確認",
-        deadline=timezone.now() + dt.timedelta(days=14),
+        draft=services.InquiryDraft(
+            title="クラウド保存の確認", deadline=timezone.now() + dt.timedelta(days=14)
+        ),
     )
     services.question_create(
         inquiry=inquiry,
         by=council.secretariat,
-        fields={"kind": QuestionKind.SHORT_TEXT, "text": "担当課名", "required": False},
+        draft=services.QuestionDraft(kind=QuestionKind.SHORT_TEXT, text="担当課名", required=False),
     )
     services.inquiry_targets_set(inquiry=inquiry, by=council.secretariat, spec={"mode": "all"})
     return inquiry

@@ -168,7 +168,12 @@ def test_organization_search_lists_coded_organizations_first(council):
     ["とうべつむ", "トウベツ ムツコ", "とうべつむつこ", "ﾄｳﾍﾞﾂ ﾑﾂｺ", "むつこ", "むつこ とうべつ"],
 )
 def test_people_search_by_kana_ignores_kana_kind_width_and_spaces(council, q):
-    person_create(organization=council.member_org, name="当別 六子", kana="トウベツ　ムツコ")
+    person_create(
+        by=council.secretariat,
+        organization=council.member_org,
+        name="当別 六子",
+        kana="トウベツ　ムツコ",
+    )
     found = selectors.people_search(people=Person.objects.all(), q=q)
     assert [p.name for p in found] == ["当別 六子"]
 
@@ -187,8 +192,18 @@ def test_people_search_by_kana_ignores_kana_kind_width_and_spaces(council, q):
     ],
 )
 def test_people_search_matches_family_and_given_name_with_any_space_in_either_order(council, q):
-    person_create(organization=council.member_org, name="小林 隆", kana="コバヤシ　タカシ")
-    person_create(organization=council.member_org, name="小林 花子", kana="コバヤシ　ハナコ")
+    person_create(
+        by=council.secretariat,
+        organization=council.member_org,
+        name="小林 隆",
+        kana="コバヤシ　タカシ",
+    )
+    person_create(
+        by=council.secretariat,
+        organization=council.member_org,
+        name="小林 花子",
+        kana="コバヤシ　ハナコ",
+    )
 
     found = selectors.people_search(people=Person.objects.all(), q=q)
 
@@ -209,7 +224,7 @@ def test_people_search_matches_family_and_given_name_with_any_space_in_either_or
     ],
 )
 def test_people_search_folds_variant_kanji_width_and_kana(council, stored, typed):
-    person_create(organization=council.member_org, name=stored, kana="")
+    person_create(by=council.secretariat, organization=council.member_org, name=stored, kana="")
 
     found = selectors.people_search(people=Person.objects.all(), q=typed)
 
@@ -217,8 +232,12 @@ def test_people_search_folds_variant_kanji_width_and_kana(council, stored, typed
 
 
 def test_people_search_narrows_with_every_word(council):
-    person_create(organization=council.member_org, name="小林 隆", title="課長")
-    person_create(organization=council.member_org, name="小林 花子", title="主査")
+    person_create(
+        by=council.secretariat, organization=council.member_org, name="小林 隆", title="課長"
+    )
+    person_create(
+        by=council.secretariat, organization=council.member_org, name="小林 花子", title="主査"
+    )
 
     found = selectors.people_search(people=Person.objects.all(), q="小林 課長")
 
@@ -229,8 +248,8 @@ def test_people_search_finds_people_by_a_folded_organization_name(council):
     org = make_organization(
         code="082082", name="龍ケ崎市", kana="リュウガサキシ", kind=OrganizationKind.CITY
     )
-    person_create(organization=org, name="龍ケ崎 一郎")
-    person_create(organization=council.member_org, name="別所 二郎")
+    person_create(by=council.secretariat, organization=org, name="龍ケ崎 一郎")
+    person_create(by=council.secretariat, organization=council.member_org, name="別所 二郎")
 
     found = selectors.people_search(people=Person.objects.all(), q="竜ヶ崎市")
 
@@ -257,7 +276,10 @@ def test_organization_search_follows_a_renamed_organization(council):
 
 def test_people_search_follows_a_corrected_kana(council):
     person = person_create(
-        organization=council.member_org, name="当別 六子", kana="トウベツ　ロクコ"
+        by=council.secretariat,
+        organization=council.member_org,
+        name="当別 六子",
+        kana="トウベツ　ロクコ",
     )
     person.kana = "トウベツ　ムツコ"
     person.save()

@@ -117,6 +117,7 @@ def test_an_organization_cannot_succeed_itself(council):
 
 def test_person_create_starts_the_post_history(council):
     person = services.person_create(
+        by=council.secretariat,
         organization=council.member_org,
         name="当別 六子",
         kana="トウベツ ムツコ",
@@ -142,14 +143,18 @@ def test_person_create_starts_the_post_history(council):
     ],
 )
 def test_person_kana_is_stored_in_katakana_so_searches_find_it(council, typed, stored):
-    person = services.person_create(organization=council.member_org, name="当別 六子", kana=typed)
+    person = services.person_create(
+        by=council.secretariat, organization=council.member_org, name="当別 六子", kana=typed
+    )
     assert person.kana == stored
     found = selectors.people_search(people=Person.objects.all(), q="トウベツムツコ")
     assert list(found) == [person]
 
 
 def test_person_without_department_has_none(council):
-    person = services.person_create(organization=council.member_org, name="当別 七子")
+    person = services.person_create(
+        by=council.secretariat, organization=council.member_org, name="当別 七子"
+    )
     assert person.department is None
     assert person.assignments.get().department_name == ""
 
@@ -271,16 +276,21 @@ def test_person_leave_ends_the_post_and_the_account(council, representative_in_p
 def test_group_member_is_a_person_or_an_organization(council):
     group = Group.objects.create(name="役員会", kind=GroupKind.BOARD)
     with pytest.raises(DirectoryError, match="人員か団体のどちらか一方を指定してください。"):
-        services.group_member_add(group=group, role=GroupRole.MEMBER)
+        services.group_member_add(by=council.secretariat, group=group, role=GroupRole.MEMBER)
     with pytest.raises(DirectoryError):
         services.group_member_add(
+            by=council.secretariat,
             group=group,
             role=GroupRole.MEMBER,
             person=council.board.person,
             organization=council.board_org,
         )
     chair = services.group_member_add(
-        group=group, person=council.board.person, role=GroupRole.CHAIR, term_start=APRIL
+        by=council.secretariat,
+        group=group,
+        person=council.board.person,
+        role=GroupRole.CHAIR,
+        term_start=APRIL,
     )
     assert chair.get_role_display() == "会長"
 
@@ -289,6 +299,7 @@ def test_group_term_must_not_end_before_it_starts(council):
     group = Group.objects.create(name="役員会", kind=GroupKind.BOARD)
     with pytest.raises(DirectoryError, match="任期終了は任期開始より後の日付にしてください。"):
         services.group_member_add(
+            by=council.secretariat,
             group=group,
             organization=council.board_org,
             role=GroupRole.MEMBER,
@@ -365,7 +376,10 @@ def test_revoked_invitation_is_not_usable_and_accepted_cannot_be_revoked(council
 
 def test_accepting_links_the_existing_directory_entry(council):
     person = services.person_create(
-        organization=council.member_org, name="当別 五郎", email="Goro@example.lg.jp"
+        by=council.secretariat,
+        organization=council.member_org,
+        name="当別 五郎",
+        email="Goro@example.lg.jp",
     )
     user = services.invitation_accept(
         invitation=_invite(council), username="goro", password=PASSWORD

@@ -14,3 +14,10 @@ def contacts(council: Council) -> list[Post]:
         make_contact(user=council.outsider),
         make_contact(user=council.board),
     ]
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Store uploaded files in a fresh directory of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -495,33 +495,37 @@ def test_machida_platform_inquiry_counts_seven_of_nineteen(page: Page, seed: See
     inquiry = services.inquiry_create(
         by=seed.secretariat,
         requester=machida,
-        title="地域情報プラットフォームへの準拠について",
-        purpose="複数ベンダのシステム群を地域情報プラットフォームに準拠させる取組みの参考として照会します。",
-        deadline=dt.datetime.now(dt.UTC) + dt.timedelta(days=14),
+        draft=services.InquiryDraft(
+            title="地域情報プラットフォームへの準拠について",
+            purpose="複数ベンダのシステム群を地域情報プラットフォームに準拠させる取組みの参考として照会します。",
+            deadline=dt.datetime.now(dt.UTC) + dt.timedelta(days=14),
+        ),
     )
     comply = services.question_create(
         inquiry=inquiry,
         by=seed.secretariat,
-        fields={
-            "kind": QuestionKind.YES_NO,
-            "text": "現在のシステムは地域情報プラットフォームに準拠していますか"
+        draft=services.QuestionDraft(
+            kind=QuestionKind.YES_NO,
+            text="現在のシステムは地域情報プラットフォームに準拠していますか"
             "（次年度の調達で条件にする場合を含む）。",
-        },
+        ),
     )
     systems = services.question_create(
         inquiry=inquiry,
         by=seed.secretariat,
-        fields={
-            "kind": QuestionKind.NUMBER,
-            "text": "準拠しているシステムの数",
-            "unit": "システム",
-            "required": False,
-        },
+        draft=services.QuestionDraft(
+            kind=QuestionKind.NUMBER,
+            text="準拠しているシステムの数",
+            unit="システム",
+            required=False,
+        ),
     )
     note = services.question_create(
         inquiry=inquiry,
         by=seed.secretariat,
-        fields={"kind": QuestionKind.LONG_TEXT, "text": "準拠に向けた課題", "required": False},
+        draft=services.QuestionDraft(
+            kind=QuestionKind.LONG_TEXT, text="準拠に向けた課題", required=False
+        ),
     )
     targets = [
         o.pk for code, o in seed.organizations.items() if code not in ("132098", OUTSIDER[0])

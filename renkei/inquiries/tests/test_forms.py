@@ -258,24 +258,22 @@ def rich(council):
     single = services.question_create(
         inquiry=inquiry,
         by=by,
-        fields={
-            "kind": QuestionKind.SINGLE,
-            "text": "準拠状況",
-            "choices": ["準拠している", "次期調達で条件にする"],
-            "allow_other": True,
-        },
+        draft=services.QuestionDraft(
+            kind=QuestionKind.SINGLE,
+            text="準拠状況",
+            choices=["準拠している", "次期調達で条件にする"],
+            allow_other=True,
+        ),
     )
     day = services.question_create(
-        inquiry=inquiry, by=by, fields={"kind": QuestionKind.DATE, "text": "改正日"}
+        inquiry=inquiry, by=by, draft=services.QuestionDraft(kind=QuestionKind.DATE, text="改正日")
     )
     multiple = services.question_create(
         inquiry=inquiry,
         by=by,
-        fields={
-            "kind": QuestionKind.MULTIPLE,
-            "text": "担当",
-            "choices": ["情報課", "教育センター"],
-        },
+        draft=services.QuestionDraft(
+            kind=QuestionKind.MULTIPLE, text="担当", choices=["情報課", "教育センター"]
+        ),
     )
     services.inquiry_open(inquiry=inquiry, by=by)
     answer = Answer.objects.create(inquiry=inquiry, organization=council.member_org)

@@ -20,13 +20,14 @@ def _request_in_review(council: Council) -> Inquiry:
     """A member's request (深川市 asks), ready and sent to the secretariat for review."""
     inquiry = services.inquiry_create(
         by=council.board,
-        title="RPA の導入状況",
-        deadline=timezone.now() + dt.timedelta(days=14),
+        draft=services.InquiryDraft(
+            title="RPA の導入状況", deadline=timezone.now() + dt.timedelta(days=14)
+        ),
     )
     services.question_create(
         inquiry=inquiry,
         by=council.board,
-        fields={"kind": QuestionKind.YES_NO, "text": "RPA を導入していますか。"},
+        draft=services.QuestionDraft(kind=QuestionKind.YES_NO, text="RPA を導入していますか。"),
     )
     services.inquiry_targets_set(inquiry=inquiry, by=council.board, spec={"mode": "all"})
     return services.inquiry_submit_for_review(inquiry=inquiry, by=council.board)

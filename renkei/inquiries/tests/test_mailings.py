@@ -53,12 +53,16 @@ def draft(council: Council) -> Inquiry:
     by = council.secretariat
     inquiry = services.inquiry_create(
         by=by,
-        title="庁内ネットワークの分離状況",
-        purpose="分離方式を伺います。",
-        deadline=timezone.now() + dt.timedelta(days=14),
+        draft=services.InquiryDraft(
+            title="庁内ネットワークの分離状況",
+            purpose="分離方式を伺います。",
+            deadline=timezone.now() + dt.timedelta(days=14),
+        ),
     )
     services.question_create(
-        inquiry=inquiry, by=by, fields={"kind": QuestionKind.YES_NO, "text": "分離済みですか。"}
+        inquiry=inquiry,
+        by=by,
+        draft=services.QuestionDraft(kind=QuestionKind.YES_NO, text="分離済みですか。"),
     )
     village_ids = list(
         Organization.objects.filter(code__startswith="9").values_list("pk", flat=True)

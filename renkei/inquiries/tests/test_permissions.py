@@ -83,7 +83,7 @@ def build_world(council: Council) -> World:
     file_question = services.question_create(
         inquiry=opened,
         by=council.secretariat,
-        fields={"kind": QuestionKind.FILE, "text": "規程", "required": False},
+        draft=services.QuestionDraft(kind=QuestionKind.FILE, text="規程", required=False),
     )
     attachment = services.inquiry_attachment_add(
         inquiry=opened, by=council.secretariat, file=SimpleUploadedFile("b.pdf", PDF)

@@ -43,7 +43,9 @@ def test_draft_inquiry_questions_are_read_every_time(council, django_assert_num_
     services.question_update(
         question=question,
         by=council.secretariat,
-        fields={"kind": QuestionKind.SHORT_TEXT, "text": "公表場所のURLを教えてください。"},
+        draft=services.QuestionDraft(
+            kind=QuestionKind.SHORT_TEXT, text="公表場所のURLを教えてください。"
+        ),
     )
 
     with django_assert_num_queries(1):

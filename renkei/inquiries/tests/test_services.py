@@ -48,25 +48,27 @@ def make_draft(council: Council, *, by=None, **fields) -> Inquiry:
     by = by or council.secretariat
     inquiry = services.inquiry_create(
         by=by,
-        title="情報セキュリティポリシーについて",
-        purpose="ポリシーの**公表**状況を伺います。",
-        deadline=fields.pop("deadline", future()),
-        **fields,
+        draft=services.InquiryDraft(
+            title="情報セキュリティポリシーについて",
+            purpose="ポリシーの**公表**状況を伺います。",
+            deadline=fields.pop("deadline", future()),
+            **fields,
+        ),
     )
     q1 = services.question_create(
         inquiry=inquiry,
         by=by,
-        fields={"kind": QuestionKind.YES_NO, "text": "ポリシーを公表していますか。"},
+        draft=services.QuestionDraft(kind=QuestionKind.YES_NO, text="ポリシーを公表していますか。"),
     )
     services.question_create(
         inquiry=inquiry,
         by=by,
-        fields={
-            "kind": QuestionKind.SHORT_TEXT,
-            "text": "公表している場所を教えてください。",
-            "condition_question": q1,
-            "condition_value": "はい",
-        },
+        draft=services.QuestionDraft(
+            kind=QuestionKind.SHORT_TEXT,
+            text="公表している場所を教えてください。",
+            condition_question=q1,
+            condition_value="はい",
+        ),
     )
     services.inquiry_targets_set(inquiry=inquiry, by=by, spec={"mode": "all"})
     return inquiry
@@ -127,7 +129,9 @@ def test_targets_stay_fixed_after_opening(council):
 
 
 def test_opening_without_questions_is_refused(council):
-    inquiry = services.inquiry_create(by=council.secretariat, title="空の照会", deadline=future())
+    inquiry = services.inquiry_create(
+        by=council.secretariat, draft=services.InquiryDraft(title="空の照会", deadline=future())
+    )
     services.inquiry_targets_set(inquiry=inquiry, by=council.secretariat, spec={"mode": "all"})
 
     with pytest.raises(InquiryError, match="設問が1つもありません"):
@@ -321,13 +325,15 @@ def test_filter_matching_nobody_is_refused(council):
 
 
 def test_single_choice_without_choices_is_refused(council):
-    inquiry = services.inquiry_create(by=council.secretariat, title="t")
+    inquiry = services.inquiry_create(
+        by=council.secretariat, draft=services.InquiryDraft(title="t")
+    )
 
     with pytest.raises(InquiryError, match="選択肢") as error:
         services.question_create(
             inquiry=inquiry,
             by=council.secretariat,
-            fields={"kind": QuestionKind.SINGLE, "text": "どれですか", "choices": []},
+            draft=services.QuestionDraft(kind=QuestionKind.SINGLE, text="どれですか", choices=[]),
         )
     assert error.value.field == "choices"
     assert not inquiry.questions.exists()
@@ -341,12 +347,12 @@ def test_condition_value_must_be_a_choice_of_the_controlling_question(council):
         services.question_create(
             inquiry=inquiry,
             by=council.secretariat,
-            fields={
-                "kind": QuestionKind.LONG_TEXT,
-                "text": "理由",
-                "condition_question": q1,
-                "condition_value": "たぶん",
-            },
+            draft=services.QuestionDraft(
+                kind=QuestionKind.LONG_TEXT,
+                text="理由",
+                condition_question=q1,
+                condition_value="たぶん",
+            ),
         )
 
 
@@ -381,7 +387,7 @@ def test_questions_cannot_change_once_open(council):
         services.question_create(
             inquiry=inquiry,
             by=council.secretariat,
-            fields={"kind": QuestionKind.SHORT_TEXT, "text": "追加"},
+            draft=services.QuestionDraft(kind=QuestionKind.SHORT_TEXT, text="追加"),
         )
 
 
@@ -619,7 +625,9 @@ def test_answer_file_is_stored_and_kept_for_versions(council):
     question = services.question_create(
         inquiry=inquiry,
         by=council.secretariat,
-        fields={"kind": QuestionKind.FILE, "text": "規程を添付してください。", "required": False},
+        draft=services.QuestionDraft(
+            kind=QuestionKind.FILE, text="規程を添付してください。", required=False
+        ),
     )
     services.inquiry_open(inquiry=inquiry, by=council.secretariat)
     answer = get_answer_for(council.staff, inquiry.pk)

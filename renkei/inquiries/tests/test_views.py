@@ -545,7 +545,7 @@ def test_number_question_accepts_full_width_digits_and_commas(council):
     number = services.question_create(
         inquiry=inquiry,
         by=council.secretariat,
-        fields={"kind": QuestionKind.NUMBER, "text": "職員数", "unit": "人"},
+        draft=services.QuestionDraft(kind=QuestionKind.NUMBER, text="職員数", unit="人"),
     )
     services.inquiry_open(inquiry=inquiry, by=council.secretariat)
     answer = started_answer(inquiry, council.member_org)
@@ -564,7 +564,7 @@ def test_number_question_refuses_text(council):
     number = services.question_create(
         inquiry=inquiry,
         by=council.secretariat,
-        fields={"kind": QuestionKind.NUMBER, "text": "職員数"},
+        draft=services.QuestionDraft(kind=QuestionKind.NUMBER, text="職員数"),
     )
     services.inquiry_open(inquiry=inquiry, by=council.secretariat)
     answer = started_answer(inquiry, council.member_org)
@@ -691,13 +691,13 @@ def test_table_question_cells_must_be_numbers(council):
     table = services.question_create(
         inquiry=inquiry,
         by=council.secretariat,
-        fields={
-            "kind": QuestionKind.TABLE,
-            "text": "端末台数",
-            "table_rows": ["本庁"],
-            "table_columns": ["デスクトップ", "ノート"],
-            "table_numeric": True,
-        },
+        draft=services.QuestionDraft(
+            kind=QuestionKind.TABLE,
+            text="端末台数",
+            table_rows=["本庁"],
+            table_columns=["デスクトップ", "ノート"],
+            table_numeric=True,
+        ),
     )
     services.inquiry_open(inquiry=inquiry, by=council.secretariat)
     answer = started_answer(inquiry, council.member_org)
@@ -726,7 +726,7 @@ def test_answer_file_upload_is_checked_and_downloadable_by_own_org_only(council)
     question = services.question_create(
         inquiry=inquiry,
         by=council.secretariat,
-        fields={"kind": QuestionKind.FILE, "text": "規程", "required": False},
+        draft=services.QuestionDraft(kind=QuestionKind.FILE, text="規程", required=False),
     )
     services.inquiry_open(inquiry=inquiry, by=council.secretariat)
     answer = started_answer(inquiry, council.member_org)
@@ -925,12 +925,12 @@ def test_conditional_question_follows_the_answer_in_the_browser_at_320px(page, c
     services.question_create(
         inquiry=inquiry,
         by=council.secretariat,
-        fields={
-            "kind": QuestionKind.TABLE,
-            "text": "端末台数",
-            "table_rows": ["本庁", "支所"],
-            "table_columns": ["デスクトップ", "ノート", "タブレット"],
-        },
+        draft=services.QuestionDraft(
+            kind=QuestionKind.TABLE,
+            text="端末台数",
+            table_rows=["本庁", "支所"],
+            table_columns=["デスクトップ", "ノート", "タブレット"],
+        ),
     )
     services.inquiry_open(inquiry=inquiry, by=council.secretariat)
     q2 = inquiry.questions.get(code="Q2")
@@ -982,10 +982,12 @@ def test_versions_page_shows_each_kind_of_answer_readably(council):
     inquiry = make_draft(council)
     by = council.secretariat
     day = services.question_create(
-        inquiry=inquiry, by=by, fields={"kind": QuestionKind.DATE, "text": "改正日"}
+        inquiry=inquiry, by=by, draft=services.QuestionDraft(kind=QuestionKind.DATE, text="改正日")
     )
     amount = services.question_create(
-        inquiry=inquiry, by=by, fields={"kind": QuestionKind.NUMBER, "text": "経費", "unit": "千円"}
+        inquiry=inquiry,
+        by=by,
+        draft=services.QuestionDraft(kind=QuestionKind.NUMBER, text="経費", unit="千円"),
     )
     services.inquiry_open(inquiry=inquiry, by=by)
     answer = started_answer(inquiry, council.member_org)
@@ -1067,9 +1069,9 @@ def test_saving_the_answer_form_queries_do_not_grow_with_questions(
     post = every_question_post(inquiry, answer)
 
     # Session, user with person, answer with its inquiry (target joined), and the update
-    # in its transaction; the questions of the open inquiry were kept by the first view:
-    # the same 6 for 5 or 60 questions.
-    with django_assert_max_num_queries(6):
+    # and its audit row in one transaction; the questions of the open inquiry were kept by
+    # the first view: the same 7 for 5 or 60 questions.
+    with django_assert_max_num_queries(7):
         response = staff.post(url, post)
 
     assert response.status_code == 302

@@ -133,7 +133,10 @@ def test_requester_left_empty_means_the_secretariat_itself(council):
 def test_edit_shows_the_current_requester_and_keeps_it_when_saved_back(council):
     inquiry = make_draft(council)
     services.inquiry_update(
-        inquiry=inquiry, by=council.secretariat, changes={}, requester=council.board_org
+        inquiry=inquiry,
+        by=council.secretariat,
+        draft=services.InquiryDraft(title=inquiry.title, deadline=inquiry.deadline),
+        requester=council.board_org,
     )
     client = login(council.secretariat)
     url = reverse("inquiries:edit", args=[inquiry.pk])
@@ -291,7 +294,7 @@ def test_question_form_shows_only_the_settings_of_its_kind(council):
     number = services.question_create(
         inquiry=inquiry,
         by=council.secretariat,
-        fields={"kind": QuestionKind.NUMBER, "text": "職員数", "unit": "人"},
+        draft=services.QuestionDraft(kind=QuestionKind.NUMBER, text="職員数", unit="人"),
     )
 
     new = text_of(client.get(reverse("inquiries:questions", args=[inquiry.pk])))
@@ -407,7 +410,9 @@ def test_preview_shows_the_answer_form_disabled_and_writes_nothing(council):
     services.question_create(
         inquiry=inquiry,
         by=council.secretariat,
-        fields={"kind": QuestionKind.SINGLE, "text": "利用している製品", "choices": ["A社", "B社"]},
+        draft=services.QuestionDraft(
+            kind=QuestionKind.SINGLE, text="利用している製品", choices=["A社", "B社"]
+        ),
     )
     before = Inquiry.objects.filter(pk=inquiry.pk).values_list("updated_at").get()
 
@@ -505,13 +510,13 @@ def test_preview_queries_do_not_grow_with_questions(council, django_assert_max_n
         services.question_create(
             inquiry=inquiry,
             by=council.secretariat,
-            fields={
-                "kind": QuestionKind.SINGLE,
-                "text": f"設問{number}",
-                "choices": ["A", "B"],
-                "condition_question": q1,
-                "condition_value": "はい",
-            },
+            draft=services.QuestionDraft(
+                kind=QuestionKind.SINGLE,
+                text=f"設問{number}",
+                choices=["A", "B"],
+                condition_question=q1,
+                condition_value="はい",
+            ),
         )
     client = login(council.secretariat)
 
