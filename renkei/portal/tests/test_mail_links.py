@@ -34,7 +34,15 @@ URL_RE = re.compile(r"""https?://[^\s"'<>）]+""")
 # Mails with no link of their own: a generic notice whose whole body the caller writes; the
 # notice of a suspension (its holder can no longer log in); and the notice to the old address
 # that the e-mail address changed (it tells whom to ask instead of offering a link).
-WITHOUT_LINKS = {"notice", "account_suspended", "email_changed"}
+# A seminar's cancellation by the council, and the receipt of a registrant's own cancellation:
+# nothing is left to open.
+WITHOUT_LINKS = {
+    "notice",
+    "account_suspended",
+    "email_changed",
+    "event_cancelled",
+    "event_cancellation_received",
+}
 
 
 def mail_templates() -> set[str]:
@@ -123,6 +131,41 @@ def produce_every_mail(council) -> None:
     for step in ("circulate", "confirm"):
         meeting_services.minutes_transition(minutes=minutes, by=council.secretariat, name=step)
     _produce_forum_mail(council)
+    _produce_event_mail(council)
+
+
+def _produce_event_mail(council) -> None:
+    """A seminar of one seat: registered, an address to confirm, waiting, promoted, cancelled."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from renkei.events import services as events
+
+    starts = timezone.now() + dt.timedelta(days=30)
+    event = events.event_create(
+        by=council.secretariat,
+        draft=events.EventDraft(
+            title="トピックスセミナー",
+            kind="seminar",
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=3),
+            description="事例発表",
+            capacity=1,
+            audience="open",
+        ),
+    )
+    events.event_publish(event=event, by=council.secretariat)
+    seated = events.member_register(event=event, person=council.staff.person, by=council.staff)
+    waiting = events.public_register(
+        event=event,
+        registrant=events.Registrant(
+            name="上砂川 花子", organization_name="上砂川町", email="hanako@example.lg.jp"
+        ),
+    )
+    events.registration_confirm(registration=waiting)
+    events.registration_cancel(registration=seated, by=council.staff)
+    events.event_cancel(event=event, by=council.secretariat)
 
 
 def _produce_forum_mail(council) -> None:
