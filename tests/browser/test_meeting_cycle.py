@@ -78,7 +78,9 @@ def test_board_meeting_from_invitation_to_published_minutes(
     context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
     member = context.new_page()
     member.base_url = base
-    page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="会議", exact=True).click()
+    page.get_by_role("navigation", name="メインメニュー").get_by_role(
+        "link", name="会議", exact=True
+    ).click()
     page.get_by_role("link", name="会議を登録").click()
     page.get_by_label("会議名").fill("令和8年度 役員会")
     page.get_by_label("種類").select_option(label="役員会")
