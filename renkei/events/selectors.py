@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from renkei.accounts.models import User
@@ -53,11 +53,13 @@ def event_list(
 
 
 def event_fiscal_years() -> list[int]:
-    """Return the fiscal years that have events, newest first, and the current one."""
-    years = {fiscal_year_of(timezone.localdate())}
-    for starts_at in Event.objects.values_list("starts_at", flat=True).distinct()[:2000]:
-        years.add(fiscal_year_of(timezone.localdate(starts_at)))
-    return sorted(years, reverse=True)
+    """Return every fiscal year from the first event's to the last's (and the current), newest
+    first, from one aggregate query."""
+    current = fiscal_year_of(timezone.localdate())
+    span = Event.objects.aggregate(first=Min("starts_at"), last=Max("starts_at"))
+    first = fiscal_year_of(timezone.localdate(span["first"])) if span["first"] else current
+    last = fiscal_year_of(timezone.localdate(span["last"])) if span["last"] else current
+    return list(range(max(last, current), min(first, current) - 1, -1))
 
 
 @dataclass(frozen=True)
