@@ -22,8 +22,8 @@ TARGET = 5
 def _load() -> dict:
     """Store the room with bulk inserts (the services' per-post work is not what is measured)."""
     from django.utils import timezone
-    from renkei.core.markdown import markdown_html
 
+    from renkei.core.markdown import markdown_html
     from renkei.core.text import fold_for_search
     from renkei.forum.models import Board, Follow, Post, ReadMarker, Thread
     from renkei.forum.services import post_search_text
