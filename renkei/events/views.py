@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.core.fiscal_year import fiscal_year_of
+from renkei.core.forms import service_error_add
 from renkei.core.ical import CalendarEntry, calendar_bytes
 from renkei.core.links import absolute_url
 from renkei.core.markdown import markdown_html
@@ -125,7 +126,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "colleagues": colleagues_to_register(user=request.user, event=event)
             if event.status == "published"
             else [],
-            "self_person": _self_person(request),
+            # Loaded with the user by the authentication backend: no query.
+            "self_person": getattr(request.user, "person", None),
             "accepting": _accepting(event),
             "can_manage": managing,
             "participants": participant_counts(event=event, seats=seats) if managing else None,
@@ -135,10 +137,6 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumbs": _crumbs((event.title, None)),
         },
     )
-
-
-def _self_person(request: HttpRequest) -> Person | None:
-    return Person.objects.filter(user=request.user).select_related("organization").first()
 
 
 def _accepting(event: Event) -> str:
@@ -228,7 +226,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
         try:
             event = services.event_create(by=request.user, draft=form.draft(), request=request)
         except EventError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            service_error_add(form, error)
         else:
             messages.success(request, "催しを作成しました。プログラムを入力して公開してください。")
             return redirect("events:program", pk=event.pk)
@@ -251,7 +249,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.event_update(event=event, by=request.user, draft=form.draft(), request=request)
         except EventError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            service_error_add(form, error)
         else:
             messages.success(request, "催しの内容を保存しました。")
             return redirect("events:detail", pk=event.pk)
@@ -488,7 +486,7 @@ def public_apply(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             registration = services.public_register(event=event, registrant=form.registrant())
         except EventError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            service_error_add(form, error)
         else:
             return render(
                 request,

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from renkei.accounts.permissions import Capability
+from renkei.core.forms import service_error_add
 from renkei.directory.permissions import require
 from renkei.forum.forms import (
     BoardForm,
@@ -194,7 +195,7 @@ def thread_new(request: HttpRequest, board_pk: int) -> HttpResponse:
                 request=request,
             )
         except ForumError as error:
-            form.add_error(None, str(error))
+            service_error_add(form, error)
         else:
             messages.success(request, "スレッドを作成しました。")
             return redirect(thread)
@@ -278,7 +279,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
                     request=request,
                 )
             except ForumError as error:
-                form.add_error(None, str(error))
+                service_error_add(form, error)
             else:
                 messages.success(request, f"#{new.number} を投稿しました。")
                 return redirect(new)
@@ -312,7 +313,7 @@ def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             post_edit(post=post, body=form.cleaned_data["body"], by=request.user, request=request)
         except ForumError as error:
-            form.add_error(None, str(error))
+            service_error_add(form, error)
         else:
             messages.success(request, f"#{post.number} を編集しました。")
             return redirect(post)
@@ -428,7 +429,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                 post=post, reason=form.cleaned_data["reason"], by=request.user, request=request
             )
         except ForumError as error:
-            form.add_error(None, str(error))
+            service_error_add(form, error)
         else:
             messages.success(request, "事務局に報告しました。ご協力ありがとうございます。")
             return redirect(post)
@@ -501,7 +502,7 @@ def thread_move_view(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 thread_move(thread=thread, board=target, by=request.user, request=request)
             except ForumError as error:
-                form.add_error(None, str(error))
+                service_error_add(form, error)
             else:
                 messages.success(request, f"スレッドを「{target.name}」に移動しました。")
                 return redirect(thread)
@@ -558,7 +559,7 @@ def post_hide_view(request: HttpRequest, pk: int) -> HttpResponse:
                     request=request,
                 )
             except ForumError as error:
-                form.add_error(None, str(error))
+                service_error_add(form, error)
             else:
                 messages.success(request, f"#{post.number} を非表示にしました。")
                 return redirect(post)

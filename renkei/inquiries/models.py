@@ -520,6 +520,7 @@ class Mailing(models.Model):
     status = models.CharField(
         "状態", max_length=20, choices=MailingStatus.choices, default=MailingStatus.PENDING
     )
+    # len(organization_ids), kept apart so the progress box never loads the id list.
     organizations_total = models.PositiveIntegerField("送信先団体数", default=0)
     organizations_done = models.PositiveIntegerField("処理済み団体数", default=0)
     message_count = models.PositiveIntegerField("作成したメール数", default=0)
