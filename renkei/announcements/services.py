@@ -12,9 +12,9 @@ from django.utils import timezone
 from renkei.accounts.models import User
 from renkei.announcements.lifecycle import ANNOUNCEMENT_WORKFLOW, EDITABLE
 from renkei.announcements.models import (
-    AnnouncementRead,
     Announcement,
     AnnouncementAttachment,
+    AnnouncementRead,
     AudienceKind,
     Delivery,
     DeliveryStatus,

@@ -27,7 +27,6 @@ def test_home_lists_the_announcement_for_its_audience_only(council):
     assert "北海道ブロック研修会のご案内" not in outsider_home
 
 
-
 def test_an_announcement_is_unread_until_the_reader_opens_it(council, make_announcement, publish):
     announcement = publish(make_announcement(title="情報交換会議の開催について"))
     staff, colleague = login_client(council.staff), login_client(council.representative)
