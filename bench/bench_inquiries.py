@@ -390,7 +390,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     repeat = args.repeat
-    from renkei.inquiries.compilation_tasks import INLINE_VALUES_LIMIT
+    from renkei.inquiries.compilation.store import INLINE_VALUES_LIMIT
 
     if args.organizations is not None and args.organizations * QUESTION_COUNT < INLINE_VALUES_LIMIT:
         parser.error(
@@ -405,7 +405,7 @@ def main() -> int:
         from django.core.cache import cache
 
         from renkei.directory.models import Organization
-        from renkei.inquiries.compilation import compilation_data
+        from renkei.inquiries.compilation.data import compilation_data
         from renkei.inquiries.exports import workbook_xlsx
         from renkei.inquiries.models import Answer
 
@@ -442,14 +442,14 @@ def main() -> int:
         # the stored summary with a notice.
         from django.utils import timezone
 
-        from renkei.inquiries.compilation_tasks import (
+        from renkei.inquiries.compilation.store import (
             current_stamp,
             current_variant,
             is_fresh,
             marker_key,
             stored_summary,
-            summary_recompile,
         )
+        from renkei.inquiries.compilation.tasks import summary_recompile
         from renkei.inquiries.models import Inquiry, InquiryStatus
         from renkei.inquiries.permissions import can_follow, results_hide_names
 

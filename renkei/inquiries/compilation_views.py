@@ -17,28 +17,26 @@ from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.core.numbers import format_number
 from renkei.core.wareki import format_date, format_datetime
-from renkei.inquiries.compilation import (
-    CellKind,
+from renkei.inquiries.compilation.comparison import inquiry_comparison
+from renkei.inquiries.compilation.data import answers_load, compilation_data
+from renkei.inquiries.compilation.matrix import (
     Matrix,
-    answers_load,
-    compilation_data,
     compilation_matrix,
-    inquiry_comparison,
     matrix_filter_options,
     matrix_respondents,
-    question_summary,
 )
-from renkei.inquiries.compilation_tasks import (
+from renkei.inquiries.compilation.store import (
     INLINE_VALUES_LIMIT,
     StoredSummary,
     current_stamp,
     current_variant,
     is_fresh,
-    recompile_request,
     stored_summary,
     summary_compile,
     values_count,
 )
+from renkei.inquiries.compilation.summaries import question_summary
+from renkei.inquiries.compilation.tasks import recompile_request
 from renkei.inquiries.export_tasks import ExportError, export_request
 from renkei.inquiries.exports import (
     CONTENT_TYPES,
@@ -61,6 +59,7 @@ from renkei.inquiries.permissions import (
     results_hide_names,
     results_visible_filter,
 )
+from renkei.inquiries.question_kinds.results import CellKind
 from renkei.inquiries.services import AnswerConflictError, InquiryError
 
 # Rows per matrix page: at 60 questions a full page of 1,788 organizations is over 100,000
@@ -110,7 +109,7 @@ def compilation(request: HttpRequest, pk: int) -> HttpResponse:
 
     A large inquiry is never compiled here: a stale or missing summary queues one
     background recompile, and the page shows the last summary (or a waiting page) with a
-    notice that refreshes itself. Small inquiries compile inline (compilation_tasks).
+    notice that refreshes itself. Small inquiries compile inline (compilation.store).
     """
     inquiry = get_inquiry_results_for(request.user, pk)
     variant = current_variant(
