@@ -5,7 +5,6 @@ from django.core.cache import cache
 from django.urls import reverse
 from django_tasks import default_task_backend
 
-from renkei.inquiries import compilation_views
 from renkei.inquiries.compilation import store as compilation_store
 from renkei.inquiries.compilation.store import marker_key
 from renkei.inquiries.compilation.tasks import summary_recompile
@@ -17,6 +16,7 @@ from renkei.inquiries.tests.test_compilation_fixtures import (
     submit_answer,
 )
 from renkei.inquiries.tests.test_compilation_views import PLATFORM, login
+from renkei.inquiries.views import compilation as compilation_views
 
 WAITING = "集計しています…"
 UPDATING = "集計を更新しています（"
