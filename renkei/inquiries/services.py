@@ -41,7 +41,6 @@ from renkei.inquiries.mailings import (
     mailing_request,
 )
 from renkei.inquiries.models import (
-    OTHER_CHOICE,
     Answer,
     AnswerFile,
     AnswerKind,
@@ -52,7 +51,6 @@ from renkei.inquiries.models import (
     InquiryAttachment,
     InquiryStatus,
     Question,
-    QuestionKind,
     Reminder,
     ReminderKind,
     ResultsVisibility,
@@ -127,8 +125,7 @@ class QuestionDraft:
 
 
 INQUIRY_FIELDS = tuple(f.name for f in fields(InquiryDraft))
-# Kinds with choices to set, and kinds whose answer may decide a display condition.
-CHOICE_KINDS = tuple(kind for kind, t in KINDS.items() if "choices_text" in t.settings)
+# Kinds whose answer may decide a display condition.
 CONDITION_KINDS = tuple(kind for kind, t in KINDS.items() if t.choice)
 
 
@@ -366,37 +363,14 @@ def question_validate(
     *, inquiry: Inquiry, draft: QuestionDraft, question: Question | None = None
 ) -> None:
     """Refuse a question whose settings do not fit its kind."""
-    kind = draft.kind
-    if kind not in QuestionKind.values:
+    if draft.kind not in KINDS:
         raise InquiryError("設問の形式を選んでください。", field="kind")
     if not draft.text.strip():
         raise InquiryError("設問文を入力してください。", field="text")
-    choices = list(draft.choices)
-    if kind in CHOICE_KINDS:
-        if len(choices) + (1 if draft.allow_other else 0) < 2:
-            raise InquiryError(
-                "選択式の設問には選択肢を2つ以上（1行に1つ）入力してください。", field="choices"
-            )
-        duplicates = sorted({c for c in choices if choices.count(c) > 1})
-        if duplicates:
-            raise InquiryError(f"選択肢が重複しています：{'、'.join(duplicates)}", field="choices")
-        if draft.allow_other and OTHER_CHOICE in choices:
-            raise InquiryError(
-                "「その他（自由記述）」を設ける場合は、選択肢に「その他」を入れないでください。",
-                field="choices",
-            )
-    if kind == QuestionKind.TABLE:
-        if not draft.table_rows:
-            raise InquiryError("表の行を1行に1つ入力してください。", field="table_rows")
-        if not draft.table_columns:
-            raise InquiryError("表の列を1行に1つ入力してください。", field="table_columns")
-        for name, label in (("table_rows", "行"), ("table_columns", "列")):
-            items = list(getattr(draft, name))
-            duplicates = sorted({item for item in items if items.count(item) > 1})
-            if duplicates:
-                raise InquiryError(
-                    f"表の{label}が重複しています：{'、'.join(duplicates)}", field=name
-                )
+    problem = KINDS[draft.kind].settings_problem(draft)
+    if problem is not None:
+        field, message = problem
+        raise InquiryError(message, field=field)
     controller = draft.condition_question
     if controller is not None:
         if controller.inquiry_id != inquiry.pk:
@@ -407,7 +381,7 @@ def question_validate(
             raise InquiryError(
                 "表示条件には、この設問より前の設問を選んでください。", field="condition_question"
             )
-        if controller.kind not in CONDITION_KINDS:
+        if not kind_of(controller).choice:
             raise InquiryError(
                 "表示条件に使えるのは選択式・はい／いいえの設問です。", field="condition_question"
             )
@@ -422,13 +396,7 @@ def question_validate(
 
 def _question_values(draft: QuestionDraft) -> dict[str, Any]:
     """Return the model fields of a draft, without settings that do not apply to its kind."""
-    kind = draft.kind
-    if kind not in CHOICE_KINDS:
-        draft = replace(draft, choices=(), allow_other=False)
-    if kind != QuestionKind.NUMBER:
-        draft = replace(draft, unit="")
-    if kind != QuestionKind.TABLE:
-        draft = replace(draft, table_rows=(), table_columns=())
+    draft = KINDS[draft.kind].settings_kept(draft)
     if draft.condition_question is None:
         draft = replace(draft, condition_value="")
     values = _draft_values(draft)
