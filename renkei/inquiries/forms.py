@@ -41,13 +41,9 @@ from renkei.inquiries.selectors import (
     suggested_deadline,
     target_kinds,
 )
-from renkei.inquiries.services import (
-    CONDITION_KINDS,
-    InquiryDraft,
-    InquiryError,
-    QuestionDraft,
-    question_validate,
-)
+from renkei.inquiries.services.authoring import InquiryDraft
+from renkei.inquiries.services.errors import InquiryError
+from renkei.inquiries.services.questions import CONDITION_KINDS, QuestionDraft, question_validate
 
 DEFAULT_DEADLINE_TIME = dt.time(17, 0)
 SUGGESTED_BUSINESS_DAYS = 10

@@ -50,7 +50,7 @@ from renkei.inquiries.models import (
 )
 from renkei.inquiries.question_kinds import hidden_question_ids, kind_of
 from renkei.inquiries.selectors import inquiry_questions
-from renkei.inquiries.services import answer_save
+from renkei.inquiries.services.answering import answer_save
 
 SALT = "renkei.inquiries.offline.sheet"
 # Bumped when what a sheet carries changes; an older sheet is refused with a clear message.

@@ -20,7 +20,8 @@ from renkei.inquiries.offline import (
     sheet_layout,
 )
 from renkei.inquiries.permissions import get_answer_for
-from renkei.inquiries.services import AnswerConflictError, answer_save
+from renkei.inquiries.services.answering import answer_save
+from renkei.inquiries.services.errors import AnswerConflictError
 from renkei.inquiries.tests.test_compilation_fixtures import add_question, make_inquiry
 
 

@@ -36,7 +36,7 @@ from renkei.inquiries.question_kinds import (
     question_summary_of,
 )
 from renkei.inquiries.selectors import inquiry_questions
-from renkei.inquiries.services import answer_save
+from renkei.inquiries.services.answering import answer_save
 
 CHOICES = ["準拠している", "一部準拠", "準拠していない"]
 ROWS = ["本庁", "支所"]

@@ -22,7 +22,7 @@ from renkei.inquiries.permissions import (
 from renkei.inquiries.selectors import (
     markdown_html,
 )
-from renkei.inquiries.services import AnswerLinkError, InquiryError
+from renkei.inquiries.services.errors import AnswerLinkError, InquiryError
 from renkei.inquiries.views.answering import answer_page, conditions_page, submit_page
 from renkei.inquiries.views.common import confirm_page, refuse
 

@@ -47,7 +47,7 @@ from renkei.inquiries.selectors import (
     inquiry_questions,
     missing_required,
 )
-from renkei.inquiries.services import AnswerConflictError, InquiryError
+from renkei.inquiries.services.errors import AnswerConflictError, InquiryError
 from renkei.inquiries.views.common import confirmed, inquiry_crumbs, refuse, url_if_exists
 
 

@@ -26,7 +26,7 @@ from renkei.inquiries.selectors import (
     requester_organizations,
     target_organizations,
 )
-from renkei.inquiries.services import InquiryError
+from renkei.inquiries.services.errors import InquiryError
 from renkei.inquiries.views.common import (
     confirm_page,
     crumbs,

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
 from renkei.inquiries.models import Inquiry
-from renkei.inquiries.services import InquiryError
+from renkei.inquiries.services.errors import InquiryError
 
 
 def crumbs(*items: tuple[str, str | None]) -> list[tuple[str, str | None]]:

@@ -34,7 +34,7 @@ from renkei.inquiries.selectors import (
     markdown_html,
     target_organizations,
 )
-from renkei.inquiries.services import InquiryError
+from renkei.inquiries.services.errors import InquiryError
 from renkei.inquiries.views.common import (
     confirm_page,
     confirmed,

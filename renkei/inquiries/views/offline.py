@@ -18,7 +18,7 @@ from renkei.inquiries.offline import (
 from renkei.inquiries.permissions import (
     get_answer_for,
 )
-from renkei.inquiries.services import AnswerConflictError, InquiryError
+from renkei.inquiries.services.errors import AnswerConflictError, InquiryError
 from renkei.inquiries.views.common import results_crumbs
 
 

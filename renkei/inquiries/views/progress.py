@@ -38,7 +38,7 @@ from renkei.inquiries.selectors import (
     reminder_recipient_count,
 )
 from renkei.inquiries.selectors import inquiry_progress as progress_of
-from renkei.inquiries.services import InquiryError
+from renkei.inquiries.services.errors import InquiryError
 from renkei.inquiries.views.common import inquiry_crumbs, refuse
 
 PROGRESS_PAGE_SIZE = 50

@@ -19,7 +19,7 @@ from renkei.inquiries.permissions import (
 from renkei.inquiries.selectors import (
     inquiry_questions,
 )
-from renkei.inquiries.services import InquiryError
+from renkei.inquiries.services.errors import InquiryError
 from renkei.inquiries.views.common import inquiry_crumbs, refuse
 
 # The button (and htmx request) that redraws the question form for another kind, unsaved.
