@@ -40,7 +40,7 @@ from renkei.accounts.models import User
 from renkei.core.errors import ServiceError
 from renkei.core.wareki import format_datetime
 from renkei.directory.models import Organization
-from renkei.inquiries.forms import SUBMIT, AnswerForm, cell_field_name, question_field_name
+from renkei.inquiries.forms.answering import SUBMIT, AnswerForm, question_field_name
 from renkei.inquiries.models import (
     OTHER_CHOICE,
     Answer,
@@ -48,7 +48,7 @@ from renkei.inquiries.models import (
     Inquiry,
     Question,
 )
-from renkei.inquiries.question_kinds import hidden_question_ids, kind_of
+from renkei.inquiries.question_kinds import cell_field_name, hidden_question_ids, kind_of
 from renkei.inquiries.selectors import inquiry_questions
 from renkei.inquiries.services.answering import answer_save
 

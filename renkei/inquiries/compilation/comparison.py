@@ -10,12 +10,8 @@ from renkei.inquiries.models import (
     Inquiry,
     Question,
 )
-from renkei.inquiries.question_kinds import (
-    QuestionSummary,
-)
-from renkei.inquiries.question_kinds.results import (
-    Share,
-)
+from renkei.inquiries.question_kinds import QuestionSummary
+from renkei.inquiries.question_kinds.results import Share
 
 
 def _normalized(text: str) -> str:

@@ -14,9 +14,7 @@ from renkei.inquiries.models import (
     Inquiry,
     Question,
 )
-from renkei.inquiries.question_kinds import (
-    DisplayConditions,
-)
+from renkei.inquiries.question_kinds import DisplayConditions
 
 
 @dataclass

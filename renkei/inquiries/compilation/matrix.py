@@ -9,16 +9,10 @@ from typing import Any
 from renkei.directory.models import OrganizationKind
 from renkei.inquiries.compilation.data import CompilationData
 from renkei.inquiries.compilation.respondents import Respondent, prefecture_name
-from renkei.inquiries.models import (
-    Question,
-)
-from renkei.inquiries.question_kinds import (
-    kind_of,
-)
+from renkei.inquiries.models import Question
+from renkei.inquiries.question_kinds import kind_of
 from renkei.inquiries.question_kinds.kinds import CellReader
-from renkei.inquiries.question_kinds.results import (
-    MatrixColumn,
-)
+from renkei.inquiries.question_kinds.results import MatrixColumn
 
 
 @dataclass(frozen=True)

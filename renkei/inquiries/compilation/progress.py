@@ -16,9 +16,7 @@ from renkei.inquiries.models import (
     Inquiry,
     Target,
 )
-from renkei.inquiries.question_kinds.results import (
-    Share,
-)
+from renkei.inquiries.question_kinds.results import Share
 
 
 @dataclass(frozen=True)

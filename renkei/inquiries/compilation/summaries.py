@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from renkei.inquiries.compilation.data import CompilationData
-from renkei.inquiries.models import (
-    Question,
-)
+from renkei.inquiries.models import Question
 from renkei.inquiries.question_kinds import (
     QuestionSummary,
     question_summary_of,

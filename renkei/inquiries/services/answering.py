@@ -19,9 +19,7 @@ from renkei.core.links import absolute_url
 from renkei.core.wareki import format_datetime
 from renkei.directory.selectors import notification_recipients
 from renkei.inquiries.answer_rules import answer_data_problems
-from renkei.inquiries.mailings import (
-    inquiry_context,
-)
+from renkei.inquiries.mailings import inquiry_context
 from renkei.inquiries.models import (
     Answer,
     AnswerFile,

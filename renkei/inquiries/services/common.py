@@ -8,9 +8,7 @@ from django.http import HttpRequest
 
 from renkei.accounts.models import User
 from renkei.audit.services import audit_record
-from renkei.inquiries.mailings import (
-    inquiry_context,
-)
+from renkei.inquiries.mailings import inquiry_context
 from renkei.inquiries.models import (
     Inquiry,
     InquiryStatus,

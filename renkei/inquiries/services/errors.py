@@ -1,9 +1,7 @@
 """What the inquiry services refuse with: one ServiceError family, messages for the user."""
 
 from renkei.core.errors import ServiceError
-from renkei.inquiries.models import (
-    Question,
-)
+from renkei.inquiries.models import Question
 
 
 class InquiryError(ServiceError):

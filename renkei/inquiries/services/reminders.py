@@ -11,18 +11,14 @@ from renkei.accounts.models import User
 from renkei.audit.models import Action
 from renkei.core.business_days import add_business_days
 from renkei.directory.models import Organization
-from renkei.inquiries.mailings import (
-    mailing_request,
-)
+from renkei.inquiries.mailings import mailing_request
 from renkei.inquiries.models import (
     Inquiry,
     InquiryStatus,
     Reminder,
     ReminderKind,
 )
-from renkei.inquiries.selectors import (
-    non_submitted_organization_ids,
-)
+from renkei.inquiries.selectors import non_submitted_organization_ids
 from renkei.inquiries.services.common import change_record, status_require
 
 

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from renkei.inquiries.answer_rules import answer_data_problems
-from renkei.inquiries.forms import AnswerForm
+from renkei.inquiries.forms.answering import AnswerForm
 from renkei.inquiries.models import (
     OTHER_CHOICE,
     Answer,

@@ -12,13 +12,12 @@ from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.core.forms import service_error_add
 from renkei.inquiries import services
-from renkei.inquiries.forms import (
+from renkei.inquiries.forms.answering import (
     REQUEST_CONFIRMATION,
     SAVE,
     SUBMIT,
     AnswerForm,
     ConfirmForm,
-    cell_field_name,
     question_field_name,
 )
 from renkei.inquiries.models import (
@@ -37,7 +36,7 @@ from renkei.inquiries.permissions import (
     get_answer_to_confirm_for,
     get_inquiry_for,
 )
-from renkei.inquiries.question_kinds import kind_of
+from renkei.inquiries.question_kinds import cell_field_name, kind_of
 from renkei.inquiries.selectors import (
     answer_people_attach,
     answer_rows,

@@ -11,11 +11,7 @@ from renkei.core.forms import service_error_add
 from renkei.directory.organization_picker import candidates_response
 from renkei.directory.permissions import organization_of, require
 from renkei.inquiries import services
-from renkei.inquiries.forms import (
-    AttachmentForm,
-    InquiryForm,
-    TargetForm,
-)
+from renkei.inquiries.forms.authoring import AttachmentForm, InquiryForm, TargetForm
 from renkei.inquiries.permissions import (
     get_attachment_for,
     get_inquiry_managed_for,

@@ -7,9 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from renkei.directory.permissions import organization_id_of
-from renkei.inquiries.forms import (
-    AnswerForm,
-)
+from renkei.inquiries.forms.answering import AnswerForm
 from renkei.inquiries.models import (
     Answer,
     InquiryStatus,

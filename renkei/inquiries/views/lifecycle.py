@@ -12,10 +12,7 @@ from renkei.core.forms import service_error_add
 from renkei.core.numbers import format_percent
 from renkei.directory.selectors import organizations_without_notification_address
 from renkei.inquiries import services
-from renkei.inquiries.forms import (
-    DeadlineForm,
-    ReviewForm,
-)
+from renkei.inquiries.forms.lifecycle import DeadlineForm, ReviewForm
 from renkei.inquiries.lifecycle import INQUIRY_WORKFLOW
 from renkei.inquiries.models import (
     Inquiry,

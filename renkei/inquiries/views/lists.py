@@ -16,9 +16,7 @@ from renkei.inquiries.models import (
     Inquiry,
     InquiryStatus,
 )
-from renkei.inquiries.permissions import (
-    can_request,
-)
+from renkei.inquiries.permissions import can_request
 from renkei.inquiries.selectors import (
     inquiries_all,
     inquiries_answered_before,

@@ -15,9 +15,7 @@ from renkei.inquiries.offline import (
     answer_sheet_xlsx,
     offline_answer_import,
 )
-from renkei.inquiries.permissions import (
-    get_answer_for,
-)
+from renkei.inquiries.permissions import get_answer_for
 from renkei.inquiries.services.errors import AnswerConflictError, InquiryError
 from renkei.inquiries.views.common import results_crumbs
 

@@ -15,7 +15,7 @@ from renkei.core.row_urls import RowUrl
 from renkei.core.wareki import format_datetime
 from renkei.directory.prefectures import PREFECTURES
 from renkei.inquiries import services
-from renkei.inquiries.forms import (
+from renkei.inquiries.forms.progress import (
     REMIND_ALL,
     REMIND_SELECTED,
     ProgressFilterForm,
@@ -27,9 +27,7 @@ from renkei.inquiries.models import (
     InquiryStatus,
     MailingStatus,
 )
-from renkei.inquiries.permissions import (
-    get_inquiry_progress_for,
-)
+from renkei.inquiries.permissions import get_inquiry_progress_for
 from renkei.inquiries.selectors import (
     ProgressRow,
     non_submitted_organization_ids,

@@ -8,17 +8,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from renkei.core.forms import service_error_add
 from renkei.inquiries import services
-from renkei.inquiries.forms import (
-    FIELD_OF_SETTING,
-    QuestionForm,
-)
+from renkei.inquiries.forms.questions import FIELD_OF_SETTING, QuestionForm
 from renkei.inquiries.permissions import (
     get_inquiry_managed_for,
     get_managed_question_for,
 )
-from renkei.inquiries.selectors import (
-    inquiry_questions,
-)
+from renkei.inquiries.selectors import inquiry_questions
 from renkei.inquiries.services.errors import InquiryError
 from renkei.inquiries.views.common import inquiry_crumbs, refuse
 
