@@ -27,7 +27,8 @@ from renkei.inquiries.models import (
     Question,
     QuestionKind,
 )
-from renkei.inquiries.offline import answer_sheet_xlsx, offline_answer_import
+from renkei.inquiries.offline.download import answer_sheet_xlsx
+from renkei.inquiries.offline.reading import offline_answer_import
 from renkei.inquiries.question_kinds import (
     KINDS,
     DisplayConditions,

@@ -8,13 +8,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from renkei.inquiries.models import InquiryStatus
-from renkei.inquiries.offline import (
-    CONTENT_TYPE,
-    OfflineSheetError,
-    answer_sheet_filename,
-    answer_sheet_xlsx,
-    offline_answer_import,
-)
+from renkei.inquiries.offline.download import answer_sheet_filename, answer_sheet_xlsx
+from renkei.inquiries.offline.layout import CONTENT_TYPE, OfflineSheetError
+from renkei.inquiries.offline.reading import offline_answer_import
 from renkei.inquiries.permissions import get_answer_for
 from renkei.inquiries.services.errors import AnswerConflictError, InquiryError
 from renkei.inquiries.views.common import results_crumbs
