@@ -302,8 +302,9 @@ def build_national(questions_from, submitted_share: float = 0.15):
 
 def answer_form_post(inquiry, rng: random.Random) -> dict[str, object]:
     """Return the answer form's fields for a complete answer to every question."""
-    from renkei.inquiries.forms import cell_field_name, question_field_name
+    from renkei.inquiries.forms.answering import question_field_name
     from renkei.inquiries.models import QuestionKind
+    from renkei.inquiries.question_kinds import cell_field_name
 
     post: dict[str, object] = {"kind": "answered", "reason": "", "intent": "save"}
     for question in inquiry.questions.order_by("position"):
@@ -390,7 +391,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     repeat = args.repeat
-    from renkei.inquiries.compilation_tasks import INLINE_VALUES_LIMIT
+    from renkei.inquiries.compilation.store import INLINE_VALUES_LIMIT
 
     if args.organizations is not None and args.organizations * QUESTION_COUNT < INLINE_VALUES_LIMIT:
         parser.error(
@@ -405,7 +406,7 @@ def main() -> int:
         from django.core.cache import cache
 
         from renkei.directory.models import Organization
-        from renkei.inquiries.compilation import compilation_data
+        from renkei.inquiries.compilation.data import compilation_data
         from renkei.inquiries.exports import workbook_xlsx
         from renkei.inquiries.models import Answer
 
@@ -442,14 +443,14 @@ def main() -> int:
         # the stored summary with a notice.
         from django.utils import timezone
 
-        from renkei.inquiries.compilation_tasks import (
+        from renkei.inquiries.compilation.store import (
             current_stamp,
             current_variant,
             is_fresh,
             marker_key,
             stored_summary,
-            summary_recompile,
         )
+        from renkei.inquiries.compilation.tasks import summary_recompile
         from renkei.inquiries.models import Inquiry, InquiryStatus
         from renkei.inquiries.permissions import can_follow, results_hide_names
 

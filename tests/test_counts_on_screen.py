@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from renkei.directory.models import Membership, MembershipCategory, Organization, OrganizationKind
-from renkei.inquiries.compilation import Share
+from renkei.inquiries.question_kinds.results import Share
 
 
 def test_pagination_says_the_total_with_a_separator():

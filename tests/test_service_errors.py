@@ -5,8 +5,8 @@ from renkei.core.errors import ServiceError
 from renkei.directory.municipalities import MunicipalityFileError
 from renkei.directory.services import DirectoryError
 from renkei.inquiries.export_tasks import ExportError
-from renkei.inquiries.offline import OfflineSheetError
-from renkei.inquiries.services import AnswerConflictError, AnswerLinkError, InquiryError
+from renkei.inquiries.offline.layout import OfflineSheetError
+from renkei.inquiries.services.errors import AnswerConflictError, AnswerLinkError, InquiryError
 from renkei.workflow.transitions import TransitionError
 
 

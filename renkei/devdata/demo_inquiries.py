@@ -7,10 +7,11 @@ from django.utils import timezone
 from renkei.accounts.models import Role, User
 from renkei.directory.models import Organization
 from renkei.inquiries import services as inquiry_services
-from renkei.inquiries.forms import deadline_combine
+from renkei.inquiries.forms.common import deadline_combine
 from renkei.inquiries.models import Answer, Inquiry, QuestionKind
 from renkei.inquiries.selectors import suggested_deadline
-from renkei.inquiries.services import InquiryDraft, QuestionDraft
+from renkei.inquiries.services.authoring import InquiryDraft
+from renkei.inquiries.services.questions import QuestionDraft
 from renkei.polls import services as poll_services
 from renkei.polls.models import VoteScope
 

@@ -9,7 +9,7 @@ from django_tasks import task
 
 from renkei.accounts.models import User
 from renkei.core.errors import ServiceError
-from renkei.inquiries.compilation import compilation_data
+from renkei.inquiries.compilation.data import compilation_data
 from renkei.inquiries.exports import ExportFormat, export_build
 from renkei.inquiries.models import Export, ExportStatus, Inquiry
 from renkei.inquiries.permissions import can_view_results, results_hide_names

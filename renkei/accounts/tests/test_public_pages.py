@@ -14,11 +14,11 @@ PUBLIC_VIEWS = {
     ("renkei.accounts.views", "admin_login"),
     ("django.contrib.admin.sites", "login"),
     # An organization's answer link: the signed token, then the narrow session it starts.
-    ("renkei.inquiries.views", "answer_link_open"),
-    ("renkei.inquiries.views", "answer_link_answer"),
-    ("renkei.inquiries.views", "answer_link_conditions"),
-    ("renkei.inquiries.views", "answer_link_submit"),
-    ("renkei.inquiries.views", "answer_link_end"),
+    ("renkei.inquiries.views.answer_links", "answer_link_open"),
+    ("renkei.inquiries.views.answer_links", "answer_link_answer"),
+    ("renkei.inquiries.views.answer_links", "answer_link_conditions"),
+    ("renkei.inquiries.views.answer_links", "answer_link_submit"),
+    ("renkei.inquiries.views.answer_links", "answer_link_end"),
     # A seminar open to non-members, and each registrant's own link (the token is the key).
     ("renkei.events.views", "public_apply"),
     ("renkei.events.views", "registration_confirm"),

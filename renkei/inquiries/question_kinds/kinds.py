@@ -19,7 +19,7 @@ import math
 import statistics
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import Any, ClassVar, Protocol
 
@@ -131,6 +131,16 @@ class QuestionSummary:
         return Share(self.answered, self.asked)
 
 
+# The settings of a question's draft that only some kinds use, and their value when unused.
+DRAFT_SETTINGS: dict[str, Any] = {
+    "choices": (),
+    "allow_other": False,
+    "unit": "",
+    "table_rows": (),
+    "table_columns": (),
+}
+
+
 class QuestionType:
     """What an answer to a question of one kind is; subclassed once per QuestionKind."""
 
@@ -150,6 +160,20 @@ class QuestionType:
     sheet_shape: ClassVar[str] = "value"
     # The height of the question's row on the offline sheet, when taller than a line.
     sheet_row_height: ClassVar[int | None] = None
+    # The fields of a question's draft (services.QuestionDraft) this kind keeps; the others
+    # in DRAFT_SETTINGS are cleared when the question is stored.
+    draft_settings: ClassVar[tuple[str, ...]] = ()
+
+    # --- The question's settings, as its author writes them --------------------------------
+
+    def settings_problem(self, draft: Any) -> tuple[str, str] | None:
+        """Return the field to mark, and its message, when the draft's settings do not fit."""
+        return None
+
+    def settings_kept(self, draft: Any) -> Any:
+        """Return the draft without the settings this kind does not use."""
+        cleared = {k: v for k, v in DRAFT_SETTINGS.items() if k not in self.draft_settings}
+        return replace(draft, **cleared)
 
     # --- The answer form ------------------------------------------------------------------
 
@@ -274,6 +298,22 @@ def _other_column(question: Question, header: str) -> MatrixColumn:
     )
 
 
+def _choices_problem(draft: Any) -> tuple[str, str] | None:
+    """Return what is wrong with the options an author wrote, or None."""
+    choices = list(draft.choices)
+    if len(choices) + (1 if draft.allow_other else 0) < 2:
+        return "choices", "選択式の設問には選択肢を2つ以上（1行に1つ）入力してください。"
+    duplicates = sorted({c for c in choices if choices.count(c) > 1})
+    if duplicates:
+        return "choices", f"選択肢が重複しています：{'、'.join(duplicates)}"
+    if draft.allow_other and OTHER_CHOICE in choices:
+        return (
+            "choices",
+            "「その他（自由記述）」を設ける場合は、選択肢に「その他」を入れないでください。",
+        )
+    return None
+
+
 class ChoiceType(QuestionType):
     """A choice among options: one text (single, yes/no) or a list of them (multiple)."""
 
@@ -376,7 +416,11 @@ class ChoiceType(QuestionType):
 class SingleType(ChoiceType):
     kind = QuestionKind.SINGLE
     settings = ("choices_text", "allow_other")
+    draft_settings = ("choices", "allow_other")
     has_other = True
+
+    def settings_problem(self, draft: Any) -> tuple[str, str] | None:
+        return _choices_problem(draft)
 
     def show(self, row: Any, value: Any, other: Any) -> None:
         row.text = f"{value}（{other}）" if value == OTHER_CHOICE and other else value or ""
@@ -389,9 +433,13 @@ class YesNoType(ChoiceType):
 class MultipleType(ChoiceType):
     kind = QuestionKind.MULTIPLE
     settings = ("choices_text", "allow_other")
+    draft_settings = ("choices", "allow_other")
     has_other = True
     many = True
     sheet_shape = "options"
+
+    def settings_problem(self, draft: Any) -> tuple[str, str] | None:
+        return _choices_problem(draft)
 
     def problem(self, question: Question, value: Any) -> str | None:
         if not isinstance(value, list) or len(set(map(str, value))) != len(value):
@@ -485,6 +533,7 @@ def _number_text(value: Any, unit: str) -> str:
 class NumberType(QuestionType):
     kind = QuestionKind.NUMBER
     settings = ("unit",)
+    draft_settings = ("unit",)
 
     def label_suffix(self, spec: Any) -> str:
         return f"（単位：{spec.unit}）" if spec.unit else ""
@@ -719,7 +768,20 @@ class TableType(QuestionType):
 
     kind = QuestionKind.TABLE
     settings = ("table_rows_text", "table_columns_text", "table_numeric")
+    draft_settings = ("table_rows", "table_columns")
     sheet_shape = "table"
+
+    def settings_problem(self, draft: Any) -> tuple[str, str] | None:
+        if not draft.table_rows:
+            return "table_rows", "表の行を1行に1つ入力してください。"
+        if not draft.table_columns:
+            return "table_columns", "表の列を1行に1つ入力してください。"
+        for name, label in (("table_rows", "行"), ("table_columns", "列")):
+            items = list(getattr(draft, name))
+            duplicates = sorted({item for item in items if items.count(item) > 1})
+            if duplicates:
+                return name, f"表の{label}が重複しています：{'、'.join(duplicates)}"
+        return None
 
     def form_fields(
         self, spec: Any, common: dict[str, Any], other: forms.Field | None

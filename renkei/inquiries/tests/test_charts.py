@@ -2,8 +2,9 @@
 
 import xml.etree.ElementTree as ET
 
-from renkei.inquiries.charts import summary_chart
-from renkei.inquiries.compilation import compilation_data, question_summary
+from renkei.inquiries.compilation.charts import summary_chart
+from renkei.inquiries.compilation.data import compilation_data
+from renkei.inquiries.compilation.summaries import question_summary
 from renkei.inquiries.models import QuestionKind
 from renkei.inquiries.tests.test_compilation_fixtures import (
     add_question,

@@ -5,17 +5,14 @@ import datetime as dt
 import pytest
 
 from renkei.directory.models import OrganizationKind
-from renkei.inquiries.compilation import (
-    Share,
-    anonymous_label,
-    compilation_data,
-    compilation_matrix,
-    inquiry_comparison,
-    inquiry_progress,
-    question_summaries,
-    question_summary,
-)
+from renkei.inquiries.compilation.comparison import inquiry_comparison
+from renkei.inquiries.compilation.data import compilation_data
+from renkei.inquiries.compilation.matrix import compilation_matrix
+from renkei.inquiries.compilation.progress import inquiry_progress
+from renkei.inquiries.compilation.respondents import anonymous_label
+from renkei.inquiries.compilation.summaries import question_summaries, question_summary
 from renkei.inquiries.models import AnswerKind, QuestionKind, Target
+from renkei.inquiries.question_kinds.results import Share
 from renkei.inquiries.tests.test_compilation_fixtures import (
     add_question,
     draft_answer,

@@ -5,8 +5,9 @@ from django.core.cache import cache
 from django.urls import reverse
 from django_tasks import default_task_backend
 
-from renkei.inquiries import compilation_tasks, compilation_views
-from renkei.inquiries.compilation_tasks import marker_key, summary_recompile
+from renkei.inquiries.compilation import store as compilation_store
+from renkei.inquiries.compilation.store import marker_key
+from renkei.inquiries.compilation.tasks import summary_recompile
 from renkei.inquiries.models import InquiryStatus, QuestionKind, ResultsVisibility
 from renkei.inquiries.tests.test_compilation_fixtures import (
     add_question,
@@ -15,6 +16,7 @@ from renkei.inquiries.tests.test_compilation_fixtures import (
     submit_answer,
 )
 from renkei.inquiries.tests.test_compilation_views import PLATFORM, login
+from renkei.inquiries.views import compilation as compilation_views
 
 WAITING = "集計しています…"
 UPDATING = "集計を更新しています（"
@@ -135,11 +137,11 @@ def test_task_stores_the_timestamp_of_the_newest_answer_it_saw(
     client = login(council.board)
     client.get(url(inquiry))
     run_queued(dummy_tasks)
-    variant, *_ = cache.get(compilation_tasks._variants_key(inquiry.pk))
-    stored = compilation_tasks.stored_summary(inquiry.pk, variant)
+    variant, *_ = cache.get(compilation_store._variants_key(inquiry.pk))
+    stored = compilation_store.stored_summary(inquiry.pk, variant)
     inquiry.refresh_from_db()
 
-    assert stored.stamp == compilation_tasks.current_stamp(inquiry)
+    assert stored.stamp == compilation_store.current_stamp(inquiry)
     assert stored.stamp[1] == inquiry.answers.latest("updated_at").updated_at.timestamp()
 
 
@@ -165,7 +167,7 @@ def test_each_variant_is_compiled_by_the_one_task(council, inquiry, dummy_tasks,
     board.get(url(inquiry))
     assert member.get(url(inquiry)).status_code == 200
 
-    assert len(cache.get(compilation_tasks._variants_key(inquiry.pk))) == 2
+    assert len(cache.get(compilation_store._variants_key(inquiry.pk))) == 2
     assert len(dummy_tasks.results) == 1
     run_queued(dummy_tasks)
     assert WAITING not in board.get(url(inquiry)).content.decode()

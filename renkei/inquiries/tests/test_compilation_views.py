@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from renkei.audit.models import Action, AuditEvent
 from renkei.directory.models import OrganizationKind
-from renkei.inquiries import compilation_tasks
+from renkei.inquiries.compilation import store as compilation_store
 from renkei.inquiries.models import (
     Answer,
     AnswerKind,
@@ -418,7 +418,7 @@ def test_published_summary_is_compiled_again_when_the_inquiry_changes(council, p
 
 
 def test_summary_lists_the_first_texts_and_links_to_all_of_them(council, published, monkeypatch):
-    monkeypatch.setattr(compilation_tasks, "SUMMARY_LIST_LIMIT", 5)
+    monkeypatch.setattr(compilation_store, "SUMMARY_LIST_LIMIT", 5)
 
     html = (
         login(council.board)

@@ -8,7 +8,8 @@ import openpyxl
 import pytest
 
 from renkei.core.csv_safety import neutralize
-from renkei.inquiries.compilation import compilation_data, compilation_matrix
+from renkei.inquiries.compilation.data import compilation_data
+from renkei.inquiries.compilation.matrix import compilation_matrix
 from renkei.inquiries.exports import (
     WAREKI_DATE_FORMAT,
     ExportFormat,

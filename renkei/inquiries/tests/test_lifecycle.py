@@ -11,7 +11,8 @@ from renkei.audit.models import Action, AuditEvent
 from renkei.inquiries import services
 from renkei.inquiries.lifecycle import INQUIRY_WORKFLOW
 from renkei.inquiries.models import Inquiry, InquiryStatus, QuestionKind, Target
-from renkei.inquiries.services import InquiryError
+from renkei.inquiries.services import lifecycle as lifecycle_services
+from renkei.inquiries.services.errors import InquiryError
 from renkei.mailer.models import OutboxMessage
 from renkei.testing import Council, make_contact
 
@@ -113,7 +114,7 @@ def test_failed_mail_rolls_the_step_back(council, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("template missing")
 
-    monkeypatch.setattr(services, "_users_mail", broken)
+    monkeypatch.setattr(lifecycle_services, "users_mail", broken)
     with pytest.raises(RuntimeError):
         services.inquiry_reject(inquiry=inquiry, by=council.secretariat, note="理由")
 

@@ -10,17 +10,13 @@ from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from renkei.inquiries.models import Answer, InquiryStatus, QuestionKind, Target
-from renkei.inquiries.offline import (
-    MAX_UPLOAD_BYTES,
-    META_SHEET,
-    SALT,
-    OfflineSheetError,
-    answer_sheet_xlsx,
-    offline_answer_import,
-    sheet_layout,
-)
+from renkei.inquiries.offline.download import answer_sheet_xlsx
+from renkei.inquiries.offline.layout import META_SHEET, SALT, OfflineSheetError, sheet_layout
+from renkei.inquiries.offline.reading import offline_answer_import
+from renkei.inquiries.offline.upload_checks import MAX_UPLOAD_BYTES
 from renkei.inquiries.permissions import get_answer_for
-from renkei.inquiries.services import AnswerConflictError, answer_save
+from renkei.inquiries.services.answering import answer_save
+from renkei.inquiries.services.errors import AnswerConflictError
 from renkei.inquiries.tests.test_compilation_fixtures import add_question, make_inquiry
 
 

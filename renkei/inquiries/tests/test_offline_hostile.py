@@ -14,12 +14,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from renkei.inquiries.models import Answer
-from renkei.inquiries.offline import (
+from renkei.inquiries.offline.layout import OfflineSheetError
+from renkei.inquiries.offline.reading import answer_sheet_read
+from renkei.inquiries.offline.upload_checks import (
     MAX_SHARED_STRINGS,
     MAX_STYLE_RECORDS,
     MAX_UNPACKED_BYTES,
-    OfflineSheetError,
-    answer_sheet_read,
     upload_check,
 )
 from renkei.inquiries.permissions import get_answer_for

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from renkei.inquiries.answer_rules import answer_data_problems
-from renkei.inquiries.forms import AnswerForm
+from renkei.inquiries.forms.answering import AnswerForm
 from renkei.inquiries.models import (
     OTHER_CHOICE,
     Answer,
@@ -27,7 +27,8 @@ from renkei.inquiries.models import (
     Question,
     QuestionKind,
 )
-from renkei.inquiries.offline import answer_sheet_xlsx, offline_answer_import
+from renkei.inquiries.offline.download import answer_sheet_xlsx
+from renkei.inquiries.offline.reading import offline_answer_import
 from renkei.inquiries.question_kinds import (
     KINDS,
     DisplayConditions,
@@ -36,7 +37,7 @@ from renkei.inquiries.question_kinds import (
     question_summary_of,
 )
 from renkei.inquiries.selectors import inquiry_questions
-from renkei.inquiries.services import answer_save
+from renkei.inquiries.services.answering import answer_save
 
 CHOICES = ["準拠している", "一部準拠", "準拠していない"]
 ROWS = ["本庁", "支所"]

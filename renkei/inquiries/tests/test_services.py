@@ -24,7 +24,7 @@ from renkei.inquiries.models import (
     Target,
 )
 from renkei.inquiries.permissions import get_answer_for, get_answer_for_proxy
-from renkei.inquiries.services import (
+from renkei.inquiries.services.errors import (
     AnswerConflictError,
     AnswerIncompleteError,
     InquiryError,

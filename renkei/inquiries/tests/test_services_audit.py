@@ -32,7 +32,8 @@ from renkei.inquiries.models import (
     Reminder,
 )
 from renkei.inquiries.permissions import get_answer_for, get_answer_for_proxy
-from renkei.inquiries.services import InquiryDraft, QuestionDraft
+from renkei.inquiries.services.authoring import InquiryDraft
+from renkei.inquiries.services.questions import QuestionDraft
 from renkei.testing import Council, audit_insert_fails
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -9,7 +9,7 @@ from renkei.inquiries.models import InquiryStatus
 from renkei.inquiries.tests.test_services import make_draft, make_open
 from renkei.inquiries.tests.test_services_mail import towns_without_accounts
 from renkei.inquiries.tests.test_views import login, text_of
-from renkei.inquiries.views import MISSING_PAGE_SIZE
+from renkei.inquiries.views.lifecycle import MISSING_PAGE_SIZE
 from renkei.testing import make_organization
 
 

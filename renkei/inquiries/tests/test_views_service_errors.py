@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from renkei.inquiries import services
 from renkei.inquiries.models import QuestionKind
-from renkei.inquiries.services import InquiryDraft, QuestionDraft
+from renkei.inquiries.services.authoring import InquiryDraft
+from renkei.inquiries.services.questions import QuestionDraft
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from renkei.inquiries.mailings import mailings_resume_stalled
-from renkei.inquiries.services import inquiry_reminders_send_due
+from renkei.inquiries.services.reminders import inquiry_reminders_send_due
 
 
 class Command(BaseCommand):

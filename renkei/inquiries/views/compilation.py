@@ -1,81 +1,54 @@
-"""Compilation pages: the 集計 summary, the answer matrix, comparison, exports, offline sheets."""
+"""The compilation pages: the 集計 summary, a question's answers, the matrix, comparison."""
 
 import datetime as dt
 import html
-import io
 from typing import Any
 
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_http_methods
 
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.core.numbers import format_number
 from renkei.core.wareki import format_date, format_datetime
-from renkei.inquiries.compilation import (
-    CellKind,
+from renkei.inquiries.compilation.comparison import inquiry_comparison
+from renkei.inquiries.compilation.data import answers_load, compilation_data
+from renkei.inquiries.compilation.matrix import (
     Matrix,
-    answers_load,
-    compilation_data,
     compilation_matrix,
-    inquiry_comparison,
     matrix_filter_options,
     matrix_respondents,
-    question_summary,
 )
-from renkei.inquiries.compilation_tasks import (
+from renkei.inquiries.compilation.store import (
     INLINE_VALUES_LIMIT,
     StoredSummary,
     current_stamp,
     current_variant,
     is_fresh,
-    recompile_request,
     stored_summary,
     summary_compile,
     values_count,
 )
-from renkei.inquiries.export_tasks import ExportError, export_request
-from renkei.inquiries.exports import (
-    CONTENT_TYPES,
-    FORMAT_PURPOSES,
-    ExportFormat,
-    export_filename,
-)
-from renkei.inquiries.models import Export, ExportStatus, Inquiry, InquiryStatus
-from renkei.inquiries.offline import (
-    CONTENT_TYPE,
-    OfflineSheetError,
-    answer_sheet_filename,
-    answer_sheet_xlsx,
-    offline_answer_import,
-)
+from renkei.inquiries.compilation.summaries import question_summary
+from renkei.inquiries.compilation.tasks import recompile_request
+from renkei.inquiries.models import Inquiry, InquiryStatus
 from renkei.inquiries.permissions import (
     can_follow,
-    get_answer_for,
     get_inquiry_results_for,
     results_hide_names,
     results_visible_filter,
 )
-from renkei.inquiries.services import AnswerConflictError, InquiryError
+from renkei.inquiries.question_kinds.results import CellKind
+from renkei.inquiries.views.common import results_crumbs
 
 # Rows per matrix page: at 60 questions a full page of 1,788 organizations is over 100,000
 # cells (several MB of HTML); the full table is the export. A page of 40 was 157 KB of HTML
 # with the benchmark's answers (bench matrix_page); 30 keep it under 150 KB.
 MATRIX_PAGE_SIZE = 30
 QUESTION_PAGE_SIZE = 200
-
-
-def _crumbs(inquiry: Inquiry, *items: tuple[str, str | None]) -> list[tuple[str, str | None]]:
-    return [
-        ("ホーム", reverse("home")),
-        (inquiry.title, reverse("inquiries:detail", args=[inquiry.pk])),
-        *items,
-    ]
 
 
 def _summary_status(
@@ -110,7 +83,7 @@ def compilation(request: HttpRequest, pk: int) -> HttpResponse:
 
     A large inquiry is never compiled here: a stale or missing summary queues one
     background recompile, and the page shows the last summary (or a waiting page) with a
-    notice that refreshes itself. Small inquiries compile inline (compilation_tasks).
+    notice that refreshes itself. Small inquiries compile inline (compilation.store).
     """
     inquiry = get_inquiry_results_for(request.user, pk)
     variant = current_variant(
@@ -163,7 +136,7 @@ def compilation(request: HttpRequest, pk: int) -> HttpResponse:
             "body": mark_safe(stored.body) if stored is not None else "",
             "status": _summary_status(request, inquiry, stored, updating=updating),
             "nav": "inquiries",
-            "breadcrumbs": _crumbs(inquiry, ("集計", None)),
+            "breadcrumbs": results_crumbs(inquiry, ("集計", None)),
         },
     )
 
@@ -203,7 +176,7 @@ def compilation_question(request: HttpRequest, pk: int, question_pk: int) -> Htt
             "page": page,
             "hide_names": hide_names,
             "nav": "inquiries",
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": results_crumbs(
                 inquiry,
                 ("集計", reverse("inquiries:compilation", args=[inquiry.pk])),
                 (question.code, None),
@@ -312,7 +285,7 @@ def compilation_matrix_view(request: HttpRequest, pk: int) -> HttpResponse:
             "kind": kind,
             "errors": errors,
             "nav": "inquiries",
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": results_crumbs(
                 inquiry,
                 ("集計", reverse("inquiries:compilation", args=[inquiry.pk])),
                 ("回答一覧", None),
@@ -346,189 +319,10 @@ def compilation_compare(request: HttpRequest, pk: int) -> HttpResponse:
             "comparison": comparison,
             "other_pk": other_pk,
             "nav": "inquiries",
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": results_crumbs(
                 inquiry,
                 ("集計", reverse("inquiries:compilation", args=[inquiry.pk])),
                 ("比較", None),
             ),
         },
-    )
-
-
-# --- exports ---------------------------------------------------------------------------------
-
-
-def _own_export(request: HttpRequest, inquiry: Inquiry, export_pk: int) -> Export:
-    """Return one of the user's exports of the inquiry, or 404.
-
-    An export shows what its requester may see (names hidden or not), so it is given only
-    to that user.
-    """
-    try:
-        return Export.objects.get(pk=export_pk, inquiry=inquiry, requested_by=request.user)
-    except Export.DoesNotExist as exc:
-        raise Http404("出力ファイルが見つかりません。") from exc
-
-
-@require_http_methods(["GET", "POST"])
-def export_list(request: HttpRequest, pk: int) -> HttpResponse:
-    """List the user's exports of the inquiry and request a new one."""
-    inquiry = get_inquiry_results_for(request.user, pk)
-    error = ""
-    if request.method == "POST":
-        try:
-            export = export_request(
-                inquiry=inquiry, by=request.user, export_format=request.POST.get("format", "")
-            )
-        except ExportError as exc:
-            error = str(exc)
-        else:
-            return redirect("inquiries:export_detail", pk=inquiry.pk, export_pk=export.pk)
-    labels = dict(ExportFormat.choices)
-    exports = [
-        (export, labels.get(export.format, export.format))
-        for export in Export.objects.filter(inquiry=inquiry, requested_by=request.user)[:20]
-    ]
-    return render(
-        request,
-        "inquiries/compilation/export_list.html",
-        {
-            "inquiry": inquiry,
-            "exports": exports,
-            "formats": [
-                (value, label, FORMAT_PURPOSES[ExportFormat(value)])
-                for value, label in ExportFormat.choices
-            ],
-            "error": error,
-            "nav": "inquiries",
-            "breadcrumbs": _crumbs(
-                inquiry,
-                ("集計", reverse("inquiries:compilation", args=[inquiry.pk])),
-                ("ファイル出力", None),
-            ),
-        },
-        status=400 if error else 200,
-    )
-
-
-def export_detail(request: HttpRequest, pk: int, export_pk: int) -> HttpResponse:
-    """Show an export's progress; htmx asks for the progress part every second."""
-    inquiry = get_inquiry_results_for(request.user, pk)
-    export = _own_export(request, inquiry, export_pk)
-    context = {
-        "inquiry": inquiry,
-        "export": export,
-        "format_label": dict(ExportFormat.choices).get(export.format, export.format),
-        "finished": export.status in (ExportStatus.DONE, ExportStatus.FAILED),
-        "notes": export.notes.splitlines() if export.status == ExportStatus.DONE else [],
-    }
-    if request.headers.get("HX-Request"):
-        return render(request, "inquiries/compilation/_export_progress.html", context)
-    return render(
-        request,
-        "inquiries/compilation/export_detail.html",
-        {
-            **context,
-            "nav": "inquiries",
-            "breadcrumbs": _crumbs(
-                inquiry,
-                ("ファイル出力", reverse("inquiries:export_list", args=[inquiry.pk])),
-                (f"出力 {export.pk}", None),
-            ),
-        },
-    )
-
-
-def export_download(request: HttpRequest, pk: int, export_pk: int) -> FileResponse:
-    """Send a finished export and record it in the audit log."""
-    inquiry = get_inquiry_results_for(request.user, pk)
-    export = _own_export(request, inquiry, export_pk)
-    if export.status != ExportStatus.DONE or not export.file:
-        raise Http404("出力ファイルはまだできていません。")
-    audit_record(
-        action=Action.EXPORTED,
-        actor=request.user,
-        target=inquiry,
-        request=request,
-        detail={
-            "export": export.pk,
-            "format": export.format,
-            "hide_names": results_hide_names(request.user, inquiry),
-        },
-    )
-    name = export_filename(inquiry, export.format, on=export.created_at.date())
-    return FileResponse(
-        export.file.open("rb"),
-        as_attachment=True,
-        filename=name,
-        # The guess from the file name ("text/csv") would not say that the CSV is Shift_JIS.
-        content_type=CONTENT_TYPES.get(export.format),
-    )
-
-
-# --- offline answer sheet --------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def offline(request: HttpRequest, pk: int) -> HttpResponse:
-    """Offer the organization's answer sheet and take the filled one back."""
-    answer = get_answer_for(request.user, pk)
-    inquiry = answer.inquiry
-    errors: list[str] = []
-    status = 200
-    if request.method == "POST":
-        upload = request.FILES.get("sheet")
-        status = 400
-        if upload is None:
-            errors = ["アップロードする回答票（.xlsx）を選んでください。"]
-        else:
-            try:
-                read = offline_answer_import(answer=answer, by=request.user, upload=upload)
-            except OfflineSheetError as exc:
-                errors = exc.errors
-            except AnswerConflictError as exc:
-                # As the web form: someone saved after the sheet was downloaded.
-                errors = [
-                    exc.message,
-                    "この回答票はその保存より前にダウンロードしたものです。"
-                    "最新の回答票をダウンロードし、記入し直してからアップロードしてください。",
-                ]
-                status = 409
-            except InquiryError as exc:
-                errors = [exc.message]
-            else:
-                for note in read.notes:
-                    messages.info(request, note)
-                messages.success(
-                    request,
-                    "回答票の内容を保存しました（作成中）。内容を確認してから提出してください。"
-                    "続けて回答票で修正する場合は、回答票をダウンロードし直してください。",
-                )
-                return redirect("inquiries:offline", pk=inquiry.pk)
-    return render(
-        request,
-        "inquiries/compilation/offline.html",
-        {
-            "inquiry": inquiry,
-            "answer": answer,
-            "errors": errors,
-            "accepting": inquiry.status == InquiryStatus.OPEN,
-            "nav": "inquiries",
-            "breadcrumbs": _crumbs(inquiry, ("Excelで回答", None)),
-            "conflict": status == 409,
-        },
-        status=status,
-    )
-
-
-def offline_sheet(request: HttpRequest, pk: int) -> FileResponse:
-    """Send the organization's own answer sheet with its current answer filled in."""
-    answer = get_answer_for(request.user, pk)
-    organization = answer.organization
-    content = answer_sheet_xlsx(answer=answer)
-    return FileResponse(
-        io.BytesIO(content),
-        as_attachment=True,
-        filename=answer_sheet_filename(inquiry=answer.inquiry, organization=organization),
-        content_type=CONTENT_TYPE,
     )

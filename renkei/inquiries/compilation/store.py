@@ -1,4 +1,4 @@
-"""The compiled summary (集計) of an inquiry, kept in the cache and recompiled in the background.
+"""The compiled summary (集計) of an inquiry, kept in the cache.
 
 Compiling a large inquiry (1,788 organizations × 60 questions, over 100,000 values) takes
 hundreds of milliseconds, and while an inquiry is open its answers change all the time; so
@@ -17,7 +17,6 @@ variants asked for, so that one task refreshes them all.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -25,19 +24,14 @@ from django.db.models import Count, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django_tasks import task
 
 from renkei.core.wareki import date_style, use_date_style
-from renkei.inquiries.charts import summary_chart
-from renkei.inquiries.compilation import (
-    QuestionSummary,
-    compilation_data,
-    inquiry_progress,
-    question_summaries,
-)
+from renkei.inquiries.compilation.charts import summary_chart
+from renkei.inquiries.compilation.data import compilation_data
+from renkei.inquiries.compilation.progress import inquiry_progress
+from renkei.inquiries.compilation.summaries import question_summaries
 from renkei.inquiries.models import Answer, Inquiry, InquiryStatus, Question
-
-logger = logging.getLogger(__name__)
+from renkei.inquiries.question_kinds import QuestionSummary
 
 # Free texts listed per question on the summary page; the question's own page lists all,
 # paged. Ten keep a 60-question inquiry of 1,788 answers under 150 KB of HTML (bench).
@@ -201,49 +195,3 @@ def summary_compile(
     )
     cache.set(summary_key(inquiry.pk, variant), stored, SUMMARY_KEEP_SECONDS)
     return stored
-
-
-def recompile_request(inquiry: Inquiry, variant: Variant) -> bool:
-    """Queue one background recompile of the inquiry unless one is pending or running.
-
-    The variant is added to those the task compiles. Return whether a task was queued.
-    """
-    variants_key = _variants_key(inquiry.pk)
-    variants = cache.get(variants_key) or frozenset()
-    if variant not in variants:
-        cache.set(variants_key, frozenset({*variants, variant}), SUMMARY_KEEP_SECONDS)
-    if not cache.add(marker_key(inquiry.pk), True, RECOMPILE_MARKER_SECONDS):
-        return False
-    try:
-        summary_recompile.enqueue(inquiry_id=inquiry.pk)
-    except Exception:
-        cache.delete(marker_key(inquiry.pk))
-        raise
-    return True
-
-
-@task()
-def summary_recompile(*, inquiry_id: int) -> int:
-    """Compile every asked-for variant of an inquiry's summary that is stale or missing.
-
-    Return how many variants were compiled.
-    """
-    compiled = 0
-    try:
-        inquiry = Inquiry.objects.filter(pk=inquiry_id).first()
-        if inquiry is None:
-            return 0
-        variants = cache.get(_variants_key(inquiry_id)) or frozenset()
-        stamp = current_stamp(inquiry)
-        for variant in sorted(variants, key=lambda v: v.suffix):
-            stored = stored_summary(inquiry_id, variant)
-            if stored is not None and is_fresh(stored, stamp):
-                continue
-            summary_compile(inquiry, variant, stamp)
-            compiled += 1
-    except Exception:
-        logger.exception("Recompiling the summary of inquiry %s failed", inquiry_id)
-        raise
-    finally:
-        cache.delete(marker_key(inquiry_id))
-    return compiled

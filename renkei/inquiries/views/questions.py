@@ -1,0 +1,137 @@
+"""The question editor: list, add, edit, delete and move an inquiry's questions."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from renkei.core.forms import service_error_add
+from renkei.inquiries import services
+from renkei.inquiries.forms.questions import FIELD_OF_SETTING, QuestionForm
+from renkei.inquiries.permissions import (
+    get_inquiry_managed_for,
+    get_managed_question_for,
+)
+from renkei.inquiries.selectors import inquiry_questions
+from renkei.inquiries.services.errors import InquiryError
+from renkei.inquiries.views.common import inquiry_crumbs, refuse
+
+# The button (and htmx request) that redraws the question form for another kind, unsaved.
+QUESTION_REDRAW = "refresh"
+
+
+@require_http_methods(["GET", "POST"])
+def question_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the questions with the form to add one."""
+    inquiry = get_inquiry_managed_for(request.user, pk)
+    form = QuestionForm(request.POST or None, inquiry=inquiry)
+    if QUESTION_REDRAW in request.POST:
+        if _settings_already_shown(request):
+            return HttpResponse(status=204)
+        form = form.redrawn()
+    elif request.method == "POST" and form.is_valid():
+        try:
+            question = services.question_create(
+                inquiry=inquiry, by=request.user, draft=form.draft(), request=request
+            )
+        except InquiryError as error:
+            service_error_add(form, error, aliases=FIELD_OF_SETTING)
+        else:
+            messages.success(request, f"設問「{question.code}」を追加しました。")
+            return redirect(
+                reverse("inquiries:questions", args=[inquiry.pk]) + f"#question-{question.pk}"
+            )
+    return render(
+        request,
+        "inquiries/questions.html",
+        {
+            "nav": "inquiries",
+            "inquiry": inquiry,
+            "questions": inquiry_questions(inquiry),
+            "form": form,
+            "breadcrumbs": inquiry_crumbs(inquiry, ("設問", None)),
+        },
+    )
+
+
+def _settings_already_shown(request: HttpRequest) -> bool:
+    """Tell whether htmx asks to redraw the settings of the kind the page already shows.
+
+    A change event without a new kind would otherwise swap in a copy of the settings taken
+    before the user's latest typing, and lose it.
+    """
+    posted = request.POST
+    return bool(request.headers.get("HX-Request")) and posted.get("settings_kind") == posted.get(
+        "kind"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    """Change one question."""
+    question = get_managed_question_for(request.user, pk, question_pk)
+    inquiry = question.inquiry
+    form = QuestionForm(request.POST or None, inquiry=inquiry, question=question)
+    if QUESTION_REDRAW in request.POST:
+        if _settings_already_shown(request):
+            return HttpResponse(status=204)
+        form = form.redrawn()
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.question_update(
+                question=question, by=request.user, draft=form.draft(), request=request
+            )
+        except InquiryError as error:
+            service_error_add(form, error, aliases=FIELD_OF_SETTING)
+        else:
+            messages.success(request, f"設問「{question.code}」を保存しました。")
+            return redirect(
+                reverse("inquiries:questions", args=[inquiry.pk]) + f"#question-{question.pk}"
+            )
+    return render(
+        request,
+        "inquiries/question_form.html",
+        {
+            "nav": "inquiries",
+            "inquiry": inquiry,
+            "question": question,
+            "form": form,
+            "breadcrumbs": inquiry_crumbs(
+                inquiry,
+                ("設問", reverse("inquiries:questions", args=[inquiry.pk])),
+                (question.code, None),
+            ),
+        },
+    )
+
+
+@require_POST
+def question_delete(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    """Remove one question."""
+    question = get_managed_question_for(request.user, pk, question_pk)
+    inquiry = question.inquiry
+    try:
+        services.question_delete(question=question, by=request.user, request=request)
+    except InquiryError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, f"設問「{question.code}」を削除しました。")
+    return redirect("inquiries:questions", pk=inquiry.pk)
+
+
+@require_POST
+def question_move(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    """Move a question up or down."""
+    question = get_managed_question_for(request.user, pk, question_pk)
+    inquiry = question.inquiry
+    try:
+        services.question_move(
+            question=question,
+            by=request.user,
+            up=request.POST.get("direction") == "up",
+            request=request,
+        )
+    except InquiryError as error:
+        refuse(request, error)
+    return redirect(reverse("inquiries:questions", args=[inquiry.pk]) + f"#question-{question.pk}")
