@@ -220,3 +220,28 @@ class NewsletterOptOut(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class AnnouncementRead(models.Model):
+    """That a person has opened an announcement: its 未読 marker is gone for them."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="利用者",
+        on_delete=models.CASCADE,
+        related_name="announcement_reads",
+    )
+    announcement = models.ForeignKey(
+        Announcement, verbose_name="お知らせ", on_delete=models.CASCADE, related_name="reads"
+    )
+    read_at = models.DateTimeField("既読日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "お知らせの既読"
+        verbose_name_plural = "お知らせの既読"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "announcement"], name="announcement_read_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.announcement_id}"

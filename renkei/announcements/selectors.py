@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -12,6 +12,7 @@ from renkei.accounts.models import User
 from renkei.accounts.permissions import Capability, has_capability
 from renkei.announcements.models import (
     Announcement,
+    AnnouncementRead,
     AnnouncementStatus,
     AudienceKind,
     Delivery,
@@ -96,7 +97,16 @@ def announcement_list(
         start = dt.datetime(fiscal_year, 4, 1, tzinfo=timezone.get_current_timezone())
         end = dt.datetime(fiscal_year + 1, 4, 1, tzinfo=timezone.get_current_timezone())
         announcements = announcements.filter(published_at__gte=start, published_at__lt=end)
-    return announcements.only("title", "kind", "published_at", "audience", "status")
+    return read_annotate(
+        announcements.only("title", "kind", "published_at", "audience", "status"), user=user
+    )
+
+
+def read_annotate(announcements: QuerySet[Announcement], *, user: User) -> QuerySet[Announcement]:
+    """Annotate `unread`: the user has not opened the announcement (a subquery, no extra query)."""
+    return announcements.annotate(
+        unread=~Exists(AnnouncementRead.objects.filter(user=user, announcement=OuterRef("pk")))
+    )
 
 
 def managed_announcements(*, status: str = "", query: str = "") -> QuerySet[Announcement]:

@@ -14,6 +14,7 @@ from renkei.announcements.lifecycle import ANNOUNCEMENT_WORKFLOW, EDITABLE
 from renkei.announcements.models import (
     Announcement,
     AnnouncementAttachment,
+    AnnouncementRead,
     AudienceKind,
     Delivery,
     DeliveryStatus,
@@ -393,3 +394,11 @@ def external_contact_set_active(
             request=request,
             detail={"what": "external_contact_active", "active": active},
         )
+
+
+def announcement_read_mark(*, user: User, announcement: Announcement) -> None:
+    """Remember that the user has opened the announcement, so it is no longer 未読 for them.
+
+    A reader's own bookkeeping, like the forum's read markers: not audited.
+    """
+    AnnouncementRead.objects.get_or_create(user=user, announcement=announcement)

@@ -83,8 +83,10 @@ def announcement_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def announcement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show one お知らせ with its attachments."""
+    """Show one お知らせ with its attachments; it is no longer 未読 for the reader."""
     announcement = get_announcement_for(request.user, pk)
+    # The one write this GET makes: the reader's own marker, as the forum's thread pages do.
+    services.announcement_read_mark(user=request.user, announcement=announcement)
     return render(
         request,
         "announcements/detail.html",

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from renkei.core.errors import ServiceError
 from renkei.core.wareki import (
@@ -66,21 +68,32 @@ class FormRenderer(DjangoTemplates):
 
 
 class Select(forms.Select):
-    """A select of flat choices drawn in one loop, for long lists (the 47 prefectures).
+    """A select of flat choices whose options are drawn in one pass, for long lists (prefectures).
 
-    Django's Select builds a dict per option and draws each through its own template; on a
-    filter bar of three selects that was a third of the organization list's time. Same markup,
-    no optgroups.
+    Django's Select builds a dict per option and draws each through its own template, and even
+    one template loop over the options cost a filter bar more than the rest of its form: the
+    options are escaped and joined by `format_html_join` instead. Same markup, no optgroups.
     """
 
     template_name = "core/forms/select.html"
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        """Return the widget's context with plain (value, label) pairs and the chosen values."""
+        """Return the widget's context with its options already drawn (escaped) as HTML."""
         context = forms.Widget.get_context(self, name, value, attrs)
-        context["widget"]["choices"] = [(str(key), label) for key, label in self.choices]
-        context["widget"]["chosen"] = set(context["widget"]["value"])
+        chosen = set(context["widget"]["value"])
+        context["widget"]["options_html"] = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, SELECTED if key in chosen else "", label)
+                for key, label in ((str(key), label) for key, label in self.choices)
+            ),
+        )
         return context
+
+
+# A constant attribute, no data in it: safe as written.
+SELECTED = mark_safe(" selected")
 
 
 def date_input_hint(*, days_ahead: int = 14) -> str:

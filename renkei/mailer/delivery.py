@@ -17,6 +17,7 @@ once the lease expires: none of them reached the server but the one in flight), 
 stay queued for the next worker, so the duplicate window stays that of a single message.
 """
 
+import base64
 import datetime as dt
 import logging
 import smtplib
@@ -225,6 +226,12 @@ def _email_build(*, message: OutboxMessage, connection: Any = None) -> EmailMult
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments or ():
+        email.attach(
+            attachment["filename"],
+            base64.b64decode(attachment["content"]),
+            attachment["content_type"],
+        )
     return email
 
 

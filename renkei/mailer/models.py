@@ -40,6 +40,10 @@ class OutboxMessage(models.Model):
     # Extra headers of this recipient's copy (List-Unsubscribe with its own signed link).
     headers = models.JSONField("追加ヘッダー", default=dict, blank=True)
     bounced_at = models.DateTimeField("エラー返送日時", null=True, blank=True)
+    # Small files sent with the message (an invitation's .ics): a list of
+    # {"filename", "content_type", "content"} with the content in base64. Kept in the row so
+    # the worker sends a message from one read; `mail_queue` limits their size.
+    attachments = models.JSONField("添付ファイル", default=list, blank=True)
 
     class Meta:
         verbose_name = "送信メール"

@@ -5,8 +5,10 @@ optional `body.html` (usually extending `mail/base.html`). Every template gets `
 `council_name`, `recipient_name` and `recipient_email` on top of the caller's context.
 """
 
+import base64
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -29,6 +31,28 @@ BULK_BATCH_SIZE = 500
 DELIVERY_BATCH_SIZE = 200
 
 SUBJECT_MAX_LENGTH = OutboxMessage._meta.get_field("subject").max_length
+# Attachments ride in every recipient's outbox row: calendar files and the like, not documents
+# (those are linked, behind the site's permission checks).
+ATTACHMENTS_MAX_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True)
+class MailAttachment:
+    """A small file sent with every copy of a message."""
+
+    filename: str
+    content: bytes
+    content_type: str
+
+    def stored(self) -> dict[str, str]:
+        """Return the JSON form kept in the outbox row."""
+        return {
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "content": base64.b64encode(self.content).decode("ascii"),
+        }
+
+
 NAME_MAX_LENGTH = OutboxMessage._meta.get_field("to_name").max_length
 
 
@@ -39,11 +63,13 @@ def mail_queue(
     context: Mapping[str, Any],
     topic: str = "",
     headers: Callable[[str, Mapping[str, Any]], Mapping[str, str]] | None = None,
+    attachments: Sequence[MailAttachment] = (),
 ) -> list[OutboxMessage]:
     """Render a mail template for each recipient, store the messages and send them after commit.
 
     `headers(address, extra)`, if given, returns the extra headers of one recipient's copy
-    (List-Unsubscribe with that recipient's own link, say).
+    (List-Unsubscribe with that recipient's own link, say). `attachments` go with every copy;
+    together they may not exceed ATTACHMENTS_MAX_BYTES (a ValueError: a programming error).
 
     `to` holds plain addresses, `(name, address)` pairs or `(name, address, extra)` triples
     whose `extra` context is this recipient's own (an organization's answer link, say).
@@ -59,6 +85,9 @@ def mail_queue(
         "council_name": settings.RENKEI["COUNCIL_NAME"],
         **context,
     }
+    if sum(len(attachment.content) for attachment in attachments) > ATTACHMENTS_MAX_BYTES:
+        raise ValueError("mail_queue() attachments are for small files such as .ics")
+    stored_attachments = [attachment.stored() for attachment in attachments]
     now = timezone.now()
     messages = []
     # Render everything before storing anything, so a template error leaves no partial batch.
@@ -82,6 +111,7 @@ def mail_queue(
                 body_text=body_text,
                 body_html=body_html,
                 headers=dict(headers(address, extra)) if headers else {},
+                attachments=stored_attachments,
                 next_attempt_at=now,
             )
         )

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from renkei.mailer.models import OutboxMessage, Status
 from renkei.mailer.selectors import outbox_counts, outbox_recent
-from renkei.mailer.services import mail_queue, outbox_add
+from renkei.mailer.services import ATTACHMENTS_MAX_BYTES, MailAttachment, mail_queue, outbox_add
 
 pytestmark = pytest.mark.django_db
 
@@ -279,3 +279,32 @@ def test_admin_lists_and_searches_but_changes_nothing(rf, admin_user):
     assert not model_admin.has_add_permission(request)
     assert not model_admin.has_change_permission(request, wanted)
     assert not model_admin.has_delete_permission(request, wanted)
+
+
+def test_attachments_are_sent_with_every_copy(smtp_server, django_capture_on_commit_callbacks):
+    calendar = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        mail_queue(
+            to=["tobetsu@example.lg.jp", "fukagawa@example.lg.jp"],
+            template="notice",
+            context=NOTICE,
+            attachments=[MailAttachment("総会.ics", calendar, "text/calendar")],
+        )
+
+    assert len(smtp_server.received) == 2
+    for received in smtp_server.received:
+        [part] = list(received.parsed().iter_attachments())
+        assert part.get_filename() == "総会.ics"
+        assert part.get_content_type() == "text/calendar"
+        assert part.get_payload(decode=True) == calendar
+
+
+def test_oversized_attachments_are_refused_before_anything_is_stored():
+    big = MailAttachment("big.bin", b"x" * (ATTACHMENTS_MAX_BYTES + 1), "application/octet-stream")
+
+    with pytest.raises(ValueError):
+        mail_queue(
+            to=["tobetsu@example.lg.jp"], template="notice", context=NOTICE, attachments=[big]
+        )
+
+    assert not OutboxMessage.objects.exists()
