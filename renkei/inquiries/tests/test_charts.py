@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 from renkei.inquiries.charts import summary_chart
 from renkei.inquiries.compilation import compilation_data, question_summary
 from renkei.inquiries.models import QuestionKind
-from renkei.inquiries.tests.test_compilation_fixtures import (
+from renkei.inquiries.tests.builders import (
     add_question,
     make_inquiry,
     make_towns,

@@ -16,7 +16,7 @@ from renkei.inquiries.compilation import (
     question_summary,
 )
 from renkei.inquiries.models import AnswerKind, QuestionKind, Target
-from renkei.inquiries.tests.test_compilation_fixtures import (
+from renkei.inquiries.tests.builders import (
     add_question,
     draft_answer,
     make_inquiry,

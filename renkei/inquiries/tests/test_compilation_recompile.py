@@ -8,13 +8,14 @@ from django_tasks import default_task_backend
 from renkei.inquiries import compilation_tasks, compilation_views
 from renkei.inquiries.compilation_tasks import marker_key, summary_recompile
 from renkei.inquiries.models import InquiryStatus, QuestionKind, ResultsVisibility
-from renkei.inquiries.tests.test_compilation_fixtures import (
+from renkei.inquiries.tests.builders import (
+    PLATFORM,
     add_question,
     make_inquiry,
     make_towns,
     submit_answer,
 )
-from renkei.inquiries.tests.test_compilation_views import PLATFORM, login
+from renkei.testing import login_client as login
 
 WAITING = "集計しています…"
 UPDATING = "集計を更新しています（"

@@ -22,13 +22,7 @@ from renkei.inquiries.forms import (
     validate_upload,
 )
 from renkei.inquiries.models import Answer, QuestionKind
-from renkei.inquiries.tests.test_services import make_draft, make_open
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Keep uploaded test files out of the project's media folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+from renkei.inquiries.tests.builders import make_draft, make_open
 
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
