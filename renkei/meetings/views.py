@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 from renkei.accounts.permissions import Capability, has_capability
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
+from renkei.core.errors import ServiceError
 from renkei.core.fiscal_year import fiscal_year_of
+from renkei.core.forms import service_error_add
 from renkei.core.links import absolute_url
 from renkei.directory.permissions import require
 from renkei.meetings import selectors, services
@@ -57,8 +59,8 @@ from renkei.meetings.permissions import (
     is_invited,
     person_of,
 )
+from renkei.meetings.services import MeetingError
 from renkei.meetings.transitions_text import TRANSITION_CONSEQUENCES
-from renkei.workflow.transitions import TransitionError
 
 PAGE_SIZE = 50
 
@@ -72,10 +74,6 @@ def _int(value: str | None) -> int | None:
         return int(value) if value not in (None, "") else None
     except ValueError:
         return None
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def meeting_list(request: HttpRequest) -> HttpResponse:
@@ -259,8 +257,8 @@ def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             count = services.invitations_send(meeting=meeting, by=request.user, request=request)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
+        except MeetingError as error:
+            messages.error(request, error.message)
         else:
             messages.success(request, f"招集通知を{count}通送信しました。")
         return redirect("meetings:detail", pk)
@@ -297,8 +295,8 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
             deputy_name=form.cleaned_data["deputy_name"],
             request=request,
         )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
+    except MeetingError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, "出欠を回答しました。")
     return redirect("meetings:detail", pk)
@@ -324,8 +322,8 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
                     secretariat_attended=request.POST.get("secretariat") == "1",
                     request=request,
                 )
-            except ValidationError as exc:
-                error = _error_text(exc)
+            except MeetingError as exc:
+                error = exc.message
             else:
                 messages.success(request, f"出席を記録しました。出席者：{line}")
                 return redirect("meetings:detail", pk)
@@ -363,11 +361,11 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 title=data["title"],
                 presenter=data["presenter"],
-                inquiry_id=selectors.inquiry_id_checked(data["inquiry_id"]),
+                inquiry_id=data["inquiry_id"],
                 request=request,
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except MeetingError as error:
+            service_error_add(form, error)
         else:
             messages.success(request, "議題を追加しました。")
             return redirect("meetings:detail", pk)
@@ -404,8 +402,8 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
                 agenda_item=item,
                 request=request,
             )
-        except ValidationError as error:
-            form.add_error("file", error)
+        except MeetingError as error:
+            service_error_add(form, error)
         else:
             messages.success(request, f"{material.label}として登録しました。")
             return redirect("meetings:detail", pk)
@@ -606,8 +604,8 @@ def minutes_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_managed_meeting_for(request.user, pk)
     try:
         services.minutes_create(meeting=meeting, by=request.user, request=request)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
+    except MeetingError as error:
+        messages.error(request, error.message)
     return redirect("meetings:minutes_edit", pk)
 
 
@@ -627,8 +625,8 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
             parsed = services.minutes_text_save(
                 minutes=minutes, by=request.user, text=form.cleaned_data["text"], request=request
             )
-        except ValidationError as error:
-            form.add_error("text", error)
+        except MeetingError as error:
+            service_error_add(form, error)
         else:
             messages.success(
                 request,
@@ -670,9 +668,7 @@ def minutes_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse
                 reason=form.cleaned_data["reason"] if form else "",
                 request=request,
             )
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-        except TransitionError as error:
+        except ServiceError as error:  # MeetingError or TransitionError
             messages.error(request, error.message)
         else:
             messages.success(request, f"会議録の{step.label}を行いました。")
@@ -710,8 +706,8 @@ def minutes_publish(request: HttpRequest, pk: int) -> HttpResponse:
                 publication=form.cleaned_data["publication"],
                 request=request,
             )
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
+        except MeetingError as error:
+            messages.error(request, error.message)
         else:
             messages.success(
                 request, f"公開の範囲を「{minutes.get_publication_display()}」にしました。"
@@ -803,14 +799,15 @@ def minutes_comment(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_read_draft_minutes(request.user, minutes.meeting):
         raise PermissionDenied("回覧中の会議録に意見を書けるのは出席者と事務局です。")
     form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "意見を入力してください。")
+        return redirect("meetings:minutes", pk)
     try:
-        if not form.is_valid():
-            raise ValidationError("意見を入力してください。")
         services.comment_add(
             minutes=minutes, by=request.user, text=form.cleaned_data["text"], request=request
         )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
+    except MeetingError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, "意見を送りました。")
     return redirect("meetings:minutes", pk)
