@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError
 
 from renkei.core.forms import WarekiDateField
 from renkei.core.wareki import format_date
-from renkei.inquiries.models import OTHER_CHOICE, Question, QuestionKind
+from renkei.inquiries.models import NO, OTHER_CHOICE, YES, Question, QuestionKind
 from renkei.inquiries.question_kinds.results import (
     CellKind,
     DateRange,
@@ -150,6 +150,10 @@ class QuestionType:
     sheet_shape: ClassVar[str] = "value"
     # The height of the question's row on the offline sheet, when taller than a line.
     sheet_row_height: ClassVar[int | None] = None
+
+    def options(self, question: Question) -> list[str]:
+        """Return the values the question accepts to choose from (none but for choices)."""
+        return []
 
     # --- The answer form ------------------------------------------------------------------
 
@@ -279,6 +283,11 @@ class ChoiceType(QuestionType):
 
     choice = True
 
+    def options(self, question: Question) -> list[str]:
+        """Return the question's choices, 「その他」 last when the kind offers it and it is allowed."""
+        choices = list(question.choices)
+        return [*choices, OTHER_CHOICE] if self.has_other and question.allow_other else choices
+
     def problem(self, question: Question, value: Any) -> str | None:
         ok = isinstance(value, str) and value in question.options
         return None if ok else "選択肢にない値です"
@@ -384,6 +393,10 @@ class SingleType(ChoiceType):
 
 class YesNoType(ChoiceType):
     kind = QuestionKind.YES_NO
+
+    def options(self, question: Question) -> list[str]:
+        """Return はい and いいえ."""
+        return [YES, NO]
 
 
 class MultipleType(ChoiceType):
