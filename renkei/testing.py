@@ -229,3 +229,14 @@ def login_client(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def text_of(response) -> str:
+    """Return the response's body as text."""
+    return response.content.decode()
+
+
+def logged_in_user_id(client: Client) -> int | None:
+    """Return the ID of the user the test client's session is logged in as, if any."""
+    value = client.session.get("_auth_user_id")
+    return int(value) if value else None

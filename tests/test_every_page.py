@@ -14,15 +14,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.browser.test_accessibility_sweep import NOT_PAGES
+from tests.authorization_matrix import NOT_PAGES, TABLE, client_for, release
 from tests.matrix_objects import World
-from tests.test_authorization_matrix import (  # noqa: F401 (fixtures used by name)
-    TABLE,
-    client_for,
-    records,
-    release,
-    world,
-)
 
 # The role that sees the most of a page goes first.
 ROLE_ORDER = ("secretariat", "representative", "staff", "board", "observer", "outsider")
@@ -68,7 +61,7 @@ def test_the_crawl_covers_the_pages_of_every_app():
 @pytest.mark.parametrize(
     ("name", "role", "url"), _page_visits(), ids=[f"{n}-{r}" for n, r, _ in _page_visits()]
 )
-def test_page_title_names_the_page_then_the_site(records: World, name, role, url):  # noqa: F811
+def test_page_title_names_the_page_then_the_site(records: World, name, role, url):
     client = client_for(records, role)
     response = client.get(url(records))
     assert response.status_code == 200, name
@@ -85,7 +78,7 @@ def test_page_title_names_the_page_then_the_site(records: World, name, role, url
 @pytest.mark.parametrize(
     ("name", "role", "url"), _page_visits(), ids=[f"{n}-{r}" for n, r, _ in _page_visits()]
 )
-def test_page_forms_say_what_to_type_without_jargon_or_dashes(records: World, name, role, url):  # noqa: F811
+def test_page_forms_say_what_to_type_without_jargon_or_dashes(records: World, name, role, url):
     client = client_for(records, role)
     response = client.get(url(records))
     html = response.content.decode()
@@ -103,7 +96,7 @@ INLINE_STYLE = re.compile(r"<style\b|<[^>]*\sstyle\s*=", re.I)
 @pytest.mark.parametrize(
     ("name", "role", "url"), _page_visits(), ids=[f"{n}-{r}" for n, r, _ in _page_visits()]
 )
-def test_page_carries_no_inline_style(records: World, name, role, url):  # noqa: F811
+def test_page_carries_no_inline_style(records: World, name, role, url):
     client = client_for(records, role)
     response = client.get(url(records))
     html = response.content.decode()
@@ -114,7 +107,7 @@ def test_page_carries_no_inline_style(records: World, name, role, url):  # noqa:
     assert "/static/css/renkei.css" in html, name
 
 
-def test_not_found_page_title_names_the_page_then_the_site(records: World):  # noqa: F811
+def test_not_found_page_title_names_the_page_then_the_site(records: World):
     response = client_for(records, "staff").get("/no-such-page/")
 
     assert response.status_code == 404

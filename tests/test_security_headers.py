@@ -1,6 +1,6 @@
 """Every response carries the Content-Security-Policy; logged-in pages are never stored.
 
-tests/test_authorization_matrix.py checks both headers on every project URL for every role
+tests/test_authorization.py checks both headers on every project URL for every role
 with real records; this module covers what the matrix skips (admin, allauth) by walking the
 resolver with placeholder arguments, and the static files.
 """
@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import get_resolver
 
 from renkei.core.security_headers import CONTENT_SECURITY_POLICY
-from tests.test_authorization_matrix import _walk
+from tests.authorization_matrix import _walk
 
 PLACEHOLDERS = {
     "int": "1",

@@ -1,5 +1,7 @@
 """Directory pages: organizations, people, membership status, and the secretariat's desk."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -38,6 +40,13 @@ PAGE_SIZE = 30
 
 def _crumbs(*items: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     return [("ホーム", reverse("home")), *items]
+
+
+def _manage_page(
+    request: HttpRequest, template: str, context: dict[str, Any], *trail: tuple[str, str | None]
+) -> HttpResponse:
+    """Render a page of the secretariat's menu with the given breadcrumbs."""
+    return render(request, template, {**context, "nav": "manage", "breadcrumbs": _crumbs(*trail)})
 
 
 def organization_list(request: HttpRequest) -> HttpResponse:
@@ -581,82 +590,62 @@ def manage_index(request: HttpRequest) -> HttpResponse:
     """Show the secretariat's menu with the numbers that need attention."""
     require(request.user, Capability.MANAGE_DIRECTORY)
     today = timezone.localdate()
-    return render(
+    return _manage_page(
         request,
         "directory/manage/index.html",
         {
             "summary": selectors.membership_summary(on=today),
             "pending_invitations": selectors.invitations_pending().count(),
             "group_count": Group.objects.count(),
-            "nav": "manage",
-            "breadcrumbs": _crumbs(("事務局メニュー", None)),
         },
+        ("事務局メニュー", None),
     )
+
+
+# The membership page's forms by their button's action: the form, the service that takes its
+# cleaned fields, and what the page says when it is done.
+MEMBERSHIP_ACTIONS = {
+    "start": (forms.MembershipStartForm, services.membership_start, "の入会を登録しました。"),
+    "end": (forms.MembershipEndForm, services.membership_end, "の退会を登録しました。"),
+    "abolish": (forms.AbolishForm, services.organization_abolish, "を廃止団体として登録しました。"),
+}
 
 
 def manage_membership(request: HttpRequest, pk: int) -> HttpResponse:
     """Start or end an organization's membership, and mark it abolished."""
     require(request.user, Capability.MANAGE_DIRECTORY)
     organization = get_object_or_404(Organization, pk=pk)
-    start_form = forms.MembershipStartForm(prefix="start")
-    end_form = forms.MembershipEndForm(prefix="end")
-    abolish_form = forms.AbolishForm(prefix="abolish")
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "start":
-                start_form = forms.MembershipStartForm(request.POST, prefix="start")
-                if start_form.is_valid():
-                    services.membership_start(
-                        organization=organization,
-                        by=request.user,
-                        request=request,
-                        category=start_form.cleaned_data["category"],
-                        joined_on=start_form.cleaned_data["joined_on"],
-                    )
-                    messages.success(request, f"{organization.name} の入会を登録しました。")
-                    return redirect("directory:manage_membership", pk=pk)
-            elif action == "end":
-                end_form = forms.MembershipEndForm(request.POST, prefix="end")
-                if end_form.is_valid():
-                    services.membership_end(
-                        organization=organization,
-                        by=request.user,
-                        request=request,
-                        left_on=end_form.cleaned_data["left_on"],
-                    )
-                    messages.success(request, f"{organization.name} の退会を登録しました。")
-                    return redirect("directory:manage_membership", pk=pk)
-            elif action == "abolish":
-                abolish_form = forms.AbolishForm(request.POST, prefix="abolish")
-                if abolish_form.is_valid():
-                    services.organization_abolish(
-                        organization=organization,
-                        by=request.user,
-                        request=request,
-                        abolished_on=abolish_form.cleaned_data["abolished_on"],
-                        successor=abolish_form.cleaned_data["successor"],
-                    )
-                    messages.success(request, f"{organization.name} を廃止団体として登録しました。")
-                    return redirect("directory:manage_membership", pk=pk)
-        except services.DirectoryError as exc:
-            messages.error(request, str(exc))
-    return render(
+    page_forms = {
+        action: form_class(prefix=action)
+        for action, (form_class, _, _) in MEMBERSHIP_ACTIONS.items()
+    }
+    action = request.POST.get("action")
+    if request.method == "POST" and action in MEMBERSHIP_ACTIONS:
+        form_class, service, done = MEMBERSHIP_ACTIONS[action]
+        form = page_forms[action] = form_class(request.POST, prefix=action)
+        if form.is_valid():
+            try:
+                service(
+                    organization=organization, by=request.user, request=request, **form.cleaned_data
+                )
+            except services.DirectoryError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, f"{organization.name} {done}")
+                return redirect("directory:manage_membership", pk=pk)
+    return _manage_page(
         request,
         "directory/manage/membership.html",
         {
             "organization": organization,
             "memberships": organization.memberships.order_by("-joined_on"),
-            "start_form": start_form,
-            "end_form": end_form,
-            "abolish_form": abolish_form,
-            "nav": "manage",
-            "breadcrumbs": _crumbs(
-                ("事務局メニュー", reverse("directory:manage_index")),
-                (organization.name, reverse("directory:organization_detail", args=[pk])),
-                ("会員資格", None),
-            ),
+            "start_form": page_forms["start"],
+            "end_form": page_forms["end"],
+            "abolish_form": page_forms["abolish"],
         },
+        ("事務局メニュー", reverse("directory:manage_index")),
+        (organization.name, reverse("directory:organization_detail", args=[pk])),
+        ("会員資格", None),
     )
 
 
@@ -674,18 +663,15 @@ def manage_organization_form(request: HttpRequest, pk: int | None = None) -> Htt
         )
         messages.success(request, f"{saved.name} を保存しました。")
         return redirect("directory:organization_detail", pk=saved.pk)
-    return render(
+    return _manage_page(
         request,
         "directory/manage/organization_form.html",
         {
             "form": form,
             "organization": organization,
-            "nav": "manage",
-            "breadcrumbs": _crumbs(
-                ("事務局メニュー", reverse("directory:manage_index")),
-                ((organization.name + " の編集") if organization else "団体の追加", None),
-            ),
         },
+        ("事務局メニュー", reverse("directory:manage_index")),
+        ((organization.name + " の編集") if organization else "団体の追加", None),
     )
 
 
@@ -709,19 +695,16 @@ def manage_person_new(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, f"{person.name} さんを登録しました。")
         return redirect("directory:person_detail", pk=person.pk)
-    return render(
+    return _manage_page(
         request,
         "directory/manage/person_form.html",
         {
             "form": form,
             "organization": organization,
-            "nav": "manage",
-            "breadcrumbs": _crumbs(
-                ("事務局メニュー", reverse("directory:manage_index")),
-                (organization.name, reverse("directory:organization_detail", args=[pk])),
-                ("人員の追加", None),
-            ),
         },
+        ("事務局メニュー", reverse("directory:manage_index")),
+        (organization.name, reverse("directory:organization_detail", args=[pk])),
+        ("人員の追加", None),
     )
 
 
@@ -763,19 +746,16 @@ def manage_person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{person.name} さんの異動を登録しました。")
             return redirect("directory:person_detail", pk=person.pk)
-    return render(
+    return _manage_page(
         request,
         "directory/manage/person_transfer.html",
         {
             "form": form,
             "person": person,
-            "nav": "manage",
-            "breadcrumbs": _crumbs(
-                ("人員検索", reverse("directory:person_list")),
-                (person.name, reverse("directory:person_detail", args=[pk])),
-                ("人事異動・退職", None),
-            ),
         },
+        ("人員検索", reverse("directory:person_list")),
+        (person.name, reverse("directory:person_detail", args=[pk])),
+        ("人事異動・退職", None),
     )
 
 
@@ -840,17 +820,15 @@ def manage_groups(request: HttpRequest) -> HttpResponse:
         group = services.group_save(group=form.save(commit=False), by=request.user, request=request)
         messages.success(request, f"グループ「{group.name}」を作成しました。")
         return redirect("directory:manage_group", pk=group.pk)
-    return render(
+    return _manage_page(
         request,
         "directory/manage/groups.html",
         {
             "groups": selectors.groups_with_counts(),
             "form": form,
-            "nav": "manage",
-            "breadcrumbs": _crumbs(
-                ("事務局メニュー", reverse("directory:manage_index")), ("グループ", None)
-            ),
         },
+        ("事務局メニュー", reverse("directory:manage_index")),
+        ("グループ", None),
     )
 
 
@@ -890,20 +868,17 @@ def manage_group(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{data['organization'].name} を追加しました。")
             return redirect("directory:manage_group", pk=pk)
-    return render(
+    return _manage_page(
         request,
         "directory/manage/group.html",
         {
             "group": group,
             "members": selectors.group_members(group=group),
             "form": form,
-            "nav": "manage",
-            "breadcrumbs": _crumbs(
-                ("事務局メニュー", reverse("directory:manage_index")),
-                ("グループ", reverse("directory:manage_groups")),
-                (group.name, None),
-            ),
         },
+        ("事務局メニュー", reverse("directory:manage_index")),
+        ("グループ", reverse("directory:manage_groups")),
+        (group.name, None),
     )
 
 
@@ -929,17 +904,15 @@ def manage_invitations(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"{data['email']} に招待メールを送信しました。")
             return redirect("directory:manage_invitations")
-    return render(
+    return _manage_page(
         request,
         "directory/manage/invitations.html",
         {
             "form": form,
             "invitations": selectors.invitations_pending(),
-            "nav": "manage",
-            "breadcrumbs": _crumbs(
-                ("事務局メニュー", reverse("directory:manage_index")), ("招待", None)
-            ),
         },
+        ("事務局メニュー", reverse("directory:manage_index")),
+        ("招待", None),
     )
 
 

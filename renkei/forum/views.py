@@ -24,7 +24,7 @@ from renkei.forum.forms import (
     ThreadFilterForm,
     ThreadForm,
 )
-from renkei.forum.models import Board
+from renkei.forum.models import Board, Post
 from renkei.forum.permissions import (
     can_moderate,
     can_post,
@@ -96,6 +96,35 @@ def _context(request: HttpRequest, **extra) -> dict:
     }
 
 
+def _page(
+    request: HttpRequest,
+    template: str,
+    trail: list[tuple[str, str | None]],
+    *,
+    status: int = 200,
+    **extra,
+) -> HttpResponse:
+    """Render a forum page with the given breadcrumbs after 電子会議室."""
+    return render(
+        request, template, _context(request, breadcrumbs=_crumbs(*trail), **extra), status=status
+    )
+
+
+def _post_page(
+    request: HttpRequest, template: str, label: str, *, post: Post, **extra
+) -> HttpResponse:
+    """Render a page about one post under its thread (400 when its form has errors)."""
+    form = extra.get("form")
+    return _page(
+        request,
+        template,
+        [(post.thread.title, reverse("forum:thread", args=[post.thread_id])), (label, None)],
+        post=post,
+        status=400 if form is not None and form.errors else 200,
+        **extra,
+    )
+
+
 def index(request: HttpRequest) -> HttpResponse:
     """List the boards the user may read with their post counts, and the search box."""
     require(request.user, Capability.VIEW_FORUM)
@@ -135,16 +164,13 @@ def search(request: HttpRequest) -> HttpResponse:
                 if v
             }
         )
-    return render(
+    return _page(
         request,
         "forum/search.html",
-        _context(
-            request,
-            breadcrumbs=_crumbs(("検索", None)),
-            form=form,
-            page=results,
-            query=query,
-        ),
+        [("検索", None)],
+        form=form,
+        page=results,
+        query=query,
     )
 
 
@@ -162,20 +188,17 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         unread_only=unread_only,
         page=request.GET.get("page"),
     )
-    return render(
+    return _page(
         request,
         "forum/board.html",
-        _context(
-            request,
-            breadcrumbs=_crumbs((board.name, None)),
-            board=board,
-            page=page,
-            form=form,
-            query=urlencode(
-                {k: v for k, v in (("q", query), ("unread", "on" if unread_only else "")) if v}
-            ),
-            following=follows_board(user=request.user, board=board),
+        [(board.name, None)],
+        board=board,
+        page=page,
+        form=form,
+        query=urlencode(
+            {k: v for k, v in (("q", query), ("unread", "on" if unread_only else "")) if v}
         ),
+        following=follows_board(user=request.user, board=board),
     )
 
 
@@ -199,17 +222,12 @@ def thread_new(request: HttpRequest, board_pk: int) -> HttpResponse:
         else:
             messages.success(request, "スレッドを作成しました。")
             return redirect(thread)
-    return render(
+    return _page(
         request,
         "forum/thread_form.html",
-        _context(
-            request,
-            breadcrumbs=_crumbs(
-                (board.name, reverse("forum:board", args=[board.pk])), ("新しいスレッド", None)
-            ),
-            board=board,
-            form=form,
-        ),
+        [(board.name, reverse("forum:board", args=[board.pk])), ("新しいスレッド", None)],
+        board=board,
+        form=form,
         status=400 if form.errors else 200,
     )
 
@@ -224,28 +242,21 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
         # The reader's own bookkeeping, like the session: the one write a GET makes here.
         read_mark(user=request.user, thread=thread, number=posts[-1].number)
     following_thread, following_board = follow_state(user=request.user, thread=thread)
-    return render(
+    return _page(
         request,
         "forum/thread.html",
-        _context(
-            request,
-            breadcrumbs=_crumbs(
-                (thread.board.name, reverse("forum:board", args=[thread.board_id])),
-                (thread.title, None),
-            ),
-            thread=thread,
-            page=page,
-            posts=posts,
-            last_read=last_read,
-            following_thread=following_thread,
-            following_board=following_board,
-            may_reply=can_post(request.user)
-            and (not thread.is_locked or can_moderate(request.user)),
-            reply_form=PostForm(),
-            reply_url=reverse("forum:reply", args=[thread.pk]),
-            subject=thread.subject if thread.subject_type_id else None,
-            user_id=request.user.pk,
-        ),
+        [(thread.board.name, reverse("forum:board", args=[thread.board_id])), (thread.title, None)],
+        thread=thread,
+        page=page,
+        posts=posts,
+        last_read=last_read,
+        following_thread=following_thread,
+        following_board=following_board,
+        may_reply=can_post(request.user) and (not thread.is_locked or can_moderate(request.user)),
+        reply_form=PostForm(),
+        reply_url=reverse("forum:reply", args=[thread.pk]),
+        subject=thread.subject if thread.subject_type_id else None,
+        user_id=request.user.pk,
     )
 
 
@@ -286,20 +297,17 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         initial = {"body": quote_text(post=reply_to)} if reply_to and not reply_to.is_hidden else {}
         form = PostForm(initial=initial)
-    return render(
+    return _page(
         request,
         "forum/reply.html",
-        _context(
-            request,
-            breadcrumbs=_crumbs(
-                (thread.board.name, reverse("forum:board", args=[thread.board_id])),
-                (thread.title, reverse("forum:thread", args=[thread.pk])),
-                ("返信", None),
-            ),
-            thread=thread,
-            reply_to=reply_to,
-            form=form,
-        ),
+        [
+            (thread.board.name, reverse("forum:board", args=[thread.board_id])),
+            (thread.title, reverse("forum:thread", args=[thread.pk])),
+            ("返信", None),
+        ],
+        thread=thread,
+        reply_to=reply_to,
+        form=form,
         status=400 if form.errors else 200,
     )
 
@@ -317,19 +325,8 @@ def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"#{post.number} を編集しました。")
             return redirect(post)
-    return render(
-        request,
-        "forum/post_edit.html",
-        _context(
-            request,
-            breadcrumbs=_crumbs(
-                (post.thread.title, reverse("forum:thread", args=[post.thread_id])),
-                (f"#{post.number} の編集", None),
-            ),
-            post=post,
-            form=form,
-        ),
-        status=400 if form.errors else 200,
+    return _post_page(
+        request, "forum/post_edit.html", f"#{post.number} の編集", post=post, form=form
     )
 
 
@@ -340,18 +337,12 @@ def post_history(request: HttpRequest, pk: int) -> HttpResponse:
         revisions = []
     else:
         revisions = list(post.revisions.select_related("edited_by"))
-    return render(
+    return _post_page(
         request,
         "forum/post_history.html",
-        _context(
-            request,
-            breadcrumbs=_crumbs(
-                (post.thread.title, reverse("forum:thread", args=[post.thread_id])),
-                (f"#{post.number} の編集履歴", None),
-            ),
-            post=post,
-            revisions=revisions,
-        ),
+        f"#{post.number} の編集履歴",
+        post=post,
+        revisions=revisions,
     )
 
 
@@ -396,10 +387,11 @@ def preferences(request: HttpRequest) -> HttpResponse:
         preference_set(user=request.user, delivery=form.cleaned_data["delivery"], request=request)
         messages.success(request, "通知の受け取り方を保存しました。")
         return redirect("forum:preferences")
-    return render(
+    return _page(
         request,
         "forum/preferences.html",
-        _context(request, breadcrumbs=_crumbs(("通知の設定", None)), form=form),
+        [("通知の設定", None)],
+        form=form,
         status=400 if form.errors else 200,
     )
 
@@ -407,14 +399,11 @@ def preferences(request: HttpRequest) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     """List the threads the user started, posted in or follows."""
     require(request.user, Capability.VIEW_FORUM)
-    return render(
+    return _page(
         request,
         "forum/mine.html",
-        _context(
-            request,
-            breadcrumbs=_crumbs(("自分のスレッド", None)),
-            page=my_threads(user=request.user, page=request.GET.get("page")),
-        ),
+        [("自分のスレッド", None)],
+        page=my_threads(user=request.user, page=request.GET.get("page")),
     )
 
 
@@ -433,20 +422,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "事務局に報告しました。ご協力ありがとうございます。")
             return redirect(post)
-    return render(
-        request,
-        "forum/report.html",
-        _context(
-            request,
-            breadcrumbs=_crumbs(
-                (post.thread.title, reverse("forum:thread", args=[post.thread_id])),
-                ("不適切な投稿の報告", None),
-            ),
-            post=post,
-            form=form,
-        ),
-        status=400 if form.errors else 200,
-    )
+    return _post_page(request, "forum/report.html", "不適切な投稿の報告", post=post, form=form)
 
 
 # --- moderation -----------------------------------------------------------------------------
@@ -475,19 +451,14 @@ def thread_moderate_view(request: HttpRequest, pk: int, action: str) -> HttpResp
         return redirect(thread)
     if not needs_confirm:
         return redirect(thread)
-    return render(
+    return _page(
         request,
         "forum/moderate_confirm.html",
-        _context(
-            request,
-            breadcrumbs=_crumbs(
-                (thread.title, reverse("forum:thread", args=[thread.pk])), ("確認", None)
-            ),
-            thread=thread,
-            action=action,
-            label=THREAD_ACTIONS[action][2].removesuffix("しました"),
-            consequence=CONFIRMED_ACTIONS[action],
-        ),
+        [(thread.title, reverse("forum:thread", args=[thread.pk])), ("確認", None)],
+        thread=thread,
+        action=action,
+        label=THREAD_ACTIONS[action][2].removesuffix("しました"),
+        consequence=CONFIRMED_ACTIONS[action],
     )
 
 
@@ -507,30 +478,19 @@ def thread_move_view(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"スレッドを「{target.name}」に移動しました。")
                 return redirect(thread)
         else:
-            return render(
+            return _page(
                 request,
                 "forum/move_confirm.html",
-                _context(
-                    request,
-                    breadcrumbs=_crumbs(
-                        (thread.title, reverse("forum:thread", args=[thread.pk])),
-                        ("移動の確認", None),
-                    ),
-                    thread=thread,
-                    target=target,
-                ),
+                [(thread.title, reverse("forum:thread", args=[thread.pk])), ("移動の確認", None)],
+                thread=thread,
+                target=target,
             )
-    return render(
+    return _page(
         request,
         "forum/move.html",
-        _context(
-            request,
-            breadcrumbs=_crumbs(
-                (thread.title, reverse("forum:thread", args=[thread.pk])), ("スレッドの移動", None)
-            ),
-            thread=thread,
-            form=form,
-        ),
+        [(thread.title, reverse("forum:thread", args=[thread.pk])), ("スレッドの移動", None)],
+        thread=thread,
+        form=form,
         status=400 if form.errors else 200,
     )
 
@@ -563,34 +523,18 @@ def post_hide_view(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"#{post.number} を非表示にしました。")
                 return redirect(post)
-    return render(
-        request,
-        "forum/post_hide.html",
-        _context(
-            request,
-            breadcrumbs=_crumbs(
-                (post.thread.title, reverse("forum:thread", args=[post.thread_id])),
-                ("投稿の非表示", None),
-            ),
-            post=post,
-            form=form,
-        ),
-        status=400 if form.errors else 200,
-    )
+    return _post_page(request, "forum/post_hide.html", "投稿の非表示", post=post, form=form)
 
 
 def reports(request: HttpRequest) -> HttpResponse:
     """List the abuse reports waiting for the secretariat."""
     require_moderator(request.user)
-    return render(
+    return _page(
         request,
         "forum/reports.html",
-        _context(
-            request,
-            breadcrumbs=_crumbs(("不適切な投稿の報告", None)),
-            page=open_reports(page=request.GET.get("page")),
-            form=ResolveForm(),
-        ),
+        [("不適切な投稿の報告", None)],
+        page=open_reports(page=request.GET.get("page")),
+        form=ResolveForm(),
     )
 
 
@@ -641,14 +585,11 @@ def board_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             )
             messages.success(request, "会議室を保存しました。")
         return redirect(board)
-    return render(
+    return _page(
         request,
         "forum/board_form.html",
-        _context(
-            request,
-            breadcrumbs=_crumbs(("会議室の作成" if board is None else f"{board.name}の設定", None)),
-            board=board,
-            form=form,
-        ),
+        [("会議室の作成" if board is None else f"{board.name}の設定", None)],
+        board=board,
+        form=form,
         status=400 if form.errors else 200,
     )

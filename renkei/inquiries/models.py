@@ -184,12 +184,11 @@ class Question(models.Model):
 
     @property
     def options(self) -> list[str]:
-        """Return the values a choice question accepts, 「その他」 included when allowed."""
-        if self.kind == QuestionKind.YES_NO:
-            return [YES, NO]
-        if self.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-            return [*self.choices, OTHER_CHOICE] if self.allow_other else list(self.choices)
-        return []
+        """Return the values a choice question accepts, as its kind's class says."""
+        # Imported here: the registry imports these models.
+        from renkei.inquiries.question_kinds import kind_of
+
+        return kind_of(self).options(self)
 
 
 class Target(models.Model):

@@ -18,6 +18,7 @@ from renkei.meetings.models import (
     Publication,
     Reply,
 )
+from renkei.meetings.selectors import inquiry_exists
 
 
 class MeetingForm(forms.Form):
@@ -145,6 +146,12 @@ class AgendaItemForm(forms.Form):
     inquiry_id = forms.IntegerField(
         label="関連する照会の番号（照会の画面のURLの数字）", required=False, min_value=1
     )
+
+    def clean_inquiry_id(self) -> int | None:
+        inquiry_id = self.cleaned_data["inquiry_id"]
+        if inquiry_id is not None and not inquiry_exists(inquiry_id):
+            raise ValidationError(f"番号{inquiry_id}の照会はありません。")
+        return inquiry_id
 
 
 class MaterialForm(forms.Form):

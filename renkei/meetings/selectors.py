@@ -4,7 +4,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -238,10 +237,6 @@ def minutes_parsed(*, minutes: Minutes, sections: list[Section] | None = None) -
     )
 
 
-def inquiry_id_checked(inquiry_id: int | None) -> int | None:
-    """Return the id if such an inquiry exists (looked up by model name: no import of inquiries)."""
-    if inquiry_id is None:
-        return None
-    if not apps.get_model("inquiries", "Inquiry").objects.filter(pk=inquiry_id).exists():
-        raise ValidationError(f"番号{inquiry_id}の照会はありません。")
-    return inquiry_id
+def inquiry_exists(inquiry_id: int) -> bool:
+    """Tell whether the inquiry exists (looked up by model name: no import of inquiries)."""
+    return apps.get_model("inquiries", "Inquiry").objects.filter(pk=inquiry_id).exists()

@@ -19,6 +19,7 @@ from django.utils import timezone
 from renkei.accounts.models import User
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
+from renkei.core.errors import ServiceError
 from renkei.core.files import validate_upload
 from renkei.core.links import absolute_url
 from renkei.core.wareki import format_wareki, local_date
@@ -51,8 +52,8 @@ from renkei.meetings.permissions import person_of
 from renkei.meetings.selectors import attendance_line, minutes_parsed, responses_of
 
 
-class MeetingError(ValidationError):
-    """A request the rules refuse; the message is for the user, in Japanese."""
+class MeetingError(ServiceError):
+    """A request the rules refuse; the message is for the user, in Japanese, and may name a field."""
 
 
 def _audit(
@@ -212,10 +213,12 @@ def reply_record(
     if invitee is None:
         raise MeetingError("この会議に招集されていないため、出欠を回答できません。")
     if reply not in Reply.values:
-        raise MeetingError("出欠を選んでください。")
+        raise MeetingError("出欠を選んでください。", field="reply")
     deputy_name = deputy_name.strip()
     if reply == Reply.DEPUTY and not deputy_name:
-        raise MeetingError("代理出席の場合は、代理で出席する方の氏名を入力してください。")
+        raise MeetingError(
+            "代理出席の場合は、代理で出席する方の氏名を入力してください。", field="deputy_name"
+        )
     if reply != Reply.DEPUTY:
         deputy_name = ""
     if meeting.attendance_recorded_at is not None:
@@ -288,7 +291,7 @@ def attendance_record(
 ) -> str:
     """Record who attended after the meeting; return the attendance line it makes."""
     if audience_count < 0:
-        raise MeetingError("傍聴者数は0以上の数で入力してください。")
+        raise MeetingError("傍聴者数は0以上の数で入力してください。", field="audience_count")
     with transaction.atomic():
         responses = Response.objects.filter(meeting=meeting)
         responses.filter(pk__in=attended_ids).update(attended=True)
@@ -321,7 +324,7 @@ def agenda_item_add(
 ) -> AgendaItem:
     """Add an item at the end of the agenda."""
     if not title.strip():
-        raise MeetingError("議題を入力してください。")
+        raise MeetingError("議題を入力してください。", field="title")
     with transaction.atomic():
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
         last = AgendaItem.objects.filter(meeting=meeting).aggregate(m=Max("position"))["m"] or 0
@@ -348,11 +351,14 @@ def material_add(
     request: HttpRequest | None = None,
 ) -> Material:
     """Store a material under the next number of its series (資料3, 追加資料1)."""
-    validate_upload(file)
+    try:
+        validate_upload(file)
+    except ValidationError as error:
+        raise MeetingError(" ".join(error.messages), field="file") from error
     if series not in MaterialSeries.values:
-        raise MeetingError("資料の区分を選んでください。")
+        raise MeetingError("資料の区分を選んでください。", field="series")
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
-        raise MeetingError("この会議の議題を選んでください。")
+        raise MeetingError("この会議の議題を選んでください。", field="agenda_item")
     with transaction.atomic():
         # The meeting row is the lock: two uploads at once get consecutive numbers.
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
@@ -385,7 +391,7 @@ def requirement_set(
 ) -> MeetingRequirement:
     """Declare how many meetings of a kind a body must hold in a fiscal year."""
     if required_count < 1:
-        raise MeetingError("開催回数は1以上で入力してください。")
+        raise MeetingError("開催回数は1以上で入力してください。", field="required_count")
     with transaction.atomic():
         requirement, _ = MeetingRequirement.objects.update_or_create(
             group=group,
@@ -498,11 +504,12 @@ def minutes_text_save(
             "下書きの会議録だけを編集できます。確定後の訂正は「訂正」から新しい版を作ってください。"
         )
     if not text.strip():
-        raise MeetingError("会議録の本文を入力してください。")
+        raise MeetingError("会議録の本文を入力してください。", field="text")
     parsed = minutes_parse(text)
     if not parsed.title:
         raise MeetingError(
-            "表題（「会議録」を含む行）が見つかりません。1行目に表題を書いてください。"
+            "表題（「会議録」を含む行）が見つかりません。1行目に表題を書いてください。",
+            field="text",
         )
     with transaction.atomic():
         locked = Minutes.objects.select_for_update().get(pk=minutes.pk)
@@ -537,7 +544,7 @@ def minutes_transition(
     changes: dict[str, Any] = {}
     if name == "correct":
         if not reason:
-            raise MeetingError("訂正の理由を入力してください。")
+            raise MeetingError("訂正の理由を入力してください。", field="reason")
         changes = {
             "version": minutes.version + 1,
             "correction_reason": reason[:500],
@@ -580,7 +587,7 @@ def minutes_publish(
 ) -> Minutes:
     """Publish confirmed minutes to members or to everyone, or take them back."""
     if publication not in Publication.values:
-        raise MeetingError("公開の範囲を選んでください。")
+        raise MeetingError("公開の範囲を選んでください。", field="publication")
     if minutes.status != MinutesStatus.CONFIRMED and publication != Publication.NONE:
         raise MeetingError("確定した会議録だけを公開できます。")
     with transaction.atomic():
@@ -608,7 +615,7 @@ def comment_add(
     if minutes.status != MinutesStatus.CIRCULATED:
         raise MeetingError("回覧中の会議録にだけ意見を書けます。")
     if not text.strip():
-        raise MeetingError("意見を入力してください。")
+        raise MeetingError("意見を入力してください。", field="text")
     with transaction.atomic():
         comment = MinutesComment.objects.create(
             minutes=minutes,

@@ -1,11 +1,12 @@
 """Meeting and minutes pages: fetch-and-check first, then a service or a selector."""
 
 import difflib
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +17,9 @@ from django.views.decorators.http import require_POST
 from renkei.accounts.permissions import Capability, has_capability
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
+from renkei.core.errors import ServiceError
 from renkei.core.fiscal_year import fiscal_year_of
+from renkei.core.forms import service_error_add
 from renkei.core.links import absolute_url
 from renkei.directory.permissions import require
 from renkei.meetings import selectors, services
@@ -39,6 +42,7 @@ from renkei.meetings.minutes_text import minutes_render
 from renkei.meetings.models import (
     CalendarFeed,
     Invitee,
+    Meeting,
     MeetingKind,
     MeetingScope,
     Minutes,
@@ -57,8 +61,8 @@ from renkei.meetings.permissions import (
     is_invited,
     person_of,
 )
+from renkei.meetings.services import MeetingError
 from renkei.meetings.transitions_text import TRANSITION_CONSEQUENCES
-from renkei.workflow.transitions import TransitionError
 
 PAGE_SIZE = 50
 
@@ -74,8 +78,74 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
+def _flash(request: HttpRequest, call: Callable[[], object], *, done: str) -> None:
+    """Make the service call; flash its refusal, or `done` when it went through."""
+    try:
+        call()
+    except MeetingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+
+
+def _confirm_page(
+    request: HttpRequest,
+    *,
+    meeting: Meeting,
+    heading: str,
+    message: str,
+    button: str,
+    crumb: str,
+    form: Any = None,
+    of_minutes: bool = False,
+) -> HttpResponse:
+    """Render the confirmation of a step on the meeting or its minutes, naming what it does."""
+    back = reverse("meetings:detail", args=[meeting.pk])
+    trail = [(meeting.title, back)]
+    if of_minutes:
+        back = reverse("meetings:minutes", args=[meeting.pk])
+        trail.append(("会議録", back))
+    return render(
+        request,
+        "meetings/confirm.html",
+        {
+            "nav": "meetings",
+            "meeting": meeting,
+            "heading": heading,
+            "form": form,
+            "message": message,
+            "button": button,
+            "back": back,
+            "breadcrumbs": _crumbs(*trail, (crumb, None)),
+        },
+    )
+
+
+def _meeting_form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    meeting: Meeting,
+    heading: str,
+    crumb: str = "",
+    status: int = 200,
+    **extra: Any,
+) -> HttpResponse:
+    """Render the form of a step on the meeting, under the meeting in the breadcrumbs."""
+    trail = (meeting.title, reverse("meetings:detail", args=[meeting.pk]))
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "nav": "meetings",
+            "form": form,
+            "heading": heading,
+            "meeting": meeting,
+            "breadcrumbs": _crumbs(trail, (crumb or heading, None)),
+            **extra,
+        },
+        status=status,
+    )
 
 
 def meeting_list(request: HttpRequest) -> HttpResponse:
@@ -150,19 +220,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, "会議の内容を変更しました。")
         return redirect("meetings:detail", meeting.pk)
-    return render(
-        request,
-        "meetings/form.html",
-        {
-            "nav": "meetings",
-            "form": form,
-            "heading": "会議の変更",
-            "meeting": meeting,
-            "breadcrumbs": _crumbs(
-                (meeting.title, reverse("meetings:detail", args=[pk])), ("変更", None)
-            ),
-        },
-    )
+    return _meeting_form_page(request, form, meeting=meeting, heading="会議の変更", crumb="変更")
 
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -259,25 +317,18 @@ def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             count = services.invitations_send(meeting=meeting, by=request.user, request=request)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
+        except MeetingError as error:
+            messages.error(request, error.message)
         else:
             messages.success(request, f"招集通知を{count}通送信しました。")
         return redirect("meetings:detail", pk)
-    return render(
+    return _confirm_page(
         request,
-        "meetings/confirm.html",
-        {
-            "nav": "meetings",
-            "meeting": meeting,
-            "heading": "招集通知の送信",
-            "message": "招集者（個人、団体の通知先、グループの構成員）へ、会議の案内と予定表ファイル（.ics）の入手先をメールで送ります。送ったメールは取り消せません。",
-            "button": "招集通知を送信する",
-            "back": reverse("meetings:detail", args=[pk]),
-            "breadcrumbs": _crumbs(
-                (meeting.title, reverse("meetings:detail", args=[pk])), ("招集通知", None)
-            ),
-        },
+        meeting=meeting,
+        heading="招集通知の送信",
+        message="招集者（個人、団体の通知先、グループの構成員）へ、会議の案内と予定表ファイル（.ics）の入手先をメールで送ります。送ったメールは取り消せません。",
+        button="招集通知を送信する",
+        crumb="招集通知",
     )
 
 
@@ -289,18 +340,17 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "出欠を選んでください。")
         return redirect("meetings:detail", pk)
-    try:
-        services.reply_record(
+    _flash(
+        request,
+        lambda: services.reply_record(
             meeting=meeting,
             by=request.user,
             reply=form.cleaned_data["reply"],
             deputy_name=form.cleaned_data["deputy_name"],
             request=request,
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, "出欠を回答しました。")
+        ),
+        done="出欠を回答しました。",
+    )
     return redirect("meetings:detail", pk)
 
 
@@ -324,8 +374,8 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
                     secretariat_attended=request.POST.get("secretariat") == "1",
                     request=request,
                 )
-            except ValidationError as exc:
-                error = _error_text(exc)
+            except MeetingError as exc:
+                error = exc.message
             else:
                 messages.success(request, f"出席を記録しました。出席者：{line}")
                 return redirect("meetings:detail", pk)
@@ -363,27 +413,15 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 title=data["title"],
                 presenter=data["presenter"],
-                inquiry_id=selectors.inquiry_id_checked(data["inquiry_id"]),
+                inquiry_id=data["inquiry_id"],
                 request=request,
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except MeetingError as error:
+            service_error_add(form, error)
         else:
             messages.success(request, "議題を追加しました。")
             return redirect("meetings:detail", pk)
-    return render(
-        request,
-        "meetings/form.html",
-        {
-            "nav": "meetings",
-            "form": form,
-            "heading": "議題の追加",
-            "meeting": meeting,
-            "breadcrumbs": _crumbs(
-                (meeting.title, reverse("meetings:detail", args=[pk])), ("議題の追加", None)
-            ),
-        },
-    )
+    return _meeting_form_page(request, form, meeting=meeting, heading="議題の追加")
 
 
 def material_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -404,24 +442,17 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
                 agenda_item=item,
                 request=request,
             )
-        except ValidationError as error:
-            form.add_error("file", error)
+        except MeetingError as error:
+            service_error_add(form, error)
         else:
             messages.success(request, f"{material.label}として登録しました。")
             return redirect("meetings:detail", pk)
-    return render(
+    return _meeting_form_page(
         request,
-        "meetings/form.html",
-        {
-            "nav": "meetings",
-            "form": form,
-            "heading": "配付資料の登録",
-            "meeting": meeting,
-            "multipart": True,
-            "breadcrumbs": _crumbs(
-                (meeting.title, reverse("meetings:detail", args=[pk])), ("配付資料の登録", None)
-            ),
-        },
+        form,
+        meeting=meeting,
+        heading="配付資料の登録",
+        multipart=True,
         status=400 if request.method == "POST" else 200,
     )
 
@@ -606,8 +637,8 @@ def minutes_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_managed_meeting_for(request.user, pk)
     try:
         services.minutes_create(meeting=meeting, by=request.user, request=request)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
+    except MeetingError as error:
+        messages.error(request, error.message)
     return redirect("meetings:minutes_edit", pk)
 
 
@@ -627,8 +658,8 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
             parsed = services.minutes_text_save(
                 minutes=minutes, by=request.user, text=form.cleaned_data["text"], request=request
             )
-        except ValidationError as error:
-            form.add_error("text", error)
+        except MeetingError as error:
+            service_error_add(form, error)
         else:
             messages.success(
                 request,
@@ -670,30 +701,20 @@ def minutes_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse
                 reason=form.cleaned_data["reason"] if form else "",
                 request=request,
             )
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-        except TransitionError as error:
+        except ServiceError as error:  # MeetingError or TransitionError
             messages.error(request, error.message)
         else:
             messages.success(request, f"会議録の{step.label}を行いました。")
         return redirect("meetings:minutes", pk)
-    return render(
+    return _confirm_page(
         request,
-        "meetings/confirm.html",
-        {
-            "nav": "meetings",
-            "meeting": meeting,
-            "heading": f"会議録の{step.label}",
-            "form": form,
-            "message": TRANSITION_CONSEQUENCES.get(name, ""),
-            "button": f"{step.label}する",
-            "back": reverse("meetings:minutes", args=[pk]),
-            "breadcrumbs": _crumbs(
-                (meeting.title, reverse("meetings:detail", args=[pk])),
-                ("会議録", reverse("meetings:minutes", args=[pk])),
-                (step.label, None),
-            ),
-        },
+        meeting=meeting,
+        heading=f"会議録の{step.label}",
+        message=TRANSITION_CONSEQUENCES.get(name, ""),
+        button=f"{step.label}する",
+        crumb=step.label,
+        form=form,
+        of_minutes=True,
     )
 
 
@@ -710,30 +731,22 @@ def minutes_publish(request: HttpRequest, pk: int) -> HttpResponse:
                 publication=form.cleaned_data["publication"],
                 request=request,
             )
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
+        except MeetingError as error:
+            messages.error(request, error.message)
         else:
             messages.success(
                 request, f"公開の範囲を「{minutes.get_publication_display()}」にしました。"
             )
         return redirect("meetings:minutes", pk)
-    return render(
+    return _confirm_page(
         request,
-        "meetings/confirm.html",
-        {
-            "nav": "meetings",
-            "meeting": meeting,
-            "heading": "会議録の公開",
-            "form": form,
-            "message": "「一般に公開」を選ぶと、ログインしていない人も含め誰でもこの会議録を読めるようになります（公開ページのアドレスを知っていれば検索エンジンからも届きます）。「会員に公開」ではすべての会員が読めます。",
-            "button": "公開の範囲を変更する",
-            "back": reverse("meetings:minutes", args=[pk]),
-            "breadcrumbs": _crumbs(
-                (meeting.title, reverse("meetings:detail", args=[pk])),
-                ("会議録", reverse("meetings:minutes", args=[pk])),
-                ("公開", None),
-            ),
-        },
+        meeting=meeting,
+        heading="会議録の公開",
+        message="「一般に公開」を選ぶと、ログインしていない人も含め誰でもこの会議録を読めるようになります（公開ページのアドレスを知っていれば検索エンジンからも届きます）。「会員に公開」ではすべての会員が読めます。",
+        button="公開の範囲を変更する",
+        crumb="公開",
+        form=form,
+        of_minutes=True,
     )
 
 
@@ -803,16 +816,16 @@ def minutes_comment(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_read_draft_minutes(request.user, minutes.meeting):
         raise PermissionDenied("回覧中の会議録に意見を書けるのは出席者と事務局です。")
     form = CommentForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError("意見を入力してください。")
-        services.comment_add(
+    if not form.is_valid():
+        messages.error(request, "意見を入力してください。")
+        return redirect("meetings:minutes", pk)
+    _flash(
+        request,
+        lambda: services.comment_add(
             minutes=minutes, by=request.user, text=form.cleaned_data["text"], request=request
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, "意見を送りました。")
+        ),
+        done="意見を送りました。",
+    )
     return redirect("meetings:minutes", pk)
 
 

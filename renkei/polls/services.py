@@ -4,13 +4,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from renkei.accounts.models import User
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
+from renkei.core.errors import ServiceError
 from renkei.core.wareki import format_date
 from renkei.directory.permissions import organization_id_of, organization_of
 from renkei.polls.lifecycle import POLL_WORKFLOW
@@ -34,8 +34,8 @@ from renkei.workflow.transitions import TransitionError
 CHOICE_MAX_LENGTH = 200
 
 
-class PollError(ValidationError):
-    """A poll change or vote that is not allowed; the message is shown to the user."""
+class PollError(ServiceError):
+    """A poll change or vote that is not allowed; the Japanese message may name a field."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def period_problems(start_date: date, end_date: date) -> dict[str, list[str]]:
 
 
 def _clean_draft(draft: PollDraft) -> PollDraft:
-    """Return the draft with its text trimmed, or raise PollError naming each bad field."""
+    """Return the draft with its text trimmed, or raise PollError naming the first bad field."""
     errors: dict[str, list[str]] = {}
     question = draft.question.strip()
     if not question:
@@ -96,8 +96,8 @@ def _clean_draft(draft: PollDraft) -> PollDraft:
         errors["vote_scope"] = ["投票単位を選んでください。"]
     if draft.results_visibility not in ResultsVisibility.values:
         errors["results_visibility"] = ["結果の表示を選んでください。"]
-    if errors:
-        raise PollError(errors)
+    for field, problems in errors.items():
+        raise PollError(" ".join(problems), field=field)
     return PollDraft(
         question=question,
         choices=[text.strip() for text in draft.choices if text.strip()],
@@ -202,7 +202,7 @@ def poll_reject(*, poll: Poll, by: User, reason: str) -> Poll:
     """Reject a 調査依頼, telling the requester why."""
     reason = reason.strip()
     if not reason:
-        raise PollError({"reason": ["却下の理由を入力してください。"]})
+        raise PollError("却下の理由を入力してください。", field="reason")
     changes = {"reviewed_by": by, "reviewed_at": timezone.now(), "rejection_reason": reason}
     return _review(poll, "reject", by=by, changes=changes)
 
@@ -239,12 +239,12 @@ def _chosen(poll: Poll, choice_ids: Sequence[int]) -> set[int]:
     """Return the marked choices, or raise PollError if they do not fit the poll."""
     chosen = set(choice_ids)
     if not chosen:
-        raise PollError({"choices": ["選択肢を選んでください。"]})
+        raise PollError("選択肢を選んでください。", field="choices")
     if len(chosen) > 1 and not poll.multiple_choice:
-        raise PollError({"choices": ["この調査では選択肢を1つだけ選んでください。"]})
+        raise PollError("この調査では選択肢を1つだけ選んでください。", field="choices")
     valid = set(poll.choices.filter(pk__in=chosen).values_list("pk", flat=True))
     if valid != chosen:
-        raise PollError({"choices": ["選択肢が正しくありません。画面を読み込み直してください。"]})
+        raise PollError("選択肢が正しくありません。画面を読み込み直してください。", field="choices")
     return chosen
 
 

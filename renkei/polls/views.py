@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from renkei.core.forms import service_error_add
 from renkei.polls.charts import results_chart
 from renkei.polls.forms import FiscalYearForm, PollForm, RejectForm, VoteForm
 from renkei.polls.models import Poll
@@ -135,10 +136,10 @@ def _ballot(
         try:
             record(poll=poll, voter=request.user, choice_ids=form.choice_ids())
         except PollError as error:
-            if not hasattr(error, "error_dict"):
-                messages.error(request, " ".join(error.messages))
+            if error.field is None:
+                messages.error(request, error.message)
                 return redirect("polls:detail", pk=poll.pk)
-            form.add_error(None, error)
+            service_error_add(form, error)
         else:
             messages.success(request, done)
             return redirect("polls:detail", pk=poll.pk)
@@ -194,7 +195,7 @@ def request_poll(request: HttpRequest) -> HttpResponse:
         try:
             poll = poll_request(draft=form.to_draft(), by=request.user)
         except PollError as error:
-            form.add_error(None, error)
+            service_error_add(form, error)
         else:
             messages.success(
                 request, "調査依頼を受け付けました。事務局の承認後、調査期間に実施されます。"
@@ -211,7 +212,7 @@ def create(request: HttpRequest) -> HttpResponse:
         try:
             poll = poll_create(draft=form.to_draft(), by=request.user)
         except PollError as error:
-            form.add_error(None, error)
+            service_error_add(form, error)
         else:
             messages.success(request, "調査を作成しました。")
             return redirect("polls:detail", pk=poll.pk)
@@ -229,7 +230,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             poll_update(poll=poll, draft=form.to_draft(), by=request.user)
         except PollError as error:
-            form.add_error(None, error)
+            service_error_add(form, error)
         else:
             messages.success(request, "調査を更新しました。")
             return redirect("polls:detail", pk=poll.pk)
@@ -258,7 +259,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         poll_approve(poll=poll, by=request.user)
     except PollError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error.message)
         return redirect("polls:detail", pk=poll.pk)
     messages.success(request, f"「{poll.question}」を承認しました。")
     return redirect("polls:queue")
@@ -273,10 +274,10 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             poll_reject(poll=poll, by=request.user, reason=form.cleaned_data["reason"])
         except PollError as error:
-            if hasattr(error, "error_dict"):
-                form.add_error(None, error)
+            if error.field is not None:
+                service_error_add(form, error)
                 return _detail(request, poll, reject_form=form)
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error.message)
             return redirect("polls:detail", pk=poll.pk)
         messages.success(request, f"「{poll.question}」を却下しました。")
         return redirect("polls:queue")
@@ -304,7 +305,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         poll_close(poll=poll, by=request.user)
     except PollError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error.message)
     else:
         messages.success(request, "調査を締め切りました。")
     return redirect("polls:detail", pk=poll.pk)

@@ -16,27 +16,11 @@ from django.urls import reverse
 from playwright.sync_api import Page
 
 from renkei.testing import PASSWORD, totp_code
+from tests.authorization_matrix import NOT_PAGES, TABLE
 from tests.browser.fixtures import login, serious_violations
 from tests.matrix_objects import World, build_world
-from tests.test_authorization_matrix import TABLE
 
 # Patterns that answer GET with something other than a page.
-NOT_PAGES = {
-    "healthz": "plain-text health check",
-    "inquiries:attachment_download": "file download",
-    "inquiries:answer_file": "file download",
-    "inquiries:export_download": "file download",
-    "inquiries:offline_sheet": "Excel download",
-    "portal:audit_export": "CSV download",
-    "announcements:attachment": "file download",
-    "forum:attachment": "file download",
-    "inquiries:answer_conditions": "htmx fragment (a <style> element)",
-    "inquiries:requester_candidates": "htmx fragment (the requester picker's candidates)",
-    "inquiries:mailings": "htmx fragment (the progress of the notices being mailed)",
-    "events:registration_ics": "iCalendar download",
-    "events:participants_export": "Excel download",
-}
-
 NARROW = {"width": 320, "height": 700}
 WIDE = {"width": 1280, "height": 900}
 
@@ -317,8 +301,7 @@ def log_in(page: Page, world: World, role: str) -> list[str]:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("role", list(SWEEP))
-def test_pages_are_accessible_and_fit_320px(page, settings, tmp_path, role):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def test_pages_are_accessible_and_fit_320px(page, role):
     world = build_world()
     problems = log_in(page, world, role) if role != "anonymous" else []
 

@@ -66,10 +66,7 @@ def _switch(page, username: str) -> None:
     login(page, username=username, password=PASSWORD)
 
 
-def test_board_meeting_from_invitation_to_published_minutes(
-    page, browser, council, tmp_path, settings
-):
-    settings.MEDIA_ROOT = tmp_path
+def test_board_meeting_from_invitation_to_published_minutes(page, browser, council):
     base = page.base_url
     # The secretariat keeps its own browser context (a TOTP code works once); members share
     # a second one, logging in and out.

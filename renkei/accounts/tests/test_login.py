@@ -10,8 +10,6 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import (
     SECRET_SESSION_KEY,
-    TOTP,
-    generate_totp_secret,
 )
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -23,40 +21,15 @@ from django.utils import timezone
 from renkei.accounts.models import DateStyle, User
 from renkei.audit.models import Action, AuditEvent
 from renkei.mailer.models import OutboxMessage
-from renkei.testing import totp_code
+from renkei.testing import PASSWORD, logged_in_user_id, totp_code
 
 LOGIN_URL = "/accounts/login/"
 WRONG = "wrong-password-0000"
 MISMATCH = "ユーザーIDまたはパスワードが正しくありません。"
 
 
-# The accounts app sits below the directory, so its tests do not import renkei.testing;
-# they give the council's users a password of their own instead.
-PASSWORD = "accounts-test-password-5170"
-
-
-@pytest.fixture
-def council(council):
-    for user in council.users_by_role().values():
-        user.set_password(PASSWORD)
-        user.save(update_fields=["password"])
-    return council
-
-
-@pytest.fixture
-def secretariat_totp(council) -> str:
-    secret = generate_totp_secret()
-    TOTP.activate(council.secretariat, secret)
-    return secret
-
-
 def login(client: Client, username: str, password: str = PASSWORD):
     return client.post(LOGIN_URL, {"login": username, "password": password})
-
-
-def logged_in_user_id(client: Client) -> int | None:
-    value = client.session.get("_auth_user_id")
-    return int(value) if value else None
 
 
 # The login page -----------------------------------------------------------------------------

@@ -10,21 +10,14 @@ from django.db import connection
 from django.test import Client
 
 from renkei.accounts.models import User
-from renkei.accounts.tests.test_login import PASSWORD, WRONG, logged_in_user_id
 from renkei.audit.models import Action, AuditEvent
+from renkei.testing import PASSWORD, logged_in_user_id
 
 THROTTLED = "ログインの失敗が続いたため、このユーザーIDでのログインを一時的に止めています。"
 ATTACKER = "203.0.113.9"
 OFFICE = "192.0.2.10"
 LGWAN = "198.51.100.1"
-
-
-@pytest.fixture
-def council(council):
-    for user in council.users_by_role().values():
-        user.set_password(PASSWORD)
-        user.save(update_fields=["password"])
-    return council
+WRONG = "wrong-password-0000"
 
 
 @pytest.fixture

@@ -5,8 +5,7 @@ from renkei.devdata.demo import demo_load
 from renkei.meetings.models import Meeting, Minutes, MinutesStatus, Publication, Section
 
 
-def test_demo_holds_the_seed_minutes_confirmed_and_the_next_board_meeting(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_demo_holds_the_seed_minutes_confirmed_and_the_next_board_meeting(db):
     demo_load()
     board = Minutes.objects.get(meeting__title="平成23年度 役員会")
     exchange = Minutes.objects.get(meeting__title="平成24年度 情報交換会議")

@@ -1,30 +1,11 @@
 """Events of the test council: a published seminar with a small capacity and its drafts."""
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
 from renkei.events import services
-from renkei.events.models import Audience, Event, EventKind
+from renkei.events.models import Event
+from renkei.events.tests.builders import event_draft
 from renkei.testing import Council
-
-
-def event_draft(**fields) -> services.EventDraft:
-    """Return a seminar a month ahead, three hours long, as the secretariat writes it."""
-    starts = timezone.now().replace(microsecond=0) + dt.timedelta(days=30)
-    values = {
-        "title": "トピックスセミナー",
-        "kind": EventKind.SEMINAR,
-        "starts_at": starts,
-        "ends_at": starts + dt.timedelta(hours=3),
-        "description": "地方公共団体の事例を中心としたセミナーです。",
-        "venue": "東京国際フォーラム ホールD7",
-        "capacity": 2,
-        "audience": Audience.OPEN,
-    }
-    values.update(fields)
-    return services.EventDraft(**values)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from renkei.events import services
 from renkei.events.models import Registration, RegistrationStatus
-from renkei.events.tests.conftest import event_draft
+from renkei.events.tests.builders import event_draft
 
 ATTEMPTS = 500
 SEATS = 100

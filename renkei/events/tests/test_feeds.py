@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from renkei.events import services
-from renkei.events.tests.conftest import event_draft
+from renkei.events.tests.builders import event_draft
 from renkei.testing import login_client
 
 pytestmark = pytest.mark.django_db

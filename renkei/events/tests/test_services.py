@@ -9,7 +9,7 @@ from renkei.audit.models import Action, AuditEvent
 from renkei.directory.models import Person
 from renkei.events import services
 from renkei.events.models import EventStatus, Registration, RegistrationStatus
-from renkei.events.tests.conftest import event_draft
+from renkei.events.tests.builders import event_draft
 from renkei.mailer.models import OutboxMessage
 from renkei.testing import make_user
 

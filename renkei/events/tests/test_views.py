@@ -12,7 +12,7 @@ from icalendar import Calendar
 from renkei.directory.models import Person
 from renkei.events import services
 from renkei.events.models import Event, EventStatus, Registration, RegistrationStatus
-from renkei.events.tests.conftest import event_draft
+from renkei.events.tests.builders import event_draft
 from renkei.mailer.models import OutboxMessage
 from renkei.testing import login_client
 

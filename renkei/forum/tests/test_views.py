@@ -13,11 +13,6 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n%forum\n"
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def client_for(user) -> Client:
     client = Client()
     client.force_login(user)

@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError
 
 from renkei.core.forms import WarekiDateField
 from renkei.core.wareki import format_date
-from renkei.inquiries.models import OTHER_CHOICE, Question, QuestionKind
+from renkei.inquiries.models import NO, OTHER_CHOICE, YES, Question, QuestionKind
 from renkei.inquiries.question_kinds.results import (
     CellKind,
     DateRange,
@@ -175,6 +175,10 @@ class QuestionType:
         cleared = {k: v for k, v in DRAFT_SETTINGS.items() if k not in self.draft_settings}
         return replace(draft, **cleared)
 
+    def options(self, question: Question) -> list[str]:
+        """Return the values the question accepts to choose from (none but for choices)."""
+        return []
+
     # --- The answer form ------------------------------------------------------------------
 
     def label_suffix(self, spec: Any) -> str:
@@ -319,6 +323,11 @@ class ChoiceType(QuestionType):
 
     choice = True
 
+    def options(self, question: Question) -> list[str]:
+        """Return the question's choices, 「その他」 last when the kind offers it and it is allowed."""
+        choices = list(question.choices)
+        return [*choices, OTHER_CHOICE] if self.has_other and question.allow_other else choices
+
     def problem(self, question: Question, value: Any) -> str | None:
         ok = isinstance(value, str) and value in question.options
         return None if ok else "選択肢にない値です"
@@ -428,6 +437,10 @@ class SingleType(ChoiceType):
 
 class YesNoType(ChoiceType):
     kind = QuestionKind.YES_NO
+
+    def options(self, question: Question) -> list[str]:
+        """Return はい and いいえ."""
+        return [YES, NO]
 
 
 class MultipleType(ChoiceType):

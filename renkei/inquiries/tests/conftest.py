@@ -3,6 +3,8 @@
 import pytest
 
 from renkei.directory.models import Post
+from renkei.inquiries.models import InquiryStatus, QuestionKind, Target
+from renkei.inquiries.tests.builders import add_question, make_inquiry
 from renkei.testing import Council, make_contact
 
 
@@ -17,7 +19,31 @@ def contacts(council: Council) -> list[Post]:
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
-    """Store uploaded files in a fresh directory of the test's own."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+def sheet_inquiry(council):
+    """An open inquiry with one question of each kind, asked of 当別町 and 和木町 (offline sheets)."""
+    inquiry = make_inquiry(council, status=InquiryStatus.OPEN)
+    questions = {
+        "single": add_question(
+            inquiry,
+            code="Q1",
+            kind=QuestionKind.SINGLE,
+            choices=["準拠している", "準拠していない"],
+            allow_other=True,
+        ),
+        "multiple": add_question(
+            inquiry, code="Q2", kind=QuestionKind.MULTIPLE, choices=["CSV", "XML"], required=False
+        ),
+        "number": add_question(inquiry, code="Q3", kind=QuestionKind.NUMBER, unit="台"),
+        "date": add_question(inquiry, code="Q4", kind=QuestionKind.DATE, required=False),
+        "text": add_question(inquiry, code="Q5", kind=QuestionKind.LONG_TEXT, required=False),
+        "table": add_question(
+            inquiry,
+            code="Q6",
+            kind=QuestionKind.TABLE,
+            table_rows=["本庁", "支所"],
+            table_columns=["端末", "サーバ"],
+        ),
+    }
+    for organization in (council.member_org, council.other_org):
+        Target.objects.create(inquiry=inquiry, organization=organization)
+    return inquiry, questions

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from renkei.accounts.models import User
-from renkei.inquiries.tests.test_services import make_draft, make_open
+from renkei.inquiries.tests.builders import make_draft, make_open
 
 
 def admin_client() -> Client:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from renkei.inquiries.answer_rules import answer_data_problems
 from renkei.inquiries.models import Answer, AnswerStatus, InquiryStatus, QuestionKind, Target
 from renkei.inquiries.permissions import get_answer_for
-from renkei.inquiries.tests.test_compilation_fixtures import add_question, make_inquiry
+from renkei.inquiries.tests.builders import add_question, make_inquiry
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from renkei.inquiries.compilation.charts import summary_chart
 from renkei.inquiries.compilation.data import compilation_data
 from renkei.inquiries.compilation.summaries import question_summary
 from renkei.inquiries.models import QuestionKind
-from renkei.inquiries.tests.test_compilation_fixtures import (
+from renkei.inquiries.tests.builders import (
     add_question,
     make_inquiry,
     make_towns,

@@ -13,7 +13,7 @@ from renkei.inquiries.compilation.respondents import anonymous_label
 from renkei.inquiries.compilation.summaries import question_summaries, question_summary
 from renkei.inquiries.models import AnswerKind, QuestionKind, Target
 from renkei.inquiries.question_kinds.results import Share
-from renkei.inquiries.tests.test_compilation_fixtures import (
+from renkei.inquiries.tests.builders import (
     add_question,
     draft_answer,
     make_inquiry,

@@ -9,14 +9,15 @@ from renkei.inquiries.compilation import store as compilation_store
 from renkei.inquiries.compilation.store import marker_key
 from renkei.inquiries.compilation.tasks import summary_recompile
 from renkei.inquiries.models import InquiryStatus, QuestionKind, ResultsVisibility
-from renkei.inquiries.tests.test_compilation_fixtures import (
+from renkei.inquiries.tests.builders import (
+    PLATFORM,
     add_question,
     make_inquiry,
     make_towns,
     submit_answer,
 )
-from renkei.inquiries.tests.test_compilation_views import PLATFORM, login
 from renkei.inquiries.views import compilation as compilation_views
+from renkei.testing import login_client as login
 
 WAITING = "集計しています…"
 UPDATING = "集計を更新しています（"

@@ -4,7 +4,6 @@ import io
 
 import openpyxl
 import pytest
-from allauth.mfa.models import Authenticator
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -25,33 +24,15 @@ from renkei.inquiries.models import (
     ResultsVisibility,
     Target,
 )
-from renkei.inquiries.tests.test_compilation_fixtures import (
+from renkei.inquiries.tests.builders import (
+    PLATFORM,
     add_question,
     make_inquiry,
     make_towns,
     start_correction,
     submit_answer,
 )
-
-PLATFORM = ["準拠している", "次年度の調達で条件にする", "準拠していない"]
-
-
-def login(user) -> Client:
-    """Return a client logged in as the user (the secretariat with its authenticator)."""
-    if user.role == "secretariat":
-        Authenticator.objects.get_or_create(
-            user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
-        )
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture(autouse=True)
-def isolated(settings, tmp_path):
-    """Keep export files in a temporary folder and compiled pages out of other tests."""
-    settings.MEDIA_ROOT = tmp_path
-    cache.clear()
+from renkei.testing import login_client as login
 
 
 @pytest.fixture

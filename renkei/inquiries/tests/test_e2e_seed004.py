@@ -93,12 +93,6 @@ NEVER_SUBMITTED = {"035246", "073644", "334235"}
 MACHIDA_YES = {"012289", "212041", "372013", "133035", "223425", "282227", "035246"}
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Keep uploaded and exported files out of the project's media folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @dataclass
 class Seed:
     """The council of the meeting: organizations with a staff member and a representative."""

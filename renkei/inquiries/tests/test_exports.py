@@ -19,7 +19,7 @@ from renkei.inquiries.exports import (
     workbook_xlsx,
 )
 from renkei.inquiries.models import QuestionKind
-from renkei.inquiries.tests.test_compilation_fixtures import (
+from renkei.inquiries.tests.builders import (
     add_question,
     make_inquiry,
     make_towns,

@@ -6,19 +6,13 @@ import pytest
 from django.urls import reverse
 
 from renkei.inquiries.models import Export, InquiryStatus, QuestionKind
-from renkei.inquiries.tests.test_compilation_fixtures import (
+from renkei.inquiries.tests.builders import (
     add_question,
     make_inquiry,
     submit_answer,
 )
-from renkei.inquiries.tests.test_compilation_views import login
+from renkei.testing import login_client as login
 from tests.libreoffice import requires_soffice
-
-
-@pytest.fixture(autouse=True)
-def isolated(settings, tmp_path):
-    """Keep export files in a temporary folder."""
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from renkei.inquiries.compilation.matrix import Matrix, MatrixRow
 from renkei.inquiries.exports import matrix_csv, workbook_xlsx
 from renkei.inquiries.models import Export, InquiryStatus, QuestionKind
 from renkei.inquiries.question_kinds.results import CellKind, MatrixColumn
-from renkei.inquiries.tests.test_compilation_fixtures import (
+from renkei.inquiries.tests.builders import (
     add_question,
     make_inquiry,
     make_towns,
@@ -121,8 +121,7 @@ def test_no_xlsx_cell_is_a_live_formula(council, towns, texts):
     assert all(cell.data_type != "f" for s in book.worksheets for r in s.iter_rows() for cell in r)
 
 
-def test_shift_jis_csv_is_served_as_shift_jis(council, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_shift_jis_csv_is_served_as_shift_jis(council):
     inquiry = make_inquiry(council, status=InquiryStatus.PUBLISHED)
     question = add_question(inquiry, code="Q1", kind=QuestionKind.SHORT_TEXT)
     submit_answer(inquiry, council.member_org, {str(question.pk): "\u200b=1+1"})

@@ -18,13 +18,7 @@ from renkei.inquiries.forms.authoring import InquiryForm, TargetForm
 from renkei.inquiries.forms.questions import QuestionForm
 from renkei.inquiries.models import Answer, QuestionKind
 from renkei.inquiries.question_kinds.values import parse_number
-from renkei.inquiries.tests.test_services import make_draft, make_open
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Keep uploaded test files out of the project's media folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+from renkei.inquiries.tests.builders import make_draft, make_open
 
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:

@@ -7,120 +7,36 @@ import zipfile
 import openpyxl
 import pytest
 from django.core import signing
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from renkei.inquiries.models import Answer, InquiryStatus, QuestionKind, Target
-from renkei.inquiries.offline.download import answer_sheet_xlsx
 from renkei.inquiries.offline.layout import META_SHEET, SALT, OfflineSheetError, sheet_layout
 from renkei.inquiries.offline.reading import offline_answer_import
 from renkei.inquiries.offline.upload_checks import MAX_UPLOAD_BYTES
 from renkei.inquiries.permissions import get_answer_for
-from renkei.inquiries.services.answering import answer_save
-from renkei.inquiries.services.errors import AnswerConflictError
-from renkei.inquiries.tests.test_compilation_fixtures import add_question, make_inquiry
+from renkei.inquiries.services import AnswerConflictError, answer_save
+from renkei.inquiries.tests.builders import add_question, make_inquiry
+from renkei.inquiries.tests.offline_sheets import (
+    CELLS,
+    VALID,
+    sheet_download,
+    sheet_fill,
+    sheet_import,
+    sheet_upload,
+)
 
 
-@pytest.fixture
-def open_inquiry(council):
-    """An open inquiry with one question of each kind, asked of 当別町."""
-    inquiry = make_inquiry(council, status=InquiryStatus.OPEN)
-    questions = {
-        "single": add_question(
-            inquiry,
-            code="Q1",
-            kind=QuestionKind.SINGLE,
-            choices=["準拠している", "準拠していない"],
-            allow_other=True,
-        ),
-        "multiple": add_question(
-            inquiry, code="Q2", kind=QuestionKind.MULTIPLE, choices=["CSV", "XML"], required=False
-        ),
-        "number": add_question(inquiry, code="Q3", kind=QuestionKind.NUMBER, unit="台"),
-        "date": add_question(inquiry, code="Q4", kind=QuestionKind.DATE, required=False),
-        "text": add_question(inquiry, code="Q5", kind=QuestionKind.LONG_TEXT, required=False),
-        "table": add_question(
-            inquiry,
-            code="Q6",
-            kind=QuestionKind.TABLE,
-            table_rows=["本庁", "支所"],
-            table_columns=["端末", "サーバ"],
-        ),
-    }
-    for organization in (council.member_org, council.other_org):
-        Target.objects.create(inquiry=inquiry, organization=organization)
-    return inquiry, questions
-
-
-# Where each input lands on the sheet for the fixture's questions (pinned on purpose: the
-# error messages name these cells).
-CELLS = {
-    "single": "B9",
-    "single_other": "B10",
-    "csv": "B12",
-    "xml": "B13",
-    "number": "B14",
-    "date": "B15",
-    "text": "B16",
-    "honcho_terminal": "B19",
-    "honcho_server": "C19",
-    "shisho_terminal": "B20",
-    "shisho_server": "C20",
-}
-
-
-def _download(council, inquiry, user=None):
-    return answer_sheet_xlsx(answer=get_answer_for(user or council.staff, inquiry.pk))
-
-
-def _fill(content, values, *, edit=None):
-    book = openpyxl.load_workbook(io.BytesIO(content))
-    sheet = book["回答"]
-    for name, value in values.items():
-        sheet[CELLS.get(name, name)] = value
-    if edit:
-        edit(book)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _upload(content, name="回答票.xlsx"):
-    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
-
-
-def _import(council, inquiry, content, *, user=None, name="回答票.xlsx"):
-    user = user or council.staff
-    answer = get_answer_for(user, inquiry.pk)
-    offline_answer_import(answer=answer, by=user, upload=_upload(content, name))
-    return answer
-
-
-VALID = {
-    "single": "その他",
-    "single_other": "独自仕様で連携",
-    "csv": "○",
-    "number": 70,
-    "date": "令和8年4月1日",
-    "text": "-5台（予定）",
-    "honcho_terminal": 70,
-    "honcho_server": 2,
-    "shisho_terminal": 5,
-    "shisho_server": 0,
-}
-
-
-def test_layout_puts_questions_where_the_error_messages_say(open_inquiry):
-    inquiry, _ = open_inquiry
+def test_layout_puts_questions_where_the_error_messages_say(sheet_inquiry):
+    inquiry, _ = sheet_inquiry
 
     layout = sheet_layout(inquiry.questions.order_by("position"))
 
     assert [cell.ref for cell in layout.inputs] == list(CELLS.values())
 
 
-def test_sheet_has_name_code_required_marks_and_drop_downs(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_sheet_has_name_code_required_marks_and_drop_downs(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
 
-    book = openpyxl.load_workbook(io.BytesIO(_download(council, inquiry)))
+    book = openpyxl.load_workbook(io.BytesIO(sheet_download(council, inquiry)))
 
     sheet = book["回答"]
     assert (sheet["B3"].value, sheet["B4"].value) == ("013030", "当別町")
@@ -138,11 +54,11 @@ def test_sheet_has_name_code_required_marks_and_drop_downs(council, open_inquiry
     assert meta["inquiry_id"] == str(inquiry.pk)
 
 
-def test_round_trip_saves_the_answer_as_a_draft(council, open_inquiry):
-    inquiry, q = open_inquiry
-    content = _fill(_download(council, inquiry), VALID)
+def test_round_trip_saves_the_answer_as_a_draft(council, sheet_inquiry):
+    inquiry, q = sheet_inquiry
+    content = sheet_fill(sheet_download(council, inquiry), VALID)
 
-    answer = _import(council, inquiry, content)
+    answer = sheet_import(council, inquiry, content)
 
     assert answer.status == "draft"
     assert answer.data == {
@@ -156,11 +72,11 @@ def test_round_trip_saves_the_answer_as_a_draft(council, open_inquiry):
     }
 
 
-def test_download_fills_in_the_current_answer(council, open_inquiry):
-    inquiry, _ = open_inquiry
-    _import(council, inquiry, _fill(_download(council, inquiry), VALID))
+def test_download_fills_in_the_current_answer(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
+    sheet_import(council, inquiry, sheet_fill(sheet_download(council, inquiry), VALID))
 
-    sheet = openpyxl.load_workbook(io.BytesIO(_download(council, inquiry)))["回答"]
+    sheet = openpyxl.load_workbook(io.BytesIO(sheet_download(council, inquiry)))["回答"]
 
     assert sheet["B9"].value == "その他"
     assert sheet["B12"].value == "○"
@@ -168,8 +84,8 @@ def test_download_fills_in_the_current_answer(council, open_inquiry):
     assert sheet["C20"].value == 0
 
 
-def test_every_bad_cell_is_reported_and_nothing_is_saved(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_every_bad_cell_is_reported_and_nothing_is_saved(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
     before = Answer.objects.filter(inquiry=inquiry).count()
     bad = {
         **VALID,
@@ -182,7 +98,7 @@ def test_every_bad_cell_is_reported_and_nothing_is_saved(council, open_inquiry):
     }
 
     with pytest.raises(OfflineSheetError) as raised:
-        _import(council, inquiry, _fill(_download(council, inquiry), bad))
+        sheet_import(council, inquiry, sheet_fill(sheet_download(council, inquiry), bad))
 
     # The answer form's own messages (the same code as the web form), each on its cell; a
     # table's first unreadable cell stands for its empty ones, as on the web.
@@ -200,12 +116,14 @@ def test_every_bad_cell_is_reported_and_nothing_is_saved(council, open_inquiry):
     assert Answer.objects.filter(inquiry=inquiry).count() == before
 
 
-def test_required_question_left_empty_is_named_by_its_cell(council, open_inquiry):
-    inquiry, _ = open_inquiry
-    content = _fill(_download(council, inquiry), {**VALID, "single": None, "number": None})
+def test_required_question_left_empty_is_named_by_its_cell(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
+    content = sheet_fill(
+        sheet_download(council, inquiry), {**VALID, "single": None, "number": None}
+    )
 
     with pytest.raises(OfflineSheetError) as raised:
-        _import(council, inquiry, content)
+        sheet_import(council, inquiry, content)
 
     assert raised.value.errors == [
         "B9: Q1：この設問は回答が必須です。",
@@ -214,34 +132,34 @@ def test_required_question_left_empty_is_named_by_its_cell(council, open_inquiry
     ]
 
 
-def test_other_without_its_text_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
-    content = _fill(_download(council, inquiry), {**VALID, "single_other": None})
+def test_other_without_its_text_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
+    content = sheet_fill(sheet_download(council, inquiry), {**VALID, "single_other": None})
 
     with pytest.raises(OfflineSheetError) as raised:
-        _import(council, inquiry, content)
+        sheet_import(council, inquiry, content)
 
     assert raised.value.errors == ["B10: Q1：「その他」の内容を入力してください。"]
 
 
-def test_cells_of_a_question_hidden_by_its_condition_are_ignored(council, open_inquiry):
-    inquiry, q = open_inquiry
+def test_cells_of_a_question_hidden_by_its_condition_are_ignored(council, sheet_inquiry):
+    inquiry, q = sheet_inquiry
     q["number"].condition_question = q["single"]
     q["number"].condition_value = "準拠している"
     q["number"].save()
-    content = _fill(_download(council, inquiry), {**VALID, "number": "七十"})
+    content = sheet_fill(sheet_download(council, inquiry), {**VALID, "number": "七十"})
 
-    answer = _import(council, inquiry, content)
+    answer = sheet_import(council, inquiry, content)
 
     assert str(q["number"].pk) not in answer.data
 
 
-def test_sheet_of_another_organization_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
-    theirs = _fill(_download(council, inquiry, user=council.outsider), VALID)
+def test_sheet_of_another_organization_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
+    theirs = sheet_fill(sheet_download(council, inquiry, user=council.outsider), VALID)
 
     with pytest.raises(OfflineSheetError) as raised:
-        _import(council, inquiry, theirs)
+        sheet_import(council, inquiry, theirs)
 
     assert raised.value.errors == [
         "この回答票は他の団体（団体コード 353213）用です。自団体の回答票を使ってください。"
@@ -249,15 +167,15 @@ def test_sheet_of_another_organization_is_refused(council, open_inquiry):
     assert not Answer.objects.filter(organization=council.member_org, inquiry=inquiry).exists()
 
 
-def test_sheet_of_another_inquiry_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_sheet_of_another_inquiry_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
     other = make_inquiry(council, title="別の照会", status=InquiryStatus.OPEN)
     add_question(other, code="Q1", kind=QuestionKind.SHORT_TEXT)
     Target.objects.create(inquiry=other, organization=council.member_org)
-    sheet_for_other = _fill(_download(council, other), {"B9": "回答"})
+    sheet_for_other = sheet_fill(sheet_download(council, other), {"B9": "回答"})
 
     with pytest.raises(OfflineSheetError) as raised:
-        _import(council, inquiry, sheet_for_other)
+        sheet_import(council, inquiry, sheet_for_other)
 
     assert raised.value.errors == [f"この回答票は別の照会（照会番号 {other.pk}）のものです。"]
 
@@ -271,52 +189,54 @@ def _set_meta(key, value):
     return edit
 
 
-def test_tampered_signature_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
-    content = _fill(_download(council, inquiry), VALID, edit=_set_meta("signature", "x:y:z"))
+def test_tampered_signature_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
+    content = sheet_fill(
+        sheet_download(council, inquiry), VALID, edit=_set_meta("signature", "x:y:z")
+    )
 
     with pytest.raises(OfflineSheetError) as raised:
-        _import(council, inquiry, content)
+        sheet_import(council, inquiry, content)
 
     assert raised.value.errors[0].startswith("回答票の署名が正しくありません。")
 
 
-def test_sheet_relabelled_for_another_organization_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
-    theirs = _download(council, inquiry, user=council.outsider)
-    relabelled = _fill(
+def test_sheet_relabelled_for_another_organization_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
+    theirs = sheet_download(council, inquiry, user=council.outsider)
+    relabelled = sheet_fill(
         theirs,
         VALID,
         edit=_set_meta("organization_id", str(council.member_org.pk)),
     )
 
     with pytest.raises(OfflineSheetError) as raised:
-        _import(council, inquiry, relabelled)
+        sheet_import(council, inquiry, relabelled)
 
     assert raised.value.errors[0].startswith("回答票の管理情報が署名と一致しません。")
 
 
-def test_sheet_from_before_the_questions_changed_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
-    content = _fill(_download(council, inquiry), VALID)
+def test_sheet_from_before_the_questions_changed_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
+    content = sheet_fill(sheet_download(council, inquiry), VALID)
     # Only a repair can change a started inquiry's questions; it saves the inquiry too
     # (docs/operations.md), which retires the questions each process keeps.
     add_question(inquiry, code="Q7", kind=QuestionKind.SHORT_TEXT, required=False)
     inquiry.save()
 
     with pytest.raises(OfflineSheetError) as raised:
-        _import(council, inquiry, content)
+        sheet_import(council, inquiry, content)
 
     assert "最新の回答票をダウンロードしてください" in raised.value.errors[0]
 
 
 @pytest.mark.parametrize("name", ["回答票.xlsm", "回答票.xls", "回答票.csv", "回答票"])
-def test_files_not_named_xlsx_are_refused(council, open_inquiry, name):
-    inquiry, _ = open_inquiry
-    content = _fill(_download(council, inquiry), VALID)
+def test_files_not_named_xlsx_are_refused(council, sheet_inquiry, name):
+    inquiry, _ = sheet_inquiry
+    content = sheet_fill(sheet_download(council, inquiry), VALID)
 
     with pytest.raises(OfflineSheetError) as raised:
-        _import(council, inquiry, content, name=name)
+        sheet_import(council, inquiry, content, name=name)
 
     assert raised.value.errors[0].startswith("Excel ブック（.xlsx）のみ")
 
@@ -335,73 +255,75 @@ def _with_entry(content, name, data=b"\x00" * 16, content_types_extra=b""):
     return out.getvalue()
 
 
-def test_xlsx_carrying_a_vba_project_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
-    content = _with_entry(_fill(_download(council, inquiry), VALID), "xl/vbaProject.bin")
+def test_xlsx_carrying_a_vba_project_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
+    content = _with_entry(sheet_fill(sheet_download(council, inquiry), VALID), "xl/vbaProject.bin")
 
     with pytest.raises(OfflineSheetError) as raised:
-        _import(council, inquiry, content)
+        sheet_import(council, inquiry, content)
 
     assert raised.value.errors[0].startswith("マクロを含むファイルは受け付けません。")
 
 
-def test_xlsx_declaring_macro_content_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_xlsx_declaring_macro_content_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
     extra = (
         b'<Override PartName="/xl/x.xml" '
         b'ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"/>'
     )
     content = _with_entry(
-        _fill(_download(council, inquiry), VALID), None, content_types_extra=extra
+        sheet_fill(sheet_download(council, inquiry), VALID), None, content_types_extra=extra
     )
 
     with pytest.raises(OfflineSheetError) as raised:
-        _import(council, inquiry, content)
+        sheet_import(council, inquiry, content)
 
     assert raised.value.errors[0].startswith("マクロを含むファイルは受け付けません。")
 
 
-def test_old_xls_content_renamed_to_xlsx_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_old_xls_content_renamed_to_xlsx_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
     xls = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512
 
     with pytest.raises(OfflineSheetError) as raised:
-        _import(council, inquiry, xls)
+        sheet_import(council, inquiry, xls)
 
     assert raised.value.errors[0].startswith("旧形式の Excel ファイル（.xls）です。")
 
 
-def test_text_renamed_to_xlsx_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_text_renamed_to_xlsx_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
 
     with pytest.raises(OfflineSheetError) as raised:
-        _import(council, inquiry, "団体名,回答\n".encode())
+        sheet_import(council, inquiry, "団体名,回答\n".encode())
 
     assert raised.value.errors[0].startswith("Excel ブック（.xlsx）として読み込めません。")
 
 
-def test_workbook_without_the_sheet_metadata_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_workbook_without_the_sheet_metadata_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
     book = openpyxl.Workbook()
     book.active.title = "回答"
     out = io.BytesIO()
     book.save(out)
 
     with pytest.raises(OfflineSheetError) as raised:
-        _import(council, inquiry, out.getvalue())
+        sheet_import(council, inquiry, out.getvalue())
 
     assert raised.value.errors[0].startswith("Renkei の回答票ではありません。")
 
 
-def test_file_over_5_mb_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_file_over_5_mb_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
     content = _with_entry(
-        _fill(_download(council, inquiry), VALID), "xl/media/big.bin", data=bytes(range(256)) * 0
+        sheet_fill(sheet_download(council, inquiry), VALID),
+        "xl/media/big.bin",
+        data=bytes(range(256)) * 0,
     )
     oversized = content + b"\x00" * (MAX_UPLOAD_BYTES + 1 - len(content))
 
     with pytest.raises(OfflineSheetError) as raised:
-        _import(council, inquiry, oversized)
+        sheet_import(council, inquiry, oversized)
 
     assert raised.value.errors == ["ファイルが大きすぎます（上限 5 MB）。"]
 
@@ -409,14 +331,14 @@ def test_file_over_5_mb_is_refused(council, open_inquiry):
 # --- rows matched by their question -----------------------------------------------------
 
 
-def test_row_inserted_in_a_filled_sheet_is_refused_with_its_row(council, open_inquiry):
-    inquiry, _ = open_inquiry
-    content = _fill(
-        _download(council, inquiry), VALID, edit=lambda book: book["回答"].insert_rows(10)
+def test_row_inserted_in_a_filled_sheet_is_refused_with_its_row(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
+    content = sheet_fill(
+        sheet_download(council, inquiry), VALID, edit=lambda book: book["回答"].insert_rows(10)
     )
 
     with pytest.raises(OfflineSheetError) as raised:
-        _import(council, inquiry, content)
+        sheet_import(council, inquiry, content)
 
     assert raised.value.errors == [
         "10行目: 「Q1・その他の内容」の行のはずが、設問のない行があります。"
@@ -426,39 +348,39 @@ def test_row_inserted_in_a_filled_sheet_is_refused_with_its_row(council, open_in
     assert not Answer.objects.filter(inquiry=inquiry, organization=council.member_org).exists()
 
 
-def test_row_deleted_from_a_filled_sheet_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
-    content = _fill(
-        _download(council, inquiry), VALID, edit=lambda book: book["回答"].delete_rows(12)
+def test_row_deleted_from_a_filled_sheet_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
+    content = sheet_fill(
+        sheet_download(council, inquiry), VALID, edit=lambda book: book["回答"].delete_rows(12)
     )
 
     with pytest.raises(OfflineSheetError) as raised:
-        _import(council, inquiry, content)
+        sheet_import(council, inquiry, content)
 
     assert raised.value.errors[0].startswith(
         "12行目: 「Q2・CSV」の行のはずが、「Q2・XML」の行があります。"
     )
 
 
-def test_column_inserted_before_the_answers_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
-    content = _fill(
-        _download(council, inquiry), VALID, edit=lambda book: book["回答"].insert_cols(2)
+def test_column_inserted_before_the_answers_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
+    content = sheet_fill(
+        sheet_download(council, inquiry), VALID, edit=lambda book: book["回答"].insert_cols(2)
     )
 
     with pytest.raises(OfflineSheetError) as raised:
-        _import(council, inquiry, content)
+        sheet_import(council, inquiry, content)
 
     assert raised.value.errors[0].startswith(
         "8行目: 見出し行の位置が変わっています（行か列が挿入・削除されています）。"
     )
 
 
-def test_row_added_below_the_last_question_is_harmless(council, open_inquiry):
-    inquiry, q = open_inquiry
-    content = _fill(_download(council, inquiry), {**VALID, "A30": "メモ", "B30": "控え"})
+def test_row_added_below_the_last_question_is_harmless(council, sheet_inquiry):
+    inquiry, q = sheet_inquiry
+    content = sheet_fill(sheet_download(council, inquiry), {**VALID, "A30": "メモ", "B30": "控え"})
 
-    answer = _import(council, inquiry, content)
+    answer = sheet_import(council, inquiry, content)
 
     assert answer.data[str(q["number"].pk)] == 70
 
@@ -466,12 +388,12 @@ def test_row_added_below_the_last_question_is_harmless(council, open_inquiry):
 # --- the web form's rules ---------------------------------------------------------------
 
 
-def test_long_text_over_the_web_forms_limit_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
-    content = _fill(_download(council, inquiry), {**VALID, "text": "あ" * 20001})
+def test_long_text_over_the_web_forms_limit_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
+    content = sheet_fill(sheet_download(council, inquiry), {**VALID, "text": "あ" * 20001})
 
     with pytest.raises(OfflineSheetError) as raised:
-        _import(council, inquiry, content)
+        sheet_import(council, inquiry, content)
 
     assert raised.value.errors == [
         "B16: この値は 20000 文字以下でなければなりません( 20001 文字になっています)。"
@@ -482,10 +404,10 @@ def test_short_text_over_the_web_forms_limit_is_refused(council):
     inquiry = make_inquiry(council, status=InquiryStatus.OPEN)
     add_question(inquiry, code="Q1", kind=QuestionKind.SHORT_TEXT)
     Target.objects.create(inquiry=inquiry, organization=council.member_org)
-    content = _fill(_download(council, inquiry), {"B9": "あ" * 501})
+    content = sheet_fill(sheet_download(council, inquiry), {"B9": "あ" * 501})
 
     with pytest.raises(OfflineSheetError) as raised:
-        _import(council, inquiry, content)
+        sheet_import(council, inquiry, content)
 
     assert raised.value.errors == [
         "B9: この値は 500 文字以下でなければなりません( 501 文字になっています)。"
@@ -493,12 +415,12 @@ def test_short_text_over_the_web_forms_limit_is_refused(council):
     assert not Answer.objects.filter(inquiry=inquiry, organization=council.member_org).exists()
 
 
-def test_other_text_without_choosing_other_is_refused_as_on_the_web(council, open_inquiry):
-    inquiry, _ = open_inquiry
-    content = _fill(_download(council, inquiry), {**VALID, "single": "準拠している"})
+def test_other_text_without_choosing_other_is_refused_as_on_the_web(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
+    content = sheet_fill(sheet_download(council, inquiry), {**VALID, "single": "準拠している"})
 
     with pytest.raises(OfflineSheetError) as raised:
-        _import(council, inquiry, content)
+        sheet_import(council, inquiry, content)
 
     assert raised.value.errors == ["B10: 「その他」を選んだ場合に入力してください。"]
 
@@ -515,12 +437,12 @@ def _cached(value):
     return edit
 
 
-def test_formula_without_a_calculated_value_is_refused_naming_the_cell(council, open_inquiry):
-    inquiry, _ = open_inquiry
-    content = _fill(_download(council, inquiry), {**VALID, "number": "=B19+C19"})
+def test_formula_without_a_calculated_value_is_refused_naming_the_cell(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
+    content = sheet_fill(sheet_download(council, inquiry), {**VALID, "number": "=B19+C19"})
 
     with pytest.raises(OfflineSheetError) as raised:
-        _import(council, inquiry, content)
+        sheet_import(council, inquiry, content)
 
     assert raised.value.errors == [
         "B14: 数式「=B19+C19」の計算結果が保存されていないため読み取れません。"
@@ -528,13 +450,13 @@ def test_formula_without_a_calculated_value_is_refused_naming_the_cell(council, 
     ]
 
 
-def test_formula_with_a_calculated_value_is_read_and_reported(council, open_inquiry):
-    inquiry, q = open_inquiry
-    content = _fill(_download(council, inquiry), {**VALID, "number": "=B19+C19"})
+def test_formula_with_a_calculated_value_is_read_and_reported(council, sheet_inquiry):
+    inquiry, q = sheet_inquiry
+    content = sheet_fill(sheet_download(council, inquiry), {**VALID, "number": "=B19+C19"})
     content = _with_replaced(content, "xl/worksheets/sheet1.xml", _cached(b"72"))
     answer = get_answer_for(council.staff, inquiry.pk)
 
-    read = offline_answer_import(answer=answer, by=council.staff, upload=_upload(content))
+    read = offline_answer_import(answer=answer, by=council.staff, upload=sheet_upload(content))
 
     assert read.notes == ["B14: 数式「=B19+C19」の計算結果「72」を読み取りました。"]
     answer.refresh_from_db()
@@ -554,9 +476,9 @@ def _with_replaced(content, name, edit):
 # --- lost updates -----------------------------------------------------------------------
 
 
-def test_sheet_downloaded_before_a_colleagues_save_is_refused(council, open_inquiry):
-    inquiry, q = open_inquiry
-    sheet = _fill(_download(council, inquiry), VALID)
+def test_sheet_downloaded_before_a_colleagues_save_is_refused(council, sheet_inquiry):
+    inquiry, q = sheet_inquiry
+    sheet = sheet_fill(sheet_download(council, inquiry), VALID)
     colleague = get_answer_for(council.representative, inquiry.pk)
     answer_save(
         answer=colleague,
@@ -566,58 +488,60 @@ def test_sheet_downloaded_before_a_colleagues_save_is_refused(council, open_inqu
     )
 
     with pytest.raises(AnswerConflictError):
-        _import(council, inquiry, sheet)
+        sheet_import(council, inquiry, sheet)
 
     stored = Answer.objects.get(inquiry=inquiry, organization=council.member_org)
     assert stored.data == {str(q["number"].pk): 5}
     assert stored.updated_by == council.representative
 
 
-def test_of_two_sheets_downloaded_together_only_the_first_upload_is_saved(council, open_inquiry):
-    inquiry, q = open_inquiry
-    first = _fill(_download(council, inquiry), VALID)
-    second = _fill(
-        _download(council, inquiry, user=council.representative), {**VALID, "number": 99}
+def test_of_two_sheets_downloaded_together_only_the_first_upload_is_saved(council, sheet_inquiry):
+    inquiry, q = sheet_inquiry
+    first = sheet_fill(sheet_download(council, inquiry), VALID)
+    second = sheet_fill(
+        sheet_download(council, inquiry, user=council.representative), {**VALID, "number": 99}
     )
-    _import(council, inquiry, first)
+    sheet_import(council, inquiry, first)
 
     with pytest.raises(AnswerConflictError):
-        _import(council, inquiry, second, user=council.representative)
+        sheet_import(council, inquiry, second, user=council.representative)
 
     stored = Answer.objects.get(inquiry=inquiry, organization=council.member_org)
     assert stored.data[str(q["number"].pk)] == 70
     assert stored.revision == 1
 
 
-def test_of_two_simultaneous_uploads_only_the_first_is_saved(council, open_inquiry):
-    inquiry, q = open_inquiry
-    first = _fill(_download(council, inquiry), VALID)
-    second = _fill(_download(council, inquiry), {**VALID, "number": 99})
+def test_of_two_simultaneous_uploads_only_the_first_is_saved(council, sheet_inquiry):
+    inquiry, q = sheet_inquiry
+    first = sheet_fill(sheet_download(council, inquiry), VALID)
+    second = sheet_fill(sheet_download(council, inquiry), {**VALID, "number": 99})
     # Both requests read the answer before either saved.
     mine = get_answer_for(council.staff, inquiry.pk)
     theirs = get_answer_for(council.representative, inquiry.pk)
 
-    offline_answer_import(answer=mine, by=council.staff, upload=_upload(first))
+    offline_answer_import(answer=mine, by=council.staff, upload=sheet_upload(first))
     with pytest.raises(AnswerConflictError):
-        offline_answer_import(answer=theirs, by=council.representative, upload=_upload(second))
+        offline_answer_import(answer=theirs, by=council.representative, upload=sheet_upload(second))
 
     stored = Answer.objects.get(inquiry=inquiry, organization=council.member_org)
     assert stored.data[str(q["number"].pk)] == 70
     assert stored.revision == 1
 
 
-def test_sheet_downloaded_after_the_save_is_taken(council, open_inquiry):
-    inquiry, q = open_inquiry
-    _import(council, inquiry, _fill(_download(council, inquiry), VALID))
+def test_sheet_downloaded_after_the_save_is_taken(council, sheet_inquiry):
+    inquiry, q = sheet_inquiry
+    sheet_import(council, inquiry, sheet_fill(sheet_download(council, inquiry), VALID))
 
-    answer = _import(council, inquiry, _fill(_download(council, inquiry), {"number": 71}))
+    answer = sheet_import(
+        council, inquiry, sheet_fill(sheet_download(council, inquiry), {"number": 71})
+    )
 
     assert answer.data[str(q["number"].pk)] == 71
     assert answer.revision == 2
 
 
-def test_sheet_of_the_old_format_without_a_revision_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_sheet_of_the_old_format_without_a_revision_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
     layout = sheet_layout(inquiry.questions.order_by("position"))
     organization = council.member_org
     old = signing.dumps(
@@ -625,10 +549,10 @@ def test_sheet_of_the_old_format_without_a_revision_is_refused(council, open_inq
         salt=SALT,
         compress=True,
     )
-    content = _fill(_download(council, inquiry), VALID, edit=_set_meta("signature", old))
+    content = sheet_fill(sheet_download(council, inquiry), VALID, edit=_set_meta("signature", old))
 
     with pytest.raises(OfflineSheetError) as raised:
-        _import(council, inquiry, content)
+        sheet_import(council, inquiry, content)
 
     assert raised.value.errors == [
         "古い形式の回答票です。最新の回答票をダウンロードし、記入し直してください。"

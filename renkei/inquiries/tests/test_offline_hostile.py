@@ -23,17 +23,14 @@ from renkei.inquiries.offline.upload_checks import (
     upload_check,
 )
 from renkei.inquiries.permissions import get_answer_for
-from renkei.inquiries.tests.test_offline import (
+from renkei.inquiries.tests.offline_sheets import (
     VALID,
-    _download,
-    _fill,
-    _import,
-    _upload,
-    open_inquiry,
+    sheet_download,
+    sheet_fill,
+    sheet_import,
+    sheet_upload,
 )
-from renkei.inquiries.tests.test_offline_views import login
-
-__all__ = ["open_inquiry"]  # the fixture, shared with test_offline
+from renkei.testing import login_client as login
 
 SHEET = "xl/worksheets/sheet1.xml"
 STRINGS = "xl/sharedStrings.xml"
@@ -62,7 +59,7 @@ def _rezip(content, replace=None, add=None, level=9):
 
 
 def _filled(council, inquiry):
-    return _fill(_download(council, inquiry), VALID)
+    return sheet_fill(sheet_download(council, inquiry), VALID)
 
 
 SST = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">%s</sst>'
@@ -99,7 +96,7 @@ def _measured(council, inquiry, content):
 
     def read():
         try:
-            answer_sheet_read(answer=answer, content=upload_check(_upload(content)))
+            answer_sheet_read(answer=answer, content=upload_check(sheet_upload(content)))
         except OfflineSheetError as error:
             return error.errors
         return None
@@ -126,28 +123,28 @@ def _dimension_bomb(xml: bytes) -> bytes:
     return xml.replace(b"</sheetData>", far + b"</sheetData>")
 
 
-def test_dimension_bomb_is_read_within_the_layout_only(council, open_inquiry):
-    inquiry, q = open_inquiry
+def test_dimension_bomb_is_read_within_the_layout_only(council, sheet_inquiry):
+    inquiry, q = sheet_inquiry
     bomb = _rezip(_filled(council, inquiry), {SHEET: _dimension_bomb})
     assert len(bomb) < 16 * 1024
 
     errors = _measured(council, inquiry, bomb)
 
     assert errors is None
-    _import(council, inquiry, bomb)
+    sheet_import(council, inquiry, bomb)
     answer = Answer.objects.get(inquiry=inquiry, organization=council.member_org)
     assert answer.data[str(q["number"].pk)] == 70
 
 
-def test_dimension_bomb_in_the_hidden_sheet_is_read_within_bounds(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_dimension_bomb_in_the_hidden_sheet_is_read_within_bounds(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
     bomb = _rezip(_filled(council, inquiry), {"xl/worksheets/sheet3.xml": _dimension_bomb})
 
     assert _measured(council, inquiry, bomb) is None
 
 
-def test_dimension_bomb_upload_through_the_page_is_saved(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_dimension_bomb_upload_through_the_page_is_saved(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
     bomb = _rezip(_filled(council, inquiry), {SHEET: _dimension_bomb})
 
     started = time.monotonic()
@@ -160,8 +157,8 @@ def test_dimension_bomb_upload_through_the_page_is_saved(council, open_inquiry):
     assert response.status_code == 302
 
 
-def test_zip_bomb_is_refused_before_it_is_unpacked(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_zip_bomb_is_refused_before_it_is_unpacked(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
     padding = b"<x/>" + b" " * (MAX_UNPACKED_BYTES + 1024)
     bomb = _rezip(_filled(council, inquiry), add={"xl/padding.xml": padding})
     assert len(bomb) < 100 * 1024
@@ -171,8 +168,8 @@ def test_zip_bomb_is_refused_before_it_is_unpacked(council, open_inquiry):
     assert errors[0].startswith("ファイルの中身が回答票として大きすぎます（展開後 20 MB まで")
 
 
-def test_part_unpacking_far_beyond_its_packed_size_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_part_unpacking_far_beyond_its_packed_size_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
     bomb = _rezip(_filled(council, inquiry), add={"xl/padding.xml": b"<x>" + b"a" * 4_000_000})
 
     errors = _measured(council, inquiry, bomb)
@@ -180,8 +177,8 @@ def test_part_unpacking_far_beyond_its_packed_size_is_refused(council, open_inqu
     assert "「xl/padding.xml」が 4 MB に展開" in errors[0]
 
 
-def test_zip_with_thousands_of_parts_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_zip_with_thousands_of_parts_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
     parts = {f"xl/extra/{i}.xml": b"<x/>" for i in range(300)}
     errors = _measured(council, inquiry, _rezip(_filled(council, inquiry), add=parts))
 
@@ -206,8 +203,8 @@ def _in_b16(xml):
     )
 
 
-def test_billion_laughs_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_billion_laughs_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
     content = _with_strings(_filled(council, inquiry), LAUGHS, sheet=_in_b16)
 
     errors = _measured(council, inquiry, content)
@@ -215,8 +212,8 @@ def test_billion_laughs_is_refused(council, open_inquiry):
     assert errors[0].startswith("ファイルに文書型定義（DTD）やエンティティ宣言が含まれている")
 
 
-def test_dtd_hidden_in_utf16_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_dtd_hidden_in_utf16_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
     utf16 = LAUGHS.decode().replace('version="1.0"', 'version="1.0" encoding="UTF-16"')
     content = _with_strings(_filled(council, inquiry), utf16.encode("utf-16"), sheet=_in_b16)
 
@@ -225,8 +222,8 @@ def test_dtd_hidden_in_utf16_is_refused(council, open_inquiry):
     assert "UTF-8 以外の文字コード" in errors[0]
 
 
-def test_dtd_in_a_part_with_another_name_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_dtd_in_a_part_with_another_name_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
     content = _rezip(_filled(council, inquiry), add={"xl/custom/part.bin": LAUGHS})
 
     errors = _measured(council, inquiry, content)
@@ -234,15 +231,15 @@ def test_dtd_in_a_part_with_another_name_is_refused(council, open_inquiry):
     assert errors[0].startswith("ファイルに文書型定義（DTD）")
 
 
-def test_shared_string_is_read_into_its_cell(council, open_inquiry):
-    inquiry, q = open_inquiry
+def test_shared_string_is_read_into_its_cell(council, sheet_inquiry):
+    inquiry, q = sheet_inquiry
     content = _with_strings(
         _filled(council, inquiry), SST % "<si><t>共有文字列</t></si>".encode(), sheet=_in_b16
     )
 
     assert _measured(council, inquiry, content) is None
 
-    _import(council, inquiry, content)
+    sheet_import(council, inquiry, content)
     answer = Answer.objects.get(inquiry=inquiry, organization=council.member_org)
     assert answer.data[str(q["text"].pk)] == "共有文字列"
 
@@ -260,8 +257,8 @@ def _styles(count):
     return edit
 
 
-def test_fifty_thousand_styles_are_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_fifty_thousand_styles_are_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
     # Stored, not deflated: the count, not the compression ratio, is what refuses it.
     content = _rezip(_filled(council, inquiry), {STYLES: _styles(50_000)}, level=0)
 
@@ -273,8 +270,8 @@ def test_fifty_thousand_styles_are_refused(council, open_inquiry):
     )
 
 
-def test_styles_just_under_the_limit_are_read_within_bounds(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_styles_just_under_the_limit_are_read_within_bounds(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
     content = _rezip(_filled(council, inquiry), {STYLES: _styles(MAX_STYLE_RECORDS - 100)})
 
     assert _measured(council, inquiry, content) is None
@@ -284,8 +281,8 @@ def _strings(count, text=b"x"):
     return SST % ((b"<si><t>" + text + b"</t></si>") * count)
 
 
-def test_huge_shared_string_table_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_huge_shared_string_table_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
     strings = _strings(MAX_SHARED_STRINGS * 2)
     content = _with_strings(_filled(council, inquiry), strings, sheet=_in_b16, level=0)
 
@@ -297,8 +294,8 @@ def test_huge_shared_string_table_is_refused(council, open_inquiry):
     ]
 
 
-def test_huge_shared_string_table_packed_tight_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_huge_shared_string_table_packed_tight_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
     content = _with_strings(_filled(council, inquiry), _strings(1_000_000), sheet=_in_b16)
 
     errors = _measured(council, inquiry, content)
@@ -306,20 +303,20 @@ def test_huge_shared_string_table_packed_tight_is_refused(council, open_inquiry)
     assert "「xl/sharedStrings.xml」が 16 MB に展開" in errors[0]
 
 
-def test_shared_strings_just_under_the_limit_are_read_within_bounds(council, open_inquiry):
-    inquiry, q = open_inquiry
+def test_shared_strings_just_under_the_limit_are_read_within_bounds(council, sheet_inquiry):
+    inquiry, q = sheet_inquiry
     strings = _strings(MAX_SHARED_STRINGS - 100, text="長文".encode())
     content = _with_strings(_filled(council, inquiry), strings, sheet=_in_b16, level=0)
 
     assert _measured(council, inquiry, content) is None
 
-    _import(council, inquiry, content)
+    sheet_import(council, inquiry, content)
     answer = Answer.objects.get(inquiry=inquiry, organization=council.member_org)
     assert answer.data[str(q["text"].pk)] == "長文"
 
 
-def test_fifteen_million_characters_in_a_52kb_upload_are_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_fifteen_million_characters_in_a_52kb_upload_are_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
     strings = _strings(1, text="あ".encode() * 15_000_000)
     content = _with_strings(_filled(council, inquiry), strings, sheet=_in_b16)
     assert len(content) < 200 * 1024
@@ -330,8 +327,8 @@ def test_fifteen_million_characters_in_a_52kb_upload_are_refused(council, open_i
     assert not Answer.objects.filter(inquiry=inquiry, organization=council.member_org).exists()
 
 
-def test_five_million_characters_packed_tight_are_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_five_million_characters_packed_tight_are_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
     strings = _strings(1, text="あ".encode() * 5_000_000)
     content = _with_strings(_filled(council, inquiry), strings, sheet=_in_b16)
 
@@ -340,8 +337,8 @@ def test_five_million_characters_packed_tight_are_refused(council, open_inquiry)
     assert "「xl/sharedStrings.xml」が 14 MB に展開" in errors[0]
 
 
-def test_upload_not_starting_like_a_zip_is_refused(council, open_inquiry):
-    inquiry, _ = open_inquiry
+def test_upload_not_starting_like_a_zip_is_refused(council, sheet_inquiry):
+    inquiry, _ = sheet_inquiry
     content = b"\x00\x00" + _filled(council, inquiry)
 
     errors = _measured(council, inquiry, content)

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from renkei.inquiries.models import OTHER_CHOICE, Answer, InquiryStatus, QuestionKind, Target
-from renkei.inquiries.tests.test_compilation_fixtures import add_question, make_inquiry
+from renkei.inquiries.tests.builders import add_question, make_inquiry
 
 CHOICES = ["準拠している", "一部準拠", "準拠していない"]
 ROWS = ["本庁", "支所"]

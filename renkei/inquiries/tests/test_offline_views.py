@@ -9,13 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from renkei.inquiries.models import Answer, InquiryStatus, QuestionKind, Target
-from renkei.inquiries.tests.test_compilation_fixtures import add_question, make_inquiry
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from renkei.inquiries.tests.builders import add_question, make_inquiry
+from renkei.testing import login_client as login
 
 
 @pytest.fixture

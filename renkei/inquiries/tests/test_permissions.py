@@ -30,15 +30,8 @@ from renkei.inquiries.permissions import (
     results_visible_filter,
     visible_inquiries_filter,
 )
-from renkei.inquiries.tests.test_services import complete_data, make_draft, make_open
+from renkei.inquiries.tests.builders import complete_data, make_draft, make_open
 from renkei.testing import Council
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Keep uploaded test files out of the project's media folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-
 
 ROLES = ("anonymous", "outsider", "observer", "staff", "representative", "board", "secretariat")
 

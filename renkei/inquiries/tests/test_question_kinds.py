@@ -223,6 +223,25 @@ def test_answers_of_people_compile_without_an_organization():
     assert [reader(person.data) for person in people] == [[1, None], [1, 1], [None, None]]
 
 
+@pytest.mark.parametrize(
+    ("kind", "allow_other", "options"),
+    [
+        (QuestionKind.SINGLE, True, ["準拠している", "準拠していない", OTHER_CHOICE]),
+        (QuestionKind.MULTIPLE, False, ["準拠している", "準拠していない"]),
+        (QuestionKind.YES_NO, True, ["はい", "いいえ"]),
+        (QuestionKind.NUMBER, True, []),
+        (QuestionKind.TABLE, False, []),
+    ],
+)
+def test_a_questions_options_are_what_its_kind_accepts(kind, allow_other, options):
+    # Choices left over from an earlier kind do not count: the kind decides.
+    question = Question(
+        kind=kind, choices=["準拠している", "準拠していない"], allow_other=allow_other
+    )
+    assert kind_of(question).options(question) == options
+    assert question.options == options
+
+
 def test_a_question_hidden_by_a_hidden_question_is_hidden_too():
     first = Question(pk=1, position=1, kind=QuestionKind.YES_NO, code="Q1")
     second = Question(

@@ -5,7 +5,7 @@ import pytest
 from renkei.inquiries import services
 from renkei.inquiries.models import Answer, Inquiry, QuestionKind
 from renkei.inquiries.selectors import answer_people_attach, inquiry_questions
-from renkei.inquiries.tests.test_services import make_draft, make_open
+from renkei.inquiries.tests.builders import make_draft, make_open
 
 
 def test_started_inquiry_questions_are_read_once_per_process(council, django_assert_num_queries):

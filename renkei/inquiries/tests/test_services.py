@@ -29,64 +29,15 @@ from renkei.inquiries.services.errors import (
     AnswerIncompleteError,
     InquiryError,
 )
+from renkei.inquiries.tests.builders import (
+    complete_data,
+    future,
+    make_draft,
+    make_open,
+    questions_of,
+)
 from renkei.mailer.models import OutboxMessage
-from renkei.testing import Council, make_organization, make_user
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Keep uploaded test files out of the project's media folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def future(days: int = 14) -> dt.datetime:
-    return timezone.now() + dt.timedelta(days=days)
-
-
-def make_draft(council: Council, *, by=None, **fields) -> Inquiry:
-    """A secretariat draft with one yes/no and one conditional text question, to everyone."""
-    by = by or council.secretariat
-    inquiry = services.inquiry_create(
-        by=by,
-        draft=services.InquiryDraft(
-            title="情報セキュリティポリシーについて",
-            purpose="ポリシーの**公表**状況を伺います。",
-            deadline=fields.pop("deadline", future()),
-            **fields,
-        ),
-    )
-    q1 = services.question_create(
-        inquiry=inquiry,
-        by=by,
-        draft=services.QuestionDraft(kind=QuestionKind.YES_NO, text="ポリシーを公表していますか。"),
-    )
-    services.question_create(
-        inquiry=inquiry,
-        by=by,
-        draft=services.QuestionDraft(
-            kind=QuestionKind.SHORT_TEXT,
-            text="公表している場所を教えてください。",
-            condition_question=q1,
-            condition_value="はい",
-        ),
-    )
-    services.inquiry_targets_set(inquiry=inquiry, by=by, spec={"mode": "all"})
-    return inquiry
-
-
-def make_open(council: Council, **fields) -> Inquiry:
-    inquiry = make_draft(council, **fields)
-    services.inquiry_open(inquiry=inquiry, by=council.secretariat)
-    return inquiry
-
-
-def questions_of(inquiry: Inquiry):
-    return list(inquiry.questions.order_by("position"))
-
-
-def complete_data(inquiry: Inquiry) -> dict:
-    q1, q2 = questions_of(inquiry)[:2]
-    return {str(q1.pk): "はい", str(q2.pk): "要綱集に掲載"}
+from renkei.testing import make_organization, make_user
 
 
 def save_complete(answer: Answer, by, **kwargs) -> Answer:

@@ -6,13 +6,18 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from renkei.directory.models import Department, OrganizationKind, Person, Post
+from renkei.directory.models import Post
 from renkei.inquiries import services
 from renkei.inquiries.models import InquiryStatus, ResultsVisibility
 from renkei.inquiries.permissions import get_answer_for
-from renkei.inquiries.tests.test_services import complete_data, make_draft, make_open
+from renkei.inquiries.tests.builders import (
+    complete_data,
+    make_draft,
+    make_open,
+    towns_without_accounts,
+)
 from renkei.mailer.models import OutboxMessage
-from renkei.testing import Council, make_contact, make_organization
+from renkei.testing import Council, make_contact
 
 BASE = "https://renkei.example.lg.jp"
 
@@ -20,27 +25,6 @@ BASE = "https://renkei.example.lg.jp"
 @pytest.fixture(autouse=True)
 def base_url(settings):
     settings.RENKEI = {**settings.RENKEI, "BASE_URL": BASE}
-
-
-def towns_without_accounts(count: int, *, start: int = 0) -> list:
-    """Member towns whose 連絡窓口 has no account, each with a shared mailbox."""
-    towns = []
-    for i in range(start, start + count):
-        town = make_organization(
-            code=f"{700000 + i:06d}", name=f"町{i}", kind=OrganizationKind.TOWN
-        )
-        town.notification_email = f"joho@town{i}.example.lg.jp"
-        town.save(update_fields=["notification_email"])
-        department = Department.objects.create(organization=town, name="情報政策課")
-        person = Person.objects.create(
-            name=f"窓口 {i}",
-            email=f"madoguchi@town{i}.example.lg.jp",
-            organization=town,
-            department=department,
-        )
-        Post.objects.create(organization=town, title="情報政策課長", is_contact=True, holder=person)
-        towns.append(town)
-    return towns
 
 
 def opened_to(towns: list) -> set[str]:

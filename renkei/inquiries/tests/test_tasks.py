@@ -9,7 +9,7 @@ from django.utils import timezone
 from renkei.core.business_days import add_business_days
 from renkei.inquiries.models import Reminder, ReminderKind
 from renkei.inquiries.tasks import send_inquiry_reminders
-from renkei.inquiries.tests.test_services import make_open
+from renkei.inquiries.tests.builders import make_open
 from renkei.mailer.models import OutboxMessage
 
 

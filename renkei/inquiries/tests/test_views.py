@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -27,37 +26,18 @@ from renkei.inquiries.models import (
     QuestionKind,
     Target,
 )
-from renkei.inquiries.tests.test_services import complete_data, make_draft, make_open
+from renkei.inquiries.tests.builders import (
+    answer_post,
+    complete_data,
+    make_draft,
+    make_open,
+    started_answer,
+)
 from renkei.mailer.models import OutboxMessage
-from renkei.testing import PASSWORD, make_user
+from renkei.testing import PASSWORD, make_user, text_of
+from renkei.testing import login_client as login
 from tests.browser.fixtures import login as login_form
 from tests.browser.fixtures import serious_violations
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Keep uploaded test files out of the project's media folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def login(user) -> Client:
-    """Return a client logged in as the user (the secretariat with its authenticator)."""
-    if user.role == "secretariat":
-        Authenticator.objects.get_or_create(
-            user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
-        )
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def text_of(response) -> str:
-    return response.content.decode()
-
-
-def started_answer(inquiry: Inquiry, organization) -> Answer:
-    """Return the organization's answer row as its first save leaves it (revision 0)."""
-    return Answer.objects.get_or_create(inquiry=inquiry, organization=organization)[0]
 
 
 def submit_confirmed(client: Client, inquiry: Inquiry, organization, *, proxy: bool = False):
@@ -68,20 +48,6 @@ def submit_confirmed(client: Client, inquiry: Inquiry, organization, *, proxy: b
         url = reverse("inquiries:answer_submit", args=[inquiry.pk])
     answer = Answer.objects.get(inquiry=inquiry, organization=organization)
     return client.post(url, {"confirm": "yes", "revision": answer.revision}, follow=True)
-
-
-def answer_post(inquiry: Inquiry, answer: Answer, intent: str = "save", **values) -> dict:
-    q1, q2 = list(inquiry.questions.order_by("position"))[:2]
-    data = {
-        "revision": answer.revision,
-        "kind": "answered",
-        "reason": "",
-        f"q{q1.pk}": "はい",
-        f"q{q2.pk}": "要綱集に掲載",
-        "intent": intent,
-    }
-    data.update(values)
-    return data
 
 
 # --- creating and editing -------------------------------------------------------------------

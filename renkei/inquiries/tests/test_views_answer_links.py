@@ -11,15 +11,11 @@ from django.utils import timezone
 from renkei.audit.models import Action, AuditEvent
 from renkei.inquiries import mailings, services
 from renkei.inquiries.models import Answer, AnswerLink, AnswerStatus, Inquiry
-from renkei.inquiries.tests.test_services import make_open
-from renkei.inquiries.tests.test_views import answer_post, login, text_of
+from renkei.inquiries.tests.builders import answer_post, make_open
 from renkei.mailer.models import OutboxMessage
+from renkei.testing import login_client as login
+from renkei.testing import text_of
 from tests.browser.fixtures import serious_violations
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)

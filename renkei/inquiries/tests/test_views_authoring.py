@@ -15,8 +15,9 @@ from renkei.directory.models import Membership, Organization, OrganizationKind
 from renkei.inquiries import services
 from renkei.inquiries.models import Answer, Inquiry, QuestionKind
 from renkei.inquiries.selectors import target_description, target_organizations
-from renkei.inquiries.tests.test_services import future, make_draft
-from renkei.inquiries.tests.test_views import login, text_of
+from renkei.inquiries.tests.builders import future, make_draft
+from renkei.testing import login_client as login
+from renkei.testing import text_of
 
 
 def create_data(**values) -> dict:

@@ -12,10 +12,10 @@ from renkei.audit.models import Action, AuditEvent
 from renkei.directory.models import Organization, OrganizationKind
 from renkei.inquiries import services
 from renkei.inquiries.models import Answer, AnswerVersion, Inquiry, InquiryStatus, Reminder, Target
-from renkei.inquiries.tests.test_services import complete_data, make_open
-from renkei.inquiries.tests.test_views import login, started_answer, text_of
+from renkei.inquiries.tests.builders import complete_data, make_open, started_answer
 from renkei.mailer.models import OutboxMessage
-from renkei.testing import make_contact, make_user
+from renkei.testing import login_client as login
+from renkei.testing import make_contact, make_user, text_of
 
 pytestmark = pytest.mark.django_db
 

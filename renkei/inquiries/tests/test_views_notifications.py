@@ -6,11 +6,10 @@ from django.urls import reverse
 from renkei.directory.models import OrganizationKind
 from renkei.inquiries import services
 from renkei.inquiries.models import InquiryStatus
-from renkei.inquiries.tests.test_services import make_draft, make_open
-from renkei.inquiries.tests.test_services_mail import towns_without_accounts
-from renkei.inquiries.tests.test_views import login, text_of
+from renkei.inquiries.tests.builders import make_draft, make_open, towns_without_accounts
 from renkei.inquiries.views.lifecycle import MISSING_PAGE_SIZE
-from renkei.testing import make_organization
+from renkei.testing import login_client as login
+from renkei.testing import make_organization, text_of
 
 
 def towns_without_address(count: int) -> list:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from renkei.mailer.delivery import outbox_message_claim, outbox_message_send
 from renkei.mailer.models import OutboxMessage, Status
 from renkei.mailer.tasks import deliver_due_messages
-from renkei.mailer.tests.test_tasks import message_make
+from renkei.mailer.tests.messages import message_make
 
 pytestmark = pytest.mark.django_db
 

@@ -15,21 +15,9 @@ from renkei.mailer.delivery import outbox_message_claim
 from renkei.mailer.models import OutboxMessage, Status
 from renkei.mailer.services import mail_queue, outbox_add
 from renkei.mailer.tasks import deliver_due_messages, deliver_outbox_message
+from renkei.mailer.tests.messages import message_make
 
 pytestmark = pytest.mark.django_db
-
-
-def message_make(**fields) -> OutboxMessage:
-    """Store a queued, due message without enqueuing its delivery."""
-    values = {
-        "to_email": "tobetsu@example.lg.jp",
-        "to_name": "当別 太郎",
-        "subject": "【連携】総会開催のお知らせ",
-        "body_text": "令和8年度総会を開催します。",
-        "body_html": "<p>令和8年度総会を開催します。</p>",
-        "next_attempt_at": timezone.now(),
-    }
-    return OutboxMessage.objects.create(**{**values, **fields})
 
 
 def make_due(message: OutboxMessage) -> None:

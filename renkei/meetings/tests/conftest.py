@@ -37,11 +37,6 @@ class Meetings:
     minutes: Minutes
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def pdf_upload():
     return pdf

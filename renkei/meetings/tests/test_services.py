@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from renkei.meetings.models import (
     Reply,
     Response,
 )
+from renkei.meetings.services import MeetingError
 from renkei.testing import make_contact
 from renkei.workflow.transitions import TransitionError
 
@@ -50,20 +50,21 @@ def test_materials_are_numbered_per_series(meetings, pdf_upload):
 )
 def test_a_bad_upload_is_refused_and_nothing_is_stored(meetings, name, content, code):
     before = Material.objects.count()
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(MeetingError) as error:
         services.material_add(
             meeting=meetings.board_meeting,
             by=meetings.council.secretariat,
             title="x",
             file=SimpleUploadedFile(name, content),
         )
-    assert error.value.code == code
+    assert error.value.field == "file"
+    assert error.value.__cause__.code == code  # core/files.py's check, named on the file
     assert Material.objects.count() == before
 
 
 def test_a_board_member_replies_deputy_with_a_name(meetings):
     board = meetings.council.board
-    with pytest.raises(ValidationError, match="代理で出席する方の氏名"):
+    with pytest.raises(MeetingError, match="代理で出席する方の氏名"):
         services.reply_record(meeting=meetings.board_meeting, by=board, reply=Reply.DEPUTY)
     response = services.reply_record(
         meeting=meetings.board_meeting, by=board, reply=Reply.DEPUTY, deputy_name="深川 二郎"
@@ -77,7 +78,7 @@ def test_a_board_member_replies_deputy_with_a_name(meetings):
 
 
 def test_someone_not_invited_cannot_reply(meetings):
-    with pytest.raises(ValidationError, match="招集されていない"):
+    with pytest.raises(MeetingError, match="招集されていない"):
         services.reply_record(
             meeting=meetings.board_meeting, by=meetings.council.outsider, reply=Reply.ATTEND
         )
@@ -194,14 +195,14 @@ def test_minutes_lifecycle_locks_confirmed_text_and_keeps_versions(meetings):
     assert OutboxMessage.objects.filter(
         topic=f"minutes:{minutes.pk}", to_email=meetings.council.board.person.email
     ).exists()
-    with pytest.raises(ValidationError, match="下書きの会議録だけ"):
+    with pytest.raises(MeetingError, match="下書きの会議録だけ"):
         services.minutes_text_save(minutes=minutes, by=by, text=_minutes_text())
     services.comment_add(minutes=minutes, by=meetings.council.board, text="会員数の表記を確認")
     services.minutes_transition(minutes=minutes, by=by, name="confirm")
     first = MinutesVersion.objects.get(minutes=minutes)
     assert (first.number, first.reason) == (1, "初版")
     assert "1,403団体である。" in first.text
-    with pytest.raises(ValidationError, match="訂正の理由"):
+    with pytest.raises(MeetingError, match="訂正の理由"):
         services.minutes_transition(minutes=minutes, by=by, name="correct")
     services.minutes_transition(minutes=minutes, by=by, name="correct", reason="団体数の誤り")
     assert (minutes.status, minutes.version) == (MinutesStatus.DRAFT, 2)
@@ -227,7 +228,7 @@ def test_a_stale_confirm_loses_to_the_first(meetings):
 
 def test_only_confirmed_minutes_are_published(meetings):
     by = meetings.council.secretariat
-    with pytest.raises(ValidationError, match="確定した会議録だけ"):
+    with pytest.raises(MeetingError, match="確定した会議録だけ"):
         services.minutes_publish(minutes=meetings.minutes, by=by, publication=Publication.PUBLIC)
     services.minutes_transition(minutes=meetings.minutes, by=by, name="confirm")
     services.minutes_publish(minutes=meetings.minutes, by=by, publication=Publication.PUBLIC)

@@ -24,7 +24,7 @@ from renkei.directory.services import (
 )
 from renkei.inquiries import services
 from renkei.inquiries.permissions import get_answer_for
-from renkei.inquiries.tests.test_services import complete_data, make_draft, make_open
+from renkei.inquiries.tests.builders import complete_data, make_draft, make_open
 from renkei.mailer.models import OutboxMessage
 from renkei.meetings import services as meeting_services
 from renkei.testing import make_contact
@@ -58,7 +58,6 @@ def mail_templates() -> set[str]:
 def base_url(settings):
     settings.RENKEI = {**settings.RENKEI, "BASE_URL": BASE}
     settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
-    settings.MEDIA_ROOT = "/tmp/renkei-test-mail-links"
 
 
 def produce_every_mail(council) -> None:

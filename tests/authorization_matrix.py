@@ -1,6 +1,7 @@
 """Every URL pattern of the project against every role: the answer each one gets.
 
-The table below has one entry per URL pattern name. `test_every_pattern_has_an_entry` walks
+The table below has one entry per URL pattern name; tests/test_authorization.py checks it.
+Its `test_every_pattern_has_an_entry` walks
 `django.urls.get_resolver()` (namespaces included) and fails naming any pattern without an
 entry, except the groups in SKIPPED, each skipped for the reason given there.
 
@@ -15,20 +16,14 @@ A refused POST must leave the database exactly as it was.
 """
 
 import datetime as dt
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import pytest
 from django.apps import apps
-from django.conf import settings
-from django.core.cache import cache
 from django.core.signals import request_finished
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, connection
 from django.test import Client
-from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -36,7 +31,6 @@ from renkei.accounts.models import DateStyle, Role, User
 from renkei.announcements.models import Announcement, ExternalContact, NewsletterOptOut
 from renkei.announcements.unsubscribe import unsubscribe_token
 from renkei.audit.models import AuditEvent
-from renkei.core.security_headers import CONTENT_SECURITY_POLICY
 from renkei.directory.models import GroupMember, GroupRole, Invitation, Organization, Person
 from renkei.events.models import Event, Registration, Session
 from renkei.forum.models import AbuseReport as ForumReport
@@ -46,9 +40,9 @@ from renkei.forum.models import Post as ForumPost
 from renkei.forum.models import Preference as ForumPreference
 from renkei.forum.models import Thread as ForumThread
 from renkei.inquiries import mailings
-from renkei.inquiries.models import Answer, AnswerLink, Export, Inquiry, InquiryStatus, Reminder
-from renkei.polls.models import Poll, PollStatus, Vote, VoteChoice
-from tests.matrix_objects import World, build_world
+from renkei.inquiries.models import Answer, AnswerLink, Export, Inquiry, Reminder
+from renkei.polls.models import Poll, Vote, VoteChoice
+from tests.matrix_objects import World
 
 ROLES = ("anonymous", "outsider", "staff", "representative", "board", "observer", "secretariat")
 LOGGED_IN = ROLES[1:]
@@ -96,6 +90,25 @@ SKIPPED: list[tuple[str, str, str]] = [
 
 
 # --- walking the resolver -------------------------------------------------------------------
+
+
+# Patterns that render no page (downloads, fragments): the accessibility sweep and the
+# every-page checks leave them out.
+NOT_PAGES = {
+    "healthz": "plain-text health check",
+    "inquiries:attachment_download": "file download",
+    "inquiries:answer_file": "file download",
+    "inquiries:export_download": "file download",
+    "inquiries:offline_sheet": "Excel download",
+    "portal:audit_export": "CSV download",
+    "announcements:attachment": "file download",
+    "forum:attachment": "file download",
+    "inquiries:answer_conditions": "htmx fragment (a <style> element)",
+    "inquiries:requester_candidates": "htmx fragment (the requester picker's candidates)",
+    "inquiries:mailings": "htmx fragment (the progress of the notices being mailed)",
+    "events:registration_ics": "iCalendar download",
+    "events:participants_export": "Excel download",
+}
 
 
 @dataclass(frozen=True)
@@ -1197,45 +1210,6 @@ TABLE: dict[str, Entry] = {
 }
 
 
-# --- fixtures -------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
-    """Build the records once; roll them back when the module is done."""
-    media_root = tmp_path_factory.mktemp("matrix-media")
-    media = override_settings(MEDIA_ROOT=media_root)
-    media.enable()
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            world = build_world()
-            # Deleting a document removes its file, which no rollback brings back.
-            # Named after this module's media folder: other modules reuse this fixture.
-            shutil.copytree(media_root, media_root.with_name(media_root.name + "-pristine"))
-            yield world
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            media.disable()
-
-
-@pytest.fixture
-def records(world: World, db) -> Iterator[World]:
-    """The module's records, in a savepoint rolled back after the test (files restored)."""
-    cache.clear()
-    yield world
-    cache.clear()
-    media_root = Path(settings.MEDIA_ROOT)
-    pristine = media_root.with_name(media_root.name + "-pristine")
-    for source in pristine.rglob("*"):
-        target = media_root / source.relative_to(pristine)
-        if source.is_file() and not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-
-
 # One request handler for every client: loading the middleware makes WhiteNoise scan every
 # static file, which would take most of the module's time if each test did it.
 _HANDLER = Client().handler
@@ -1291,98 +1265,3 @@ def release(response) -> None:
         response.close()
     finally:
         request_finished.connect(close_old_connections)
-
-
-def _check(response, expected: int | str, what: str) -> None:
-    if expected == LOGIN:
-        assert response.status_code == 302, what
-        assert response["Location"].startswith("/accounts/login/"), what
-        return
-    assert response.status_code == expected, what
-    if expected == 302:
-        location = response["Location"]
-        assert not location.startswith(("/accounts/login/", "/accounts/2fa/")), what
-
-
-# --- tests ----------------------------------------------------------------------------------
-
-
-def test_every_pattern_has_an_entry():
-    routes = project_routes()
-    unnamed = [r.route for r in routes if not r.name]
-    assert not unnamed, f"URL patterns without a name cannot have a matrix entry: {unnamed}"
-    names = {r.name for r in routes}
-    missing = sorted(names - set(TABLE))
-    assert not missing, f"URL patterns without an entry in TABLE: {missing}"
-    stale = sorted(set(TABLE) - names)
-    assert not stale, f"TABLE entries for patterns that no longer exist: {stale}"
-
-
-def test_every_skipped_group_exists_and_allauth_stays_under_accounts():
-    routes = list(_walk(get_resolver().url_patterns))
-    for label, _, _ in SKIPPED:
-        assert any(_skip_reason(r) == label for r in routes), f"no pattern in {label}"
-    allauth = [r for r in routes if (_skip_reason(r) or "").startswith("allauth")]
-    assert allauth and all(r.route.startswith("accounts/") for r in allauth)
-
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("name", sorted(r.name for r in project_routes() if r.name))
-def test_role_gets_the_expected_answer(records: World, name: str, role: str):
-    entry = TABLE.get(name)
-    if entry is None:
-        pytest.fail(f"URL pattern {name!r} has no entry in the authorization matrix (TABLE)")
-    path = entry.url(records)
-    client = client_for(records, role)
-
-    response = client.get(path)
-    _check(response, entry.get[role], f"GET {path} as {role}")
-    # Every page, whatever its answer, carries the CSP; no logged-in page may be stored.
-    assert response["Content-Security-Policy"] == CONTENT_SECURITY_POLICY, path
-    assert role == "anonymous" or response["Cache-Control"] == "no-store, private", path
-    release(response)
-
-    if entry.post is None:
-        return
-    expected = entry.post[role]
-    assert entry.state is not None, f"{name}: an entry that POSTs names the state it checks"
-    refused = expected == LOGIN or expected in (403, 404, 405)
-    state_before = entry.state(records)
-    before = database_snapshot() if refused else {}
-
-    response = client.post(path, entry.data(records))
-    _check(response, expected, f"POST {path} as {role}")
-    release(response)
-
-    if refused:
-        assert entry.state(records) == state_before, f"refused POST {path} as {role} changed it"
-        after = database_snapshot()
-        changed = [label for label in before if before[label] != after[label]]
-        assert not changed, f"refused POST {path} as {role} changed {changed}"
-    elif entry.changes:
-        assert entry.state(records) != state_before, f"POST {path} as {role} changed nothing"
-
-
-def test_the_records_really_belong_to_other_organizations(records: World):
-    """The refusals above are real: each record is another organization's, as described."""
-    council = records.council
-    assert list(records.open.targets.values_list("organization", flat=True)) == [
-        council.member_org.pk
-    ]
-    assert records.answer.organization_id == council.member_org.pk
-    assert records.answer_file.answer_id == records.answer.pk
-    assert records.draft.requester_id == council.member_org.pk
-    assert records.draft.status == InquiryStatus.DRAFT
-    assert records.review.requester_id == council.board_org.pk
-    assert records.review.status == InquiryStatus.REVIEW
-    assert records.requested.requester_id == council.member_org.pk
-    assert records.requested.status == InquiryStatus.OPEN
-    assert set(records.requested.targets.values_list("organization", flat=True)) == {
-        council.other_org.pk,
-        council.board_org.pk,
-    }
-    assert records.export.requested_by_id == council.secretariat.pk
-    assert records.requested_poll.requesting_organization_id == council.member_org.pk
-    assert records.requested_poll.status == PollStatus.REQUESTED
-    assert records.invitation.organization_id == council.member_org.pk
-    assert council.staff.person.organization_id == council.member_org.pk
