@@ -9,7 +9,7 @@ from renkei.directory.models import Organization
 from renkei.inquiries import services as inquiry_services
 from renkei.inquiries.forms.common import deadline_combine
 from renkei.inquiries.models import Answer, Inquiry, QuestionKind
-from renkei.inquiries.selectors import suggested_deadline
+from renkei.inquiries.selectors.lists import suggested_deadline
 from renkei.inquiries.services.authoring import InquiryDraft
 from renkei.inquiries.services.questions import QuestionDraft
 from renkei.polls import services as poll_services

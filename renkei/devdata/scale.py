@@ -58,7 +58,8 @@ from renkei.inquiries.models import (
     ResultsVisibility,
     Target,
 )
-from renkei.inquiries.selectors import hidden_question_ids, target_description
+from renkei.inquiries.question_kinds import hidden_question_ids
+from renkei.inquiries.selectors.targets import target_description
 from renkei.polls.models import Choice, Poll, PollStatus, Vote, VoteChoice, VoteScope
 from renkei.polls.models import ResultsVisibility as PollResultsVisibility
 

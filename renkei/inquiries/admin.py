@@ -22,7 +22,7 @@ def _started(inquiry: Inquiry | None) -> bool:
 
 # A started inquiry's questions stay read-only here too, as the services keep them: answers
 # refer to the questions as asked, and each process keeps a started inquiry's questions in
-# its local cache (selectors.inquiry_questions).
+# its local cache (selectors.questions.inquiry_questions).
 
 
 class QuestionInline(admin.TabularInline):

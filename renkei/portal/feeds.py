@@ -9,7 +9,7 @@ from renkei.accounts.models import User
 from renkei.accounts.permissions import Capability, has_capability
 from renkei.core.feeds import FeedItem
 from renkei.core.wareki import format_datetime
-from renkei.inquiries.selectors import inquiries_published, inquiries_to_answer
+from renkei.inquiries.selectors.lists import inquiries_published, inquiries_to_answer
 
 # An inquiry whose deadline is this close is flagged in the feed.
 DEADLINE_SOON_DAYS = 3

@@ -9,7 +9,8 @@ from renkei.accounts.models import User
 from renkei.accounts.permissions import Capability, has_capability
 from renkei.core.wareki import format_date, format_datetime
 from renkei.inquiries.models import Answer, AnswerKind, Inquiry
-from renkei.inquiries.selectors import answer_status_label, inquiries_to_answer
+from renkei.inquiries.selectors.answers import answer_status_label
+from renkei.inquiries.selectors.lists import inquiries_to_answer
 from renkei.polls.permissions import visible_polls
 from renkei.polls.selectors import polls_open
 

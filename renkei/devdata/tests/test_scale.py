@@ -30,7 +30,8 @@ from renkei.inquiries.models import (
     Question,
     Target,
 )
-from renkei.inquiries.selectors import hidden_question_ids, missing_required
+from renkei.inquiries.question_kinds import hidden_question_ids
+from renkei.inquiries.selectors.questions import missing_required
 from renkei.polls.models import Poll, Vote
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("debug_on")]

@@ -6,7 +6,7 @@ matrix, comparison (two inquiries), store (the compiled summary in the cache) an
 (its background recompile).
 
 Who counts. Only submitted answers are results: each organization's latest submitted
-version (selectors.latest_submitted_versions); drafts, answers awaiting confirmation and
+version (selectors.answers.latest_submitted_versions); drafts, answers awaiting confirmation and
 corrections not yet submitted again are not. A question's denominator is the number of
 organizations that submitted an answer of kind "answered" AND to which the question was
 shown (its display condition held for that answer). Organizations that submitted 該当なし

@@ -12,13 +12,13 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from renkei.directory.models import Organization, OrganizationKind
 from renkei.directory.prefectures import PREFECTURES
-from renkei.inquiries import selectors
 from renkei.inquiries.models import (
     Answer,
     AnswerKind,
     AnswerVersion,
     Inquiry,
 )
+from renkei.inquiries.selectors import answers as answer_selectors
 
 NO_PREFECTURE = "（都道府県なし）"
 
@@ -201,4 +201,4 @@ def latest_submitted_versions(*, inquiry: Inquiry) -> QuerySet[AnswerVersion]:
     What counts as an answer is the selectors' rule (a correction being drafted does not
     replace the submitted version); callers here read only the fields they name.
     """
-    return selectors.latest_submitted_versions(inquiry).select_related(None)
+    return answer_selectors.latest_submitted_versions(inquiry).select_related(None)

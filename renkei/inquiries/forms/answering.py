@@ -16,12 +16,15 @@ from renkei.inquiries.models import (
     AnswerKind,
     Question,
 )
-from renkei.inquiries.question_kinds import KINDS, cell_field_name, field_name, kind_of
-from renkei.inquiries.question_kinds.values import OTHER_TEXT_MAX_LENGTH
-from renkei.inquiries.selectors import (
+from renkei.inquiries.question_kinds import (
+    KINDS,
+    cell_field_name,
+    field_name,
     hidden_question_ids,
-    missing_required,
+    kind_of,
 )
+from renkei.inquiries.question_kinds.values import OTHER_TEXT_MAX_LENGTH
+from renkei.inquiries.selectors.questions import missing_required
 
 SAVE = "save"
 REQUEST_CONFIRMATION = "request_confirmation"

@@ -22,10 +22,10 @@ from renkei.inquiries.forms.common import (
 )
 from renkei.inquiries.models import Inquiry
 from renkei.inquiries.question_kinds.values import parse_number
-from renkei.inquiries.selectors import (
+from renkei.inquiries.selectors.lists import suggested_deadline
+from renkei.inquiries.selectors.targets import (
     organizations_lookup,
     requester_organizations,
-    suggested_deadline,
     target_kinds,
 )
 from renkei.inquiries.services.authoring import InquiryDraft

@@ -9,7 +9,7 @@ from renkei.core.forms import Select
 from renkei.directory.models import Organization, OrganizationKind
 from renkei.directory.prefectures import PREFECTURES
 from renkei.inquiries.forms.common import JapaneseLabelsMixin
-from renkei.inquiries.selectors import PROGRESS_STATUSES
+from renkei.inquiries.selectors.progress import PROGRESS_STATUSES
 
 
 class ProgressFilterForm(forms.Form):

@@ -30,7 +30,7 @@ from renkei.inquiries.offline.layout import (
     sheet_layout,
 )
 from renkei.inquiries.question_kinds import kind_of
-from renkei.inquiries.selectors import inquiry_questions
+from renkei.inquiries.selectors.questions import inquiry_questions
 
 
 def _signature(

@@ -38,7 +38,7 @@ from renkei.inquiries.offline.layout import (
 )
 from renkei.inquiries.offline.upload_checks import NOT_XLSX, upload_check
 from renkei.inquiries.question_kinds import hidden_question_ids
-from renkei.inquiries.selectors import inquiry_questions
+from renkei.inquiries.selectors.questions import inquiry_questions
 from renkei.inquiries.services.answering import answer_save
 
 

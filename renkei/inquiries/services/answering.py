@@ -32,12 +32,8 @@ from renkei.inquiries.models import (
     Question,
 )
 from renkei.inquiries.permissions import is_representative_of
-from renkei.inquiries.question_kinds import kind_of
-from renkei.inquiries.selectors import (
-    hidden_question_ids,
-    inquiry_questions,
-    missing_required,
-)
+from renkei.inquiries.question_kinds import hidden_question_ids, kind_of
+from renkei.inquiries.selectors.questions import inquiry_questions, missing_required
 from renkei.inquiries.services.answer_links import answer_link_check, answer_link_record
 from renkei.inquiries.services.common import change_record, users_mail
 from renkei.inquiries.services.errors import (

@@ -21,11 +21,8 @@ from renkei.inquiries.models import (
     Question,
     ResultsVisibility,
 )
-from renkei.inquiries.selectors import (
-    inquiry_questions,
-    target_description,
-    target_organizations,
-)
+from renkei.inquiries.selectors.questions import inquiry_questions
+from renkei.inquiries.selectors.targets import target_description, target_organizations
 from renkei.inquiries.services.common import change_record, draft_values, status_require
 from renkei.inquiries.services.errors import InquiryError
 

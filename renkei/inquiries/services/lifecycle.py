@@ -29,7 +29,7 @@ from renkei.inquiries.models import (
     ResultsVisibility,
     Target,
 )
-from renkei.inquiries.selectors import target_organizations
+from renkei.inquiries.selectors.targets import target_organizations
 from renkei.inquiries.services.common import users_mail
 from renkei.inquiries.services.errors import InquiryError
 from renkei.mailer.services import mail_queue

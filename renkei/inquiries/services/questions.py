@@ -16,7 +16,7 @@ from renkei.inquiries.models import (
     Question,
 )
 from renkei.inquiries.question_kinds import KINDS, kind_of
-from renkei.inquiries.selectors import inquiry_questions
+from renkei.inquiries.selectors.questions import inquiry_questions
 from renkei.inquiries.services.common import change_record, draft_values, status_require
 from renkei.inquiries.services.errors import InquiryError
 

@@ -18,7 +18,7 @@ from renkei.inquiries.models import (
     Reminder,
     ReminderKind,
 )
-from renkei.inquiries.selectors import non_submitted_organization_ids
+from renkei.inquiries.selectors.progress import non_submitted_organization_ids
 from renkei.inquiries.services.common import change_record, status_require
 
 

@@ -36,7 +36,7 @@ from renkei.inquiries.question_kinds import (
     kind_of,
     question_summary_of,
 )
-from renkei.inquiries.selectors import inquiry_questions
+from renkei.inquiries.selectors.questions import inquiry_questions
 from renkei.inquiries.services.answering import answer_save
 
 CHOICES = ["準拠している", "一部準拠", "準拠していない"]

@@ -4,7 +4,8 @@ import pytest
 
 from renkei.inquiries import services
 from renkei.inquiries.models import Answer, Inquiry, QuestionKind
-from renkei.inquiries.selectors import answer_people_attach, inquiry_questions
+from renkei.inquiries.selectors.answers import answer_people_attach
+from renkei.inquiries.selectors.questions import inquiry_questions
 from renkei.inquiries.tests.builders import make_draft, make_open
 
 

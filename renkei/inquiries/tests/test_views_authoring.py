@@ -14,7 +14,7 @@ from django.utils import timezone
 from renkei.directory.models import Membership, Organization, OrganizationKind
 from renkei.inquiries import services
 from renkei.inquiries.models import Answer, Inquiry, QuestionKind
-from renkei.inquiries.selectors import target_description, target_organizations
+from renkei.inquiries.selectors.targets import target_description, target_organizations
 from renkei.inquiries.tests.builders import future, make_draft
 from renkei.testing import login_client as login
 from renkei.testing import text_of

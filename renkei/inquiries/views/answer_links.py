@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from renkei.core.markdown import markdown_html
 from renkei.directory.models import Organization
 from renkei.inquiries import services
 from renkei.inquiries.forms.answering import AnswerLinkStartForm
@@ -15,7 +16,6 @@ from renkei.inquiries.permissions import (
     get_answer_for_link,
     get_inquiry_for_secretariat,
 )
-from renkei.inquiries.selectors import markdown_html
 from renkei.inquiries.services.errors import AnswerLinkError, InquiryError
 from renkei.inquiries.views.answering import answer_page, conditions_page, submit_page
 from renkei.inquiries.views.common import confirm_page, refuse

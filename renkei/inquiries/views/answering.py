@@ -36,16 +36,13 @@ from renkei.inquiries.permissions import (
     get_answer_to_confirm_for,
     get_inquiry_for,
 )
-from renkei.inquiries.question_kinds import cell_field_name, kind_of
-from renkei.inquiries.selectors import (
+from renkei.inquiries.question_kinds import cell_field_name, hidden_question_ids, kind_of
+from renkei.inquiries.selectors.answers import (
     answer_people_attach,
-    answer_rows,
     answer_status_label,
     answer_versions,
-    hidden_question_ids,
-    inquiry_questions,
-    missing_required,
 )
+from renkei.inquiries.selectors.questions import answer_rows, inquiry_questions, missing_required
 from renkei.inquiries.services.errors import AnswerConflictError, InquiryError
 from renkei.inquiries.views.common import confirmed, inquiry_crumbs, refuse, url_if_exists
 

@@ -18,10 +18,7 @@ from renkei.inquiries.permissions import (
     get_managed_attachment_for,
     require_can_request,
 )
-from renkei.inquiries.selectors import (
-    requester_organizations,
-    target_organizations,
-)
+from renkei.inquiries.selectors.targets import requester_organizations, target_organizations
 from renkei.inquiries.services.errors import InquiryError
 from renkei.inquiries.views.common import (
     confirm_page,

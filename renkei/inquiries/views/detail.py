@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from renkei.core.markdown import markdown_html
 from renkei.directory.permissions import organization_id_of
 from renkei.inquiries.forms.answering import AnswerForm
 from renkei.inquiries.models import (
@@ -24,11 +25,8 @@ from renkei.inquiries.permissions import (
     is_requester,
     is_target,
 )
-from renkei.inquiries.selectors import (
-    answer_status_label,
-    inquiry_questions,
-    markdown_html,
-)
+from renkei.inquiries.selectors.answers import answer_status_label
+from renkei.inquiries.selectors.questions import inquiry_questions
 from renkei.inquiries.views.answering import question_blocks
 from renkei.inquiries.views.common import crumbs, inquiry_crumbs, url_if_exists
 from renkei.inquiries.views.progress import mailings_context

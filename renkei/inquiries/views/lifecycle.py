@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from renkei.core.forms import service_error_add
+from renkei.core.markdown import markdown_html
 from renkei.core.numbers import format_percent
 from renkei.directory.selectors import organizations_without_notification_address
 from renkei.inquiries import services
@@ -25,12 +26,9 @@ from renkei.inquiries.permissions import (
     get_inquiry_to_copy_for,
     get_inquiry_to_submit_for,
 )
-from renkei.inquiries.selectors import inquiry_progress as progress_of
-from renkei.inquiries.selectors import (
-    inquiry_questions,
-    markdown_html,
-    target_organizations,
-)
+from renkei.inquiries.selectors.progress import inquiry_progress as progress_of
+from renkei.inquiries.selectors.questions import inquiry_questions
+from renkei.inquiries.selectors.targets import target_organizations
 from renkei.inquiries.services.errors import InquiryError
 from renkei.inquiries.views.common import (
     confirm_page,

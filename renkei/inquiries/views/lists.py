@@ -17,7 +17,7 @@ from renkei.inquiries.models import (
     InquiryStatus,
 )
 from renkei.inquiries.permissions import can_request
-from renkei.inquiries.selectors import (
+from renkei.inquiries.selectors.lists import (
     inquiries_all,
     inquiries_answered_before,
     inquiries_in_review,

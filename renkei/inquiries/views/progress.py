@@ -31,14 +31,14 @@ from renkei.inquiries.models import (
     MailingStatus,
 )
 from renkei.inquiries.permissions import get_inquiry_progress_for
-from renkei.inquiries.selectors import (
+from renkei.inquiries.selectors.progress import (
     ProgressRow,
     non_submitted_organization_ids,
     progress_rows,
     progress_targets,
     reminder_recipient_count,
 )
-from renkei.inquiries.selectors import inquiry_progress as progress_of
+from renkei.inquiries.selectors.progress import inquiry_progress as progress_of
 from renkei.inquiries.services.errors import InquiryError
 from renkei.inquiries.views.common import inquiry_crumbs, refuse
 

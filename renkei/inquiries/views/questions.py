@@ -13,7 +13,7 @@ from renkei.inquiries.permissions import (
     get_inquiry_managed_for,
     get_managed_question_for,
 )
-from renkei.inquiries.selectors import inquiry_questions
+from renkei.inquiries.selectors.questions import inquiry_questions
 from renkei.inquiries.services.errors import InquiryError
 from renkei.inquiries.views.common import inquiry_crumbs, refuse
 

@@ -1,0 +1,1 @@
+"""Reading inquiries, one module per topic: questions, targets, lists, progress, answers."""

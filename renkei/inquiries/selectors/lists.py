@@ -1,0 +1,105 @@
+"""The inquiries a user sees, per tab, and a new inquiry's suggested deadline."""
+
+import datetime as dt
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from renkei.accounts.models import User
+from renkei.core.business_days import add_business_days
+from renkei.directory.permissions import organization_id_of
+from renkei.inquiries.models import (
+    Answer,
+    Inquiry,
+    InquiryStatus,
+)
+from renkei.inquiries.permissions import (
+    answerable_inquiries,
+    results_visible_filter,
+    visible_inquiries_filter,
+)
+
+
+def _with_my_answer(queryset: QuerySet[Inquiry], org_id: int | None) -> QuerySet[Inquiry]:
+    answers = Answer.objects.filter(inquiry=OuterRef("pk"), organization_id=org_id)
+    return queryset.annotate(
+        my_answer_status=Subquery(answers.values("status")[:1]),
+        my_answer_submitted_at=Subquery(answers.values("submitted_at")[:1]),
+        my_answer_kind=Subquery(answers.values("kind")[:1]),
+    )
+
+
+def inquiries_to_answer(user: User) -> QuerySet[Inquiry]:
+    """Return the open inquiries the user's organization is asked to answer, with its status."""
+    queryset = answerable_inquiries(user).filter(status=InquiryStatus.OPEN)
+    return (
+        _with_my_answer(queryset, organization_id_of(user))
+        .select_related("requester")
+        .order_by("deadline", "-id")
+    )
+
+
+def inquiries_answered_before(user: User) -> QuerySet[Inquiry]:
+    """Return the closed or published inquiries the user's organization was asked to answer."""
+    queryset = answerable_inquiries(user).exclude(status=InquiryStatus.OPEN)
+    return (
+        _with_my_answer(queryset, organization_id_of(user))
+        .select_related("requester")
+        .order_by("-deadline", "-id")
+    )
+
+
+def inquiries_requested(user: User) -> QuerySet[Inquiry]:
+    """Return the inquiries the user's organization asked, drafts included."""
+    org_id = organization_id_of(user)
+    if org_id is None:
+        return Inquiry.objects.none()
+    return _with_counts(Inquiry.objects.filter(requester_id=org_id)).select_related("requester")
+
+
+def inquiries_published(user: User) -> QuerySet[Inquiry]:
+    """Return the inquiries with published results the user may see."""
+    return (
+        Inquiry.objects.filter(status=InquiryStatus.PUBLISHED)
+        .filter(results_visible_filter(user))
+        .select_related("requester")
+        .order_by("-published_at", "-id")
+    )
+
+
+def inquiries_all(*, status: str = "", query: str = "") -> QuerySet[Inquiry]:
+    """Return every inquiry for the secretariat, optionally by status and title."""
+    queryset = Inquiry.objects.all()
+    if status:
+        queryset = queryset.filter(status=status)
+    if query:
+        queryset = queryset.filter(Q(title__icontains=query) | Q(requester__name__icontains=query))
+    return _with_counts(queryset).select_related("requester")
+
+
+def inquiries_in_review() -> QuerySet[Inquiry]:
+    """Return the 調査依頼 waiting for the secretariat's review, oldest first."""
+    return (
+        Inquiry.objects.filter(status=InquiryStatus.REVIEW)
+        .select_related("requester", "created_by")
+        .order_by("updated_at", "id")
+    )
+
+
+def visible_inquiries(user: User) -> QuerySet[Inquiry]:
+    """Return every inquiry the user may open."""
+    return Inquiry.objects.filter(visible_inquiries_filter(user))
+
+
+def _with_counts(queryset: QuerySet[Inquiry]) -> QuerySet[Inquiry]:
+    return queryset.order_by("-created_at", "-id").annotate(
+        target_count=Count("targets", distinct=True),
+        submitted_count=Count(
+            "answers", filter=Q(answers__submitted_at__isnull=False), distinct=True
+        ),
+    )
+
+
+def suggested_deadline(*, today: dt.date | None = None, business_days: int = 10) -> dt.date:
+    """Return the default deadline: N business days from today."""
+    return add_business_days(today or timezone.localdate(), business_days)
