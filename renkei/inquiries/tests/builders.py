@@ -134,7 +134,7 @@ def make_draft(council: Council, *, by=None, **fields) -> Inquiry:
     inquiry = services.inquiry_create(
         by=by,
         draft=services.InquiryDraft(
-            title="情報セキュリティポリシーについて",
+            title=fields.pop("title", "情報セキュリティポリシーについて"),
             purpose="ポリシーの**公表**状況を伺います。",
             deadline=fields.pop("deadline", future()),
             **fields,

@@ -34,6 +34,7 @@ from renkei.inquiries.models import (
 from renkei.inquiries.permissions import get_answer_for, get_answer_for_proxy
 from renkei.inquiries.services.authoring import InquiryDraft
 from renkei.inquiries.services.questions import QuestionDraft
+from renkei.inquiries.tests.builders import make_draft, make_open
 from renkei.testing import Council, audit_insert_fails
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -64,36 +65,10 @@ class World:
         )
 
 
-def _inquiry(council: Council, *, title: str) -> Inquiry:
-    by = council.secretariat
-    inquiry = services.inquiry_create(
-        by=by,
-        draft=InquiryDraft(title=title, deadline=timezone.now() + dt.timedelta(days=14)),
-    )
-    yes_no = services.question_create(
-        inquiry=inquiry,
-        by=by,
-        draft=QuestionDraft(kind=QuestionKind.YES_NO, text="ポリシーを公表していますか。"),
-    )
-    services.question_create(
-        inquiry=inquiry,
-        by=by,
-        draft=QuestionDraft(
-            kind=QuestionKind.SHORT_TEXT,
-            text="公表している場所を教えてください。",
-            condition_question=yes_no,
-            condition_value="はい",
-        ),
-    )
-    services.inquiry_targets_set(inquiry=inquiry, by=by, spec={"mode": "all"})
-    return inquiry
-
-
 @pytest.fixture
 def world(council: Council, media_root) -> World:
-    draft = _inquiry(council, title="情報セキュリティポリシーについて")
-    opened = _inquiry(council, title="庁内ネットワークの分離について")
-    services.inquiry_open(inquiry=opened, by=council.secretariat)
+    draft = make_draft(council)
+    opened = make_open(council, title="庁内ネットワークの分離について")
     return World(council=council, draft=draft, opened=opened)
 
 
@@ -587,6 +562,7 @@ def test_inquiry_update_records_the_fields_that_changed(world):
         by=world.council.secretariat,
         draft=InquiryDraft(
             title="情報セキュリティポリシーの公表について",
+            purpose=world.draft.purpose,
             deadline=world.draft.deadline,
             hide_names=True,
         ),
