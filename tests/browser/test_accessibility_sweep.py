@@ -30,6 +30,7 @@ NOT_PAGES = {
     "portal:audit_export": "CSV download",
     "announcements:attachment": "file download",
     "forum:attachment": "file download",
+    "lists:attachment": "file download",
     "inquiries:answer_conditions": "htmx fragment (a <style> element)",
     "inquiries:requester_candidates": "htmx fragment (the requester picker's candidates)",
     "inquiries:mailings": "htmx fragment (the progress of the notices being mailed)",
@@ -174,6 +175,14 @@ BOARD = [
     table("forum:post_edit"),
     table("forum:post_history"),
     table("forum:report"),
+    # The 役員会's mailing list.
+    table("lists:index"),
+    table("lists:archive"),
+    table("lists:thread"),
+    table("lists:message"),
+    table("lists:post"),
+    table("lists:reply"),
+    table("lists:receiving"),
 ]
 
 SECRETARIAT = [
@@ -247,6 +256,10 @@ SECRETARIAT = [
     table("forum:thread_move"),
     table("forum:post_hide"),
     table("forum:reports"),
+    table("lists:new"),
+    table("lists:edit"),
+    table("lists:held"),
+    table("lists:decide"),
 ]
 
 OBSERVER = [
