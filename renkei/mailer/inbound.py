@@ -4,9 +4,10 @@ Handlers are pluggable: RENKEI["INBOUND_HANDLERS"] lists dotted paths of classes
 `accepts(address) -> bool` and `handle(message, recipient) -> str | None` (an SMTP reply
 when refusing, None when taken). A handler that decodes the bytes itself (group mailing lists
 do, to read Japanese mail exactly as sent) defines `handle_raw(content, recipient=...,
-envelope_from=...)` instead, and gets the message as received. Bounces to VERP addresses come first
-(`renkei.mailer.bounces.BounceHandler`); group mailing lists add theirs later. A recipient no
-handler accepts is refused at RCPT (550), so nothing is stored for it.
+envelope_from=...)` instead and gets the message as received. Bounces to VERP addresses come
+first (`renkei.mailer.bounces.BounceHandler`), then list addresses
+(`renkei.forum.lists.inbound.ListHandler`). A recipient no handler accepts is refused at
+RCPT (550), so nothing is stored for it.
 """
 
 import asyncio
