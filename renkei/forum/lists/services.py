@@ -306,8 +306,19 @@ def _references_of(parent: ListMessage | None) -> str:
 def message_receive(*, mailing_list: MailingList, parsed: Parsed) -> ListMessage:
     """Store a message received by mail: published for members, held for the rest.
 
+    A Message-ID the list has already received is taken without storing or mailing it again.
+
     Raises ServiceError when the list refuses mail from non-members (the caller answers 550).
     """
+    if parsed.message_id:
+        # The same message again (a relay retrying after a lost reply, a copy by another
+        # route): taken once, never distributed twice.
+        again = ListMessage.objects.filter(
+            mailing_list=mailing_list, message_id=parsed.message_id, source=MessageSource.MAIL
+        ).first()
+        if again is not None:
+            logger.info("List %s: %s received again, ignored", mailing_list, parsed.message_id)
+            return again
     member = member_for_address(mailing_list=mailing_list, address=parsed.from_email)
     if member is None and mailing_list.nonmember_policy == NonMemberPolicy.REFUSE:
         raise ServiceError("構成員以外からの投稿は受け付けていません。")

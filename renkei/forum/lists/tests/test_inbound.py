@@ -71,6 +71,16 @@ def test_html_only_mail_is_converted_to_text_without_scripts_or_styles(board, sa
     assert "alert" not in message.body and "color" not in message.body and "<" not in message.body
 
 
+def test_the_same_message_received_twice_is_stored_and_mailed_once(board, samples):
+    content = samples.outlook(sender=board.auditor.email)
+
+    assert _deliver(content, sender="") is None
+    assert _deliver(content, sender="") is None
+
+    message = ListMessage.objects.get()
+    assert OutboxMessage.objects.filter(topic=f"lists:{message.pk}").count() == 2
+
+
 def test_a_non_member_is_held_and_the_moderator_told(board, samples):
     reply = _deliver(samples.outlook(sender="vendor@example.co.jp"), sender="vendor@example.co.jp")
 
