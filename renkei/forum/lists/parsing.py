@@ -88,9 +88,9 @@ def message_parse(content: bytes, *, max_bytes: int) -> Parsed:
     _defects_check(message)
     try:
         from_name, from_email = _from(message)
-        subject = header_decode(message.get("Subject")) or "（件名なし）"
+        subject = header_decode(_raw(message, "Subject")) or "（件名なし）"
         body, converted, attachments = _body_and_attachments(message)
-        mailer = header_decode(message.get("X-Mailer") or message.get("User-Agent"))
+        mailer = header_decode(_raw(message, "X-Mailer") or _raw(message, "User-Agent"))
     except UndecodableText as error:
         raise Refusal(UNDECODABLE.format(error)) from error
     message_ids = MESSAGE_ID.findall(str(message.get("Message-ID", "")))
@@ -118,6 +118,16 @@ def message_parse(content: bytes, *, max_bytes: int) -> Parsed:
     )
 
 
+def _raw(message: Message, name: str) -> str | None:
+    """Return a header as received: compat32 would wrap raw 8-bit bytes into a Header object
+    that replaces them, so read the stored value (its bytes kept as surrogates)."""
+    wanted = name.lower()
+    for key, value in message._headers:
+        if key.lower() == wanted:
+            return value
+    return None
+
+
 def _defects_check(message: Message) -> None:
     for part in message.walk():
         for defect in part.defects:
@@ -128,7 +138,10 @@ def _defects_check(message: Message) -> None:
 
 
 def _from(message: Message) -> tuple[str, str]:
-    raw = str(message.get("From"))
+    raw = _raw(message, "From") or ""
+    if _has_8bit(raw):
+        # A display name in raw 8-bit (old clients): decode the whole header first.
+        raw = header_decode(raw)
     addresses = getaddresses([raw])
     if len(addresses) != 1 or "@" not in addresses[0][1]:
         raise Refusal(MALFORMED.format("the From header holds no single address"))
@@ -153,18 +166,34 @@ def html_to_text(markup: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+def _has_8bit(value: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in value)
+
+
+def _param(part: Message, param: str, header: str) -> object:
+    """Return a MIME parameter; a header in raw 8-bit (old clients) is decoded first."""
+    raw = _raw(part, header) or ""
+    if not _has_8bit(raw):
+        return part.get_param(param, header=header)
+    decoded = Message()
+    decoded[header] = header_decode(raw)
+    return decoded.get_param(param, header=header)
+
+
 def _is_attachment(part: Message) -> bool:
-    disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+    disposition = str(_raw(part, "Content-Disposition") or "").split(";")[0].strip().lower()
     if disposition == "attachment":
         return True
-    has_name = part.get_param("filename", header="content-disposition") or part.get_param("name")
+    has_name = _param(part, "filename", "content-disposition") or _param(
+        part, "name", "content-type"
+    )
     return bool(has_name) and part.get_content_maintype() not in ("multipart", "text")
 
 
 def _filename(part: Message) -> str:
-    value = part.get_param("filename", header="content-disposition")
+    value = _param(part, "filename", "content-disposition")
     if value is None:
-        value = part.get_param("name")
+        value = _param(part, "name", "content-type")
     name = param_decode(value).strip()
     # Keep a plain file name: no directories a client might have sent along.
     name = name.replace("\\", "/").rsplit("/", 1)[-1]

@@ -212,6 +212,32 @@ class Samples:
         )
 
     @staticmethod
+    def groupware_raw_8bit(*, sender: str) -> bytes:
+        """An old groupware's Shift_JIS mail with raw 8-bit headers and file name (no MIME
+        encoding of headers at all), as some in-house systems still send."""
+        sjis = lambda text: text.encode("cp932")  # noqa: E731
+        return (
+            b"From: " + sjis("深川 ①太郎") + b" <" + sender.encode() + b">\r\n"
+            b"To: " + LIST_ADDRESS.encode() + b"\r\n"
+            b"Subject: " + sjis("髙橋様よりの伝言（㈱）") + b"\r\n"
+            b"Date: Tue, 1 Dec 2026 12:00:00 +0900\r\n"
+            b"Message-ID: <gw.20261201120000.001@groupware.fukagawa.example.lg.jp>\r\n"
+            b"X-Mailer: DeskNet GW 5.1\r\n"
+            b"MIME-Version: 1.0\r\n"
+            b'Content-Type: multipart/mixed; boundary="GW_BOUNDARY_01"\r\n'
+            b"\r\n--GW_BOUNDARY_01\r\n"
+            b"Content-Type: text/plain; charset=Shift_JIS\r\n"
+            b"Content-Transfer-Encoding: 8bit\r\n\r\n"
+            + sjis("伝言をお伝えします。①②③\r\n")
+            + b"--GW_BOUNDARY_01\r\n"
+            b'Content-Type: application/pdf; name="' + sjis("伝言メモ.pdf") + b'"\r\n'
+            b'Content-Disposition: attachment; filename="' + sjis("伝言メモ.pdf") + b'"\r\n'
+            b"Content-Transfer-Encoding: base64\r\n\r\n"
+            + base64.encodebytes(PDF)
+            + b"--GW_BOUNDARY_01--\r\n"
+        )
+
+    @staticmethod
     def active_mail_html(*, sender: str) -> bytes:
         """Active! mail's HTML-only message in Shift_JIS, quoted-printable, with a script."""
         markup = (

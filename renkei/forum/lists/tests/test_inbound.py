@@ -56,6 +56,17 @@ def test_becky_encoded_word_file_name_and_half_width_katakana(board, samples):
     assert message.sender_person == board.auditor
 
 
+def test_raw_8bit_shift_jis_headers_and_file_names_are_decoded(board, samples):
+    reply = _deliver(samples.groupware_raw_8bit(sender=board.council.board.email), sender="")
+
+    assert reply is None
+    message = ListMessage.objects.get()
+    assert message.from_name == "深川 ①太郎"
+    assert message.subject == "髙橋様よりの伝言（㈱）"
+    assert message.body == "伝言をお伝えします。①②③"
+    assert message.attachments.get().name == "伝言メモ.pdf"
+
+
 def test_html_only_mail_is_converted_to_text_without_scripts_or_styles(board, samples):
     board.mailing_list.nonmember_policy = NonMemberPolicy.HOLD
     board.mailing_list.save()
