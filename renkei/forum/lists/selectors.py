@@ -1,7 +1,8 @@
 """Reading the lists: the user's lists, a list's threads, a thread's messages, held mail."""
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from renkei.accounts.models import User
 from renkei.forum.lists.models import (
@@ -18,15 +19,30 @@ from renkei.forum.permissions import group_ids_of
 
 
 def lists_for(*, user: User) -> QuerySet[MailingList]:
-    """Return the lists the user reads, with their thread and held counts (1 query)."""
+    """Return the lists the user reads, with their thread and held counts (1 query).
+
+    Each count is its own subquery: joining threads and messages at once would multiply them.
+    """
+    threads = (
+        ListThread.objects.filter(mailing_list=OuterRef("pk"))
+        .order_by()
+        .values("mailing_list")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    held = (
+        ListMessage.objects.filter(mailing_list=OuterRef("pk"), status=MessageStatus.HELD)
+        .order_by()
+        .values("mailing_list")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     return (
         readable_lists(user)
         .select_related("group")
         .annotate(
-            thread_count=Count("threads", distinct=True),
-            held_count=Count(
-                "messages", filter=Q(messages__status=MessageStatus.HELD), distinct=True
-            ),
+            thread_count=Coalesce(Subquery(threads), 0),
+            held_count=Coalesce(Subquery(held), 0),
         )
         .order_by("group__name")
     )
