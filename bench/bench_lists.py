@@ -77,7 +77,8 @@ def _load() -> dict:
     chain = list(ListMessage.objects.filter(thread=long).order_by("published_at", "id"))
     for previous, current in itertools.pairwise(chain):
         current.parent_id = previous.pk
-    ListMessage.objects.bulk_update(chain[1:], ["parent"], batch_size=500)
+        current.depth = min(previous.depth + 1, 10)
+    ListMessage.objects.bulk_update(chain[1:], ["parent", "depth"], batch_size=500)
     ListThread.objects.filter(pk=long.pk).update(message_count=THREAD_MESSAGES)
     return {"council": council, "list": mailing_list, "long": long, "last": chain[-1]}
 

@@ -15,6 +15,7 @@ from renkei.directory.models import Group, Person
 
 THREADS_PER_PAGE = 30
 MESSAGES_PER_PAGE = 50
+MAX_DEPTH = 10
 
 
 def list_domain() -> str:
@@ -90,7 +91,7 @@ class ListThread(models.Model):
         verbose_name = "スレッド"
         verbose_name_plural = "スレッド"
         ordering = ["-last_message_at", "-id"]
-        indexes = [models.Index(fields=["mailing_list", "-last_message_at"])]
+        indexes = [models.Index(fields=["mailing_list", "-last_message_at", "-id"])]
 
     def __str__(self) -> str:
         return self.subject
@@ -128,6 +129,9 @@ class ListMessage(models.Model):
     message_id = models.CharField("Message-ID", max_length=255, db_index=True)
     in_reply_to = models.CharField("In-Reply-To", max_length=255, blank=True)
     references = models.TextField("References", blank=True)
+    # How many replies deep in its thread (0 for the first message, at most MAX_DEPTH), set
+    # when published, so a page of a thread indents without reading the whole thread.
+    depth = models.PositiveSmallIntegerField(default=0)
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="投稿者",
@@ -164,7 +168,7 @@ class ListMessage(models.Model):
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["mailing_list", "message_id"]),
-            models.Index(fields=["thread", "created_at"]),
+            models.Index(fields=["thread", "status", "published_at", "id"]),
             models.Index(fields=["mailing_list", "status"]),
         ]
 

@@ -58,10 +58,7 @@ def list_threads(*, mailing_list: MailingList, query: str = "", page: int | str 
 
 
 def thread_messages(*, thread: ListThread, page: int | str = 1) -> Page:
-    """Return one page of a thread's published messages in order, each with its depth and files.
-
-    The depth (how many replies deep) is counted from the parents within the thread.
-    """
+    """Return one page of a thread's published messages in order, with their files."""
     messages = (
         ListMessage.objects.filter(thread=thread, status=MessageStatus.PUBLISHED)
         .only(
@@ -78,21 +75,14 @@ def thread_messages(*, thread: ListThread, page: int | str = 1) -> Page:
             "source",
             "converted_from_html",
             "mailer",
+            "depth",
         )
         .prefetch_related(
             Prefetch("attachments", ListAttachment.objects.only("id", "message_id", "name", "size"))
         )
         .order_by("published_at", "id")
     )
-    result = Paginator(messages, MESSAGES_PER_PAGE).get_page(page)
-    parents = dict(ListMessage.objects.filter(thread=thread).values_list("id", "parent_id"))
-    for message in result.object_list:
-        depth, current = 0, parents.get(message.pk)
-        while current and depth < 10:
-            depth += 1
-            current = parents.get(current)
-        message.depth = depth
-    return result
+    return Paginator(messages, MESSAGES_PER_PAGE).get_page(page)
 
 
 def page_of_message(*, message: ListMessage) -> int:

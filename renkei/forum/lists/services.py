@@ -27,6 +27,7 @@ from renkei.core.errors import ServiceError
 from renkei.core.files import file_delete_on_commit, validate_upload
 from renkei.directory.models import Group, GroupMember, Person
 from renkei.forum.lists.models import (
+    MAX_DEPTH,
     ListAttachment,
     ListMessage,
     ListThread,
@@ -414,7 +415,8 @@ def _publish(*, message: ListMessage) -> None:
     """Put a message in its thread and mail it to every member (inside the caller's atomic)."""
     now = timezone.now()
     parent = message.parent
-    if parent is not None and parent.thread_id:
+    in_parent_thread = parent is not None and bool(parent.thread_id)
+    if in_parent_thread:
         thread = parent.thread
         ListThread.objects.filter(pk=thread.pk).update(
             last_message_at=now, message_count=F("message_count") + 1
@@ -430,7 +432,8 @@ def _publish(*, message: ListMessage) -> None:
     message.thread = thread
     message.status = MessageStatus.PUBLISHED
     message.published_at = now
-    message.save(update_fields=["thread", "status", "published_at"])
+    message.depth = min(parent.depth + 1, MAX_DEPTH) if in_parent_thread else 0
+    message.save(update_fields=["thread", "status", "published_at", "depth"])
     _copies_queue(message=message)
 
 
