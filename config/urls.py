@@ -24,6 +24,7 @@ urlpatterns = [
     path("events/", include("renkei.events.urls")),
     path("meetings/", include("renkei.meetings.urls")),
     path("forum/", include("renkei.forum.urls")),
+    path("lists/", include("renkei.forum.lists.urls")),
     # The admin signs in through the site's login (throttling, two-factor authentication).
     path("admin/login/", account_views.admin_login, name="admin_login_redirect"),
     path("admin/", admin.site.urls),

@@ -33,6 +33,8 @@ from renkei.announcements.unsubscribe import unsubscribe_token
 from renkei.audit.models import AuditEvent
 from renkei.directory.models import GroupMember, GroupRole, Invitation, Organization, Person
 from renkei.events.models import Event, Registration, Session
+from renkei.forum.lists.models import ListMessage, MailingList
+from renkei.forum.lists.models import MailOptOut as ListOptOut
 from renkei.forum.models import AbuseReport as ForumReport
 from renkei.forum.models import Board as ForumBoard
 from renkei.forum.models import Follow as ForumFollow
@@ -103,6 +105,7 @@ NOT_PAGES = {
     "portal:audit_export": "CSV download",
     "announcements:attachment": "file download",
     "forum:attachment": "file download",
+    "lists:attachment": "file download",
     "inquiries:answer_conditions": "htmx fragment (a <style> element)",
     "inquiries:requester_candidates": "htmx fragment (the requester picker's candidates)",
     "inquiries:mailings": "htmx fragment (the progress of the notices being mailed)",
@@ -405,6 +408,100 @@ FORUM_TABLE: dict[str, Entry] = {
         data=lambda w: {"resolution": "対応不要"},
         state=_field(ForumReport, _forum("private_report"), "resolved_at"),
         changes=True,
+    ),
+}
+
+
+def _lists(attr: str) -> Callable[[World], int]:
+    return lambda w: getattr(w.lists, attr).pk
+
+
+# The 役員会's mailing list: every page answers 404 outside the group (深川市's "board" user)
+# and the secretariat; held mail is decided by the list's moderator (the secretariat here).
+LISTS_TABLE: dict[str, Entry] = {
+    "lists:index": Entry(url("lists:index"), everyone(), refusal="none: shows one's own lists"),
+    "lists:new": Entry(
+        url("lists:new"),
+        secretariat(),
+        post=secretariat(302),
+        data=lambda w: {
+            "group": str(w.lists.spare_group.pk),
+            "local_part": "kouhou-wg",
+            "nonmember_policy": "hold",
+            "is_active": "on",
+        },
+        state=_count(MailingList),
+        changes=True,
+    ),
+    "lists:edit": Entry(
+        url("lists:edit", _lists("mailing_list")),
+        secretariat(),
+        post=secretariat(302),
+        data=lambda w: {"local_part": "board", "nonmember_policy": "refuse", "is_active": "on"},
+        state=_field(MailingList, _lists("mailing_list"), "local_part", "nonmember_policy"),
+        changes=True,
+    ),
+    "lists:archive": Entry(
+        url("lists:archive", _lists("mailing_list")),
+        answers(200, *GROUP, refused=404),
+        refusal="404 outside the group",
+    ),
+    "lists:post": Entry(
+        url("lists:post", _lists("mailing_list")),
+        answers(200, *GROUP, refused=404),
+        post=answers(302, *GROUP, refused=404),
+        data=lambda w: {"subject": "総会の議案", "body": "ご確認ください。"},
+        state=_count(ListMessage),
+        changes=True,
+        refusal="404 outside the group",
+    ),
+    "lists:receiving": Entry(
+        url("lists:receiving", _lists("mailing_list")),
+        answers(200, *GROUP, refused=404),
+        # Only a member who gets the mail can stop it: the secretariat reads but is no member.
+        post=answers(302, "board", refused=404),
+        data=lambda w: {"receiving": "0"},
+        state=_count(ListOptOut),
+        changes=True,
+        refusal="404 outside the group; 404 to a reader who is not a member",
+    ),
+    "lists:held": Entry(
+        url("lists:held", _lists("mailing_list")),
+        answers(200, "secretariat", refused=404),
+        refusal="404 to all but the list's moderators and the secretariat",
+    ),
+    "lists:thread": Entry(
+        url("lists:thread", _lists("thread")),
+        answers(200, *GROUP, refused=404),
+        refusal="404 outside the group",
+    ),
+    "lists:message": Entry(
+        url("lists:message", _lists("message")),
+        answers(200, *GROUP, refused=404),
+        refusal="404 outside the group",
+    ),
+    "lists:reply": Entry(
+        url("lists:reply", _lists("message")),
+        answers(200, *GROUP, refused=404),
+        post=answers(302, *GROUP, refused=404),
+        data=lambda w: {"subject": "Re: 第2回役員会の資料", "body": "拝見しました。"},
+        state=_count(ListMessage),
+        changes=True,
+        refusal="404 outside the group",
+    ),
+    "lists:decide": Entry(
+        lambda w: reverse("lists:decide", args=[w.lists.held.pk, "approve"]),
+        answers(200, "secretariat", refused=404),  # the confirmation page
+        post=answers(302, "secretariat", refused=404),
+        data=lambda w: {"confirm": "1"},
+        state=_field(ListMessage, _lists("held"), "status"),
+        changes=True,
+        refusal="404 to all but the list's moderators and the secretariat",
+    ),
+    "lists:attachment": Entry(
+        url("lists:attachment", _lists("attachment")),
+        answers(200, *GROUP, refused=404),
+        refusal="404 outside the group",
     ),
 }
 
@@ -1207,6 +1304,8 @@ TABLE: dict[str, Entry] = {
     # The private board's records answer 404 to everyone outside the 役員会 (深川市's "board"
     # user) and the secretariat: a private board's existence does not leak.
     **FORUM_TABLE,
+    # --- group mailing lists (メーリングリスト) ---------------------------------------------
+    **LISTS_TABLE,
 }
 
 

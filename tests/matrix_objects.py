@@ -33,6 +33,14 @@ from renkei.directory.models import Group, GroupKind, GroupMember, Invitation
 from renkei.events import services as event_services
 from renkei.events.models import Audience, Event, EventKind, Registration
 from renkei.forum import services as forum_services
+from renkei.forum.lists import services as list_services
+from renkei.forum.lists.models import (
+    ListAttachment,
+    ListMessage,
+    ListThread,
+    MailingList,
+    MessageStatus,
+)
 from renkei.forum.models import AbuseReport, Attachment, Board, Post, Thread
 from renkei.inquiries import services
 from renkei.inquiries.export_tasks import export_request
@@ -48,6 +56,7 @@ from renkei.inquiries.models import (
     ResultsVisibility,
 )
 from renkei.inquiries.permissions import get_answer_for
+from renkei.mailer.inbound import inbound_deliver
 from renkei.polls.models import (
     Choice,
     Poll,
@@ -89,6 +98,7 @@ class World:
     event_draft: Event
     registration: Registration
     forum: "ForumRecords"
+    lists: "ListRecords"
     # お知らせ to Hokkaido's members (当別町, 深川市), published with a delivery, and a draft.
     announcement: Announcement | None = None
     announcement_draft: Announcement | None = None
@@ -125,6 +135,46 @@ def _announcements(council: Council) -> dict:
         "delivery": delivery,
         "external_contact": external,
     }
+
+
+@dataclass
+class ListRecords:
+    """The 役員会's mailing list: a thread with a file, a held message from outside, and a
+    group without a list yet. Only 深川市's people and the secretariat may read the archive."""
+
+    mailing_list: MailingList
+    thread: ListThread
+    message: ListMessage
+    attachment: ListAttachment
+    held: ListMessage
+    spare_group: Group
+
+
+def _list_records(council: Council, group: Group) -> ListRecords:
+    mailing_list = list_services.list_create(
+        group=group, local_part="yakuin", moderators=[council.secretariat], by=council.secretariat
+    )
+    message = list_services.message_post(
+        mailing_list=mailing_list,
+        subject="第2回役員会の資料",
+        body="資料を添付します。",
+        files=[SimpleUploadedFile("資料2.pdf", PDF, content_type="application/pdf")],
+        by=council.board,
+    )
+    [outcome] = inbound_deliver(
+        content=b"From: vendor@example.co.jp\r\nSubject: proposal\r\n\r\nHello\r\n",
+        recipients=[mailing_list.address],
+        envelope_from="vendor@example.co.jp",
+    )
+    assert outcome.reply is None
+    return ListRecords(
+        mailing_list=mailing_list,
+        thread=message.thread,
+        message=message,
+        attachment=message.attachments.get(),
+        held=ListMessage.objects.get(mailing_list=mailing_list, status=MessageStatus.HELD),
+        spare_group=Group.objects.create(name="広報WG", kind=GroupKind.WORKING_GROUP),
+    )
 
 
 @dataclass
@@ -386,4 +436,5 @@ def build_world() -> World:
         registration=registration,
         **_announcements(council),
         forum=_forum_records(council, group),
+        lists=_list_records(council, group),
     )

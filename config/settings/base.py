@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "renkei.events",
     "renkei.meetings",
     "renkei.forum",
+    "renkei.forum.lists",
     "renkei.portal",
 ]
 
@@ -279,7 +280,16 @@ RENKEI = {
     "MAILSERVER_HOST": os.environ.get("RENKEI_MAILSERVER_HOST", "127.0.0.1"),
     "MAILSERVER_PORT": int(os.environ.get("RENKEI_MAILSERVER_PORT", "8025")),
     # Who takes inbound mail, in order: the first whose accepts(address) is true.
-    "INBOUND_HANDLERS": ["renkei.mailer.bounces.BounceHandler"],
+    "INBOUND_HANDLERS": [
+        "renkei.mailer.bounces.BounceHandler",
+        "renkei.forum.lists.inbound.ListHandler",
+    ],
+    # Group mailing lists live at <name>@LIST_DOMAIN; its MX must reach `manage.py mailserver`.
+    "LIST_DOMAIN": os.environ.get("RENKEI_LIST_DOMAIN", "lists.example.lg.jp"),
+    # A list message larger than this (as received, attachments included) is refused (552).
+    "LIST_MAX_MESSAGE_BYTES": int(
+        os.environ.get("RENKEI_LIST_MAX_MESSAGE_BYTES", str(15 * 1024 * 1024))
+    ),
 }
 
 LOGGING = {

@@ -13,6 +13,7 @@ from renkei.devdata.demo_announcements import demo_announcements_load
 from renkei.devdata.demo_events import demo_events_load
 from renkei.devdata.demo_forum import demo_forum_load
 from renkei.devdata.demo_inquiries import demo_inquiries_load
+from renkei.devdata.demo_lists import demo_lists_load
 from renkei.devdata.demo_meetings import demo_meetings_load
 from renkei.directory.models import (
     Assignment,
@@ -175,6 +176,7 @@ def demo_load(*, seed: int = 2026) -> DemoResult:
         demo_events_load(secretariat=User.objects.get(username="jimukyoku"), rng=rng)
         demo_meetings_load(secretariat=User.objects.get(username="jimukyoku"))
         demo_forum_load(secretariat=User.objects.get(username="jimukyoku"))
+        demo_lists_load(secretariat=User.objects.get(username="jimukyoku"))
         Group.objects.create(
             name="情報セキュリティワーキンググループ",
             kind=GroupKind.WORKING_GROUP,

@@ -215,8 +215,9 @@ def _email_build(*, message: OutboxMessage, connection: Any = None) -> EmailMult
         from_email=envelope_from,
         to=[to],
         headers={
-            **(message.headers or {}),
+            # A list message names its poster and the list address in its own From.
             "From": settings.DEFAULT_FROM_EMAIL,
+            **(message.headers or {}),
             # The same outbox row always carries the same Message-ID, so a copy is recognisable.
             "Message-ID": f"<{message.message_id}@{_message_id_domain()}>",
             # RFC 3834: tells vacation responders not to answer.

@@ -2,9 +2,12 @@
 
 Handlers are pluggable: RENKEI["INBOUND_HANDLERS"] lists dotted paths of classes with
 `accepts(address) -> bool` and `handle(message, recipient) -> str | None` (an SMTP reply
-when refusing, None when taken). Bounces to VERP addresses come first
-(`renkei.mailer.bounces.BounceHandler`); group mailing lists add theirs later. A recipient no
-handler accepts is refused at RCPT (550), so nothing is stored for it.
+when refusing, None when taken). A handler that decodes the bytes itself (group mailing lists
+do, to read Japanese mail exactly as sent) defines `handle_raw(content, recipient=...,
+envelope_from=...)` instead and gets the message as received. Bounces to VERP addresses come
+first (`renkei.mailer.bounces.BounceHandler`), then list addresses
+(`renkei.forum.lists.inbound.ListHandler`). A recipient no handler accepts is refused at
+RCPT (550), so nothing is stored for it.
 """
 
 import asyncio
@@ -70,12 +73,11 @@ def inbound_deliver(
         if handler is None:
             outcomes.append(Delivered(recipient, "550 5.1.1 No such user here"))
             continue
-        outcomes.append(
-            Delivered(
-                recipient,
-                handler.handle(message, recipient=recipient, envelope_from=envelope_from),
-            )
-        )
+        if hasattr(handler, "handle_raw"):
+            reply = handler.handle_raw(content, recipient=recipient, envelope_from=envelope_from)
+        else:
+            reply = handler.handle(message, recipient=recipient, envelope_from=envelope_from)
+        outcomes.append(Delivered(recipient, reply))
     return outcomes
 
 

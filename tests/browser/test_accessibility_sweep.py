@@ -158,6 +158,14 @@ BOARD = [
     table("forum:post_edit"),
     table("forum:post_history"),
     table("forum:report"),
+    # The 役員会's mailing list.
+    table("lists:index"),
+    table("lists:archive"),
+    table("lists:thread"),
+    table("lists:message"),
+    table("lists:post"),
+    table("lists:reply"),
+    table("lists:receiving"),
 ]
 
 SECRETARIAT = [
@@ -231,6 +239,10 @@ SECRETARIAT = [
     table("forum:thread_move"),
     table("forum:post_hide"),
     table("forum:reports"),
+    table("lists:new"),
+    table("lists:edit"),
+    table("lists:held"),
+    table("lists:decide"),
 ]
 
 OBSERVER = [

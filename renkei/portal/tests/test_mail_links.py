@@ -131,6 +131,7 @@ def produce_every_mail(council) -> None:
         meeting_services.minutes_transition(minutes=minutes, by=council.secretariat, name=step)
     _produce_forum_mail(council)
     _produce_event_mail(council)
+    _produce_list_mail(council)
 
 
 def _produce_event_mail(council) -> None:
@@ -182,6 +183,26 @@ def _produce_forum_mail(council) -> None:
     )
     forum.post_create(thread=thread, body="追記します。", by=council.staff)
     assert forum.digest_send() == 1
+
+
+def _produce_list_mail(council) -> None:
+    """A list message posted on the web, and mail from a non-member held for the moderator."""
+    from renkei.directory.models import Group, GroupKind, GroupMember
+    from renkei.forum.lists import services as lists
+    from renkei.mailer.inbound import inbound_deliver
+
+    group = Group.objects.create(name="情報セキュリティWG", kind=GroupKind.WORKING_GROUP)
+    GroupMember.objects.create(group=group, person=council.board.person)
+    mailing_list = lists.list_create(
+        group=group, local_part="sec-wg", moderators=[council.secretariat], by=council.secretariat
+    )
+    lists.message_post(mailing_list=mailing_list, subject="日程", body="本文", by=council.board)
+    [outcome] = inbound_deliver(
+        content=b"From: vendor@example.co.jp\r\nSubject: hello\r\n\r\nbody\r\n",
+        recipients=[mailing_list.address],
+        envelope_from="vendor@example.co.jp",
+    )
+    assert outcome.reply is None
 
 
 def test_every_link_in_every_mail_starts_with_the_base_url(council, base_url):

@@ -1,6 +1,6 @@
-"""Run the inbound SMTP server: bounces to VERP addresses now, list mail later.
+"""Run the inbound SMTP server: bounces to VERP addresses and group mailing-list mail.
 
-Behind Postfix (recommended): relay the bounce domain to 127.0.0.1:8025, e.g.
+Behind Postfix (recommended): relay the bounce and list domains to 127.0.0.1:8025, e.g.
 `transport_maps` `bounces.example.lg.jp smtp:[127.0.0.1]:8025`. See docs/operations.md.
 """
 
@@ -15,7 +15,7 @@ from renkei.mailer.inbound import DEFAULT_MAX_MESSAGE_BYTES, InboundSMTPHandler
 
 
 class Command(BaseCommand):
-    help = "受信用の SMTP サーバー（エラー返送の受付）を起動します。"
+    help = "受信用の SMTP サーバー（エラー返送とメーリングリストの受付）を起動します。"
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--host", default=settings.RENKEI.get("MAILSERVER_HOST", "127.0.0.1"))

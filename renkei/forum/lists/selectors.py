@@ -1,0 +1,119 @@
+"""Reading the lists: the user's lists, a list's threads, a thread's messages, held mail."""
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from renkei.accounts.models import User
+from renkei.forum.lists.models import (
+    MESSAGES_PER_PAGE,
+    THREADS_PER_PAGE,
+    ListAttachment,
+    ListMessage,
+    ListThread,
+    MailingList,
+    MessageStatus,
+)
+from renkei.forum.lists.permissions import readable_lists
+from renkei.forum.permissions import group_ids_of
+
+
+def lists_for(*, user: User) -> QuerySet[MailingList]:
+    """Return the lists the user reads, with their thread and held counts (1 query).
+
+    Each count is its own subquery: joining threads and messages at once would multiply them.
+    """
+    threads = (
+        ListThread.objects.filter(mailing_list=OuterRef("pk"))
+        .order_by()
+        .values("mailing_list")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    held = (
+        ListMessage.objects.filter(mailing_list=OuterRef("pk"), status=MessageStatus.HELD)
+        .order_by()
+        .values("mailing_list")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        readable_lists(user)
+        .select_related("group")
+        .annotate(
+            thread_count=Coalesce(Subquery(threads), 0),
+            held_count=Coalesce(Subquery(held), 0),
+        )
+        .order_by("group__name")
+    )
+
+
+def list_threads(*, mailing_list: MailingList, query: str = "", page: int | str = 1) -> Page:
+    """Return one page of a list's threads, newest activity first, filtered by subject."""
+    threads = ListThread.objects.filter(mailing_list=mailing_list)
+    if query.strip():
+        for word in query.split():
+            threads = threads.filter(subject__icontains=word)
+    return Paginator(threads.order_by("-last_message_at", "-id"), THREADS_PER_PAGE).get_page(page)
+
+
+def thread_messages(*, thread: ListThread, page: int | str = 1) -> Page:
+    """Return one page of a thread's published messages in order, with their files."""
+    messages = (
+        ListMessage.objects.filter(thread=thread, status=MessageStatus.PUBLISHED)
+        .only(
+            "id",
+            "parent_id",
+            "thread_id",
+            "mailing_list_id",
+            "from_name",
+            "from_email",
+            "subject",
+            "body",
+            "created_at",
+            "published_at",
+            "source",
+            "converted_from_html",
+            "mailer",
+            "depth",
+        )
+        .prefetch_related(
+            Prefetch("attachments", ListAttachment.objects.only("id", "message_id", "name", "size"))
+        )
+        .order_by("published_at", "id")
+    )
+    return Paginator(messages, MESSAGES_PER_PAGE).get_page(page)
+
+
+def page_of_message(*, message: ListMessage) -> int:
+    """Return the page of its thread a message is on."""
+    before = (
+        ListMessage.objects.filter(thread_id=message.thread_id, status=MessageStatus.PUBLISHED)
+        .filter(
+            Q(published_at__lt=message.published_at)
+            | Q(published_at=message.published_at, id__lt=message.pk)
+        )
+        .count()
+    )
+    return before // MESSAGES_PER_PAGE + 1
+
+
+def held_messages(*, mailing_list: MailingList) -> QuerySet[ListMessage]:
+    """Return the messages waiting for a moderator, oldest first."""
+    return (
+        ListMessage.objects.filter(mailing_list=mailing_list, status=MessageStatus.HELD)
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
+
+
+def recent_threads(*, user: User, limit: int) -> list[ListThread]:
+    """Return the newest threads of the lists of the user's own groups (2 queries)."""
+    groups = group_ids_of(user)
+    if not groups:
+        return []
+    return list(
+        ListThread.objects.filter(mailing_list__group_id__in=groups, mailing_list__is_active=True)
+        .select_related("mailing_list__group")
+        .order_by("-last_message_at", "-id")[:limit]
+    )
