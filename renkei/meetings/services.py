@@ -25,6 +25,7 @@ from renkei.core.wareki import format_wareki, local_date
 from renkei.directory.models import Group, GroupMember, Organization, Person
 from renkei.directory.selectors import notification_recipients
 from renkei.mailer.services import mail_queue
+from renkei.meetings.calendars import invitation_attachment
 from renkei.meetings.lifecycle import MINUTES_WORKFLOW
 from renkei.meetings.minutes_text import ParsedMinutes, minutes_parse, minutes_render
 from renkei.meetings.models import (
@@ -90,18 +91,40 @@ def meeting_create(*, by: User, request: HttpRequest | None = None, **fields: An
     return meeting
 
 
+# What a change notice is sent for (and what moves the calendar entry's SEQUENCE).
+NOTICE_FIELDS = ("starts_at", "ends_at", "venue", "online_url")
+
+
 def meeting_update(
     *, meeting: Meeting, by: User, request: HttpRequest | None = None, **fields: Any
 ) -> Meeting:
-    """Change a meeting's date, venue or other details."""
+    """Change a meeting's date, venue or other details.
+
+    Once invitations were sent, a change of date, time, venue or online link raises the
+    calendar entry's SEQUENCE and mails the invitees a change notice with the new .ics
+    (same UID), so their calendars move the entry instead of adding a second one.
+    """
     with transaction.atomic():
         changed = {}
         for key in MEETING_FIELDS:
             if key in fields and getattr(meeting, key) != fields[key]:
                 changed[key] = str(fields[key])
                 setattr(meeting, key, fields[key])
+        moved = [key for key in NOTICE_FIELDS if key in changed]
+        if moved:
+            meeting.calendar_sequence += 1
         meeting.save()
-        _audit(by=by, target=meeting, what="meeting_updated", request=request, changed=changed)
+        notified = 0
+        if moved and meeting.invitations_sent_at is not None:
+            notified = len(_notice_send(meeting=meeting, template="meeting_changed", moved=moved))
+        _audit(
+            by=by,
+            target=meeting,
+            what="meeting_updated",
+            request=request,
+            changed=changed,
+            notified=notified,
+        )
     return meeting
 
 
@@ -255,24 +278,43 @@ def _invitation_recipients(*, meeting: Meeting) -> list[tuple[str, str]]:
     return recipients
 
 
+def _notice_send(
+    *,
+    meeting: Meeting,
+    template: str,
+    moved: list[str] | None = None,
+    recipients: list[tuple[str, str]] | None = None,
+) -> list:
+    """Mail the invitees a notice about the meeting with its .ics attached (METHOD:REQUEST)."""
+    if recipients is None:
+        recipients = _invitation_recipients(meeting=meeting)
+    return mail_queue(
+        to=recipients,
+        template=template,
+        topic=f"meeting:{meeting.pk}",
+        context={
+            "meeting": meeting,
+            "kind_label": meeting.get_kind_display(),
+            "moved": moved or [],
+            "meeting_url": absolute_url(reverse("meetings:detail", args=[meeting.pk])),
+        },
+        attachments=[invitation_attachment(meeting)],
+    )
+
+
 def invitations_send(*, meeting: Meeting, by: User, request: HttpRequest | None = None) -> int:
-    """Mail the 招集通知 with the meeting's page and calendar file to every invitee."""
+    """Mail the 招集通知 with the meeting's page and its calendar file attached to every invitee."""
     recipients = _invitation_recipients(meeting=meeting)
     if not recipients:
         raise MeetingError("招集者が登録されていないか、メールアドレスがありません。")
     with transaction.atomic():
-        messages = mail_queue(
-            to=recipients,
-            template="meeting_invitation",
-            topic=f"meeting:{meeting.pk}",
-            context={
-                "meeting": meeting,
-                "kind_label": meeting.get_kind_display(),
-                "meeting_url": absolute_url(reverse("meetings:detail", args=[meeting.pk])),
-                "ics_url": absolute_url(reverse("meetings:ics", args=[meeting.pk])),
-            },
+        messages = _notice_send(
+            meeting=meeting, template="meeting_invitation", recipients=recipients
         )
-        Meeting.objects.filter(pk=meeting.pk).update(invitations_sent_at=timezone.now())
+        meeting.invitations_sent_at = timezone.now()
+        Meeting.objects.filter(pk=meeting.pk).update(
+            invitations_sent_at=meeting.invitations_sent_at
+        )
         _audit(by=by, target=meeting, what="invitations_sent", request=request, count=len(messages))
     return len(messages)
 
