@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from renkei.accounts.models import User
 from renkei.core.fiscal_year import fiscal_year_range
+from renkei.core.summaries import record_summaries
 from renkei.directory.models import Group
 from renkei.meetings.minutes_text import ParsedMinutes, ParsedSection, ParsedStatement
 from renkei.meetings.models import (
@@ -62,6 +63,20 @@ def agenda_of(*, meeting: Meeting) -> list[AgendaItem]:
         )
         .order_by("position", "id")
     )
+
+
+def agenda_with_summaries(*, meeting: Meeting, user: User) -> list[AgendaItem]:
+    """Return the agenda with, on each item pointing at an inquiry, what the user may see of it.
+
+    The summary (`item.record_summary`) comes from the provider the inquiries app registers
+    in core.summaries: one batch call for the whole agenda, and no import of inquiries here.
+    """
+    items = agenda_of(meeting=meeting)
+    refs = [("inquiry", item.inquiry_id) for item in items if item.inquiry_id]
+    summaries = record_summaries(user=user, refs=refs) if refs else {}
+    for item in items:
+        item.record_summary = summaries.get(("inquiry", item.inquiry_id))
+    return items
 
 
 def materials_of(*, meeting: Meeting, loose: bool = False) -> list[Material]:

@@ -192,7 +192,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "deputy_name": mine.deputy_name if mine else "",
                 }
             ),
-            "agenda": selectors.agenda_of(meeting=meeting),
+            "agenda": selectors.agenda_with_summaries(meeting=meeting, user=request.user),
             "loose_materials": selectors.materials_of(meeting=meeting, loose=True),
             "attendance_line": selectors.attendance_line(meeting=meeting, responses=responses),
             "minutes": minutes,
