@@ -77,10 +77,13 @@ def get_meeting_for(user: User, pk: int) -> Meeting:
     """Return the meeting if the user may see it; 404 if missing, 403 otherwise."""
     require(user, Capability.VIEW_MEETINGS)
     try:
-        meeting = Meeting.objects.select_related("group").get(pk=pk)
-    except (Meeting.DoesNotExist, ValueError, TypeError) as exc:
+        meeting = meetings_visible(user).select_related("group").filter(pk=pk).first()
+    except (ValueError, TypeError) as exc:
         raise Http404("会議が見つかりません。") from exc
-    if not meetings_visible(user).filter(pk=meeting.pk).exists():
+    if meeting is None:
+        # One query when allowed; telling a missing meeting from a closed one costs a second.
+        if not Meeting.objects.filter(pk=pk).exists():
+            raise Http404("会議が見つかりません。")
         raise PermissionDenied(NOT_YOURS)
     return meeting
 

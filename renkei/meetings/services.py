@@ -476,7 +476,7 @@ def minutes_create(*, meeting: Meeting, by: User, request: HttpRequest | None = 
         ),
     ]
     for item in agenda_of(meeting=meeting):
-        labels = "、".join(m.label for m in item.materials.all())
+        labels = "、".join(m.label for m in item.material_list)
         presenter = item.presenter or (
             item.presenter_organization.name if item.presenter_organization else "事務局"
         )
@@ -563,12 +563,11 @@ def minutes_text_save(
 
 
 def _attendee_recipients(*, minutes: Minutes) -> list[tuple[str, str]]:
-    people = [
-        r.person
+    return [
+        (r.person_name, r.person_email)
         for r in responses_of(meeting=minutes.meeting)
-        if r.attended or r.reply in (Reply.ATTEND, Reply.DEPUTY)
+        if (r.attended or r.reply in (Reply.ATTEND, Reply.DEPUTY)) and r.person_email
     ]
-    return [(p.name, p.email) for p in people if p.email]
 
 
 def minutes_transition(

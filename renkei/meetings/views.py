@@ -174,6 +174,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mine = next((r for r in responses if person and r.person_id == person.pk), None)
     invited = manage or is_invited(request.user, meeting)
     minutes = Minutes.objects.filter(meeting=meeting).first()
+    agenda, loose_materials = selectors.meeting_agenda(meeting=meeting, user=request.user)
     return render(
         request,
         "meetings/detail.html",
@@ -192,8 +193,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "deputy_name": mine.deputy_name if mine else "",
                 }
             ),
-            "agenda": selectors.agenda_with_summaries(meeting=meeting, user=request.user),
-            "loose_materials": selectors.materials_of(meeting=meeting, loose=True),
+            "agenda": agenda,
+            "loose_materials": loose_materials,
             "attendance_line": selectors.attendance_line(meeting=meeting, responses=responses),
             "minutes": minutes,
             "minutes_readable": minutes is not None

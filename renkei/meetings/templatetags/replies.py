@@ -21,8 +21,8 @@ def reply_rows(responses, recorded: bool) -> SafeString:
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    r.organization.name,
-                    r.person.name,
+                    r.organization_name,
+                    r.person_name,
                     r.category,
                     _reply(r),
                     "出席" if r.attended else "欠席",
@@ -33,5 +33,5 @@ def reply_rows(responses, recorded: bool) -> SafeString:
     return format_html_join(
         "\n",
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-        ((r.organization.name, r.person.name, r.category, _reply(r)) for r in responses),
+        ((r.organization_name, r.person_name, r.category, _reply(r)) for r in responses),
     )
