@@ -8,7 +8,6 @@ uses both apps, so it lives with the cross-app tests rather than in either app.
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -17,61 +16,12 @@ from django.utils import timezone
 
 from renkei.core import summaries
 from renkei.core.summaries import RecordSummary, record_summaries, summary_register
-from renkei.inquiries import services as inquiry_services
-from renkei.inquiries.models import Inquiry, QuestionKind, ResultsVisibility
-from renkei.inquiries.permissions import get_answer_for_proxy
+from renkei.inquiries.models import Inquiry, ResultsVisibility
 from renkei.meetings import services as meeting_services
 from renkei.meetings.models import AgendaItem, InviteeCapacity, Meeting, MeetingKind, MeetingScope
 from renkei.testing import login_client
 
 pytestmark = pytest.mark.django_db
-
-# What each member town answers: (「はい」 or 「いいえ」, number of staff).
-ANSWERS = {"member_org": ("はい", 12), "other_org": ("はい", 30), "board_org": ("いいえ", 6)}
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-
-
-def _published_inquiry(council, *, visibility: str = ResultsVisibility.ANSWERING) -> Inquiry:
-    """An inquiry answered by the three member towns (secretariat's proxy entry), published."""
-    by = council.secretariat
-    inquiry = inquiry_services.inquiry_create(
-        by=by,
-        draft=inquiry_services.InquiryDraft(
-            title="生成AIの利用状況について",
-            deadline=timezone.now() + dt.timedelta(days=14),
-            results_visibility=visibility,
-        ),
-    )
-    yes_no = inquiry_services.question_create(
-        inquiry=inquiry,
-        by=by,
-        draft=inquiry_services.QuestionDraft(kind=QuestionKind.YES_NO, text="利用していますか。"),
-    )
-    staff = inquiry_services.question_create(
-        inquiry=inquiry,
-        by=by,
-        draft=inquiry_services.QuestionDraft(kind=QuestionKind.NUMBER, text="担当職員数"),
-    )
-    inquiry_services.inquiry_targets_set(inquiry=inquiry, by=by, spec={"mode": "all"})
-    inquiry_services.inquiry_open(inquiry=inquiry, by=by)
-    for org_name, (used, count) in ANSWERS.items():
-        answer = get_answer_for_proxy(by, inquiry.pk, getattr(council, org_name).pk)
-        answer = inquiry_services.answer_save(
-            answer=answer,
-            by=by,
-            revision=answer.revision,
-            data={str(yes_no.pk): used, str(staff.pk): count},
-            proxy=True,
-        )
-        inquiry_services.answer_submit(answer=answer, by=by, revision=answer.revision, proxy=True)
-    inquiry.refresh_from_db()
-    inquiry_services.inquiry_close(inquiry=inquiry, by=by)
-    inquiry_services.inquiry_publish_results(inquiry=inquiry, by=by)
-    return inquiry
 
 
 def _board_meeting(council, inquiry: Inquiry) -> Meeting:
@@ -102,8 +52,10 @@ def _page(user, meeting: Meeting):
     return login_client(user).get(reverse("meetings:detail", args=[meeting.pk]))
 
 
-def test_the_meeting_page_shows_the_compiled_numbers_of_the_referenced_inquiry(council):
-    inquiry = _published_inquiry(council)
+def test_the_meeting_page_shows_the_compiled_numbers_of_the_referenced_inquiry(
+    council, published_inquiry
+):
+    inquiry = published_inquiry(council)
     meeting = _board_meeting(council, inquiry)
 
     page = _page(council.board, meeting).content.decode()
@@ -123,8 +75,10 @@ def test_the_meeting_page_shows_the_compiled_numbers_of_the_referenced_inquiry(c
     assert "当別町" not in page and "和木町" not in page
 
 
-def test_an_invitee_who_may_not_see_the_results_gets_the_title_and_a_note(council):
-    inquiry = _published_inquiry(council)  # results for the organizations that answered
+def test_an_invitee_who_may_not_see_the_results_gets_the_title_and_a_note(
+    council, published_inquiry
+):
+    inquiry = published_inquiry(council)  # results for the organizations that answered
     meeting = _board_meeting(council, inquiry)
 
     page = _page(council.observer, meeting)  # 総務省 observes the meeting, did not answer
@@ -142,8 +96,10 @@ def test_an_invitee_who_may_not_see_the_results_gets_the_title_and_a_note(counci
     )
 
 
-def test_the_meeting_stays_closed_to_an_outsider_whatever_the_inquiry_shows(council):
-    inquiry = _published_inquiry(council, visibility=ResultsVisibility.MEMBERS)
+def test_the_meeting_stays_closed_to_an_outsider_whatever_the_inquiry_shows(
+    council, published_inquiry
+):
+    inquiry = published_inquiry(council, visibility=ResultsVisibility.MEMBERS)
     meeting = _board_meeting(council, inquiry)
 
     assert _page(council.outsider, meeting).status_code in (403, 404)
@@ -155,8 +111,10 @@ def test_the_meeting_stays_closed_to_an_outsider_whatever_the_inquiry_shows(coun
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
 
 
-def test_the_page_reads_every_referenced_inquiry_in_a_constant_number_of_queries(council):
-    inquiry = _published_inquiry(council)
+def test_the_page_reads_every_referenced_inquiry_in_a_constant_number_of_queries(
+    council, published_inquiry
+):
+    inquiry = published_inquiry(council)
     meeting = _board_meeting(council, inquiry)
     client = login_client(council.board)
     url = reverse("meetings:detail", args=[meeting.pk])
@@ -164,7 +122,7 @@ def test_the_page_reads_every_referenced_inquiry_in_a_constant_number_of_queries
     with CaptureQueriesContext(connection) as one:
         assert client.get(url).status_code == 200
     for n in range(5):
-        other = _published_inquiry(council)
+        other = published_inquiry(council)
         meeting_services.agenda_item_add(
             meeting=meeting, by=council.secretariat, title=f"議題{n}", inquiry_id=other.pk
         )
