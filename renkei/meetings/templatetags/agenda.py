@@ -1,8 +1,9 @@
 """The agenda of a meeting page, written in one filter call (30 items with materials are normal)."""
 
+from html import escape
+
 from django import template
 from django.template.loader import render_to_string
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
