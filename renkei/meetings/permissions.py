@@ -98,11 +98,14 @@ def get_meeting_page_for(user: User, pk: int) -> Meeting:
     """Return the meeting for its page, checked as get_meeting_for, in one query when allowed.
 
     What the page needs besides comes in the same row: its minutes (`meeting.minutes_row`,
-    None when not started), whether the user is invited (`meeting.user_invited`) and the
-    number of invitee rows (`meeting.invitee_count`).
+    None when not started), whether the user is invited (`meeting.user_invited`, left False
+    for the secretariat, who manages every meeting) and the number of invitee rows
+    (`meeting.invitee_count`).
     """
     require(user, Capability.VIEW_MEETINGS)
     person = person_of(user)
+    # The secretariat sees and manages everything: whether it is invited does not matter.
+    ask_invited = person is not None and not has_capability(user, Capability.MANAGE_MEETINGS)
     invitee_rows = (
         Invitee.objects.filter(meeting_id=OuterRef("pk"))
         .order_by()
@@ -114,7 +117,7 @@ def get_meeting_page_for(user: User, pk: int) -> Meeting:
         meetings_visible(user)
         .select_related("group", "minutes")
         .annotate(
-            user_invited=invited_exists(person) if person else Value(False),
+            user_invited=invited_exists(person) if ask_invited else Value(False),
             invitee_count=Coalesce(Subquery(invitee_rows), 0),
         )
         .filter(pk=pk)
