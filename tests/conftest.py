@@ -17,12 +17,20 @@ SURVEY_ANSWERS = {"member_org": ("はい", 12), "other_org": ("はい", 30), "bo
 
 @pytest.fixture
 def published_inquiry() -> Callable[..., Inquiry]:
-    """Make an inquiry the three member towns answered (secretariat's proxy entry), published.
+    """Make an inquiry the member towns answered (secretariat's proxy entry), published.
 
-    Q1 (はい／いいえ): はい 2, いいえ 1; Q2 (数値, staff): 12, 30 and 6.
+    With every town: Q1 (はい／いいえ) はい 2, いいえ 1; Q2 (数値, staff) 12, 30 and 6.
+    `answering` names the towns that answer (Council attributes); `publish=False` leaves
+    the inquiry open, so more answers can come.
     """
 
-    def make(council: Council, *, visibility: str = ResultsVisibility.ANSWERING) -> Inquiry:
+    def make(
+        council: Council,
+        *,
+        visibility: str = ResultsVisibility.ANSWERING,
+        answering: tuple[str, ...] = tuple(SURVEY_ANSWERS),
+        publish: bool = True,
+    ) -> Inquiry:
         by = council.secretariat
         inquiry = inquiry_services.inquiry_create(
             by=by,
@@ -46,7 +54,8 @@ def published_inquiry() -> Callable[..., Inquiry]:
         )
         inquiry_services.inquiry_targets_set(inquiry=inquiry, by=by, spec={"mode": "all"})
         inquiry_services.inquiry_open(inquiry=inquiry, by=by)
-        for org_name, (yes_no, count) in SURVEY_ANSWERS.items():
+        for org_name in answering:
+            yes_no, count = SURVEY_ANSWERS[org_name]
             answer = get_answer_for_proxy(by, inquiry.pk, getattr(council, org_name).pk)
             answer = inquiry_services.answer_save(
                 answer=answer,
@@ -59,8 +68,9 @@ def published_inquiry() -> Callable[..., Inquiry]:
                 answer=answer, by=by, revision=answer.revision, proxy=True
             )
         inquiry.refresh_from_db()
-        inquiry_services.inquiry_close(inquiry=inquiry, by=by)
-        inquiry_services.inquiry_publish_results(inquiry=inquiry, by=by)
+        if publish:
+            inquiry_services.inquiry_close(inquiry=inquiry, by=by)
+            inquiry_services.inquiry_publish_results(inquiry=inquiry, by=by)
         return inquiry
 
     return make

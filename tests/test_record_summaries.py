@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from renkei.core import summaries
 from renkei.core.summaries import RecordSummary, record_summaries, summary_register
+from renkei.inquiries import services as inquiry_services
 from renkei.inquiries.models import Inquiry, ResultsVisibility
+from renkei.inquiries.permissions import get_answer_for_proxy
 from renkei.meetings import services as meeting_services
 from renkei.meetings.models import AgendaItem, InviteeCapacity, Meeting, MeetingKind, MeetingScope
 from renkei.testing import login_client
@@ -132,6 +134,33 @@ def test_the_page_reads_every_referenced_inquiry_in_a_constant_number_of_queries
     assert page.count("照会「") == 6
     assert len(six) == len(one)
     assert AgendaItem.objects.filter(meeting=meeting, inquiry__isnull=False).count() == 6
+
+
+def test_an_answer_submitted_after_the_page_was_seen_shows_on_the_next_view(
+    council, published_inquiry
+):
+    # Open, answered by 当別町 only: the secretariat sees its results while it runs.
+    inquiry = published_inquiry(council, answering=("member_org",), publish=False)
+    meeting = _board_meeting(council, inquiry)
+    client = login_client(council.secretariat)
+    url = reverse("meetings:detail", args=[meeting.pk])
+    assert "提出 1団体（うち回答 1団体）" in client.get(url).content.decode()
+
+    by = council.secretariat
+    answer = get_answer_for_proxy(by, inquiry.pk, council.other_org.pk)
+    used, staff = inquiry.questions.order_by("position")
+    answer = inquiry_services.answer_save(
+        answer=answer,
+        by=by,
+        revision=answer.revision,
+        data={str(used.pk): "いいえ", str(staff.pk): 4},
+        proxy=True,
+    )
+    inquiry_services.answer_submit(answer=answer, by=by, revision=answer.revision, proxy=True)
+
+    page = client.get(url).content.decode()
+    assert "提出 2団体（うち回答 2団体）" in page
+    assert '<th scope="row">いいえ</th><td class="num">1</td><td class="num">50.0%</td>' in page
 
 
 def test_a_kind_without_provider_and_a_missing_record_are_left_out(council, monkeypatch):
