@@ -9,6 +9,7 @@ from django.utils import timezone
 from renkei.accounts.models import User
 from renkei.core.fiscal_year import fiscal_year_of
 from renkei.directory.models import Group, Organization
+from renkei.inquiries.models import Inquiry
 from renkei.meetings import services
 from renkei.meetings.models import InviteeCapacity, MeetingKind, MeetingScope, Response
 
@@ -119,6 +120,18 @@ def demo_meetings_load(*, secretariat: User) -> None:
             title=material,
             agenda_item=item,
             file=SimpleUploadedFile(f"{material}.txt", content, content_type="text/plain"),
+        )
+    # Seed 004 discussed an inquiry's results at the meeting: the board meeting's last item
+    # points at the demo's inquiry on security policies, whose compiled results its page shows
+    # to those who may see them (the secretariat, 深川市 as its requester).
+    security = Inquiry.objects.filter(title="情報セキュリティポリシーについて").first()
+    if security is not None:
+        services.agenda_item_add(
+            meeting=meeting,
+            by=by,
+            title="情報セキュリティポリシーに関する照会の結果について",
+            presenter="深川市",
+            inquiry_id=security.pk,
         )
     year = fiscal_year_of(today)
     for kind, count, basis in (

@@ -8,6 +8,7 @@ from django.urls import reverse
 from renkei.core.ical import CalendarEntry
 from renkei.core.ical import calendar_bytes as entries_calendar
 from renkei.core.links import absolute_url
+from renkei.mailer.services import MailAttachment
 from renkei.meetings.models import Meeting
 
 
@@ -26,9 +27,21 @@ def meeting_entry(meeting: Meeting) -> CalendarEntry:
         location=meeting.venue,
         url=url,
         description="\n".join(description),
+        sequence=meeting.calendar_sequence,
     )
 
 
-def calendar_bytes(meetings: Iterable[Meeting], *, name: str) -> bytes:
-    """Return a VCALENDAR holding the meetings."""
-    return entries_calendar((meeting_entry(meeting) for meeting in meetings), name=name)
+def calendar_bytes(meetings: Iterable[Meeting], *, name: str, method: str = "PUBLISH") -> bytes:
+    """Return a VCALENDAR holding the meetings (REQUEST for the file mailed with a notice)."""
+    return entries_calendar(
+        (meeting_entry(meeting) for meeting in meetings), name=name, method=method
+    )
+
+
+def invitation_attachment(meeting: Meeting) -> MailAttachment:
+    """Return the .ics mailed with the invitation or a change notice (one UID per meeting)."""
+    return MailAttachment(
+        f"meeting-{meeting.pk}.ics",
+        calendar_bytes([meeting], name=meeting.title, method="REQUEST"),
+        "text/calendar",
+    )

@@ -52,6 +52,9 @@ class Meeting(models.Model):
     secretariat_attended = models.BooleanField("事務局出席", default=True)
     attendance_recorded_at = models.DateTimeField("出席記録日時", null=True, blank=True)
     invitations_sent_at = models.DateTimeField("招集通知送信日時", null=True, blank=True)
+    # The calendar entry's SEQUENCE: raised when the date, time or place changes, so the
+    # .ics of a change notice replaces the invitation's entry (same UID) in calendars.
+    calendar_sequence = models.PositiveIntegerField("予定表の改版番号", default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

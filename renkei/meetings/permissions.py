@@ -10,7 +10,8 @@
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -38,10 +39,8 @@ def person_of(user: User) -> Person | None:
     return getattr(user, "person", None)
 
 
-def invited_q(person: Person | None, *, prefix: str = "") -> Q:
-    """Return a filter for meetings to which the person is invited."""
-    if person is None:
-        return Q(pk__in=[])
+def invited_exists(person: Person, *, prefix: str = "") -> Exists:
+    """Return an EXISTS that holds for the meetings to which the person is invited."""
     today = timezone.localdate()
     in_group = GroupMember.objects.filter(
         Q(person=person) | Q(organization_id=person.organization_id),
@@ -50,7 +49,14 @@ def invited_q(person: Person | None, *, prefix: str = "") -> Q:
     invitees = Invitee.objects.filter(meeting_id=OuterRef(f"{prefix}pk")).filter(
         Q(person=person) | Q(organization_id=person.organization_id) | Exists(in_group)
     )
-    return Q(Exists(invitees))
+    return Exists(invitees)
+
+
+def invited_q(person: Person | None, *, prefix: str = "") -> Q:
+    """Return a filter for meetings to which the person is invited."""
+    if person is None:
+        return Q(pk__in=[])
+    return Q(invited_exists(person, prefix=prefix))
 
 
 def meetings_visible(user: User) -> QuerySet[Meeting]:
@@ -77,11 +83,51 @@ def get_meeting_for(user: User, pk: int) -> Meeting:
     """Return the meeting if the user may see it; 404 if missing, 403 otherwise."""
     require(user, Capability.VIEW_MEETINGS)
     try:
-        meeting = Meeting.objects.select_related("group").get(pk=pk)
-    except (Meeting.DoesNotExist, ValueError, TypeError) as exc:
+        meeting = meetings_visible(user).select_related("group").filter(pk=pk).first()
+    except (ValueError, TypeError) as exc:
         raise Http404("会議が見つかりません。") from exc
-    if not meetings_visible(user).filter(pk=meeting.pk).exists():
+    if meeting is None:
+        # One query when allowed; telling a missing meeting from a closed one costs a second.
+        if not Meeting.objects.filter(pk=pk).exists():
+            raise Http404("会議が見つかりません。")
         raise PermissionDenied(NOT_YOURS)
+    return meeting
+
+
+def get_meeting_page_for(user: User, pk: int) -> Meeting:
+    """Return the meeting for its page, checked as get_meeting_for, in one query when allowed.
+
+    What the page needs besides comes in the same row: its minutes (`meeting.minutes_row`,
+    None when not started), whether the user is invited (`meeting.user_invited`, left False
+    for the secretariat, who manages every meeting) and the number of invitee rows
+    (`meeting.invitee_count`).
+    """
+    require(user, Capability.VIEW_MEETINGS)
+    person = person_of(user)
+    # The secretariat sees and manages everything: whether it is invited does not matter.
+    ask_invited = person is not None and not has_capability(user, Capability.MANAGE_MEETINGS)
+    invitee_rows = (
+        Invitee.objects.filter(meeting_id=OuterRef("pk"))
+        .order_by()
+        .values("meeting_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    meeting = (
+        meetings_visible(user)
+        .select_related("group", "minutes")
+        .annotate(
+            user_invited=invited_exists(person) if ask_invited else Value(False),
+            invitee_count=Coalesce(Subquery(invitee_rows), 0),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if meeting is None:
+        if not Meeting.objects.filter(pk=pk).exists():
+            raise Http404("会議が見つかりません。")
+        raise PermissionDenied(NOT_YOURS)
+    meeting.minutes_row = getattr(meeting, "minutes", None)
     return meeting
 
 
@@ -100,13 +146,16 @@ def get_material_for(user: User, meeting_pk: int, pk: int) -> Material:
         raise Http404("資料が見つかりません。") from exc
 
 
-def can_read_draft_minutes(user: User, meeting: Meeting) -> bool:
-    """Tell whether the user may read minutes before they are confirmed."""
+def can_read_draft_minutes(user: User, meeting: Meeting, *, invited: bool | None = None) -> bool:
+    """Tell whether the user may read minutes before they are confirmed.
+
+    `invited` is whether the user is invited, when the caller knows it already.
+    """
     if has_capability(user, Capability.MANAGE_MEETINGS):
         return True
     if meeting.scope == MeetingScope.BOARD and has_capability(user, Capability.VIEW_BOARD_AREA):
         return True
-    return is_invited(user, meeting)
+    return is_invited(user, meeting) if invited is None else invited
 
 
 def get_minutes_for(user: User, meeting_pk: int) -> Minutes:

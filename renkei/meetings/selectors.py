@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from renkei.accounts.models import User
 from renkei.core.fiscal_year import fiscal_year_range
+from renkei.core.row_urls import RowUrl
+from renkei.core.summaries import record_summaries
 from renkei.directory.models import Group
 from renkei.meetings.minutes_text import ParsedMinutes, ParsedSection, ParsedStatement
 from renkei.meetings.models import (
@@ -52,15 +54,50 @@ def meetings_of_person(*, user: User) -> QuerySet[Meeting]:
 
 
 def agenda_of(*, meeting: Meeting) -> list[AgendaItem]:
-    """Return the agenda items with their materials, in two queries."""
-    return list(
+    """Return the agenda items with their materials (`item.material_list`), in two queries."""
+    items = list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("presenter_organization")
-        .prefetch_related(
-            Prefetch("materials", queryset=Material.objects.order_by("series", "number"))
-        )
         .order_by("position", "id")
     )
+    _materials_attach(items, materials_of(meeting=meeting))
+    return items
+
+
+def _materials_attach(items: list[AgendaItem], materials: list[Material]) -> list[Material]:
+    """Give each item its materials (資料 before 追加資料); return those of no item."""
+    by_item: dict[int, list[Material]] = {item.pk: [] for item in items}
+    loose: list[Material] = []
+    for material in materials:
+        by_item.get(material.agenda_item_id, loose).append(material)
+    for item in items:
+        item.material_list = sorted(by_item[item.pk], key=lambda m: (m.series, m.number))
+    return loose
+
+
+def meeting_agenda(*, meeting: Meeting, user: User) -> tuple[list[AgendaItem], list[Material]]:
+    """Return the meeting page's agenda and the materials of no item, in two queries.
+
+    Each item carries its materials (`item.material_list`, each with its `url`) and, when it points at an
+    inquiry, what the user may see of that inquiry (`item.record_summary`): the provider
+    the inquiries app registers in core.summaries, called once for the whole agenda, so
+    meetings imports nothing of inquiries.
+    """
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("presenter_organization")
+        .order_by("position", "id")
+    )
+    materials = materials_of(meeting=meeting)
+    material_url = RowUrl("meetings:material", meeting.pk)  # reversed once, not per material
+    for material in materials:
+        material.url = material_url(material.pk)
+    loose = _materials_attach(items, materials)
+    refs = [("inquiry", item.inquiry_id) for item in items if item.inquiry_id]
+    summaries = record_summaries(user=user, refs=refs) if refs else {}
+    for item in items:
+        item.record_summary = summaries.get(("inquiry", item.inquiry_id))
+    return items, loose
 
 
 def materials_of(*, meeting: Meeting, loose: bool = False) -> list[Material]:
@@ -71,27 +108,57 @@ def materials_of(*, meeting: Meeting, loose: bool = False) -> list[Material]:
     return list(queryset.order_by("-series", "number"))
 
 
-RESPONSE_FIELDS = (
-    *(f.name for f in Response._meta.concrete_fields),
+@dataclass(slots=True)
+class ResponseRow:
+    """One invitee's reply and attendance, with the names the pages show (no model instances)."""
+
+    pk: int
+    person_id: int
+    organization_id: int
+    reply: str
+    deputy_name: str
+    attended: bool | None
+    capacity: str
+    category: str
+    person_name: str
+    person_email: str
+    organization_name: str
+    checked: bool = False  # the attendance form's initial tick
+
+    def get_reply_display(self) -> str:
+        return Reply(self.reply).label if self.reply else ""
+
+
+RESPONSE_COLUMNS = (
+    "pk",
+    "person_id",
+    "organization_id",
+    "reply",
+    "deputy_name",
+    "attended",
+    "capacity",
+    "category",
     "person__name",
     "person__email",
-    "person__organization_id",
     "organization__name",
-    "organization__code",
 )
 
 
-def responses_of(*, meeting: Meeting) -> list[Response]:
-    """Return the replies and attendance, with people and organizations, in one query."""
-    return list(
-        Response.objects.filter(meeting=meeting)
-        .select_related("person", "organization")
-        .only(*RESPONSE_FIELDS)
+def responses_of(*, meeting: Meeting) -> list[ResponseRow]:
+    """Return the replies and attendance with people's and organizations' names, in one query.
+
+    Plain rows, not model instances: a meeting page lists 100 of them, and building a
+    Response, a Person and an Organization for each cost more than the query.
+    """
+    return [
+        ResponseRow(*values)
+        for values in Response.objects.filter(meeting=meeting)
         .order_by("capacity", "category", "organization__code", "id")
-    )
+        .values_list(*RESPONSE_COLUMNS)
+    ]
 
 
-def response_counts(*, responses: list[Response]) -> dict[str, int]:
+def response_counts(*, responses: list[ResponseRow]) -> dict[str, int]:
     """Return how many replied 出席, 欠席, 代理出席 and how many have not replied."""
     counts = {choice: 0 for choice in Reply.values}
     counts["none"] = 0
@@ -100,7 +167,7 @@ def response_counts(*, responses: list[Response]) -> dict[str, int]:
     return counts
 
 
-def attendance_line(*, meeting: Meeting, responses: list[Response] | None = None) -> str:
+def attendance_line(*, meeting: Meeting, responses: list[ResponseRow] | None = None) -> str:
     """Write the 出席者 line the seeds' way: 「役員10名(10団体)、総務省(オブザーバ)…及び事務局」."""
     if responses is None:
         responses = responses_of(meeting=meeting)
@@ -109,8 +176,8 @@ def attendance_line(*, meeting: Meeting, responses: list[Response] | None = None
     observers: list[str] = []
     for response in present:
         if response.capacity == InviteeCapacity.OBSERVER:
-            if response.organization.name not in observers:
-                observers.append(response.organization.name)
+            if response.organization_name not in observers:
+                observers.append(response.organization_name)
             continue
         count, orgs = groups.get(response.category, (0, set()))
         groups[response.category] = (count + 1, orgs | {response.organization_id})

@@ -26,6 +26,7 @@ from renkei.core.wareki import format_wareki, local_date
 from renkei.directory.models import Group, GroupMember, Organization, Person
 from renkei.directory.selectors import notification_recipients
 from renkei.mailer.services import mail_queue
+from renkei.meetings.calendars import invitation_attachment
 from renkei.meetings.lifecycle import MINUTES_WORKFLOW
 from renkei.meetings.minutes_text import ParsedMinutes, minutes_parse, minutes_render
 from renkei.meetings.models import (
@@ -91,18 +92,40 @@ def meeting_create(*, by: User, request: HttpRequest | None = None, **fields: An
     return meeting
 
 
+# What a change notice is sent for (and what moves the calendar entry's SEQUENCE).
+NOTICE_FIELDS = ("starts_at", "ends_at", "venue", "online_url")
+
+
 def meeting_update(
     *, meeting: Meeting, by: User, request: HttpRequest | None = None, **fields: Any
 ) -> Meeting:
-    """Change a meeting's date, venue or other details."""
+    """Change a meeting's date, venue or other details.
+
+    Once invitations were sent, a change of date, time, venue or online link raises the
+    calendar entry's SEQUENCE and mails the invitees a change notice with the new .ics
+    (same UID), so their calendars move the entry instead of adding a second one.
+    """
     with transaction.atomic():
         changed = {}
         for key in MEETING_FIELDS:
             if key in fields and getattr(meeting, key) != fields[key]:
                 changed[key] = str(fields[key])
                 setattr(meeting, key, fields[key])
+        moved = [key for key in NOTICE_FIELDS if key in changed]
+        if moved:
+            meeting.calendar_sequence += 1
         meeting.save()
-        _audit(by=by, target=meeting, what="meeting_updated", request=request, changed=changed)
+        notified = 0
+        if moved and meeting.invitations_sent_at is not None:
+            notified = len(_notice_send(meeting=meeting, template="meeting_changed", moved=moved))
+        _audit(
+            by=by,
+            target=meeting,
+            what="meeting_updated",
+            request=request,
+            changed=changed,
+            notified=notified,
+        )
     return meeting
 
 
@@ -258,24 +281,43 @@ def _invitation_recipients(*, meeting: Meeting) -> list[tuple[str, str]]:
     return recipients
 
 
+def _notice_send(
+    *,
+    meeting: Meeting,
+    template: str,
+    moved: list[str] | None = None,
+    recipients: list[tuple[str, str]] | None = None,
+) -> list:
+    """Mail the invitees a notice about the meeting with its .ics attached (METHOD:REQUEST)."""
+    if recipients is None:
+        recipients = _invitation_recipients(meeting=meeting)
+    return mail_queue(
+        to=recipients,
+        template=template,
+        topic=f"meeting:{meeting.pk}",
+        context={
+            "meeting": meeting,
+            "kind_label": meeting.get_kind_display(),
+            "moved": moved or [],
+            "meeting_url": absolute_url(reverse("meetings:detail", args=[meeting.pk])),
+        },
+        attachments=[invitation_attachment(meeting)],
+    )
+
+
 def invitations_send(*, meeting: Meeting, by: User, request: HttpRequest | None = None) -> int:
-    """Mail the 招集通知 with the meeting's page and calendar file to every invitee."""
+    """Mail the 招集通知 with the meeting's page and its calendar file attached to every invitee."""
     recipients = _invitation_recipients(meeting=meeting)
     if not recipients:
         raise MeetingError("招集者が登録されていないか、メールアドレスがありません。")
     with transaction.atomic():
-        messages = mail_queue(
-            to=recipients,
-            template="meeting_invitation",
-            topic=f"meeting:{meeting.pk}",
-            context={
-                "meeting": meeting,
-                "kind_label": meeting.get_kind_display(),
-                "meeting_url": absolute_url(reverse("meetings:detail", args=[meeting.pk])),
-                "ics_url": absolute_url(reverse("meetings:ics", args=[meeting.pk])),
-            },
+        messages = _notice_send(
+            meeting=meeting, template="meeting_invitation", recipients=recipients
         )
-        Meeting.objects.filter(pk=meeting.pk).update(invitations_sent_at=timezone.now())
+        meeting.invitations_sent_at = timezone.now()
+        Meeting.objects.filter(pk=meeting.pk).update(
+            invitations_sent_at=meeting.invitations_sent_at
+        )
         _audit(by=by, target=meeting, what="invitations_sent", request=request, count=len(messages))
     return len(messages)
 
@@ -440,7 +482,7 @@ def minutes_create(*, meeting: Meeting, by: User, request: HttpRequest | None = 
         ),
     ]
     for item in agenda_of(meeting=meeting):
-        labels = "、".join(m.label for m in item.materials.all())
+        labels = "、".join(m.label for m in item.material_list)
         presenter = item.presenter or (
             item.presenter_organization.name if item.presenter_organization else "事務局"
         )
@@ -528,12 +570,11 @@ def minutes_text_save(
 
 
 def _attendee_recipients(*, minutes: Minutes) -> list[tuple[str, str]]:
-    people = [
-        r.person
+    return [
+        (r.person_name, r.person_email)
         for r in responses_of(meeting=minutes.meeting)
-        if r.attended or r.reply in (Reply.ATTEND, Reply.DEPUTY)
+        if (r.attended or r.reply in (Reply.ATTEND, Reply.DEPUTY)) and r.person_email
     ]
-    return [(p.name, p.email) for p in people if p.email]
 
 
 def minutes_transition(

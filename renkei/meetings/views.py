@@ -56,9 +56,9 @@ from renkei.meetings.permissions import (
     get_managed_meeting_for,
     get_material_for,
     get_meeting_for,
+    get_meeting_page_for,
     get_minutes_for,
     get_public_minutes,
-    is_invited,
     person_of,
 )
 from renkei.meetings.services import MeetingError
@@ -225,13 +225,14 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a meeting: details, invitees, replies, agenda with materials, minutes."""
-    meeting = get_meeting_for(request.user, pk)
+    meeting = get_meeting_page_for(request.user, pk)
     manage = has_capability(request.user, Capability.MANAGE_MEETINGS)
     responses = selectors.responses_of(meeting=meeting)
     person = person_of(request.user)
     mine = next((r for r in responses if person and r.person_id == person.pk), None)
-    invited = manage or is_invited(request.user, meeting)
-    minutes = Minutes.objects.filter(meeting=meeting).first()
+    invited = manage or meeting.user_invited
+    minutes = meeting.minutes_row
+    agenda, loose_materials = selectors.meeting_agenda(meeting=meeting, user=request.user)
     return render(
         request,
         "meetings/detail.html",
@@ -240,7 +241,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "manage": manage,
             "invited": invited,
-            "invitee_count": Invitee.objects.filter(meeting=meeting).count() if manage else 0,
+            "invitee_count": meeting.invitee_count,
             "responses": responses if (manage or invited) else [],
             "counts": selectors.response_counts(responses=responses),
             "mine": mine,
@@ -250,13 +251,13 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "deputy_name": mine.deputy_name if mine else "",
                 }
             ),
-            "agenda": selectors.agenda_of(meeting=meeting),
-            "loose_materials": selectors.materials_of(meeting=meeting, loose=True),
+            "agenda": agenda,
+            "loose_materials": loose_materials,
             "attendance_line": selectors.attendance_line(meeting=meeting, responses=responses),
             "minutes": minutes,
             "minutes_readable": minutes is not None
             and (
-                can_read_draft_minutes(request.user, meeting)
+                can_read_draft_minutes(request.user, meeting, invited=meeting.user_invited)
                 or (
                     minutes.status == MinutesStatus.CONFIRMED
                     and minutes.publication != Publication.NONE

@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 from icalendar import Calendar
 from playwright.sync_api import expect
 
+from renkei.meetings import services
 from renkei.meetings.models import Meeting
 from renkei.testing import PASSWORD, make_contact, make_council
 from tests.browser.fixtures import login, serious_violations
@@ -187,3 +189,29 @@ def test_board_meeting_from_invitation_to_published_minutes(page, browser, counc
     expect(page.locator("article.minutes")).to_contain_text("本会の会員は全市町村ではないのか。")
     assert serious_violations(page) == []
     context.close()
+
+
+def test_an_agenda_item_shows_the_inquiry_results_readably_at_320px(
+    page, council, published_inquiry
+):
+    inquiry = published_inquiry(council)  # 深川市 answered: it may read the results
+    by = council.secretariat
+    meeting = services.meeting_create(
+        by=by, title="役員会", kind="board", starts_at=timezone.now(), scope="board"
+    )
+    services.invitees_add(meeting=meeting, by=by, organizations=[council.board_org])
+    services.agenda_item_add(
+        meeting=meeting, by=by, title="生成AIの利用状況調査の結果について", inquiry_id=inquiry.pk
+    )
+    page.set_viewport_size({"width": 320, "height": 700})
+    login(page, username="fukagawa", password=PASSWORD)
+    page.goto(page.base_url + reverse("meetings:detail", args=[meeting.pk]))
+
+    summary = page.locator(".record-summary")
+    expect(summary.get_by_role("heading", name="Q2 担当職員数")).to_be_visible()
+    expect(summary.get_by_role("table", name="Q1 の選択肢ごとの団体数")).to_contain_text("66.7%")
+    assert serious_violations(page) == []
+    widths = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"scrolls sideways at 320px: {widths}"

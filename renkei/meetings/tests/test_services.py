@@ -1,10 +1,15 @@
 """Meeting rules: numbering, replies, attendance line, plan, minutes lifecycle and versions."""
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
+from icalendar import Calendar
 
 from renkei.audit.models import AuditEvent
 from renkei.directory.models import Organization, OrganizationKind, Person
@@ -24,6 +29,17 @@ from renkei.meetings.models import (
 from renkei.meetings.services import MeetingError
 from renkei.testing import make_contact
 from renkei.workflow.transitions import TransitionError
+
+
+def _page(user, meeting) -> str:
+    """Return the meeting page as the user sees it."""
+    client = Client()
+    client.force_login(user)
+    return client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+
+
+def _host() -> str:
+    return urlsplit(settings.RENKEI["BASE_URL"]).hostname
 
 
 def test_materials_are_numbered_per_series(meetings, pdf_upload):
@@ -161,7 +177,77 @@ def test_invitations_go_to_the_organizations_notification_addresses(meetings):
     assert count == 2
     assert addresses == {council.board.person.email, "soumu-box@example.go.jp"}
     body = OutboxMessage.objects.filter(to_email="soumu-box@example.go.jp").get().body_text
-    assert f"/meetings/{meetings.board_meeting.pk}/meeting.ics" in body
+    assert f"/meetings/{meetings.board_meeting.pk}/" in body
+    assert "（.ics）を添付" in body
+
+
+def _received_event(received):
+    """Return the VEVENT of the text/calendar part of a received mail, parsed by icalendar."""
+    [part] = [
+        p for p in received.parsed().iter_attachments() if p.get_content_type() == "text/calendar"
+    ]
+    calendar = Calendar.from_ical(part.get_payload(decode=True))
+    [event] = calendar.walk("VEVENT")
+    return calendar, event
+
+
+def test_the_invitation_carries_the_meeting_as_an_ics_request(
+    meetings, smtp_server, django_capture_on_commit_callbacks
+):
+    council = meetings.council
+    make_contact(user=council.board)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitations_send(meeting=meetings.board_meeting, by=council.secretariat)
+
+    [received] = [r for r in smtp_server.received if r.rcpt_tos == [council.board.person.email]]
+    calendar, event = _received_event(received)
+    assert str(calendar["METHOD"]) == "REQUEST"
+    # What the meeting page shows.
+    page = _page(council.board, meetings.board_meeting)
+    assert str(event["LOCATION"]) == "地方自治情報センター センター会議室"
+    assert str(event["LOCATION"]) in page
+    assert event.decoded("DTSTART") == meetings.board_meeting.starts_at
+    assert "令和8年6月20日" in page and "12:00" in page
+    assert str(event["SUMMARY"]) == "令和8年度 役員会"
+    assert str(event["ORGANIZER"]).startswith("mailto:")
+    assert event["UID"] == f"meeting-{meetings.board_meeting.pk}@{_host()}"
+
+
+def test_a_moved_meeting_mails_a_change_notice_whose_ics_updates_the_same_entry(
+    meetings, smtp_server, django_capture_on_commit_callbacks
+):
+    council = meetings.council
+    meeting = meetings.board_meeting
+    make_contact(user=council.board)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitations_send(meeting=meeting, by=council.secretariat)
+    new_start = meeting.starts_at + dt.timedelta(days=7)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_update(
+            meeting=meeting, by=council.secretariat, starts_at=new_start, venue="東京ビッグサイト"
+        )
+
+    mine = [r for r in smtp_server.received if r.rcpt_tos == [council.board.person.email]]
+    assert len(mine) == 2
+    _, first = _received_event(mine[0])
+    _, second = _received_event(mine[1])
+    assert mine[1].parsed()["Subject"].endswith("日時・場所の変更について")
+    assert second["UID"] == first["UID"]
+    assert second["SEQUENCE"] > first["SEQUENCE"]
+    assert second.decoded("DTSTART") == new_start
+    assert str(second["LOCATION"]) == "東京ビッグサイト"
+    assert "東京ビッグサイト" in _page(council.board, meeting)
+
+
+def test_a_change_before_the_invitations_or_of_the_notes_mails_nothing(meetings):
+    by = meetings.council.secretariat
+    make_contact(user=meetings.council.board)
+    services.meeting_update(meeting=meetings.board_meeting, by=by, venue="第2会議室")
+    assert not OutboxMessage.objects.exists()
+    services.invitations_send(meeting=meetings.board_meeting, by=by)
+    sent = OutboxMessage.objects.count()
+    services.meeting_update(meeting=meetings.board_meeting, by=by, notes="資料を持参してください。")
+    assert OutboxMessage.objects.count() == sent
 
 
 def _minutes_text() -> str:

@@ -287,3 +287,22 @@ def test_statements_are_escaped_on_the_page(meetings):
     assert b"<script>alert(1)</script>" not in html
     assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "(&lt;b&gt;市&lt;/b&gt;)".encode() in html
+
+
+def test_agenda_titles_presenters_and_materials_are_escaped_on_the_page(meetings, pdf_upload):
+    by = meetings.council.secretariat
+    meeting = meetings.board_meeting
+    item = services.agenda_item_add(
+        meeting=meeting, by=by, title="<script>alert(1)</script>", presenter="<b>市</b>"
+    )
+    services.material_add(
+        meeting=meeting, by=by, title="<i>資料</i>", file=pdf_upload(), agenda_item=item
+    )
+    services.material_add(meeting=meeting, by=by, title="<u>参考</u>", file=pdf_upload())
+    html = _client(by).get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "（説明：&lt;b&gt;市&lt;/b&gt;）" in html
+    assert "資料2 &lt;i&gt;資料&lt;/i&gt;</a>" in html
+    assert "資料3 &lt;u&gt;参考&lt;/u&gt;</a>" in html
+    assert f'href="/meetings/{meeting.pk}/materials/{meetings.material.pk}/"' in html

@@ -117,7 +117,7 @@ def produce_every_mail(council) -> None:
     )
     announcement_services.delivery_prepare(delivery=delivery)
 
-    # A meeting: the invitation, the minutes circulated to and confirmed for the attendees.
+    # A meeting: the invitation, its change notice, the minutes circulated to and confirmed for the attendees.
     meeting = meeting_services.meeting_create(
         by=council.secretariat, title="役員会", kind="board", starts_at=timezone.now()
     )
@@ -125,6 +125,9 @@ def produce_every_mail(council) -> None:
         meeting=meeting, by=council.secretariat, people=[council.board.person]
     )
     meeting_services.invitations_send(meeting=meeting, by=council.secretariat)
+    meeting_services.meeting_update(
+        meeting=meeting, by=council.secretariat, venue="第2会議室"
+    )  # the change notice
     meeting_services.reply_record(meeting=meeting, by=council.board, reply="attend")
     minutes = meeting_services.minutes_create(meeting=meeting, by=council.secretariat)
     for step in ("circulate", "confirm"):
