@@ -27,6 +27,34 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 
+from renkei.core.question_kinds import (
+    DisplayConditions,
+    QuestionSummary,
+    kind_of,
+    option_labels,
+    question_summary_of,
+    shown_question_ids,
+)
+from renkei.core.question_kinds.kinds import CellReader
+from renkei.core.question_kinds.results import (
+    CellKind,
+    DateRange,
+    Entry,
+    MatrixColumn,
+    NumberStats,
+    OptionCount,
+    Share,
+    TableCellTotal,
+    TableSummary,
+    format_number,
+)
+from renkei.core.question_kinds.values import (
+    choice_values,
+    date_value,
+    file_names,
+    number_value,
+    table_value,
+)
 from renkei.directory.models import Organization, OrganizationKind
 from renkei.directory.prefectures import PREFECTURES
 from renkei.directory.selectors import notification_recipients
@@ -39,34 +67,6 @@ from renkei.inquiries.models import (
     Inquiry,
     Question,
     Target,
-)
-from renkei.inquiries.question_kinds import (
-    DisplayConditions,
-    QuestionSummary,
-    kind_of,
-    option_labels,
-    question_summary_of,
-    shown_question_ids,
-)
-from renkei.inquiries.question_kinds.kinds import CellReader
-from renkei.inquiries.question_kinds.results import (
-    CellKind,
-    DateRange,
-    Entry,
-    MatrixColumn,
-    NumberStats,
-    OptionCount,
-    Share,
-    TableCellTotal,
-    TableSummary,
-    format_number,
-)
-from renkei.inquiries.question_kinds.values import (
-    choice_values,
-    date_value,
-    file_names,
-    number_value,
-    table_value,
 )
 
 # What each question kind's answers are lives in question_kinds; these are re-exported for

@@ -18,6 +18,8 @@ from renkei.core.files import (  # noqa: F401 (re-exported for the inquiry forms
     validate_upload,
 )
 from renkei.core.forms import Select, WarekiDateField, service_error_add
+from renkei.core.question_kinds import KINDS, cell_field_name, field_name, kind_of
+from renkei.core.question_kinds.values import OTHER_TEXT_MAX_LENGTH, parse_number
 from renkei.core.wareki import format_date
 from renkei.directory.models import Group, Organization, OrganizationKind
 from renkei.directory.organization_picker import OrganizationPickerField
@@ -30,8 +32,6 @@ from renkei.inquiries.models import (
     Question,
     QuestionKind,
 )
-from renkei.inquiries.question_kinds import KINDS, cell_field_name, field_name, kind_of
-from renkei.inquiries.question_kinds.values import OTHER_TEXT_MAX_LENGTH, parse_number
 from renkei.inquiries.selectors import (
     PROGRESS_STATUSES,
     hidden_question_ids,

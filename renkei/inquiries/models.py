@@ -6,6 +6,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+# The kinds live with the registry in core; inquiries' code keeps importing them from here.
+from renkei.core.question_kinds.definitions import (
+    NO,
+    OTHER_CHOICE,
+    YES,
+    QuestionKind,
+)
 from renkei.directory.models import Organization
 
 
@@ -122,24 +129,6 @@ class InquiryAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class QuestionKind(models.TextChoices):
-    SINGLE = "single", "単一選択"
-    MULTIPLE = "multiple", "複数選択"
-    YES_NO = "yes_no", "はい／いいえ"
-    NUMBER = "number", "数値"
-    DATE = "date", "日付"
-    SHORT_TEXT = "short_text", "短文"
-    LONG_TEXT = "long_text", "長文"
-    TABLE = "table", "表"
-    FILE = "file", "ファイル"
-
-
-# The choice that opens a free-text box when a question allows 「その他」.
-OTHER_CHOICE = "その他"
-YES = "はい"
-NO = "いいえ"
 
 
 class Question(models.Model):

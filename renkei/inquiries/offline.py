@@ -38,6 +38,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from renkei.accounts.models import User
 from renkei.core.errors import ServiceError
+from renkei.core.question_kinds import hidden_question_ids, kind_of
 from renkei.core.wareki import format_datetime
 from renkei.directory.models import Organization
 from renkei.inquiries.forms import SUBMIT, AnswerForm, cell_field_name, question_field_name
@@ -48,7 +49,6 @@ from renkei.inquiries.models import (
     Inquiry,
     Question,
 )
-from renkei.inquiries.question_kinds import hidden_question_ids, kind_of
 from renkei.inquiries.selectors import inquiry_questions
 from renkei.inquiries.services import answer_save
 

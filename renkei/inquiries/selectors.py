@@ -13,6 +13,7 @@ from django.utils import timezone
 from renkei.accounts.models import User
 from renkei.core.business_days import add_business_days
 from renkei.core.markdown import markdown_html  # noqa: F401 (the inquiry views use it from here)
+from renkei.core.question_kinds import hidden_question_ids, kind_of, value_is_empty
 from renkei.core.text import to_halfwidth_digits
 from renkei.directory.models import (
     MEMBER_CATEGORIES,
@@ -45,7 +46,6 @@ from renkei.inquiries.permissions import (
     results_visible_filter,
     visible_inquiries_filter,
 )
-from renkei.inquiries.question_kinds import hidden_question_ids, kind_of, value_is_empty
 
 # The relation of a question to its inquiry, whose cached instance inquiry_questions sets.
 _QUESTION_INQUIRY = Question._meta.get_field("inquiry")

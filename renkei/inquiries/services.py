@@ -28,6 +28,7 @@ from renkei.core.business_days import add_business_days
 from renkei.core.errors import ServiceError
 from renkei.core.files import file_delete_on_commit
 from renkei.core.links import absolute_url
+from renkei.core.question_kinds import KINDS, kind_of
 from renkei.core.wareki import format_datetime
 from renkei.directory.models import Organization
 from renkei.directory.permissions import organization_id_of
@@ -59,7 +60,6 @@ from renkei.inquiries.models import (
     Target,
 )
 from renkei.inquiries.permissions import is_representative_of
-from renkei.inquiries.question_kinds import KINDS, kind_of
 from renkei.inquiries.selectors import (
     hidden_question_ids,
     inquiry_questions,

@@ -22,6 +22,7 @@ from renkei.audit.services import audit_record
 from renkei.core.forms import service_error_add
 from renkei.core.numbers import format_percent
 from renkei.core.pagination import CountedPaginator
+from renkei.core.question_kinds import kind_of
 from renkei.core.row_urls import RowUrl
 from renkei.core.wareki import format_datetime
 from renkei.directory.models import Organization
@@ -89,7 +90,6 @@ from renkei.inquiries.permissions import (
     is_target,
     require_can_request,
 )
-from renkei.inquiries.question_kinds import kind_of
 from renkei.inquiries.selectors import (
     ProgressRow,
     answer_people_attach,

@@ -17,6 +17,13 @@ from django.utils.datastructures import MultiValueDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from renkei.core.question_kinds import (
+    KINDS,
+    DisplayConditions,
+    hidden_question_ids,
+    kind_of,
+    question_summary_of,
+)
 from renkei.inquiries.answer_rules import answer_data_problems
 from renkei.inquiries.forms import AnswerForm
 from renkei.inquiries.models import (
@@ -28,13 +35,6 @@ from renkei.inquiries.models import (
     QuestionKind,
 )
 from renkei.inquiries.offline import answer_sheet_xlsx, offline_answer_import
-from renkei.inquiries.question_kinds import (
-    KINDS,
-    DisplayConditions,
-    hidden_question_ids,
-    kind_of,
-    question_summary_of,
-)
 from renkei.inquiries.selectors import inquiry_questions
 from renkei.inquiries.services import answer_save
 
