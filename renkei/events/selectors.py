@@ -5,13 +5,27 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from renkei.accounts.models import User
+from renkei.core.charts import Bar, bar_chart
 from renkei.core.fiscal_year import fiscal_year_of, fiscal_year_range
+from renkei.core.numbers import format_percent, format_share
+from renkei.core.question_kinds import QuestionSummary, question_summary_of
 from renkei.directory.models import OrganizationKind, Person
 from renkei.directory.permissions import organization_id_of
 from renkei.directory.prefectures import PREFECTURES
-from renkei.events.models import Event, EventStatus, Registration, RegistrationStatus
+from renkei.events.models import (
+    Event,
+    EventStatus,
+    Questionnaire,
+    QuestionnaireAnswer,
+    QuestionnaireKind,
+    QuestionnaireQuestion,
+    QuestionnaireStatus,
+    Registration,
+    RegistrationStatus,
+)
 from renkei.events.permissions import visible_events
 
 
@@ -231,3 +245,134 @@ def prospects(*, query: str = "") -> QuerySet:
         )
         .order_by("-last_registered", "organization_name")
     )
+
+
+# --- questionnaires -------------------------------------------------------------------------
+
+
+def questionnaire_questions(questionnaire: Questionnaire) -> list[QuestionnaireQuestion]:
+    """Return the questions of a questionnaire in order."""
+    return list(QuestionnaireQuestion.objects.filter(questionnaire=questionnaire))
+
+
+def questionnaires_of(event: Event) -> list[Questionnaire]:
+    """Return an event's questionnaires with their answer counts."""
+    return list(Questionnaire.objects.filter(event=event).annotate(answer_count=Count("answers")))
+
+
+def open_questionnaires_for_registration(registration: Registration) -> list[Questionnaire]:
+    """Return the post-event questionnaires a confirmed registrant may answer, with whether
+    they did."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return []
+    questionnaires = list(
+        Questionnaire.objects.filter(
+            event_id=registration.event_id,
+            kind=QuestionnaireKind.POST_EVENT,
+            status=QuestionnaireStatus.OPEN,
+        )
+    )
+    answered = set(
+        QuestionnaireAnswer.objects.filter(
+            registration=registration, questionnaire__in=questionnaires
+        ).values_list("questionnaire_id", flat=True)
+    )
+    for questionnaire in questionnaires:
+        questionnaire.answered = questionnaire.pk in answered
+    return questionnaires
+
+
+def open_needs_questionnaires(*, event: Event, user: User) -> list[Questionnaire]:
+    """Return the needs questionnaires of an event a member may answer, with whether they did."""
+    questionnaires = list(
+        Questionnaire.objects.filter(
+            event=event, kind=QuestionnaireKind.NEEDS, status=QuestionnaireStatus.OPEN
+        )
+    )
+    answered = set(
+        QuestionnaireAnswer.objects.filter(
+            user=user, registration=None, questionnaire__in=questionnaires
+        ).values_list("questionnaire_id", flat=True)
+    )
+    for questionnaire in questionnaires:
+        questionnaire.answered = questionnaire.pk in answered
+    return questionnaires
+
+
+@dataclass(frozen=True)
+class OptionResult:
+    """One option of a choice question: how many people chose it, out of those who answered."""
+
+    label: str
+    count: int
+    total: int
+    is_other: bool
+
+    @property
+    def label_share(self) -> str:
+        """Return 「20名中7名（35.0%）」."""
+        return format_share(self.count, self.total, unit="名")
+
+    @property
+    def percent(self) -> str:
+        return format_percent(self.count, self.total)
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """A question compiled over every answer: the registry's summary, in people."""
+
+    question: QuestionnaireQuestion
+    summary: QuestionSummary
+    options: list[OptionResult]
+    chart: SafeString
+
+    @property
+    def answered_label(self) -> str:
+        return format_share(self.summary.answered, self.summary.asked, unit="名")
+
+
+def _chart(question: QuestionnaireQuestion, options: list[OptionResult]) -> SafeString:
+    if not options:
+        return mark_safe("")
+    return bar_chart(
+        chart_id=f"chart-q{question.pk}",
+        title=f"{question.code} {question.text}",
+        description="、".join(f"{o.label} {o.label_share}" for o in options),
+        bars=[
+            Bar(
+                label=o.label,
+                count=o.count,
+                total=o.total,
+                text=f"{o.count:,}名（{o.percent}）",
+                muted=o.is_other,
+            )
+            for o in options
+        ],
+    )
+
+
+def questionnaire_results(
+    questionnaire: Questionnaire,
+) -> tuple[list[QuestionResult], list[QuestionnaireAnswer]]:
+    """Compile every question with the registry (counts, shares, statistics, texts).
+
+    Two queries whatever the number of answers: the questions and the answers.
+    """
+    questions = questionnaire_questions(questionnaire)
+    answers = list(
+        QuestionnaireAnswer.objects.filter(questionnaire=questionnaire).only(
+            "name", "organization_name", "data", "submitted_at", "questionnaire_id"
+        )
+    )
+    results = []
+    for question in questions:
+        summary = question_summary_of(question, answers)
+        options = [
+            OptionResult(
+                label=o.label, count=o.share.count, total=o.share.total, is_other=o.is_other
+            )
+            for o in summary.options
+        ]
+        results.append(QuestionResult(question, summary, options, _chart(question, options)))
+    return results, answers
