@@ -165,6 +165,8 @@ class Registration(models.Model):
     created_at = models.DateTimeField("申込日時", auto_now_add=True)
     confirmed_at = models.DateTimeField("確定日時", null=True, blank=True)
     cancelled_at = models.DateTimeField("取消日時", null=True, blank=True)
+    # When the reminder before the event was queued: each registration is reminded once.
+    reminded_at = models.DateTimeField("前日案内の送信日時", null=True, blank=True)
     checked_in_at = models.DateTimeField("受付日時", null=True, blank=True)
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

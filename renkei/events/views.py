@@ -17,7 +17,6 @@ from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.core.fiscal_year import fiscal_year_of
 from renkei.core.forms import service_error_add
-from renkei.core.ical import CalendarEntry, calendar_bytes
 from renkei.core.links import absolute_url
 from renkei.core.markdown import markdown_html
 from renkei.directory.models import Person
@@ -606,23 +605,10 @@ def registration_ics(request: HttpRequest, token: str) -> HttpResponse:
     """The registered event as an .ics file for the registrant's calendar."""
     registration = get_registration_by_token(token)
     event = registration.event
-    lines = [event.get_kind_display(), absolute_url(reverse("events:registration", args=[token]))]
-    if registration.status == RegistrationStatus.CONFIRMED and event.online_url:
-        lines.append(f"オンライン参加: {event.online_url}")
-    body = calendar_bytes(
-        [
-            CalendarEntry(
-                key=f"event-{event.pk}",
-                starts_at=event.starts_at,
-                ends_at=event.ends_at,
-                summary=event.title,
-                stamp=event.updated_at,
-                location=event.venue,
-                url=absolute_url(reverse("events:registration", args=[token])),
-                description="\n".join(lines),
-            )
-        ],
-        name=event.title,
+    body = services.event_calendar(
+        event,
+        url=absolute_url(reverse("events:registration", args=[token])),
+        online=registration.status == RegistrationStatus.CONFIRMED,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
