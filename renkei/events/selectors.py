@@ -16,7 +16,9 @@ from renkei.directory.models import OrganizationKind, Person
 from renkei.directory.permissions import organization_id_of
 from renkei.directory.prefectures import PREFECTURES
 from renkei.events.models import (
+    Delivery,
     Event,
+    EventKind,
     EventStatus,
     Questionnaire,
     QuestionnaireAnswer,
@@ -56,14 +58,39 @@ def event_list(
                 | Q(sessions__theme__icontains=word)
             )
         events = events.distinct()
-    return events.annotate(
-        confirmed_count=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
-        ),
-        waitlisted_count=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)
-        ),
+    # The list's columns only; a page's seat counts come from `seat_counts_add`, so neither
+    # the page nor its count joins the registrations of every event.
+    return events.only(
+        "title", "kind", "starts_at", "venue", "delivery", "capacity", "status"
     ).order_by("-starts_at", "-pk")
+
+
+def seat_counts_add(events: list[Event]) -> list[Event]:
+    """Set confirmed_count, waitlisted_count and the labels the list shows on a page's events,
+    with one query whatever the page's size."""
+    counts = {
+        row["event_id"]: row
+        for row in Registration.objects.filter(
+            event__in=[e.pk for e in events],
+            status__in=(RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED),
+        )
+        .values("event_id")
+        .annotate(
+            confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+            waitlisted=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+        )
+        .order_by()
+    }
+    kinds, statuses = dict(EventKind.choices), dict(EventStatus.choices)
+    deliveries = dict(Delivery.choices)
+    for event in events:
+        row = counts.get(event.pk, {})
+        event.confirmed_count = row.get("confirmed", 0)
+        event.waitlisted_count = row.get("waitlisted", 0)
+        event.kind_label = kinds.get(event.kind, event.kind)
+        event.status_label = statuses.get(event.status, event.status)
+        event.place = event.venue or deliveries.get(event.delivery, "")
+    return events
 
 
 def event_fiscal_years() -> list[int]:
@@ -210,16 +237,17 @@ def fiscal_year_counts(*, fiscal_year: int) -> YearCounts:
     events = Event.objects.filter(
         starts_at__gte=start, starts_at__lt=end, status=EventStatus.PUBLISHED
     )
-    kinds = dict(Event._meta.get_field("kind").choices)
-    by_kind = [
-        (kinds[row["kind"]], row["n"])
-        for row in events.values("kind").annotate(n=Count("pk")).order_by("kind")
-    ]
+    # One query: each event's kind and counts; the kinds are tallied here.
     per_event = events.annotate(
         came=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
         seated=Count("registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)),
-    ).values_list("came", "seated")
-    participants = sum(came or seated for came, seated in per_event)
+    ).values_list("kind", "came", "seated")
+    tally: dict[str, int] = {}
+    participants = 0
+    for kind, came, seated in per_event:
+        tally[kind] = tally.get(kind, 0) + 1
+        participants += came or seated
+    by_kind = [(label, tally[value]) for value, label in EventKind.choices if value in tally]
     return YearCounts(
         fiscal_year=fiscal_year,
         held=sum(n for _, n in by_kind),

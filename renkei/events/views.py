@@ -71,6 +71,7 @@ from renkei.events.selectors import (
     questionnaire_results,
     questionnaires_of,
     registrations_of,
+    seat_counts_add,
 )
 from renkei.events.services import EventError
 
@@ -104,6 +105,7 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
         query=filters.get("q", ""),
     )
     page = Paginator(events, EVENT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = seat_counts_add(list(page.object_list))
     kept = request.GET.copy()
     kept.pop("page", None)
     return render(
