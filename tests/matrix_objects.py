@@ -365,7 +365,7 @@ def build_world() -> World:
         ),
     )
     questionnaires = {}
-    for name, kind, opened in (
+    for name, kind, taking_answers in (
         ("questionnaire", "post_event", True),
         ("needs_questionnaire", "needs", True),
         ("questionnaire_draft", "post_event", False),
@@ -382,7 +382,7 @@ def build_world() -> World:
                 )
             ],
         )
-        if opened:
+        if taking_answers:
             event_services.questionnaire_open(questionnaire=questionnaire, by=secretariat)
         questionnaires[name] = questionnaire
 
