@@ -302,9 +302,9 @@ def build_national(questions_from, submitted_share: float = 0.15):
 
 def answer_form_post(inquiry, rng: random.Random) -> dict[str, object]:
     """Return the answer form's fields for a complete answer to every question."""
+    from renkei.core.question_kinds import cell_field_name
     from renkei.inquiries.forms.answering import question_field_name
     from renkei.inquiries.models import QuestionKind
-    from renkei.inquiries.question_kinds import cell_field_name
 
     post: dict[str, object] = {"kind": "answered", "reason": "", "intent": "save"}
     for question in inquiry.questions.order_by("position"):

@@ -32,7 +32,14 @@ from renkei.announcements.models import Announcement, ExternalContact, Newslette
 from renkei.announcements.unsubscribe import unsubscribe_token
 from renkei.audit.models import AuditEvent
 from renkei.directory.models import GroupMember, GroupRole, Invitation, Organization, Person
-from renkei.events.models import Event, Registration, Session
+from renkei.events.models import (
+    Event,
+    Questionnaire,
+    QuestionnaireAnswer,
+    QuestionnaireQuestion,
+    Registration,
+    Session,
+)
 from renkei.forum.lists.models import ListMessage, MailingList
 from renkei.forum.lists.models import MailOptOut as ListOptOut
 from renkei.forum.models import AbuseReport as ForumReport
@@ -111,6 +118,7 @@ NOT_PAGES = {
     "inquiries:mailings": "htmx fragment (the progress of the notices being mailed)",
     "events:registration_ics": "iCalendar download",
     "events:participants_export": "Excel download",
+    "events:questionnaire_export": "Excel download",
 }
 
 
@@ -604,6 +612,62 @@ TABLE: dict[str, Entry] = {
         lambda w: reverse("events:registration_ics", args=[w.registration.token]),
         dict.fromkeys(ROLES, 200),
         refusal="public: the token is the key",
+    ),
+    "events:questionnaire_create": Entry(
+        url("events:questionnaire_create", lambda w: w.event.pk),
+        secretariat(),
+        post=secretariat(400),
+        state=_count(Questionnaire),
+    ),
+    "events:questionnaire": Entry(
+        url("events:questionnaire", lambda w: w.event.pk, lambda w: w.questionnaire_draft.pk),
+        secretariat(),
+        post=secretariat(400),  # no formset management data
+        state=_count(QuestionnaireQuestion),
+    ),
+    "events:questionnaire_open": Entry(
+        url("events:questionnaire_open", lambda w: w.event.pk, lambda w: w.questionnaire_draft.pk),
+        secretariat(),  # the confirmation page
+        post=secretariat(302),
+        data=lambda w: {"confirm": "yes"},
+        state=_field(Questionnaire, lambda w: w.questionnaire_draft.pk, "status"),
+        changes=True,
+    ),
+    "events:questionnaire_close": Entry(
+        url("events:questionnaire_close", lambda w: w.event.pk, lambda w: w.questionnaire.pk),
+        secretariat(),  # the confirmation page
+        post=secretariat(302),
+        data=lambda w: {"confirm": "yes"},
+        state=_field(Questionnaire, lambda w: w.questionnaire.pk, "status"),
+        changes=True,
+    ),
+    "events:questionnaire_results": Entry(
+        url("events:questionnaire_results", lambda w: w.event.pk, lambda w: w.questionnaire.pk),
+        secretariat(),
+    ),
+    "events:questionnaire_export": Entry(
+        url("events:questionnaire_export", lambda w: w.event.pk, lambda w: w.questionnaire.pk),
+        secretariat(),
+    ),
+    "events:questionnaire_answer": Entry(
+        url(
+            "events:questionnaire_answer",
+            lambda w: w.event.pk,
+            lambda w: w.needs_questionnaire.pk,
+        ),
+        everyone(),
+        post=everyone(400),  # the required question is left blank
+        state=_count(QuestionnaireAnswer),
+        refusal="every member answers a needs questionnaire, once; anonymous to the login",
+    ),
+    "events:questionnaire_answer_link": Entry(
+        lambda w: reverse(
+            "events:questionnaire_answer_link", args=[w.registration.token, w.questionnaire.pk]
+        ),
+        dict.fromkeys(ROLES, 200),
+        post=dict.fromkeys(ROLES, 400),  # the required question is left blank
+        state=_count(QuestionnaireAnswer),
+        refusal="public: a confirmed registrant's own token is the key",
     ),
     # --- top level ------------------------------------------------------------------------
     "home": Entry(url("home"), everyone()),

@@ -31,7 +31,7 @@ from renkei.announcements.models import (
 )
 from renkei.directory.models import Group, GroupKind, GroupMember, Invitation
 from renkei.events import services as event_services
-from renkei.events.models import Audience, Event, EventKind, Registration
+from renkei.events.models import Audience, Event, EventKind, Questionnaire, Registration
 from renkei.forum import services as forum_services
 from renkei.forum.lists import services as list_services
 from renkei.forum.lists.models import (
@@ -104,6 +104,10 @@ class World:
     announcement_draft: Announcement | None = None
     delivery: Delivery | None = None
     external_contact: ExternalContact | None = None
+    # The seminar's open post-event questionnaire, an open needs one, and a draft.
+    questionnaire: Questionnaire | None = None
+    needs_questionnaire: Questionnaire | None = None
+    questionnaire_draft: Questionnaire | None = None
 
 
 def _announcements(council: Council) -> dict:
@@ -410,6 +414,27 @@ def build_world() -> World:
             description="セキュリティ総合の研修です。",
         ),
     )
+    questionnaires = {}
+    for name, kind, taking_answers in (
+        ("questionnaire", "post_event", True),
+        ("needs_questionnaire", "needs", True),
+        ("questionnaire_draft", "post_event", False),
+    ):
+        questionnaire = event_services.questionnaire_create(
+            event=event, by=secretariat, kind=kind, title=f"アンケート（{name}）"
+        )
+        event_services.questions_set(
+            questionnaire=questionnaire,
+            by=secretariat,
+            questions=[
+                event_services.QuestionDraft(
+                    text="満足度", kind="single", required=True, choices=("満足", "不満")
+                )
+            ],
+        )
+        if taking_answers:
+            event_services.questionnaire_open(questionnaire=questionnaire, by=secretariat)
+        questionnaires[name] = questionnaire
 
     return World(
         council=council,
@@ -437,4 +462,5 @@ def build_world() -> World:
         **_announcements(council),
         forum=_forum_records(council, group),
         lists=_list_records(council, group),
+        **questionnaires,
     )

@@ -5,8 +5,8 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
+from renkei.core.question_kinds.results import Share
 from renkei.directory.models import Membership, MembershipCategory, Organization, OrganizationKind
-from renkei.inquiries.question_kinds.results import Share
 
 
 def test_pagination_says_the_total_with_a_separator():

@@ -26,6 +26,7 @@ from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 
 from renkei.accounts.models import Role, User
+from renkei.core.question_kinds import hidden_question_ids
 from renkei.devdata.demo import DEMO_TOTP_SECRET, GIVEN, SURNAMES
 from renkei.directory.models import (
     LISTED_KINDS,
@@ -58,7 +59,6 @@ from renkei.inquiries.models import (
     ResultsVisibility,
     Target,
 )
-from renkei.inquiries.question_kinds import hidden_question_ids
 from renkei.inquiries.selectors.targets import target_description
 from renkei.polls.models import Choice, Poll, PollStatus, Vote, VoteChoice, VoteScope
 from renkei.polls.models import ResultsVisibility as PollResultsVisibility

@@ -8,8 +8,21 @@ from django.utils import timezone
 
 from renkei.core.fiscal_year import format_fiscal_year
 from renkei.core.forms import WarekiDateField, date_input_hint
-from renkei.events.models import Audience, Delivery, EventKind, Level, RegistrationStatus, Theme
-from renkei.events.services import EventDraft, Registrant, SessionDraft
+from renkei.core.question_kinds import field_name, kind_of
+from renkei.core.question_kinds.definitions import OTHER_CHOICE
+from renkei.core.question_kinds.values import OTHER_TEXT_MAX_LENGTH
+from renkei.events.models import (
+    QUESTIONNAIRE_KINDS,
+    Audience,
+    Delivery,
+    EventKind,
+    Level,
+    QuestionnaireKind,
+    QuestionnaireQuestion,
+    RegistrationStatus,
+    Theme,
+)
+from renkei.events.services import EventDraft, QuestionDraft, Registrant, SessionDraft
 
 
 def _at(day: dt.date, time: dt.time) -> dt.datetime:
@@ -243,3 +256,99 @@ class RegistrationFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+# --- questionnaires -------------------------------------------------------------------------
+
+
+class QuestionnaireForm(forms.Form):
+    """A new questionnaire of an event."""
+
+    kind = forms.ChoiceField(
+        label="種類",
+        choices=QuestionnaireKind.choices,
+        widget=forms.RadioSelect,
+        help_text="事後アンケートは参加者が申込ページから、研修ニーズ調査は会員がこの催しの"
+        "ページから回答します。",
+    )
+    title = forms.CharField(
+        label="名称",
+        max_length=200,
+        help_text="例：トピックスセミナー 参加者アンケート",
+        error_messages={"required": "名称を入力してください。"},
+    )
+    description = forms.CharField(
+        label="説明", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class QuestionForm(forms.Form):
+    """One question of a questionnaire; its kind is one of the question-kind registry's."""
+
+    text = forms.CharField(label="設問", max_length=500, required=False)
+    kind = forms.ChoiceField(label="形式", choices=QUESTIONNAIRE_KINDS, initial="single")
+    choices = forms.CharField(
+        label="選択肢（1行に1つ）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="単一選択・複数選択のとき。例：満足／やや満足／やや不満／不満",
+    )
+    allow_other = forms.BooleanField(label="「その他」（自由記入）を加える", required=False)
+    unit = forms.CharField(label="単位（数値のとき）", max_length=20, required=False)
+    required = forms.BooleanField(label="回答を必須にする", required=False)
+
+    def draft(self) -> QuestionDraft | None:
+        data = self.cleaned_data
+        if not (data.get("text") or "").strip():
+            return None
+        return QuestionDraft(
+            text=data["text"].strip(),
+            kind=data["kind"],
+            required=data.get("required", False),
+            choices=tuple(line.strip() for line in data.get("choices", "").splitlines()),
+            allow_other=data.get("allow_other", False),
+            unit=data.get("unit", ""),
+        )
+
+
+QuestionFormSet = forms.formset_factory(QuestionForm, extra=2, max_num=60, validate_max=True)
+
+
+class QuestionnaireAnswerForm(forms.Form):
+    """One person's answer; each question's fields and reading are its registry kind's."""
+
+    def __init__(self, *args: Any, questions: list[QuestionnaireQuestion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            kind = kind_of(question)
+            label = f"{question.code}　{question.text}{kind.label_suffix(question)}"
+            if question.required:
+                label += "（必須）"
+            other = None
+            if question.allow_other:
+                other = forms.CharField(
+                    label=f"{question.code} 「{OTHER_CHOICE}」の内容",
+                    required=False,
+                    max_length=OTHER_TEXT_MAX_LENGTH,
+                )
+            common = {"label": label, "help_text": "", "required": False}
+            for name, field in kind.form_fields(question, common, other):
+                self.fields[name] = field
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        data: dict[str, Any] = {}
+        for question in self.questions:
+            kind = kind_of(question)
+            value = kind.form_value(question, cleaned, self.add_error)
+            if kind.is_unanswered(question, value):
+                if question.required:
+                    self.add_error(*kind.missing(question, value))
+                continue
+            data[str(question.pk)] = value
+            other = (cleaned.get(f"{field_name(question)}_other") or "").strip()
+            if question.allow_other and other:
+                data[f"{question.pk}_other"] = other
+        self.answer_data = data
+        return cleaned

@@ -1,7 +1,14 @@
 """The transition tables of events and registrations (see renkei.workflow)."""
 
 from renkei.accounts.permissions import Capability
-from renkei.events.models import Event, EventStatus, Registration, RegistrationStatus
+from renkei.events.models import (
+    Event,
+    EventStatus,
+    Questionnaire,
+    QuestionnaireStatus,
+    Registration,
+    RegistrationStatus,
+)
 from renkei.workflow.transitions import Transition, Workflow
 
 EVENT_WORKFLOW = Workflow(
@@ -66,6 +73,31 @@ REGISTRATION_WORKFLOW = Workflow(
             "取消",
             mail="申込者に取消の確認",
             refused="この申込はすでに取り消されています。",
+        ),
+    ),
+)
+
+QUESTIONNAIRE_WORKFLOW = Workflow(
+    model=Questionnaire,
+    statuses=QuestionnaireStatus,
+    transitions=(
+        Transition(
+            "open",
+            (QuestionnaireStatus.DRAFT,),
+            QuestionnaireStatus.OPEN,
+            "回答受付の開始",
+            capability=Capability.MANAGE_EVENTS,
+            mail="なし（対象者の申込ページ・催しのページに回答欄が表示されます）",
+            refused="回答受付を始められるのは準備中のアンケートのみです。",
+        ),
+        Transition(
+            "close",
+            (QuestionnaireStatus.OPEN,),
+            QuestionnaireStatus.CLOSED,
+            "締切",
+            capability=Capability.MANAGE_EVENTS,
+            mail="なし",
+            refused="締め切れるのは回答受付中のアンケートのみです。",
         ),
     ),
 )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from renkei.core.question_kinds.definitions import NO, OTHER_CHOICE, YES, QuestionKind
 from renkei.directory.models import Organization, Person
 
 
@@ -164,6 +165,8 @@ class Registration(models.Model):
     created_at = models.DateTimeField("申込日時", auto_now_add=True)
     confirmed_at = models.DateTimeField("確定日時", null=True, blank=True)
     cancelled_at = models.DateTimeField("取消日時", null=True, blank=True)
+    # When the reminder before the event was queued: each registration is reminded once.
+    reminded_at = models.DateTimeField("前日案内の送信日時", null=True, blank=True)
     checked_in_at = models.DateTimeField("受付日時", null=True, blank=True)
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -188,3 +191,139 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} {self.name}"
+
+
+# --- Questionnaires (アンケート) --------------------------------------------------------------
+
+
+class QuestionnaireKind(models.TextChoices):
+    POST_EVENT = "post_event", "事後アンケート"
+    NEEDS = "needs", "研修ニーズ調査"
+
+
+class QuestionnaireStatus(models.TextChoices):
+    DRAFT = "draft", "準備中"
+    OPEN = "open", "回答受付中"
+    CLOSED = "closed", "締切"
+
+
+class Questionnaire(models.Model):
+    """A questionnaire of an event: after it (its participants answer) or before planning
+    trainings (members answer); each answer is one person's."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questionnaires")
+    kind = models.CharField("種類", max_length=20, choices=QuestionnaireKind.choices)
+    title = models.CharField("名称", max_length=200)
+    description = models.TextField("説明", blank=True)
+    status = models.CharField(
+        "状態",
+        max_length=20,
+        choices=QuestionnaireStatus.choices,
+        default=QuestionnaireStatus.DRAFT,
+    )
+    opened_at = models.DateTimeField("回答開始", null=True, blank=True)
+    closed_at = models.DateTimeField("締切日時", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "アンケート"
+        verbose_name_plural = "アンケート"
+        ordering = ["event_id", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# The registry's kinds a questionnaire offers: no tables, no files from people outside.
+QUESTIONNAIRE_KINDS = [
+    (kind.value, kind.label)
+    for kind in QuestionKind
+    if kind not in (QuestionKind.TABLE, QuestionKind.FILE)
+]
+
+
+class QuestionnaireQuestion(models.Model):
+    """One question of a questionnaire; what its answer is, is its kind's in the registry
+    (renkei.core.question_kinds)."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="questions"
+    )
+    position = models.PositiveSmallIntegerField("順番")
+    code = models.CharField("設問番号", max_length=20)
+    kind = models.CharField("形式", max_length=20, choices=QUESTIONNAIRE_KINDS)
+    text = models.CharField("設問", max_length=500)
+    required = models.BooleanField("必須", default=False)
+    choices = models.JSONField("選択肢", default=list, blank=True)
+    allow_other = models.BooleanField("「その他」を加える", default=False)
+    unit = models.CharField("単位", max_length=20, blank=True)
+
+    # A questionnaire has no table questions; the registry reads these of every question.
+    table_rows: list[str] = []
+    table_columns: list[str] = []
+    table_numeric = False
+    help_text = ""
+
+    class Meta:
+        verbose_name = "アンケートの設問"
+        verbose_name_plural = "アンケートの設問"
+        ordering = ["questionnaire_id", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text}"
+
+    @property
+    def options(self) -> list[str]:
+        """Return the choices offered, with その他 last when allowed."""
+        if self.kind in ("single", "multiple"):
+            return [*self.choices, OTHER_CHOICE] if self.allow_other else list(self.choices)
+        if self.kind == "yes_no":
+            return [YES, NO]
+        return []
+
+
+class QuestionnaireAnswer(models.Model):
+    """One person's answer: a registrant's (post-event) or a member's (needs)."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="answers"
+    )
+    registration = models.ForeignKey(
+        Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Copied when answering, as on the sign-in sheet.
+    name = models.CharField("氏名", max_length=100)
+    organization_name = models.CharField("団体名", max_length=200, blank=True)
+    # {question id (str): value, "<id>_other": text}, as an inquiry's answer data.
+    data = models.JSONField("回答", default=dict)
+    submitted_at = models.DateTimeField("回答日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "アンケートの回答"
+        verbose_name_plural = "アンケートの回答"
+        ordering = ["questionnaire_id", "submitted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "registration"],
+                condition=Q(registration__isnull=False),
+                name="events_one_answer_per_registration",
+            ),
+            models.UniqueConstraint(
+                fields=["questionnaire", "user"],
+                condition=Q(registration__isnull=True, user__isnull=False),
+                name="events_one_needs_answer_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire} {self.name}"

@@ -7,7 +7,16 @@ from django.http import Http404
 from renkei.accounts.models import User
 from renkei.accounts.permissions import Capability, has_capability
 from renkei.directory.permissions import organization_id_of, require
-from renkei.events.models import Audience, Event, EventStatus, Registration
+from renkei.events.models import (
+    Audience,
+    Event,
+    EventStatus,
+    Questionnaire,
+    QuestionnaireKind,
+    QuestionnaireStatus,
+    Registration,
+    RegistrationStatus,
+)
 
 
 def can_manage_events(user: User) -> bool:
@@ -116,3 +125,49 @@ def get_own_registration_for(user: User, event_pk: int, pk: int) -> Registration
     if not (own or colleague or can_manage_events(user)):
         raise PermissionDenied("この申込を取り消す権限がありません。")
     return registration
+
+
+def get_questionnaire_to_manage_for(user: User, event_pk: int, pk: int) -> Questionnaire:
+    """Return a questionnaire the secretariat builds, opens, closes or compiles; or refuse."""
+    require(user, Capability.MANAGE_EVENTS)
+    questionnaire = (
+        Questionnaire.objects.select_related("event").filter(pk=pk, event_id=event_pk).first()
+    )
+    if questionnaire is None:
+        raise Http404("アンケートが見つかりません。")
+    return questionnaire
+
+
+def get_needs_questionnaire_for(user: User, event_pk: int, pk: int) -> Questionnaire:
+    """Return a needs questionnaire a member answers, or refuse (drafts are nobody's yet)."""
+    require(user, Capability.ATTEND_EVENTS)
+    questionnaire = (
+        Questionnaire.objects.select_related("event")
+        .filter(pk=pk, event_id=event_pk, kind=QuestionnaireKind.NEEDS)
+        .exclude(status=QuestionnaireStatus.DRAFT)
+        .exclude(event__status=EventStatus.DRAFT)
+        .first()
+    )
+    if questionnaire is None:
+        raise Http404("アンケートが見つかりません。")
+    return questionnaire
+
+
+def get_questionnaire_by_token(token: str, pk: int) -> tuple[Registration, Questionnaire]:
+    """Return a registrant's post-event questionnaire through their own link, or refuse.
+
+    Only a confirmed registration of the same event reaches it: the link shows nothing else.
+    """
+    registration = get_registration_by_token(token)
+    questionnaire = (
+        Questionnaire.objects.filter(
+            pk=pk, event_id=registration.event_id, kind=QuestionnaireKind.POST_EVENT
+        )
+        .exclude(status=QuestionnaireStatus.DRAFT)
+        .first()
+    )
+    if questionnaire is None:
+        raise Http404("アンケートが見つかりません。")
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise PermissionDenied("このアンケートには参加が確定した方のみ回答できます。")
+    return registration, questionnaire

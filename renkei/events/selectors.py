@@ -5,13 +5,29 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from renkei.accounts.models import User
+from renkei.core.charts import Bar, bar_chart
 from renkei.core.fiscal_year import fiscal_year_of, fiscal_year_range
+from renkei.core.numbers import format_percent, format_share
+from renkei.core.question_kinds import QuestionSummary, question_summary_of
 from renkei.directory.models import OrganizationKind, Person
 from renkei.directory.permissions import organization_id_of
 from renkei.directory.prefectures import PREFECTURES
-from renkei.events.models import Event, EventStatus, Registration, RegistrationStatus
+from renkei.events.models import (
+    Delivery,
+    Event,
+    EventKind,
+    EventStatus,
+    Questionnaire,
+    QuestionnaireAnswer,
+    QuestionnaireKind,
+    QuestionnaireQuestion,
+    QuestionnaireStatus,
+    Registration,
+    RegistrationStatus,
+)
 from renkei.events.permissions import visible_events
 
 
@@ -42,14 +58,39 @@ def event_list(
                 | Q(sessions__theme__icontains=word)
             )
         events = events.distinct()
-    return events.annotate(
-        confirmed_count=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
-        ),
-        waitlisted_count=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)
-        ),
+    # The list's columns only; a page's seat counts come from `seat_counts_add`, so neither
+    # the page nor its count joins the registrations of every event.
+    return events.only(
+        "title", "kind", "starts_at", "venue", "delivery", "capacity", "status"
     ).order_by("-starts_at", "-pk")
+
+
+def seat_counts_add(events: list[Event]) -> list[Event]:
+    """Set confirmed_count, waitlisted_count and the labels the list shows on a page's events,
+    with one query whatever the page's size."""
+    counts = {
+        row["event_id"]: row
+        for row in Registration.objects.filter(
+            event__in=[e.pk for e in events],
+            status__in=(RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED),
+        )
+        .values("event_id")
+        .annotate(
+            confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+            waitlisted=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+        )
+        .order_by()
+    }
+    kinds, statuses = dict(EventKind.choices), dict(EventStatus.choices)
+    deliveries = dict(Delivery.choices)
+    for event in events:
+        row = counts.get(event.pk, {})
+        event.confirmed_count = row.get("confirmed", 0)
+        event.waitlisted_count = row.get("waitlisted", 0)
+        event.kind_label = kinds.get(event.kind, event.kind)
+        event.status_label = statuses.get(event.status, event.status)
+        event.place = event.venue or deliveries.get(event.delivery, "")
+    return events
 
 
 def event_fiscal_years() -> list[int]:
@@ -196,16 +237,17 @@ def fiscal_year_counts(*, fiscal_year: int) -> YearCounts:
     events = Event.objects.filter(
         starts_at__gte=start, starts_at__lt=end, status=EventStatus.PUBLISHED
     )
-    kinds = dict(Event._meta.get_field("kind").choices)
-    by_kind = [
-        (kinds[row["kind"]], row["n"])
-        for row in events.values("kind").annotate(n=Count("pk")).order_by("kind")
-    ]
+    # One query: each event's kind and counts; the kinds are tallied here.
     per_event = events.annotate(
         came=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
         seated=Count("registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)),
-    ).values_list("came", "seated")
-    participants = sum(came or seated for came, seated in per_event)
+    ).values_list("kind", "came", "seated")
+    tally: dict[str, int] = {}
+    participants = 0
+    for kind, came, seated in per_event:
+        tally[kind] = tally.get(kind, 0) + 1
+        participants += came or seated
+    by_kind = [(label, tally[value]) for value, label in EventKind.choices if value in tally]
     return YearCounts(
         fiscal_year=fiscal_year,
         held=sum(n for _, n in by_kind),
@@ -231,3 +273,134 @@ def prospects(*, query: str = "") -> QuerySet:
         )
         .order_by("-last_registered", "organization_name")
     )
+
+
+# --- questionnaires -------------------------------------------------------------------------
+
+
+def questionnaire_questions(questionnaire: Questionnaire) -> list[QuestionnaireQuestion]:
+    """Return the questions of a questionnaire in order."""
+    return list(QuestionnaireQuestion.objects.filter(questionnaire=questionnaire))
+
+
+def questionnaires_of(event: Event) -> list[Questionnaire]:
+    """Return an event's questionnaires with their answer counts."""
+    return list(Questionnaire.objects.filter(event=event).annotate(answer_count=Count("answers")))
+
+
+def open_questionnaires_for_registration(registration: Registration) -> list[Questionnaire]:
+    """Return the post-event questionnaires a confirmed registrant may answer, with whether
+    they did."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return []
+    questionnaires = list(
+        Questionnaire.objects.filter(
+            event_id=registration.event_id,
+            kind=QuestionnaireKind.POST_EVENT,
+            status=QuestionnaireStatus.OPEN,
+        )
+    )
+    answered = set(
+        QuestionnaireAnswer.objects.filter(
+            registration=registration, questionnaire__in=questionnaires
+        ).values_list("questionnaire_id", flat=True)
+    )
+    for questionnaire in questionnaires:
+        questionnaire.answered = questionnaire.pk in answered
+    return questionnaires
+
+
+def open_needs_questionnaires(*, event: Event, user: User) -> list[Questionnaire]:
+    """Return the needs questionnaires of an event a member may answer, with whether they did."""
+    questionnaires = list(
+        Questionnaire.objects.filter(
+            event=event, kind=QuestionnaireKind.NEEDS, status=QuestionnaireStatus.OPEN
+        )
+    )
+    answered = set(
+        QuestionnaireAnswer.objects.filter(
+            user=user, registration=None, questionnaire__in=questionnaires
+        ).values_list("questionnaire_id", flat=True)
+    )
+    for questionnaire in questionnaires:
+        questionnaire.answered = questionnaire.pk in answered
+    return questionnaires
+
+
+@dataclass(frozen=True)
+class OptionResult:
+    """One option of a choice question: how many people chose it, out of those who answered."""
+
+    label: str
+    count: int
+    total: int
+    is_other: bool
+
+    @property
+    def label_share(self) -> str:
+        """Return 「20名中7名（35.0%）」."""
+        return format_share(self.count, self.total, unit="名")
+
+    @property
+    def percent(self) -> str:
+        return format_percent(self.count, self.total)
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """A question compiled over every answer: the registry's summary, in people."""
+
+    question: QuestionnaireQuestion
+    summary: QuestionSummary
+    options: list[OptionResult]
+    chart: SafeString
+
+    @property
+    def answered_label(self) -> str:
+        return format_share(self.summary.answered, self.summary.asked, unit="名")
+
+
+def _chart(question: QuestionnaireQuestion, options: list[OptionResult]) -> SafeString:
+    if not options:
+        return mark_safe("")
+    return bar_chart(
+        chart_id=f"chart-q{question.pk}",
+        title=f"{question.code} {question.text}",
+        description="、".join(f"{o.label} {o.label_share}" for o in options),
+        bars=[
+            Bar(
+                label=o.label,
+                count=o.count,
+                total=o.total,
+                text=f"{o.count:,}名（{o.percent}）",
+                muted=o.is_other,
+            )
+            for o in options
+        ],
+    )
+
+
+def questionnaire_results(
+    questionnaire: Questionnaire,
+) -> tuple[list[QuestionResult], list[QuestionnaireAnswer]]:
+    """Compile every question with the registry (counts, shares, statistics, texts).
+
+    Two queries whatever the number of answers: the questions and the answers.
+    """
+    questions = questionnaire_questions(questionnaire)
+    answers = list(
+        QuestionnaireAnswer.objects.filter(questionnaire=questionnaire).only(
+            "name", "organization_name", "data", "submitted_at", "questionnaire_id"
+        )
+    )
+    results = []
+    for question in questions:
+        summary = question_summary_of(question, answers)
+        options = [
+            OptionResult(
+                label=o.label, count=o.share.count, total=o.share.total, is_other=o.is_other
+            )
+            for o in summary.options
+        ]
+        results.append(QuestionResult(question, summary, options, _chart(question, options)))
+    return results, answers

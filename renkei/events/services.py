@@ -9,6 +9,7 @@ transaction.
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -19,21 +20,30 @@ from renkei.accounts.models import User
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.core.errors import ServiceError
+from renkei.core.ical import CalendarEntry, calendar_bytes
 from renkei.core.links import absolute_url
+from renkei.core.question_kinds import kind_of
+from renkei.core.question_kinds.definitions import OTHER_CHOICE, QuestionKind
 from renkei.core.wareki import format_datetime
 from renkei.directory.models import Organization, Person
 from renkei.directory.selectors import member_organizations
-from renkei.events.lifecycle import EVENT_WORKFLOW, REGISTRATION_WORKFLOW
+from renkei.events.lifecycle import EVENT_WORKFLOW, QUESTIONNAIRE_WORKFLOW, REGISTRATION_WORKFLOW
 from renkei.events.models import (
     ACTIVE_STATUSES,
+    QUESTIONNAIRE_KINDS,
     Audience,
     Event,
     EventStatus,
+    Questionnaire,
+    QuestionnaireAnswer,
+    QuestionnaireKind,
+    QuestionnaireQuestion,
+    QuestionnaireStatus,
     Registration,
     RegistrationStatus,
     Session,
 )
-from renkei.mailer.services import mail_queue
+from renkei.mailer.services import MailAttachment, mail_queue
 from renkei.workflow.transitions import TransitionError
 
 
@@ -414,11 +424,45 @@ def registration_urls(registration: Registration) -> dict[str, str]:
     }
 
 
+# Mails to registrants with a seat carry the event's calendar file; one file for all of
+# them (no personal link in it), so a batch stays one bulk INSERT of the outbox.
+CALENDAR_TEMPLATES = ("event_registered", "event_promoted", "event_reminder")
+
+
+def event_calendar(event: Event, *, url: str = "", online: bool = True) -> bytes:
+    """Return the event as an .ics file; the online link only for those with a seat."""
+    lines = [event.get_kind_display()]
+    if url:
+        lines.append(url)
+    if online and event.online_url:
+        lines.append(f"オンライン参加: {event.online_url}")
+    return calendar_bytes(
+        [
+            CalendarEntry(
+                key=f"event-{event.pk}",
+                starts_at=event.starts_at,
+                ends_at=event.ends_at,
+                summary=event.title,
+                stamp=event.updated_at,
+                location=event.venue,
+                url=url,
+                description="\n".join(lines),
+            )
+        ],
+        name=event.title,
+    )
+
+
 def _registrations_mail(registrations: Sequence[Registration], *, template: str) -> int:
     """Mail each registrant their own message (their links differ)."""
     if not registrations:
         return 0
     event = registrations[0].event
+    attachments = (
+        [MailAttachment(f"event-{event.pk}.ics", event_calendar(event), "text/calendar")]
+        if template in CALENDAR_TEMPLATES
+        else []
+    )
     return len(
         mail_queue(
             to=[
@@ -434,5 +478,248 @@ def _registrations_mail(registrations: Sequence[Registration], *, template: str)
                 "event_url": absolute_url(reverse("events:detail", args=[event.pk])),
             },
             topic=f"event:{event.pk}",
+            attachments=attachments,
         )
     )
+
+
+def reminders_send_due(*, now: dt.datetime | None = None, days_before: int = 1) -> int:
+    """Remind every confirmed registrant of an event held within `days_before` days (from
+    tomorrow's date, local time), with the .ics; each registration once, whenever it runs.
+
+    Run by cron (`events_remind_due`, daily in the morning or hourly). The registrations are
+    claimed (reminded_at set) in the transaction that queues their mail, rows locked with
+    SKIP LOCKED on PostgreSQL, so two runs at once never mail anyone twice.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    until = dt.datetime.combine(
+        today + dt.timedelta(days=days_before + 1),
+        dt.time.min,
+        tzinfo=timezone.get_current_timezone(),
+    )
+    events = Event.objects.filter(
+        status=EventStatus.PUBLISHED,
+        starts_at__gt=now,
+        starts_at__lt=until,
+        registrations__status=RegistrationStatus.CONFIRMED,
+        registrations__reminded_at=None,
+    ).distinct()
+    sent = 0
+    for event in events:
+        with transaction.atomic():
+            due = list(
+                Registration.objects.select_for_update(skip_locked=True).filter(
+                    event=event, status=RegistrationStatus.CONFIRMED, reminded_at=None
+                )
+            )
+            if not due:
+                continue
+            Registration.objects.filter(pk__in=[r.pk for r in due]).update(reminded_at=now)
+            for registration in due:
+                registration.event = event
+            sent += _registrations_mail(due, template="event_reminder")
+            audit_record(
+                action=Action.CHANGED,
+                actor_username="system:events_remind_due",
+                target=event,
+                detail={"event": "reminded", "registrations": len(due)},
+            )
+    return sent
+
+
+# --- questionnaires (アンケート) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionDraft:
+    """One question as the secretariat types it; its kind is one of the registry's."""
+
+    text: str
+    kind: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    allow_other: bool = False
+    unit: str = ""
+
+
+def questionnaire_create(
+    *,
+    event: Event,
+    by: User,
+    kind: str,
+    title: str,
+    description: str = "",
+    request: HttpRequest | None = None,
+) -> Questionnaire:
+    """Write a questionnaire of an event (準備中 until its questions are ready)."""
+    if event.status == EventStatus.CANCELLED:
+        raise EventError("中止した催しにはアンケートを作成できません。")
+    if kind not in QuestionnaireKind.values:
+        raise EventError("アンケートの種類を選んでください。", field="kind")
+    if not title.strip():
+        raise EventError("名称を入力してください。", field="title")
+    with transaction.atomic():
+        questionnaire = Questionnaire.objects.create(
+            event=event,
+            kind=kind,
+            title=title.strip(),
+            description=description.strip(),
+            created_by=by,
+        )
+        audit_record(
+            action=Action.CHANGED,
+            actor=by,
+            target=questionnaire,
+            request=request,
+            detail={"event": "questionnaire_created", "kind": kind},
+        )
+    return questionnaire
+
+
+def _question_problem(number: int, draft: QuestionDraft) -> str | None:
+    if draft.kind not in dict(QUESTIONNAIRE_KINDS):
+        return f"Q{number}：形式を選んでください。"
+    if draft.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        choices = [c for c in draft.choices if c.strip()]
+        if len(choices) < 2:
+            return f"Q{number}：選択肢を2つ以上、1行に1つずつ入力してください。"
+        if len(set(choices)) != len(choices):
+            return f"Q{number}：同じ選択肢が重複しています。"
+        if OTHER_CHOICE in choices and draft.allow_other:
+            return f"Q{number}：「その他」は「その他を加える」で追加されます。選択肢から除いてください。"
+    return None
+
+
+def questions_set(
+    *,
+    questionnaire: Questionnaire,
+    by: User,
+    questions: Sequence[QuestionDraft],
+    request: HttpRequest | None = None,
+) -> list[QuestionnaireQuestion]:
+    """Replace the questions of a questionnaire not yet opened (Q1, Q2, … in this order)."""
+    if questionnaire.status != QuestionnaireStatus.DRAFT:
+        raise EventError("回答受付を始めたアンケートの設問は変更できません。")
+    rows = [q for q in questions if q.text.strip()]
+    for number, row in enumerate(rows, start=1):
+        if problem := _question_problem(number, row):
+            raise EventError(problem)
+    choice_kinds = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+    with transaction.atomic():
+        questionnaire.questions.all().delete()
+        created = QuestionnaireQuestion.objects.bulk_create(
+            QuestionnaireQuestion(
+                questionnaire=questionnaire,
+                position=number,
+                code=f"Q{number}",
+                kind=row.kind,
+                text=row.text.strip(),
+                required=row.required,
+                choices=[c.strip() for c in row.choices if c.strip()]
+                if row.kind in choice_kinds
+                else [],
+                allow_other=row.allow_other and row.kind in choice_kinds,
+                unit=row.unit.strip() if row.kind == QuestionKind.NUMBER else "",
+            )
+            for number, row in enumerate(rows, start=1)
+        )
+        audit_record(
+            action=Action.CHANGED,
+            actor=by,
+            target=questionnaire,
+            request=request,
+            detail={"event": "questionnaire_questions", "questions": len(created)},
+        )
+    return created
+
+
+def questionnaire_open(
+    *, questionnaire: Questionnaire, by: User, request: HttpRequest | None = None
+) -> Questionnaire:
+    """Start taking answers: the questions are fixed from now on."""
+    if not questionnaire.questions.exists():
+        raise EventError("設問を1つ以上作成してから回答受付を始めてください。")
+    try:
+        return QUESTIONNAIRE_WORKFLOW.apply(
+            instance=questionnaire,
+            name="open",
+            by=by,
+            changes={"opened_at": timezone.now()},
+            request=request,
+        )
+    except TransitionError as error:
+        raise EventError(error.message) from error
+
+
+def questionnaire_close(
+    *, questionnaire: Questionnaire, by: User, request: HttpRequest | None = None
+) -> Questionnaire:
+    """Stop taking answers; the results stay."""
+    try:
+        return QUESTIONNAIRE_WORKFLOW.apply(
+            instance=questionnaire,
+            name="close",
+            by=by,
+            changes={"closed_at": timezone.now()},
+            request=request,
+        )
+    except TransitionError as error:
+        raise EventError(error.message) from error
+
+
+def questionnaire_answer(
+    *,
+    questionnaire: Questionnaire,
+    questions: Sequence[QuestionnaireQuestion],
+    data: dict[str, Any],
+    registration: Registration | None = None,
+    user: User | None = None,
+    request: HttpRequest | None = None,
+) -> QuestionnaireAnswer:
+    """Record one person's answer: a participant's (事後) or a member's (ニーズ); once each."""
+    if questionnaire.status != QuestionnaireStatus.OPEN:
+        raise EventError("このアンケートは現在回答を受け付けていません。")
+    if questionnaire.kind == QuestionnaireKind.POST_EVENT:
+        if registration is None or registration.event_id != questionnaire.event_id:
+            raise EventError("このアンケートは催しの参加者のみが回答できます。")
+        if registration.status != RegistrationStatus.CONFIRMED:
+            raise EventError("参加が確定した方のみ回答できます。")
+        name, organization_name = registration.name, registration.organization_name
+    else:
+        if user is None or not user.is_authenticated:
+            raise EventError("このアンケートには会員としてログインして回答してください。")
+        person = Person.objects.select_related("organization").filter(user=user).first()
+        name = person.name if person else user.get_full_name() or user.get_username()
+        organization_name = person.organization.name if person and person.organization else ""
+        registration = None
+    for question in questions:
+        value = data.get(str(question.pk))
+        kind = kind_of(question)
+        if kind.is_unanswered(question, value):
+            if question.required:
+                raise EventError(kind.missing(question, value)[1])
+            continue
+        if problem := kind.problem(question, value):
+            raise EventError(f"{question.code}：{problem}")
+    try:
+        with transaction.atomic():
+            answer = QuestionnaireAnswer.objects.create(
+                questionnaire=questionnaire,
+                registration=registration,
+                user=user if user is not None and user.is_authenticated else None,
+                name=name,
+                organization_name=organization_name,
+                data=data,
+            )
+            audit_record(
+                action=Action.CHANGED,
+                actor=user,
+                actor_username="" if user is not None else f"registration:{registration.pk}",
+                target=answer,
+                request=request,
+                detail={"event": "questionnaire_answered", "questionnaire": questionnaire.pk},
+            )
+    except IntegrityError as error:
+        raise EventError("このアンケートにはすでに回答いただいています。") from error
+    return answer

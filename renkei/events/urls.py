@@ -29,6 +29,37 @@ urlpatterns = [
     ),
     path("<int:pk>/sign-in-sheet/", views.sign_in_sheet, name="sign_in_sheet"),
     path("<int:pk>/participants.xlsx", views.participants_export, name="participants_export"),
+    path("<int:pk>/questionnaires/new/", views.questionnaire_create, name="questionnaire_create"),
+    path(
+        "<int:pk>/questionnaires/<int:questionnaire_pk>/",
+        views.questionnaire_manage,
+        name="questionnaire",
+    ),
+    path(
+        "<int:pk>/questionnaires/<int:questionnaire_pk>/open/",
+        views.questionnaire_open,
+        name="questionnaire_open",
+    ),
+    path(
+        "<int:pk>/questionnaires/<int:questionnaire_pk>/close/",
+        views.questionnaire_close,
+        name="questionnaire_close",
+    ),
+    path(
+        "<int:pk>/questionnaires/<int:questionnaire_pk>/results/",
+        views.questionnaire_results_view,
+        name="questionnaire_results",
+    ),
+    path(
+        "<int:pk>/questionnaires/<int:questionnaire_pk>/results.xlsx",
+        views.questionnaire_export,
+        name="questionnaire_export",
+    ),
+    path(
+        "<int:pk>/questionnaires/<int:questionnaire_pk>/answer/",
+        views.questionnaire_answer,
+        name="questionnaire_answer",
+    ),
     path("check-in/<str:token>/", views.check_in_scan, name="check_in_scan"),
     # Public: an event open to non-members, and each registrant's own link.
     path("<int:pk>/apply/", views.public_apply, name="apply"),
@@ -36,6 +67,11 @@ urlpatterns = [
     path("r/<str:token>/confirm/", views.registration_confirm, name="registration_confirm"),
     path(
         "r/<str:token>/cancel/", views.registration_cancel_by_link, name="registration_cancel_link"
+    ),
+    path(
+        "r/<str:token>/questionnaires/<int:pk>/",
+        views.questionnaire_answer_by_link,
+        name="questionnaire_answer_link",
     ),
     path("r/<str:token>/calendar.ics", views.registration_ics, name="registration_ics"),
 ]

@@ -17,29 +17,40 @@ from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.core.fiscal_year import fiscal_year_of
 from renkei.core.forms import service_error_add
-from renkei.core.ical import CalendarEntry, calendar_bytes
 from renkei.core.links import absolute_url
 from renkei.core.markdown import markdown_html
 from renkei.directory.models import Person
 from renkei.directory.permissions import organization_id_of
 from renkei.events import services
-from renkei.events.exports import participants_xlsx
+from renkei.events.exports import participants_xlsx, questionnaire_xlsx
 from renkei.events.forms import (
     EventFilterForm,
     EventForm,
     PublicRegistrationForm,
+    QuestionFormSet,
+    QuestionnaireAnswerForm,
+    QuestionnaireForm,
     RegistrationFilterForm,
     SessionFormSet,
 )
-from renkei.events.lifecycle import EVENT_WORKFLOW
-from renkei.events.models import Event, Registration, RegistrationStatus
+from renkei.events.lifecycle import EVENT_WORKFLOW, QUESTIONNAIRE_WORKFLOW
+from renkei.events.models import (
+    Event,
+    Questionnaire,
+    QuestionnaireAnswer,
+    Registration,
+    RegistrationStatus,
+)
 from renkei.events.permissions import (
     can_manage_events,
     get_event_for,
     get_event_to_attend_for,
     get_event_to_manage_for,
+    get_needs_questionnaire_for,
     get_own_registration_for,
     get_public_event,
+    get_questionnaire_by_token,
+    get_questionnaire_to_manage_for,
     get_registration_by_token,
     get_registration_to_manage_for,
     require_event_manager,
@@ -52,9 +63,15 @@ from renkei.events.selectors import (
     event_seats,
     fiscal_year_counts,
     my_registrations,
+    open_needs_questionnaires,
+    open_questionnaires_for_registration,
     participant_counts,
     prospects,
+    questionnaire_questions,
+    questionnaire_results,
+    questionnaires_of,
     registrations_of,
+    seat_counts_add,
 )
 from renkei.events.services import EventError
 
@@ -88,6 +105,7 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
         query=filters.get("q", ""),
     )
     page = Paginator(events, EVENT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = seat_counts_add(list(page.object_list))
     kept = request.GET.copy()
     kept.pop("page", None)
     return render(
@@ -129,6 +147,10 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # Loaded with the user by the authentication backend: no query.
             "self_person": getattr(request.user, "person", None),
             "accepting": _accepting(event),
+            "questionnaires": questionnaires_of(event) if managing else [],
+            "needs_questionnaires": []
+            if managing
+            else open_needs_questionnaires(event=event, user=request.user),
             "can_manage": managing,
             "participants": participant_counts(event=event, seats=seats) if managing else None,
             "public_url": absolute_url(reverse("events:apply", args=[event.pk]))
@@ -539,6 +561,7 @@ def registration_page(request: HttpRequest, token: str) -> HttpResponse:
             "registration": registration,
             "event": event,
             "sessions": list(event.sessions.all()),
+            "questionnaires": open_questionnaires_for_registration(registration),
             "qr_svg": _qr_svg(registration) if registration.status == "confirmed" else "",
         },
     )
@@ -584,24 +607,259 @@ def registration_ics(request: HttpRequest, token: str) -> HttpResponse:
     """The registered event as an .ics file for the registrant's calendar."""
     registration = get_registration_by_token(token)
     event = registration.event
-    lines = [event.get_kind_display(), absolute_url(reverse("events:registration", args=[token]))]
-    if registration.status == RegistrationStatus.CONFIRMED and event.online_url:
-        lines.append(f"オンライン参加: {event.online_url}")
-    body = calendar_bytes(
-        [
-            CalendarEntry(
-                key=f"event-{event.pk}",
-                starts_at=event.starts_at,
-                ends_at=event.ends_at,
-                summary=event.title,
-                stamp=event.updated_at,
-                location=event.venue,
-                url=absolute_url(reverse("events:registration", args=[token])),
-                description="\n".join(lines),
-            )
-        ],
-        name=event.title,
+    body = services.event_calendar(
+        event,
+        url=absolute_url(reverse("events:registration", args=[token])),
+        online=registration.status == RegistrationStatus.CONFIRMED,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
     return response
+
+
+# --- questionnaires (アンケート) ---------------------------------------------------------------
+
+
+def _questionnaire_crumbs(questionnaire: Questionnaire, *trail: tuple[str, str | None]) -> list:
+    event = questionnaire.event
+    return _crumbs(
+        (event.title, reverse("events:detail", args=[event.pk])),
+        (
+            questionnaire.title,
+            reverse("events:questionnaire", args=[event.pk, questionnaire.pk]),
+        ),
+        *trail,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def questionnaire_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Write a new questionnaire of an event (事後アンケート or 研修ニーズ調査)."""
+    event = get_event_to_manage_for(request.user, pk)
+    form = QuestionnaireForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            questionnaire = services.questionnaire_create(
+                event=event, by=request.user, request=request, **form.cleaned_data
+            )
+        except EventError as error:
+            service_error_add(form, error)
+        else:
+            messages.success(request, "アンケートを作成しました。設問を入力してください。")
+            return redirect("events:questionnaire", pk=event.pk, questionnaire_pk=questionnaire.pk)
+    return render(
+        request,
+        "events/questionnaire_new.html",
+        {
+            "nav": "events",
+            "event": event,
+            "form": form,
+            "breadcrumbs": _crumbs(
+                (event.title, reverse("events:detail", args=[pk])), ("アンケートの作成", None)
+            ),
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def questionnaire_manage(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpResponse:
+    """The secretariat's page of a questionnaire: its questions (editable until opened)."""
+    questionnaire = get_questionnaire_to_manage_for(request.user, pk, questionnaire_pk)
+    questions = questionnaire_questions(questionnaire)
+    initial = [
+        {
+            "text": q.text,
+            "kind": q.kind,
+            "choices": "\n".join(q.choices),
+            "allow_other": q.allow_other,
+            "unit": q.unit,
+            "required": q.required,
+        }
+        for q in questions
+    ]
+    formset = QuestionFormSet(
+        request.POST if request.method == "POST" else None, initial=initial, prefix="questions"
+    )
+    if request.method == "POST" and formset.is_valid():
+        rows = [draft for form in formset.forms if (draft := form.draft()) is not None]
+        try:
+            services.questions_set(
+                questionnaire=questionnaire, by=request.user, questions=rows, request=request
+            )
+        except EventError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"設問を保存しました（{len(rows)}問）。")
+        return redirect("events:questionnaire", pk=pk, questionnaire_pk=questionnaire.pk)
+    return render(
+        request,
+        "events/questionnaire.html",
+        {
+            "nav": "events",
+            "questionnaire": questionnaire,
+            "event": questionnaire.event,
+            "questions": questions,
+            "formset": formset,
+            "answer_count": questionnaire.answers.count(),
+            "breadcrumbs": [
+                *_questionnaire_crumbs(questionnaire)[:-1],
+                (questionnaire.title, None),
+            ],
+        },
+        status=400 if formset.is_bound and not formset.is_valid() else 200,
+    )
+
+
+def _questionnaire_step(request: HttpRequest, pk: int, questionnaire_pk: int, name: str):
+    questionnaire = get_questionnaire_to_manage_for(request.user, pk, questionnaire_pk)
+    step = QUESTIONNAIRE_WORKFLOW.transition(name)
+    if _confirmed(request):
+        action = services.questionnaire_open if name == "open" else services.questionnaire_close
+        try:
+            action(questionnaire=questionnaire, by=request.user, request=request)
+        except EventError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"「{questionnaire.title}」の{step.label}をしました。")
+        return redirect("events:questionnaire", pk=pk, questionnaire_pk=questionnaire.pk)
+    return render(
+        request,
+        "events/questionnaire_confirm.html",
+        {
+            "nav": "events",
+            "questionnaire": questionnaire,
+            "event": questionnaire.event,
+            "step": step,
+            "answer_count": questionnaire.answers.count(),
+            "breadcrumbs": _questionnaire_crumbs(questionnaire, (step.label, None)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def questionnaire_open(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpResponse:
+    """Start taking answers after a confirmation page (the questions are fixed then)."""
+    return _questionnaire_step(request, pk, questionnaire_pk, "open")
+
+
+@require_http_methods(["GET", "POST"])
+def questionnaire_close(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpResponse:
+    """Stop taking answers after a confirmation page."""
+    return _questionnaire_step(request, pk, questionnaire_pk, "close")
+
+
+@require_GET
+def questionnaire_results_view(
+    request: HttpRequest, pk: int, questionnaire_pk: int
+) -> HttpResponse:
+    """The compiled results: per question, counts and shares, a chart, statistics, texts."""
+    questionnaire = get_questionnaire_to_manage_for(request.user, pk, questionnaire_pk)
+    results, answers = questionnaire_results(questionnaire)
+    return render(
+        request,
+        "events/questionnaire_results.html",
+        {
+            "nav": "events",
+            "questionnaire": questionnaire,
+            "event": questionnaire.event,
+            "results": results,
+            "answer_count": len(answers),
+            "confirmed": questionnaire.event.registrations.filter(
+                status=RegistrationStatus.CONFIRMED
+            ).count(),
+            "breadcrumbs": _questionnaire_crumbs(questionnaire, ("集計結果", None)),
+        },
+    )
+
+
+@require_GET
+def questionnaire_export(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpResponse:
+    """The compiled results and every answer as an Excel workbook."""
+    questionnaire = get_questionnaire_to_manage_for(request.user, pk, questionnaire_pk)
+    body = questionnaire_xlsx(questionnaire=questionnaire)
+    audit_record(
+        action=Action.EXPORTED,
+        actor=request.user,
+        target=questionnaire,
+        request=request,
+        detail={"export": "questionnaire_xlsx"},
+    )
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"アンケート集計_{questionnaire.title}.xlsx"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"questionnaire-{questionnaire.pk}.xlsx\"; filename*=UTF-8''{quote(name)}"
+    )
+    return response
+
+
+def _answer_page(
+    request: HttpRequest,
+    questionnaire: Questionnaire,
+    *,
+    registration: Registration | None,
+    back_url: str,
+) -> HttpResponse:
+    questions = questionnaire_questions(questionnaire)
+    answered = QuestionnaireAnswer.objects.filter(
+        questionnaire=questionnaire,
+        **({"registration": registration} if registration else {"user": request.user}),
+    ).exists()
+    form = QuestionnaireAnswerForm(
+        request.POST if request.method == "POST" else None, questions=questions
+    )
+    if request.method == "POST" and not answered and form.is_valid():
+        try:
+            services.questionnaire_answer(
+                questionnaire=questionnaire,
+                questions=questions,
+                data=form.answer_data,
+                registration=registration,
+                user=request.user if registration is None else None,
+                request=request,
+            )
+        except EventError as error:
+            service_error_add(form, error)
+        else:
+            messages.success(request, "アンケートにご回答いただき、ありがとうございました。")
+            return redirect(back_url)
+    return render(
+        request,
+        "events/questionnaire_answer.html",
+        {
+            "nav": "events",
+            "questionnaire": questionnaire,
+            "event": questionnaire.event,
+            "form": form,
+            "answered": answered,
+            "back_url": back_url,
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def questionnaire_answer_by_link(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    """A participant answers the post-event questionnaire through their own link, once."""
+    registration, questionnaire = get_questionnaire_by_token(token, pk)
+    return _answer_page(
+        request,
+        questionnaire,
+        registration=registration,
+        back_url=reverse("events:registration", args=[token]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def questionnaire_answer(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpResponse:
+    """A member answers a needs questionnaire (研修ニーズ調査), once."""
+    questionnaire = get_needs_questionnaire_for(request.user, pk, questionnaire_pk)
+    return _answer_page(
+        request,
+        questionnaire,
+        registration=None,
+        back_url=reverse("events:detail", args=[pk]),
+    )

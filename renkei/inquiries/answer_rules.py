@@ -9,16 +9,16 @@ kind's value may be is its class's `problem` (question_kinds.kinds).
 
 from typing import Any
 
-from renkei.inquiries.models import OTHER_CHOICE, Question
-from renkei.inquiries.question_kinds import KINDS
-from renkei.inquiries.question_kinds.kinds import too_long
-from renkei.inquiries.question_kinds.values import (
+from renkei.core.question_kinds import KINDS
+from renkei.core.question_kinds.kinds import too_long
+from renkei.core.question_kinds.values import (
     LONG_TEXT_MAX_LENGTH,
     NUMBER_MAX_LENGTH,
     OTHER_TEXT_MAX_LENGTH,
     SHORT_TEXT_MAX_LENGTH,
     TABLE_CELL_MAX_LENGTH,
 )
+from renkei.inquiries.models import OTHER_CHOICE, Question
 
 __all__ = [
     "LONG_TEXT_MAX_LENGTH",

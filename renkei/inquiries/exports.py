@@ -19,14 +19,14 @@ from django.db import models
 from django.utils import timezone
 
 from renkei.core.csv_safety import looks_like_formula, neutralize
+from renkei.core.question_kinds import QuestionSummary
+from renkei.core.question_kinds.results import MatrixColumn
+from renkei.core.question_kinds.values import table_value
 from renkei.core.wareki import WAREKI_DATE_FORMAT
 from renkei.inquiries.compilation.data import CompilationData
 from renkei.inquiries.compilation.matrix import Matrix, compilation_matrix, organization_cell
 from renkei.inquiries.compilation.summaries import question_summaries
 from renkei.inquiries.models import Inquiry
-from renkei.inquiries.question_kinds import QuestionSummary
-from renkei.inquiries.question_kinds.results import MatrixColumn
-from renkei.inquiries.question_kinds.values import table_value
 
 ProgressCallback = Callable[[int], None]
 

@@ -6,6 +6,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+# The kinds live with the registry in core; inquiries' code keeps importing them from here.
+from renkei.core.question_kinds.definitions import (  # noqa: F401 (re-exported)
+    NO,
+    OTHER_CHOICE,
+    YES,
+    QuestionKind,
+)
 from renkei.directory.models import Organization
 
 
@@ -124,24 +131,6 @@ class InquiryAttachment(models.Model):
         return self.name
 
 
-class QuestionKind(models.TextChoices):
-    SINGLE = "single", "単一選択"
-    MULTIPLE = "multiple", "複数選択"
-    YES_NO = "yes_no", "はい／いいえ"
-    NUMBER = "number", "数値"
-    DATE = "date", "日付"
-    SHORT_TEXT = "short_text", "短文"
-    LONG_TEXT = "long_text", "長文"
-    TABLE = "table", "表"
-    FILE = "file", "ファイル"
-
-
-# The choice that opens a free-text box when a question allows 「その他」.
-OTHER_CHOICE = "その他"
-YES = "はい"
-NO = "いいえ"
-
-
 class Question(models.Model):
     """One question of an inquiry."""
 
@@ -186,7 +175,7 @@ class Question(models.Model):
     def options(self) -> list[str]:
         """Return the values a choice question accepts, as its kind's class says."""
         # Imported here: the registry imports these models.
-        from renkei.inquiries.question_kinds import kind_of
+        from renkei.core.question_kinds import kind_of
 
         return kind_of(self).options(self)
 

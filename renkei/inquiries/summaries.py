@@ -18,13 +18,14 @@ from django.urls import reverse
 
 from renkei.accounts.models import User
 from renkei.core.numbers import format_number
+from renkei.core.question_kinds import QuestionSummary
 from renkei.core.summaries import RecordSummary, SummaryPart, SummaryTable
 from renkei.core.wareki import date_style, format_date
-from renkei.inquiries.compilation import compilation_data, question_summaries
-from renkei.inquiries.compilation_tasks import INLINE_VALUES_LIMIT, current_stamp, values_count
+from renkei.inquiries.compilation.data import compilation_data
+from renkei.inquiries.compilation.store import INLINE_VALUES_LIMIT, current_stamp, values_count
+from renkei.inquiries.compilation.summaries import question_summaries
 from renkei.inquiries.models import Inquiry
 from renkei.inquiries.permissions import results_visible_filter, visible_inquiries_filter
-from renkei.inquiries.question_kinds import QuestionSummary
 
 KIND_LABEL = "照会"
 # Bump when the parts below change, so no cached summary of the old shape is shown.

@@ -61,6 +61,7 @@ ANONYMOUS = [
     table("events:registration"),
     table("events:registration_confirm"),
     table("events:registration_cancel_link"),
+    table("events:questionnaire_answer_link"),
 ]
 
 STAFF = [
@@ -68,6 +69,7 @@ STAFF = [
     table("events:list"),
     table("events:detail"),
     table("events:registration_cancel"),
+    table("events:questionnaire_answer"),
     table("directory:organization_list"),
     table("directory:organization_list", "?prefecture=01"),
     table("directory:organization_detail"),
@@ -180,6 +182,11 @@ SECRETARIAT = [
     table("events:sign_in_sheet"),
     table("events:check_in_scan"),
     table("events:prospects"),
+    table("events:questionnaire_create"),
+    table("events:questionnaire"),
+    table("events:questionnaire_open"),
+    table("events:questionnaire_close"),
+    table("events:questionnaire_results"),
     table("directory:manage_index"),
     table("directory:manage_organization_new"),
     table("directory:manage_organization_edit"),

@@ -1,6 +1,7 @@
 """A seminar from publication to the counts, in Chromium: the secretariat publishes it with a
 four-talk program, a member and a non-member register, the 101st waits and is promoted after a
-cancellation, the reception checks people in, and the fiscal year's count shows them."""
+cancellation, the reception checks people in, the fiscal year's count shows them, and the
+post-event questionnaire is answered by the participant and compiled."""
 
 import datetime as dt
 import os
@@ -82,7 +83,55 @@ def test_seminar_from_publication_to_the_fiscal_year_count(page, council):
     secretariat.goto(page.base_url + reverse("events:list"))
     expect(main).to_contain_text("参加者数 1名")
     shoot(secretariat, "events-list-secretariat")
+    _questionnaire_answered_and_compiled(secretariat, page, event, hanako)
     office.close()
+
+
+def _questionnaire_answered_and_compiled(secretariat, page, event: Event, hanako) -> None:
+    """The secretariat builds and opens the 事後アンケート; the non-member participant answers it
+    from her own link; the results count her answer."""
+    main = secretariat.locator("main")
+    secretariat.goto(page.base_url + reverse("events:detail", args=[event.pk]))
+    secretariat.get_by_role("link", name="アンケートを作成").click()
+    secretariat.get_by_label("事後アンケート").check()
+    secretariat.get_by_label("名称").fill("トピックスセミナー 参加者アンケート")
+    secretariat.get_by_role("button", name="作成して設問を入力する").click()
+    first = secretariat.get_by_role("group", name="Q1")
+    first.get_by_label("設問").fill("本日のセミナーの満足度")
+    first.get_by_label("形式").select_option(label="単一選択")
+    first.get_by_label("選択肢（1行に1つ）").fill("満足\nやや満足\nやや不満\n不満")
+    first.get_by_label("回答を必須にする").check()
+    second = secretariat.get_by_role("group", name="Q2")
+    second.get_by_label("設問").fill("ご意見・ご要望")
+    second.get_by_label("形式").select_option(label="長文")
+    secretariat.get_by_role("button", name="設問を保存").click()
+    expect(secretariat.get_by_text("設問を保存しました（2問）。")).to_be_visible()
+    assert serious_violations(secretariat) == []
+    secretariat.get_by_role("link", name="回答受付を始める").click()
+    expect(main).to_contain_text("設問が確定し、以後は変更できません")
+    secretariat.get_by_role("button", name="回答受付の開始をする").click()
+    expect(main).to_contain_text("回答受付中")
+
+    # The participant (no account) answers from her registration page, once.
+    page.goto(page.base_url + reverse("events:registration", args=[hanako.token]))
+    page.get_by_role("link", name="トピックスセミナー 参加者アンケートに回答する").click()
+    page.get_by_role("button", name="回答を送信").click()
+    expect(page.get_by_text("Q1：この設問は回答が必須です。")).to_be_visible()
+    page.get_by_label("満足", exact=True).check()
+    page.get_by_label("Q2　ご意見・ご要望").fill("自治体の事例が参考になりました。")
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="回答を送信").click()
+    expect(page.get_by_text("アンケートにご回答いただき、ありがとうございました。")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("回答済み")
+
+    secretariat.reload()
+    secretariat.get_by_role("link", name="集計結果", exact=True).click()
+    expect(main).to_contain_text("回答者数 1名")
+    expect(main).to_contain_text("1名中1名（100.0%）")
+    expect(secretariat.get_by_role("img", name="Q1 本日のセミナーの満足度")).to_be_visible()
+    expect(main).to_contain_text("自治体の事例が参考になりました。（上砂川 花子）")
+    assert serious_violations(secretariat) == []
+    shoot(secretariat, "events-questionnaire-results")
 
 
 def _publish_seminar(page) -> None:

@@ -25,6 +25,7 @@ PUBLIC_VIEWS = {
     ("renkei.events.views", "registration_page"),
     ("renkei.events.views", "registration_cancel_by_link"),
     ("renkei.events.views", "registration_ics"),
+    ("renkei.events.views", "questionnaire_answer_by_link"),
     # A newsletter's signed unsubscribe link (RFC 8058 one-click POST from mail clients).
     ("renkei.announcements.views", "unsubscribe"),
 }

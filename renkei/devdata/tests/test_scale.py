@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from renkei.accounts.models import Role, User
+from renkei.core.question_kinds import hidden_question_ids
 from renkei.devdata.scale import (
     BIG_QUESTIONS,
     BIG_TITLE_PREFIX,
@@ -30,7 +31,6 @@ from renkei.inquiries.models import (
     Question,
     Target,
 )
-from renkei.inquiries.question_kinds import hidden_question_ids
 from renkei.inquiries.selectors.questions import missing_required
 from renkei.polls.models import Poll, Vote
 

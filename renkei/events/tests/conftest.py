@@ -26,3 +26,35 @@ def seminar(council: Council) -> Event:
         ],
     )
     return services.event_publish(event=event, by=council.secretariat)
+
+
+@pytest.fixture
+def questionnaire(council: Council, seminar: Event):
+    """An open post-event questionnaire of the seminar: satisfaction, topics, a number, a text."""
+    questionnaire = services.questionnaire_create(
+        event=seminar,
+        by=council.secretariat,
+        kind="post_event",
+        title="トピックスセミナー 参加者アンケート",
+    )
+    services.questions_set(
+        questionnaire=questionnaire,
+        by=council.secretariat,
+        questions=[
+            services.QuestionDraft(
+                text="本日のセミナーの満足度",
+                kind="single",
+                required=True,
+                choices=("満足", "やや満足", "やや不満", "不満"),
+            ),
+            services.QuestionDraft(
+                text="参考になった講演",
+                kind="multiple",
+                choices=("講演1", "講演2", "講演3", "講演4"),
+                allow_other=True,
+            ),
+            services.QuestionDraft(text="職員数", kind="number", unit="人"),
+            services.QuestionDraft(text="ご意見・ご要望", kind="long_text"),
+        ],
+    )
+    return services.questionnaire_open(questionnaire=questionnaire, by=council.secretariat)

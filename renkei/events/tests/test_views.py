@@ -377,5 +377,7 @@ def test_participant_workbook_lists_every_registration_with_wareki_dates(council
         ("当別町", "当別 次郎", "会員", "参加確定"),
     ]
     assert sheet["I5"].number_format == WAREKI_DATETIME_FORMAT
-    assert sheet["I5"].value is not None
+    registration.refresh_from_db()
+    local = timezone.localtime(registration.checked_in_at).replace(tzinfo=None)
+    assert abs(sheet["I5"].value - local) < dt.timedelta(seconds=1)
     assert AuditEvent.objects.filter(action=Action.EXPORTED, target_type="events.event").exists()

@@ -3,7 +3,7 @@
 from django.utils.safestring import SafeString, mark_safe
 
 from renkei.core.charts import Bar, bar_chart
-from renkei.inquiries.question_kinds import QuestionSummary
+from renkei.core.question_kinds import QuestionSummary
 
 
 def summary_chart(summary: QuestionSummary) -> SafeString:

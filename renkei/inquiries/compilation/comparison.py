@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from renkei.core.question_kinds import QuestionSummary
+from renkei.core.question_kinds.results import Share
 from renkei.inquiries.compilation.data import compilation_data
 from renkei.inquiries.compilation.summaries import question_summary
 from renkei.inquiries.models import (
     Inquiry,
     Question,
 )
-from renkei.inquiries.question_kinds import QuestionSummary
-from renkei.inquiries.question_kinds.results import Share
 
 
 def _normalized(text: str) -> str:

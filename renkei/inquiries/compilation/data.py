@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from renkei.core.question_kinds import DisplayConditions
 from renkei.inquiries.compilation.respondents import (
     Respondent,
     latest_submitted_versions,
@@ -14,7 +15,6 @@ from renkei.inquiries.models import (
     Inquiry,
     Question,
 )
-from renkei.inquiries.question_kinds import DisplayConditions
 
 
 @dataclass

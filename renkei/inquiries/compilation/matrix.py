@@ -6,13 +6,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from renkei.core.question_kinds import kind_of
+from renkei.core.question_kinds.kinds import CellReader
+from renkei.core.question_kinds.results import MatrixColumn
 from renkei.directory.models import OrganizationKind
 from renkei.inquiries.compilation.data import CompilationData
 from renkei.inquiries.compilation.respondents import Respondent, prefecture_name
 from renkei.inquiries.models import Question
-from renkei.inquiries.question_kinds import kind_of
-from renkei.inquiries.question_kinds.kinds import CellReader
-from renkei.inquiries.question_kinds.results import MatrixColumn
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from renkei.core.question_kinds.results import Share
 from renkei.directory.models import Organization, OrganizationKind
 from renkei.directory.selectors import notification_recipients
 from renkei.inquiries.compilation.respondents import latest_submitted_versions, prefecture_name
@@ -16,7 +17,6 @@ from renkei.inquiries.models import (
     Inquiry,
     Target,
 )
-from renkei.inquiries.question_kinds.results import Share
 
 
 @dataclass(frozen=True)

@@ -25,13 +25,13 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from renkei.core.question_kinds import QuestionSummary
 from renkei.core.wareki import date_style, use_date_style
 from renkei.inquiries.compilation.charts import summary_chart
 from renkei.inquiries.compilation.data import compilation_data
 from renkei.inquiries.compilation.progress import inquiry_progress
 from renkei.inquiries.compilation.summaries import question_summaries
 from renkei.inquiries.models import Answer, Inquiry, InquiryStatus, Question
-from renkei.inquiries.question_kinds import QuestionSummary
 
 # Free texts listed per question on the summary page; the question's own page lists all,
 # paged. Ten keep a 60-question inquiry of 1,788 answers under 150 KB of HTML (bench).

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from renkei.inquiries.compilation.data import CompilationData
-from renkei.inquiries.models import Question
-from renkei.inquiries.question_kinds import (
+from renkei.core.question_kinds import (
     QuestionSummary,
     question_summary_of,
 )
+from renkei.inquiries.compilation.data import CompilationData
+from renkei.inquiries.models import Question
 
 
 def question_summary(data: CompilationData, question: Question) -> QuestionSummary:

@@ -9,6 +9,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
 from renkei.core.files import validate_upload
+from renkei.core.question_kinds import (
+    KINDS,
+    cell_field_name,
+    field_name,
+    hidden_question_ids,
+    kind_of,
+)
+from renkei.core.question_kinds.values import OTHER_TEXT_MAX_LENGTH
 from renkei.inquiries.forms.common import JapaneseLabelsMixin
 from renkei.inquiries.models import (
     OTHER_CHOICE,
@@ -16,14 +24,6 @@ from renkei.inquiries.models import (
     AnswerKind,
     Question,
 )
-from renkei.inquiries.question_kinds import (
-    KINDS,
-    cell_field_name,
-    field_name,
-    hidden_question_ids,
-    kind_of,
-)
-from renkei.inquiries.question_kinds.values import OTHER_TEXT_MAX_LENGTH
 from renkei.inquiries.selectors.questions import missing_required
 
 SAVE = "save"

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from renkei.core.files import validate_upload
 from renkei.core.forms import WarekiDateField
+from renkei.core.question_kinds.values import parse_number
 from renkei.core.wareki import format_date
 from renkei.directory.models import Group, Organization, OrganizationKind
 from renkei.directory.organization_picker import OrganizationPickerField
@@ -21,7 +22,6 @@ from renkei.inquiries.forms.common import (
     lines_of,
 )
 from renkei.inquiries.models import Inquiry
-from renkei.inquiries.question_kinds.values import parse_number
 from renkei.inquiries.selectors.lists import suggested_deadline
 from renkei.inquiries.selectors.targets import (
     organizations_lookup,

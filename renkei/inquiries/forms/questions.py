@@ -5,13 +5,13 @@ from typing import Any
 from django import forms
 
 from renkei.core.forms import service_error_add
+from renkei.core.question_kinds import KINDS
 from renkei.inquiries.forms.common import JapaneseLabelsMixin, lines_of
 from renkei.inquiries.models import (
     Inquiry,
     Question,
     QuestionKind,
 )
-from renkei.inquiries.question_kinds import KINDS
 from renkei.inquiries.services.errors import InquiryError
 from renkei.inquiries.services.questions import CONDITION_KINDS, QuestionDraft, question_validate
 

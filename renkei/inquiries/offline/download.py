@@ -11,6 +11,7 @@ import xlsxwriter
 from django.core import signing
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from renkei.core.question_kinds import kind_of
 from renkei.core.wareki import format_datetime
 from renkei.directory.models import Organization
 from renkei.inquiries.models import (
@@ -29,7 +30,6 @@ from renkei.inquiries.offline.layout import (
     Layout,
     sheet_layout,
 )
-from renkei.inquiries.question_kinds import kind_of
 from renkei.inquiries.selectors.questions import inquiry_questions
 
 

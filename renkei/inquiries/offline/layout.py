@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from renkei.core.errors import ServiceError
+from renkei.core.question_kinds import cell_field_name, kind_of
 from renkei.inquiries.forms.answering import question_field_name
 from renkei.inquiries.models import (
     OTHER_CHOICE,
     Question,
 )
-from renkei.inquiries.question_kinds import cell_field_name, kind_of
 
 SALT = "renkei.inquiries.offline.sheet"
 # Bumped when what a sheet carries changes; an older sheet is refused with a clear message.

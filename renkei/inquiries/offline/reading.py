@@ -14,6 +14,7 @@ from django.utils.datastructures import MultiValueDict
 from openpyxl.utils.escape import unescape
 
 from renkei.accounts.models import User
+from renkei.core.question_kinds import hidden_question_ids
 from renkei.directory.models import Organization
 from renkei.inquiries.forms.answering import SUBMIT, AnswerForm
 from renkei.inquiries.models import (
@@ -37,7 +38,6 @@ from renkei.inquiries.offline.layout import (
     sheet_layout,
 )
 from renkei.inquiries.offline.upload_checks import NOT_XLSX, upload_check
-from renkei.inquiries.question_kinds import hidden_question_ids
 from renkei.inquiries.selectors.questions import inquiry_questions
 from renkei.inquiries.services.answering import answer_save
 

@@ -6,13 +6,13 @@ from typing import Any
 
 from django.core.cache import caches
 
+from renkei.core.question_kinds import hidden_question_ids, kind_of, value_is_empty
 from renkei.inquiries.lifecycle import STARTED
 from renkei.inquiries.models import (
     OTHER_CHOICE,
     Inquiry,
     Question,
 )
-from renkei.inquiries.question_kinds import hidden_question_ids, kind_of, value_is_empty
 
 # The relation of a question to its inquiry, whose cached instance inquiry_questions sets.
 _QUESTION_INQUIRY = Question._meta.get_field("inquiry")

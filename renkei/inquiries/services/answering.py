@@ -16,6 +16,7 @@ from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.core.files import file_delete_on_commit
 from renkei.core.links import absolute_url
+from renkei.core.question_kinds import hidden_question_ids, kind_of
 from renkei.core.wareki import format_datetime
 from renkei.directory.selectors import notification_recipients
 from renkei.inquiries.answer_rules import answer_data_problems
@@ -32,7 +33,6 @@ from renkei.inquiries.models import (
     Question,
 )
 from renkei.inquiries.permissions import is_representative_of
-from renkei.inquiries.question_kinds import hidden_question_ids, kind_of
 from renkei.inquiries.selectors.questions import inquiry_questions, missing_required
 from renkei.inquiries.services.answer_links import answer_link_check, answer_link_record
 from renkei.inquiries.services.common import change_record, users_mail

@@ -10,12 +10,12 @@ from django.http import HttpRequest
 
 from renkei.accounts.models import User
 from renkei.audit.models import Action
+from renkei.core.question_kinds import KINDS, kind_of
 from renkei.inquiries.lifecycle import DRAFTING
 from renkei.inquiries.models import (
     Inquiry,
     Question,
 )
-from renkei.inquiries.question_kinds import KINDS, kind_of
 from renkei.inquiries.selectors.questions import inquiry_questions
 from renkei.inquiries.services.common import change_record, draft_values, status_require
 from renkei.inquiries.services.errors import InquiryError

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from renkei.core.question_kinds.results import Share
 from renkei.directory.models import OrganizationKind
 from renkei.inquiries.compilation.comparison import inquiry_comparison
 from renkei.inquiries.compilation.data import compilation_data
@@ -12,7 +13,6 @@ from renkei.inquiries.compilation.progress import inquiry_progress
 from renkei.inquiries.compilation.respondents import anonymous_label
 from renkei.inquiries.compilation.summaries import question_summaries, question_summary
 from renkei.inquiries.models import AnswerKind, QuestionKind, Target
-from renkei.inquiries.question_kinds.results import Share
 from renkei.inquiries.tests.builders import (
     add_question,
     draft_answer,

@@ -11,11 +11,11 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from renkei.core.question_kinds.results import CellKind, MatrixColumn
 from renkei.inquiries.compilation.data import compilation_data
 from renkei.inquiries.compilation.matrix import Matrix, MatrixRow
 from renkei.inquiries.exports import matrix_csv, workbook_xlsx
 from renkei.inquiries.models import Export, InquiryStatus, QuestionKind
-from renkei.inquiries.question_kinds.results import CellKind, MatrixColumn
 from renkei.inquiries.tests.builders import (
     add_question,
     make_inquiry,

@@ -11,13 +11,13 @@ from openpyxl import Workbook
 
 from renkei.core.business_days import add_business_days
 from renkei.core.files import MAX_UPLOAD_BYTES, validate_upload
+from renkei.core.question_kinds.values import parse_number
 from renkei.core.wareki import format_date
 from renkei.inquiries import services
 from renkei.inquiries.forms.answering import AnswerForm
 from renkei.inquiries.forms.authoring import InquiryForm, TargetForm
 from renkei.inquiries.forms.questions import QuestionForm
 from renkei.inquiries.models import Answer, QuestionKind
-from renkei.inquiries.question_kinds.values import parse_number
 from renkei.inquiries.tests.builders import make_draft, make_open
 
 

@@ -17,6 +17,13 @@ from django.utils.datastructures import MultiValueDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from renkei.core.question_kinds import (
+    KINDS,
+    DisplayConditions,
+    hidden_question_ids,
+    kind_of,
+    question_summary_of,
+)
 from renkei.inquiries.answer_rules import answer_data_problems
 from renkei.inquiries.forms.answering import AnswerForm
 from renkei.inquiries.models import (
@@ -29,13 +36,6 @@ from renkei.inquiries.models import (
 )
 from renkei.inquiries.offline.download import answer_sheet_xlsx
 from renkei.inquiries.offline.reading import offline_answer_import
-from renkei.inquiries.question_kinds import (
-    KINDS,
-    DisplayConditions,
-    hidden_question_ids,
-    kind_of,
-    question_summary_of,
-)
 from renkei.inquiries.selectors.questions import inquiry_questions
 from renkei.inquiries.services.answering import answer_save
 

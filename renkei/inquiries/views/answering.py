@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.core.forms import service_error_add
+from renkei.core.question_kinds import cell_field_name, hidden_question_ids, kind_of
 from renkei.inquiries import services
 from renkei.inquiries.forms.answering import (
     REQUEST_CONFIRMATION,
@@ -36,7 +37,6 @@ from renkei.inquiries.permissions import (
     get_answer_to_confirm_for,
     get_inquiry_for,
 )
-from renkei.inquiries.question_kinds import cell_field_name, hidden_question_ids, kind_of
 from renkei.inquiries.selectors.answers import (
     answer_people_attach,
     answer_status_label,

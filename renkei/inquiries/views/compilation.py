@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.core.numbers import format_number
+from renkei.core.question_kinds.results import CellKind
 from renkei.core.wareki import format_date, format_datetime
 from renkei.inquiries.compilation.comparison import inquiry_comparison
 from renkei.inquiries.compilation.data import answers_load, compilation_data
@@ -41,7 +42,6 @@ from renkei.inquiries.permissions import (
     results_hide_names,
     results_visible_filter,
 )
-from renkei.inquiries.question_kinds.results import CellKind
 from renkei.inquiries.views.common import results_crumbs
 
 # Rows per matrix page: at 60 questions a full page of 1,788 organizations is over 100,000

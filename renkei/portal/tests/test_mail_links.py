@@ -138,7 +138,8 @@ def produce_every_mail(council) -> None:
 
 
 def _produce_event_mail(council) -> None:
-    """A seminar of one seat: registered, an address to confirm, waiting, promoted, cancelled."""
+    """A seminar of one seat: registered, an address to confirm, waiting, reminded, promoted,
+    cancelled."""
     import datetime as dt
 
     from django.utils import timezone
@@ -167,6 +168,7 @@ def _produce_event_mail(council) -> None:
         ),
     )
     events.registration_confirm(registration=waiting)
+    events.reminders_send_due(days_before=31)
     events.registration_cancel(registration=seated, by=council.staff)
     events.event_cancel(event=event, by=council.secretariat)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from renkei.core.numbers import format_number, format_percent, format_share
-from renkei.inquiries.models import Question
+from renkei.core.question_kinds.definitions import Question
 
 
 def exact_sum(values: Iterable[float | int]) -> float | int:

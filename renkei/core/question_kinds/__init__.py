@@ -7,7 +7,7 @@ docs/architecture.md ("Question-kind registry"). `values` reads stored values an
 display-condition rule; `results` the shapes compiling gives.
 """
 
-from renkei.inquiries.question_kinds.kinds import (
+from renkei.core.question_kinds.kinds import (
     KINDS,
     QuestionSummary,
     QuestionType,
@@ -17,7 +17,7 @@ from renkei.inquiries.question_kinds.kinds import (
     option_labels,
     question_summary_of,
 )
-from renkei.inquiries.question_kinds.values import (
+from renkei.core.question_kinds.values import (
     DisplayConditions,
     hidden_question_ids,
     shown_question_ids,

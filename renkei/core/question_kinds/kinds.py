@@ -27,9 +27,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from renkei.core.forms import WarekiDateField
-from renkei.core.wareki import format_date
-from renkei.inquiries.models import NO, OTHER_CHOICE, YES, Question, QuestionKind
-from renkei.inquiries.question_kinds.results import (
+from renkei.core.question_kinds.definitions import NO, OTHER_CHOICE, YES, Question, QuestionKind
+from renkei.core.question_kinds.results import (
     CellKind,
     DateRange,
     Entry,
@@ -42,7 +41,7 @@ from renkei.inquiries.question_kinds.results import (
     exact_sum,
     format_number,
 )
-from renkei.inquiries.question_kinds.values import (
+from renkei.core.question_kinds.values import (
     LONG_TEXT_MAX_LENGTH,
     NUMBER_MAX_LENGTH,
     OTHER_LABEL,
@@ -57,6 +56,7 @@ from renkei.inquiries.question_kinds.values import (
     text,
     value_is_empty,
 )
+from renkei.core.wareki import format_date
 
 
 class Answered(Protocol):

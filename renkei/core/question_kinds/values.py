@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from renkei.inquiries.models import OTHER_CHOICE, Question
+from renkei.core.question_kinds.definitions import OTHER_CHOICE, Question
 
 SHORT_TEXT_MAX_LENGTH = 500
 LONG_TEXT_MAX_LENGTH = 20000
