@@ -131,11 +131,19 @@ def board_threads(
         threads = threads.filter(is_hidden=False)
     for word in _search_words(query):
         threads = threads.filter(search_text__contains=word)
-    threads = _with_read_state(threads, user=user)
+    order = ("-is_pinned", "-last_post_at", "-id")
     if unread_only:
-        threads = threads.filter(unread__gt=0)
-    threads = threads.order_by("-is_pinned", "-last_post_at", "-id")
-    return Paginator(threads, THREADS_PER_PAGE).get_page(page)
+        threads = _with_read_state(threads, user=user).filter(unread__gt=0)
+    # The page's ids are found on the index (board, is_hidden, pinned, last post, id) alone,
+    # then only those 30 threads are read in full with their read state: a deep page no
+    # longer reads and annotates every thread it skips. Still one query for the rows.
+    result = Paginator(threads.order_by(*order).values("pk"), THREADS_PER_PAGE).get_page(page)
+    result.object_list = list(
+        _with_read_state(Thread.objects.filter(pk__in=result.object_list), user=user).order_by(
+            *order
+        )
+    )
+    return result
 
 
 def thread_posts(*, thread: Thread, page: object = 1) -> Page:

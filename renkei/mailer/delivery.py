@@ -15,11 +15,6 @@ them a few at a time (CLAIM_CHUNK, one UPDATE) and commits each message's outcom
 the server's answer: a worker killed mid-batch leaves at most one chunk "sending" (sent again
 once the lease expires: none of them reached the server but the one in flight), and the rest
 stay queued for the next worker, so the duplicate window stays that of a single message.
-
-Within a batch over SMTP, messages with the same content (an announcement to thousands) are
-built and serialized once: the MIME text of the first is kept with its To, Message-ID and
-Date headers as placeholders, and each following message gets its own three headers put in
-(`_RawCache`). Serializing the MIME tree cost the worker more than the SMTP conversation.
 """
 
 import base64
@@ -27,13 +22,11 @@ import datetime as dt
 import logging
 import smtplib
 from collections import Counter
-from email.utils import formataddr, formatdate, parseaddr
+from email.utils import formataddr, parseaddr
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
-from django.core.mail.message import forbid_multi_line_headers, sanitize_address
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -100,19 +93,15 @@ def _expired_claim(*, candidates: QuerySet[OutboxMessage], claim: dict) -> int:
     return claimed
 
 
-def outbox_message_send(
-    *, message: OutboxMessage, connection: Any = None, raw_cache: "_RawCache | None" = None
-) -> OutboxMessage:
+def outbox_message_send(*, message: OutboxMessage, connection: Any = None) -> OutboxMessage:
     """Send a claimed message through SMTP and record whether it was sent, retried or failed.
 
     `connection` is an open mail backend to reuse (a batch); without it, one is opened.
-    `raw_cache` lets a batch reuse the serialized text of messages with the same content.
     """
     if message.status != Status.SENDING:
         raise ValueError(f"Outbox message {message.pk} is {message.status}, not claimed")
     try:
-        if raw_cache is None or not raw_cache.send(message=message, connection=connection):
-            _email_build(message=message, connection=connection).send()
+        _email_build(message=message, connection=connection).send()
     except SMTP_ERRORS as error:
         _failure_record(message=message, error=error, permanent=_is_permanent(error))
     except Exception as error:
@@ -146,7 +135,6 @@ def outbox_batch_deliver(*, message_ids: list[int]) -> tuple[Counter, list[Outbo
     outcomes: Counter = Counter()
     retries: list[OutboxMessage] = []
     connection = get_connection(fail_silently=False)
-    raw_cache = _RawCache()
     try:
         for message in _claimed_in_chunks(message_ids=message_ids):
             if message is None:
@@ -157,9 +145,7 @@ def outbox_batch_deliver(*, message_ids: list[int]) -> tuple[Counter, list[Outbo
                 if message.status == Status.QUEUED:
                     retries.append(message)
                 continue
-            message = outbox_message_send(
-                message=message, connection=connection, raw_cache=raw_cache
-            )
+            message = outbox_message_send(message=message, connection=connection)
             outcomes[message.status] += 1
             if message.status != Status.SENT:
                 # After any refusal or broken pipe, start the next message on a fresh session.
@@ -232,7 +218,7 @@ def _email_build(*, message: OutboxMessage, connection: Any = None) -> EmailMult
             **(message.headers or {}),
             "From": settings.DEFAULT_FROM_EMAIL,
             # The same outbox row always carries the same Message-ID, so a copy is recognisable.
-            "Message-ID": f"<{_message_id(message)}>",
+            "Message-ID": f"<{message.message_id}@{_message_id_domain()}>",
             # RFC 3834: tells vacation responders not to answer.
             "Auto-Submitted": "auto-generated",
         },
@@ -247,70 +233,6 @@ def _email_build(*, message: OutboxMessage, connection: Any = None) -> EmailMult
             attachment["content_type"],
         )
     return email
-
-
-class _RawCache:
-    """The serialized text of a batch's latest content, its per-message headers as placeholders.
-
-    Only over Django's SMTP backend with an open session (other backends keep message
-    objects, not bytes); a message whose own headers set To or Date is built in full.
-    """
-
-    TO, MESSAGE_ID, DATE = "renkei-to@placeholder.invalid", "renkei-message-id", "renkei-date"
-
-    def __init__(self) -> None:
-        self.key: tuple | None = None
-        self.raw: bytes | None = None
-
-    def send(self, *, message: OutboxMessage, connection: Any) -> bool:
-        """Send the message from the kept text; False if it must be built in full instead."""
-        if not isinstance(connection, SmtpBackend) or connection.connection is None:
-            return False
-        headers = message.headers or {}
-        if any(name.lower() in ("to", "date") for name in headers):
-            return False
-        key = (message.subject, message.body_text, message.body_html, headers, message.attachments)
-        if key != self.key:
-            self.key, self.raw = key, self._template(message=message)
-        if self.raw is None:
-            return False
-        encoding = settings.DEFAULT_CHARSET
-        to = (
-            formataddr((message.to_name, message.to_email)) if message.to_name else message.to_email
-        )
-        _, to_header = forbid_multi_line_headers("To", to, encoding)
-        raw = (
-            self.raw.replace(self.TO.encode(), "\r\n".join(to_header.splitlines()).encode(), 1)
-            .replace(self.MESSAGE_ID.encode(), _message_id(message).encode("ascii"), 1)
-            .replace(self.DATE.encode(), _date_header().encode("ascii"), 1)
-        )
-        envelope_from = return_path(message_id=message.message_id) or settings.DEFAULT_FROM_EMAIL
-        connection.connection.sendmail(
-            sanitize_address(envelope_from, encoding),
-            [sanitize_address(message.to_email, encoding)],
-            raw,
-        )
-        return True
-
-    def _template(self, *, message: OutboxMessage) -> bytes | None:
-        email = _email_build(message=message)
-        email.to = [self.TO]
-        email.extra_headers["Message-ID"] = f"<{self.MESSAGE_ID}>"
-        email.extra_headers["Date"] = self.DATE
-        raw = email.message().as_bytes(linesep="\r\n")
-        head = raw.partition(b"\r\n\r\n")[0]
-        for token in (self.TO, self.MESSAGE_ID, self.DATE):
-            if raw.count(token.encode()) != 1 or token.encode() not in head:
-                return None
-        return raw
-
-
-def _date_header() -> str:
-    return formatdate(localtime=settings.EMAIL_USE_LOCALTIME)
-
-
-def _message_id(message: OutboxMessage) -> str:
-    return f"{message.message_id}@{_message_id_domain()}"
 
 
 def _message_id_domain() -> str:

@@ -331,28 +331,3 @@ def test_a_batch_with_the_server_down_queues_every_message_for_a_retry(
     assert {m.status for m in messages} == {Status.QUEUED}
     assert {m.attempts for m in messages} == {1}
     assert all(m.next_attempt_at > timezone.now() for m in messages)
-
-
-def test_a_batch_of_one_content_gives_each_message_its_own_headers(smtp_server):
-    # The batch serializes the content once and puts each message's To, Message-ID, Date in.
-    names = ["当別 太郎", "", "とても長い名前の担当者さん" * 4]
-    due = [
-        message_make(to_email=f"user{i}@example.lg.jp", to_name=name)
-        for i, name in enumerate(names)
-    ]
-
-    deliver_due_messages.call()
-
-    received = {r.rcpt_tos[0]: r for r in smtp_server.received}
-    assert sorted(received) == [m.to_email for m in due]
-    dates = set()
-    for message in due:
-        sent = received[message.to_email].parsed()
-        assert sent["To"].addresses[0].display_name == message.to_name
-        assert sent["To"].addresses[0].addr_spec == message.to_email
-        assert sent["Message-ID"].startswith(f"<{message.message_id}@")
-        dates.add(sent["Date"].datetime)
-        assert b"renkei-" not in received[message.to_email].content
-        assert sent["Subject"] == "【連携】総会開催のお知らせ"
-        assert sent.get_body(("html",)).get_content() == "<p>令和8年度総会を開催します。</p>"
-    assert None not in dates
