@@ -38,16 +38,19 @@ RECIPIENT_STATUSES = {
 }
 
 
-def _organization_groups(organization: Organization, *, on: dt.date) -> list[int]:
-    """Return the groups the organization belongs to today, itself or through its people."""
+def _organization_groups(organization: Organization, *, on: dt.date) -> QuerySet[GroupMember]:
+    """Return the groups the organization belongs to today, itself or through its people.
+
+    A subquery, so that matching an audience costs the announcements' query alone.
+    """
     in_term = (Q(term_start__isnull=True) | Q(term_start__lte=on)) & (
         Q(term_end__isnull=True) | Q(term_end__gte=on)
     )
-    return list(
+    return (
         GroupMember.objects.filter(in_term)
         .filter(Q(organization=organization) | Q(person__organization=organization))
-        .values_list("group_id", flat=True)
-        .distinct()
+        .order_by()
+        .values("group_id")
     )
 
 

@@ -1,14 +1,14 @@
 """The room's items in the member's 新着情報: followed threads with posts by others."""
 
-from django.urls import reverse
-
 from renkei.accounts.models import User
 from renkei.core.feeds import FeedItem
+from renkei.core.row_urls import RowUrl
 from renkei.forum.selectors import followed_threads_with_news, page_of
 
 
 def forum_feed(*, user: User, limit: int) -> list[FeedItem]:
     """Return the followed threads with their newest activity, unread ones marked (1 query)."""
+    url = RowUrl("forum:thread")
     items = []
     for thread in followed_threads_with_news(user=user, limit=limit):
         unread = max(thread.post_count - thread.last_read, 0)
@@ -18,7 +18,7 @@ def forum_feed(*, user: User, limit: int) -> list[FeedItem]:
             FeedItem(
                 kind="電子会議室",
                 title=thread.title,
-                url=reverse("forum:thread", args=[thread.pk])
+                url=url(thread.pk)
                 + (f"?page={page_of(number=target)}#post-{target}" if target > 1 else ""),
                 at=thread.last_post_at,
                 note=f"{thread.board.name}・{thread.post_count}件"

@@ -37,6 +37,18 @@ def _in_term() -> Q:
     )
 
 
+def _group_ids_query(user: User) -> QuerySet[GroupMember] | list[int]:
+    """Return the groups the user belongs to today as a subquery (empty without a person)."""
+    person = getattr(user, "person", None)
+    if person is None:
+        return []
+    who = Q(person_id=person.pk)
+    if person.organization_id:
+        who |= Q(organization_id=person.organization_id)
+    # GroupMember's default ordering would join Group for nothing.
+    return GroupMember.objects.filter(who).filter(_in_term()).order_by().values("group_id")
+
+
 def group_ids_of(user: User) -> set[int]:
     """Return the groups the user belongs to today, in person or through the organization.
 
@@ -45,30 +57,28 @@ def group_ids_of(user: User) -> set[int]:
     cached = getattr(user, "_forum_group_ids", None)
     if cached is not None:
         return cached
-    person = getattr(user, "person", None)
-    if person is None:
-        return set()
-    who = Q(person_id=person.pk)
-    if person.organization_id:
-        who |= Q(organization_id=person.organization_id)
-    ids = set(
-        GroupMember.objects.filter(who)
-        .filter(_in_term())
-        .order_by()  # GroupMember's default ordering would join Group for nothing
-        .values_list("group_id", flat=True)
-    )
+    query = _group_ids_query(user)
+    ids = set() if isinstance(query, list) else set(query.values_list("group_id", flat=True))
     user._forum_group_ids = ids
     return ids
 
 
-def visible_boards(user: User) -> QuerySet[Board]:
-    """Return the boards the user may read (none without VIEW_FORUM)."""
+def visible_boards(user: User, *, as_subquery: bool = False) -> QuerySet[Board]:
+    """Return the boards the user may read (none without VIEW_FORUM).
+
+    With as_subquery, the user's groups are read inside the query rather than before it
+    (unless known already): one query fewer for a caller that runs this query only once.
+    """
     if not has_capability(user, Capability.VIEW_FORUM):
         return Board.objects.none()
     if can_moderate(user):
         return Board.objects.all()
+    if as_subquery and getattr(user, "_forum_group_ids", None) is None:
+        groups = _group_ids_query(user)
+    else:
+        groups = group_ids_of(user)
     return Board.objects.filter(is_active=True).filter(
-        Q(group__isnull=True) | Q(group_id__in=group_ids_of(user))
+        Q(group__isnull=True) | Q(group_id__in=groups)
     )
 
 

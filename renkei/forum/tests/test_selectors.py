@@ -9,6 +9,7 @@ from renkei.forum.models import POSTS_PER_PAGE, Post
 from renkei.forum.selectors import (
     board_counts,
     board_threads,
+    followed_threads_with_news,
     forum_search,
     my_threads,
     page_of,
@@ -134,3 +135,19 @@ def test_page_of_a_post():
     assert page_of(number=1) == 1
     assert page_of(number=POSTS_PER_PAGE) == 1
     assert page_of(number=POSTS_PER_PAGE + 1) == 2
+
+
+def test_followed_threads_come_in_one_query_and_only_from_readable_boards(
+    room, django_assert_num_queries
+):
+    for user in (room.council.staff, room.council.board):
+        follow_set(user=user, board=room.private_board, following=True)
+        follow_set(user=user, thread=room.thread, following=True)
+
+    with django_assert_num_queries(1):
+        outside = followed_threads_with_news(user=room.council.staff, limit=10)
+    inside = followed_threads_with_news(user=room.council.board, limit=10)
+
+    assert [t.pk for t in outside] == [room.thread.pk]
+    assert {t.pk for t in inside} == {room.thread.pk, room.private_thread.pk}
+    assert all(hasattr(t, "last_read") for t in inside)
