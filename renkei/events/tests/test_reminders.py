@@ -10,7 +10,7 @@ from icalendar import Calendar
 
 from renkei.events import services
 from renkei.events.models import Registration
-from renkei.events.tests.conftest import event_draft
+from renkei.events.tests.builders import event_draft
 
 pytestmark = pytest.mark.django_db
 

@@ -147,6 +147,9 @@ class ListMessage(models.Model):
     from_email = models.EmailField("差出人アドレス", max_length=254)
     subject = models.CharField("件名", max_length=255)
     body = models.TextField("本文")
+    # The body as the archive shows it (escaped, links made clickable, line breaks kept):
+    # drawn once when the message is stored, not on every view of a long thread.
+    body_html = models.TextField("本文（表示用）", blank=True, editable=False)
     # Set when the body came from an HTML-only message (converted to text, markup removed).
     converted_from_html = models.BooleanField(default=False)
     mailer = models.CharField("送信ソフト", max_length=200, blank=True)

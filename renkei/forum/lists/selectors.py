@@ -69,7 +69,7 @@ def thread_messages(*, thread: ListThread, page: int | str = 1) -> Page:
             "from_name",
             "from_email",
             "subject",
-            "body",
+            "body_html",
             "created_at",
             "published_at",
             "source",

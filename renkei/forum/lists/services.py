@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.http import HttpRequest
 from django.urls import reverse
+from django.template.defaultfilters import linebreaksbr, urlize
 from django.utils import timezone
 
 from renkei.accounts.models import User
@@ -281,6 +282,7 @@ def message_post(
             from_email=(person.email if person and person.email else by.email) or "",
             subject=subject,
             body=body,
+            body_html=message_body_html(body),
             size=len(body.encode()),
         )
         for file in files:
@@ -340,6 +342,7 @@ def message_receive(*, mailing_list: MailingList, parsed: Parsed) -> ListMessage
             from_email=parsed.from_email,
             subject=parsed.subject[:MAX_SUBJECT],
             body=parsed.body,
+            body_html=message_body_html(parsed.body),
             converted_from_html=parsed.converted_from_html,
             mailer=parsed.mailer,
             size=parsed.size,
@@ -565,3 +568,8 @@ def held_reject(
             detail={"from": locked.from_email, "subject": locked.subject},
         )
     return locked
+
+
+def message_body_html(body: str) -> str:
+    """Return a message's text as the archive shows it: escaped, links clickable, lines kept."""
+    return str(linebreaksbr(urlize(body, autoescape=True), autoescape=False))

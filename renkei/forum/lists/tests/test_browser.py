@@ -8,7 +8,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from renkei.forum.lists.tests.conftest import LIST_ADDRESS
+from renkei.forum.lists.tests.client_mail import LIST_ADDRESS
 from renkei.testing import PASSWORD
 from tests.browser.fixtures import login, serious_violations
 

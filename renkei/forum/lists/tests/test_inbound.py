@@ -6,7 +6,7 @@ import pytest
 
 from renkei.forum.lists.models import ListAttachment, ListMessage, MessageStatus, NonMemberPolicy
 from renkei.forum.lists.services import message_post
-from renkei.forum.lists.tests.conftest import LIST_ADDRESS, cp50220
+from renkei.forum.lists.tests.client_mail import LIST_ADDRESS, cp50220
 from renkei.mailer.inbound import inbound_deliver
 from renkei.mailer.models import FailingAddress, OutboxMessage, Status
 from renkei.mailer.verp import return_path

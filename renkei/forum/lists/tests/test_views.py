@@ -12,7 +12,7 @@ from renkei.forum.lists.models import (
     MessageStatus,
 )
 from renkei.forum.lists.services import message_post
-from renkei.forum.lists.tests.conftest import LIST_ADDRESS, PDF
+from renkei.forum.lists.tests.client_mail import LIST_ADDRESS, PDF
 from renkei.mailer.inbound import inbound_deliver
 from renkei.mailer.models import OutboxMessage
 from renkei.testing import login_client
@@ -235,3 +235,21 @@ def test_the_home_feed_shows_new_list_threads_to_members_only(board):
 
     assert "第2回役員会の日程" in member_home
     assert "第2回役員会の日程" not in outsider_home
+
+
+def test_the_archive_shows_the_text_escaped_with_links_and_line_breaks(board):
+    client = login_client(board.council.board)
+    client.post(
+        reverse("lists:post", args=[board.mailing_list.pk]),
+        {
+            "subject": "資料の置き場所",
+            "body": "資料はこちら https://www.example.lg.jp/shiryo/ です。\n<script>alert(1)</script>",
+        },
+    )
+    message = ListMessage.objects.get()
+
+    page = client.get(reverse("lists:thread", args=[message.thread_id])).content.decode()
+
+    assert '<a href="https://www.example.lg.jp/shiryo/"' in page
+    assert "です。<br>&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)" not in page
