@@ -18,8 +18,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Q
 from django.http import HttpRequest
-from django.urls import reverse
 from django.template.defaultfilters import linebreaksbr, urlize
+from django.urls import reverse
 from django.utils import timezone
 
 from renkei.accounts.models import User
