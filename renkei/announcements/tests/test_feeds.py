@@ -28,7 +28,8 @@ def test_home_lists_the_announcement_for_its_audience_only(council):
 
 
 def test_an_announcement_is_unread_until_the_reader_opens_it(council, make_announcement, publish):
-    announcement = publish(make_announcement(title="情報交換会議の開催について"))
+    announcement = make_announcement(title="情報交換会議の開催について")
+    publish(announcement)  # returns the delivery, not the announcement
     staff, colleague = login_client(council.staff), login_client(council.representative)
 
     def unread_on(client, name: str) -> bool:
