@@ -11,7 +11,7 @@ import argparse
 import datetime as dt
 import sys
 
-from bench.harness import Measurement, paired_ms
+from bench.harness import Measurement, pages_measure
 from bench.main import setup_django, teardown_django
 
 BOARD_THREADS = 10_000
@@ -96,24 +96,11 @@ def _load() -> dict:
 
 
 def run(*, repeat: int) -> list[Measurement]:
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     data = _load()
     client = Client()
     client.force_login(data["council"].staff)
-
-    def get(path: str) -> bytes:
-        response = client.get(path)
-        if response.status_code != 200:
-            raise AssertionError(f"{path} answered {response.status_code}")
-        return response.content
-
-    def queries(path: str) -> int:
-        with CaptureQueriesContext(connection) as captured:
-            get(path)
-        return len(captured)
 
     board, long = data["big_board"].pk, data["long"].pk
     pages = [
@@ -129,26 +116,7 @@ def run(*, repeat: int) -> list[Measurement]:
         ("home_with_feed", "/", None),
         ("notifications", "/notifications/", None),
     ]
-    results = []
-    for name, path, first in pages:
-        get(path)
-        count = queries(path)
-        if first is not None and queries(first) != count:
-            raise AssertionError(f"{name}: {count} queries, the first page {queries(first)}")
-        ms, baseline_ms = paired_ms(
-            lambda p=path: get(p), lambda: get("/bench/baseline/"), repeat=repeat
-        )
-        results.append(
-            Measurement(
-                name=name,
-                median_ms=ms,
-                baseline_ms=baseline_ms,
-                target=TARGET,
-                queries=count,
-                size_kb=len(get(path)) / 1024,
-            )
-        )
-    return results
+    return pages_measure(client, pages, repeat=repeat, target=TARGET)
 
 
 def main() -> int:

@@ -4,6 +4,10 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.test import Client
 
 
 @dataclass
@@ -71,3 +75,47 @@ def paired_ms(
             run()
             samples[side].append((time.perf_counter() - start) * 1000)
     return statistics.median(samples[0]), statistics.median(samples[1])
+
+
+def pages_measure(
+    client: "Client", pages: list[tuple[str, str, str | None]], *, repeat: int, target: float
+) -> list[Measurement]:
+    """Time each (name, path, first page) against the baseline view with a logged-in client.
+
+    A page given its first page must make as many queries as that first page does: a list
+    keeps a fixed number of queries however deep it is paged.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def get(path: str) -> bytes:
+        response = client.get(path)
+        if response.status_code != 200:
+            raise AssertionError(f"{path} answered {response.status_code}")
+        return response.content
+
+    def queries(path: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            get(path)
+        return len(captured)
+
+    results = []
+    for name, path, first in pages:
+        get(path)
+        count = queries(path)
+        if first is not None and queries(first) != count:
+            raise AssertionError(f"{name}: {count} queries, the first page {queries(first)}")
+        ms, baseline_ms = paired_ms(
+            lambda p=path: get(p), lambda: get("/bench/baseline/"), repeat=repeat
+        )
+        results.append(
+            Measurement(
+                name=name,
+                median_ms=ms,
+                baseline_ms=baseline_ms,
+                target=target,
+                queries=count,
+                size_kb=len(get(path)) / 1024,
+            )
+        )
+    return results
