@@ -640,28 +640,35 @@ def questionnaire_open(
     """Start taking answers: the questions are fixed from now on."""
     if not questionnaire.questions.exists():
         raise EventError("設問を1つ以上作成してから回答受付を始めてください。")
-    try:
-        return QUESTIONNAIRE_WORKFLOW.apply(
-            instance=questionnaire,
-            name="open",
-            by=by,
-            changes={"opened_at": timezone.now()},
-            request=request,
-        )
-    except TransitionError as error:
-        raise EventError(error.message) from error
+    return _questionnaire_transition(
+        questionnaire=questionnaire, name="open", stamp="opened_at", by=by, request=request
+    )
 
 
 def questionnaire_close(
     *, questionnaire: Questionnaire, by: User, request: HttpRequest | None = None
 ) -> Questionnaire:
     """Stop taking answers; the results stay."""
+    return _questionnaire_transition(
+        questionnaire=questionnaire, name="close", stamp="closed_at", by=by, request=request
+    )
+
+
+def _questionnaire_transition(
+    *,
+    questionnaire: Questionnaire,
+    name: str,
+    stamp: str,
+    by: User,
+    request: HttpRequest | None,
+) -> Questionnaire:
+    """Apply a step of the questionnaire's workflow, stamping when it happened."""
     try:
         return QUESTIONNAIRE_WORKFLOW.apply(
             instance=questionnaire,
-            name="close",
+            name=name,
             by=by,
-            changes={"closed_at": timezone.now()},
+            changes={stamp: timezone.now()},
             request=request,
         )
     except TransitionError as error:
