@@ -30,7 +30,7 @@ CHECKOUT_ID := $(shell printf '%s' "$(CURDIR)" | md5sum | cut -c1-8)
 test-postgres: install browser-deps
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/renkei} \
 	RENKEI_TEST_DATABASE=$${RENKEI_TEST_DATABASE:-test_renkei_$(CHECKOUT_ID)} \
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium
