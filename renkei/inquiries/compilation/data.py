@@ -37,27 +37,22 @@ class CompilationData:
         return [r for r in self.respondents if r.answered and pk in r.shown]
 
 
-def compilation_data(
-    *, inquiry: Inquiry, hide_names: bool = False, with_answers: bool = True
-) -> CompilationData:
-    """Load an inquiry's questions and submitted answers in a constant number of queries.
-
-    Without answers, only who answered is loaded (for a page of the matrix, whose rows'
-    answers `answers_load` reads afterwards): reading every answer's JSON is most of the
-    cost of compiling a large inquiry.
-    """
-    questions = list(Question.objects.filter(inquiry=inquiry).order_by("position", "id"))
-    respondents = submitted_respondents(
-        inquiry=inquiry, hide_names=hide_names, with_answers=with_answers
-    )
-    if with_answers:
-        _shown_set(questions, respondents)
+def compilation_data(*, inquiry: Inquiry, hide_names: bool = False) -> CompilationData:
+    """Load an inquiry's questions and submitted answers in a constant number of queries."""
+    questions = inquiry_questions(inquiry=inquiry)
+    respondents = submitted_respondents(inquiry=inquiry, hide_names=hide_names)
+    _shown_set(questions, respondents)
     return CompilationData(
         inquiry=inquiry,
         questions=questions,
         respondents=respondents,
         hide_names=hide_names,
     )
+
+
+def inquiry_questions(*, inquiry: Inquiry) -> list[Question]:
+    """Return an inquiry's questions in the order members see them."""
+    return list(Question.objects.filter(inquiry=inquiry).order_by("position", "id"))
 
 
 def _shown_set(questions: Sequence[Question], respondents: Iterable[Respondent]) -> None:
@@ -83,7 +78,7 @@ def _shown_set(questions: Sequence[Question], respondents: Iterable[Respondent])
 
 
 def answers_load(data: CompilationData, respondents: Sequence[Respondent]) -> None:
-    """Read the submitted answers of some respondents of data loaded without answers.
+    """Read the submitted answers of respondents made without them (a page of the matrix).
 
     One query: each one's latest submitted version, its kind and its values.
     """

@@ -6,13 +6,27 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page, Paginator
+
 from renkei.core.question_kinds import kind_of
 from renkei.core.question_kinds.kinds import CellReader
 from renkei.core.question_kinds.results import MatrixColumn
 from renkei.directory.models import OrganizationKind
-from renkei.inquiries.compilation.data import CompilationData
-from renkei.inquiries.compilation.respondents import Respondent, prefecture_name
-from renkei.inquiries.models import Question
+from renkei.inquiries.compilation.data import CompilationData, answers_load
+from renkei.inquiries.compilation.respondents import (
+    Respondent,
+    prefecture_name,
+    submitter_prefecture_and_kind,
+    submitter_respondent,
+)
+from renkei.inquiries.models import Inquiry, Question
+
+# Rows per matrix page: all 1,788 organizations at 60 questions are over 100,000 cells
+# (several MB of HTML); the full table is the export. Thirty rows are a screen or two.
+MATRIX_PAGE_SIZE = 30
+# Questions per view of the matrix's columns: ten questions' columns fit a laptop screen with
+# some sideways scrolling, and sixty do not fit any; the export has them all.
+QUESTIONS_PER_VIEW = 10
 
 
 @dataclass(frozen=True)
@@ -105,13 +119,18 @@ def compilation_matrix(
     prefecture_code: str = "",
     kind: str = "",
     respondents: Sequence[Respondent] | None = None,
+    questions: Sequence[Question] | None = None,
+    total_rows: int | None = None,
 ) -> Matrix:
     """Return the matrix of answers, optionally for one prefecture or organization kind.
 
-    `respondents` (already filtered, e.g. one page of them) replaces the filters.
+    `respondents` (already filtered, e.g. one page of them) replaces the filters;
+    `questions` (e.g. one group of them) limits the columns.
     """
     fixed = organization_columns(hide_names=data.hide_names)
-    per_question = [(q, question_columns(q)) for q in data.questions]
+    if questions is None:
+        questions = data.questions
+    per_question = [(q, question_columns(q)) for q in questions]
     columns = fixed + [c for _, cols in per_question for c in cols]
     if respondents is None:
         respondents = matrix_respondents(data, prefecture_code=prefecture_code, kind=kind)
@@ -125,16 +144,97 @@ def compilation_matrix(
             cells.extend(read(values) if pk in shown else blank)
         rows.append(MatrixRow(respondent=respondent, cells=cells))
     return Matrix(
-        columns=columns, rows=rows, hide_names=data.hide_names, total_rows=len(data.respondents)
+        columns=columns,
+        rows=rows,
+        hide_names=data.hide_names,
+        total_rows=len(data.respondents) if total_rows is None else total_rows,
     )
 
 
+@dataclass(frozen=True)
+class QuestionGroup:
+    """Consecutive questions shown together as one view of the matrix's columns."""
+
+    number: int  # from 1
+    questions: list[Question]
+
+    @property
+    def label(self) -> str:
+        """Return 「Q1〜Q10」 from the first and last question's number (設問番号)."""
+        if not self.questions:
+            return ""
+        first, last = self.questions[0].code, self.questions[-1].code
+        return first if first == last else f"{first}〜{last}"
+
+
+def question_groups(questions: Sequence[Question]) -> list[QuestionGroup]:
+    """Split an inquiry's questions into groups of QUESTIONS_PER_VIEW, at least one group."""
+    size = QUESTIONS_PER_VIEW
+    groups = [
+        QuestionGroup(number=n + 1, questions=list(questions[start : start + size]))
+        for n, start in enumerate(range(0, len(questions), size))
+    ]
+    return groups or [QuestionGroup(number=1, questions=[])]
+
+
+@dataclass
+class MatrixPage:
+    """One page of the matrix: some organizations' rows, one group of questions' columns."""
+
+    matrix: Matrix
+    page: Page
+    groups: list[QuestionGroup]
+    group: QuestionGroup
+
+
+def matrix_page(
+    *,
+    inquiry: Inquiry,
+    questions: list[Question],
+    submitters: list[tuple],
+    hide_names: bool,
+    prefecture_code: str,
+    kind: str,
+    page_number: str | None,
+    group_number: str | None,
+) -> MatrixPage:
+    """Return one page of the matrix, reading the answers of that page's organizations only.
+
+    `submitters` are submitter_rows: every organization is needed for the order, the filter
+    and the count, but a Respondent and its answer only for the rows on the page.
+    """
+    matching = [
+        (index, row)
+        for index, row in enumerate(submitters)
+        if (not prefecture_code or submitter_prefecture_and_kind(row)[0] == prefecture_code)
+        and (not kind or submitter_prefecture_and_kind(row)[1] == kind)
+    ]
+    page = Paginator(matching, MATRIX_PAGE_SIZE).get_page(page_number)
+    respondents = [
+        submitter_respondent(row, index=index, hide_names=hide_names)
+        for index, row in page.object_list
+    ]
+    data = CompilationData(
+        inquiry=inquiry, questions=questions, respondents=respondents, hide_names=hide_names
+    )
+    answers_load(data, respondents)
+    groups = question_groups(questions)
+    group = groups[0]
+    if group_number and group_number.isdigit() and 1 <= int(group_number) <= len(groups):
+        group = groups[int(group_number) - 1]
+    matrix = compilation_matrix(
+        data, respondents=respondents, questions=group.questions, total_rows=len(submitters)
+    )
+    return MatrixPage(matrix=matrix, page=page, groups=groups, group=group)
+
+
 def matrix_filter_options(
-    data: CompilationData,
+    submitters: Sequence[tuple],
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Return the prefectures and kinds present among respondents, for the filter form."""
-    prefectures = sorted({r.prefecture_code for r in data.respondents if r.prefecture_code})
-    kinds = {r.kind for r in data.respondents}
+    """Return the prefectures and kinds present among submitter rows, for the filter form."""
+    pairs = {submitter_prefecture_and_kind(row) for row in submitters}
+    prefectures = sorted({code for code, _ in pairs if code})
+    kinds = {kind for _, kind in pairs}
     return (
         [(code, prefecture_name(code)) for code in prefectures],
         [(value, label) for value, label in OrganizationKind.choices if value in kinds],

@@ -123,12 +123,12 @@ _ANSWER_FIELDS = (
 )
 
 
-def _submitters(*, inquiry: Inquiry, hide_names: bool) -> list[Respondent]:
-    """Return the organizations that submitted, in matrix order, without their answers.
+def submitter_rows(*, inquiry: Inquiry, hide_names: bool) -> list[tuple]:
+    """Return the organizations that submitted as plain rows, in matrix order.
 
     A page of the matrix needs every organization (for its order, filters and count) but
-    the submitted version of only its own rows: answers_load reads those. Finding each
-    organization's latest version, and reading when it was submitted, is left to them.
+    a Respondent, and the submitted version, of only its own rows: `submitter_respondent`
+    and `answers_load` make those. The row's fields are _ANSWER_FIELDS.
     """
     submitted = AnswerVersion.objects.filter(answer=OuterRef("pk"))
     rows = list(
@@ -142,33 +142,36 @@ def _submitters(*, inquiry: Inquiry, hide_names: bool) -> list[Respondent]:
         rows.sort(key=lambda row: _hidden_order_key(inquiry.pk, row[1]))
     else:
         rows.sort(key=lambda row: (not row[2], row[2] or "", row[4] or "", row[3], row[1]))
-    return [
-        Respondent(
-            organization_id=row[1],
-            code="" if hide_names else (row[2] or ""),
-            name=anonymous_label(index) if hide_names else row[3],
-            prefecture_code=row[6] or "",
-            kind=row[5],
-            answer_kind="",
-            data={},
-            submitted_at=None,
-            hidden=hide_names,
-            answer_id=row[0],
-        )
-        for index, row in enumerate(rows)
-    ]
+    return rows
 
 
-def submitted_respondents(
-    *, inquiry: Inquiry, hide_names: bool, with_answers: bool
-) -> list[Respondent]:
+def submitter_prefecture_and_kind(row: tuple) -> tuple[str, str]:
+    """Return a submitter row's prefecture code ("" without one) and organization kind."""
+    return row[6] or "", row[5]
+
+
+def submitter_respondent(row: tuple, *, index: int, hide_names: bool) -> Respondent:
+    """Return the Respondent, without answers, of the index-th row of submitter_rows."""
+    return Respondent(
+        organization_id=row[1],
+        code="" if hide_names else (row[2] or ""),
+        name=anonymous_label(index) if hide_names else row[3],
+        prefecture_code=row[6] or "",
+        kind=row[5],
+        answer_kind="",
+        data={},
+        submitted_at=None,
+        hidden=hide_names,
+        answer_id=row[0],
+    )
+
+
+def submitted_respondents(*, inquiry: Inquiry, hide_names: bool) -> list[Respondent]:
     """Return the organizations that submitted, in matrix order, labelled when hidden.
 
     With names hidden the JIS order would give identities away (団体A would be the
     northernmost), so hidden labels follow a keyed hash of the organization instead.
     """
-    if not with_answers:
-        return _submitters(inquiry=inquiry, hide_names=hide_names)
     rows = list(latest_submitted_versions(inquiry=inquiry).values_list(*_VERSION_FIELDS, "data"))
     if hide_names:
         rows.sort(key=lambda row: _hidden_order_key(inquiry.pk, row[3]))

@@ -231,6 +231,57 @@ def test_matrix_page_refuses_an_unknown_filter_with_a_message(council, published
     assert "指定された都道府県の回答はありません。" in response.content.decode()
 
 
+def test_matrix_page_shows_ten_questions_at_a_time_with_links_to_the_others(council):
+    inquiry = make_inquiry(council, status=InquiryStatus.PUBLISHED)
+    questions = [
+        add_question(inquiry, code=f"Q{n}", kind=QuestionKind.SHORT_TEXT, required=False)
+        for n in range(1, 13)
+    ]
+    submit_answer(inquiry, council.member_org, {str(q.pk): f"答{q.code}" for q in questions})
+    client = login(council.board)
+    url = reverse("inquiries:compilation_matrix", args=[inquiry.pk])
+
+    first = client.get(url, {"prefecture": "01"}).content.decode()
+    second = client.get(url, {"prefecture": "01", "questions": "2"}).content.decode()
+
+    assert "答Q10" in first and "答Q11" not in first
+    assert '<strong aria-current="true">Q1〜Q10</strong>' in first
+    assert 'href="?prefecture=01&amp;questions=2">Q11〜Q12</a>' in first
+    assert "答Q11" in second and "答Q12" in second and "答Q10" not in second
+    assert "団体別の回答一覧（Q11〜Q12、1／1ページ）" in second
+    # The organization columns stay with every group of questions.
+    assert '<th scope="row">当別町</th>' in second
+
+
+def test_matrix_page_ignores_a_question_group_that_does_not_exist(council, published):
+    html = (
+        login(council.board)
+        .get(reverse("inquiries:compilation_matrix", args=[published.pk]), {"questions": "9"})
+        .content.decode()
+    )
+
+    assert "町田市" not in html.split("<table", 1)[0]  # no error page
+    assert "19団体中 19団体を表示" in html
+    assert "表示する設問" not in html  # two questions: one group, no links
+
+
+def test_hidden_names_keep_their_labels_on_later_pages(council):
+    inquiry = make_inquiry(council, status=InquiryStatus.PUBLISHED, hide_names=True)
+    question = add_question(inquiry, code="Q1", kind=QuestionKind.SHORT_TEXT, required=False)
+    for town in [council.member_org, *make_towns(32)]:
+        submit_answer(inquiry, town, {str(question.pk): town.name})
+    client = login(council.staff)  # an answering member: names are hidden from them
+    url = reverse("inquiries:compilation_matrix", args=[inquiry.pk])
+
+    first = client.get(url).content.decode().split("<tbody>", 1)[1]
+    second = client.get(url, {"page": "2"}).content.decode().split("<tbody>", 1)[1]
+
+    assert '<th scope="row">団体A</th>' in first
+    assert '<th scope="row">団体AD</th>' in first  # the 30th
+    assert '<th scope="row">団体AE</th>' in second  # the 31st: numbered across pages
+    assert '<th scope="row">団体A</th>' not in second
+
+
 def test_hidden_names_stay_hidden_from_answering_members(council, published):
     published.hide_names = True
     published.save()

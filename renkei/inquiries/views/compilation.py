@@ -16,13 +16,13 @@ from renkei.core.numbers import format_number
 from renkei.core.question_kinds.results import CellKind
 from renkei.core.wareki import format_date, format_datetime
 from renkei.inquiries.compilation.comparison import inquiry_comparison
-from renkei.inquiries.compilation.data import answers_load, compilation_data
+from renkei.inquiries.compilation.data import compilation_data, inquiry_questions
 from renkei.inquiries.compilation.matrix import (
     Matrix,
-    compilation_matrix,
     matrix_filter_options,
-    matrix_respondents,
+    matrix_page,
 )
+from renkei.inquiries.compilation.respondents import submitter_rows
 from renkei.inquiries.compilation.store import (
     INLINE_VALUES_LIMIT,
     StoredSummary,
@@ -44,10 +44,6 @@ from renkei.inquiries.permissions import (
 )
 from renkei.inquiries.views.common import results_crumbs
 
-# Rows per matrix page: at 60 questions a full page of 1,788 organizations is over 100,000
-# cells (several MB of HTML); the full table is the export. A page of 40 was 157 KB of HTML
-# with the benchmark's answers (bench matrix_page); 30 keep it under 150 KB.
-MATRIX_PAGE_SIZE = 30
 QUESTION_PAGE_SIZE = 200
 
 
@@ -235,12 +231,9 @@ def _matrix_body(matrix: Matrix) -> SafeString:
 def compilation_matrix_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Show one row per organization and one column per answer, by prefecture and kind."""
     inquiry = get_inquiry_results_for(request.user, pk)
-    data = compilation_data(
-        inquiry=inquiry,
-        hide_names=results_hide_names(request.user, inquiry),
-        with_answers=False,
-    )
-    prefectures, kinds = matrix_filter_options(data)
+    hide_names = results_hide_names(request.user, inquiry)
+    submitters = submitter_rows(inquiry=inquiry, hide_names=hide_names)
+    prefectures, kinds = matrix_filter_options(submitters)
     prefecture = request.GET.get("prefecture", "")
     kind = request.GET.get("kind", "")
     errors = []
@@ -250,13 +243,23 @@ def compilation_matrix_view(request: HttpRequest, pk: int) -> HttpResponse:
     if kind and kind not in dict(kinds):
         errors.append("指定された種別の回答はありません。")
         kind = ""
-    respondents = matrix_respondents(data, prefecture_code=prefecture, kind=kind)
-    page = Paginator(respondents, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
-    # Only this page's answers are read: the rest of the matrix is the Excel export's.
-    answers_load(data, page.object_list)
-    matrix = compilation_matrix(data, respondents=page.object_list)
+    shown = matrix_page(
+        inquiry=inquiry,
+        questions=inquiry_questions(inquiry=inquiry),
+        submitters=submitters,
+        hide_names=hide_names,
+        prefecture_code=prefecture,
+        kind=kind,
+        page_number=request.GET.get("page"),
+        group_number=request.GET.get("questions"),
+    )
+    matrix, page = shown.matrix, shown.page
     query = request.GET.copy()
     query.pop("page", None)
+    # The question groups' links keep the filter and the page: the same organizations'
+    # answers to the next questions.
+    group_query = request.GET.copy()
+    group_query.pop("questions", None)
     audit_record(
         action=Action.RECORD_VIEWED,
         actor=request.user,
@@ -267,6 +270,7 @@ def compilation_matrix_view(request: HttpRequest, pk: int) -> HttpResponse:
             "prefecture": prefecture,
             "kind": kind,
             "page_number": page.number,
+            "questions": shown.group.number,
             "rows": len(page.object_list),
         },
     )
@@ -279,6 +283,9 @@ def compilation_matrix_view(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "body": _matrix_body(matrix),
             "query": query.urlencode(),
+            "groups": shown.groups,
+            "group": shown.group,
+            "group_query": group_query.urlencode(),
             "prefectures": prefectures,
             "kinds": kinds,
             "prefecture": prefecture,
