@@ -17,7 +17,7 @@ from renkei.core.question_kinds import kind_of
 from renkei.core.wareki import WAREKI_DATE_FORMAT, WAREKI_DATETIME_FORMAT
 from renkei.core.xlsx_rows import probe_style, rows_put, sheet_xml_of, text_cell, xml_text
 from renkei.events.models import Event, Questionnaire, Registration, RegistrationStatus
-from renkei.events.selectors import questionnaire_results
+from renkei.events.selectors import questionnaire_holder_title, questionnaire_results
 
 HEADERS = [
     "No.",
@@ -146,7 +146,9 @@ def questionnaire_xlsx(*, questionnaire: Questionnaire) -> bytes:
     summary = workbook.add_worksheet("集計")
     summary.set_column(0, 0, 40)
     summary.set_column(1, 3, 14)
-    summary.write(0, 0, f"{questionnaire.event.title} {questionnaire.title}", bold)
+    summary.write_string(
+        0, 0, neutralize(f"{questionnaire_holder_title(questionnaire)} {questionnaire.title}"), bold
+    )
     summary.write(1, 0, f"回答者数 {len(answers):,}名")
     line = 3
     for result in results:
