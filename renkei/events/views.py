@@ -654,13 +654,18 @@ def _questionnaire_crumbs(
     )
 
 
+def _planned_year_check(year: int) -> None:
+    """Refuse a fiscal year no training catalogue can have (404)."""
+    if not services.FISCAL_YEARS_PLANNED[0] <= year <= services.FISCAL_YEARS_PLANNED[1]:
+        raise Http404("年度が正しくありません。")
+
+
 @require_GET
 def training_catalogue_view(request: HttpRequest, year: int) -> HttpResponse:
     """A fiscal year's training catalogue (研修計画): each theme with the year's trainings, and
     the needs questionnaires (研修ニーズ調査) asked before planning them."""
     require_event_reader(request.user)
-    if not services.FISCAL_YEARS_PLANNED[0] <= year <= services.FISCAL_YEARS_PLANNED[1]:
-        raise Http404("年度が正しくありません。")
+    _planned_year_check(year)
     managing = can_manage_events(request.user)
     return render(
         request,
@@ -724,6 +729,7 @@ def questionnaire_create(request: HttpRequest, pk: int) -> HttpResponse:
 def needs_questionnaire_create(request: HttpRequest, year: int) -> HttpResponse:
     """Write a new needs questionnaire (研修ニーズ調査) of a fiscal year's training catalogue."""
     require_event_manager(request.user)
+    _planned_year_check(year)
     return _questionnaire_new_page(
         request,
         create=lambda **fields: services.needs_questionnaire_create(

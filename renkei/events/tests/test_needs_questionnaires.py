@@ -252,6 +252,8 @@ def test_catalogue_of_an_impossible_year_is_not_found(council):
         login_client(council.staff).get(reverse("events:catalogue", args=[99999])).status_code
         == 404
     )
+    create = reverse("events:needs_questionnaire_create", args=[1])
+    assert login_client(council.secretariat).get(create).status_code == 404
 
 
 def test_a_questionnaire_belongs_to_an_event_or_a_fiscal_year_never_both(council, seminar):
