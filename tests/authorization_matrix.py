@@ -119,6 +119,7 @@ NOT_PAGES = {
     "events:registration_ics": "iCalendar download",
     "events:participants_export": "Excel download",
     "events:questionnaire_export": "Excel download",
+    "events:needs_questionnaire_export": "Excel download",
 }
 
 
@@ -649,16 +650,78 @@ TABLE: dict[str, Entry] = {
         url("events:questionnaire_export", lambda w: w.event.pk, lambda w: w.questionnaire.pk),
         secretariat(),
     ),
-    "events:questionnaire_answer": Entry(
+    "events:catalogue": Entry(
+        url("events:catalogue", lambda w: w.needs_questionnaire.fiscal_year),
+        everyone(),
+        refusal="every member reads the training catalogue; anonymous to the login",
+    ),
+    "events:needs_questionnaire_create": Entry(
+        url("events:needs_questionnaire_create", lambda w: w.needs_questionnaire.fiscal_year),
+        secretariat(),
+        post=secretariat(400),
+        state=_count(Questionnaire),
+    ),
+    "events:needs_questionnaire": Entry(
         url(
-            "events:questionnaire_answer",
-            lambda w: w.event.pk,
+            "events:needs_questionnaire",
+            lambda w: w.needs_questionnaire_draft.fiscal_year,
+            lambda w: w.needs_questionnaire_draft.pk,
+        ),
+        secretariat(),
+        post=secretariat(400),  # no formset management data
+        state=_count(QuestionnaireQuestion),
+    ),
+    "events:needs_questionnaire_open": Entry(
+        url(
+            "events:needs_questionnaire_open",
+            lambda w: w.needs_questionnaire_draft.fiscal_year,
+            lambda w: w.needs_questionnaire_draft.pk,
+        ),
+        secretariat(),  # the confirmation page
+        post=secretariat(302),
+        data=lambda w: {"confirm": "yes"},
+        state=_field(Questionnaire, lambda w: w.needs_questionnaire_draft.pk, "status"),
+        changes=True,
+    ),
+    "events:needs_questionnaire_close": Entry(
+        url(
+            "events:needs_questionnaire_close",
+            lambda w: w.needs_questionnaire.fiscal_year,
+            lambda w: w.needs_questionnaire.pk,
+        ),
+        secretariat(),  # the confirmation page
+        post=secretariat(302),
+        data=lambda w: {"confirm": "yes"},
+        state=_field(Questionnaire, lambda w: w.needs_questionnaire.pk, "status"),
+        changes=True,
+    ),
+    "events:needs_questionnaire_results": Entry(
+        url(
+            "events:needs_questionnaire_results",
+            lambda w: w.needs_questionnaire.fiscal_year,
+            lambda w: w.needs_questionnaire.pk,
+        ),
+        secretariat(),
+    ),
+    "events:needs_questionnaire_export": Entry(
+        url(
+            "events:needs_questionnaire_export",
+            lambda w: w.needs_questionnaire.fiscal_year,
+            lambda w: w.needs_questionnaire.pk,
+        ),
+        secretariat(),
+    ),
+    "events:needs_questionnaire_answer": Entry(
+        url(
+            "events:needs_questionnaire_answer",
+            lambda w: w.needs_questionnaire.fiscal_year,
             lambda w: w.needs_questionnaire.pk,
         ),
         everyone(),
         post=everyone(400),  # the required question is left blank
         state=_count(QuestionnaireAnswer),
-        refusal="every member answers a needs questionnaire, once; anonymous to the login",
+        refusal="every member answers a needs questionnaire, once; anonymous to the login; "
+        "a registrant's link never reaches it",
     ),
     "events:questionnaire_answer_link": Entry(
         lambda w: reverse(

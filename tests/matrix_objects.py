@@ -29,6 +29,7 @@ from renkei.announcements.models import (
     Delivery,
     ExternalContact,
 )
+from renkei.core.fiscal_year import fiscal_year_of
 from renkei.directory.models import Group, GroupKind, GroupMember, Invitation
 from renkei.events import services as event_services
 from renkei.events.models import Audience, Event, EventKind, Questionnaire, Registration
@@ -104,9 +105,11 @@ class World:
     announcement_draft: Announcement | None = None
     delivery: Delivery | None = None
     external_contact: ExternalContact | None = None
-    # The seminar's open post-event questionnaire, an open needs one, and a draft.
+    # The seminar's open post-event questionnaire and a draft; next fiscal year's open needs
+    # questionnaire and a draft.
     questionnaire: Questionnaire | None = None
     needs_questionnaire: Questionnaire | None = None
+    needs_questionnaire_draft: Questionnaire | None = None
     questionnaire_draft: Questionnaire | None = None
 
 
@@ -415,14 +418,22 @@ def build_world() -> World:
         ),
     )
     questionnaires = {}
+    # Next fiscal year's needs questionnaires belong to its training catalogue, not to an event.
+    next_year = fiscal_year_of(timezone.localdate()) + 1
     for name, kind, taking_answers in (
         ("questionnaire", "post_event", True),
         ("needs_questionnaire", "needs", True),
         ("questionnaire_draft", "post_event", False),
+        ("needs_questionnaire_draft", "needs", False),
     ):
-        questionnaire = event_services.questionnaire_create(
-            event=event, by=secretariat, kind=kind, title=f"アンケート（{name}）"
-        )
+        if kind == "needs":
+            questionnaire = event_services.needs_questionnaire_create(
+                fiscal_year=next_year, by=secretariat, title=f"研修ニーズ調査（{name}）"
+            )
+        else:
+            questionnaire = event_services.questionnaire_create(
+                event=event, by=secretariat, title=f"アンケート（{name}）"
+            )
         event_services.questions_set(
             questionnaire=questionnaire,
             by=secretariat,

@@ -1,6 +1,6 @@
 """Demo seminars and trainings, from the source documents (seed 000's トピックスセミナー, seed 002's
-研修 themes): one held this fiscal year with its 80 participants, two open for registration and a
-draft."""
+研修 themes): one held this fiscal year with its 80 participants, two open for registration, a
+draft, and next fiscal year's open 研修ニーズ調査 with members' answers."""
 
 import datetime as dt
 import random
@@ -8,6 +8,7 @@ import random
 from django.utils import timezone
 
 from renkei.accounts.models import User
+from renkei.core.fiscal_year import fiscal_year_label, fiscal_year_of
 from renkei.directory.models import Person
 from renkei.events import services
 from renkei.events.models import (
@@ -242,3 +243,51 @@ def demo_events_load(*, secretariat: User, rng: random.Random) -> None:
             level=Level.INTERMEDIATE,
         ),
     )
+
+    _needs_survey_load(secretariat=secretariat, today=today, rng=rng)
+
+
+def _needs_survey_load(*, secretariat: User, today: dt.date, rng: random.Random) -> None:
+    """Ask next fiscal year's training needs (seed 002: 市町村ニーズを把握するため、アンケートを
+    実施する) from its training catalogue, open, with the answers of members who have an account."""
+    year = fiscal_year_of(today) + 1
+    survey = services.needs_questionnaire_create(
+        fiscal_year=year,
+        by=secretariat,
+        title=f"{fiscal_year_label(year)} 情報政策担当者研修会 研修ニーズ調査",
+        description="来年度の研修テーマと日程を決めるため、受講を希望する研修をお知らせください。",
+    )
+    themes = tuple(label for value, label in Theme.choices if value)
+    services.questions_set(
+        questionnaire=survey,
+        by=secretariat,
+        questions=[
+            services.QuestionDraft(
+                text="受講を希望する研修テーマ",
+                kind="multiple",
+                required=True,
+                choices=themes,
+                allow_other=True,
+            ),
+            services.QuestionDraft(
+                text="希望する受講方法",
+                kind="single",
+                required=True,
+                choices=("会場", "オンライン", "どちらでもよい"),
+            ),
+            services.QuestionDraft(text="ご要望", kind="long_text"),
+        ],
+    )
+    services.questionnaire_open(questionnaire=survey, by=secretariat)
+    wanted, how, remark = survey.questions.all()
+    members = User.objects.filter(person__organization__isnull=False, is_active=True)
+    for user in members.order_by("pk")[:30]:
+        services.questionnaire_answer(
+            questionnaire=survey,
+            questions=[wanted, how, remark],
+            data={
+                str(wanted.pk): sorted(rng.sample(themes, rng.randint(1, 3)), key=themes.index),
+                str(how.pk): rng.choice(how.choices),
+            },
+            user=user,
+        )

@@ -17,7 +17,6 @@ from renkei.events.models import (
     Delivery,
     EventKind,
     Level,
-    QuestionnaireKind,
     QuestionnaireQuestion,
     RegistrationStatus,
     Theme,
@@ -262,19 +261,13 @@ class RegistrationFilterForm(forms.Form):
 
 
 class QuestionnaireForm(forms.Form):
-    """A new questionnaire of an event."""
+    """A new questionnaire: an event's 事後アンケート or a fiscal year's 研修ニーズ調査 (where it is
+    created decides which)."""
 
-    kind = forms.ChoiceField(
-        label="種類",
-        choices=QuestionnaireKind.choices,
-        widget=forms.RadioSelect,
-        help_text="事後アンケートは参加者が申込ページから、研修ニーズ調査は会員がこの催しの"
-        "ページから回答します。",
-    )
     title = forms.CharField(
         label="名称",
         max_length=200,
-        help_text="例：トピックスセミナー 参加者アンケート",
+        help_text="例：トピックスセミナー 参加者アンケート、令和9年度 研修ニーズ調査",
         error_messages={"required": "名称を入力してください。"},
     )
     description = forms.CharField(

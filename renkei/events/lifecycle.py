@@ -87,7 +87,7 @@ QUESTIONNAIRE_WORKFLOW = Workflow(
             QuestionnaireStatus.OPEN,
             "回答受付の開始",
             capability=Capability.MANAGE_EVENTS,
-            mail="なし（対象者の申込ページ・催しのページに回答欄が表示されます）",
+            mail="なし（参加者の申込確認ページ、または会員の研修計画のページに回答欄が表示されます）",
             refused="回答受付を始められるのは準備中のアンケートのみです。",
         ),
         Transition(

@@ -208,10 +208,16 @@ class QuestionnaireStatus(models.TextChoices):
 
 
 class Questionnaire(models.Model):
-    """A questionnaire of an event: after it (its participants answer) or before planning
-    trainings (members answer); each answer is one person's."""
+    """A questionnaire: an event's 事後アンケート (its participants answer) or a fiscal year's
+    研修ニーズ調査 (members answer before any training of that year is planned); each answer is
+    one person's."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questionnaires")
+    # A post-event questionnaire belongs to its event, a needs questionnaire to the training
+    # catalogue (研修計画) of a fiscal year: exactly one of the two (the check constraint).
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.CASCADE, related_name="questionnaires"
+    )
+    fiscal_year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
     kind = models.CharField("種類", max_length=20, choices=QuestionnaireKind.choices)
     title = models.CharField("名称", max_length=200)
     description = models.TextField("説明", blank=True)
@@ -232,6 +238,14 @@ class Questionnaire(models.Model):
         verbose_name = "アンケート"
         verbose_name_plural = "アンケート"
         ordering = ["event_id", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="post_event", event__isnull=False, fiscal_year__isnull=True)
+                | Q(kind="needs", event__isnull=True, fiscal_year__isnull=False),
+                name="events_questionnaire_of_event_or_fiscal_year",
+            )
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "kind"])]
 
     def __str__(self) -> str:
         return self.title

@@ -128,7 +128,8 @@ def get_own_registration_for(user: User, event_pk: int, pk: int) -> Registration
 
 
 def get_questionnaire_to_manage_for(user: User, event_pk: int, pk: int) -> Questionnaire:
-    """Return a questionnaire the secretariat builds, opens, closes or compiles; or refuse."""
+    """Return an event's questionnaire the secretariat builds, opens, closes or compiles; or
+    refuse."""
     require(user, Capability.MANAGE_EVENTS)
     questionnaire = (
         Questionnaire.objects.select_related("event").filter(pk=pk, event_id=event_pk).first()
@@ -138,14 +139,25 @@ def get_questionnaire_to_manage_for(user: User, event_pk: int, pk: int) -> Quest
     return questionnaire
 
 
-def get_needs_questionnaire_for(user: User, event_pk: int, pk: int) -> Questionnaire:
-    """Return a needs questionnaire a member answers, or refuse (drafts are nobody's yet)."""
+def get_needs_questionnaire_to_manage_for(user: User, year: int, pk: int) -> Questionnaire:
+    """Return a fiscal year's needs questionnaire the secretariat builds, opens, closes or
+    compiles; or refuse."""
+    require(user, Capability.MANAGE_EVENTS)
+    questionnaire = Questionnaire.objects.filter(
+        pk=pk, fiscal_year=year, kind=QuestionnaireKind.NEEDS
+    ).first()
+    if questionnaire is None:
+        raise Http404("アンケートが見つかりません。")
+    return questionnaire
+
+
+def get_needs_questionnaire_for(user: User, year: int, pk: int) -> Questionnaire:
+    """Return a fiscal year's needs questionnaire a member answers, or refuse (drafts are
+    nobody's yet; registrants' links never reach it)."""
     require(user, Capability.ATTEND_EVENTS)
     questionnaire = (
-        Questionnaire.objects.select_related("event")
-        .filter(pk=pk, event_id=event_pk, kind=QuestionnaireKind.NEEDS)
+        Questionnaire.objects.filter(pk=pk, fiscal_year=year, kind=QuestionnaireKind.NEEDS)
         .exclude(status=QuestionnaireStatus.DRAFT)
-        .exclude(event__status=EventStatus.DRAFT)
         .first()
     )
     if questionnaire is None:

@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from renkei.accounts.models import User
 from renkei.core.charts import Bar, bar_chart
-from renkei.core.fiscal_year import fiscal_year_of, fiscal_year_range
+from renkei.core.fiscal_year import fiscal_year_of, fiscal_year_range, format_fiscal_year
 from renkei.core.numbers import format_percent, format_share
 from renkei.core.question_kinds import QuestionSummary, question_summary_of
 from renkei.directory.models import OrganizationKind, Person
@@ -20,6 +20,7 @@ from renkei.events.models import (
     Event,
     EventKind,
     EventStatus,
+    Level,
     Questionnaire,
     QuestionnaireAnswer,
     QuestionnaireKind,
@@ -27,6 +28,7 @@ from renkei.events.models import (
     QuestionnaireStatus,
     Registration,
     RegistrationStatus,
+    Theme,
 )
 from renkei.events.permissions import visible_events
 
@@ -310,12 +312,34 @@ def open_questionnaires_for_registration(registration: Registration) -> list[Que
     return questionnaires
 
 
-def open_needs_questionnaires(*, event: Event, user: User) -> list[Questionnaire]:
-    """Return the needs questionnaires of an event a member may answer, with whether they did."""
+def catalogue_title(fiscal_year: int) -> str:
+    """Name a fiscal year's training catalogue: 「研修計画（令和9年度）」."""
+    return f"研修計画（{format_fiscal_year(fiscal_year)}）"
+
+
+def questionnaire_holder_title(questionnaire: Questionnaire) -> str:
+    """Name what a questionnaire belongs to: its event, or its fiscal year's catalogue."""
+    if questionnaire.event_id is not None:
+        return questionnaire.event.title
+    return catalogue_title(questionnaire.fiscal_year)
+
+
+def needs_questionnaires_of(*, fiscal_year: int) -> list[Questionnaire]:
+    """Return a fiscal year's needs questionnaires with their answer counts (the secretariat's)."""
+    return list(
+        Questionnaire.objects.filter(fiscal_year=fiscal_year, kind=QuestionnaireKind.NEEDS)
+        .annotate(answer_count=Count("answers"))
+        .order_by("pk")
+    )
+
+
+def needs_questionnaires_to_answer(*, fiscal_year: int, user: User) -> list[Questionnaire]:
+    """Return a fiscal year's needs questionnaires a member sees (open or closed, never drafts),
+    each with whether the user answered it, in two queries."""
     questionnaires = list(
-        Questionnaire.objects.filter(
-            event=event, kind=QuestionnaireKind.NEEDS, status=QuestionnaireStatus.OPEN
-        )
+        Questionnaire.objects.filter(fiscal_year=fiscal_year, kind=QuestionnaireKind.NEEDS)
+        .exclude(status=QuestionnaireStatus.DRAFT)
+        .order_by("pk")
     )
     answered = set(
         QuestionnaireAnswer.objects.filter(
@@ -325,6 +349,33 @@ def open_needs_questionnaires(*, event: Event, user: User) -> list[Questionnaire
     for questionnaire in questionnaires:
         questionnaire.answered = questionnaire.pk in answered
     return questionnaires
+
+
+@dataclass
+class CatalogueTheme:
+    """One theme of the training catalogue and the year's trainings on it."""
+
+    label: str
+    trainings: list[Event]
+
+
+def training_catalogue(*, user: User, fiscal_year: int) -> list[CatalogueTheme]:
+    """Return the training catalogue (研修内容, seed 002) of a fiscal year: each theme with the
+    year's trainings the user sees on it, then those of no catalogue theme, in one query."""
+    start, end = _fiscal_bounds(fiscal_year)
+    trainings = (
+        visible_events(user)
+        .filter(kind=EventKind.TRAINING, starts_at__gte=start, starts_at__lt=end)
+        .only("title", "starts_at", "theme", "level", "status")
+        .order_by("starts_at", "pk")
+    )
+    themes = {value: CatalogueTheme(label, []) for value, label in Theme.choices if value}
+    others = CatalogueTheme("テーマ指定なし", [])
+    levels = dict(Level.choices)
+    for training in trainings:
+        training.level_label = levels.get(training.level, "") if training.level else ""
+        themes.get(training.theme, others).trainings.append(training)
+    return [*themes.values(), *([others] if others.trainings else [])]
 
 
 @dataclass(frozen=True)

@@ -530,6 +530,9 @@ def reminders_send_due(*, now: dt.datetime | None = None, days_before: int = 1) 
 
 # --- questionnaires (アンケート) ---------------------------------------------------------------
 
+# The fiscal years a training catalogue (研修計画) may be asked about: the council's own span.
+FISCAL_YEARS_PLANNED = (2000, 2100)
+
 
 @dataclass(frozen=True)
 class QuestionDraft:
@@ -547,32 +550,66 @@ def questionnaire_create(
     *,
     event: Event,
     by: User,
-    kind: str,
     title: str,
     description: str = "",
     request: HttpRequest | None = None,
 ) -> Questionnaire:
-    """Write a questionnaire of an event (準備中 until its questions are ready)."""
+    """Write an event's post-event questionnaire (準備中 until its questions are ready)."""
     if event.status == EventStatus.CANCELLED:
         raise EventError("中止した催しにはアンケートを作成できません。")
-    if kind not in QuestionnaireKind.values:
-        raise EventError("アンケートの種類を選んでください。", field="kind")
+    return _questionnaire_write(
+        fields={"event": event, "kind": QuestionnaireKind.POST_EVENT},
+        by=by,
+        title=title,
+        description=description,
+        request=request,
+    )
+
+
+def needs_questionnaire_create(
+    *,
+    fiscal_year: int,
+    by: User,
+    title: str,
+    description: str = "",
+    request: HttpRequest | None = None,
+) -> Questionnaire:
+    """Write a fiscal year's needs questionnaire (研修ニーズ調査) of its training catalogue."""
+    if not FISCAL_YEARS_PLANNED[0] <= fiscal_year <= FISCAL_YEARS_PLANNED[1]:
+        raise EventError("年度が正しくありません。")
+    return _questionnaire_write(
+        fields={"fiscal_year": fiscal_year, "kind": QuestionnaireKind.NEEDS},
+        by=by,
+        title=title,
+        description=description,
+        request=request,
+    )
+
+
+def _questionnaire_write(
+    *,
+    fields: dict[str, Any],
+    by: User,
+    title: str,
+    description: str,
+    request: HttpRequest | None,
+) -> Questionnaire:
     if not title.strip():
         raise EventError("名称を入力してください。", field="title")
     with transaction.atomic():
         questionnaire = Questionnaire.objects.create(
-            event=event,
-            kind=kind,
-            title=title.strip(),
-            description=description.strip(),
-            created_by=by,
+            **fields, title=title.strip(), description=description.strip(), created_by=by
         )
         audit_record(
             action=Action.CHANGED,
             actor=by,
             target=questionnaire,
             request=request,
-            detail={"event": "questionnaire_created", "kind": kind},
+            detail={
+                "event": "questionnaire_created",
+                "kind": questionnaire.kind,
+                "fiscal_year": questionnaire.fiscal_year,
+            },
         )
     return questionnaire
 

@@ -55,10 +55,42 @@ urlpatterns = [
         views.questionnaire_export,
         name="questionnaire_export",
     ),
+    # A fiscal year's training catalogue (研修計画) and its needs questionnaires (研修ニーズ調査).
+    path("catalogue/<int:year>/", views.training_catalogue_view, name="catalogue"),
     path(
-        "<int:pk>/questionnaires/<int:questionnaire_pk>/answer/",
-        views.questionnaire_answer,
-        name="questionnaire_answer",
+        "catalogue/<int:year>/questionnaires/new/",
+        views.needs_questionnaire_create,
+        name="needs_questionnaire_create",
+    ),
+    path(
+        "catalogue/<int:year>/questionnaires/<int:questionnaire_pk>/",
+        views.needs_questionnaire_manage,
+        name="needs_questionnaire",
+    ),
+    path(
+        "catalogue/<int:year>/questionnaires/<int:questionnaire_pk>/open/",
+        views.needs_questionnaire_open,
+        name="needs_questionnaire_open",
+    ),
+    path(
+        "catalogue/<int:year>/questionnaires/<int:questionnaire_pk>/close/",
+        views.needs_questionnaire_close,
+        name="needs_questionnaire_close",
+    ),
+    path(
+        "catalogue/<int:year>/questionnaires/<int:questionnaire_pk>/results/",
+        views.needs_questionnaire_results,
+        name="needs_questionnaire_results",
+    ),
+    path(
+        "catalogue/<int:year>/questionnaires/<int:questionnaire_pk>/results.xlsx",
+        views.needs_questionnaire_export,
+        name="needs_questionnaire_export",
+    ),
+    path(
+        "catalogue/<int:year>/questionnaires/<int:questionnaire_pk>/answer/",
+        views.needs_questionnaire_answer,
+        name="needs_questionnaire_answer",
     ),
     path("check-in/<str:token>/", views.check_in_scan, name="check_in_scan"),
     # Public: an event open to non-members, and each registrant's own link.

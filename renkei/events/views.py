@@ -7,7 +7,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -47,6 +47,7 @@ from renkei.events.permissions import (
     get_event_to_attend_for,
     get_event_to_manage_for,
     get_needs_questionnaire_for,
+    get_needs_questionnaire_to_manage_for,
     get_own_registration_for,
     get_public_event,
     get_questionnaire_by_token,
@@ -57,21 +58,25 @@ from renkei.events.permissions import (
     require_event_reader,
 )
 from renkei.events.selectors import (
+    catalogue_title,
     colleagues_to_register,
     event_fiscal_years,
     event_list,
     event_seats,
     fiscal_year_counts,
     my_registrations,
-    open_needs_questionnaires,
+    needs_questionnaires_of,
+    needs_questionnaires_to_answer,
     open_questionnaires_for_registration,
     participant_counts,
     prospects,
+    questionnaire_holder_title,
     questionnaire_questions,
     questionnaire_results,
     questionnaires_of,
     registrations_of,
     seat_counts_add,
+    training_catalogue,
 )
 from renkei.events.services import EventError
 
@@ -148,9 +153,6 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "self_person": getattr(request.user, "person", None),
             "accepting": _accepting(event),
             "questionnaires": questionnaires_of(event) if managing else [],
-            "needs_questionnaires": []
-            if managing
-            else open_needs_questionnaires(event=event, user=request.user),
             "can_manage": managing,
             "participants": participant_counts(event=event, seats=seats) if managing else None,
             "public_url": absolute_url(reverse("events:apply", args=[event.pk]))
@@ -618,54 +620,129 @@ def registration_ics(request: HttpRequest, token: str) -> HttpResponse:
 
 
 # --- questionnaires (アンケート) ---------------------------------------------------------------
+#
+# An event's post-event questionnaire lives under the event's address, a needs questionnaire
+# (研修ニーズ調査) under its fiscal year's training catalogue (研修計画); the pages are the same
+# pages, given the questionnaire and the addresses of its holder.
 
 
-def _questionnaire_crumbs(questionnaire: Questionnaire, *trail: tuple[str, str | None]) -> list:
-    event = questionnaire.event
+def _questionnaire_links(questionnaire: Questionnaire) -> dict[str, str]:
+    """Return the addresses of a questionnaire's pages and of what it belongs to."""
+    if questionnaire.event_id is not None:
+        prefix, args = "events:questionnaire", [questionnaire.event_id, questionnaire.pk]
+        holder_url = reverse("events:detail", args=[questionnaire.event_id])
+    else:
+        prefix, args = "events:needs_questionnaire", [questionnaire.fiscal_year, questionnaire.pk]
+        holder_url = reverse("events:catalogue", args=[questionnaire.fiscal_year])
+    return {
+        "holder_title": questionnaire_holder_title(questionnaire),
+        "holder_url": holder_url,
+        "manage": reverse(prefix, args=args),
+        **{step: reverse(f"{prefix}_{step}", args=args) for step in ("open", "close")},
+        "results": reverse(f"{prefix}_results", args=args),
+        "export": reverse(f"{prefix}_export", args=args),
+    }
+
+
+def _questionnaire_crumbs(
+    questionnaire: Questionnaire, links: dict[str, str], *trail: tuple[str, str | None]
+) -> list:
     return _crumbs(
-        (event.title, reverse("events:detail", args=[event.pk])),
-        (
-            questionnaire.title,
-            reverse("events:questionnaire", args=[event.pk, questionnaire.pk]),
-        ),
+        (links["holder_title"], links["holder_url"]),
+        (questionnaire.title, links["manage"] if trail else None),
         *trail,
     )
 
 
-@require_http_methods(["GET", "POST"])
-def questionnaire_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """Write a new questionnaire of an event (事後アンケート or 研修ニーズ調査)."""
-    event = get_event_to_manage_for(request.user, pk)
+def _planned_year_check(year: int) -> None:
+    """Refuse a fiscal year no training catalogue can have (404)."""
+    if not services.FISCAL_YEARS_PLANNED[0] <= year <= services.FISCAL_YEARS_PLANNED[1]:
+        raise Http404("年度が正しくありません。")
+
+
+@require_GET
+def training_catalogue_view(request: HttpRequest, year: int) -> HttpResponse:
+    """A fiscal year's training catalogue (研修計画): each theme with the year's trainings, and
+    the needs questionnaires (研修ニーズ調査) asked before planning them."""
+    require_event_reader(request.user)
+    _planned_year_check(year)
+    managing = can_manage_events(request.user)
+    return render(
+        request,
+        "events/catalogue.html",
+        {
+            "nav": "events",
+            "year": year,
+            "title": catalogue_title(year),
+            "themes": training_catalogue(user=request.user, fiscal_year=year),
+            "questionnaires": needs_questionnaires_of(fiscal_year=year)
+            if managing
+            else needs_questionnaires_to_answer(fiscal_year=year, user=request.user),
+            "can_manage": managing,
+            "breadcrumbs": _crumbs((catalogue_title(year), None)),
+        },
+    )
+
+
+def _questionnaire_new_page(
+    request: HttpRequest, *, create, holder_title: str, holder_url: str
+) -> HttpResponse:
+    """The form of a new questionnaire; `create(title=…, description=…)` writes it."""
     form = QuestionnaireForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            questionnaire = services.questionnaire_create(
-                event=event, by=request.user, request=request, **form.cleaned_data
-            )
+            questionnaire = create(**form.cleaned_data)
         except EventError as error:
             service_error_add(form, error)
         else:
             messages.success(request, "アンケートを作成しました。設問を入力してください。")
-            return redirect("events:questionnaire", pk=event.pk, questionnaire_pk=questionnaire.pk)
+            return redirect(_questionnaire_links(questionnaire)["manage"])
     return render(
         request,
         "events/questionnaire_new.html",
         {
             "nav": "events",
-            "event": event,
             "form": form,
-            "breadcrumbs": _crumbs(
-                (event.title, reverse("events:detail", args=[pk])), ("アンケートの作成", None)
-            ),
+            "holder_title": holder_title,
+            "holder_url": holder_url,
+            "breadcrumbs": _crumbs((holder_title, holder_url), ("アンケートの作成", None)),
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
 
 @require_http_methods(["GET", "POST"])
-def questionnaire_manage(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpResponse:
+def questionnaire_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Write a new post-event questionnaire (事後アンケート) of an event."""
+    event = get_event_to_manage_for(request.user, pk)
+    return _questionnaire_new_page(
+        request,
+        create=lambda **fields: services.questionnaire_create(
+            event=event, by=request.user, request=request, **fields
+        ),
+        holder_title=event.title,
+        holder_url=reverse("events:detail", args=[pk]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def needs_questionnaire_create(request: HttpRequest, year: int) -> HttpResponse:
+    """Write a new needs questionnaire (研修ニーズ調査) of a fiscal year's training catalogue."""
+    require_event_manager(request.user)
+    _planned_year_check(year)
+    return _questionnaire_new_page(
+        request,
+        create=lambda **fields: services.needs_questionnaire_create(
+            fiscal_year=year, by=request.user, request=request, **fields
+        ),
+        holder_title=catalogue_title(year),
+        holder_url=reverse("events:catalogue", args=[year]),
+    )
+
+
+def _questionnaire_manage_page(request: HttpRequest, questionnaire: Questionnaire) -> HttpResponse:
     """The secretariat's page of a questionnaire: its questions (editable until opened)."""
-    questionnaire = get_questionnaire_to_manage_for(request.user, pk, questionnaire_pk)
+    links = _questionnaire_links(questionnaire)
     questions = questionnaire_questions(questionnaire)
     initial = [
         {
@@ -691,28 +768,46 @@ def questionnaire_manage(request: HttpRequest, pk: int, questionnaire_pk: int) -
             messages.error(request, error.message)
         else:
             messages.success(request, f"設問を保存しました（{len(rows)}問）。")
-        return redirect("events:questionnaire", pk=pk, questionnaire_pk=questionnaire.pk)
+        return redirect(links["manage"])
     return render(
         request,
         "events/questionnaire.html",
         {
             "nav": "events",
             "questionnaire": questionnaire,
-            "event": questionnaire.event,
+            "links": links,
             "questions": questions,
             "formset": formset,
             "answer_count": questionnaire.answers.count(),
-            "breadcrumbs": [
-                *_questionnaire_crumbs(questionnaire)[:-1],
-                (questionnaire.title, None),
-            ],
+            "breadcrumbs": _questionnaire_crumbs(questionnaire, links),
         },
         status=400 if formset.is_bound and not formset.is_valid() else 200,
     )
 
 
-def _questionnaire_step(request: HttpRequest, pk: int, questionnaire_pk: int, name: str):
-    questionnaire = get_questionnaire_to_manage_for(request.user, pk, questionnaire_pk)
+@require_http_methods(["GET", "POST"])
+def questionnaire_manage(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpResponse:
+    """The secretariat's page of an event's questionnaire."""
+    return _questionnaire_manage_page(
+        request, get_questionnaire_to_manage_for(request.user, pk, questionnaire_pk)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def needs_questionnaire_manage(
+    request: HttpRequest, year: int, questionnaire_pk: int
+) -> HttpResponse:
+    """The secretariat's page of a fiscal year's needs questionnaire."""
+    return _questionnaire_manage_page(
+        request, get_needs_questionnaire_to_manage_for(request.user, year, questionnaire_pk)
+    )
+
+
+def _questionnaire_step(
+    request: HttpRequest, questionnaire: Questionnaire, name: str
+) -> HttpResponse:
+    """Confirm, then open or close a questionnaire."""
+    links = _questionnaire_links(questionnaire)
     step = QUESTIONNAIRE_WORKFLOW.transition(name)
     if _confirmed(request):
         action = services.questionnaire_open if name == "open" else services.questionnaire_close
@@ -722,17 +817,17 @@ def _questionnaire_step(request: HttpRequest, pk: int, questionnaire_pk: int, na
             messages.error(request, error.message)
         else:
             messages.success(request, f"「{questionnaire.title}」の{step.label}をしました。")
-        return redirect("events:questionnaire", pk=pk, questionnaire_pk=questionnaire.pk)
+        return redirect(links["manage"])
     return render(
         request,
         "events/questionnaire_confirm.html",
         {
             "nav": "events",
             "questionnaire": questionnaire,
-            "event": questionnaire.event,
+            "links": links,
             "step": step,
             "answer_count": questionnaire.answers.count(),
-            "breadcrumbs": _questionnaire_crumbs(questionnaire, (step.label, None)),
+            "breadcrumbs": _questionnaire_crumbs(questionnaire, links, (step.label, None)),
         },
     )
 
@@ -740,21 +835,38 @@ def _questionnaire_step(request: HttpRequest, pk: int, questionnaire_pk: int, na
 @require_http_methods(["GET", "POST"])
 def questionnaire_open(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpResponse:
     """Start taking answers after a confirmation page (the questions are fixed then)."""
-    return _questionnaire_step(request, pk, questionnaire_pk, "open")
+    questionnaire = get_questionnaire_to_manage_for(request.user, pk, questionnaire_pk)
+    return _questionnaire_step(request, questionnaire, "open")
 
 
 @require_http_methods(["GET", "POST"])
 def questionnaire_close(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpResponse:
     """Stop taking answers after a confirmation page."""
-    return _questionnaire_step(request, pk, questionnaire_pk, "close")
-
-
-@require_GET
-def questionnaire_results_view(
-    request: HttpRequest, pk: int, questionnaire_pk: int
-) -> HttpResponse:
-    """The compiled results: per question, counts and shares, a chart, statistics, texts."""
     questionnaire = get_questionnaire_to_manage_for(request.user, pk, questionnaire_pk)
+    return _questionnaire_step(request, questionnaire, "close")
+
+
+@require_http_methods(["GET", "POST"])
+def needs_questionnaire_open(
+    request: HttpRequest, year: int, questionnaire_pk: int
+) -> HttpResponse:
+    """Start taking a needs questionnaire's answers after a confirmation page."""
+    questionnaire = get_needs_questionnaire_to_manage_for(request.user, year, questionnaire_pk)
+    return _questionnaire_step(request, questionnaire, "open")
+
+
+@require_http_methods(["GET", "POST"])
+def needs_questionnaire_close(
+    request: HttpRequest, year: int, questionnaire_pk: int
+) -> HttpResponse:
+    """Stop taking a needs questionnaire's answers after a confirmation page."""
+    questionnaire = get_needs_questionnaire_to_manage_for(request.user, year, questionnaire_pk)
+    return _questionnaire_step(request, questionnaire, "close")
+
+
+def _results_page(request: HttpRequest, questionnaire: Questionnaire) -> HttpResponse:
+    """The compiled results: per question, counts and shares, a chart, statistics, texts."""
+    links = _questionnaire_links(questionnaire)
     results, answers = questionnaire_results(questionnaire)
     return render(
         request,
@@ -762,21 +874,41 @@ def questionnaire_results_view(
         {
             "nav": "events",
             "questionnaire": questionnaire,
-            "event": questionnaire.event,
+            "links": links,
             "results": results,
             "answer_count": len(answers),
             "confirmed": questionnaire.event.registrations.filter(
                 status=RegistrationStatus.CONFIRMED
-            ).count(),
-            "breadcrumbs": _questionnaire_crumbs(questionnaire, ("集計結果", None)),
+            ).count()
+            if questionnaire.event_id is not None
+            else None,
+            "breadcrumbs": _questionnaire_crumbs(questionnaire, links, ("集計結果", None)),
         },
     )
 
 
 @require_GET
-def questionnaire_export(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpResponse:
-    """The compiled results and every answer as an Excel workbook."""
-    questionnaire = get_questionnaire_to_manage_for(request.user, pk, questionnaire_pk)
+def questionnaire_results_view(
+    request: HttpRequest, pk: int, questionnaire_pk: int
+) -> HttpResponse:
+    """The compiled results of an event's questionnaire."""
+    return _results_page(
+        request, get_questionnaire_to_manage_for(request.user, pk, questionnaire_pk)
+    )
+
+
+@require_GET
+def needs_questionnaire_results(
+    request: HttpRequest, year: int, questionnaire_pk: int
+) -> HttpResponse:
+    """The compiled results of a fiscal year's needs questionnaire."""
+    return _results_page(
+        request, get_needs_questionnaire_to_manage_for(request.user, year, questionnaire_pk)
+    )
+
+
+def _export_response(request: HttpRequest, questionnaire: Questionnaire) -> HttpResponse:
+    """The compiled results and every answer as an Excel workbook (the download is audited)."""
     body = questionnaire_xlsx(questionnaire=questionnaire)
     audit_record(
         action=Action.EXPORTED,
@@ -795,12 +927,31 @@ def questionnaire_export(request: HttpRequest, pk: int, questionnaire_pk: int) -
     return response
 
 
+@require_GET
+def questionnaire_export(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpResponse:
+    """An event's questionnaire as an Excel workbook."""
+    return _export_response(
+        request, get_questionnaire_to_manage_for(request.user, pk, questionnaire_pk)
+    )
+
+
+@require_GET
+def needs_questionnaire_export(
+    request: HttpRequest, year: int, questionnaire_pk: int
+) -> HttpResponse:
+    """A fiscal year's needs questionnaire as an Excel workbook."""
+    return _export_response(
+        request, get_needs_questionnaire_to_manage_for(request.user, year, questionnaire_pk)
+    )
+
+
 def _answer_page(
     request: HttpRequest,
     questionnaire: Questionnaire,
     *,
     registration: Registration | None,
     back_url: str,
+    holder_title: str,
 ) -> HttpResponse:
     questions = questionnaire_questions(questionnaire)
     answered = QuestionnaireAnswer.objects.filter(
@@ -831,7 +982,7 @@ def _answer_page(
         {
             "nav": "events",
             "questionnaire": questionnaire,
-            "event": questionnaire.event,
+            "holder_title": holder_title,
             "form": form,
             "answered": answered,
             "back_url": back_url,
@@ -850,16 +1001,20 @@ def questionnaire_answer_by_link(request: HttpRequest, token: str, pk: int) -> H
         questionnaire,
         registration=registration,
         back_url=reverse("events:registration", args=[token]),
+        holder_title=registration.event.title,
     )
 
 
 @require_http_methods(["GET", "POST"])
-def questionnaire_answer(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpResponse:
-    """A member answers a needs questionnaire (研修ニーズ調査), once."""
-    questionnaire = get_needs_questionnaire_for(request.user, pk, questionnaire_pk)
+def needs_questionnaire_answer(
+    request: HttpRequest, year: int, questionnaire_pk: int
+) -> HttpResponse:
+    """A member answers a fiscal year's needs questionnaire (研修ニーズ調査), once."""
+    questionnaire = get_needs_questionnaire_for(request.user, year, questionnaire_pk)
     return _answer_page(
         request,
         questionnaire,
         registration=None,
-        back_url=reverse("events:detail", args=[pk]),
+        back_url=reverse("events:catalogue", args=[year]),
+        holder_title=catalogue_title(year),
     )

@@ -7,7 +7,7 @@ from django.utils import timezone
 from renkei.accounts.models import User
 from renkei.devdata.demo import DEMO_PASSWORD, demo_load, demo_logins
 from renkei.directory.selectors import membership_summary
-from renkei.events.models import Event
+from renkei.events.models import Event, Questionnaire
 from renkei.events.selectors import participant_counts
 from renkei.inquiries.models import AnswerStatus, Inquiry
 from renkei.polls.models import Poll
@@ -30,6 +30,10 @@ def test_demo_council_has_the_seed_membership_a_login_per_role_and_inquiries(db)
     assert participant_counts(event=seminar).total == 80
     training = Event.objects.get(title="情報政策担当者研修会（セキュリティ総合）")
     assert training.registrations.filter(status="confirmed").count() == 38
+    # Next fiscal year's 研修ニーズ調査 belongs to its training catalogue, with answers.
+    survey = Questionnaire.objects.get(kind="needs")
+    assert (survey.event, survey.status) == (None, "open")
+    assert survey.answers.count() > 0
     # The e-conference room: open boards, and the 役員会's board its members alone read.
     tobetsu = Client()
     tobetsu.force_login(User.objects.get(username="tobetsu"))

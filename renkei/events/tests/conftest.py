@@ -34,7 +34,6 @@ def questionnaire(council: Council, seminar: Event):
     questionnaire = services.questionnaire_create(
         event=seminar,
         by=council.secretariat,
-        kind="post_event",
         title="トピックスセミナー 参加者アンケート",
     )
     services.questions_set(

@@ -41,7 +41,7 @@ def test_secretariat_builds_and_opens_a_questionnaire_after_confirmation(council
     client = login_client(council.secretariat)
     response = client.post(
         reverse("events:questionnaire_create", args=[seminar.pk]),
-        {"kind": "post_event", "title": "参加者アンケート"},
+        {"title": "参加者アンケート"},
         follow=True,
     )
     questionnaire = seminar.questionnaires.get()
@@ -79,7 +79,7 @@ def test_secretariat_builds_and_opens_a_questionnaire_after_confirmation(council
 def test_choice_question_without_two_choices_is_refused_in_japanese(council, seminar):
     client = login_client(council.secretariat)
     questionnaire = services.questionnaire_create(
-        event=seminar, by=council.secretariat, kind="needs", title="研修ニーズ調査"
+        event=seminar, by=council.secretariat, title="参加者アンケート"
     )
     response = client.post(
         reverse("events:questionnaire", args=[seminar.pk, questionnaire.pk]),
@@ -178,37 +178,6 @@ def test_closed_questionnaire_takes_no_more_answers(council, seminar, questionna
     response = answer_post(Client(), registration, questionnaire)
     assert "受付は終了しました" in text_of(response)
     assert not QuestionnaireAnswer.objects.exists()
-
-
-def test_member_answers_a_needs_questionnaire_once(council, seminar):
-    questionnaire = services.questionnaire_create(
-        event=seminar, by=council.secretariat, kind="needs", title="研修ニーズ調査"
-    )
-    services.questions_set(
-        questionnaire=questionnaire,
-        by=council.secretariat,
-        questions=[
-            services.QuestionDraft(
-                text="受講したい研修",
-                kind="multiple",
-                required=True,
-                choices=("セキュリティ総合", "ネットワーク総合", "調達管理"),
-            )
-        ],
-    )
-    services.questionnaire_open(questionnaire=questionnaire, by=council.secretariat)
-    client = login_client(council.staff)
-    detail = text_of(client.get(reverse("events:detail", args=[seminar.pk])))
-    assert "研修ニーズ調査" in detail
-
-    question = questionnaire.questions.get()
-    url = reverse("events:questionnaire_answer", args=[seminar.pk, questionnaire.pk])
-    client.post(url, {f"q{question.pk}": ["調達管理", "セキュリティ総合"]})
-    answer = QuestionnaireAnswer.objects.get()
-    assert answer.user == council.staff
-    assert answer.data == {str(question.pk): ["セキュリティ総合", "調達管理"]}
-    client.post(url, {f"q{question.pk}": ["調達管理"]})
-    assert QuestionnaireAnswer.objects.count() == 1
 
 
 def test_results_workbook_has_counts_shares_and_every_answer(council, seminar, questionnaire):

@@ -377,6 +377,8 @@ def test_participant_workbook_lists_every_registration_with_wareki_dates(council
         ("当別町", "当別 次郎", "会員", "参加確定"),
     ]
     assert sheet["I5"].number_format == WAREKI_DATETIME_FORMAT
+    assert [sheet["A1"].value, sheet["A4"].value, sheet["A5"].value] == [seminar.title, 1, 2]
+    assert (sheet.freeze_panes, sheet.auto_filter.ref, sheet.max_row) == ("A4", "A3:I3", 5)
     registration.refresh_from_db()
     local = timezone.localtime(registration.checked_in_at).replace(tzinfo=None)
     assert abs(sheet["I5"].value - local) < dt.timedelta(seconds=1)
