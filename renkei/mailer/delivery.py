@@ -63,7 +63,7 @@ def deliverable_messages(*, now: dt.datetime) -> QuerySet[OutboxMessage]:
 def outbox_message_claim(*, message_id: int) -> OutboxMessage | None:
     """Mark a due message (or one whose lease expired) as sending and return it; else None."""
     now = timezone.now()
-    claim = {"status": Status.SENDING, "claimed_at": now, "lease_until": now + lease_duration()}
+    claim = _claim_values(now=now)
     candidates = deliverable_messages(now=now).filter(pk=message_id)
     claimed = candidates.filter(status=Status.QUEUED).update(**claim)
     if not claimed:
@@ -71,6 +71,17 @@ def outbox_message_claim(*, message_id: int) -> OutboxMessage | None:
     if not claimed:
         return None
     return OutboxMessage.objects.get(pk=message_id)
+
+
+def _claim_values(*, now: dt.datetime) -> dict[str, Any]:
+    """Return what a claim writes: sending, by this worker, until the lease ends."""
+    # The retry time is cleared here, once a chunk, rather than in each message's outcome.
+    return {
+        "status": Status.SENDING,
+        "claimed_at": now,
+        "lease_until": now + lease_duration(),
+        "next_attempt_at": None,
+    }
 
 
 def _expired_claim(*, candidates: QuerySet[OutboxMessage], claim: dict) -> int:
@@ -112,9 +123,8 @@ def outbox_message_send(*, message: OutboxMessage, connection: Any = None) -> Ou
     else:
         message.status = Status.SENT
         message.sent_at = timezone.now()
-        message.next_attempt_at = None
         message.lease_until = None
-        _outcome_save(message=message, fields=["status", "sent_at", "next_attempt_at"])
+        _outcome_save(message=message, fields=["status", "sent_at"])
     return message
 
 
@@ -162,7 +172,7 @@ def _claimed_in_chunks(*, message_ids: list[int]):
     for start in range(0, len(message_ids), CLAIM_CHUNK):
         chunk = message_ids[start : start + CLAIM_CHUNK]
         now = timezone.now()
-        claim = {"status": Status.SENDING, "claimed_at": now, "lease_until": now + lease_duration()}
+        claim = _claim_values(now=now)
         OutboxMessage.objects.filter(pk__in=chunk, status=Status.QUEUED).filter(
             Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
         ).update(**claim)
