@@ -172,8 +172,7 @@ def delivery_case(user, port: int, sink) -> tuple[Measurement, int, float]:
     """Queue a 20,000-recipient delivery, then time the worker against a bare smtplib loop."""
     from renkei.announcements import services
     from renkei.announcements.models import Delivery
-    from renkei.mailer.compose import Composer
-    from renkei.mailer.delivery import outbox_batch_deliver
+    from renkei.mailer.delivery import _email_build, outbox_batch_deliver
     from renkei.mailer.models import OutboxMessage, Status
     from renkei.mailer.services import DELIVERY_BATCH_SIZE
 
@@ -198,9 +197,11 @@ def delivery_case(user, port: int, sink) -> tuple[Measurement, int, float]:
     )
     count = len(ids)
 
-    # The bare loop: the same bytes (the first message's, as the worker writes them), one
-    # connection, sendmail each; it and the worker take turns, a batch each.
-    raw = Composer().compose(OutboxMessage.objects.get(pk=ids[0])).content
+    # The bare loop: the same bytes (the first message's), one connection, sendmail each; it
+    # and the worker take turns, a batch each.
+    sample = OutboxMessage.objects.get(pk=ids[0])
+    sample.status = Status.SENDING
+    raw = _email_build(message=sample).message().as_bytes(linesep="\r\n")
     addresses = list(OutboxMessage.objects.filter(pk__in=ids).values_list("to_email", flat=True))
     sink.value = 0
     bare_s = worker_s = 0.0
