@@ -68,10 +68,12 @@ def list_threads(*, mailing_list: MailingList, query: str = "", page: int | str 
 
 def _files() -> Prefetch:
     # A list in `message.files`: a prefetch kept in the related manager would build a
-    # filtered queryset per message, which cost a page of 50 more than its queries.
+    # filtered queryset per message, which cost a page of 50 more than its queries. Ordered
+    # by id alone: the default ordering ("message", "id") joins the messages to sort by
+    # theirs, for the same order within each message.
     return Prefetch(
         "attachments",
-        ListAttachment.objects.only("id", "message_id", "name", "size"),
+        ListAttachment.objects.only("id", "message_id", "name", "size").order_by("id"),
         to_attr="files",
     )
 
