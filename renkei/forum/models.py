@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.urls import reverse
 
 from renkei.directory.models import Group, Organization
@@ -17,6 +17,12 @@ from renkei.directory.models import Group, Organization
 # Posts shown per page of a thread; the permalink of post N points at its page.
 POSTS_PER_PAGE = 30
 THREADS_PER_PAGE = 30
+
+# Threads or posts not hidden, written `is_hidden = false`: Django writes `is_hidden=False` as
+# `NOT is_hidden`, which SQLite's planner does not treat as an equality, so it could use only
+# the first column of an index (board, is_hidden, …) and sorted every thread of a board for a
+# page of 30. PostgreSQL reads both forms alike.
+NOT_HIDDEN = Q(is_hidden=Value(False))
 
 
 class Board(models.Model):

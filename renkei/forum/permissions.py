@@ -15,7 +15,7 @@ from django.utils import timezone
 from renkei.accounts.models import User
 from renkei.accounts.permissions import MATRIX, Capability, has_capability
 from renkei.directory.models import GroupMember
-from renkei.forum.models import AbuseReport, Attachment, Board, Post, Thread
+from renkei.forum.models import NOT_HIDDEN, AbuseReport, Attachment, Board, Post, Thread
 
 LOCKED_MESSAGE = "このスレッドはロックされているため、投稿や編集はできません。"
 
@@ -127,7 +127,7 @@ def visible_threads(user: User) -> QuerySet[Thread]:
     """Return the threads on boards the user may read; hidden ones only for moderators."""
     threads = Thread.objects.filter(board__in=visible_boards(user))
     if not can_moderate(user):
-        threads = threads.filter(is_hidden=False)
+        threads = threads.filter(NOT_HIDDEN)
     return threads
 
 

@@ -23,8 +23,10 @@ from django.utils import timezone
 
 from renkei.accounts.models import User
 from renkei.core.fiscal_year import fiscal_year_of, fiscal_year_range
+from renkei.core.pagination import CappedPaginator
 from renkei.core.text import fold_for_search
 from renkei.forum.models import (
+    NOT_HIDDEN,
     POSTS_PER_PAGE,
     THREADS_PER_PAGE,
     AbuseReport,
@@ -46,6 +48,9 @@ from renkei.forum.permissions import (
 
 SEARCH_PER_PAGE = 30
 SEARCH_MAX_WORDS = 5
+# Ten pages: a word found more often than this asks for a second word, not an 11th page.
+SEARCH_MAX_RESULTS = 300
+FILTER_MAX_RESULTS = 300
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,7 @@ def board_counts(*, user: User, today: dt.date | None = None) -> list[BoardCount
     boards = list(visible_boards(user).select_related("group").order_by("position", "id"))
     board_ids = [board.pk for board in boards]
     rows = (
-        Post.objects.filter(board_id__in=board_ids, is_hidden=False)
+        Post.objects.filter(NOT_HIDDEN, board_id__in=board_ids)
         .exclude(thread_id__in=_hidden_thread_ids())
         .values("board_id")
         .annotate(total=Count("id"), this_year=Count("id", filter=Q(created_at__gte=since)))
@@ -86,7 +91,7 @@ def board_counts(*, user: User, today: dt.date | None = None) -> list[BoardCount
     )
     by_board = {row["board_id"]: row for row in rows}
     threads = dict(
-        Thread.objects.filter(board_id__in=board_ids, is_hidden=False)
+        Thread.objects.filter(NOT_HIDDEN, board_id__in=board_ids)
         .values("board_id")
         .annotate(count=Count("id"))
         .order_by()
@@ -124,12 +129,17 @@ def _with_read_state(threads: QuerySet[Thread], *, user: User) -> QuerySet[Threa
 def board_threads(
     *, board: Board, user: User, query: str = "", unread_only: bool = False, page: object = 1
 ) -> Page:
-    """Return one page of a board's threads, pinned first then by latest post (2 queries)."""
+    """Return one page of a board's threads, pinned first then by latest post (2 queries).
+
+    Filtered by title, the page shows the first FILTER_MAX_RESULTS matches (the paginator
+    says when there were more) instead of counting every match.
+    """
     # The board is readable (the view fetched it through get_board_for): filter on it alone.
     threads = Thread.objects.filter(board=board)
     if not can_moderate(user):
-        threads = threads.filter(is_hidden=False)
-    for word in _search_words(query):
+        threads = threads.filter(NOT_HIDDEN)
+    words = _search_words(query)
+    for word in words:
         threads = threads.filter(search_text__contains=word)
     order = ("-is_pinned", "-last_post_at", "-id")
     if unread_only:
@@ -137,7 +147,17 @@ def board_threads(
     # The page's ids are found on the index (board, is_hidden, pinned, last post, id) alone,
     # then only those 30 threads are read in full with their read state: a deep page no
     # longer reads and annotates every thread it skips. Still one query for the rows.
-    result = Paginator(threads.order_by(*order).values("pk"), THREADS_PER_PAGE).get_page(page)
+    ids = threads.order_by(*order).values_list("pk", flat=True)
+    if words:
+        # One walk of that index collects the ids of the first matches, one more than are
+        # shown: they are the count and every page, so the LIKE does not run over the whole
+        # board for a COUNT and stops early for a common word.
+        paginator = CappedPaginator(
+            list(ids[: FILTER_MAX_RESULTS + 1]), THREADS_PER_PAGE, limit=FILTER_MAX_RESULTS
+        )
+    else:
+        paginator = Paginator(ids, THREADS_PER_PAGE)
+    result = paginator.get_page(page)
     result.object_list = list(
         _with_read_state(Thread.objects.filter(pk__in=result.object_list), user=user).order_by(
             *order
@@ -227,7 +247,7 @@ def followed_threads_with_news(*, user: User, limit: int) -> list[Thread]:
         .order_by("-last_post_at", "-id")
     )
     if not can_moderate(user):
-        threads = threads.filter(is_hidden=False)
+        threads = threads.filter(NOT_HIDDEN)
     # The newest `limit` ids first, then the read state of those alone: annotated before the
     # LIMIT, every thread of a followed board of 10,000 would have its marker looked up.
     newest = threads.values("pk")[:limit]
@@ -252,6 +272,7 @@ def forum_search(
     it. Title and text are folded (renkei.core.text.fold_for_search) into Post.search_text when
     written and the words when asked, and matched with LIKE, so 2-character words (入札, 監査)
     match on SQLite and PostgreSQL alike; the posts are read without joining their threads.
+    The newest SEARCH_MAX_RESULTS matches are shown (the paginator says when there were more).
     """
     words = _search_words(query)
     if not words:
@@ -260,12 +281,21 @@ def forum_search(
     if board is not None:
         posts = posts.filter(board=board)
     if not can_moderate(user):
-        posts = posts.filter(is_hidden=False).exclude(thread_id__in=_hidden_thread_ids())
+        posts = posts.filter(NOT_HIDDEN).exclude(thread_id__in=_hidden_thread_ids())
     for word in words:
         posts = posts.filter(search_text__contains=word)
-    # Newest first by id (ids grow with time): the scan stops after one page of matches.
-    posts = posts.select_related("thread__board", "organization").order_by("-pk")
-    return Paginator(posts, SEARCH_PER_PAGE).get_page(page)
+    # One scan newest first by id (ids grow with time) collects the ids of the first matches,
+    # one more than are shown: they are the count and every page, so the LIKE never runs
+    # over the room twice (a COUNT, then the page) and stops early for a common word.
+    ids = list(posts.order_by("-pk").values_list("pk", flat=True)[: SEARCH_MAX_RESULTS + 1])
+    result = CappedPaginator(ids, SEARCH_PER_PAGE, limit=SEARCH_MAX_RESULTS).get_page(page)
+    result.object_list = list(
+        Post.objects.filter(pk__in=result.object_list)
+        .select_related("thread__board", "organization")
+        .defer("body_html", "search_text", "thread__search_text")
+        .order_by("-pk")
+    )
+    return result
 
 
 def open_reports(*, page: object = 1) -> Page:

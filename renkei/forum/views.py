@@ -1,6 +1,7 @@
 """Pages of the e-conference room (電子会議室)."""
 
 import html
+import unicodedata
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -244,6 +245,14 @@ def _post_articles(request: HttpRequest, *, thread, posts, last_read: int, may_r
     return mark_safe("".join(parts))
 
 
+def _excerpt(text: str, length: int = 120) -> str:
+    """Return truncatechars(text, length), skipping its per-character walk for short texts."""
+    # truncatechars returns the NFC form whole unless it has more than `length` characters
+    # (combining ones not counted), so an NFC form no longer than that is its answer.
+    text = unicodedata.normalize("NFC", text)
+    return text if len(text) <= length else truncatechars(text, length)
+
+
 def _search_items(posts) -> SafeString:
     """Draw a page of search results as list items."""
     permalink = RowUrl("forum:post")
@@ -255,7 +264,7 @@ def _search_items(posts) -> SafeString:
             f'<li>\n<a href="{permalink(post.pk)}">{_e(post.thread.title)} #{post.number}</a>\n'
             f'<span class="muted">{_e(post.thread.board.name)}・{_e(post.author_name)}'
             f"{organization}・{_e(format_datetime(post.created_at))}</span>\n{hidden}"
-            f"<br><span>{_e(truncatechars(post.body, 120))}</span>\n</li>\n"
+            f"<br><span>{_e(_excerpt(post.body))}</span>\n</li>\n"
         )
     return mark_safe("".join(items) or "<li>見つかりませんでした。</li>")
 

@@ -2,11 +2,14 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from renkei.forum import selectors
 from renkei.forum.models import POSTS_PER_PAGE, Attachment, Post, PostRevision, Thread
-from renkei.forum.services import follow_set, post_create, thread_create
+from renkei.forum.services import follow_set, post_create, thread_create, thread_moderate
 
 pytestmark = pytest.mark.django_db
 
@@ -200,6 +203,68 @@ def test_bad_search_input_is_answered_in_japanese(room):
     assert "キーワードを入力してください" in html
 
 
+def test_search_shows_the_newest_matches_and_says_when_there_were_more(room, monkeypatch):
+    monkeypatch.setattr(selectors, "SEARCH_MAX_RESULTS", 2)
+    for index in range(2):
+        post_create(thread=room.thread, body=f"監査の報告{index}", by=room.council.board)
+
+    html = client_for(room.council.staff).get(reverse("forum:search") + "?q=監査").content.decode()
+
+    # Three posts hold 監査 (the room's reply and the two above): the newest two are shown.
+    assert "2件以上見つかりました。新しいものから2件を表示します。" in html
+    assert "監査の報告1" in html and "監査の報告0" in html
+    assert "当市では監査の指摘" not in html
+
+
+def test_search_below_the_limit_counts_every_match(room):
+    html = client_for(room.council.staff).get(reverse("forum:search") + "?q=監査").content.decode()
+
+    assert "<p>1件見つかりました。</p>" in html
+    assert "当市では監査の指摘" in html
+
+
+def test_title_filter_pages_its_first_matches_and_says_when_there_were_more(room, monkeypatch):
+    monkeypatch.setattr(selectors, "FILTER_MAX_RESULTS", 2)
+    monkeypatch.setattr(selectors, "THREADS_PER_PAGE", 1)
+    for index in range(3):
+        thread_create(
+            board=room.board, title=f"入札の相談{index}", body="本文", by=room.council.staff
+        )
+    client = client_for(room.council.staff)
+    url = reverse("forum:board", args=[room.board.pk])
+
+    first = client.get(url, {"q": "入札"}).content.decode()
+    second = client.get(url, {"q": "入札", "page": 2}).content.decode()
+
+    assert "1 / 2 ページ（全2件以上）" in first and "入札の相談2" in first
+    assert "入札の相談1" in second and "入札の相談0" not in second
+    assert "LGWAN接続系" not in first + second
+
+
+def test_a_hidden_thread_is_left_out_of_a_members_board_page(room):
+    thread_moderate(thread=room.thread, action="hide", by=room.council.secretariat)
+    url = reverse("forum:board", args=[room.board.pk])
+
+    assert "LGWAN接続系" not in client_for(room.council.staff).get(url).content.decode()
+    assert "LGWAN接続系" in client_for(room.council.secretariat).get(url).content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+@pytest.mark.parametrize("query", [{}, {"q": "無害化"}])
+def test_a_board_page_finds_its_threads_on_the_board_order_index(room, query):
+    # `is_hidden = false`, not `NOT is_hidden`: else SQLite uses the index's first column only
+    # and sorts every thread of the board for a page of 30.
+    with CaptureQueriesContext(connection) as captured:
+        client_for(room.council.staff).get(reverse("forum:board", args=[room.board.pk]), query)
+    plans = []
+    with connection.cursor() as cursor:
+        for executed in captured.captured_queries:
+            if 'FROM "forum_thread"' in executed["sql"] and "ORDER BY" in executed["sql"]:
+                cursor.execute("EXPLAIN QUERY PLAN " + executed["sql"])
+                plans += [row[-1] for row in cursor.fetchall()]
+    assert any("forum_thread_board_order (board_id=? AND is_hidden=?)" in p for p in plans), plans
+
+
 def _grow(room, *, threads: int, posts: int) -> None:
     council = room.council
     for index in range(threads):
@@ -217,6 +282,7 @@ PAGES = [
     lambda room: reverse("forum:index"),
     lambda room: reverse("forum:board", args=[room.board.pk]),
     lambda room: reverse("forum:board", args=[room.board.pk]) + "?unread=on",
+    lambda room: reverse("forum:board", args=[room.board.pk]) + "?q=話題",
     lambda room: reverse("forum:thread", args=[room.thread.pk]),
     lambda room: reverse("forum:search") + "?q=返信",
     lambda room: reverse("forum:mine"),

@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from renkei.audit.models import AuditEvent
@@ -96,6 +98,40 @@ def test_the_thread_page_shows_replies_in_order_in_constant_queries(
     assert html.index("候補日をお知らせください。") < html.index("返信0") < html.index("返信11")
     assert "lists-depth-1" in html and "lists-depth-10" in html
     assert len(response.content) < 150_000
+
+
+def test_a_threads_pages_make_the_same_number_of_queries_however_long_it_grows(
+    board, django_assert_num_queries
+):
+    original = _post(board)
+    client = login_client(board.council.board)
+    url = reverse("lists:thread", args=[original.thread_id])
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    parent = original
+    for number in range(55):
+        parent = message_post(
+            mailing_list=board.mailing_list,
+            subject=f"Re: 日程 {number}",
+            body=f"返信{number}",
+            parent=parent,
+            files=[SimpleUploadedFile("議案書.pdf", PDF, content_type="application/pdf")]
+            if number == 54
+            else [],
+            by=board.council.board,
+        )
+
+    with django_assert_num_queries(len(small)):
+        first = client.get(url)
+    with django_assert_num_queries(len(small)):
+        last = client.get(url, {"page": 2})
+
+    assert "1 / 2 ページ（全56件）" in first.content.decode()
+    html = last.content.decode()
+    assert "返信54" in html and "返信48" not in html
+    assert reverse("lists:attachment", args=[parent.attachments.get().pk]) in html
+    assert reverse("lists:reply", args=[parent.pk]) in html
 
 
 def test_the_archive_lists_threads_filtered_and_paged(board, django_assert_max_num_queries):
