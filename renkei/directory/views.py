@@ -1,10 +1,7 @@
 """Directory pages: organizations, people, membership status, and the secretariat's desk."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -19,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from renkei.accounts.models import Role, User
 from renkei.accounts.permissions import Capability, has_capability
-from renkei.accounts.services import AccountError, user_set_active, user_set_role
-from renkei.core.errors import ServiceError
+from renkei.accounts.services import user_set_active, user_set_role
+from renkei.core.refusals import refusal_flashed, refusal_on
 from renkei.directory import forms, selectors, services
 from renkei.directory.models import Group, Invitation, Organization
 from renkei.directory.permissions import (
@@ -51,26 +48,6 @@ def _manage_page(
 ) -> HttpResponse:
     """Render a page of the secretariat's menu with the given breadcrumbs."""
     return render(request, template, {**context, "nav": "manage", "breadcrumbs": _crumbs(*trail)})
-
-
-@contextmanager
-def _refused_on(form: django_forms.BaseForm, field: str | None = None) -> Iterator[None]:
-    """Show a DirectoryError raised in the block on the form: on `field`, or above it."""
-    try:
-        yield
-    except services.DirectoryError as exc:
-        form.add_error(field, str(exc))
-
-
-@contextmanager
-def _refusal_flashed(
-    request: HttpRequest, refusal: type[ServiceError] = services.DirectoryError
-) -> Iterator[None]:
-    """Show a refusal raised in the block as an error message at the top of the next page."""
-    try:
-        yield
-    except refusal as exc:
-        messages.error(request, str(exc))
 
 
 def organization_list(request: HttpRequest) -> HttpResponse:
@@ -244,7 +221,7 @@ def organization_staff_manage(request: HttpRequest, pk: int) -> HttpResponse:
         roles = list(ORGANIZATION_MANAGED_ROLES)
     form = forms.InvitationForm(request.POST or None, roles=roles)
     if request.method == "POST" and form.is_valid():
-        with _refused_on(form):
+        with refusal_on(form):
             services.invitation_create(
                 organization=organization,
                 name=form.cleaned_data["name"],
@@ -289,7 +266,7 @@ def user_set_active_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not active and request.POST.get("confirm") != "1":
         # 利用停止 is never one click: without the confirmation, show what it would do.
         return redirect("directory:user_deactivate", pk=target.pk)
-    with _refusal_flashed(request, AccountError):
+    with refusal_flashed(request):
         user_set_active(user=target, active=active, by=request.user, request=request)
         messages.success(
             request,
@@ -357,7 +334,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with _refused_on(form):
+        with refusal_on(form):
             services.person_update(
                 person=person,
                 department_name=data["department"],
@@ -394,7 +371,7 @@ def person_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with _refused_on(form, "on"):
+        with refusal_on(form, field="on"):
             services.person_transfer(
                 person=person,
                 organization=person.organization,
@@ -432,7 +409,7 @@ def person_leave(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if request.POST.get("confirm") == "1":
             organization_id = person.organization_id
-            with _refused_on(form, "on"):
+            with refusal_on(form, field="on"):
                 services.person_leave(
                     person=person, on=form.cleaned_data["on"], by=request.user, request=request
                 )
@@ -480,7 +457,7 @@ def organization_contacts(request: HttpRequest, pk: int) -> HttpResponse:
     create_form = forms.ContactPostForm(staff=staff)
     if request.method == "POST":
         action = request.POST.get("action")
-        with _refusal_flashed(request):
+        with refusal_flashed(request):
             if action == "assign":
                 assign_form = forms.ContactAssignForm(
                     request.POST, organization=organization, staff=staff
@@ -534,7 +511,7 @@ def invitation_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation.objects.select_related("organization"), pk=pk)
     if not can_manage_staff_of(request.user, invitation.organization):
         raise PermissionDenied("この招待を取り消す権限がありません。")
-    with _refusal_flashed(request):
+    with refusal_flashed(request):
         services.invitation_revoke(invitation=invitation, by=request.user, request=request)
         messages.success(request, f"{invitation.email} への招待を取り消しました。")
     next_url = request.POST.get("next")
@@ -561,7 +538,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     usable = services.invitation_is_usable(invitation)
     form = forms.InvitationAcceptForm(request.POST or None)
     if request.method == "POST" and usable and form.is_valid():
-        with _refused_on(form, "username"):
+        with refusal_on(form, field="username"):
             services.invitation_accept(
                 invitation=invitation,
                 username=form.cleaned_data["username"],
@@ -625,7 +602,7 @@ def manage_membership(request: HttpRequest, pk: int) -> HttpResponse:
         form_class, service, done = MEMBERSHIP_ACTIONS[action]
         form = page_forms[action] = form_class(request.POST, prefix=action)
         if form.is_valid():
-            with _refusal_flashed(request):
+            with refusal_flashed(request):
                 service(
                     organization=organization, by=request.user, request=request, **form.cleaned_data
                 )
@@ -729,7 +706,7 @@ def manage_person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
                 return _leave_confirm(request, person=person, on=data["on"])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with _refused_on(form, "on"):
+        with refusal_on(form, field="on"):
             services.person_transfer(
                 person=person,
                 organization=data["organization"],
@@ -763,7 +740,7 @@ def manage_user_role(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("この人員にはアカウントがありません。")
     form = forms.RoleForm(request.POST)
     if form.is_valid():
-        with _refusal_flashed(request, AccountError):
+        with refusal_flashed(request):
             user_set_role(
                 user=person.user, role=form.cleaned_data["role"], by=request.user, request=request
             )
@@ -781,7 +758,7 @@ def manage_person_group(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.GroupPersonForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        with _refusal_flashed(request):
+        with refusal_flashed(request):
             services.group_member_add(
                 group=data["group"],
                 person=person,
@@ -828,7 +805,7 @@ def manage_group(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.GroupOrganizationForm(request.POST or None)
     if request.method == "POST" and request.POST.get("action") == "remove":
         member_id = request.POST.get("member", "")
-        with _refusal_flashed(request):
+        with refusal_flashed(request):
             services.group_member_remove(
                 group=group,
                 member_id=int(member_id) if member_id.isdigit() else 0,
@@ -839,7 +816,7 @@ def manage_group(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("directory:manage_group", pk=pk)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with _refused_on(form):
+        with refusal_on(form):
             services.group_member_add(
                 group=group,
                 organization=data["organization"],
@@ -873,7 +850,7 @@ def manage_invitations(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with _refused_on(form):
+        with refusal_on(form):
             services.invitation_create(
                 organization=data["organization"],
                 name=data["name"],
@@ -921,7 +898,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         email_changed = data["email"].strip().lower() != (user.email or "").lower()
-        with _refused_on(form):
+        with refusal_on(form):
             with transaction.atomic():
                 services.profile_update(
                     user=user,

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from renkei.accounts.permissions import Capability, has_capability
-from renkei.core.forms import service_error_add
+from renkei.core.refusals import refusal_on
 from renkei.directory.organization_picker import candidates_response
 from renkei.directory.permissions import organization_of, require
 from renkei.inquiries import services
@@ -36,16 +36,13 @@ def inquiry_create(request: HttpRequest) -> HttpResponse:
     secretariat = has_capability(request.user, Capability.MANAGE_INQUIRIES)
     form = InquiryForm(request.POST or None, secretariat=secretariat)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             inquiry = services.inquiry_create(
                 by=request.user,
                 draft=form.draft(),
                 requester=form.cleaned_data.get("requester"),
                 request=request,
             )
-        except InquiryError as error:
-            service_error_add(form, error)
-        else:
             messages.success(
                 request, "照会の下書きを作成しました。続けて設問と照会先を設定してください。"
             )
@@ -77,7 +74,7 @@ def inquiry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     secretariat = has_capability(request.user, Capability.MANAGE_INQUIRIES)
     form = InquiryForm(request.POST or None, instance=inquiry, secretariat=secretariat)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             # The secretariat's empty choice means the secretariat itself asks.
             requester = form.cleaned_data.get("requester") or (
                 organization_of(request.user) if secretariat else None
@@ -89,9 +86,6 @@ def inquiry_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 requester=requester,
                 request=request,
             )
-        except InquiryError as error:
-            service_error_add(form, error)
-        else:
             messages.success(request, "照会の内容を保存しました。")
             return detail_redirect(inquiry)
     return render(
@@ -170,13 +164,10 @@ def inquiry_attachments(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = get_inquiry_managed_for(request.user, pk)
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             services.inquiry_attachment_add(
                 inquiry=inquiry, by=request.user, file=form.cleaned_data["file"], request=request
             )
-        except InquiryError as error:
-            service_error_add(form, error)
-        else:
             messages.success(request, "資料を添付しました。")
             return redirect("inquiries:attachments", pk=inquiry.pk)
     return render(

@@ -8,9 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from renkei.core.forms import service_error_add
 from renkei.core.markdown import markdown_html
 from renkei.core.numbers import format_percent
+from renkei.core.refusals import refusal_on
 from renkei.directory.selectors import organizations_without_notification_address
 from renkei.inquiries import services
 from renkei.inquiries.forms.lifecycle import DeadlineForm, ReviewForm
@@ -83,7 +83,7 @@ def inquiry_review(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         note = form.cleaned_data["note"]
-        try:
+        with refusal_on(form):
             if form.cleaned_data["decision"] == "approve":
                 services.inquiry_approve(
                     inquiry=inquiry, by=request.user, note=note, request=request
@@ -94,9 +94,6 @@ def inquiry_review(request: HttpRequest, pk: int) -> HttpResponse:
                     inquiry=inquiry, by=request.user, note=note, request=request
                 )
                 messages.success(request, "照会団体へ差し戻しました。")
-        except InquiryError as error:
-            service_error_add(form, error)
-        else:
             return detail_redirect(inquiry)
     return render(
         request,
@@ -212,16 +209,13 @@ def inquiry_extend(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = get_inquiry_progress_for(request.user, pk)
     form = DeadlineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form, aliases={"deadline": "deadline_date"}):
             services.inquiry_extend_deadline(
                 inquiry=inquiry,
                 by=request.user,
                 deadline=form.cleaned_data["deadline"],
                 request=request,
             )
-        except InquiryError as error:
-            service_error_add(form, error, aliases={"deadline": "deadline_date"})
-        else:
             messages.success(request, "回答期限を延長し、照会先へ通知しました。")
             return detail_redirect(inquiry)
     return render(

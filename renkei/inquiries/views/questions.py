@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from renkei.core.forms import service_error_add
+from renkei.core.refusals import refusal_on
 from renkei.inquiries import services
 from renkei.inquiries.forms.questions import FIELD_OF_SETTING, QuestionForm
 from renkei.inquiries.permissions import (
@@ -31,13 +31,10 @@ def question_list(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponse(status=204)
         form = form.redrawn()
     elif request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form, aliases=FIELD_OF_SETTING):
             question = services.question_create(
                 inquiry=inquiry, by=request.user, draft=form.draft(), request=request
             )
-        except InquiryError as error:
-            service_error_add(form, error, aliases=FIELD_OF_SETTING)
-        else:
             messages.success(request, f"設問「{question.code}」を追加しました。")
             return redirect(
                 reverse("inquiries:questions", args=[inquiry.pk]) + f"#question-{question.pk}"
@@ -78,13 +75,10 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
             return HttpResponse(status=204)
         form = form.redrawn()
     elif request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form, aliases=FIELD_OF_SETTING):
             services.question_update(
                 question=question, by=request.user, draft=form.draft(), request=request
             )
-        except InquiryError as error:
-            service_error_add(form, error, aliases=FIELD_OF_SETTING)
-        else:
             messages.success(request, f"設問「{question.code}」を保存しました。")
             return redirect(
                 reverse("inquiries:questions", args=[inquiry.pk]) + f"#question-{question.pk}"
