@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from renkei.accounts.permissions import Capability, has_capability
-from renkei.core.refusals import refusal_on
+from renkei.core.refusals import refusal_flashed, refusal_on
 from renkei.directory.organization_picker import candidates_response
 from renkei.directory.permissions import organization_of, require
 from renkei.inquiries import services
@@ -25,7 +25,6 @@ from renkei.inquiries.views.common import (
     crumbs,
     detail_redirect,
     inquiry_crumbs,
-    refuse,
 )
 
 
@@ -115,17 +114,15 @@ def inquiry_delete(request: HttpRequest, pk: int) -> HttpResponse:
             button="削除する",
             danger=True,
         )
-    try:
+    with refusal_flashed(request):
         services.inquiry_delete(inquiry=inquiry, by=request.user, request=request)
-    except InquiryError as error:
-        refuse(request, error)
-        return detail_redirect(inquiry)
-    messages.success(request, f"「{inquiry.title}」を削除しました。")
-    return redirect(
-        reverse("inquiries:list")
-        + "?tab="
-        + ("all" if has_capability(request.user, Capability.MANAGE_INQUIRIES) else "mine")
-    )
+        messages.success(request, f"「{inquiry.title}」を削除しました。")
+        return redirect(
+            reverse("inquiries:list")
+            + "?tab="
+            + ("all" if has_capability(request.user, Capability.MANAGE_INQUIRIES) else "mine")
+        )
+    return detail_redirect(inquiry)
 
 
 @require_http_methods(["GET", "POST"])
@@ -188,11 +185,8 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     """Remove a document from the inquiry."""
     attachment = get_managed_attachment_for(request.user, pk, attachment_pk)
     inquiry = attachment.inquiry
-    try:
+    with refusal_flashed(request):
         services.inquiry_attachment_delete(attachment=attachment, by=request.user, request=request)
-    except InquiryError as error:
-        refuse(request, error)
-    else:
         messages.success(request, f"「{attachment.name}」を削除しました。")
     return redirect("inquiries:attachments", pk=inquiry.pk)
 

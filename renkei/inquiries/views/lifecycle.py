@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from renkei.core.markdown import markdown_html
 from renkei.core.numbers import format_percent
-from renkei.core.refusals import refusal_on
+from renkei.core.refusals import refusal_flashed, refusal_on
 from renkei.directory.selectors import organizations_without_notification_address
 from renkei.inquiries import services
 from renkei.inquiries.forms.lifecycle import DeadlineForm, ReviewForm
@@ -29,13 +29,11 @@ from renkei.inquiries.permissions import (
 from renkei.inquiries.selectors.progress import inquiry_progress as progress_of
 from renkei.inquiries.selectors.questions import inquiry_questions
 from renkei.inquiries.selectors.targets import target_organizations
-from renkei.inquiries.services.errors import InquiryError
 from renkei.inquiries.views.common import (
     confirm_page,
     confirmed,
     detail_redirect,
     inquiry_crumbs,
-    refuse,
 )
 
 # Organizations without a notification address listed per page before an inquiry opens.
@@ -53,11 +51,8 @@ def _missing_addresses(request: HttpRequest, inquiry: Inquiry) -> dict[str, Any]
 
 
 def _transition(request: HttpRequest, inquiry: Inquiry, call: Any, success: str) -> HttpResponse:
-    try:
+    with refusal_flashed(request):
         call()
-    except InquiryError as error:
-        refuse(request, error)
-    else:
         messages.success(request, success)
     return detail_redirect(inquiry)
 

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from renkei.core.refusals import refusal_on
+from renkei.core.refusals import refusal_flashed, refusal_on
 from renkei.inquiries import services
 from renkei.inquiries.forms.questions import FIELD_OF_SETTING, QuestionForm
 from renkei.inquiries.permissions import (
@@ -14,8 +14,7 @@ from renkei.inquiries.permissions import (
     get_managed_question_for,
 )
 from renkei.inquiries.selectors.questions import inquiry_questions
-from renkei.inquiries.services.errors import InquiryError
-from renkei.inquiries.views.common import inquiry_crumbs, refuse
+from renkei.inquiries.views.common import inquiry_crumbs
 
 # The button (and htmx request) that redraws the question form for another kind, unsaved.
 QUESTION_REDRAW = "refresh"
@@ -105,11 +104,8 @@ def question_delete(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
     """Remove one question."""
     question = get_managed_question_for(request.user, pk, question_pk)
     inquiry = question.inquiry
-    try:
+    with refusal_flashed(request):
         services.question_delete(question=question, by=request.user, request=request)
-    except InquiryError as error:
-        refuse(request, error)
-    else:
         messages.success(request, f"設問「{question.code}」を削除しました。")
     return redirect("inquiries:questions", pk=inquiry.pk)
 
@@ -119,13 +115,11 @@ def question_move(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
     """Move a question up or down."""
     question = get_managed_question_for(request.user, pk, question_pk)
     inquiry = question.inquiry
-    try:
+    with refusal_flashed(request):
         services.question_move(
             question=question,
             by=request.user,
             up=request.POST.get("direction") == "up",
             request=request,
         )
-    except InquiryError as error:
-        refuse(request, error)
     return redirect(reverse("inquiries:questions", args=[inquiry.pk]) + f"#question-{question.pk}")
