@@ -35,6 +35,7 @@ from renkei.announcements.permissions import (
 )
 from renkei.announcements.services import AnnouncementError
 from renkei.announcements.unsubscribe import unsubscribe_email
+from renkei.core.files import file_download
 from renkei.core.fiscal_year import fiscal_year_label, fiscal_year_of
 from renkei.core.markdown import markdown_html
 from renkei.core.refusals import refusal_flashed
@@ -105,11 +106,7 @@ def announcement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """Send an attachment of an お知らせ the user may read."""
     attachment = get_attachment_for(request.user, pk, attachment_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("ファイルが見つかりません。") from exc
-    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+    return file_download(attachment.file, name=attachment.name)
 
 
 # --- the secretariat ---------------------------------------------------------------------

@@ -3,13 +3,14 @@
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
+from renkei.core.files import file_download
 from renkei.core.forms import service_error_add
 from renkei.core.question_kinds import cell_field_name, hidden_question_ids, kind_of
 from renkei.inquiries import services
@@ -445,8 +446,4 @@ def conditions_page(request: HttpRequest, inquiry: Inquiry) -> HttpResponse:
 def answer_file_download(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     """Send a file attached to an answer, to those who may see it."""
     answer_file = get_answer_file_for(request.user, pk, file_pk)
-    try:
-        handle = answer_file.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("ファイルが見つかりません。") from exc
-    return FileResponse(handle, as_attachment=True, filename=answer_file.name)
+    return file_download(answer_file.file, name=answer_file.name)

@@ -1,12 +1,13 @@
 """Writing an inquiry: create, edit, delete a draft, targets and attachments."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from renkei.accounts.permissions import Capability, has_capability
+from renkei.core.files import file_download
 from renkei.core.refusals import refusal_flashed, refusal_on
 from renkei.directory.organization_picker import candidates_response
 from renkei.directory.permissions import organization_of, require
@@ -195,8 +196,4 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """Send a document of an inquiry the user may see."""
     attachment = get_attachment_for(request.user, pk, attachment_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("ファイルが見つかりません。") from exc
-    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+    return file_download(attachment.file, name=attachment.name)
