@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from renkei.core.refusals import refusal_flashed, refusal_on
 from renkei.inquiries import services
 from renkei.inquiries.forms.questions import FIELD_OF_SETTING, QuestionForm
+from renkei.inquiries.models import Question
 from renkei.inquiries.permissions import (
     get_inquiry_managed_for,
     get_managed_question_for,
@@ -18,6 +19,11 @@ from renkei.inquiries.views.common import inquiry_crumbs
 
 # The button (and htmx request) that redraws the question form for another kind, unsaved.
 QUESTION_REDRAW = "refresh"
+
+
+def _in_list(question: Question) -> str:
+    """Return the URL of the question list scrolled to the question."""
+    return reverse("inquiries:questions", args=[question.inquiry_id]) + f"#question-{question.pk}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -35,9 +41,7 @@ def question_list(request: HttpRequest, pk: int) -> HttpResponse:
                 inquiry=inquiry, by=request.user, draft=form.draft(), request=request
             )
             messages.success(request, f"設問「{question.code}」を追加しました。")
-            return redirect(
-                reverse("inquiries:questions", args=[inquiry.pk]) + f"#question-{question.pk}"
-            )
+            return redirect(_in_list(question))
     return render(
         request,
         "inquiries/questions.html",
@@ -79,9 +83,7 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
                 question=question, by=request.user, draft=form.draft(), request=request
             )
             messages.success(request, f"設問「{question.code}」を保存しました。")
-            return redirect(
-                reverse("inquiries:questions", args=[inquiry.pk]) + f"#question-{question.pk}"
-            )
+            return redirect(_in_list(question))
     return render(
         request,
         "inquiries/question_form.html",
@@ -114,7 +116,6 @@ def question_delete(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
 def question_move(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     """Move a question up or down."""
     question = get_managed_question_for(request.user, pk, question_pk)
-    inquiry = question.inquiry
     with refusal_flashed(request):
         services.question_move(
             question=question,
@@ -122,4 +123,4 @@ def question_move(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
             up=request.POST.get("direction") == "up",
             request=request,
         )
-    return redirect(reverse("inquiries:questions", args=[inquiry.pk]) + f"#question-{question.pk}")
+    return redirect(_in_list(question))
