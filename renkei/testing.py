@@ -116,88 +116,81 @@ def make_user(
     return user
 
 
-def make_council() -> Council:
-    """Create the test council: secretariat, two member towns, a board city and an observer."""
-    secretariat_org = make_organization(
+def make_secretariat() -> tuple[Organization, User]:
+    """Create the council's secretariat and its 事務局 user."""
+    organization = make_organization(
         code=None,
         name="全国市町村情報管理主管課長会事務局",
         kind=OrganizationKind.SECRETARIAT,
         member_since=None,
     )
-    member_org = make_organization(
-        code="013030",
-        name="当別町",
-        kind=OrganizationKind.TOWN,
-        prefecture_code="01",
-        kana="トウベツチョウ",
+    user = make_user(
+        username="jimukyoku",
+        name="事務局 花子",
+        role=Role.SECRETARIAT,
+        organization=organization,
+        department="事務局",
     )
-    other_org = make_organization(
-        code="353213",
-        name="和木町",
-        kind=OrganizationKind.TOWN,
-        prefecture_code="35",
-        kana="ワキチョウ",
-    )
-    board_org = make_organization(
-        code="012289",
-        name="深川市",
-        kind=OrganizationKind.CITY,
-        prefecture_code="01",
-        kana="フカガワシ",
-    )
-    observer_org = make_organization(
-        code=None,
-        name="総務省",
-        kind=OrganizationKind.NATIONAL,
-        category=MembershipCategory.OBSERVER,
-    )
-    return Council(
-        secretariat_org=secretariat_org,
-        member_org=member_org,
-        other_org=other_org,
-        observer_org=observer_org,
-        board_org=board_org,
-        secretariat=make_user(
-            username="jimukyoku",
-            name="事務局 花子",
-            role=Role.SECRETARIAT,
-            organization=secretariat_org,
-            department="事務局",
-        ),
-        board=make_user(
-            username="fukagawa",
-            name="深川 一郎",
-            role=Role.BOARD,
-            organization=board_org,
-            title="課長",
-        ),
-        representative=make_user(
-            username="tobetsu-kanri",
-            name="当別 太郎",
-            role=Role.REPRESENTATIVE,
-            organization=member_org,
-            title="課長",
-        ),
-        staff=make_user(
-            username="tobetsu-staff",
-            name="当別 次郎",
-            role=Role.STAFF,
-            organization=member_org,
-        ),
-        outsider=make_user(
-            username="waki-staff",
-            name="和木 三郎",
-            role=Role.STAFF,
-            organization=other_org,
-        ),
-        observer=make_user(
-            username="soumu",
-            name="総務 四郎",
-            role=Role.OBSERVER,
-            organization=observer_org,
-            department="自治行政局",
-        ),
-    )
+    return organization, user
+
+
+# The test council's municipalities and observer: (Council field, code, name, kind, prefecture,
+# kana, membership category), created in this order after the secretariat.
+_COUNCIL_ORGANIZATIONS = (
+    ("member_org", "013030", "当別町", OrganizationKind.TOWN, "01", "トウベツチョウ", None),
+    ("other_org", "353213", "和木町", OrganizationKind.TOWN, "35", "ワキチョウ", None),
+    ("board_org", "012289", "深川市", OrganizationKind.CITY, "01", "フカガワシ", None),
+    (
+        "observer_org",
+        None,
+        "総務省",
+        OrganizationKind.NATIONAL,
+        "",
+        "",
+        MembershipCategory.OBSERVER,
+    ),
+)
+# Its users after the secretariat's: (Council field, username, name, role, organization field,
+# department and title where they differ from make_user's).
+_COUNCIL_USERS = (
+    ("board", "fukagawa", "深川 一郎", Role.BOARD, "board_org", {"title": "課長"}),
+    (
+        "representative",
+        "tobetsu-kanri",
+        "当別 太郎",
+        Role.REPRESENTATIVE,
+        "member_org",
+        {"title": "課長"},
+    ),
+    ("staff", "tobetsu-staff", "当別 次郎", Role.STAFF, "member_org", {}),
+    ("outsider", "waki-staff", "和木 三郎", Role.STAFF, "other_org", {}),
+    ("observer", "soumu", "総務 四郎", Role.OBSERVER, "observer_org", {"department": "自治行政局"}),
+)
+
+
+def make_council() -> Council:
+    """Create the test council: secretariat, two member towns, a board city and an observer."""
+    secretariat_org, secretariat = make_secretariat()
+    organizations = {"secretariat_org": secretariat_org}
+    for field, code, name, kind, prefecture, kana, category in _COUNCIL_ORGANIZATIONS:
+        organizations[field] = make_organization(
+            code=code,
+            name=name,
+            kind=kind,
+            prefecture_code=prefecture,
+            kana=kana,
+            category=category or MembershipCategory.REGULAR,
+        )
+    users = {"secretariat": secretariat}
+    for field, username, name, role, organization, extra in _COUNCIL_USERS:
+        users[field] = make_user(
+            username=username,
+            name=name,
+            role=role,
+            organization=organizations[organization],
+            **extra,
+        )
+    return Council(**organizations, **users)
 
 
 def make_contact(*, user: User, title: str = "情報政策課長") -> Post:

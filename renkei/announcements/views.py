@@ -35,8 +35,10 @@ from renkei.announcements.permissions import (
 )
 from renkei.announcements.services import AnnouncementError
 from renkei.announcements.unsubscribe import unsubscribe_email
+from renkei.core.files import file_download
 from renkei.core.fiscal_year import fiscal_year_label, fiscal_year_of
 from renkei.core.markdown import markdown_html
+from renkei.core.refusals import refusal_flashed
 from renkei.directory.permissions import require
 from renkei.workflow.transitions import TransitionError
 
@@ -104,11 +106,7 @@ def announcement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """Send an attachment of an お知らせ the user may read."""
     attachment = get_attachment_for(request.user, pk, attachment_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("ファイルが見つかりません。") from exc
-    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+    return file_download(attachment.file, name=attachment.name)
 
 
 # --- the secretariat ---------------------------------------------------------------------
@@ -203,7 +201,7 @@ def manage_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         removed = [a.pk for a in form.cleaned_data.get("remove_attachments") or []]
-        try:
+        with refusal_flashed(request):
             services.announcement_update(
                 announcement=announcement,
                 by=request.user,
@@ -211,9 +209,6 @@ def manage_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 remove_attachment_ids=removed,
                 **_form_values(form),
             )
-        except AnnouncementError as error:
-            messages.error(request, str(error))
-        else:
             messages.success(request, "お知らせを保存しました。")
         return redirect("announcements:manage_detail", pk=pk)
     return render(
@@ -304,16 +299,13 @@ def manage_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("announcements:manage_detail", pk=pk)
     form = ScheduleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_flashed(request):
             services.announcement_schedule(
                 announcement=announcement,
                 by=request.user,
                 at=form.cleaned_data["at"],
                 request=request,
             )
-        except TransitionError as error:
-            messages.error(request, error.message)
-        else:
             messages.success(request, "公開を予約しました。")
         return redirect("announcements:manage_detail", pk=pk)
     return render(
@@ -327,13 +319,10 @@ def manage_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 def manage_unschedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Take a scheduled お知らせ back to draft (nothing has been sent yet)."""
     announcement = get_managed_announcement_for(request.user, pk)
-    try:
+    with refusal_flashed(request):
         services.announcement_unschedule(
             announcement=announcement, by=request.user, request=request
         )
-    except TransitionError as error:
-        messages.error(request, error.message)
-    else:
         messages.success(request, "公開予約を取り消し、下書きに戻しました。")
     return redirect("announcements:manage_detail", pk=pk)
 

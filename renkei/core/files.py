@@ -1,4 +1,4 @@
-"""Stored files: uploads checked for size and type, removal that follows the database."""
+"""Stored files: uploads checked for size and type, downloads, removal that follows the database."""
 
 import zipfile
 
@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ALLOWED_EXTENSIONS = ("pdf", "xlsx", "docx", "pptx", "csv", "txt", "zip", "png", "jpg", "jpeg")
@@ -118,3 +119,12 @@ def file_delete_on_commit(file: FieldFile) -> None:
     storage, name = file.storage, file.name
     if name:
         transaction.on_commit(lambda: storage.delete(name))
+
+
+def file_download(file: FieldFile, *, name: str) -> FileResponse:
+    """Send a stored file as a download called `name`, or a 404 when the storage lost it."""
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("ファイルが見つかりません。") from exc
+    return FileResponse(handle, as_attachment=True, filename=name)

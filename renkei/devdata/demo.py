@@ -293,55 +293,47 @@ def _login(
     return user
 
 
+# One demo login per role: (user ID, name, kana, role, organization, department, title); the
+# organization is a code, or "secretariat" / "soumu" for the two without one.
+LOGINS = [
+    (
+        "jimukyoku",
+        "事務局 花子",
+        "ジムキョク ハナコ",
+        Role.SECRETARIAT,
+        "secretariat",
+        "事務局",
+        "主任",
+    ),
+    ("fukagawa", "深川 一郎", "フカガワ イチロウ", Role.BOARD, "012289", "企画課", "課長"),
+    (
+        "tobetsu-kanri",
+        "当別 太郎",
+        "トウベツ タロウ",
+        Role.REPRESENTATIVE,
+        "013030",
+        "総務課",
+        "課長",
+    ),
+    ("tobetsu", "当別 次郎", "トウベツ ジロウ", Role.STAFF, "013030", "総務課", "主任"),
+    ("soumu", "総務 四郎", "ソウム シロウ", Role.OBSERVER, "soumu", "自治行政局", "課長補佐"),
+]
+
+
 def _logins(*, secretariat_org: Organization, soumu: Organization) -> None:
-    fukagawa = Organization.objects.get(code="012289")
-    tobetsu = Organization.objects.get(code="013030")
-    secretariat = _login(
-        username="jimukyoku",
-        name="事務局 花子",
-        kana="ジムキョク ハナコ",
-        role=Role.SECRETARIAT,
-        organization=secretariat_org,
-        department="事務局",
-        title="主任",
-    )
-    TOTP.activate(secretariat, DEMO_TOTP_SECRET)
-    _login(
-        username="fukagawa",
-        name="深川 一郎",
-        kana="フカガワ イチロウ",
-        role=Role.BOARD,
-        organization=fukagawa,
-        department="企画課",
-        title="課長",
-    )
-    _login(
-        username="tobetsu-kanri",
-        name="当別 太郎",
-        kana="トウベツ タロウ",
-        role=Role.REPRESENTATIVE,
-        organization=tobetsu,
-        department="総務課",
-        title="課長",
-    )
-    _login(
-        username="tobetsu",
-        name="当別 次郎",
-        kana="トウベツ ジロウ",
-        role=Role.STAFF,
-        organization=tobetsu,
-        department="総務課",
-        title="主任",
-    )
-    _login(
-        username="soumu",
-        name="総務 四郎",
-        kana="ソウム シロウ",
-        role=Role.OBSERVER,
-        organization=soumu,
-        department="自治行政局",
-        title="課長補佐",
-    )
+    uncoded = {"secretariat": secretariat_org, "soumu": soumu}
+    for username, name, kana, role, organization, department, title in LOGINS:
+        user = _login(
+            username=username,
+            name=name,
+            kana=kana,
+            role=role,
+            organization=uncoded.get(organization) or Organization.objects.get(code=organization),
+            department=department,
+            title=title,
+        )
+        if role == Role.SECRETARIAT:
+            TOTP.activate(user, DEMO_TOTP_SECRET)
 
 
 def demo_logins() -> list[DemoLogin]:

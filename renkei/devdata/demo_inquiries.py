@@ -8,7 +8,7 @@ from renkei.accounts.models import Role, User
 from renkei.directory.models import Organization
 from renkei.inquiries import services as inquiry_services
 from renkei.inquiries.forms.common import deadline_combine
-from renkei.inquiries.models import Answer, Inquiry, QuestionKind
+from renkei.inquiries.models import Answer, Inquiry, Question, QuestionKind
 from renkei.inquiries.selectors.lists import suggested_deadline
 from renkei.inquiries.services.authoring import InquiryDraft
 from renkei.inquiries.services.questions import QuestionDraft
@@ -50,6 +50,13 @@ EXCHANGE_MEMBERS = [
     ),
 ]
 
+# 深川市's inquiry: its three single-choice questions (text, choices), before a free note.
+SECURITY_QUESTIONS = [
+    ("情報セキュリティ対策基準を公表していますか。", ["公表している", "公表していない"]),
+    ("情報セキュリティ対策基準を職員に開示していますか。", ["開示している", "開示していない"]),
+    ("PDCAサイクルを運用できていますか。", ["うまく運用できている", "うまく運用できていない"]),
+]
+
 
 def _answer(*, inquiry: Inquiry, organization: Organization, user: User, data: dict) -> None:
     answer, _ = Answer.objects.get_or_create(inquiry=inquiry, organization=organization)
@@ -76,6 +83,19 @@ def _member_user(organization: Organization, password_hash: str) -> User:
     return user
 
 
+def _inquiry_create(
+    *, by: User, requester: str, draft: InquiryDraft, questions: list[QuestionDraft]
+) -> tuple[Inquiry, list[Question]]:
+    """Create an inquiry of the organization with code `requester` and its questions, in order."""
+    inquiry = inquiry_services.inquiry_create(
+        by=by, requester=Organization.objects.get(code=requester), draft=draft
+    )
+    return inquiry, [
+        inquiry_services.question_create(inquiry=inquiry, by=by, draft=question)
+        for question in questions
+    ]
+
+
 def _deadline(*, business_days: int) -> dt.datetime:
     """Return a deadline the way councils set one: a business day, at 17:00."""
     return deadline_combine(suggested_deadline(business_days=business_days), None)
@@ -83,55 +103,26 @@ def _deadline(*, business_days: int) -> dt.datetime:
 
 def demo_inquiries_load(*, secretariat: User, password_hash: str) -> None:
     """Create a published inquiry (深川市), an open one (町田市) and the poll corner's polls."""
-    fukagawa = Organization.objects.get(code="012289")
-    security = inquiry_services.inquiry_create(
+    security, (q1, q2, q3, q4) = _inquiry_create(
         by=secretariat,
-        requester=fukagawa,
+        requester="012289",
         draft=InquiryDraft(
             title="情報セキュリティポリシーについて",
             purpose="各団体における情報セキュリティポリシーの公表、職員への開示、PDCAサイクルの運用について照会します。",
             contact="深川市 企画課 情報担当",
             deadline=_deadline(business_days=10),
         ),
-    )
-    q1 = inquiry_services.question_create(
-        inquiry=security,
-        by=secretariat,
-        draft=QuestionDraft(
-            kind=QuestionKind.SINGLE,
-            text="情報セキュリティ対策基準を公表していますか。",
-            choices=["公表している", "公表していない"],
-            required=True,
-        ),
-    )
-    q2 = inquiry_services.question_create(
-        inquiry=security,
-        by=secretariat,
-        draft=QuestionDraft(
-            kind=QuestionKind.SINGLE,
-            text="情報セキュリティ対策基準を職員に開示していますか。",
-            choices=["開示している", "開示していない"],
-            required=True,
-        ),
-    )
-    q3 = inquiry_services.question_create(
-        inquiry=security,
-        by=secretariat,
-        draft=QuestionDraft(
-            kind=QuestionKind.SINGLE,
-            text="PDCAサイクルを運用できていますか。",
-            choices=["うまく運用できている", "うまく運用できていない"],
-            required=True,
-        ),
-    )
-    q4 = inquiry_services.question_create(
-        inquiry=security,
-        by=secretariat,
-        draft=QuestionDraft(
-            kind=QuestionKind.LONG_TEXT,
-            text="運用上の工夫や見直しの内容があればお書きください。",
-            required=False,
-        ),
+        questions=[
+            *(
+                QuestionDraft(kind=QuestionKind.SINGLE, text=text, choices=choices, required=True)
+                for text, choices in SECURITY_QUESTIONS
+            ),
+            QuestionDraft(
+                kind=QuestionKind.LONG_TEXT,
+                text="運用上の工夫や見直しの内容があればお書きください。",
+                required=False,
+            ),
+        ],
     )
     codes = [row[0] for row in EXCHANGE_MEMBERS]
     organizations = {o.code: o for o in Organization.objects.filter(code__in=codes)}
@@ -149,31 +140,29 @@ def demo_inquiries_load(*, secretariat: User, password_hash: str) -> None:
             data={str(q1.pk): published, str(q2.pk): disclosed, str(q3.pk): pdca, str(q4.pk): note},
         )
 
-    machida = Organization.objects.get(code="132098")
-    platform = inquiry_services.inquiry_create(
+    platform, _ = _inquiry_create(
         by=secretariat,
-        requester=machida,
+        requester="132098",
         draft=InquiryDraft(
             title="地域情報プラットフォームへの準拠について",
             purpose="複数ベンダのシステム群を地域情報プラットフォームに準拠させる取組みの参考として照会します。",
             contact="町田市 情報システム課",
             deadline=_deadline(business_days=14),
         ),
+        questions=[
+            QuestionDraft(
+                kind=QuestionKind.YES_NO,
+                text="基幹系システムは地域情報プラットフォームに準拠していますか。",
+            ),
+            QuestionDraft(
+                kind=QuestionKind.NUMBER,
+                text="準拠しているシステムの数",
+                unit="システム",
+                required=False,
+            ),
+            QuestionDraft(kind=QuestionKind.LONG_TEXT, text="準拠に向けた課題", required=False),
+        ],
     )
-    for draft in [
-        QuestionDraft(
-            kind=QuestionKind.YES_NO,
-            text="基幹系システムは地域情報プラットフォームに準拠していますか。",
-        ),
-        QuestionDraft(
-            kind=QuestionKind.NUMBER,
-            text="準拠しているシステムの数",
-            unit="システム",
-            required=False,
-        ),
-        QuestionDraft(kind=QuestionKind.LONG_TEXT, text="準拠に向けた課題", required=False),
-    ]:
-        inquiry_services.question_create(inquiry=platform, by=secretariat, draft=draft)
     inquiry_services.inquiry_targets_set(inquiry=platform, by=secretariat, spec=spec)
     inquiry_services.inquiry_open(inquiry=platform, by=secretariat)
     _polls(secretariat=secretariat)

@@ -600,20 +600,22 @@ class _QuestionPlan:
     condition: int | None = None
 
 
+# Choice questions by kind: their sentence, the options they draw 3 to 6 from, and how often
+# they offer その他.
+CHOICE_PLANS = {
+    QuestionKind.SINGLE: ("について、主に利用している製品・方式を選んでください。", VENDORS, 0.3),
+    QuestionKind.MULTIPLE: ("に関連して利用しているサービスをすべて選んでください。", CLOUDS, 0.4),
+}
+
+
 def _question_plan(rng: random.Random, kind: str, topic: str, number: int) -> _QuestionPlan:
-    if kind == QuestionKind.SINGLE:
+    if kind in CHOICE_PLANS:
+        sentence, options, other_share = CHOICE_PLANS[kind]
         return _QuestionPlan(
             kind,
-            f"{topic}について、主に利用している製品・方式を選んでください。（{number}）",
-            choices=rng.sample(VENDORS, rng.randint(3, 6)),
-            allow_other=rng.random() < 0.3,
-        )
-    if kind == QuestionKind.MULTIPLE:
-        return _QuestionPlan(
-            kind,
-            f"{topic}に関連して利用しているサービスをすべて選んでください。（{number}）",
-            choices=rng.sample(CLOUDS, rng.randint(3, 6)),
-            allow_other=rng.random() < 0.4,
+            f"{topic}{sentence}（{number}）",
+            choices=rng.sample(options, rng.randint(3, 6)),
+            allow_other=rng.random() < other_share,
         )
     if kind == QuestionKind.YES_NO:
         return _QuestionPlan(kind, f"{topic}に取り組んでいますか。（{number}）")

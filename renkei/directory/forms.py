@@ -24,16 +24,21 @@ from renkei.directory.selectors import organization_lookup
 PREFECTURE_CHOICES = [("", "すべて"), *PREFECTURES.items()]
 
 
-class OrganizationFilterForm(forms.Form):
-    q = forms.CharField(
-        label="団体名・フリガナ・団体コード",
-        required=False,
-        max_length=100,
-        widget=forms.SearchInput,
-    )
-    prefecture = forms.ChoiceField(
+def _search_field(label: str) -> forms.CharField:
+    """Return the optional search box of a list's filters."""
+    return forms.CharField(label=label, required=False, max_length=100, widget=forms.SearchInput)
+
+
+def _prefecture_field() -> forms.ChoiceField:
+    """Return the optional 都道府県 choice of a list's filters."""
+    return forms.ChoiceField(
         label="都道府県", choices=PREFECTURE_CHOICES, required=False, widget=Select
     )
+
+
+class OrganizationFilterForm(forms.Form):
+    q = _search_field("団体名・フリガナ・団体コード")
+    prefecture = _prefecture_field()
     kind = forms.ChoiceField(
         label="種別",
         choices=[("", "すべて"), *OrganizationKind.choices],
@@ -49,15 +54,8 @@ class OrganizationFilterForm(forms.Form):
 
 
 class PersonSearchForm(forms.Form):
-    q = forms.CharField(
-        label="氏名・フリガナ・役職・団体名・部署",
-        required=False,
-        max_length=100,
-        widget=forms.SearchInput,
-    )
-    prefecture = forms.ChoiceField(
-        label="都道府県", choices=PREFECTURE_CHOICES, required=False, widget=Select
-    )
+    q = _search_field("氏名・フリガナ・役職・団体名・部署")
+    prefecture = _prefecture_field()
 
 
 class MembershipDateForm(forms.Form):
@@ -205,15 +203,23 @@ class TransferForm(forms.Form):
         return data
 
 
-class StaffPersonForm(forms.Form):
-    """What an organization administrator corrects in a colleague's entry."""
+def _department_field(label: str) -> forms.CharField:
+    """Return a department input that offers the organization's departments as one types.
 
-    department = forms.CharField(
-        label="部署",
+    The page lists them in a <datalist id="departments">; any other name starts a new one.
+    """
+    return forms.CharField(
+        label=label,
         max_length=100,
         required=False,
         widget=forms.TextInput(attrs={"list": "departments"}),
     )
+
+
+class StaffPersonForm(forms.Form):
+    """What an organization administrator corrects in a colleague's entry."""
+
+    department = _department_field("部署")
     title = forms.CharField(label="役職", max_length=100, required=False)
     email = forms.EmailField(
         label="メールアドレス（名簿の連絡先）",
@@ -233,12 +239,7 @@ class StaffPersonForm(forms.Form):
 class StaffTransferForm(forms.Form):
     """A transfer inside the organization (人事異動): new department and title from a date."""
 
-    department = forms.CharField(
-        label="異動後の部署",
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"list": "departments"}),
-    )
+    department = _department_field("異動後の部署")
     title = forms.CharField(label="異動後の役職", max_length=100, required=False)
     on = WarekiDateField(label="異動日")
 

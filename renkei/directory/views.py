@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from renkei.accounts.models import Role, User
 from renkei.accounts.permissions import Capability, has_capability
-from renkei.accounts.services import AccountError, user_set_active, user_set_role
+from renkei.accounts.services import user_set_active, user_set_role
+from renkei.core.refusals import refusal_flashed, refusal_on
 from renkei.directory import forms, selectors, services
 from renkei.directory.models import Group, Invitation, Organization
 from renkei.directory.permissions import (
@@ -220,7 +221,7 @@ def organization_staff_manage(request: HttpRequest, pk: int) -> HttpResponse:
         roles = list(ORGANIZATION_MANAGED_ROLES)
     form = forms.InvitationForm(request.POST or None, roles=roles)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             services.invitation_create(
                 organization=organization,
                 name=form.cleaned_data["name"],
@@ -229,9 +230,6 @@ def organization_staff_manage(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 request=request,
             )
-        except services.DirectoryError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, f"{form.cleaned_data['email']} に招待メールを送信しました。")
             return redirect("directory:organization_staff_manage", pk=organization.pk)
     return render(
@@ -268,11 +266,8 @@ def user_set_active_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not active and request.POST.get("confirm") != "1":
         # 利用停止 is never one click: without the confirmation, show what it would do.
         return redirect("directory:user_deactivate", pk=target.pk)
-    try:
+    with refusal_flashed(request):
         user_set_active(user=target, active=active, by=request.user, request=request)
-    except AccountError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(
             request,
             f"{target.get_full_name()} さんの利用を{'再開' if active else '停止'}しました。",
@@ -339,7 +334,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_on(form):
             services.person_update(
                 person=person,
                 department_name=data["department"],
@@ -349,9 +344,6 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 request=request,
             )
-        except services.DirectoryError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, f"{person.name} さんの登録内容を保存しました。")
             return redirect("directory:organization_staff_manage", pk=person.organization_id)
     return render(
@@ -379,7 +371,7 @@ def person_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_on(form, field="on"):
             services.person_transfer(
                 person=person,
                 organization=person.organization,
@@ -389,9 +381,6 @@ def person_reassign(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 request=request,
             )
-        except services.DirectoryError as exc:
-            form.add_error("on", str(exc))
-        else:
             messages.success(
                 request,
                 f"{person.name} さんの異動を登録しました。就いていた職は空席になりました。"
@@ -420,13 +409,10 @@ def person_leave(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if request.POST.get("confirm") == "1":
             organization_id = person.organization_id
-            try:
+            with refusal_on(form, field="on"):
                 services.person_leave(
                     person=person, on=form.cleaned_data["on"], by=request.user, request=request
                 )
-            except services.DirectoryError as exc:
-                form.add_error("on", str(exc))
-            else:
                 messages.success(
                     request,
                     f"{person.name} さんの離任を登録しました。ログインできなくなり、"
@@ -471,7 +457,7 @@ def organization_contacts(request: HttpRequest, pk: int) -> HttpResponse:
     create_form = forms.ContactPostForm(staff=staff)
     if request.method == "POST":
         action = request.POST.get("action")
-        try:
+        with refusal_flashed(request):
             if action == "assign":
                 assign_form = forms.ContactAssignForm(
                     request.POST, organization=organization, staff=staff
@@ -503,8 +489,6 @@ def organization_contacts(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     messages.success(request, "連絡窓口を設けました。")
                     return redirect("directory:organization_contacts", pk=organization.pk)
-        except services.DirectoryError as exc:
-            messages.error(request, str(exc))
     posts = list(selectors.organization_posts(organization=organization))
     return render(
         request,
@@ -527,11 +511,8 @@ def invitation_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation.objects.select_related("organization"), pk=pk)
     if not can_manage_staff_of(request.user, invitation.organization):
         raise PermissionDenied("この招待を取り消す権限がありません。")
-    try:
+    with refusal_flashed(request):
         services.invitation_revoke(invitation=invitation, by=request.user, request=request)
-    except services.DirectoryError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, f"{invitation.email} への招待を取り消しました。")
     next_url = request.POST.get("next")
     if next_url == "manage":
@@ -557,7 +538,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     usable = services.invitation_is_usable(invitation)
     form = forms.InvitationAcceptForm(request.POST or None)
     if request.method == "POST" and usable and form.is_valid():
-        try:
+        with refusal_on(form, field="username"):
             services.invitation_accept(
                 invitation=invitation,
                 username=form.cleaned_data["username"],
@@ -565,9 +546,6 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 kana=form.cleaned_data["kana"],
                 request=request,
             )
-        except services.DirectoryError as exc:
-            form.add_error("username", str(exc))
-        else:
             messages.success(
                 request, "アカウントを作成しました。ユーザーIDとパスワードでログインしてください。"
             )
@@ -624,13 +602,10 @@ def manage_membership(request: HttpRequest, pk: int) -> HttpResponse:
         form_class, service, done = MEMBERSHIP_ACTIONS[action]
         form = page_forms[action] = form_class(request.POST, prefix=action)
         if form.is_valid():
-            try:
+            with refusal_flashed(request):
                 service(
                     organization=organization, by=request.user, request=request, **form.cleaned_data
                 )
-            except services.DirectoryError as exc:
-                messages.error(request, str(exc))
-            else:
                 messages.success(request, f"{organization.name} {done}")
                 return redirect("directory:manage_membership", pk=pk)
     return _manage_page(
@@ -731,7 +706,7 @@ def manage_person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
                 return _leave_confirm(request, person=person, on=data["on"])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_on(form, field="on"):
             services.person_transfer(
                 person=person,
                 organization=data["organization"],
@@ -741,9 +716,6 @@ def manage_person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 request=request,
             )
-        except services.DirectoryError as exc:
-            form.add_error("on", str(exc))
-        else:
             messages.success(request, f"{person.name} さんの異動を登録しました。")
             return redirect("directory:person_detail", pk=person.pk)
     return _manage_page(
@@ -768,13 +740,10 @@ def manage_user_role(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("この人員にはアカウントがありません。")
     form = forms.RoleForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_flashed(request):
             user_set_role(
                 user=person.user, role=form.cleaned_data["role"], by=request.user, request=request
             )
-        except AccountError as exc:
-            messages.error(request, str(exc))
-        else:
             messages.success(request, f"{person.name} さんの権限を変更しました。")
     else:
         messages.error(request, "権限の指定が正しくありません。")
@@ -789,7 +758,7 @@ def manage_person_group(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.GroupPersonForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_flashed(request):
             services.group_member_add(
                 group=data["group"],
                 person=person,
@@ -799,9 +768,6 @@ def manage_person_group(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 request=request,
             )
-        except services.DirectoryError as exc:
-            messages.error(request, str(exc))
-        else:
             messages.success(request, f"{person.name} さんを {data['group'].name} に追加しました。")
     else:
         messages.error(
@@ -839,21 +805,18 @@ def manage_group(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.GroupOrganizationForm(request.POST or None)
     if request.method == "POST" and request.POST.get("action") == "remove":
         member_id = request.POST.get("member", "")
-        try:
+        with refusal_flashed(request):
             services.group_member_remove(
                 group=group,
                 member_id=int(member_id) if member_id.isdigit() else 0,
                 by=request.user,
                 request=request,
             )
-        except services.DirectoryError as exc:
-            messages.error(request, str(exc))
-        else:
             messages.success(request, "構成員を外しました。")
         return redirect("directory:manage_group", pk=pk)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_on(form):
             services.group_member_add(
                 group=group,
                 organization=data["organization"],
@@ -863,9 +826,6 @@ def manage_group(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 request=request,
             )
-        except services.DirectoryError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, f"{data['organization'].name} を追加しました。")
             return redirect("directory:manage_group", pk=pk)
     return _manage_page(
@@ -890,7 +850,7 @@ def manage_invitations(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_on(form):
             services.invitation_create(
                 organization=data["organization"],
                 name=data["name"],
@@ -899,9 +859,6 @@ def manage_invitations(request: HttpRequest) -> HttpResponse:
                 by=request.user,
                 request=request,
             )
-        except services.DirectoryError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, f"{data['email']} に招待メールを送信しました。")
             return redirect("directory:manage_invitations")
     return _manage_page(
@@ -941,7 +898,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         email_changed = data["email"].strip().lower() != (user.email or "").lower()
-        try:
+        with refusal_on(form):
             with transaction.atomic():
                 services.profile_update(
                     user=user,
@@ -953,9 +910,6 @@ def profile(request: HttpRequest) -> HttpResponse:
                     services.email_change_request(
                         user=user, new_email=data["email"], request=request
                     )
-        except services.DirectoryError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, "氏名と電話番号を保存しました。")
             if email_changed:
                 messages.success(

@@ -1,7 +1,9 @@
 """Who may see and change which event and registration: one call per view."""
 
+from typing import TypeVar
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from renkei.accounts.models import User
@@ -17,6 +19,16 @@ from renkei.events.models import (
     Registration,
     RegistrationStatus,
 )
+
+M = TypeVar("M", bound=Model)
+
+
+def _first_or_404(rows: QuerySet[M], missing: str) -> M:
+    """Return the first of the rows, or a 404 whose page says `missing`."""
+    found = rows.first()
+    if found is None:
+        raise Http404(missing)
+    return found
 
 
 def can_manage_events(user: User) -> bool:
@@ -46,38 +58,30 @@ def require_event_manager(user: User) -> None:
 def get_event_for(user: User, pk: int) -> Event:
     """Return an event the user may read, or refuse (403 without the right, 404 unknown)."""
     require_event_reader(user)
-    event = visible_events(user).filter(pk=pk).first()
-    if event is None:
-        raise Http404("催しが見つかりません。")
-    return event
+    return _first_or_404(visible_events(user).filter(pk=pk), "催しが見つかりません。")
 
 
 def get_event_to_manage_for(user: User, pk: int) -> Event:
     """Return an event the secretariat changes, or refuse."""
     require(user, Capability.MANAGE_EVENTS)
-    event = Event.objects.filter(pk=pk).first()
-    if event is None:
-        raise Http404("催しが見つかりません。")
-    return event
+    return _first_or_404(Event.objects.filter(pk=pk), "催しが見つかりません。")
 
 
 def get_event_to_attend_for(user: User, pk: int) -> Event:
     """Return a published event a member may register for, or refuse."""
     require(user, Capability.ATTEND_EVENTS)
-    event = Event.objects.filter(pk=pk, status=EventStatus.PUBLISHED).first()
-    if event is None:
-        raise Http404("申込を受け付けている催しが見つかりません。")
-    return event
+    return _first_or_404(
+        Event.objects.filter(pk=pk, status=EventStatus.PUBLISHED),
+        "申込を受け付けている催しが見つかりません。",
+    )
 
 
 def get_public_event(pk: int) -> Event:
     """Return a published event open to non-members, or 404: nothing else is public."""
-    event = Event.objects.filter(
-        pk=pk, status=EventStatus.PUBLISHED, audience=Audience.OPEN
-    ).first()
-    if event is None:
-        raise Http404("催しが見つかりません。")
-    return event
+    return _first_or_404(
+        Event.objects.filter(pk=pk, status=EventStatus.PUBLISHED, audience=Audience.OPEN),
+        "催しが見つかりません。",
+    )
 
 
 def get_registration_by_token(token: str) -> Registration:
@@ -93,12 +97,10 @@ def get_registration_by_token(token: str) -> Registration:
 def get_registration_to_manage_for(user: User, event_pk: int, pk: int) -> Registration:
     """Return a registration of an event for the secretariat (受付, 取消), or refuse."""
     require(user, Capability.MANAGE_EVENTS)
-    registration = (
-        Registration.objects.select_related("event").filter(pk=pk, event_id=event_pk).first()
+    return _first_or_404(
+        Registration.objects.select_related("event").filter(pk=pk, event_id=event_pk),
+        "申込が見つかりません。",
     )
-    if registration is None:
-        raise Http404("申込が見つかりません。")
-    return registration
 
 
 def get_own_registration_for(user: User, event_pk: int, pk: int) -> Registration:
@@ -107,13 +109,10 @@ def get_own_registration_for(user: User, event_pk: int, pk: int) -> Registration
     The organization's 団体管理者 may cancel a colleague's, the secretariat anyone's.
     """
     require(user, Capability.ATTEND_EVENTS)
-    registration = (
-        Registration.objects.select_related("event", "person")
-        .filter(pk=pk, event_id=event_pk)
-        .first()
+    registration = _first_or_404(
+        Registration.objects.select_related("event", "person").filter(pk=pk, event_id=event_pk),
+        "申込が見つかりません。",
     )
-    if registration is None:
-        raise Http404("申込が見つかりません。")
     own = registration.registered_by_id == user.pk or (
         registration.person is not None and registration.person.user_id == user.pk
     )
@@ -128,41 +127,32 @@ def get_own_registration_for(user: User, event_pk: int, pk: int) -> Registration
 
 
 def get_questionnaire_to_manage_for(user: User, event_pk: int, pk: int) -> Questionnaire:
-    """Return an event's questionnaire the secretariat builds, opens, closes or compiles; or
-    refuse."""
+    """Return an event's questionnaire for the secretariat to build and run, or refuse."""
     require(user, Capability.MANAGE_EVENTS)
-    questionnaire = (
-        Questionnaire.objects.select_related("event").filter(pk=pk, event_id=event_pk).first()
+    return _first_or_404(
+        Questionnaire.objects.select_related("event").filter(pk=pk, event_id=event_pk),
+        "アンケートが見つかりません。",
     )
-    if questionnaire is None:
-        raise Http404("アンケートが見つかりません。")
-    return questionnaire
 
 
 def get_needs_questionnaire_to_manage_for(user: User, year: int, pk: int) -> Questionnaire:
-    """Return a fiscal year's needs questionnaire the secretariat builds, opens, closes or
-    compiles; or refuse."""
+    """Return a fiscal year's needs questionnaire for the secretariat to build and run, or refuse."""
     require(user, Capability.MANAGE_EVENTS)
-    questionnaire = Questionnaire.objects.filter(
-        pk=pk, fiscal_year=year, kind=QuestionnaireKind.NEEDS
-    ).first()
-    if questionnaire is None:
-        raise Http404("アンケートが見つかりません。")
-    return questionnaire
+    return _first_or_404(
+        Questionnaire.objects.filter(pk=pk, fiscal_year=year, kind=QuestionnaireKind.NEEDS),
+        "アンケートが見つかりません。",
+    )
 
 
 def get_needs_questionnaire_for(user: User, year: int, pk: int) -> Questionnaire:
-    """Return a fiscal year's needs questionnaire a member answers, or refuse (drafts are
-    nobody's yet; registrants' links never reach it)."""
+    """Return a fiscal year's open or closed needs questionnaire for a member, or refuse."""
     require(user, Capability.ATTEND_EVENTS)
-    questionnaire = (
-        Questionnaire.objects.filter(pk=pk, fiscal_year=year, kind=QuestionnaireKind.NEEDS)
-        .exclude(status=QuestionnaireStatus.DRAFT)
-        .first()
+    return _first_or_404(
+        Questionnaire.objects.filter(pk=pk, fiscal_year=year, kind=QuestionnaireKind.NEEDS).exclude(
+            status=QuestionnaireStatus.DRAFT
+        ),
+        "アンケートが見つかりません。",
     )
-    if questionnaire is None:
-        raise Http404("アンケートが見つかりません。")
-    return questionnaire
 
 
 def get_questionnaire_by_token(token: str, pk: int) -> tuple[Registration, Questionnaire]:
@@ -171,15 +161,12 @@ def get_questionnaire_by_token(token: str, pk: int) -> tuple[Registration, Quest
     Only a confirmed registration of the same event reaches it: the link shows nothing else.
     """
     registration = get_registration_by_token(token)
-    questionnaire = (
+    questionnaire = _first_or_404(
         Questionnaire.objects.filter(
             pk=pk, event_id=registration.event_id, kind=QuestionnaireKind.POST_EVENT
-        )
-        .exclude(status=QuestionnaireStatus.DRAFT)
-        .first()
+        ).exclude(status=QuestionnaireStatus.DRAFT),
+        "アンケートが見つかりません。",
     )
-    if questionnaire is None:
-        raise Http404("アンケートが見つかりません。")
     if registration.status != RegistrationStatus.CONFIRMED:
         raise PermissionDenied("このアンケートには参加が確定した方のみ回答できます。")
     return registration, questionnaire

@@ -19,6 +19,7 @@ from renkei.core.fiscal_year import fiscal_year_of
 from renkei.core.forms import service_error_add
 from renkei.core.links import absolute_url
 from renkei.core.markdown import markdown_html
+from renkei.core.refusals import refusal_flashed, refusal_on
 from renkei.directory.models import Person
 from renkei.directory.permissions import organization_id_of
 from renkei.events import services
@@ -188,13 +189,10 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
     if person is None:
         messages.error(request, "申し込む方を職員名簿から選んでください（自団体の職員のみ）。")
         return redirect("events:detail", pk=event.pk)
-    try:
+    with refusal_flashed(request):
         registration = services.member_register(
             event=event, person=person, by=request.user, request=request
         )
-    except EventError as error:
-        messages.error(request, error.message)
-    else:
         if registration.status == RegistrationStatus.CONFIRMED:
             messages.success(
                 request, f"{person.name}さんの参加が確定しました。確認のメールを送りました。"
@@ -213,13 +211,10 @@ def registration_cancel(request: HttpRequest, pk: int, registration_pk: int) -> 
     """Cancel a registration one made (or a colleague's, as 団体管理者), after confirmation."""
     registration = get_own_registration_for(request.user, pk, registration_pk)
     if _confirmed(request):
-        try:
+        with refusal_flashed(request):
             services.registration_cancel(
                 registration=registration, by=request.user, request=request
             )
-        except EventError as error:
-            messages.error(request, error.message)
-        else:
             messages.success(request, f"{registration.name}さんの申込を取り消しました。")
         return redirect("events:detail", pk=pk)
     return render(
@@ -247,11 +242,8 @@ def event_create(request: HttpRequest) -> HttpResponse:
     require_event_manager(request.user)
     form = EventForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             event = services.event_create(by=request.user, draft=form.draft(), request=request)
-        except EventError as error:
-            service_error_add(form, error)
-        else:
             messages.success(request, "催しを作成しました。プログラムを入力して公開してください。")
             return redirect("events:program", pk=event.pk)
     return render(
@@ -270,11 +262,8 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None, initial=EventForm.initial_of(event)
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             services.event_update(event=event, by=request.user, draft=form.draft(), request=request)
-        except EventError as error:
-            service_error_add(form, error)
-        else:
             messages.success(request, "催しの内容を保存しました。")
             return redirect("events:detail", pk=event.pk)
     return render(
@@ -336,11 +325,8 @@ def _transition_page(request: HttpRequest, event: Event, name: str) -> HttpRespo
     step = EVENT_WORKFLOW.transition(name)
     if _confirmed(request):
         action = services.event_publish if name == "publish" else services.event_cancel
-        try:
+        with refusal_flashed(request):
             action(event=event, by=request.user, request=request)
-        except EventError as error:
-            messages.error(request, error.message)
-        else:
             messages.success(request, f"「{event.title}」を{step.label}しました。")
         return redirect("events:detail", pk=event.pk)
     return render(
@@ -444,11 +430,8 @@ def participants_export(request: HttpRequest, pk: int) -> HttpResponse:
 def registration_check_in(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
     """Check a confirmed registrant in (受付)."""
     registration = get_registration_to_manage_for(request.user, pk, registration_pk)
-    try:
+    with refusal_flashed(request):
         services.check_in(registration=registration, by=request.user, request=request)
-    except EventError as error:
-        messages.error(request, error.message)
-    else:
         messages.success(
             request, f"{registration.name}さん（{registration.organization_name}）を受付しました。"
         )
@@ -507,11 +490,8 @@ def public_apply(request: HttpRequest, pk: int) -> HttpResponse:
     form = PublicRegistrationForm(request.POST if request.method == "POST" else None)
     closed = _accepting(event)
     if request.method == "POST" and form.is_valid() and not closed:
-        try:
+        with refusal_on(form):
             registration = services.public_register(event=event, registrant=form.registrant())
-        except EventError as error:
-            service_error_add(form, error)
-        else:
             return render(
                 request,
                 "events/apply_sent.html",
@@ -538,10 +518,8 @@ def registration_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """Confirm a non-member's address: GET shows the button, only the POST takes a seat."""
     registration = get_registration_by_token(token)
     if request.method == "POST":
-        try:
+        with refusal_flashed(request):
             services.registration_confirm(registration=registration)
-        except EventError as error:
-            messages.error(request, error.message)
         return redirect("events:registration", token=token)
     return render(
         request,
@@ -585,11 +563,8 @@ def registration_cancel_by_link(request: HttpRequest, token: str) -> HttpRespons
     """Cancel one's registration from the mailed link, after a confirmation page."""
     registration = get_registration_by_token(token)
     if _confirmed(request):
-        try:
+        with refusal_flashed(request):
             services.registration_cancel(registration=registration, by=None, request=request)
-        except EventError as error:
-            messages.error(request, error.message)
-        else:
             messages.success(request, "申込を取り消しました。")
         return redirect("events:registration", token=token)
     return render(

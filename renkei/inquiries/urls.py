@@ -78,15 +78,15 @@ urlpatterns: list = [
     path(
         "<int:pk>/answer/files/<int:file_pk>/", answering.answer_file_download, name="answer_file"
     ),
-    path("<int:pk>/proxy/<int:organization_pk>/", answering.proxy_answer, name="proxy_answer"),
+    path("<int:pk>/proxy/<int:organization_pk>/", answering.answer_edit, name="proxy_answer"),
     path(
         "<int:pk>/proxy/<int:organization_pk>/submit/",
-        answering.proxy_submit,
+        answering.answer_submit,
         name="proxy_submit",
     ),
     path(
         "<int:pk>/proxy/<int:organization_pk>/versions/",
-        answering.proxy_version_list,
+        answering.answer_version_list,
         name="proxy_versions",
     ),
     path("<int:pk>/compilation/", compilation.compilation, name="compilation"),

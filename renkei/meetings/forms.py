@@ -19,6 +19,7 @@ from renkei.meetings.models import (
     Reply,
 )
 from renkei.meetings.selectors import inquiry_exists
+from renkei.meetings.services import MEETING_FIELDS
 
 
 class MeetingForm(forms.Form):
@@ -54,19 +55,7 @@ class MeetingForm(forms.Form):
         return data
 
     def meeting_fields(self) -> dict:
-        data = self.cleaned_data
-        keys = (
-            "title",
-            "kind",
-            "group",
-            "starts_at",
-            "ends_at",
-            "venue",
-            "online_url",
-            "scope",
-            "notes",
-        )
-        return {key: data[key] for key in keys}
+        return {key: self.cleaned_data[key] for key in MEETING_FIELDS}
 
 
 class InviteesForm(forms.Form):

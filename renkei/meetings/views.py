@@ -1,7 +1,6 @@
 """Meeting and minutes pages: fetch-and-check first, then a service or a selector."""
 
 import difflib
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -19,8 +18,8 @@ from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.core.errors import ServiceError
 from renkei.core.fiscal_year import fiscal_year_of
-from renkei.core.forms import service_error_add
 from renkei.core.links import absolute_url
+from renkei.core.refusals import refusal_flashed, refusal_on
 from renkei.directory.permissions import require
 from renkei.meetings import selectors, services
 from renkei.meetings.calendars import calendar_bytes
@@ -76,16 +75,6 @@ def _int(value: str | None) -> int | None:
         return int(value) if value not in (None, "") else None
     except ValueError:
         return None
-
-
-def _flash(request: HttpRequest, call: Callable[[], object], *, done: str) -> None:
-    """Make the service call; flash its refusal, or `done` when it went through."""
-    try:
-        call()
-    except MeetingError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, done)
 
 
 def _confirm_page(
@@ -316,11 +305,8 @@ def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm, then mail the invitations (secretariat)."""
     meeting = get_managed_meeting_for(request.user, pk)
     if request.method == "POST":
-        try:
+        with refusal_flashed(request):
             count = services.invitations_send(meeting=meeting, by=request.user, request=request)
-        except MeetingError as error:
-            messages.error(request, error.message)
-        else:
             messages.success(request, f"招集通知を{count}通送信しました。")
         return redirect("meetings:detail", pk)
     return _confirm_page(
@@ -341,17 +327,15 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "出欠を選んでください。")
         return redirect("meetings:detail", pk)
-    _flash(
-        request,
-        lambda: services.reply_record(
+    with refusal_flashed(request):
+        services.reply_record(
             meeting=meeting,
             by=request.user,
             reply=form.cleaned_data["reply"],
             deputy_name=form.cleaned_data["deputy_name"],
             request=request,
-        ),
-        done="出欠を回答しました。",
-    )
+        )
+        messages.success(request, "出欠を回答しました。")
     return redirect("meetings:detail", pk)
 
 
@@ -408,7 +392,7 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = AgendaItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusal_on(form):
             services.agenda_item_add(
                 meeting=meeting,
                 by=request.user,
@@ -417,9 +401,6 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
                 inquiry_id=data["inquiry_id"],
                 request=request,
             )
-        except MeetingError as error:
-            service_error_add(form, error)
-        else:
             messages.success(request, "議題を追加しました。")
             return redirect("meetings:detail", pk)
     return _meeting_form_page(request, form, meeting=meeting, heading="議題の追加")
@@ -433,7 +414,7 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         item = next((i for i in items if i.pk == data["agenda_item"]), None)
-        try:
+        with refusal_on(form):
             material = services.material_add(
                 meeting=meeting,
                 by=request.user,
@@ -443,9 +424,6 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
                 agenda_item=item,
                 request=request,
             )
-        except MeetingError as error:
-            service_error_add(form, error)
-        else:
             messages.success(request, f"{material.label}として登録しました。")
             return redirect("meetings:detail", pk)
     return _meeting_form_page(
@@ -636,10 +614,8 @@ def minutes_view(request: HttpRequest, pk: int) -> HttpResponse:
 def minutes_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Start the minutes from the meeting's header and agenda (secretariat)."""
     meeting = get_managed_meeting_for(request.user, pk)
-    try:
+    with refusal_flashed(request):
         services.minutes_create(meeting=meeting, by=request.user, request=request)
-    except MeetingError as error:
-        messages.error(request, error.message)
     return redirect("meetings:minutes_edit", pk)
 
 
@@ -655,13 +631,10 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"text": minutes_render(selectors.minutes_parsed(minutes=minutes))},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             parsed = services.minutes_text_save(
                 minutes=minutes, by=request.user, text=form.cleaned_data["text"], request=request
             )
-        except MeetingError as error:
-            service_error_add(form, error)
-        else:
             messages.success(
                 request,
                 f"会議録を読み取りました（節{len(parsed.sections)}、議題{len(parsed.items())}、"
@@ -725,16 +698,13 @@ def minutes_publish(request: HttpRequest, pk: int) -> HttpResponse:
     minutes = get_minutes_for(request.user, meeting.pk)
     form = PublishForm(request.POST or None, initial={"publication": minutes.publication})
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_flashed(request):
             services.minutes_publish(
                 minutes=minutes,
                 by=request.user,
                 publication=form.cleaned_data["publication"],
                 request=request,
             )
-        except MeetingError as error:
-            messages.error(request, error.message)
-        else:
             messages.success(
                 request, f"公開の範囲を「{minutes.get_publication_display()}」にしました。"
             )
@@ -820,13 +790,11 @@ def minutes_comment(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "意見を入力してください。")
         return redirect("meetings:minutes", pk)
-    _flash(
-        request,
-        lambda: services.comment_add(
+    with refusal_flashed(request):
+        services.comment_add(
             minutes=minutes, by=request.user, text=form.cleaned_data["text"], request=request
-        ),
-        done="意見を送りました。",
-    )
+        )
+        messages.success(request, "意見を送りました。")
     return redirect("meetings:minutes", pk)
 
 

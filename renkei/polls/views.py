@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from renkei.core.forms import service_error_add
+from renkei.core.refusals import refusal_flashed, refusal_on
 from renkei.polls.charts import results_chart
 from renkei.polls.forms import FiscalYearForm, PollForm, RejectForm, VoteForm
 from renkei.polls.models import Poll
@@ -192,11 +193,8 @@ def request_poll(request: HttpRequest) -> HttpResponse:
     require_poll_requester(request.user)
     form = PollForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             poll = poll_request(draft=form.to_draft(), by=request.user)
-        except PollError as error:
-            service_error_add(form, error)
-        else:
             messages.success(
                 request, "調査依頼を受け付けました。事務局の承認後、調査期間に実施されます。"
             )
@@ -209,11 +207,8 @@ def create(request: HttpRequest) -> HttpResponse:
     require_poll_manager(request.user)
     form = PollForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             poll = poll_create(draft=form.to_draft(), by=request.user)
-        except PollError as error:
-            service_error_add(form, error)
-        else:
             messages.success(request, "調査を作成しました。")
             return redirect("polls:detail", pk=poll.pk)
     return _poll_form_page(request, form, title="調査を作成", submit="作成する")
@@ -227,11 +222,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("polls:detail", pk=poll.pk)
     form = PollForm(request.POST or None, initial=PollForm.initial_for(poll))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             poll_update(poll=poll, draft=form.to_draft(), by=request.user)
-        except PollError as error:
-            service_error_add(form, error)
-        else:
             messages.success(request, "調査を更新しました。")
             return redirect("polls:detail", pk=poll.pk)
     return _poll_form_page(request, form, title="調査を編集", submit="保存する", poll=poll)
@@ -302,10 +294,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
                 "ballots": ballots,
             },
         )
-    try:
+    with refusal_flashed(request):
         poll_close(poll=poll, by=request.user)
-    except PollError as error:
-        messages.error(request, error.message)
-    else:
         messages.success(request, "調査を締め切りました。")
     return redirect("polls:detail", pk=poll.pk)

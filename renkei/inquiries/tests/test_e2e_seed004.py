@@ -30,7 +30,13 @@ from renkei.inquiries.models import (
 )
 from renkei.inquiries.permissions import get_answer_for
 from renkei.mailer.models import OutboxMessage
-from renkei.testing import PASSWORD, make_contact, make_organization, make_user
+from renkei.testing import (
+    PASSWORD,
+    make_contact,
+    make_organization,
+    make_secretariat,
+    make_user,
+)
 from tests.browser.fixtures import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -117,19 +123,7 @@ class Seed:
 
 @pytest.fixture
 def seed(db) -> Seed:
-    secretariat_org = make_organization(
-        code=None,
-        name="全国市町村情報管理主管課長会事務局",
-        kind=OrganizationKind.SECRETARIAT,
-        member_since=None,
-    )
-    secretariat = make_user(
-        username="jimukyoku",
-        name="事務局 花子",
-        role=Role.SECRETARIAT,
-        organization=secretariat_org,
-        department="事務局",
-    )
+    _, secretariat = make_secretariat()
     TOTP.activate(secretariat, TOTP_SECRET)
     organizations, staff, representatives = {}, {}, {}
     for code, name, kind, prefecture, kana in [*ORGANIZATIONS, OUTSIDER]:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from renkei.core.markdown import markdown_html
+from renkei.core.refusals import refusal_flashed
 from renkei.directory.models import Organization
 from renkei.inquiries import services
 from renkei.inquiries.forms.answering import AnswerLinkStartForm
@@ -18,7 +19,7 @@ from renkei.inquiries.permissions import (
 )
 from renkei.inquiries.services.errors import AnswerLinkError, InquiryError
 from renkei.inquiries.views.answering import answer_page, conditions_page, submit_page
-from renkei.inquiries.views.common import confirm_page, refuse
+from renkei.inquiries.views.common import confirm_page
 
 # The session key of an answer link's narrow session: {"link", "nonce", "respondent"}.
 ANSWER_LINK_SESSION = "answer_link"
@@ -79,13 +80,10 @@ def answer_link_reissue(request: HttpRequest, pk: int, organization_pk: int) -> 
             button="再発行して送信する",
             danger=False,
         )
-    try:
+    with refusal_flashed(request):
         count = services.answer_link_reissue(
             inquiry=inquiry, organization=organization, by=request.user, request=request
         )
-    except InquiryError as error:
-        refuse(request, error)
-    else:
         if count:
             messages.success(
                 request, f"{organization.name}に新しい回答用リンクを送信しました（{count}通）。"

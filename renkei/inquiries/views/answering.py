@@ -3,13 +3,14 @@
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
+from renkei.core.files import file_download
 from renkei.core.forms import service_error_add
 from renkei.core.question_kinds import cell_field_name, hidden_question_ids, kind_of
 from renkei.inquiries import services
@@ -44,7 +45,7 @@ from renkei.inquiries.selectors.answers import (
 )
 from renkei.inquiries.selectors.questions import answer_rows, inquiry_questions, missing_required
 from renkei.inquiries.services.errors import AnswerConflictError, InquiryError
-from renkei.inquiries.views.common import confirmed, inquiry_crumbs, refuse, url_if_exists
+from renkei.inquiries.views.common import confirmed, inquiry_crumbs, url_if_exists
 
 
 def question_blocks(form: AnswerForm, questions: list[Question]) -> list[dict[str, Any]]:
@@ -275,7 +276,7 @@ def submit_page(
                 head_confirmed=request.POST.get("head_confirmed") == "1",
             )
         except InquiryError as error:
-            refuse(request, error)
+            messages.error(request, error.message)
             if link is not None and error.field == "head_confirmed":
                 return redirect(request.path)
         else:
@@ -320,32 +321,29 @@ def submit_page(
     )
 
 
-@require_http_methods(["GET", "POST"])
-def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Confirm and submit the organization's saved answer."""
-    answer = get_answer_for(request.user, pk)
-    return submit_page(request, answer, proxy=False)
+def _answer_and_proxy(
+    request: HttpRequest, pk: int, organization_pk: int | None
+) -> tuple[Answer, bool]:
+    """Return the answer a page is about and whether the secretariat enters it (代理入力)."""
+    if organization_pk is None:
+        return get_answer_for(request.user, pk), False
+    return get_answer_for_proxy(request.user, pk, organization_pk), True
 
 
 @require_http_methods(["GET", "POST"])
-def proxy_submit(request: HttpRequest, pk: int, organization_pk: int) -> HttpResponse:
-    """Confirm and submit an organization's answer entered by the secretariat (代理入力)."""
-    answer = get_answer_for_proxy(request.user, pk, organization_pk)
-    return submit_page(request, answer, proxy=True)
+def answer_submit(
+    request: HttpRequest, pk: int, organization_pk: int | None = None
+) -> HttpResponse:
+    """Confirm and submit the organization's saved answer (or the secretariat's 代理入力)."""
+    answer, proxy = _answer_and_proxy(request, pk, organization_pk)
+    return submit_page(request, answer, proxy=proxy)
 
 
 @require_http_methods(["GET", "POST"])
-def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """The organization's shared answer form."""
-    answer = get_answer_for(request.user, pk)
-    return answer_page(request, answer, proxy=False)
-
-
-@require_http_methods(["GET", "POST"])
-def proxy_answer(request: HttpRequest, pk: int, organization_pk: int) -> HttpResponse:
-    """The secretariat enters an organization's answer on its behalf (代理入力)."""
-    answer = get_answer_for_proxy(request.user, pk, organization_pk)
-    return answer_page(request, answer, proxy=True)
+def answer_edit(request: HttpRequest, pk: int, organization_pk: int | None = None) -> HttpResponse:
+    """The organization's shared answer form, or the secretariat's 代理入力 of it."""
+    answer, proxy = _answer_and_proxy(request, pk, organization_pk)
+    return answer_page(request, answer, proxy=proxy)
 
 
 @require_http_methods(["GET", "POST"])
@@ -368,7 +366,7 @@ def answer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, "回答を確認しました。担当者が提出できます。")
         except InquiryError as error:
-            refuse(request, error)
+            messages.error(request, error.message)
             return redirect("inquiries:answer_confirm", pk=inquiry.pk)
         return redirect("inquiries:answer", pk=inquiry.pk)
     return render(
@@ -386,17 +384,16 @@ def answer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def answer_version_list(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show every submitted version of the organization's answer, with dates and submitters."""
-    answer = get_answer_for(request.user, pk)
-    return _versions_page(request, answer)
-
-
-@require_GET
-def proxy_version_list(request: HttpRequest, pk: int, organization_pk: int) -> HttpResponse:
-    """Show the submitted versions of a target organization's answer (the secretariat)."""
-    answer = get_answer_for_proxy(request.user, pk, organization_pk)
-    audit_record(action=Action.RECORD_VIEWED, actor=request.user, target=answer, request=request)
+def answer_version_list(
+    request: HttpRequest, pk: int, organization_pk: int | None = None
+) -> HttpResponse:
+    """Show every submitted version of an answer, with dates and submitters."""
+    answer, proxy = _answer_and_proxy(request, pk, organization_pk)
+    if proxy:
+        # The secretariat reading another organization's answer is recorded.
+        audit_record(
+            action=Action.RECORD_VIEWED, actor=request.user, target=answer, request=request
+        )
     return _versions_page(request, answer)
 
 
@@ -449,8 +446,4 @@ def conditions_page(request: HttpRequest, inquiry: Inquiry) -> HttpResponse:
 def answer_file_download(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     """Send a file attached to an answer, to those who may see it."""
     answer_file = get_answer_file_for(request.user, pk, file_pk)
-    try:
-        handle = answer_file.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("ファイルが見つかりません。") from exc
-    return FileResponse(handle, as_attachment=True, filename=answer_file.name)
+    return file_download(answer_file.file, name=answer_file.name)

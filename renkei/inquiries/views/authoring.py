@@ -1,13 +1,14 @@
 """Writing an inquiry: create, edit, delete a draft, targets and attachments."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from renkei.accounts.permissions import Capability, has_capability
-from renkei.core.forms import service_error_add
+from renkei.core.files import file_download
+from renkei.core.refusals import refusal_flashed, refusal_on
 from renkei.directory.organization_picker import candidates_response
 from renkei.directory.permissions import organization_of, require
 from renkei.inquiries import services
@@ -25,7 +26,6 @@ from renkei.inquiries.views.common import (
     crumbs,
     detail_redirect,
     inquiry_crumbs,
-    refuse,
 )
 
 
@@ -36,16 +36,13 @@ def inquiry_create(request: HttpRequest) -> HttpResponse:
     secretariat = has_capability(request.user, Capability.MANAGE_INQUIRIES)
     form = InquiryForm(request.POST or None, secretariat=secretariat)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             inquiry = services.inquiry_create(
                 by=request.user,
                 draft=form.draft(),
                 requester=form.cleaned_data.get("requester"),
                 request=request,
             )
-        except InquiryError as error:
-            service_error_add(form, error)
-        else:
             messages.success(
                 request, "照会の下書きを作成しました。続けて設問と照会先を設定してください。"
             )
@@ -77,7 +74,7 @@ def inquiry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     secretariat = has_capability(request.user, Capability.MANAGE_INQUIRIES)
     form = InquiryForm(request.POST or None, instance=inquiry, secretariat=secretariat)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             # The secretariat's empty choice means the secretariat itself asks.
             requester = form.cleaned_data.get("requester") or (
                 organization_of(request.user) if secretariat else None
@@ -89,9 +86,6 @@ def inquiry_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 requester=requester,
                 request=request,
             )
-        except InquiryError as error:
-            service_error_add(form, error)
-        else:
             messages.success(request, "照会の内容を保存しました。")
             return detail_redirect(inquiry)
     return render(
@@ -121,17 +115,15 @@ def inquiry_delete(request: HttpRequest, pk: int) -> HttpResponse:
             button="削除する",
             danger=True,
         )
-    try:
+    with refusal_flashed(request):
         services.inquiry_delete(inquiry=inquiry, by=request.user, request=request)
-    except InquiryError as error:
-        refuse(request, error)
-        return detail_redirect(inquiry)
-    messages.success(request, f"「{inquiry.title}」を削除しました。")
-    return redirect(
-        reverse("inquiries:list")
-        + "?tab="
-        + ("all" if has_capability(request.user, Capability.MANAGE_INQUIRIES) else "mine")
-    )
+        messages.success(request, f"「{inquiry.title}」を削除しました。")
+        return redirect(
+            reverse("inquiries:list")
+            + "?tab="
+            + ("all" if has_capability(request.user, Capability.MANAGE_INQUIRIES) else "mine")
+        )
+    return detail_redirect(inquiry)
 
 
 @require_http_methods(["GET", "POST"])
@@ -170,13 +162,10 @@ def inquiry_attachments(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = get_inquiry_managed_for(request.user, pk)
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             services.inquiry_attachment_add(
                 inquiry=inquiry, by=request.user, file=form.cleaned_data["file"], request=request
             )
-        except InquiryError as error:
-            service_error_add(form, error)
-        else:
             messages.success(request, "資料を添付しました。")
             return redirect("inquiries:attachments", pk=inquiry.pk)
     return render(
@@ -197,11 +186,8 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     """Remove a document from the inquiry."""
     attachment = get_managed_attachment_for(request.user, pk, attachment_pk)
     inquiry = attachment.inquiry
-    try:
+    with refusal_flashed(request):
         services.inquiry_attachment_delete(attachment=attachment, by=request.user, request=request)
-    except InquiryError as error:
-        refuse(request, error)
-    else:
         messages.success(request, f"「{attachment.name}」を削除しました。")
     return redirect("inquiries:attachments", pk=inquiry.pk)
 
@@ -210,8 +196,4 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """Send a document of an inquiry the user may see."""
     attachment = get_attachment_for(request.user, pk, attachment_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("ファイルが見つかりません。") from exc
-    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+    return file_download(attachment.file, name=attachment.name)

@@ -27,7 +27,7 @@ def detail_redirect(inquiry: Inquiry) -> HttpResponse:
 
 
 def refuse(request: HttpRequest, error: InquiryError) -> None:
-    """Show a service's refusal as an error message."""
+    """Show a service's refusal as an error message (new views use core.refusals instead)."""
     messages.error(request, error.message)
 
 

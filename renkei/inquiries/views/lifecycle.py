@@ -8,9 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from renkei.core.forms import service_error_add
 from renkei.core.markdown import markdown_html
 from renkei.core.numbers import format_percent
+from renkei.core.refusals import refusal_flashed, refusal_on
 from renkei.directory.selectors import organizations_without_notification_address
 from renkei.inquiries import services
 from renkei.inquiries.forms.lifecycle import DeadlineForm, ReviewForm
@@ -29,13 +29,11 @@ from renkei.inquiries.permissions import (
 from renkei.inquiries.selectors.progress import inquiry_progress as progress_of
 from renkei.inquiries.selectors.questions import inquiry_questions
 from renkei.inquiries.selectors.targets import target_organizations
-from renkei.inquiries.services.errors import InquiryError
 from renkei.inquiries.views.common import (
     confirm_page,
     confirmed,
     detail_redirect,
     inquiry_crumbs,
-    refuse,
 )
 
 # Organizations without a notification address listed per page before an inquiry opens.
@@ -53,11 +51,8 @@ def _missing_addresses(request: HttpRequest, inquiry: Inquiry) -> dict[str, Any]
 
 
 def _transition(request: HttpRequest, inquiry: Inquiry, call: Any, success: str) -> HttpResponse:
-    try:
+    with refusal_flashed(request):
         call()
-    except InquiryError as error:
-        refuse(request, error)
-    else:
         messages.success(request, success)
     return detail_redirect(inquiry)
 
@@ -83,7 +78,7 @@ def inquiry_review(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         note = form.cleaned_data["note"]
-        try:
+        with refusal_on(form):
             if form.cleaned_data["decision"] == "approve":
                 services.inquiry_approve(
                     inquiry=inquiry, by=request.user, note=note, request=request
@@ -94,9 +89,6 @@ def inquiry_review(request: HttpRequest, pk: int) -> HttpResponse:
                     inquiry=inquiry, by=request.user, note=note, request=request
                 )
                 messages.success(request, "照会団体へ差し戻しました。")
-        except InquiryError as error:
-            service_error_add(form, error)
-        else:
             return detail_redirect(inquiry)
     return render(
         request,
@@ -212,16 +204,13 @@ def inquiry_extend(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = get_inquiry_progress_for(request.user, pk)
     form = DeadlineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form, aliases={"deadline": "deadline_date"}):
             services.inquiry_extend_deadline(
                 inquiry=inquiry,
                 by=request.user,
                 deadline=form.cleaned_data["deadline"],
                 request=request,
             )
-        except InquiryError as error:
-            service_error_add(form, error, aliases={"deadline": "deadline_date"})
-        else:
             messages.success(request, "回答期限を延長し、照会先へ通知しました。")
             return detail_redirect(inquiry)
     return render(

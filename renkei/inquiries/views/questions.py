@@ -6,19 +6,24 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from renkei.core.forms import service_error_add
+from renkei.core.refusals import refusal_flashed, refusal_on
 from renkei.inquiries import services
 from renkei.inquiries.forms.questions import FIELD_OF_SETTING, QuestionForm
+from renkei.inquiries.models import Question
 from renkei.inquiries.permissions import (
     get_inquiry_managed_for,
     get_managed_question_for,
 )
 from renkei.inquiries.selectors.questions import inquiry_questions
-from renkei.inquiries.services.errors import InquiryError
-from renkei.inquiries.views.common import inquiry_crumbs, refuse
+from renkei.inquiries.views.common import inquiry_crumbs
 
 # The button (and htmx request) that redraws the question form for another kind, unsaved.
 QUESTION_REDRAW = "refresh"
+
+
+def _in_list(question: Question) -> str:
+    """Return the URL of the question list scrolled to the question."""
+    return reverse("inquiries:questions", args=[question.inquiry_id]) + f"#question-{question.pk}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -31,17 +36,12 @@ def question_list(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponse(status=204)
         form = form.redrawn()
     elif request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form, aliases=FIELD_OF_SETTING):
             question = services.question_create(
                 inquiry=inquiry, by=request.user, draft=form.draft(), request=request
             )
-        except InquiryError as error:
-            service_error_add(form, error, aliases=FIELD_OF_SETTING)
-        else:
             messages.success(request, f"設問「{question.code}」を追加しました。")
-            return redirect(
-                reverse("inquiries:questions", args=[inquiry.pk]) + f"#question-{question.pk}"
-            )
+            return redirect(_in_list(question))
     return render(
         request,
         "inquiries/questions.html",
@@ -78,17 +78,12 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
             return HttpResponse(status=204)
         form = form.redrawn()
     elif request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form, aliases=FIELD_OF_SETTING):
             services.question_update(
                 question=question, by=request.user, draft=form.draft(), request=request
             )
-        except InquiryError as error:
-            service_error_add(form, error, aliases=FIELD_OF_SETTING)
-        else:
             messages.success(request, f"設問「{question.code}」を保存しました。")
-            return redirect(
-                reverse("inquiries:questions", args=[inquiry.pk]) + f"#question-{question.pk}"
-            )
+            return redirect(_in_list(question))
     return render(
         request,
         "inquiries/question_form.html",
@@ -111,11 +106,8 @@ def question_delete(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
     """Remove one question."""
     question = get_managed_question_for(request.user, pk, question_pk)
     inquiry = question.inquiry
-    try:
+    with refusal_flashed(request):
         services.question_delete(question=question, by=request.user, request=request)
-    except InquiryError as error:
-        refuse(request, error)
-    else:
         messages.success(request, f"設問「{question.code}」を削除しました。")
     return redirect("inquiries:questions", pk=inquiry.pk)
 
@@ -124,14 +116,11 @@ def question_delete(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
 def question_move(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     """Move a question up or down."""
     question = get_managed_question_for(request.user, pk, question_pk)
-    inquiry = question.inquiry
-    try:
+    with refusal_flashed(request):
         services.question_move(
             question=question,
             by=request.user,
             up=request.POST.get("direction") == "up",
             request=request,
         )
-    except InquiryError as error:
-        refuse(request, error)
-    return redirect(reverse("inquiries:questions", args=[inquiry.pk]) + f"#question-{question.pk}")
+    return redirect(_in_list(question))
