@@ -4,6 +4,7 @@ Every list is paged and keeps a fixed number of queries however long it grows.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -40,6 +41,7 @@ from renkei.forum.models import (
 from renkei.forum.permissions import (
     can_moderate,
     hidden_board_ids,
+    readable_boards_q,
     visible_boards,
     visible_threads,
 )
@@ -212,29 +214,43 @@ def my_threads(*, user: User, page: object = 1) -> Page:
     return Paginator(_with_read_state(threads, user=user), THREADS_PER_PAGE).get_page(page)
 
 
-def followed_threads_with_news(*, user: User, limit: int) -> list[Thread]:
-    """Return the followed threads (and threads of followed boards), latest activity first.
+def followed_thread_news(*, user: User, group_ids: Iterable[int], limit: int) -> list[dict]:
+    """Return the followed threads (and threads of followed boards) as rows, latest first.
 
-    One query: the follows and the readable boards are subqueries of it.
+    One query: the follows and the boards to read are subqueries of it (the caller passes
+    the user's groups, so they are a plain list in it). Each row has pk, title,
+    last_post_at, post_count, board_name and last_read (the reader's marker, 0 if none).
     """
     follows = Follow.objects.filter(user=user)
-    threads = (
-        Thread.objects.filter(board__in=visible_boards(user, as_subquery=True))
-        .filter(
-            Q(pk__in=follows.filter(thread__isnull=False).values("thread_id"))
-            | Q(board_id__in=follows.filter(board__isnull=False).values("board_id"))
-        )
-        .order_by("-last_post_at", "-id")
+    thread_ids = follows.filter(thread__isnull=False).values("thread_id")
+    board_ids = follows.filter(board__isnull=False).values("board_id")
+    # The readable boards holding something followed: the query walks each of them newest
+    # first on the index (board, is_hidden, last post, id) and stops once it has `limit`
+    # threads, so a large board the user does not follow costs nothing.
+    boards = Board.objects.filter(
+        readable_boards_q(user, group_ids=group_ids),
+        Q(pk__in=board_ids) | Q(pk__in=Thread.objects.filter(pk__in=thread_ids).values("board_id")),
+    )
+    threads = Thread.objects.filter(
+        Q(pk__in=thread_ids) | Q(board_id__in=board_ids), board_id__in=boards.values("pk")
     )
     if not can_moderate(user):
-        threads = threads.filter(is_hidden=False)
+        # An IN of one value, which SQLite reads as an equality on the index; it uses
+        # `NOT is_hidden` (what is_hidden=False becomes) only as a filter, and would then
+        # sort every thread of the boards.
+        threads = threads.filter(is_hidden__in=[False])
     # The newest `limit` ids first, then the read state of those alone: annotated before the
     # LIMIT, every thread of a followed board of 10,000 would have its marker looked up.
-    newest = threads.values("pk")[:limit]
+    newest = threads.order_by("-last_post_at", "-id").values("pk")[:limit]
+    marker = ReadMarker.objects.filter(user=user, thread=OuterRef("pk")).values("last_read_number")
     return list(
-        _with_read_state(
-            Thread.objects.filter(pk__in=newest).select_related("board"), user=user
-        ).order_by("-last_post_at", "-id")
+        Thread.objects.filter(pk__in=newest)
+        .annotate(
+            board_name=F("board__name"),
+            last_read=Coalesce(Subquery(marker[:1], output_field=IntegerField()), 0),
+        )
+        .order_by("-last_post_at", "-id")
+        .values("pk", "title", "last_post_at", "post_count", "board_name", "last_read")
     )
 
 

@@ -2,7 +2,18 @@
 
 import datetime as dt
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from renkei.accounts.models import User
@@ -14,6 +25,7 @@ from renkei.inquiries.models import (
     InquiryStatus,
 )
 from renkei.inquiries.permissions import (
+    answerable_filter,
     answerable_inquiries,
     results_visible_filter,
     visible_inquiries_filter,
@@ -36,6 +48,36 @@ def inquiries_to_answer(user: User) -> QuerySet[Inquiry]:
         _with_my_answer(queryset, organization_id_of(user))
         .select_related("requester")
         .order_by("deadline", "-id")
+    )
+
+
+def inquiry_news(user: User, *, limit: int) -> list[dict]:
+    """Return the newest inquiries to answer and published results the user may see (1 query).
+
+    Rows, newest first by `at` (when an open inquiry was opened, when results were
+    published), with pk, title, status, deadline, at and answer_started (the user's
+    organization has begun its answer).
+    """
+    to_answer = answerable_filter(user) & Q(status=InquiryStatus.OPEN, opened_at__isnull=False)
+    published = Q(status=InquiryStatus.PUBLISHED, published_at__isnull=False) & (
+        results_visible_filter(user)
+    )
+    org_id = organization_id_of(user)
+    started = (
+        Exists(Answer.objects.filter(inquiry=OuterRef("pk"), organization_id=org_id))
+        if org_id is not None
+        else Value(False)
+    )
+    return list(
+        Inquiry.objects.filter(to_answer | published)
+        .annotate(
+            at=Case(
+                When(status=InquiryStatus.OPEN, then=F("opened_at")), default=F("published_at")
+            ),
+            answer_started=started,
+        )
+        .order_by("-at", "-id")
+        .values("pk", "title", "status", "deadline", "at", "answer_started")[:limit]
     )
 
 
