@@ -217,40 +217,36 @@ def my_threads(*, user: User, page: object = 1) -> Page:
 def followed_thread_news(*, user: User, group_ids: Iterable[int], limit: int) -> list[dict]:
     """Return the followed threads (and threads of followed boards) as rows, latest first.
 
-    One query: the follows and the boards to read are subqueries of it (the caller passes
-    the user's groups, so they are a plain list in it). Each row has pk, title,
+    One query: the follows are subqueries of it, and the caller passes the user's groups, so
+    the readable boards are a plain condition on its join with the board. Each row has pk, title,
     last_post_at, post_count, board_name and last_read (the reader's marker, 0 if none).
     """
     follows = Follow.objects.filter(user=user)
-    thread_ids = follows.filter(thread__isnull=False).values("thread_id")
-    board_ids = follows.filter(board__isnull=False).values("board_id")
-    # The readable boards holding something followed: the query walks each of them newest
-    # first on the index (board, is_hidden, last post, id) and stops once it has `limit`
-    # threads, so a large board the user does not follow costs nothing.
-    boards = Board.objects.filter(
-        readable_boards_q(user, group_ids=group_ids),
-        Q(pk__in=board_ids) | Q(pk__in=Thread.objects.filter(pk__in=thread_ids).values("board_id")),
-    )
+    # Every board holding something followed: the query walks each of them newest first on
+    # the index (board, is_hidden, last post, id) and stops once it has `limit` threads, so
+    # a large board the user does not follow costs nothing.
+    followed_boards = follows.values(followed_board=Coalesce("board_id", "thread__board_id"))
     threads = Thread.objects.filter(
-        Q(pk__in=thread_ids) | Q(board_id__in=board_ids), board_id__in=boards.values("pk")
+        readable_boards_q(user, group_ids=group_ids, prefix="board__"),
+        # The NULLs these lists hold (a follow is of a thread or of a board) match nothing.
+        Q(pk__in=follows.values("thread_id")) | Q(board_id__in=follows.values("board_id")),
+        board_id__in=followed_boards,
     )
     if not can_moderate(user):
         # An IN of one value, which SQLite reads as an equality on the index; it uses
         # `NOT is_hidden` (what is_hidden=False becomes) only as a filter, and would then
         # sort every thread of the boards.
         threads = threads.filter(is_hidden__in=[False])
-    # The newest `limit` ids first, then the read state of those alone: annotated before the
-    # LIMIT, every thread of a followed board of 10,000 would have its marker looked up.
-    newest = threads.order_by("-last_post_at", "-id").values("pk")[:limit]
+    # The reader's marker is looked up for the threads read before the LIMIT stops the walk
+    # (the newest few of each board above), not for every thread of the boards.
     marker = ReadMarker.objects.filter(user=user, thread=OuterRef("pk")).values("last_read_number")
     return list(
-        Thread.objects.filter(pk__in=newest)
-        .annotate(
+        threads.annotate(
             board_name=F("board__name"),
             last_read=Coalesce(Subquery(marker[:1], output_field=IntegerField()), 0),
         )
         .order_by("-last_post_at", "-id")
-        .values("pk", "title", "last_post_at", "post_count", "board_name", "last_read")
+        .values("pk", "title", "last_post_at", "post_count", "board_name", "last_read")[:limit]
     )
 
 

@@ -45,7 +45,7 @@ def inquiry_feed(*, user: User, affiliation: Affiliation, limit: int) -> list[Fe
                 url=url(inquiry["pk"]),
                 at=inquiry["at"],
                 note=note,
-                unread=not inquiry["answer_started"],
+                unread=inquiry["my_answer_status"] is None,
             )
         )
     return items
