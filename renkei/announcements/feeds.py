@@ -1,23 +1,22 @@
 """お知らせ in the member's 新着情報 (renkei.core.feeds)."""
 
-from django.urls import reverse
-
 from renkei.accounts.models import User
-from renkei.announcements.selectors import announcements_visible_to, read_annotate
+from renkei.announcements.selectors import announcement_news
 from renkei.core.feeds import FeedItem
+from renkei.core.row_urls import RowUrl
+from renkei.directory.selectors import Affiliation
 
 
-def announcement_feed(*, user: User, limit: int) -> list[FeedItem]:
+def announcement_feed(*, user: User, affiliation: Affiliation, limit: int) -> list[FeedItem]:
     """Return the newest announcements addressed to the user's organization, in one query."""
+    url = RowUrl("announcements:detail")
     return [
         FeedItem(
             kind="お知らせ",
-            title=announcement.title,
-            url=reverse("announcements:detail", args=[announcement.pk]),
-            at=announcement.published_at,
-            unread=announcement.unread,
+            title=row["title"],
+            url=url(row["pk"]),
+            at=row["published_at"],
+            unread=row["unread"],
         )
-        for announcement in read_annotate(
-            announcements_visible_to(user=user).only("title", "published_at"), user=user
-        ).order_by("-published_at", "-id")[:limit]
+        for row in announcement_news(user=user, affiliation=affiliation, limit=limit)
     ]

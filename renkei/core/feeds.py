@@ -4,6 +4,10 @@ A feature app registers a provider in its AppConfig.ready():
 `feed_register(name="forum", provider=forum_feed)`. The portal asks every provider for the
 newest items of one user and merges them, newest first. Core imports no feature, so
 announcements, meetings and mailing lists plug in the same way without changing the portal.
+
+The caller loads what every provider needs to know about the user once, their organization
+and groups (`renkei.directory.selectors.affiliation_of`), and hands it to each provider, so
+that no provider spends a query of its own on them.
 """
 
 import datetime as dt
@@ -24,8 +28,8 @@ class FeedItem:
     unread: bool = False
 
 
-# provider(user=…, limit=…) -> the provider's newest `limit` items for the user, in a fixed
-# number of queries.
+# provider(user=…, affiliation=…, limit=…) -> the provider's newest `limit` items for the
+# user, in one query at most.
 FeedProvider = Callable[..., list[FeedItem]]
 
 _PROVIDERS: dict[str, FeedProvider] = {}
@@ -41,10 +45,10 @@ def feed_providers() -> dict[str, FeedProvider]:
     return dict(_PROVIDERS)
 
 
-def feed_items(*, user: Any, limit: int) -> list[FeedItem]:
+def feed_items(*, user: Any, affiliation: Any, limit: int) -> list[FeedItem]:
     """Return the user's newest `limit` items from every provider, newest first."""
     items: list[FeedItem] = []
     for provider in _PROVIDERS.values():
-        items.extend(provider(user=user, limit=limit))
+        items.extend(provider(user=user, affiliation=affiliation, limit=limit))
     items.sort(key=lambda item: item.at, reverse=True)
     return items[:limit]

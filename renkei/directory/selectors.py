@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from renkei.accounts.models import User
 from renkei.core.text import fold_for_search, to_halfwidth_digits
 from renkei.directory.models import (
     MEMBER_CATEGORIES,
@@ -78,6 +79,55 @@ def group_organization_ids(*, group_id: int, on: dt.date | None = None) -> set[i
         )
     )
     return ids
+
+
+@dataclass(frozen=True)
+class Affiliation:
+    """Whom a user acts for today: their organization and the groups they belong to.
+
+    Pages that gather several features (the home page's 新着情報) load it once and pass it to
+    each feature, instead of every feature asking again for the organization and the groups.
+    """
+
+    organization: Organization | None
+    # Groups of the user's person or of their organization (private boards, mailing lists).
+    group_ids: frozenset[int]
+    # Groups of the organization or of anyone working for it (お知らせ audiences).
+    organization_group_ids: frozenset[int]
+
+
+def affiliation_of(*, user: User) -> Affiliation:
+    """Return the user's organization and groups today (2 queries: the organization, the groups)."""
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    if person is None:
+        return Affiliation(
+            organization=None, group_ids=frozenset(), organization_group_ids=frozenset()
+        )
+    organization = person.organization
+    organization_id = organization.pk if organization is not None else None
+    who = Q(person_id=person.pk)
+    if organization_id is not None:
+        who |= Q(organization_id=organization_id) | Q(person__organization_id=organization_id)
+    rows = (
+        GroupMember.objects.filter(who)
+        .filter(_in_term(on=timezone.localdate()))
+        .values_list("group_id", "person_id", "organization_id", "person__organization_id")
+        .order_by()
+    )
+    own, organization_wide = set(), set()
+    for group_id, member_person_id, member_organization_id, people_organization_id in rows:
+        if member_person_id == person.pk or member_organization_id == organization_id:
+            own.add(group_id)
+        if organization_id is not None and organization_id in (
+            member_organization_id,
+            people_organization_id,
+        ):
+            organization_wide.add(group_id)
+    return Affiliation(
+        organization=organization,
+        group_ids=frozenset(own),
+        organization_group_ids=frozenset(organization_wide),
+    )
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,12 @@ class Thread(models.Model):
                 fields=["board", "is_hidden", "-is_pinned", "-last_post_at", "-id"],
                 name="forum_thread_board_order",
             ),
+            # The 新着情報 feed: each board holding something the user follows, newest first,
+            # read until enough threads are found (renkei.forum.selectors.followed_thread_news).
+            models.Index(
+                fields=["board", "is_hidden", "-last_post_at", "-id"],
+                name="forum_thread_board_latest",
+            ),
             models.Index(
                 fields=["is_hidden"], condition=Q(is_hidden=True), name="forum_thread_hidden"
             ),

@@ -6,6 +6,8 @@ and by those who moderate (the secretariat). Anything a user may not read answer
 private board's existence does not leak.
 """
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -61,6 +63,21 @@ def group_ids_of(user: User) -> set[int]:
     ids = set() if isinstance(query, list) else set(query.values_list("group_id", flat=True))
     user._forum_group_ids = ids
     return ids
+
+
+def readable_boards_q(user: User, *, group_ids: Iterable[int], prefix: str = "") -> Q:
+    """Match the boards the user may read, given the user's groups (prefix: "board__" on Thread).
+
+    For a caller that knows the groups already (renkei.directory.selectors.Affiliation): the
+    condition holds them as a list and needs no query or subquery of its own.
+    """
+    if not has_capability(user, Capability.VIEW_FORUM):
+        return Q(**{f"{prefix}pk__in": []})
+    if can_moderate(user):
+        return Q()
+    return Q(**{f"{prefix}is_active": True}) & (
+        Q(**{f"{prefix}group_id__isnull": True}) | Q(**{f"{prefix}group_id__in": list(group_ids)})
+    )
 
 
 def visible_boards(user: User, *, as_subquery: bool = False) -> QuerySet[Board]:

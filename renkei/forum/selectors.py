@@ -4,6 +4,7 @@ Every list is paged and keeps a fixed number of queries however long it grows.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -42,6 +43,7 @@ from renkei.forum.models import (
 from renkei.forum.permissions import (
     can_moderate,
     hidden_board_ids,
+    readable_boards_q,
     visible_boards,
     visible_threads,
 )
@@ -232,29 +234,37 @@ def my_threads(*, user: User, page: object = 1) -> Page:
     return Paginator(_with_read_state(threads, user=user), THREADS_PER_PAGE).get_page(page)
 
 
-def followed_threads_with_news(*, user: User, limit: int) -> list[Thread]:
-    """Return the followed threads (and threads of followed boards), latest activity first.
+def followed_thread_news(*, user: User, group_ids: Iterable[int], limit: int) -> list[dict]:
+    """Return the followed threads (and threads of followed boards) as rows, latest first.
 
-    One query: the follows and the readable boards are subqueries of it.
+    One query: the follows are subqueries of it, and the caller passes the user's groups, so
+    the readable boards are a plain condition on its join with the board. Each row has pk, title,
+    last_post_at, post_count, board_name and last_read (the reader's marker, 0 if none).
     """
     follows = Follow.objects.filter(user=user)
-    threads = (
-        Thread.objects.filter(board__in=visible_boards(user, as_subquery=True))
-        .filter(
-            Q(pk__in=follows.filter(thread__isnull=False).values("thread_id"))
-            | Q(board_id__in=follows.filter(board__isnull=False).values("board_id"))
-        )
-        .order_by("-last_post_at", "-id")
+    # Every board holding something followed: the query walks each of them newest first on
+    # the index (board, is_hidden, last post, id) and stops once it has `limit` threads, so
+    # a large board the user does not follow costs nothing.
+    followed_boards = follows.values(followed_board=Coalesce("board_id", "thread__board_id"))
+    threads = Thread.objects.filter(
+        readable_boards_q(user, group_ids=group_ids, prefix="board__"),
+        # The NULLs these lists hold (a follow is of a thread or of a board) match nothing.
+        Q(pk__in=follows.values("thread_id")) | Q(board_id__in=follows.values("board_id")),
+        board_id__in=followed_boards,
     )
     if not can_moderate(user):
+        # NOT_HIDDEN is an equality SQLite uses on the index (see forum.models).
         threads = threads.filter(NOT_HIDDEN)
-    # The newest `limit` ids first, then the read state of those alone: annotated before the
-    # LIMIT, every thread of a followed board of 10,000 would have its marker looked up.
-    newest = threads.values("pk")[:limit]
+    # The reader's marker is looked up for the threads read before the LIMIT stops the walk
+    # (the newest few of each board above), not for every thread of the boards.
+    marker = ReadMarker.objects.filter(user=user, thread=OuterRef("pk")).values("last_read_number")
     return list(
-        _with_read_state(
-            Thread.objects.filter(pk__in=newest).select_related("board"), user=user
-        ).order_by("-last_post_at", "-id")
+        threads.annotate(
+            board_name=F("board__name"),
+            last_read=Coalesce(Subquery(marker[:1], output_field=IntegerField()), 0),
+        )
+        .order_by("-last_post_at", "-id")
+        .values("pk", "title", "last_post_at", "post_count", "board_name", "last_read")[:limit]
     )
 
 

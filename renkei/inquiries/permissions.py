@@ -369,15 +369,22 @@ def _file_in_submitted_version(answer_file: AnswerFile) -> bool:
     return any(item.get("id") == answer_file.pk for item in value if isinstance(item, dict))
 
 
-def answerable_inquiries(user: User) -> QuerySet[Inquiry]:
-    """Return the inquiries the user's organization is asked to answer."""
+def answerable_filter(user: User) -> Q:
+    """Return the condition on Inquiry that matches answerable_inquiries, to combine in a query."""
     org_id = _member_org_id(user)
     if org_id is None:
-        return Inquiry.objects.none()
-    return Inquiry.objects.filter(
+        return Q(pk__in=[])
+    return Q(
         status__in=STARTED,
         pk__in=Target.objects.filter(organization_id=org_id).values("inquiry_id"),
     )
+
+
+def answerable_inquiries(user: User) -> QuerySet[Inquiry]:
+    """Return the inquiries the user's organization is asked to answer."""
+    if _member_org_id(user) is None:
+        return Inquiry.objects.none()
+    return Inquiry.objects.filter(answerable_filter(user))
 
 
 def get_managed_question_for(user: User, inquiry_pk: int, question_pk: int) -> Question:

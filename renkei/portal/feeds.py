@@ -2,55 +2,50 @@
 
 import datetime as dt
 
-from django.urls import reverse
 from django.utils import timezone
 
 from renkei.accounts.models import User
-from renkei.accounts.permissions import Capability, has_capability
 from renkei.core.feeds import FeedItem
+from renkei.core.row_urls import RowUrl
 from renkei.core.wareki import format_datetime
-from renkei.inquiries.selectors.lists import inquiries_published, inquiries_to_answer
+from renkei.directory.selectors import Affiliation
+from renkei.inquiries.models import InquiryStatus
+from renkei.inquiries.selectors.lists import inquiry_news
 
 # An inquiry whose deadline is this close is flagged in the feed.
 DEADLINE_SOON_DAYS = 3
 
 
-def inquiry_feed(*, user: User, limit: int) -> list[FeedItem]:
+def inquiry_feed(*, user: User, affiliation: Affiliation, limit: int) -> list[FeedItem]:
     """Return the open inquiries to answer (unread until an answer is started) and new results."""
     items: list[FeedItem] = []
     now = timezone.now()
-    if has_capability(user, Capability.ANSWER_INQUIRIES):
-        for inquiry in (
-            inquiries_to_answer(user)
-            .filter(opened_at__isnull=False)
-            .order_by("-opened_at", "-id")[:limit]
-        ):
-            note = ""
-            if inquiry.deadline:
-                note = f"回答期限 {format_datetime(inquiry.deadline)}"
-                if now <= inquiry.deadline <= now + dt.timedelta(days=DEADLINE_SOON_DAYS):
-                    note += "（期限が近づいています）"
+    url = RowUrl("inquiries:detail")
+    for inquiry in inquiry_news(user, limit=limit):
+        if inquiry["status"] != InquiryStatus.OPEN:
             items.append(
                 FeedItem(
                     kind="照会",
-                    title=f"回答依頼：{inquiry.title}",
-                    url=reverse("inquiries:detail", args=[inquiry.pk]),
-                    at=inquiry.opened_at,
-                    note=note,
-                    unread=getattr(inquiry, "my_answer_status", None) is None,
+                    title=f"結果公開：{inquiry['title']}",
+                    url=url(inquiry["pk"]),
+                    at=inquiry["at"],
                 )
             )
-    for inquiry in (
-        inquiries_published(user)
-        .filter(published_at__isnull=False)
-        .order_by("-published_at", "-id")[:limit]
-    ):
+            continue
+        note = ""
+        deadline = inquiry["deadline"]
+        if deadline:
+            note = f"回答期限 {format_datetime(deadline)}"
+            if now <= deadline <= now + dt.timedelta(days=DEADLINE_SOON_DAYS):
+                note += "（期限が近づいています）"
         items.append(
             FeedItem(
                 kind="照会",
-                title=f"結果公開：{inquiry.title}",
-                url=reverse("inquiries:detail", args=[inquiry.pk]),
-                at=inquiry.published_at,
+                title=f"回答依頼：{inquiry['title']}",
+                url=url(inquiry["pk"]),
+                at=inquiry["at"],
+                note=note,
+                unread=inquiry["my_answer_status"] is None,
             )
         )
     return items

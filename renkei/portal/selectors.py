@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from renkei.accounts.models import User
 from renkei.accounts.permissions import Capability, has_capability
+from renkei.core.row_urls import RowUrl
 from renkei.core.wareki import format_date, format_datetime
-from renkei.inquiries.models import Answer, AnswerKind, Inquiry
-from renkei.inquiries.selectors.answers import answer_status_label
+from renkei.inquiries.models import AnswerKind
+from renkei.inquiries.selectors.answers import answer_status_label, status_words
 from renkei.inquiries.selectors.lists import inquiries_to_answer
 from renkei.polls.permissions import visible_polls
 from renkei.polls.selectors import polls_open
@@ -28,20 +29,28 @@ class Section:
 
 
 def whats_new(*, user: User) -> list[Section]:
-    """Return the home page sections for the user, in display order, in a fixed number of queries."""
+    """Return the home page sections for the user, in display order (one query per section)."""
     sections = []
     if has_capability(user, Capability.ANSWER_INQUIRIES):
-        inquiries = list(inquiries_to_answer(user)[:HOME_ITEMS])
+        inquiry_url = RowUrl("inquiries:detail")
+        inquiries = inquiries_to_answer(user).values(
+            "pk",
+            "title",
+            "deadline",
+            "my_answer_status",
+            "my_answer_kind",
+            "my_answer_submitted_at",
+        )[:HOME_ITEMS]
         sections.append(
             Section(
                 title="回答依頼中の照会",
                 items=[
                     {
-                        "title": inquiry.title,
-                        "url": reverse("inquiries:detail", args=[inquiry.pk]),
+                        "title": inquiry["title"],
+                        "url": inquiry_url(inquiry["pk"]),
                         "note": (
-                            f"期限 {format_datetime(inquiry.deadline)}・"
-                            if inquiry.deadline
+                            f"期限 {format_datetime(inquiry['deadline'])}・"
+                            if inquiry["deadline"]
                             else ""
                         )
                         + _answer_state(inquiry),
@@ -53,19 +62,18 @@ def whats_new(*, user: User) -> list[Section]:
             )
         )
     today = timezone.localdate()
-    polls = list(
-        polls_open(polls=visible_polls(user), today=today).order_by("end_date")[:HOME_ITEMS]
+    poll_url = RowUrl("polls:detail")
+    polls = (
+        polls_open(polls=visible_polls(user), today=today)
+        .order_by("end_date")
+        .values_list("pk", "question", "end_date")[:HOME_ITEMS]
     )
     sections.append(
         Section(
             title="実施中の調査（調査コーナー）",
             items=[
-                {
-                    "title": poll.question,
-                    "url": reverse("polls:detail", args=[poll.pk]),
-                    "note": f"{format_date(poll.end_date)}まで",
-                }
-                for poll in polls
+                {"title": question, "url": poll_url(pk), "note": f"{format_date(end_date)}まで"}
+                for pk, question, end_date in polls
             ],
             empty_text="実施中の調査はありません。",
             more_url=reverse("polls:index"),
@@ -74,13 +82,12 @@ def whats_new(*, user: User) -> list[Section]:
     return sections
 
 
-def _answer_state(inquiry: Inquiry) -> str:
-    status = getattr(inquiry, "my_answer_status", None)
+def _answer_state(inquiry: dict) -> str:
+    status = inquiry["my_answer_status"]
     if status is None:
         return answer_status_label(None)
-    answer = Answer(
+    return status_words(
         status=status,
-        kind=inquiry.my_answer_kind or AnswerKind.ANSWERED,
-        submitted_at=inquiry.my_answer_submitted_at,
+        kind=inquiry["my_answer_kind"] or AnswerKind.ANSWERED,
+        ever_submitted=inquiry["my_answer_submitted_at"] is not None,
     )
-    return answer_status_label(answer)

@@ -24,18 +24,21 @@ def _item(title: str, hours: int, unread: bool = False) -> FeedItem:
 
 def test_items_of_every_provider_are_merged_newest_first_and_cut_to_the_limit(registry):
     feed_register(
-        name="a", provider=lambda *, user, limit: [_item("a1", 1), _item("a3", 3)][:limit]
+        name="a",
+        provider=lambda *, user, affiliation, limit: [_item("a1", 1), _item("a3", 3)][:limit],
     )
-    feed_register(name="b", provider=lambda *, user, limit: [_item("b2", 2, unread=True)][:limit])
-    items = feed_items(user=None, limit=2)
+    feed_register(
+        name="b", provider=lambda *, user, affiliation, limit: [_item("b2", 2, unread=True)][:limit]
+    )
+    items = feed_items(user=None, affiliation=None, limit=2)
     assert [item.title for item in items] == ["a3", "b2"]
     assert items[1].unread
 
 
 def test_registering_a_name_again_replaces_its_provider(registry):
-    feed_register(name="a", provider=lambda *, user, limit: [_item("old", 1)])
-    feed_register(name="a", provider=lambda *, user, limit: [_item("new", 1)])
-    assert [item.title for item in feed_items(user=None, limit=5)] == ["new"]
+    feed_register(name="a", provider=lambda *, user, affiliation, limit: [_item("old", 1)])
+    feed_register(name="a", provider=lambda *, user, affiliation, limit: [_item("new", 1)])
+    assert [item.title for item in feed_items(user=None, affiliation=None, limit=5)] == ["new"]
 
 
 def test_the_forum_and_the_inquiries_are_registered():

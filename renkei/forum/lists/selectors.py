@@ -1,8 +1,11 @@
 """Reading the lists: the user's lists, a list's threads, a thread's messages, held mail."""
 
+from collections.abc import Iterable
+
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -24,7 +27,6 @@ from renkei.forum.lists.models import (
     MessageStatus,
 )
 from renkei.forum.lists.permissions import readable_lists
-from renkei.forum.permissions import group_ids_of
 
 
 def lists_for(*, user: User) -> QuerySet[MailingList]:
@@ -133,13 +135,20 @@ def held_messages(*, mailing_list: MailingList) -> QuerySet[ListMessage]:
     )
 
 
-def recent_threads(*, user: User, limit: int) -> list[ListThread]:
-    """Return the newest threads of the lists of the user's own groups (2 queries)."""
-    groups = group_ids_of(user)
-    if not groups:
+def recent_threads(*, group_ids: Iterable[int], limit: int) -> list[dict]:
+    """Return the newest threads of the lists of the given groups as rows (1 query, none without).
+
+    The caller passes the user's groups (renkei.directory.selectors.Affiliation.group_ids).
+    Each row has pk, subject, last_message_at, message_count and group_name.
+    """
+    group_ids = list(group_ids)
+    if not group_ids:
         return []
     return list(
-        ListThread.objects.filter(mailing_list__group_id__in=groups, mailing_list__is_active=True)
-        .select_related("mailing_list__group")
-        .order_by("-last_message_at", "-id")[:limit]
+        ListThread.objects.filter(
+            mailing_list__group_id__in=group_ids, mailing_list__is_active=True
+        )
+        .annotate(group_name=F("mailing_list__group__name"))
+        .order_by("-last_message_at", "-id")
+        .values("pk", "subject", "last_message_at", "message_count", "group_name")[:limit]
     )

@@ -133,3 +133,46 @@ def test_notification_list_pages_are_bounded(client, council):
     client.force_login(council.staff)
     assert client.get(reverse("notifications") + "?page=999").status_code == 200
     assert client.get(reverse("notifications") + "?page=x").status_code == 200
+
+
+def _grow_news(council, *, count: int, board) -> None:
+    """Add inquiries, polls, announcements and followed threads: news of every feature."""
+    from renkei.announcements import services as announcements
+    from renkei.forum.services import follow_set, thread_create
+
+    for i in range(count):
+        inquiry = open_inquiry(
+            council=council, title=f"照会{i}の件", organizations=[council.member_org]
+        )
+        Inquiry.objects.filter(pk=inquiry.pk).update(opened_at=timezone.now())
+        open_poll(f"調査{i}の件")
+        announcement = announcements.announcement_create(
+            by=council.secretariat,
+            title=f"お知らせ{i}の件",
+            body="本文",
+            kind="notice",
+            audience="all_members",
+            send_mail=False,
+        )
+        announcements.announcement_publish(announcement=announcement, by=council.secretariat)
+        thread = thread_create(board=board, title=f"話題{i}の件", body="本文", by=council.board)
+        follow_set(user=council.staff, thread=thread, following=True)
+
+
+@pytest.mark.parametrize(("name", "queries"), [("home", 11), ("notifications", 8)])
+def test_home_and_notifications_make_a_fixed_number_of_queries_as_news_grows(
+    client, council, django_assert_num_queries, name, queries
+):
+    """Session, user, organization, groups, then one query per section and feed provider."""
+    from renkei.forum.models import Board
+
+    board = Board.objects.create(name="情報化推進全般", position=1)
+    client.force_login(council.staff)
+    client.get(reverse(name))  # the session is saved on the first request after login
+    for count in (1, 40):
+        _grow_news(council, count=count, board=board)
+        with django_assert_num_queries(queries):
+            page = client.get(reverse(name)).content.decode()
+        assert "回答依頼：照会" in page
+        assert "お知らせ" in page
+        assert "話題" in page
