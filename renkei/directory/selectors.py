@@ -2,8 +2,8 @@
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -131,16 +131,23 @@ def affiliation_of(*, user: User) -> Affiliation:
 
 
 @dataclass(frozen=True)
-class NotificationRecipient:
+class NotificationAddress:
     """One address an organization receives the council's 照会 and お知らせ at."""
 
-    organization: Organization
     name: str
     email: str
     # The 連絡窓口's department and phone, for the progress page; empty for the shared mailbox.
     department: str = ""
     phone: str = ""
     is_shared_mailbox: bool = False
+
+
+@dataclass(frozen=True)
+class NotificationRecipient(NotificationAddress):
+    """A notification address with the organization it belongs to, for mail merges."""
+
+    # Keyword-only: the address's own fields come first and keep their defaults.
+    organization: Organization = field(kw_only=True)
 
 
 def _current_contacts(posts: QuerySet[Post]) -> QuerySet[Post]:
@@ -155,22 +162,54 @@ def _current_contacts(posts: QuerySet[Post]) -> QuerySet[Post]:
     )
 
 
-def _contact_posts(organization_ids: Iterable[int]) -> QuerySet[Post]:
-    """Return the 連絡窓口 posts whose current holder has an e-mail address."""
-    return (
-        _current_contacts(Post.objects.filter(organization_id__in=organization_ids))
-        .select_related("holder__department", "department")
-        .only(
+def notification_addresses(
+    *, organizations: Mapping[int, tuple[str, str]]
+) -> dict[int, list[NotificationAddress]]:
+    """Return each organization's notification addresses: its 連絡窓口, then its shared mailbox.
+
+    `organizations` maps each organization's id to its name and shared mailbox
+    (`notification_email`, "" for none), as the caller has read them. Addresses are unique
+    per organization (case-insensitively). One query, of plain values, however many
+    organizations; an organization without an address maps to an empty list.
+    """
+    contacts: dict[int, list[NotificationAddress]] = defaultdict(list)
+    posts = (
+        _current_contacts(Post.objects.filter(organization_id__in=organizations))
+        .order_by("organization_id", "holder__kana", "holder__name", "pk")
+        .values_list(
             "organization_id",
-            "department__name",
             "holder__name",
-            "holder__kana",
             "holder__email",
             "holder__phone",
             "holder__department__name",
+            "department__name",
         )
-        .order_by("organization_id", "holder__kana", "holder__name", "pk")
     )
+    for organization_id, name, email, phone, holder_department, post_department in posts:
+        # The holder's own department first, the post's when the holder has none.
+        department = holder_department if holder_department is not None else post_department
+        contacts[organization_id].append(
+            NotificationAddress(
+                name=name, email=email.strip(), department=department or "", phone=phone
+            )
+        )
+    addresses: dict[int, list[NotificationAddress]] = {}
+    for organization_id, (name, shared_mailbox) in organizations.items():
+        candidates = contacts.get(organization_id, [])
+        if shared_mailbox:
+            candidates.append(
+                NotificationAddress(
+                    name=f"{name} ご担当者", email=shared_mailbox.strip(), is_shared_mailbox=True
+                )
+            )
+        seen: set[str] = set()
+        unique = addresses[organization_id] = []
+        for address in candidates:
+            if address.email.lower() in seen:
+                continue
+            seen.add(address.email.lower())
+            unique.append(address)
+    return addresses
 
 
 def notification_recipients(*, organization_ids: Iterable[int]) -> list[NotificationRecipient]:
@@ -181,46 +220,27 @@ def notification_recipients(*, organization_ids: Iterable[int]) -> list[Notifica
     same address at two organizations stays twice, since each gets its own answer link.
     Two queries, whatever the number of organizations.
     """
-    ids = set(organization_ids)
     organizations = {
         org.pk: org
-        for org in Organization.objects.filter(pk__in=ids).only(
+        for org in Organization.objects.filter(pk__in=set(organization_ids)).only(
             "code", "name", "kind", "prefecture_code", "notification_email"
         )
     }
-    by_organization: dict[int, list[NotificationRecipient]] = defaultdict(list)
-    for post in _contact_posts(organizations):
-        holder = post.holder
-        department = holder.department or post.department
-        by_organization[post.organization_id].append(
-            NotificationRecipient(
-                organization=organizations[post.organization_id],
-                name=holder.name,
-                email=holder.email.strip(),
-                department=department.name if department else "",
-                phone=holder.phone,
-            )
+    addresses = notification_addresses(
+        organizations={pk: (org.name, org.notification_email) for pk, org in organizations.items()}
+    )
+    return [
+        NotificationRecipient(
+            organization=organizations[org_id],
+            name=address.name,
+            email=address.email,
+            department=address.department,
+            phone=address.phone,
+            is_shared_mailbox=address.is_shared_mailbox,
         )
-    recipients = []
-    for org_id in sorted(organizations, key=lambda pk: (organizations[pk].code or "~", pk)):
-        organization = organizations[org_id]
-        candidates = list(by_organization.get(org_id, []))
-        if organization.notification_email:
-            candidates.append(
-                NotificationRecipient(
-                    organization=organization,
-                    name=f"{organization.name} ご担当者",
-                    email=organization.notification_email.strip(),
-                    is_shared_mailbox=True,
-                )
-            )
-        seen: set[str] = set()
-        for recipient in candidates:
-            if recipient.email.lower() in seen:
-                continue
-            seen.add(recipient.email.lower())
-            recipients.append(recipient)
-    return recipients
+        for org_id in sorted(organizations, key=lambda pk: (organizations[pk].code or "~", pk))
+        for address in addresses[org_id]
+    ]
 
 
 def organizations_without_notification_address(

@@ -82,3 +82,41 @@ def test_organizations_without_address_are_those_no_mail_reaches(council):
     missing = selectors.organizations_without_notification_address(organization_ids=ids)
 
     assert list(missing) == [council.member_org]
+
+
+def test_addresses_of_the_organizations_read_are_plain_values_in_one_query(
+    council, django_assert_num_queries
+):
+    holder = contact_without_account(council.other_org, name="和木 窓口", email=" m@waki.lg.jp ")
+    holder.department = None
+    holder.phone = "0827-52-2111"
+    holder.save()
+    Post.objects.filter(holder=holder).update(
+        department=Department.objects.create(organization=council.other_org, name="総務課")
+    )
+    suspended = make_contact(user=council.staff)
+    council.staff.is_active = False
+    council.staff.save()
+    organizations = {
+        council.other_org.pk: ("和木町", "M@WAKI.LG.JP"),  # the contact's address again
+        council.member_org.pk: ("当別町", "joho@tobetsu.lg.jp"),
+        council.board_org.pk: ("深川市", ""),
+    }
+
+    with django_assert_num_queries(1):
+        addresses = selectors.notification_addresses(organizations=organizations)
+
+    assert suspended.holder.organization_id == council.member_org.pk
+    assert addresses == {
+        council.other_org.pk: [
+            selectors.NotificationAddress(
+                name="和木 窓口", email="m@waki.lg.jp", department="総務課", phone="0827-52-2111"
+            )
+        ],
+        council.member_org.pk: [
+            selectors.NotificationAddress(
+                name="当別町 ご担当者", email="joho@tobetsu.lg.jp", is_shared_mailbox=True
+            )
+        ],
+        council.board_org.pk: [],
+    }

@@ -2,22 +2,26 @@
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 
 from renkei.core.text import to_halfwidth_digits
 from renkei.directory.models import (
     Organization,
 )
 from renkei.directory.selectors import (
-    NotificationRecipient,
+    NotificationAddress,
+    notification_addresses,
     notification_recipients,
 )
 from renkei.inquiries.models import (
     Answer,
     AnswerStatus,
     Inquiry,
+    MailingStatus,
+    Reminder,
+    ReminderKind,
     Target,
 )
 from renkei.inquiries.selectors.answers import answer_status_label, status_words
@@ -44,13 +48,25 @@ class ProgressAnswer:
     submitted_at: dt.datetime | None
 
 
+@dataclass(frozen=True)
+class ProgressOrganization:
+    """What the progress page shows of a target organization."""
+
+    pk: int
+    code: str | None
+    name: str
+    prefecture_code: str
+    # The shared mailbox, one of the contacts the row lists ("" for none).
+    notification_email: str
+
+
 @dataclass
 class ProgressRow:
     """One target organization on the progress page."""
 
-    organization: Organization
+    organization: ProgressOrganization
     answer: ProgressAnswer | None
-    contacts: list[NotificationRecipient]
+    contacts: list[NotificationAddress]
 
     @property
     def submitted(self) -> bool:
@@ -111,30 +127,47 @@ class Progress:
         return self.drafting.get(status, 0)
 
 
+# The states progress counts, besides the status of an answer never submitted: an answer
+# submitted (ever, even while a correction is drafted), and a target (the row counting them).
+_SUBMITTED = "*submitted"
+_TARGET = "*target"
+
+
 def inquiry_progress(inquiry: Inquiry) -> Progress:
-    """Count the targets, the submitted answers and the drafts of an inquiry in two queries."""
-    target_count = Target.objects.filter(inquiry=inquiry).count()
-    submitted = 0
+    """Count the targets of an inquiry and their answers by state, in one query."""
+    answers = (
+        Answer.objects.filter(inquiry=inquiry)
+        .values(
+            state=Case(When(submitted_at__isnull=False, then=Value(_SUBMITTED)), default="status")
+        )
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("state", "count")
+    )
+    targets = (
+        Target.objects.filter(inquiry=inquiry)
+        .values(state=Value(_TARGET))
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("state", "count")
+    )
+    target_count = submitted = 0
     drafting: dict[str, int] = {}
     # Answers exist only for targets (permissions._target_answer checks it).
-    rows = (
-        Answer.objects.filter(inquiry=inquiry)
-        .values("status", done=Q(submitted_at__isnull=False))
-        .annotate(count=Count("id"))
-        .order_by()
-    )
-    for row in rows:
-        if row["done"]:
-            submitted += row["count"]
+    for state, count in answers.union(targets, all=True):
+        if state == _TARGET:
+            target_count = count
+        elif state == _SUBMITTED:
+            submitted = count
         else:
-            drafting[row["status"]] = drafting.get(row["status"], 0) + row["count"]
+            drafting[state] = count
     return Progress(target_count=target_count, submitted_count=submitted, drafting=drafting)
 
 
-# What a progress row shows of an organization.
-PROGRESS_ORGANIZATION_FIELDS = ("code", "name", "prefecture_code")
-# What a progress row says of an answer; its data (the answers themselves) is not read.
-PROGRESS_ANSWER_FIELDS = ("status", "kind", "by_proxy", "updated_at", "submitted_at")
+# What a progress row shows of an organization, and says of its answer (not its data), read
+# as tuples in this order.
+PROGRESS_ORGANIZATION_FIELDS = tuple(f.name for f in fields(ProgressOrganization))
+PROGRESS_ANSWER_FIELDS = tuple(f.name for f in fields(ProgressAnswer))
 
 
 def progress_targets(
@@ -144,10 +177,17 @@ def progress_targets(
     prefecture_code: str = "",
     kind: str = "",
     query: str = "",
-) -> QuerySet[Organization]:
-    """Return the target organizations of an inquiry that match the progress page's filters."""
+) -> QuerySet[Organization, tuple]:
+    """Return the target organizations of an inquiry that match the progress page's filters.
+
+    As tuples of PROGRESS_ORGANIZATION_FIELDS, in the page's order: a page of model
+    instances cost more than its queries. Targets are matched with EXISTS rather than IN:
+    the database can then walk the organizations in code order and stop at the page's last
+    row, where IN had it read and sort every target first (SQLite: 0.08 ms instead of
+    0.8 ms for the first page of 1,788; the last pages cost about the same).
+    """
     organizations = Organization.objects.filter(
-        pk__in=Target.objects.filter(inquiry=inquiry).values("organization_id")
+        Exists(Target.objects.filter(inquiry=inquiry, organization=OuterRef("pk")))
     )
     answers = Answer.objects.filter(inquiry=inquiry, organization=OuterRef("pk"))
     if status == "waiting":
@@ -170,32 +210,76 @@ def progress_targets(
         organizations = organizations.filter(
             Q(name__icontains=query) | Q(kana__icontains=query) | Q(code__startswith=digits)
         )
-    # Only what a row shows: a page of full organizations cost more than its queries.
-    return organizations.only(*PROGRESS_ORGANIZATION_FIELDS).order_by("code", "name", "pk")
+    return organizations.order_by("code", "name", "pk").values_list(*PROGRESS_ORGANIZATION_FIELDS)
 
 
-def progress_rows(*, inquiry: Inquiry, organizations: Iterable[Organization]) -> list[ProgressRow]:
-    """Return one page of target organizations with their answers and contacts (two queries).
+def progress_rows(*, inquiry: Inquiry, organizations: Iterable[tuple]) -> list[ProgressRow]:
+    """Return one page of progress_targets with their answers and contacts (two queries).
 
-    The answers are read as plain values, not model instances (their data is not read):
-    joined to every target instead, they would be looked up for each row an OFFSET skips.
+    The answers are read as plain values (their data is not read): joined to every target
+    instead, they would be looked up for each row an OFFSET skips. Contacts are read for
+    the page's non-submitting organizations only.
     """
-    organizations = list(organizations)
+    page = [ProgressOrganization(*row) for row in organizations]
     answers = {
-        row[0]: ProgressAnswer(**dict(zip(PROGRESS_ANSWER_FIELDS, row[1:], strict=True)))
+        row[0]: ProgressAnswer(*row[1:])
         for row in Answer.objects.filter(
-            inquiry=inquiry, organization_id__in=[o.pk for o in organizations]
+            inquiry=inquiry, organization_id__in=[o.pk for o in page]
         ).values_list("organization_id", *PROGRESS_ANSWER_FIELDS)
     }
-    rows = [
-        ProgressRow(organization=o, answer=answers.get(o.pk), contacts=[]) for o in organizations
-    ]
+    rows = [ProgressRow(organization=o, answer=answers.get(o.pk), contacts=[]) for o in page]
     waiting = {row.organization.pk: row for row in rows if not row.submitted}
     if waiting:
         # The addresses the inquiry's mail and reminders go to (account or not).
-        for recipient in notification_recipients(organization_ids=waiting):
-            waiting[recipient.organization.pk].contacts.append(recipient)
+        addresses = notification_addresses(
+            organizations={
+                pk: (row.organization.name, row.organization.notification_email)
+                for pk, row in waiting.items()
+            }
+        )
+        for pk, row in waiting.items():
+            row.contacts = addresses[pk]
     return rows
+
+
+@dataclass(frozen=True)
+class ReminderLine:
+    """One reminder in the progress page's history."""
+
+    sent_at: dt.datetime
+    kind_label: str
+    message_count: int
+    # Its mail is still being written and sent (message_count is not final yet).
+    mailing_running: bool
+    # "" once the sender's account is gone.
+    sent_by_name: str
+
+
+def reminder_history(*, inquiry: Inquiry, limit: int = 20) -> list[ReminderLine]:
+    """Return the inquiry's latest reminders, newest first, read as plain values."""
+    kinds = dict(ReminderKind.choices)
+    return [
+        ReminderLine(
+            sent_at=sent_at,
+            kind_label=kinds.get(kind, kind),
+            message_count=message_count,
+            mailing_running=mailing_status is not None and mailing_status != MailingStatus.DONE,
+            # User.get_full_name: the full name, else the user ID.
+            sent_by_name=(full_name or username) if username is not None else "",
+        )
+        for sent_at, kind, message_count, mailing_status, full_name, username in (
+            Reminder.objects.filter(inquiry=inquiry)
+            .order_by("-sent_at")
+            .values_list(
+                "sent_at",
+                "kind",
+                "message_count",
+                "mailing__status",
+                "sent_by__full_name",
+                "sent_by__username",
+            )[:limit]
+        )
+    ]
 
 
 def reminder_recipient_count(*, organization_ids: Iterable[int]) -> int:

@@ -5,13 +5,26 @@ reminds every non-submitting organization after a confirmation page; closing, pu
 and submitting go through a confirmation page; and no GET writes anything.
 """
 
+import datetime as dt
+import re
+
 import pytest
 from django.urls import reverse
 
 from renkei.audit.models import Action, AuditEvent
 from renkei.directory.models import Organization, OrganizationKind
 from renkei.inquiries import services
-from renkei.inquiries.models import Answer, AnswerVersion, Inquiry, InquiryStatus, Reminder, Target
+from renkei.inquiries.models import (
+    Answer,
+    AnswerVersion,
+    Inquiry,
+    InquiryStatus,
+    Mailing,
+    MailingStatus,
+    Reminder,
+    ReminderKind,
+    Target,
+)
 from renkei.inquiries.tests.builders import complete_data, make_open, started_answer
 from renkei.mailer.models import OutboxMessage
 from renkei.testing import login_client as login
@@ -162,11 +175,66 @@ def test_progress_page_with_contacts_and_drafts_keeps_its_queries(
     url = reverse("inquiries:progress", args=[inquiry.pk])
     client.get(url)
 
-    # 11, and the notices still being mailed (one query, shown above the list).
-    with django_assert_max_num_queries(12):
+    # PROGRESS_PAGE_QUERIES below.
+    with django_assert_max_num_queries(10):
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+# Session, user, MFA check, inquiry, counts, the page's targets, their answers, their
+# contacts, notices being mailed, reminders sent.
+PROGRESS_PAGE_QUERIES = 10
+
+
+@pytest.mark.parametrize("count", [5, 300])
+@pytest.mark.parametrize("status", ["", "waiting"])
+def test_progress_page_queries_stay_the_same_however_many_targets(
+    council, count, status, django_assert_num_queries
+):
+    inquiry = make_open(council)
+    organizations = add_targets(inquiry, count)
+    for organization in organizations[: count // 2]:
+        Answer.objects.create(inquiry=inquiry, organization=organization)
+        make_contact(
+            user=make_user(
+                username=f"staff{organization.pk}",
+                name="試験 太郎",
+                role="staff",
+                organization=organization,
+            )
+        )
+    services.inquiry_remind(inquiry=inquiry, organizations=None, by=council.secretariat)
+    client = login(council.secretariat)
+    url = reverse("inquiries:progress", args=[inquiry.pk])
+    client.get(url, {"status": status})
+
+    with django_assert_num_queries(PROGRESS_PAGE_QUERIES):
+        response = client.get(url, {"status": status})
+
+    page = text_of(response)
+    assert page.count('<th scope="row">') == min(count + 3, 50)
+    assert "試験 太郎" in page
+    assert "督促の履歴" in page
+
+
+def test_progress_page_lists_the_reminders_sent_with_their_sender(council):
+    inquiry = make_open(council)
+    add_targets(inquiry, 3)
+    first = services.inquiry_remind(inquiry=inquiry, organizations=None, by=council.secretariat)
+    automatic = services.inquiry_remind(inquiry=inquiry, kind=ReminderKind.AUTOMATIC)
+    Reminder.objects.filter(pk=first.pk).update(sent_at=automatic.sent_at - dt.timedelta(days=1))
+    Mailing.objects.filter(pk=automatic.mailing_id).update(status=MailingStatus.RUNNING)
+
+    page = text_of(login(council.secretariat).get(reverse("inquiries:progress", args=[inquiry.pk])))
+
+    history = page.split("督促の履歴")[1].split("</ul>")[0]
+    lines = re.findall(r"<li>(.*?)</li>", history)
+    assert len(lines) == 2
+    assert lines[0].endswith(" 自動（メール作成中）")
+    assert lines[1].endswith(
+        f" 手動（{first.message_count}通） {council.secretariat.get_full_name()}"
+    )
 
 
 def test_outsider_cannot_see_the_progress_page_or_remind(council):

@@ -36,6 +36,7 @@ from renkei.inquiries.selectors.progress import (
     non_submitted_organization_ids,
     progress_rows,
     progress_targets,
+    reminder_history,
     reminder_recipient_count,
 )
 from renkei.inquiries.selectors.progress import inquiry_progress as progress_of
@@ -205,9 +206,7 @@ def inquiry_progress(request: HttpRequest, pk: int) -> HttpResponse:
             "query": urlencode(kept),
             "can_remind": can_remind,
             "remind_scope": REMIND_SELECTED,
-            "reminders": inquiry.reminders.select_related("sent_by", "mailing").defer(
-                "mailing__organization_ids", "mailing__extra"
-            )[:20],
+            "reminders": reminder_history(inquiry=inquiry),
             "breadcrumbs": inquiry_crumbs(inquiry, ("回答状況", None)),
         },
     )
