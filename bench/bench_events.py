@@ -31,7 +31,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
-from bench.harness import Measurement, paired_ms  # noqa: E402
+from bench.harness import PageCase, pages_measure  # noqa: E402
 
 EVENTS = 500
 REGISTRATIONS = 1000
@@ -97,19 +97,6 @@ def build():
     return large, secretariat
 
 
-def queries_of(action) -> int:
-    """Return the number of SQL statements one run of the action sends."""
-    sent: list[str] = []
-
-    def count(execute, sql, params, many, context):
-        sent.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        action()
-    return len(sent)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=7)
@@ -127,36 +114,22 @@ def main() -> int:
             flush=True,
         )
 
-        def get(path: str) -> bytes:
-            response = client.get(path)
-            if response.status_code != 200:
-                raise AssertionError(f"{path} answered {response.status_code}")
-            return response.content
-
-        def trivial() -> bytes:
-            return get("/bench/baseline/")
-
-        cases = [
-            ("events_list_500", "/events/", 5, True),
-            ("event_detail_1000", f"/events/{event.pk}/", 5, True),
-            ("event_registrations_1000", f"/events/{event.pk}/registrations/", 5, True),
-            ("event_participants_xlsx_1000", f"/events/{event.pk}/participants.xlsx", 10, False),
-        ]
-        results = []
-        for name, path, target, page in cases:
-            content = get(path)
-            queries = queries_of(lambda path=path: get(path))
-            ms, baseline = paired_ms(lambda path=path: get(path), trivial, repeat=args.repeat)
-            results.append(
-                Measurement(
-                    name=name,
-                    median_ms=ms,
-                    baseline_ms=baseline,
-                    target=target,
-                    queries=queries,
-                    size_kb=len(content) / 1024 if page else None,
-                )
-            )
+        results = pages_measure(
+            client,
+            [
+                PageCase("events_list_500", "/events/"),
+                PageCase("event_detail_1000", f"/events/{event.pk}/"),
+                PageCase("event_registrations_1000", f"/events/{event.pk}/registrations/"),
+                PageCase(
+                    "event_participants_xlsx_1000",
+                    f"/events/{event.pk}/participants.xlsx",
+                    target=10,
+                    document=True,
+                ),
+            ],
+            repeat=args.repeat,
+            target=5,
+        )
         for measurement in results:
             print(measurement.line(), flush=True)
         return 0 if all(m.ok for m in results) else 1

@@ -7,12 +7,11 @@ first and last pages must make the same number of queries (checked here and in
 renkei/forum/tests/test_views.py).
 """
 
-import argparse
 import datetime as dt
 import sys
 
 from bench.harness import Measurement, pages_measure
-from bench.main import setup_django, teardown_django
+from bench.main import standalone
 
 BOARD_THREADS = 10_000
 THREAD_POSTS = 2_000
@@ -120,22 +119,11 @@ def run(*, repeat: int) -> list[Measurement]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=15)
-    args = parser.parse_args()
-    database = setup_django()
-    try:
-        measurements = run(repeat=args.repeat)
-        for m in measurements:
-            print(m.line(), flush=True)
-        print(
-            f"# dataset: a board of {BOARD_THREADS:,} threads, a thread of {THREAD_POSTS:,} posts; "
-            f"database: {database}",
-            flush=True,
-        )
-        return 0 if all(m.ok for m in measurements) else 1
-    finally:
-        teardown_django()
+    return standalone(
+        run,
+        description=__doc__,
+        dataset=f"a board of {BOARD_THREADS:,} threads, a thread of {THREAD_POSTS:,} posts",
+    )
 
 
 if __name__ == "__main__":

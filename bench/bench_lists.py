@@ -6,13 +6,12 @@ in the same run, target 5×, and its query count is printed; the first and last 
 must make the same number of queries.
 """
 
-import argparse
 import datetime as dt
 import itertools
 import sys
 
 from bench.harness import Measurement, pages_measure
-from bench.main import setup_django, teardown_django
+from bench.main import standalone
 
 ARCHIVE_THREADS = 10_000
 THREAD_MESSAGES = 2_000
@@ -104,22 +103,11 @@ def run(*, repeat: int) -> list[Measurement]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=15)
-    args = parser.parse_args()
-    database = setup_django()
-    try:
-        measurements = run(repeat=args.repeat)
-        for m in measurements:
-            print(m.line(), flush=True)
-        print(
-            f"# dataset: an archive of {ARCHIVE_THREADS:,} threads, a thread of "
-            f"{THREAD_MESSAGES:,} messages; database: {database}",
-            flush=True,
-        )
-        return 0 if all(m.ok for m in measurements) else 1
-    finally:
-        teardown_django()
+    return standalone(
+        run,
+        description=__doc__,
+        dataset=f"an archive of {ARCHIVE_THREADS:,} threads, a thread of {THREAD_MESSAGES:,} messages",
+    )
 
 
 if __name__ == "__main__":

@@ -31,12 +31,11 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
     setup_test_environment,
     teardown_test_environment,
 )
 
-from bench.harness import Measurement, paired_ms  # noqa: E402
+from bench.harness import PageCase, pages_measure  # noqa: E402
 
 ATTENDEES = 100
 ITEMS = 30
@@ -126,40 +125,23 @@ def main() -> int:
         client = Client()
         client.force_login(user)
 
-        def get(path: str) -> bytes:
-            response = client.get(path)
-            if response.status_code != 200:
-                raise AssertionError(f"{path} answered {response.status_code}")
-            return response.content
-
-        def baseline() -> None:
-            get("/bench/baseline/")
-
         print(
             f"# meeting with {ATTENDEES} attendees, {ITEMS} agenda items, minutes with "
             f"{STATEMENTS} statements; {connection.vendor}",
             flush=True,
         )
-        cases = [
-            ("meeting_page", f"/meetings/{meeting.pk}/", 5, True),
-            ("minutes_page", f"/meetings/{meeting.pk}/minutes/", 5, True),
-            ("minutes_docx", f"/meetings/{meeting.pk}/minutes.docx", 10, False),
-        ]
-        results = []
-        for name, path, target, is_page in cases:
-            ms, base = paired_ms(lambda path=path: get(path), baseline, repeat=args.repeat)
-            with CaptureQueriesContext(connection) as queries:
-                body = get(path)
-            results.append(
-                Measurement(
-                    name=name,
-                    median_ms=ms,
-                    baseline_ms=base,
-                    target=target,
-                    queries=len(queries),
-                    size_kb=len(body) / 1024 if is_page else None,
-                )
-            )
+        results = pages_measure(
+            client,
+            [
+                PageCase("meeting_page", f"/meetings/{meeting.pk}/"),
+                PageCase("minutes_page", f"/meetings/{meeting.pk}/minutes/"),
+                PageCase(
+                    "minutes_docx", f"/meetings/{meeting.pk}/minutes.docx", target=10, document=True
+                ),
+            ],
+            repeat=args.repeat,
+            target=5,
+        )
         for measurement in results:
             print(measurement.line(), flush=True)
         return 0 if all(m.ok for m in results) else 1

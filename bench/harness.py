@@ -4,7 +4,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from django.test import Client
@@ -77,13 +77,29 @@ def paired_ms(
     return statistics.median(samples[0]), statistics.median(samples[1])
 
 
+class PageCase(NamedTuple):
+    """One URL to time: its first page (when it is a later one), its target, and whether it is
+    a document (a .docx or .xlsx download, whose size is not a page's)."""
+
+    name: str
+    path: str
+    first: str | None = None
+    target: float | None = None
+    document: bool = False
+
+
 def pages_measure(
-    client: "Client", pages: list[tuple[str, str, str | None]], *, repeat: int, target: float
+    client: "Client",
+    pages: list[tuple[str, str, str | None]] | list[PageCase],
+    *,
+    repeat: int,
+    target: float,
 ) -> list[Measurement]:
-    """Time each (name, path, first page) against the baseline view with a logged-in client.
+    """Time each page against the baseline view with a logged-in client.
 
     A page given its first page must make as many queries as that first page does: a list
-    keeps a fixed number of queries however deep it is paged.
+    keeps a fixed number of queries however deep it is paged. A case without its own target
+    has `target`.
     """
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -100,22 +116,24 @@ def pages_measure(
         return len(captured)
 
     results = []
-    for name, path, first in pages:
-        get(path)
-        count = queries(path)
-        if first is not None and queries(first) != count:
-            raise AssertionError(f"{name}: {count} queries, the first page {queries(first)}")
+    for case in (PageCase(*page) for page in pages):
+        get(case.path)
+        count = queries(case.path)
+        if case.first is not None and queries(case.first) != count:
+            raise AssertionError(
+                f"{case.name}: {count} queries, the first page {queries(case.first)}"
+            )
         ms, baseline_ms = paired_ms(
-            lambda p=path: get(p), lambda: get("/bench/baseline/"), repeat=repeat
+            lambda p=case.path: get(p), lambda: get("/bench/baseline/"), repeat=repeat
         )
         results.append(
             Measurement(
-                name=name,
+                name=case.name,
                 median_ms=ms,
                 baseline_ms=baseline_ms,
-                target=target,
+                target=target if case.target is None else case.target,
                 queries=count,
-                size_kb=len(get(path)) / 1024,
+                size_kb=None if case.document else len(get(case.path)) / 1024,
             )
         )
     return results

@@ -3,7 +3,12 @@
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bench.harness import Measurement
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -40,6 +45,22 @@ def teardown_django() -> None:
     from django.db import connection
 
     connection.creation.destroy_test_db(settings.DATABASES["default"]["NAME"], verbosity=0)
+
+
+def standalone(run: "Callable[..., list[Measurement]]", *, description: str, dataset: str) -> int:
+    """Run one benchmark module on its own: read --repeat, time on a test database, print."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    database = setup_django()
+    try:
+        measurements = run(repeat=args.repeat)
+        for m in measurements:
+            print(m.line(), flush=True)
+        print(f"# dataset: {dataset}; database: {database}", flush=True)
+        return 0 if all(m.ok for m in measurements) else 1
+    finally:
+        teardown_django()
 
 
 def main() -> int:
