@@ -101,31 +101,17 @@ def organization_cell(respondent: Respondent, column: MatrixColumn) -> Any:
     return respondent.answer_kind_label
 
 
-def matrix_respondents(
-    data: CompilationData, *, prefecture_code: str = "", kind: str = ""
-) -> list[Respondent]:
-    """Return the matrix's respondents in order, optionally of one prefecture or kind."""
-    return [
-        r
-        for r in data.respondents
-        if (not prefecture_code or r.prefecture_code == prefecture_code)
-        and (not kind or r.kind == kind)
-    ]
-
-
 def compilation_matrix(
     data: CompilationData,
     *,
-    prefecture_code: str = "",
-    kind: str = "",
     respondents: Sequence[Respondent] | None = None,
     questions: Sequence[Question] | None = None,
     total_rows: int | None = None,
 ) -> Matrix:
-    """Return the matrix of answers, optionally for one prefecture or organization kind.
+    """Return the matrix of answers: every respondent and question unless told otherwise.
 
-    `respondents` (already filtered, e.g. one page of them) replaces the filters;
-    `questions` (e.g. one group of them) limits the columns.
+    `respondents` (e.g. one page of them, see matrix_page) limits the rows; `questions` (e.g.
+    one group of them) limits the columns.
     """
     fixed = organization_columns(hide_names=data.hide_names)
     if questions is None:
@@ -133,7 +119,7 @@ def compilation_matrix(
     per_question = [(q, question_columns(q)) for q in questions]
     columns = fixed + [c for _, cols in per_question for c in cols]
     if respondents is None:
-        respondents = matrix_respondents(data, prefecture_code=prefecture_code, kind=kind)
+        respondents = data.respondents
     readers = [(q.pk, [None] * len(cols), cell_reader(q, cols)) for q, cols in per_question]
     rows = []
     for respondent in respondents:
@@ -203,12 +189,13 @@ def matrix_page(
     `submitters` are submitter_rows: every organization is needed for the order, the filter
     and the count, but a Respondent and its answer only for the rows on the page.
     """
-    matching = [
-        (index, row)
-        for index, row in enumerate(submitters)
-        if (not prefecture_code or submitter_prefecture_and_kind(row)[0] == prefecture_code)
-        and (not kind or submitter_prefecture_and_kind(row)[1] == kind)
-    ]
+    matching = []
+    for index, row in enumerate(submitters):
+        row_prefecture, row_kind = submitter_prefecture_and_kind(row)
+        if (not prefecture_code or row_prefecture == prefecture_code) and (
+            not kind or row_kind == kind
+        ):
+            matching.append((index, row))
     page = Paginator(matching, MATRIX_PAGE_SIZE).get_page(page_number)
     respondents = [
         submitter_respondent(row, index=index, hide_names=hide_names)

@@ -7,10 +7,10 @@ import pytest
 from renkei.core.question_kinds.results import Share
 from renkei.directory.models import OrganizationKind
 from renkei.inquiries.compilation.comparison import inquiry_comparison
-from renkei.inquiries.compilation.data import compilation_data
-from renkei.inquiries.compilation.matrix import compilation_matrix
+from renkei.inquiries.compilation.data import compilation_data, inquiry_questions
+from renkei.inquiries.compilation.matrix import compilation_matrix, matrix_page
 from renkei.inquiries.compilation.progress import inquiry_progress
-from renkei.inquiries.compilation.respondents import anonymous_label
+from renkei.inquiries.compilation.respondents import anonymous_label, submitter_rows
 from renkei.inquiries.compilation.summaries import question_summaries, question_summary
 from renkei.inquiries.models import AnswerKind, QuestionKind, Target
 from renkei.inquiries.tests.builders import (
@@ -322,6 +322,20 @@ def test_matrix_leaves_not_applicable_and_hidden_questions_blank(council):
     ]
 
 
+def _matrix_page(inquiry, *, hide_names=False, prefecture_code="", kind=""):
+    """Return the first page of the matrix as the matrix view filters it."""
+    return matrix_page(
+        inquiry=inquiry,
+        questions=inquiry_questions(inquiry=inquiry),
+        submitters=submitter_rows(inquiry=inquiry, hide_names=hide_names),
+        hide_names=hide_names,
+        prefecture_code=prefecture_code,
+        kind=kind,
+        page_number=None,
+        group_number=None,
+    ).matrix
+
+
 def test_matrix_filters_by_prefecture_and_kind(council):
     inquiry = make_inquiry(council)
     fukushima = make_towns(2, prefecture_code="07")
@@ -329,10 +343,9 @@ def test_matrix_filters_by_prefecture_and_kind(council):
     village = make_towns(1, prefecture_code="07", kind=OrganizationKind.VILLAGE, start=400)
     for org in fukushima + okayama + village:
         submit_answer(inquiry, org)
-    data = compilation_data(inquiry=inquiry)
 
-    by_prefecture = compilation_matrix(data, prefecture_code="07")
-    villages = compilation_matrix(data, prefecture_code="07", kind=OrganizationKind.VILLAGE)
+    by_prefecture = _matrix_page(inquiry, prefecture_code="07")
+    villages = _matrix_page(inquiry, prefecture_code="07", kind=OrganizationKind.VILLAGE)
 
     assert [r.respondent.organization_id for r in by_prefecture.rows] == [
         o.pk for o in fukushima + village
@@ -350,7 +363,7 @@ def test_hidden_names_replace_name_and_code_and_stay_the_same_when_filtered(coun
     data = compilation_data(inquiry=inquiry, hide_names=True)
 
     matrix = compilation_matrix(data)
-    filtered = compilation_matrix(data, prefecture_code="33")
+    filtered = _matrix_page(inquiry, hide_names=True, prefecture_code="33")
 
     assert "団体コード" not in matrix.header
     labels = {row.respondent.organization_id: row.cells[1] for row in matrix.rows}
