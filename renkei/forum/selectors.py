@@ -19,7 +19,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Left
 from django.utils import timezone
 
 from renkei.accounts.models import User
@@ -52,6 +52,8 @@ SEARCH_PER_PAGE = 30
 SEARCH_MAX_WORDS = 5
 # Ten pages: a word found more often than this asks for a second word, not an 11th page.
 SEARCH_MAX_RESULTS = 300
+# Characters of a post shown under each search result.
+SEARCH_EXCERPT_LENGTH = 120
 FILTER_MAX_RESULTS = 300
 
 
@@ -302,7 +304,9 @@ def forum_search(
     result.object_list = list(
         Post.objects.filter(pk__in=result.object_list)
         .select_related("thread__board", "organization")
-        .defer("body_html", "search_text", "thread__search_text")
+        # The page shows 120 characters of each body: read one more (to know it was cut).
+        .annotate(excerpt=Left("body", SEARCH_EXCERPT_LENGTH + 1))
+        .defer("body", "body_html", "search_text", "thread__search_text")
         .order_by("-pk")
     )
     return result

@@ -1,22 +1,15 @@
 """Pages of the e-conference room (電子会議室)."""
 
-import html
-import unicodedata
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat, truncatechars
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from renkei.accounts.permissions import Capability
 from renkei.core.forms import service_error_add
-from renkei.core.row_urls import RowUrl
-from renkei.core.wareki import format_datetime
 from renkei.directory.permissions import require
 from renkei.forum.forms import (
     BoardForm,
@@ -51,6 +44,7 @@ from renkei.forum.permissions import (
     visible_boards,
 )
 from renkei.forum.selectors import (
+    SEARCH_EXCERPT_LENGTH,
     board_counts,
     board_threads,
     delivery_of,
@@ -132,143 +126,6 @@ def _post_page(
     )
 
 
-# The lists below draw their rows here rather than in a template loop: the template engine
-# resolves every {{ row.attr }} on a model object only after failing a dict lookup, and a page
-# of 30 rows spent more on that than on its queries. Every text goes through _e (the escaping
-# of Django's `escape`, without its lazy-string wrapper); only sanitized post HTML does not.
-
-
-def _e(value: object) -> str:
-    return html.escape(str(value))
-
-
-def _thread_rows(threads, *, show_board: bool, empty_text: str) -> SafeString:
-    """Draw a page of annotated threads (read state, unread count) as table rows."""
-    url = RowUrl("forum:thread")
-    rows = []
-    for thread in threads:
-        unread = thread.unread > 0
-        badges = (
-            ('<span class="badge">ピン留め</span> ' if thread.is_pinned else "")
-            + ('<span class="badge">ロック</span> ' if thread.is_locked else "")
-            + ('<span class="badge badge--danger">非表示</span> ' if thread.is_hidden else "")
-        )
-        news = ""
-        if unread:
-            label = f"未読{thread.unread:,}件" if thread.last_read else "新着"
-            news = f' <span class="badge badge--new">{label}</span>'
-        board = f"<td>{_e(thread.board.name)}</td>" if show_board else ""
-        row_class = ' class="forum-unread"' if unread else ""
-        rows.append(
-            f"<tr{row_class}><td>{badges}"
-            f'<a href="{url(thread.pk)}">{_e(thread.title)}</a>{news}</td>{board}'
-            f'<td class="num">{thread.post_count:,}</td>'
-            f'<td class="nowrap">{_e(format_datetime(thread.last_post_at))}</td></tr>\n'
-        )
-    if not rows:
-        rows.append(f'<tr><td colspan="{4 if show_board else 3}">{_e(empty_text)}</td></tr>')
-    return mark_safe("".join(rows))
-
-
-def _post_articles(request: HttpRequest, *, thread, posts, last_read: int, may_reply: bool):
-    """Draw a page of a thread's posts as articles with their links and actions."""
-    permalink = RowUrl("forum:post")
-    attachment = RowUrl("forum:attachment")
-    reply_url = reverse("forum:reply", args=[thread.pk])
-    moderate, may_post, user_id = (
-        can_moderate(request.user),
-        can_post(request.user),
-        request.user.pk,
-    )
-    csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(get_token(request))}">'
-    parts = []
-    for post in posts:
-        link, number, hidden = permalink(post.pk), post.number, post.is_hidden
-        unread = number > last_read
-        if last_read and number == last_read + 1:
-            parts.append('<p class="forum-unread-line" id="unread">ここから未読</p>\n')
-        organization = f"（{_e(post.organization.name)}）" if post.organization_id else ""
-        head = (
-            f'<a class="forum-post__number" href="{link}" title="この投稿へのリンク">#{number}</a>\n'
-            f"<span>{_e(post.author_name)}{organization}</span>\n"
-            f'<span class="muted">{_e(format_datetime(post.created_at))}</span>\n'
-        )
-        if post.edited_at:
-            head += (
-                f'<a class="muted" href="{link}history/">'
-                f"（編集済み：{_e(format_datetime(post.edited_at))}）</a>\n"
-            )
-        if post.reply_to_id:
-            head += (
-                f'<span class="muted"><a href="{permalink(post.reply_to_id)}">'
-                f"#{post.reply_to.number}</a> {_e(post.reply_to.author_name)} さんへの返信</span>\n"
-            )
-        if unread:
-            head += '<span class="badge badge--new">未読</span>\n'
-        if hidden:
-            body = f"<p>この投稿は事務局により非表示にされました（理由：{_e(post.hidden_reason)}）。</p>\n"
-            if moderate:
-                body += (
-                    "<details><summary>本文（事務局のみ）</summary>"
-                    f'<div class="forum-post__body">{post.body_html}</div></details>\n'
-                )
-        else:
-            body = f'<div class="forum-post__body">{post.body_html}</div>\n'
-            if post.files:
-                files = "".join(
-                    f'<li><a href="{attachment(file.pk)}">{_e(file.name)}</a> '
-                    f'<span class="muted">（{_e(filesizeformat(file.size))}）</span></li>'
-                    for file in post.files
-                )
-                body += f'<ul class="forum-post__files" aria-label="添付ファイル">{files}</ul>\n'
-        actions = []
-        if may_reply and not hidden:
-            actions.append(f'<a href="{reply_url}?quote={post.pk}">引用して返信</a>')
-        if (not hidden and not thread.is_locked and post.author_id == user_id) or moderate:
-            actions.append(f'<a href="{link}edit/">編集</a>')
-        if may_post and post.author_id != user_id and not hidden:
-            actions.append(f'<a href="{link}report/">事務局に報告</a>')
-        if moderate and hidden:
-            actions.append(
-                f'<form method="post" action="{link}hide/">{csrf}'
-                '<button type="submit" class="link-button">再表示する</button></form>'
-            )
-        elif moderate:
-            actions.append(f'<a href="{link}hide/">非表示にする</a>')
-        classes = "forum-post" + (" forum-post--unread" if unread else "")
-        classes += " forum-post--hidden" if hidden else ""
-        parts.append(
-            f'<article class="{classes}" id="post-{number}" aria-labelledby="post-{number}-head">\n'
-            f'<header class="forum-post__head" id="post-{number}-head">\n{head}</header>\n{body}'
-            f'<div class="forum-post__actions">\n{chr(10).join(actions)}\n</div>\n</article>\n'
-        )
-    return mark_safe("".join(parts))
-
-
-def _excerpt(text: str, length: int = 120) -> str:
-    """Return truncatechars(text, length), skipping its per-character walk for short texts."""
-    # truncatechars returns the NFC form whole unless it has more than `length` characters
-    # (combining ones not counted), so an NFC form no longer than that is its answer.
-    text = unicodedata.normalize("NFC", text)
-    return text if len(text) <= length else truncatechars(text, length)
-
-
-def _search_items(posts) -> SafeString:
-    """Draw a page of search results as list items."""
-    permalink = RowUrl("forum:post")
-    items = []
-    for post in posts:
-        organization = f"（{_e(post.organization.name)}）" if post.organization_id else ""
-        hidden = '<span class="badge badge--danger">非表示</span>\n' if post.is_hidden else ""
-        items.append(
-            f'<li>\n<a href="{permalink(post.pk)}">{_e(post.thread.title)} #{post.number}</a>\n'
-            f'<span class="muted">{_e(post.thread.board.name)}・{_e(post.author_name)}'
-            f"{organization}・{_e(format_datetime(post.created_at))}</span>\n{hidden}"
-            f"<br><span>{_e(_excerpt(post.body))}</span>\n</li>\n"
-        )
-    return mark_safe("".join(items) or "<li>見つかりませんでした。</li>")
-
-
 def index(request: HttpRequest) -> HttpResponse:
     """List the boards the user may read with their post counts, and the search box."""
     require(request.user, Capability.VIEW_FORUM)
@@ -314,8 +171,8 @@ def search(request: HttpRequest) -> HttpResponse:
         [("検索", None)],
         form=form,
         page=results,
-        items=_search_items(results.object_list) if results is not None else "",
         query=query,
+        excerpt_length=SEARCH_EXCERPT_LENGTH,
     )
 
 
@@ -339,7 +196,6 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         [(board.name, None)],
         board=board,
         page=page,
-        rows=_thread_rows(page.object_list, show_board=False, empty_text="スレッドはありません。"),
         form=form,
         query=urlencode(
             {k: v for k, v in (("q", query), ("unread", "on" if unread_only else "")) if v}
@@ -395,9 +251,9 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
         [(thread.board.name, reverse("forum:board", args=[thread.board_id])), (thread.title, None)],
         thread=thread,
         page=page,
-        articles=_post_articles(
-            request, thread=thread, posts=posts, last_read=last_read, may_reply=may_reply
-        ),
+        posts=posts,
+        last_read=last_read,
+        user_id=request.user.pk,
         following_thread=following_thread,
         following_board=following_board,
         may_reply=may_reply,
@@ -552,9 +408,6 @@ def mine(request: HttpRequest) -> HttpResponse:
         "forum/mine.html",
         [("自分のスレッド", None)],
         page=page,
-        rows=_thread_rows(
-            page.object_list, show_board=True, empty_text="まだスレッドはありません。"
-        ),
     )
 
 

@@ -1,24 +1,18 @@
 """Pages of the group mailing lists: the lists, the archive, posting, held mail, settings."""
 
-import html
-
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
 
 from renkei.accounts.permissions import Capability
 from renkei.core.errors import ServiceError
 from renkei.core.forms import service_error_add
-from renkei.core.row_urls import RowUrl
-from renkei.core.wareki import format_datetime
 from renkei.directory.models import Person
 from renkei.directory.permissions import require
 from renkei.forum.lists.forms import ListForm, MessageForm, ReceivingForm, SearchForm
-from renkei.forum.lists.models import MessageSource, MessageStatus
+from renkei.forum.lists.models import MessageStatus
 from renkei.forum.lists.permissions import (
     can_manage,
     get_attachment_for,
@@ -66,59 +60,6 @@ def _list_crumb(mailing_list) -> tuple[str, str]:
 
 def _context(request: HttpRequest, **extra) -> dict:
     return {"nav": "forum", "can_manage": can_manage(request.user), **extra}
-
-
-def _e(value: object) -> str:
-    return html.escape(str(value))
-
-
-def _message_articles(messages, *, show_reply: bool) -> SafeString:
-    """Draw messages (their files loaded, selectors.files_load) as articles.
-
-    Drawn here rather than by a template included per message, as the forum draws its posts
-    (renkei/forum/views.py): a thread page of 50 messages spent more on the template engine's
-    lookups than on its queries. Every text goes through _e (Django's `escape` without its
-    lazy-string wrapper); only body_html, sanitized when stored, does not.
-    """
-    permalink = RowUrl("lists:message")
-    attachment = RowUrl("lists:attachment")
-    reply = RowUrl("lists:reply")
-    sources = dict(MessageSource.choices)
-    parts = []
-    for message in messages:
-        pk = message.pk
-        converted = (
-            '<span class="muted">（HTMLメールをテキストに変換）</span>\n'
-            if message.converted_from_html
-            else ""
-        )
-        files = "".join(
-            f'<li><a href="{attachment(file.pk)}">{_e(file.name)}</a> '
-            f'<span class="muted">（{_e(filesizeformat(file.size))}）</span></li>'
-            for file in message.files
-        )
-        if files:
-            files = f'<ul class="forum-post__files" aria-label="添付ファイル">{files}</ul>\n'
-        actions = (
-            f'<div class="forum-post__actions"><a href="{reply(pk)}">返信する</a></div>\n'
-            if show_reply
-            else ""
-        )
-        parts.append(
-            f'<article class="forum-post lists-message lists-depth-{message.depth or 0}" '
-            f'id="message-{pk}" aria-labelledby="message-{pk}-head">\n'
-            f'<header class="forum-post__head" id="message-{pk}-head">\n'
-            f'<a class="forum-post__number" href="{permalink(pk)}" title="このメッセージへのリンク">'
-            f"{_e(message.subject)}</a>\n"
-            f"<span>{_e(message.from_name or message.from_email)}</span>\n"
-            f'<span class="muted">'
-            f"{_e(format_datetime(message.published_at or message.created_at))}・"
-            f"{_e(sources.get(message.source, message.source))}</span>\n{converted}"
-            f"</header>\n"
-            f'<div class="forum-post__body lists-body">{message.body_html}</div>\n'
-            f"{files}{actions}</article>\n"
-        )
-    return mark_safe("".join(parts))
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -214,7 +155,6 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
             mailing_list=mailing_list,
             thread=thread,
             page=page,
-            articles=_message_articles(page.object_list, show_reply=mailing_list.is_active),
         ),
     )
 
@@ -239,9 +179,7 @@ def message(request: HttpRequest, pk: int) -> HttpResponse:
             breadcrumbs=_crumbs(_list_crumb(mailing_list), (message.subject, None)),
             mailing_list=mailing_list,
             message=message,
-            article=_message_articles(
-                files_load(messages=[message]), show_reply=mailing_list.is_active
-            ),
+            message_and_files=files_load(messages=[message]),
             in_thread=in_thread,
         ),
     )
@@ -292,11 +230,7 @@ def _message_form(request: HttpRequest, *, mailing_list, parent) -> HttpResponse
             breadcrumbs=_crumbs(_list_crumb(mailing_list), (title, None)),
             mailing_list=mailing_list,
             parent=parent,
-            parent_article=(
-                _message_articles(files_load(messages=[parent]), show_reply=False)
-                if parent is not None
-                else ""
-            ),
+            parent_and_files=files_load(messages=[parent]) if parent is not None else [],
             form=form,
             title=title,
         ),

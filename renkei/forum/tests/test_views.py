@@ -307,3 +307,34 @@ def test_pages_make_the_same_number_of_queries_as_the_room_grows(room, page):
     with CaptureQueriesContext(connection) as large:
         assert client.get(PAGES[page](room)).status_code == 200
     assert len(large) <= len(small), [q["sql"] for q in large.captured_queries]
+
+
+def test_titles_and_names_are_escaped_on_every_list_and_the_thread(room):
+    thread = thread_create(
+        board=room.board,
+        title="<b>監査</b>の件",
+        body="<script>x</script>監査",
+        by=room.council.staff,
+    )
+    Post.objects.filter(thread=thread).update(author_name="<i>小林</i>")
+    client = client_for(room.council.staff)
+
+    pages = [
+        client.get(reverse("forum:board", args=[room.board.pk])).content.decode(),
+        client.get(reverse("forum:mine")).content.decode(),
+        client.get(reverse("forum:thread", args=[thread.pk])).content.decode(),
+        client.get(reverse("forum:search") + "?q=監査").content.decode(),
+    ]
+
+    for html in pages:
+        assert "&lt;b&gt;監査&lt;/b&gt;の件" in html or "&lt;i&gt;小林&lt;/i&gt;" in html
+        assert "<b>監査</b>" not in html and "<i>小林</i>" not in html and "<script>x" not in html
+
+
+def test_search_shows_the_first_120_characters_of_a_long_post(room):
+    post_create(thread=room.thread, body="監査" + "あ" * 300, by=room.council.board)
+
+    html = client_for(room.council.staff).get(reverse("forum:search") + "?q=監査").content.decode()
+
+    assert "監査" + "あ" * 117 + "…" in html
+    assert "あ" * 119 not in html
