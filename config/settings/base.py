@@ -97,9 +97,18 @@ TEMPLATES = [
                 "renkei.core.templatetags.numbers",
                 "renkei.core.templatetags.tables",
                 "django.contrib.humanize.templatetags.humanize",
+                "renkei.core.templatetags.fragments",
             ],
         },
-    }
+    },
+    {
+        # Row-heavy fragments only (renkei/core/fragments.py), from each app's jinja2/ folder.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "renkei.core.fragments.environment"},
+    },
 ]
 
 # One form renderer for the whole product (renkei/core/templates/core/forms/).

@@ -9,7 +9,8 @@ with every id of its kind (a batch), so the page's query count does not grow wit
 of references. The provider decides what the viewing user may see: someone who may not read
 the record's results gets its title and a note, never the figures. Core imports no feature.
 
-A summary is data (parts with optional tables), not HTML: `core/_record_summary.html` renders
+A summary is data (parts with optional tables), not HTML: the Jinja2 fragment
+`core/_record_summary.html` (core/jinja2/) renders
 it the same way for every kind, escaping everything, under a page's h2 (it uses h3 and h4).
 """
 
