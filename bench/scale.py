@@ -100,6 +100,8 @@ def cases_and_sessions(env: dict[str, str]) -> tuple[list[Case], dict[str, str]]
     open_big = big.filter(status=InquiryStatus.OPEN).order_by("pk").first() or published
     poll = Poll.objects.order_by("-pk").first()
     cases = [
+        # The floor: base.html for a logged-in member, through the whole middleware chain.
+        Case("baseline", "/bench/baseline/", "member"),
         Case("home", reverse("home"), "member"),
         Case("organization_list", reverse("directory:organization_list"), "member"),
         Case(
@@ -206,7 +208,8 @@ def main() -> int:
     port = _free_port()
     server_env = {
         **env,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        # The production settings, plus the trivial baseline page (bench/urls.py).
+        "DJANGO_SETTINGS_MODULE": "bench.settings_scale",
         "DJANGO_SECRET_KEY": settings.SECRET_KEY,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "false",

@@ -5,7 +5,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from renkei.accounts.models import User
@@ -332,10 +342,16 @@ def organization_search(
 ) -> QuerySet[Organization]:
     """Return organizations matching a search by name, kana or code, with member flags."""
     on = on or timezone.localdate()
-    current = memberships_on(on=on).filter(organization=OuterRef("pk"))
+    # The category of the membership in force (the latest joined, ordered without the model's
+    # join to the organization); a member is an organization that has one. One correlated
+    # lookup a row shown, not a scan of every membership besides.
+    current = (
+        memberships_on(on=on).filter(organization=OuterRef("pk")).order_by("-joined_on", "-pk")
+    )
     organizations = Organization.objects.annotate(
-        is_member=Exists(current),
-        member_category=Subquery(current.values("category")[:1]),
+        member_category=Subquery(current.values("category")[:1])
+    ).annotate(
+        is_member=ExpressionWrapper(Q(member_category__isnull=False), output_field=BooleanField())
     )
     # Every word must match: the folded name or kana, or the start of the code.
     for word in q.split():

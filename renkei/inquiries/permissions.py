@@ -130,13 +130,18 @@ def visible_inquiries_filter(user: User) -> Q:
     return condition
 
 
-def can_view(user: User, inquiry: Inquiry) -> bool:
-    """Tell whether the user may see the inquiry at all."""
+def can_view(user: User, inquiry: Inquiry, *, targeted: bool | None = None) -> bool:
+    """Tell whether the user may see the inquiry at all.
+
+    `targeted` is is_target(user, inquiry) when the caller knows it already (one query less).
+    """
     if not user.is_authenticated or not user.is_active:
         return False
     if has_capability(user, Capability.MANAGE_INQUIRIES) or is_requester(user, inquiry):
         return True
-    return is_target(user, inquiry) or can_view_results(user, inquiry)
+    if targeted is None:
+        targeted = is_target(user, inquiry)
+    return targeted or can_view_results(user, inquiry)
 
 
 def get_inquiry_for(user: User, pk: int) -> Inquiry:
@@ -145,6 +150,18 @@ def get_inquiry_for(user: User, pk: int) -> Inquiry:
     if not can_view(user, inquiry):
         raise PermissionDenied(NOT_YOURS)
     return inquiry
+
+
+def get_inquiry_and_target_for(user: User, pk: int) -> tuple[Inquiry, bool]:
+    """Return the inquiry if the user may see it, and is_target(user, inquiry); or refuse.
+
+    For a page that needs both: the target test runs once, not once more to allow the view.
+    """
+    inquiry = _inquiry_get(pk)
+    targeted = is_target(user, inquiry)
+    if not can_view(user, inquiry, targeted=targeted):
+        raise PermissionDenied(NOT_YOURS)
+    return inquiry, targeted
 
 
 def get_inquiry_results_for(user: User, pk: int) -> Inquiry:

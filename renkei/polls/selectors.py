@@ -206,12 +206,38 @@ def polls_run_in_fiscal_year(*, year: int, today: date | None = None) -> int:
     ).count()
 
 
+@dataclass(frozen=True)
+class PollYears:
+    """The fiscal years the poll corner offers, and how many polls ran in the current one."""
+
+    today: date
+    fiscal_years: list[int]  # from the current fiscal year back to the first poll's
+    run_this_year: int  # polls_run_in_fiscal_year of the current fiscal year
+
+
+def poll_years(*, today: date | None = None) -> PollYears:
+    """Return the fiscal years from the first poll's to this one and this year's count.
+
+    One query for both: the corner needs the years before it knows which one is asked for.
+    """
+    today = today or poll_today()
+    current = fiscal_year_of(today)
+    start, end = fiscal_year_range(current)
+    figures = Poll.objects.filter(_approved()).aggregate(
+        first=Min("start_date"),
+        run=Count("pk", filter=Q(start_date__gte=start, start_date__lte=min(end, today))),
+    )
+    first = min(fiscal_year_of(figures["first"]), current) if figures["first"] else current
+    return PollYears(
+        today=today,
+        fiscal_years=list(range(current, first - 1, -1)),
+        run_this_year=figures["run"],
+    )
+
+
 def poll_fiscal_years(*, today: date | None = None) -> list[int]:
     """Return the fiscal years from the first poll's to this one, latest first."""
-    current = fiscal_year_of(today or poll_today())
-    first_start = Poll.objects.filter(_approved()).aggregate(first=Min("start_date"))["first"]
-    first = min(fiscal_year_of(first_start), current) if first_start else current
-    return list(range(current, first - 1, -1))
+    return poll_years(today=today).fiscal_years
 
 
 @dataclass
@@ -234,10 +260,14 @@ class PollCorner:
 
 
 def poll_corner(
-    *, user: User, fiscal_year: int | None = None, fiscal_years: list[int] | None = None
+    *, user: User, fiscal_year: int | None = None, years: PollYears | None = None
 ) -> PollCorner:
-    """Gather the poll corner for a user, in a fixed number of queries."""
-    today = poll_today()
+    """Gather the poll corner for a user, in a fixed number of queries.
+
+    `years` is poll_years() when the caller has read it already (for the year filter).
+    """
+    years = years or poll_years()
+    today = years.today
     current_year = fiscal_year_of(today)
     year = fiscal_year if fiscal_year is not None else current_year
     first, last = fiscal_year_range(year)
@@ -269,12 +299,12 @@ def poll_corner(
             .select_related("requesting_organization")
             .order_by("-created_at", "-id")[:OWN_REQUESTS_SHOWN]
         )
-    run_this_year = polls_run_in_fiscal_year(year=current_year, today=today)
+    run_this_year = years.run_this_year
     return PollCorner(
         today=today,
         fiscal_year=year,
         current_fiscal_year=current_year,
-        fiscal_years=fiscal_years if fiscal_years is not None else poll_fiscal_years(today=today),
+        fiscal_years=years.fiscal_years,
         run_this_year=run_this_year,
         run_in_fiscal_year=(
             run_this_year

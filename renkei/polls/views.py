@@ -27,10 +27,10 @@ from renkei.polls.permissions import (
 )
 from renkei.polls.selectors import (
     poll_corner,
-    poll_fiscal_years,
     poll_requests_pending,
     poll_requests_reviewed,
     poll_results,
+    poll_years,
     vote_counting_for,
 )
 from renkei.polls.services import (
@@ -52,10 +52,10 @@ def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 
 def index(request: HttpRequest) -> HttpResponse:
     """Show current, upcoming and past polls, and how many ran this fiscal year."""
-    years = poll_fiscal_years()
-    filter_form = FiscalYearForm(request.GET or None, years=years)
+    years = poll_years()
+    filter_form = FiscalYearForm(request.GET or None, years=years.fiscal_years)
     year = filter_form.cleaned_data["year"] if filter_form.is_valid() else None
-    corner = poll_corner(user=request.user, fiscal_year=year, fiscal_years=years)
+    corner = poll_corner(user=request.user, fiscal_year=year, years=years)
     return render(
         request,
         "polls/index.html",

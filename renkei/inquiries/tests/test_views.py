@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page
@@ -151,6 +153,21 @@ def test_detail_shows_deadline_in_wareki_with_weekday(council):
 
     assert "令和81年11月20日（金） 17:00" in page
     assert "未着手" in page
+
+
+def test_detail_asks_once_whether_the_organization_is_a_target(council):
+    inquiry = make_open(council)
+    client = login(council.staff)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("inquiries:detail", args=[inquiry.pk]))
+
+    assert response.status_code == 200
+    assert "未着手" in text_of(response)
+    # The target test (the page's count of targets is another query).
+    target_tests = [q for q in queries if 'FROM "inquiries_target" WHERE' in q["sql"]]
+    target_tests = [q for q in target_tests if "COUNT(" not in q["sql"]]
+    assert len(target_tests) == 1
 
 
 def test_detail_lists_each_question_with_its_kind_condition_options_and_table(council):

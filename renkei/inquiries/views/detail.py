@@ -20,10 +20,9 @@ from renkei.inquiries.permissions import (
     can_manage,
     can_request,
     can_view_results,
-    get_inquiry_for,
+    get_inquiry_and_target_for,
     get_inquiry_managed_for,
     is_requester,
-    is_target,
 )
 from renkei.inquiries.selectors.answers import answer_status_label
 from renkei.inquiries.selectors.questions import inquiry_questions
@@ -36,8 +35,7 @@ from renkei.inquiries.views.progress import mailings_context
 def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show an inquiry: purpose, documents, deadline, status and the user's part in it."""
     user = request.user
-    inquiry = get_inquiry_for(user, pk)
-    targeted = is_target(user, inquiry)
+    inquiry, targeted = get_inquiry_and_target_for(user, pk)
     my_answer = None
     if targeted:
         my_answer = (
@@ -49,7 +47,8 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     managing = can_manage(user, inquiry)
     following = can_follow(user, inquiry)
-    show_questions = managing or following or targeted or can_view_results(user, inquiry)
+    results_allowed = can_view_results(user, inquiry)
+    show_questions = managing or following or targeted or results_allowed
     questions = inquiry_questions(inquiry) if show_questions else []
     return render(
         request,
@@ -66,7 +65,7 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": managing,
             "can_follow": following,
             "is_requester": is_requester(user, inquiry),
-            "can_view_results": can_view_results(user, inquiry),
+            "can_view_results": results_allowed,
             "can_copy": can_request(user),
             "target_count": inquiry.targets.count(),
             **(mailings_context(inquiry) if managing or following else {}),

@@ -7,6 +7,7 @@ from renkei.polls.selectors import (
     poll_corner,
     poll_fiscal_years,
     poll_results,
+    poll_years,
     polls_run_in_fiscal_year,
     voted_poll_ids,
 )
@@ -51,6 +52,31 @@ def test_fiscal_years_run_from_the_first_poll_to_this_year(make_poll, today):
     make_poll(start=date(2021, 5, 10), end=date(2021, 5, 20))
     years = poll_fiscal_years(today=date(2024, 2, 1))
     assert years == [2023, 2022, 2021]
+
+
+def test_poll_years_reads_the_years_and_this_years_count_in_one_query(
+    make_poll, django_assert_num_queries
+):
+    make_poll(start=date(2021, 5, 10), end=date(2021, 5, 20))
+    make_poll(start=date(2023, 4, 1), end=date(2023, 4, 10))
+    make_poll(start=date(2024, 1, 20), end=date(2024, 2, 10))
+    make_poll(start=date(2024, 2, 5), end=date(2024, 2, 20))  # not started on 2024-02-01
+    make_poll(status=PollStatus.REJECTED, start=date(2023, 9, 1), end=date(2023, 9, 15))
+    today = date(2024, 2, 1)
+
+    with django_assert_num_queries(1):
+        years = poll_years(today=today)
+
+    assert years.fiscal_years == [2023, 2022, 2021] == poll_fiscal_years(today=today)
+    assert years.run_this_year == 2 == polls_run_in_fiscal_year(year=2023, today=today)
+    assert years.today == today
+
+
+def test_poll_years_without_polls_offer_this_year_only(db, today):
+    years = poll_years(today=today)
+
+    assert years.fiscal_years == [fiscal_year_of(today)]
+    assert years.run_this_year == 0
 
 
 def test_results_count_ballots_and_shares(council, make_poll):
