@@ -1,8 +1,8 @@
 """The participant list of an event as an Excel workbook, for the secretariat's own reports.
 
 An event's registrations are bounded (a hall, a few thousand at most): the workbook is written
-inside the request (1,000 rows in a few tens of milliseconds, bench/bench_events.py), not as a
-background export.
+inside the request (1,000 rows in a few hundred milliseconds on a busy machine, mostly
+XlsxWriter's own work: docs/operations.md, bench/bench_events.py), not as a background export.
 """
 
 import datetime as dt
@@ -47,7 +47,8 @@ def participants_xlsx(*, event: Event) -> bytes:
 
     Rows are read as tuples (no model instances), the status labels and the date format are
     looked up once, and each cell is written by its typed method: the workbook of 1,000
-    registrations is mostly XlsxWriter's own work (~5 µs a cell; bench/bench_events.py).
+    registrations is mostly XlsxWriter's own work (storing the cells, then their XML and the
+    zip in `close()`; bench/bench_events.py).
     """
     rows = (
         Registration.objects.filter(event=event)

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from renkei.core.fiscal_year import format_fiscal_year
-from renkei.core.forms import WarekiDateField, date_input_hint
+from renkei.core.forms import FilterForm, Select, WarekiDateField, date_input_hint
 from renkei.core.question_kinds import field_name, kind_of
 from renkei.core.question_kinds.definitions import OTHER_CHOICE
 from renkei.core.question_kinds.values import OTHER_TEXT_MAX_LENGTH
@@ -222,12 +222,14 @@ class PublicRegistrationForm(forms.Form):
         )
 
 
-class EventFilterForm(forms.Form):
+class EventFilterForm(FilterForm):
     """The fiscal year, kind and words the event list is narrowed by."""
 
-    year = forms.TypedChoiceField(label="年度", coerce=int, required=False, empty_value=None)
+    year = forms.TypedChoiceField(
+        label="年度", coerce=int, required=False, empty_value=None, widget=Select
+    )
     kind = forms.ChoiceField(
-        label="種類", required=False, choices=[("", "すべて"), *EventKind.choices]
+        label="種類", required=False, choices=[("", "すべて"), *EventKind.choices], widget=Select
     )
     q = forms.CharField(label="キーワード", required=False, max_length=100)
 
@@ -239,16 +241,20 @@ class EventFilterForm(forms.Form):
         ]
 
 
-class RegistrationFilterForm(forms.Form):
+class RegistrationFilterForm(FilterForm):
     """The status, membership and words the registration list is narrowed by."""
 
     status = forms.ChoiceField(
-        label="状態", required=False, choices=[("", "すべて"), *RegistrationStatus.choices]
+        label="状態",
+        required=False,
+        choices=[("", "すべて"), *RegistrationStatus.choices],
+        widget=Select,
     )
     member = forms.ChoiceField(
         label="会員区分",
         required=False,
         choices=[("", "すべて"), ("member", "会員"), ("non_member", "会員外")],
+        widget=Select,
     )
     q = forms.CharField(label="氏名・団体名", required=False, max_length=100)
 

@@ -1,7 +1,9 @@
 """Reading events: lists, registrations, participant counts and prospective members."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
@@ -12,6 +14,7 @@ from renkei.core.charts import Bar, bar_chart
 from renkei.core.fiscal_year import fiscal_year_of, fiscal_year_range, format_fiscal_year
 from renkei.core.numbers import format_percent, format_share
 from renkei.core.question_kinds import QuestionSummary, question_summary_of
+from renkei.core.row_urls import RowUrl
 from renkei.directory.models import OrganizationKind, Person
 from renkei.directory.permissions import organization_id_of
 from renkei.directory.prefectures import PREFECTURES
@@ -41,10 +44,14 @@ def _fiscal_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
+EVENT_ROW_FIELDS = ("pk", "title", "kind", "starts_at", "venue", "delivery", "capacity", "status")
+
+
 def event_list(
     *, user: User, fiscal_year: int | None = None, kind: str = "", query: str = ""
-) -> QuerySet[Event]:
-    """Return the events the user sees, filtered, with their seat counts, newest first."""
+) -> QuerySet:
+    """Return the events the user sees, filtered, newest first, as plain rows of the list's
+    columns."""
     events = visible_events(user)
     if fiscal_year is not None:
         start, end = _fiscal_bounds(fiscal_year)
@@ -60,20 +67,19 @@ def event_list(
                 | Q(sessions__theme__icontains=word)
             )
         events = events.distinct()
-    # The list's columns only; a page's seat counts come from `seat_counts_add`, so neither
+    # The list's columns only; a page's seat counts come from `event_rows`, so neither
     # the page nor its count joins the registrations of every event.
-    return events.only(
-        "title", "kind", "starts_at", "venue", "delivery", "capacity", "status"
-    ).order_by("-starts_at", "-pk")
+    return events.values(*EVENT_ROW_FIELDS).order_by("-starts_at", "-pk")
 
 
-def seat_counts_add(events: list[Event]) -> list[Event]:
-    """Set confirmed_count, waitlisted_count and the labels the list shows on a page's events,
-    with one query whatever the page's size."""
+def event_rows(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return a page of `event_list` rows with what the list shows: the seats taken and
+    waiting (one query whatever the page's size), labels, place and address."""
+    rows = list(events)
     counts = {
         row["event_id"]: row
         for row in Registration.objects.filter(
-            event__in=[e.pk for e in events],
+            event__in=[row["pk"] for row in rows],
             status__in=(RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED),
         )
         .values("event_id")
@@ -85,24 +91,49 @@ def seat_counts_add(events: list[Event]) -> list[Event]:
     }
     kinds, statuses = dict(EventKind.choices), dict(EventStatus.choices)
     deliveries = dict(Delivery.choices)
-    for event in events:
-        row = counts.get(event.pk, {})
-        event.confirmed_count = row.get("confirmed", 0)
-        event.waitlisted_count = row.get("waitlisted", 0)
-        event.kind_label = kinds.get(event.kind, event.kind)
-        event.status_label = statuses.get(event.status, event.status)
-        event.place = event.venue or deliveries.get(event.delivery, "")
-    return events
+    url = RowUrl("events:detail")  # reversed once, not per row
+    for row in rows:
+        seats = counts.get(row["pk"], {})
+        row["seats_label"] = seats_label(
+            confirmed=seats.get("confirmed", 0),
+            capacity=row["capacity"],
+            waitlisted=seats.get("waitlisted", 0),
+        )
+        row["kind_label"] = kinds.get(row["kind"], row["kind"])
+        row["status_label"] = statuses.get(row["status"], row["status"])
+        row["place"] = row["venue"] or deliveries.get(row["delivery"], "")
+        row["url"] = url(row["pk"])
+    return rows
 
 
-def event_fiscal_years() -> list[int]:
-    """Return every fiscal year from the first event's to the last's (and the current), newest
-    first, from one aggregate query."""
+def seats_label(*, confirmed: int, capacity: int | None, waitlisted: int) -> str:
+    """Say an event's seats as the list shows them: 「12 / 2,000名（待ち3）」."""
+    label = f"{confirmed:,} / {capacity:,}名" if capacity else f"{confirmed:,}名"
+    return f"{label}（待ち{waitlisted:,}）" if waitlisted else label
+
+
+@dataclass(frozen=True)
+class EventSpan:
+    """The fiscal years the list offers, newest first, and how many events the user sees."""
+
+    years: list[int]
+    total: int
+
+
+def event_span(user: User) -> EventSpan:
+    """Return every fiscal year from the first visible event's to the last's (and the current),
+    with the number of events the user sees: one aggregate query, which is also the unfiltered
+    list's count."""
     current = fiscal_year_of(timezone.localdate())
-    span = Event.objects.aggregate(first=Min("starts_at"), last=Max("starts_at"))
+    span = visible_events(user).aggregate(
+        first=Min("starts_at"), last=Max("starts_at"), total=Count("pk")
+    )
     first = fiscal_year_of(timezone.localdate(span["first"])) if span["first"] else current
     last = fiscal_year_of(timezone.localdate(span["last"])) if span["last"] else current
-    return list(range(max(last, current), min(first, current) - 1, -1))
+    return EventSpan(
+        years=list(range(max(last, current), min(first, current) - 1, -1)),
+        total=span["total"] or 0,
+    )
 
 
 @dataclass(frozen=True)
@@ -112,45 +143,86 @@ class Seats:
     unconfirmed: int
     checked_in: int
     capacity: int | None
+    # The registrations matching a list's filter, when event_seats was given one.
+    matching: int | None = None
 
     @property
     def remaining(self) -> int | None:
         return None if self.capacity is None else max(0, self.capacity - self.confirmed)
 
 
-def event_seats(event: Event) -> Seats:
-    """Count an event's registrations by status, in one query."""
-    counts = event.registrations.aggregate(
-        confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
-        waitlisted=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
-        unconfirmed=Count("pk", filter=Q(status=RegistrationStatus.UNCONFIRMED)),
-        checked_in=Count(
+def event_seats(event: Event, *, matching: Q | None = None) -> Seats:
+    """Count an event's registrations by status, in one query; with `matching` (a
+    `registration_filter`), also those it keeps: the registration list's count."""
+    counts = {
+        "confirmed": Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+        "waitlisted": Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+        "unconfirmed": Count("pk", filter=Q(status=RegistrationStatus.UNCONFIRMED)),
+        "checked_in": Count(
             "pk",
             filter=Q(status=RegistrationStatus.CONFIRMED, checked_in_at__isnull=False),
         ),
-    )
-    return Seats(capacity=event.capacity, **counts)
+    }
+    if matching is not None:
+        counts["matching"] = Count("pk", filter=matching) if matching else Count("pk")
+    return Seats(capacity=event.capacity, **event.registrations.aggregate(**counts))
 
 
-def registrations_of(
-    *, event: Event, status: str = "", query: str = "", member: str = ""
-) -> QuerySet[Registration]:
-    """Return an event's registrations for the secretariat, filtered, in registration order."""
-    registrations = event.registrations.select_related("checked_in_by")
+def registration_filter(*, status: str = "", query: str = "", member: str = "") -> Q:
+    """Return the condition of the registration list's filter (status, membership, words)."""
+    condition = Q()
     if status:
-        registrations = registrations.filter(status=status)
+        condition &= Q(status=status)
     if member == "member":
-        registrations = registrations.filter(is_member=True)
+        condition &= Q(is_member=True)
     elif member == "non_member":
-        registrations = registrations.filter(is_member=False)
+        condition &= Q(is_member=False)
     for word in query.split():
-        registrations = registrations.filter(
+        condition &= (
             Q(name__icontains=word)
             | Q(organization_name__icontains=word)
             | Q(email__icontains=word)
             | Q(department__icontains=word)
         )
-    return registrations.order_by("created_at", "pk")
+    return condition
+
+
+REGISTRATION_ROW_FIELDS = (
+    "pk",
+    "created_at",
+    "name",
+    "organization_name",
+    "department",
+    "is_member",
+    "status",
+    "checked_in_at",
+)
+
+
+def registrations_of(*, event: Event, matching: Q) -> QuerySet:
+    """Return an event's registrations for the secretariat, filtered (`registration_filter`),
+    in registration order, as plain rows of the list's columns."""
+    return (
+        event.registrations.filter(matching)
+        .values(*REGISTRATION_ROW_FIELDS)
+        .order_by("created_at", "pk")
+    )
+
+
+def registration_rows(*, event: Event, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return a page of `registrations_of` rows with their status label and, for a confirmed
+    registrant not yet checked in, the address of 受付する (reversed once per page)."""
+    statuses = dict(RegistrationStatus.choices)
+    check_in = RowUrl("events:check_in", event.pk)
+    rows = list(rows)
+    for row in rows:
+        row["status_label"] = statuses.get(row["status"], row["status"])
+        row["check_in_url"] = (
+            check_in(row["pk"])
+            if row["status"] == RegistrationStatus.CONFIRMED and not row["checked_in_at"]
+            else ""
+        )
+    return rows
 
 
 def my_registrations(*, user: User, event: Event) -> list[Registration]:

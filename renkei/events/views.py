@@ -19,6 +19,7 @@ from renkei.core.fiscal_year import fiscal_year_of
 from renkei.core.forms import service_error_add
 from renkei.core.links import absolute_url
 from renkei.core.markdown import markdown_html
+from renkei.core.pagination import CountedPaginator
 from renkei.core.refusals import refusal_flashed, refusal_on
 from renkei.directory.models import Person
 from renkei.directory.permissions import organization_id_of
@@ -61,9 +62,10 @@ from renkei.events.permissions import (
 from renkei.events.selectors import (
     catalogue_title,
     colleagues_to_register,
-    event_fiscal_years,
     event_list,
+    event_rows,
     event_seats,
+    event_span,
     fiscal_year_counts,
     my_registrations,
     needs_questionnaires_of,
@@ -75,8 +77,9 @@ from renkei.events.selectors import (
     questionnaire_questions,
     questionnaire_results,
     questionnaires_of,
+    registration_filter,
+    registration_rows,
     registrations_of,
-    seat_counts_add,
     training_catalogue,
 )
 from renkei.events.services import EventError
@@ -100,8 +103,8 @@ def _confirmed(request: HttpRequest) -> bool:
 def event_list_view(request: HttpRequest) -> HttpResponse:
     """List the events the user sees, filtered by fiscal year, kind and words, with counts."""
     require_event_reader(request.user)
-    years = event_fiscal_years()
-    form = EventFilterForm(request.GET or None, years=years)
+    span = event_span(request.user)
+    form = EventFilterForm(request.GET or None, years=span.years)
     filters = form.cleaned_data if form.is_valid() else {}
     year = filters.get("year") or fiscal_year_of(timezone.localdate())
     events = event_list(
@@ -110,8 +113,12 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
         kind=filters.get("kind", ""),
         query=filters.get("q", ""),
     )
-    page = Paginator(events, EVENT_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = seat_counts_add(list(page.object_list))
+    if any(filters.values()):
+        paginator = Paginator(events, EVENT_PAGE_SIZE)
+    else:  # every event the user sees: counted with the years
+        paginator = CountedPaginator(events, EVENT_PAGE_SIZE, count=span.total)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = event_rows(page.object_list)
     kept = request.GET.copy()
     kept.pop("page", None)
     return render(
@@ -362,13 +369,19 @@ def registration_list(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_event_to_manage_for(request.user, pk)
     form = RegistrationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    registrations = registrations_of(
-        event=event,
+    matching = registration_filter(
         status=filters.get("status", ""),
         query=filters.get("q", ""),
         member=filters.get("member", ""),
     )
-    page = Paginator(registrations, REGISTRATION_PAGE_SIZE).get_page(request.GET.get("page"))
+    # One query counts the seats and the registrations the filter keeps (the list's total).
+    seats = event_seats(event, matching=matching)
+    page = CountedPaginator(
+        registrations_of(event=event, matching=matching),
+        REGISTRATION_PAGE_SIZE,
+        count=seats.matching,
+    ).get_page(request.GET.get("page"))
+    page.object_list = registration_rows(event=event, rows=page.object_list)
     kept = request.GET.copy()
     kept.pop("page", None)
     return render(
@@ -380,7 +393,7 @@ def registration_list(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "page": page,
             "query": kept.urlencode(),
-            "seats": event_seats(event),
+            "seats": seats,
             "breadcrumbs": _crumbs(
                 (event.title, reverse("events:detail", args=[pk])), ("申込者・受付", None)
             ),

@@ -227,3 +227,22 @@ def _register_cancel_and_promote(page, event: Event) -> None:
     page.goto(page.base_url + mine)
     expect(page.get_by_role("heading", name="受付用QRコード")).to_be_visible()
     shoot(page, "events-registration-qr")
+
+
+def test_reception_checks_in_from_the_registration_list(page, council):
+    """Each row's 受付する submits the page's one check-in form to that row's address."""
+    from renkei.events.tests.builders import event_draft
+
+    event = services.event_create(by=council.secretariat, draft=event_draft(capacity=10))
+    services.event_publish(event=event, by=council.secretariat)
+    services.member_register(event=event, person=council.staff.person, by=council.staff)
+    login(page, username="jimukyoku", password=PASSWORD, totp_secret=council.totp_secret)
+    listing = reverse("events:registrations", args=[event.pk]) + "?member=member"
+
+    page.goto(page.base_url + listing)
+    page.get_by_role("button", name="受付する").click()
+
+    expect(page.get_by_text("当別 次郎さん（当別町）を受付しました。")).to_be_visible()
+    assert page.url.endswith(listing)
+    expect(page.locator("main table")).to_contain_text("受付済み（")
+    expect(page.get_by_role("button", name="受付する")).to_have_count(0)
