@@ -208,6 +208,27 @@ def test_matrix_page_shows_the_latest_submitted_version_not_a_correction(council
     assert "19団体中 19団体を表示" in html
 
 
+def test_matrix_page_escapes_answers_and_widens_long_texts(council, published):
+    question = published.questions.get(code="Q2")
+    answer = Answer.objects.get(inquiry=published, organization=council.member_org)
+    AnswerVersion.objects.create(
+        answer=answer,
+        number=2,
+        kind=AnswerKind.ANSWERED,
+        data={str(question.pk): "<script>alert(1)</script>"},
+        submitted_at=answer.submitted_at,
+    )
+
+    html = (
+        login(council.board)
+        .get(reverse("inquiries:compilation_matrix", args=[published.pk]))
+        .content.decode()
+    )
+
+    assert "<script>alert(1)" not in html
+    assert '<td class="long">&lt;script&gt;alert(1)&lt;/script&gt;</td>' in html
+
+
 def test_matrix_page_filters_by_prefecture_and_kind(council, published):
     village = make_towns(1, prefecture_code="07", kind=OrganizationKind.VILLAGE, start=700)[0]
     submit_answer(published, village, {})

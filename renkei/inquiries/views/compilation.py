@@ -1,14 +1,13 @@
 """The compilation pages: the 集計 summary, a question's answers, the matrix, comparison."""
 
 import datetime as dt
-import html
 from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
@@ -194,38 +193,24 @@ def _display(value: Any, kind: str) -> tuple[str, bool]:
     return str(value), False
 
 
-def _matrix_body(matrix: Matrix) -> SafeString:
-    """Return the matrix's <tbody> rows, the organization's name as each row's header.
+def _matrix_rows(matrix: Matrix) -> list[list[tuple[str, str, bool]]]:
+    """Return the matrix's rows as cells (text, CSS class, whether it is the row's header).
 
-    Built here rather than in a template loop: a page of 100 organizations at 60
-    questions is over 10,000 cells, which the template engine renders ten times slower.
+    The organization's name is each row's header; numbers are right-aligned ("num") and long
+    answers get a wider column ("long": readable lines, not a character a line). The
+    fragment inquiries/compilation/_matrix_rows.html draws them.
     """
     kinds = [c.kind for c in matrix.columns]
     name_index = next(i for i, c in enumerate(matrix.columns) if c.key == "name")
-    lines = []
+    rows = []
     for row in matrix.rows:
         cells = []
         for index, (value, kind) in enumerate(zip(row.cells, kinds, strict=True)):
-            if value is None and index != name_index:
-                cells.append("<td></td>")
-                continue
             text, numeric = _display(value, kind)
-            long = len(text) > 12
-            # The standard library's escape, which Django's wraps for lazy strings: a page
-            # has thousands of cells.
-            text = html.escape(text)
-            if index == name_index:
-                cells.append(f'<th scope="row">{text}</th>')
-            elif numeric:
-                cells.append(f'<td class="num">{text}</td>')
-            elif long:
-                # Long answers get a wider column: readable lines, not a character a line.
-                cells.append(f'<td class="long">{text}</td>')
-            else:
-                cells.append(f"<td>{text}</td>")
-        lines.append("<tr>" + "".join(cells) + "</tr>")
-    # Safe: every text above went through html.escape().
-    return mark_safe("\n".join(lines))
+            css = "num" if numeric else "long" if len(text) > 12 else ""
+            cells.append((text, css, index == name_index))
+        rows.append(cells)
+    return rows
 
 
 def compilation_matrix_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -281,7 +266,7 @@ def compilation_matrix_view(request: HttpRequest, pk: int) -> HttpResponse:
             "inquiry": inquiry,
             "matrix": matrix,
             "page": page,
-            "body": _matrix_body(matrix),
+            "rows": _matrix_rows(matrix),
             "query": query.urlencode(),
             "groups": shown.groups,
             "group": shown.group,
