@@ -115,12 +115,13 @@ def affiliation_of(*, user: User) -> Affiliation:
         )
     organization = person.organization
     organization_id = organization.pk if organization is not None else None
-    who = Q(person_id=person.pk)
-    if organization_id is not None:
-        who |= Q(organization_id=organization_id) | Q(person__organization_id=organization_id)
+    if organization_id is None:
+        who = Q(person_id=person.pk)
+    else:
+        # The person works for the organization: its people's memberships include theirs.
+        who = Q(organization_id=organization_id) | Q(person__organization_id=organization_id)
     rows = (
-        GroupMember.objects.filter(who)
-        .filter(_in_term(on=timezone.localdate()))
+        GroupMember.objects.filter(who, _in_term(on=timezone.localdate()))
         .values_list("group_id", "person_id", "organization_id", "person__organization_id")
         .order_by()
     )

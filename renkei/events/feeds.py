@@ -16,8 +16,11 @@ def event_feed(*, user: User, affiliation: Affiliation, limit: int) -> list[Feed
     if not has_capability(user, Capability.ATTEND_EVENTS):
         return []
     events = (
-        Event.objects.filter(status=EventStatus.PUBLISHED, starts_at__gte=timezone.now())
-        .exclude(published_at=None)
+        Event.objects.filter(
+            status=EventStatus.PUBLISHED,
+            starts_at__gte=timezone.now(),
+            published_at__isnull=False,
+        )
         .order_by("-published_at", "-id")
         .values_list("pk", "title", "kind", "starts_at", "published_at")[:limit]
     )

@@ -260,14 +260,15 @@ def followed_thread_news(*, user: User, group_ids: Iterable[int], limit: int) ->
     # The reader's marker is looked up for the threads read before the LIMIT stops the walk
     # (the newest few of each board above), not for every thread of the boards.
     marker = ReadMarker.objects.filter(user=user, thread=OuterRef("pk")).values("last_read_number")
-    return list(
-        threads.annotate(
-            board_name=F("board__name"),
-            last_read=Coalesce(Subquery(marker[:1], output_field=IntegerField()), 0),
-        )
+    rows = list(
+        threads.annotate(board_name=F("board__name"), last_read=Subquery(marker[:1]))
         .order_by("-last_post_at", "-id")
         .values("pk", "title", "last_post_at", "post_count", "board_name", "last_read")[:limit]
     )
+    # No marker yet: nothing read (0), set here rather than by a COALESCE built per query.
+    for row in rows:
+        row["last_read"] = row["last_read"] or 0
+    return rows
 
 
 def _search_words(query: str) -> list[str]:

@@ -92,27 +92,36 @@ def can_view_results(user: User, inquiry: Inquiry) -> bool:
 
 
 def results_visible_filter(user: User) -> Q:
-    """Return the condition on Inquiry that matches can_view_results, for list pages."""
+    """Return the condition on Inquiry that matches can_view_results, for list pages.
+
+    The published inquiries' visibilities are one condition under one status test, so a
+    page that combines it (the 新着情報) builds and compiles as few lookups as the rule needs.
+    """
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if has_capability(user, Capability.MANAGE_INQUIRIES):
         return Q()
     org_id = _member_org_id(user)
-    published = Q(status=InquiryStatus.PUBLISHED)
-    condition = Q(pk__in=[])
+    visibilities = []
+    condition = Q()
     if org_id is not None:
-        condition |= Q(requester_id=org_id)
         answered = Answer.objects.filter(
             organization_id=org_id, submitted_at__isnull=False
         ).exclude(kind=AnswerKind.DECLINED)
-        condition |= published & Q(
-            results_visibility=ResultsVisibility.ANSWERING,
-            pk__in=answered.values("inquiry_id"),
+        condition = Q(
+            results_visibility=ResultsVisibility.ANSWERING, pk__in=answered.values("inquiry_id")
         )
         if has_capability(user, Capability.ANSWER_INQUIRIES):
-            condition |= published & Q(results_visibility=ResultsVisibility.MEMBERS_ONLY)
+            visibilities.append(ResultsVisibility.MEMBERS_ONLY)
     if has_capability(user, Capability.VIEW_MEMBER_RESULTS):
-        condition |= published & Q(results_visibility=ResultsVisibility.MEMBERS)
+        visibilities.append(ResultsVisibility.MEMBERS)
+    if visibilities:
+        condition |= Q(results_visibility__in=visibilities)
+    if not condition:
+        return Q(pk__in=[])
+    condition = Q(status=InquiryStatus.PUBLISHED) & condition
+    if org_id is not None:
+        condition |= Q(requester_id=org_id)
     return condition
 
 
