@@ -1,16 +1,12 @@
 """The member home page: one's organization, colleagues and what is new across features."""
 
-import html
-
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
 
-from renkei.core.feeds import FeedItem, feed_items
-from renkei.core.wareki import format_datetime
+from renkei.core.feeds import feed_items
 from renkei.directory.permissions import can_view_contacts
 from renkei.directory.selectors import affiliation_of, organization_staff
 from renkei.portal.selectors import whats_new
@@ -39,7 +35,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "staff": staff,
             "sections": whats_new(user=request.user),
             "feed": feed,
-            "feed_rows": _feed_rows(feed, line_break=False),
             "nav": "home",
         },
     )
@@ -62,39 +57,11 @@ def notifications(request: HttpRequest) -> HttpResponse:
         "portal/notifications.html",
         {
             "page": page,
-            "feed_rows": _feed_rows(page.object_list, line_break=True),
             "unread": sum(item.unread for item in page.object_list),
             "nav": "home",
             "breadcrumbs": [("ホーム", reverse("home")), ("お知らせ一覧", None)],
         },
     )
-
-
-def _e(value: object) -> str:
-    return html.escape(str(value))
-
-
-def _feed_rows(items: list[FeedItem], *, line_break: bool) -> SafeString:
-    """Draw feed items as list rows (the list pages line-break before the time and note).
-
-    Drawn here rather than in a template loop, as the forum's thread rows are: per-item
-    template nodes cost more than the page's queries. Every text goes through the standard
-    library's html.escape, which Django's escape wraps for lazy strings.
-    """
-    separator = "<br>" if line_break else " "
-    rows = []
-    for item in items:
-        if item.unread:
-            opening = '<li class="feed-unread"><span class="badge badge--new">未読</span> '
-        else:
-            opening = "<li>"
-        note = f"・{_e(item.note)}" if item.note else ""
-        rows.append(
-            f'{opening}<span class="badge">{_e(item.kind)}</span> '
-            f'<a href="{_e(item.url)}">{_e(item.title)}</a>{separator}'
-            f'<span class="muted">{_e(format_datetime(item.at))}{note}</span></li>'
-        )
-    return mark_safe("\n".join(rows))
 
 
 @login_not_required
