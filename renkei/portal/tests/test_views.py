@@ -129,6 +129,20 @@ def test_new_inquiry_is_unread_news_until_the_answer_is_started(client, council)
     assert "自治体クラウドの導入状況について" not in page
 
 
+@pytest.mark.parametrize("name", ["home", "notifications"])
+def test_news_titles_are_escaped(client, council, name):
+    asked = open_inquiry(
+        council=council, title="<script>alert(1)</script>の件", organizations=[council.member_org]
+    )
+    Inquiry.objects.filter(pk=asked.pk).update(opened_at=timezone.now())
+    client.force_login(council.staff)
+
+    page = client.get(reverse(name)).content.decode()
+
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;の件" in page
+    assert "<script>alert(1)" not in page
+
+
 def test_notification_list_pages_are_bounded(client, council):
     client.force_login(council.staff)
     assert client.get(reverse("notifications") + "?page=999").status_code == 200
