@@ -22,6 +22,7 @@ import datetime as dt
 import logging
 import smtplib
 from collections import Counter
+from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
 from typing import Any
 
@@ -104,27 +105,35 @@ def _expired_claim(*, candidates: QuerySet[OutboxMessage], claim: dict) -> int:
     return claimed
 
 
-def outbox_message_send(*, message: OutboxMessage, connection: Any = None) -> OutboxMessage:
+def outbox_message_send(
+    *,
+    message: OutboxMessage,
+    connection: Any = None,
+    sender: "Sender | None" = None,
+    claim: QuerySet[OutboxMessage] | None = None,
+) -> OutboxMessage:
     """Send a claimed message through SMTP and record whether it was sent, retried or failed.
 
     `connection` is an open mail backend to reuse (a batch); without it, one is opened.
+    `sender` and `claim` are what a batch works out once for many messages: the sender's
+    settings, and the rows of the worker's claim (`_own_claim`) the outcome is written under.
     """
     if message.status != Status.SENDING:
         raise ValueError(f"Outbox message {message.pk} is {message.status}, not claimed")
     try:
-        _email_build(message=message, connection=connection).send()
+        _email_build(message=message, connection=connection, sender=sender).send()
     except SMTP_ERRORS as error:
-        _failure_record(message=message, error=error, permanent=_is_permanent(error))
+        _failure_record(message=message, error=error, permanent=_is_permanent(error), claim=claim)
     except Exception as error:
         # A bug (bad header, encoding) fails the same way every time: stop at once, and never
         # leave the message stuck in "sending".
         logger.exception("Outbox message %s could not be sent", message.pk)
-        _failure_record(message=message, error=error, permanent=True)
+        _failure_record(message=message, error=error, permanent=True, claim=claim)
     else:
         message.status = Status.SENT
         message.sent_at = timezone.now()
         message.lease_until = None
-        _outcome_save(message=message, fields=["status", "sent_at"])
+        _outcome_save(message=message, fields=["status", "sent_at"], claim=claim)
     return message
 
 
@@ -145,17 +154,20 @@ def outbox_batch_deliver(*, message_ids: list[int]) -> tuple[Counter, list[Outbo
     outcomes: Counter = Counter()
     retries: list[OutboxMessage] = []
     connection = get_connection(fail_silently=False)
+    sender = Sender.from_settings()
     try:
-        for message in _claimed_in_chunks(message_ids=message_ids):
+        for message, claim in _claimed_in_chunks(message_ids=message_ids):
             if message is None:
                 outcomes["skipped"] += 1
                 continue
-            if not _connection_ready(connection=connection, message=message):
+            if not _connection_ready(connection=connection, message=message, claim=claim):
                 outcomes[message.status] += 1
                 if message.status == Status.QUEUED:
                     retries.append(message)
                 continue
-            message = outbox_message_send(message=message, connection=connection)
+            message = outbox_message_send(
+                message=message, connection=connection, sender=sender, claim=claim
+            )
             outcomes[message.status] += 1
             if message.status != Status.SENT:
                 # After any refusal or broken pipe, start the next message on a fresh session.
@@ -168,33 +180,42 @@ def outbox_batch_deliver(*, message_ids: list[int]) -> tuple[Counter, list[Outbo
 
 
 def _claimed_in_chunks(*, message_ids: list[int]):
-    """Yield each message claimed (or None when someone else has it), a chunk per UPDATE."""
+    """Yield each message claimed (or None when someone else has it), a chunk per UPDATE.
+
+    Each comes with the rows of its claim (`_own_claim`), built once for the chunk, under
+    which its outcome is written; None for a message claimed alone (its own claim time).
+    """
     for start in range(0, len(message_ids), CLAIM_CHUNK):
         chunk = message_ids[start : start + CLAIM_CHUNK]
         now = timezone.now()
-        claim = _claim_values(now=now)
         OutboxMessage.objects.filter(pk__in=chunk, status=Status.QUEUED).filter(
             Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-        ).update(**claim)
-        claimed = {
-            m.pk: m
-            for m in OutboxMessage.objects.filter(
-                pk__in=chunk, status=Status.SENDING, claimed_at=now
-            )
-        }
+        ).update(**_claim_values(now=now))
+        own_claim = _own_claim(claimed_at=now)
+        claimed = {m.pk: m for m in own_claim.filter(pk__in=chunk)}
         for message_id in chunk:
-            # Not in this claim: taken by another worker, or left by a dead one (lease).
-            yield claimed.get(message_id) or outbox_message_claim(message_id=message_id)
+            if message_id in claimed:
+                yield claimed[message_id], own_claim
+            else:
+                # Not in this claim: taken by another worker, or left by a dead one (lease).
+                yield outbox_message_claim(message_id=message_id), None
 
 
-def _connection_ready(*, connection: Any, message: OutboxMessage) -> bool:
+def _own_claim(*, claimed_at: dt.datetime) -> QuerySet[OutboxMessage]:
+    """Return the messages still under the claim made at `claimed_at` (sending, not retaken)."""
+    return OutboxMessage.objects.filter(status=Status.SENDING, claimed_at=claimed_at)
+
+
+def _connection_ready(
+    *, connection: Any, message: OutboxMessage, claim: QuerySet[OutboxMessage] | None
+) -> bool:
     """Open the batch's SMTP session if needed; on failure record it on the claimed message."""
     if getattr(connection, "connection", True) is not None:
         return True  # open already (or a backend without sessions: locmem, console)
     try:
         connection.open()
     except SMTP_ERRORS as error:
-        _failure_record(message=message, error=error, permanent=False)
+        _failure_record(message=message, error=error, permanent=False, claim=claim)
         return False
     return True
 
@@ -214,11 +235,29 @@ def retry_delay(*, attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=base * 2 ** (attempts - 1))
 
 
-def _email_build(*, message: OutboxMessage, connection: Any = None) -> EmailMultiAlternatives:
+@dataclass(frozen=True)
+class Sender:
+    """What every message takes from the settings: read once for a batch, not per message."""
+
+    from_email: str
+    message_id_domain: str
+
+    @classmethod
+    def from_settings(cls) -> "Sender":
+        return cls(
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            message_id_domain=_message_id_domain(),
+        )
+
+
+def _email_build(
+    *, message: OutboxMessage, connection: Any = None, sender: Sender | None = None
+) -> EmailMultiAlternatives:
     """Turn a stored message into a Django e-mail with text and, if any, HTML parts."""
+    sender = sender or Sender.from_settings()
     to = formataddr((message.to_name, message.to_email)) if message.to_name else message.to_email
     # With VERP the envelope sender is the message's own return path; the From header stays.
-    envelope_from = return_path(message_id=message.message_id) or settings.DEFAULT_FROM_EMAIL
+    envelope_from = return_path(message_id=message.message_id) or sender.from_email
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body_text,
@@ -226,10 +265,10 @@ def _email_build(*, message: OutboxMessage, connection: Any = None) -> EmailMult
         to=[to],
         headers={
             # A list message names its poster and the list address in its own From.
-            "From": settings.DEFAULT_FROM_EMAIL,
+            "From": sender.from_email,
             **(message.headers or {}),
             # The same outbox row always carries the same Message-ID, so a copy is recognisable.
-            "Message-ID": f"<{message.message_id}@{_message_id_domain()}>",
+            "Message-ID": f"<{message.message_id}@{sender.message_id_domain}>",
             # RFC 3834: tells vacation responders not to answer.
             "Auto-Submitted": "auto-generated",
         },
@@ -264,7 +303,13 @@ def _is_permanent(error: Exception) -> bool:
     return False
 
 
-def _failure_record(*, message: OutboxMessage, error: Exception, permanent: bool) -> None:
+def _failure_record(
+    *,
+    message: OutboxMessage,
+    error: Exception,
+    permanent: bool,
+    claim: QuerySet[OutboxMessage] | None = None,
+) -> None:
     """Count a failed attempt and either schedule the next one or give up."""
     message.attempts += 1
     message.last_error = f"{type(error).__name__}: {error}"
@@ -281,15 +326,24 @@ def _failure_record(*, message: OutboxMessage, error: Exception, permanent: bool
         message.status = Status.QUEUED
         message.next_attempt_at = timezone.now() + retry_delay(attempts=message.attempts)
     message.lease_until = None
-    _outcome_save(message=message, fields=["attempts", "last_error", "status", "next_attempt_at"])
+    _outcome_save(
+        message=message,
+        fields=["attempts", "last_error", "status", "next_attempt_at"],
+        claim=claim,
+    )
 
 
-def _outcome_save(*, message: OutboxMessage, fields: list[str]) -> None:
-    """Write the outcome of a send, unless another worker has claimed the message since."""
+def _outcome_save(
+    *, message: OutboxMessage, fields: list[str], claim: QuerySet[OutboxMessage] | None = None
+) -> None:
+    """Write the outcome of a send, unless another worker has claimed the message since.
+
+    `claim` is `_own_claim` of the message's claim time when the caller has it already.
+    """
     values = {name: getattr(message, name) for name in [*fields, "lease_until"]}
-    saved = OutboxMessage.objects.filter(
-        pk=message.pk, status=Status.SENDING, claimed_at=message.claimed_at
-    ).update(**values)
+    if claim is None:
+        claim = _own_claim(claimed_at=message.claimed_at)
+    saved = claim.filter(pk=message.pk).update(**values)
     if not saved:
         # This worker outlived its lease and the message was claimed again: the retry's
         # outcome stands. (MAIL_LEASE_SECONDS is too short if this is ever logged.)

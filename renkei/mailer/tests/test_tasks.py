@@ -199,7 +199,7 @@ def test_permanent_refusal_fails_at_once(smtp_server, stage):
 
 
 def test_unexpected_error_fails_at_once_instead_of_sticking_in_sending(smtp_server, monkeypatch):
-    def broken(*, message: OutboxMessage, connection: object = None) -> None:
+    def broken(*, message: OutboxMessage, connection: object = None, sender: object = None) -> None:
         raise UnicodeError("boom")
 
     monkeypatch.setattr(delivery, "_email_build", broken)
@@ -319,3 +319,38 @@ def test_a_batch_with_the_server_down_queues_every_message_for_a_retry(
     assert {m.status for m in messages} == {Status.QUEUED}
     assert {m.attempts for m in messages} == {1}
     assert all(m.next_attempt_at > timezone.now() for m in messages)
+
+
+def test_a_batch_claims_a_chunk_per_query_and_commits_each_outcome_on_its_own(
+    smtp_server, django_assert_num_queries
+):
+    messages = [message_make(to_email=f"town{i:02d}@example.lg.jp") for i in range(45)]
+
+    # Three chunks (20 + 20 + 5): a claim UPDATE and a SELECT each, then one UPDATE per message,
+    # written as the server answers (the duplicate window stays that of one message).
+    with django_assert_num_queries(3 * 2 + 45) as captured:
+        outcomes, retries = delivery.outbox_batch_deliver(message_ids=[m.pk for m in messages])
+
+    assert outcomes == {Status.SENT: 45} and retries == []
+    outcome_updates = [q["sql"] for q in captured.captured_queries[2:22]]
+    assert all(sql.startswith("UPDATE") and "sent_at" in sql for sql in outcome_updates)
+    assert len(smtp_server.received) == 45
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+def test_a_batch_does_not_overwrite_a_message_claimed_again_meanwhile(smtp_server):
+    slow, retaken = message_make(), message_make(to_email="retaken@example.lg.jp")
+    claims = delivery._claimed_in_chunks(message_ids=[slow.pk, retaken.pk])
+    first, own_claim = next(claims)
+    second, _ = next(claims)
+    # The batch outlived its lease and another worker claimed the second message again.
+    later = timezone.now() + dt.timedelta(seconds=1)
+    OutboxMessage.objects.filter(pk=retaken.pk).update(claimed_at=later)
+
+    delivery.outbox_message_send(message=first, claim=own_claim)
+    delivery.outbox_message_send(message=second, claim=own_claim)
+
+    slow.refresh_from_db()
+    retaken.refresh_from_db()
+    assert slow.status == Status.SENT
+    assert (retaken.status, retaken.claimed_at, retaken.sent_at) == (Status.SENDING, later, None)
