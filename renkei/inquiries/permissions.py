@@ -37,9 +37,13 @@ from renkei.inquiries.models import (
 NOT_YOURS = "この照会を閲覧する権限がありません。"
 
 
-def _inquiry_get(pk: int) -> Inquiry:
+def _inquiry_get(pk: int, *, related: bool = True) -> Inquiry:
+    """Return the inquiry with its requester and author (`related=False`: without them)."""
+    inquiries = (
+        Inquiry.objects.select_related("requester", "created_by") if related else Inquiry.objects
+    )
     try:
-        return Inquiry.objects.select_related("requester", "created_by").get(pk=pk)
+        return inquiries.get(pk=pk)
     except (Inquiry.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("照会が見つかりません。") from exc
 
@@ -153,9 +157,12 @@ def can_view(user: User, inquiry: Inquiry, *, targeted: bool | None = None) -> b
     return targeted or can_view_results(user, inquiry)
 
 
-def get_inquiry_for(user: User, pk: int) -> Inquiry:
-    """Return the inquiry if the user may see it, or refuse."""
-    inquiry = _inquiry_get(pk)
+def get_inquiry_for(user: User, pk: int, *, related: bool = True) -> Inquiry:
+    """Return the inquiry if the user may see it, or refuse.
+
+    `related=False` leaves its requester and author unread (a page that shows neither).
+    """
+    inquiry = _inquiry_get(pk, related=related)
     if not can_view(user, inquiry):
         raise PermissionDenied(NOT_YOURS)
     return inquiry
@@ -212,9 +219,12 @@ def can_follow(user: User, inquiry: Inquiry) -> bool:
     return has_capability(user, Capability.MANAGE_INQUIRIES) or is_requester(user, inquiry)
 
 
-def get_inquiry_progress_for(user: User, pk: int) -> Inquiry:
-    """Return the inquiry for its progress page (secretariat and asking organization)."""
-    inquiry = get_inquiry_for(user, pk)
+def get_inquiry_progress_for(user: User, pk: int, *, related: bool = True) -> Inquiry:
+    """Return the inquiry for its progress page (secretariat and asking organization).
+
+    `related=False` leaves its requester and author unread (the progress page shows neither).
+    """
+    inquiry = get_inquiry_for(user, pk, related=related)
     if not can_follow(user, inquiry):
         raise PermissionDenied("回答状況は事務局と照会団体のみが閲覧できます。")
     return inquiry

@@ -120,3 +120,20 @@ def test_addresses_of_the_organizations_read_are_plain_values_in_one_query(
         ],
         council.board_org.pk: [],
     }
+
+
+def test_addresses_without_departments_read_no_department(council, django_assert_num_queries):
+    contact_without_account(council.other_org, name="和木 窓口", email="m@waki.lg.jp")
+    organizations = {council.other_org.pk: ("和木町", "")}
+
+    with django_assert_num_queries(1) as queries:
+        addresses = selectors.notification_addresses(organizations=organizations, departments=False)
+
+    assert "directory_department" not in queries.captured_queries[0]["sql"]
+    assert addresses == {
+        council.other_org.pk: [
+            selectors.NotificationAddress(name="和木 窓口", email="m@waki.lg.jp")
+        ]
+    }
+    with_departments = selectors.notification_addresses(organizations=organizations)
+    assert with_departments[council.other_org.pk][0].department == "情報政策課"

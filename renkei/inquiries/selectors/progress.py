@@ -235,7 +235,8 @@ def progress_rows(*, inquiry: Inquiry, organizations: Iterable[tuple]) -> list[P
             organizations={
                 pk: (row.organization.name, row.organization.notification_email)
                 for pk, row in waiting.items()
-            }
+            },
+            departments=False,  # the page shows names, addresses and phones
         )
         for pk, row in waiting.items():
             row.contacts = addresses[pk]

@@ -209,11 +209,16 @@ def test_progress_page_queries_stay_the_same_however_many_targets(
     url = reverse("inquiries:progress", args=[inquiry.pk])
     client.get(url, {"status": status})
 
-    with django_assert_num_queries(PROGRESS_PAGE_QUERIES):
+    with django_assert_num_queries(PROGRESS_PAGE_QUERIES) as queries:
         response = client.get(url, {"status": status})
 
     page = text_of(response)
     assert page.count('<th scope="row">') == min(count + 3, 50)
+    # The page shows neither the requester nor the author: the inquiry is read alone, and
+    # the contacts without their departments.
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert "JOIN" not in next(q for q in sql if 'FROM "inquiries_inquiry"' in q)
+    assert not any("directory_department" in q for q in sql)
     assert "試験 太郎" in page
     assert "督促の履歴" in page
 

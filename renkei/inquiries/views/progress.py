@@ -57,7 +57,7 @@ def mailings_context(inquiry: Inquiry) -> dict[str, Any]:
 @require_GET
 def inquiry_mailings(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress of the inquiry's notices being rendered (polled by the pages that show it)."""
-    inquiry = get_inquiry_progress_for(request.user, pk)
+    inquiry = get_inquiry_progress_for(request.user, pk, related=False)
     return render(
         request,
         "inquiries/_mailings.html",
@@ -158,7 +158,7 @@ def _progress_body(
 @require_GET
 def inquiry_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Show how far the answers have come, then the targets, filtered and a page at a time."""
-    inquiry = get_inquiry_progress_for(request.user, pk)
+    inquiry = get_inquiry_progress_for(request.user, pk, related=False)
     filter_form = ProgressFilterForm(request.GET)
     filters = filter_form.filters()
     progress = progress_of(inquiry)
