@@ -143,6 +143,26 @@ def test_progress_page_names_a_shared_mailbox_and_its_address(council):
     assert '<a href="mailto:jouhou@example.lg.jp">jouhou@example.lg.jp</a>' in row
 
 
+def test_progress_page_escapes_names_and_links_each_row_to_its_organization(council):
+    inquiry = make_open(council)
+    org = council.member_org
+    Organization.objects.filter(pk=org.pk).update(name="<b>当別町</b>", notification_email="")
+
+    page = (
+        login(council.secretariat)
+        .get(reverse("inquiries:progress", args=[inquiry.pk]), {"q": "当別町"})
+        .content.decode()
+    )
+
+    assert "<b>当別町</b>" not in page
+    row = page.split('<span class="nowrap">&lt;b&gt;当別町&lt;/b&gt;</span>')[1].split("</tr>")[0]
+    proxy = reverse("inquiries:proxy_answer", args=[inquiry.pk, org.pk])
+    assert (
+        f'<a class="nowrap" href="{proxy}">代理入力<span class="visually-hidden">（&lt;b&gt;当別町&lt;/b&gt;）</span></a>'
+        in row
+    )
+
+
 def test_progress_page_keeps_the_filters_in_its_page_links(council):
     inquiry = make_open(council)
     add_targets(inquiry, 60)
