@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from renkei.core.question_kinds.results import Share
 from renkei.directory.models import OrganizationKind
@@ -278,6 +280,23 @@ def test_table_lists_who_filled_it_in_and_writes_their_cells_when_read(council):
     assert table.totals["本庁"]["端末"].total == 2434
     assert table.totals["本庁"]["サーバ"].total == 3.5
     assert table.row_totals == {"本庁": 2437.5, "支所": 5}
+
+
+def test_submitted_answers_are_read_unsorted_and_put_in_matrix_order(council):
+    inquiry = make_inquiry(council)
+    question = add_question(inquiry, code="Q1", kind=QuestionKind.SHORT_TEXT)
+    towns = make_towns(3)
+    for town in reversed(towns):
+        submit_answer(inquiry, town, {str(question.pk): town.name})
+
+    with CaptureQueriesContext(connection) as queries:
+        data = compilation_data(inquiry=inquiry)
+
+    # Sorting in SQL would sort every answer's JSON along with its row (the subquery that
+    # picks the latest version, ending in a parenthesis, has an ORDER BY of its own).
+    [versions] = [q["sql"] for q in queries.captured_queries if '"data"' in q["sql"]]
+    assert "ORDER BY" not in versions.rsplit(")", 1)[-1]
+    assert [r.code for r in data.respondents] == [t.code for t in towns]
 
 
 def test_matrix_has_one_row_per_organization_in_code_order_without_code_last(council):
