@@ -378,6 +378,13 @@ def get_ok(client: Client, path: str) -> bytes:
     return response.content
 
 
+def report(results: list[Measurement]) -> int:
+    """Print every measurement's line; return 0 when all met their targets."""
+    for measurement in results:
+        print(measurement.line(), flush=True)
+    return 0 if all(m.ok for m in results) else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=7)
@@ -388,6 +395,13 @@ def main() -> int:
         help="answer with only the first N organizations (default: all 1,788; at least "
         "334, so that the compilation is too large to compile inline, as the page cases "
         "measure); the answer_save case does not depend on it",
+    )
+    parser.add_argument(
+        "--compilation-only",
+        action="store_true",
+        help="run only the compilation cases (compilation_page, "
+        "compilation_page_after_answer_change, compilation_recompile_task, "
+        "compilation_page_cold), measured as in the full run",
     )
     args = parser.parse_args()
     repeat = args.repeat
@@ -534,6 +548,8 @@ def main() -> int:
                 queries=cold_queries,
             )
         )
+        if args.compilation_only:
+            return report(results)
         Inquiry.objects.filter(pk=inquiry.pk).update(status=InquiryStatus.PUBLISHED)
         matrix = f"/inquiries/{inquiry.pk}/compilation/matrix/"
         matrix_queries = queries_of(lambda: get_ok(client, matrix))
@@ -646,9 +662,7 @@ def main() -> int:
                 queries=save_queries,
             )
         )
-        for measurement in results:
-            print(measurement.line(), flush=True)
-        return 0 if all(m.ok for m in results) else 1
+        return report(results)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()

@@ -471,10 +471,10 @@ def _table_sheet(
             sheet.write_string(2, start + r * width + c, neutralize(column_label), formats.header)
     sheet.freeze_panes(3, start)
     _print_setup(sheet, header_rows=3, label_columns=start)
-    last = 2 + len(table.entries)
+    last = 2 + len(table.respondents)
     sheet.autofilter(2, 0, max(3, last), max(start, end))
     question_key = str(question.pk)
-    for line, (respondent, _grid) in enumerate(table.entries, start=3):
+    for line, respondent in enumerate(table.respondents, start=3):
         for index, column in enumerate(fixed):
             _write(sheet, line, index, organization_cell(respondent, column), formats)
         raw = respondent.data.get(question_key)

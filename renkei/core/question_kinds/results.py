@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,8 +122,11 @@ class TableSummary:
     totals: dict[str, dict[str, TableCellTotal]]
     row_totals: dict[str, float | int]
     column_totals: dict[str, float | int]
-    # (respondent, [(row label, [cell text per column])]) for each respondent that filled it.
-    entries: list[tuple[Any, list[tuple[str, list[str]]]]]
+    # The respondents that filled the table in, in order.
+    respondents: list[Any]
+    # (respondent, [(row label, [cell text per column])]) for each of them; a sequence that
+    # writes a respondent's cell texts when that entry is read (pages show a few).
+    entries: Sequence[tuple[Any, list[tuple[str, list[str]]]]]
 
     def grid(self) -> list[tuple[str, list[TableCellTotal], float | int]]:
         """Return (row label, cells, row total) in order, for display."""

@@ -53,6 +53,11 @@ def text(value: Any) -> str:
     return str(value).strip()
 
 
+# The values that may be empty inside a table's dict, as a tuple: `str | list | dict` in the
+# isinstance call would build the union again for every cell compiling reads.
+_MAYBE_EMPTY = (str, list, dict)
+
+
 def value_is_empty(value: Any) -> bool:
     """Tell whether an answer value counts as not answered."""
     if value is None:
@@ -66,7 +71,7 @@ def value_is_empty(value: Any) -> bool:
         for cells in value.values():
             if cells is None:
                 continue
-            if not isinstance(cells, str | list | dict) or not value_is_empty(cells):
+            if not isinstance(cells, _MAYBE_EMPTY) or not value_is_empty(cells):
                 return False
         return True
     return False

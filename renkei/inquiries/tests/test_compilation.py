@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from renkei.core.question_kinds.results import Share
 from renkei.directory.models import OrganizationKind
@@ -243,6 +245,58 @@ def test_text_table_lists_each_organizations_cells(council):
     [(respondent, grid)] = table.entries
     assert respondent.name == town.name
     assert grid == [("基幹系", ["A社", "共同"])]
+
+
+def test_table_lists_who_filled_it_in_and_writes_their_cells_when_read(council):
+    inquiry = make_inquiry(council)
+    question = add_question(
+        inquiry,
+        code="Q6",
+        kind=QuestionKind.TABLE,
+        table_rows=["本庁", "支所"],
+        table_columns=["端末", "サーバ"],
+    )
+    a, b, blank, c = make_towns(4)
+    key = str(question.pk)
+    submit_answer(inquiry, a, {key: {"本庁": {"端末": 1200, "サーバ": 1}, "支所": {"端末": 5}}})
+    submit_answer(inquiry, b, {key: {"本庁": {"端末": "1,234", "サーバ": 2.5}, "支所": None}})
+    submit_answer(inquiry, blank, {key: {"本庁": {"端末": None, "サーバ": ""}}})
+    submit_answer(inquiry, c, {key: "表ではない値"})
+
+    table = question_summary(compilation_data(inquiry=inquiry), question).table
+
+    assert [r.name for r in table.respondents] == [a.name, b.name, c.name]
+    assert len(table.entries) == 3
+    assert [(r.name, grid) for r, grid in table.entries] == [
+        (a.name, [("本庁", ["1,200", "1"]), ("支所", ["5", ""])]),
+        (b.name, [("本庁", ["1,234", "2.5"]), ("支所", ["", ""])]),
+        (c.name, [("本庁", ["", ""]), ("支所", ["", ""])]),
+    ]
+    # Read as the pages read them: a slice, one entry, the last one.
+    assert [r.name for r, _ in table.entries[1:]] == [b.name, c.name]
+    assert table.entries[-1][0].name == c.name
+    with pytest.raises(IndexError):
+        table.entries[3]
+    assert table.totals["本庁"]["端末"].total == 2434
+    assert table.totals["本庁"]["サーバ"].total == 3.5
+    assert table.row_totals == {"本庁": 2437.5, "支所": 5}
+
+
+def test_submitted_answers_are_read_unsorted_and_put_in_matrix_order(council):
+    inquiry = make_inquiry(council)
+    question = add_question(inquiry, code="Q1", kind=QuestionKind.SHORT_TEXT)
+    towns = make_towns(3)
+    for town in reversed(towns):
+        submit_answer(inquiry, town, {str(question.pk): town.name})
+
+    with CaptureQueriesContext(connection) as queries:
+        data = compilation_data(inquiry=inquiry)
+
+    # Sorting in SQL would sort every answer's JSON along with its row (the subquery that
+    # picks the latest version, ending in a parenthesis, has an ORDER BY of its own).
+    [versions] = [q["sql"] for q in queries.captured_queries if '"data"' in q["sql"]]
+    assert "ORDER BY" not in versions.rsplit(")", 1)[-1]
+    assert [r.code for r in data.respondents] == [t.code for t in towns]
 
 
 def test_matrix_has_one_row_per_organization_in_code_order_without_code_last(council):

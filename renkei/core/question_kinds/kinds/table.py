@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from itertools import chain
+from typing import Any, overload
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -46,15 +47,71 @@ def cell_text(value: Any) -> str:
     return text(value)
 
 
-def _table_cell(value: Any, numeric: bool) -> tuple[float | int | None, str]:
-    """Return a table cell's number (for the sums of a numeric table) and display text."""
-    if type(value) is int:
-        # What number_value and cell_text make of an int, without their general checks.
-        return (value if numeric else None), f"{value:,}"
-    if value is None:
-        return None, ""
-    number = number_value(value) if numeric else None
-    return number, cell_text(value)
+def _cell_numbers(cells: list[Any]) -> list[float | int]:
+    """Return the numbers of a table cell's values over the respondents, in order.
+
+    An int is taken as it is; anything else is read as number_value reads it.
+    """
+    if set(map(type, cells)) <= _INT_OR_NONE:
+        # Stored numbers, as the answer form saves whole ones: nothing to read.
+        return [cell for cell in cells if cell is not None]
+    return [
+        number
+        for cell in cells
+        if (number := cell if type(cell) is int else number_value(cell)) is not None
+    ]
+
+
+_INT_OR_NONE = frozenset({int, type(None)})
+
+
+def _cell_shown(cell: Any) -> str:
+    """Return a table cell's display text."""
+    if type(cell) is int:
+        # What cell_text makes of an int, without its general checks.
+        return f"{cell:,}"
+    return "" if cell is None else cell_text(cell)
+
+
+class TableEntries(Sequence[tuple[Any, list[tuple[str, list[str]]]]]):
+    """Each respondent that filled a table in, with their table as cell texts.
+
+    An entry is (respondent, [(row label, [cell text per column])]). Its texts are written
+    when the entry is read: the summary page shows ten tables of a text table's hundreds
+    and none of a numeric one, while the table is compiled over every respondent.
+    """
+
+    def __init__(
+        self, respondents: list[Any], values: list[Any], rows: list[str], columns: list[str]
+    ) -> None:
+        self._respondents = respondents
+        self._values = values
+        self._rows = rows
+        self._columns = columns
+
+    def __len__(self) -> int:
+        return len(self._respondents)
+
+    def _entry(self, index: int) -> tuple[Any, list[tuple[str, list[str]]]]:
+        value = self._values[index]
+        grid = []
+        for row in self._rows:
+            cells = value.get(row) if isinstance(value, dict) else None
+            if not isinstance(cells, dict):
+                cells = {}
+            grid.append((row, [_cell_shown(cells.get(column)) for column in self._columns]))
+        return self._respondents[index], grid
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[Any, list[tuple[str, list[str]]]]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[Any, list[tuple[str, list[str]]]]]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self._entry(i) for i in range(len(self))[index]]
+        return self._entry(range(len(self))[index])
 
 
 def first_empty_cell_index(question: Question, value: Any) -> tuple[int, int]:
@@ -181,40 +238,22 @@ class TableType(QuestionType):
         rows = [str(r) for r in (question.table_rows or [])]
         columns = [str(c) for c in (question.table_columns or [])]
         numeric = question.table_numeric
-        sums: dict[tuple[str, str], list[float | int]] = {
-            (row, column): [] for row in rows for column in columns
-        }
-        # Each row's columns with the list their numbers are summed in, looked up once.
-        lines = [(row, [(column, sums[(row, column)]) for column in columns]) for row in rows]
-        entries = []
+        respondents = []
+        values = []
         for respondent in asked:
             value = respondent.data.get(key)
             if value is None or value_is_empty(value):
                 continue
-            summary.answered += 1
-            grid = []
-            is_table = isinstance(value, dict)
-            for row, buckets in lines:
-                cells = value.get(row) if is_table else None
-                if not isinstance(cells, dict):
-                    cells = {}
-                line = []
-                for column, bucket in buckets:
-                    cell = cells.get(column)
-                    if type(cell) is int:
-                        # What number_value and cell_text make of an int, without their checks.
-                        if numeric:
-                            bucket.append(cell)
-                        line.append(f"{cell:,}")
-                    elif cell is None:
-                        line.append("")
-                    else:
-                        number, shown = _table_cell(cell, numeric)
-                        if number is not None:
-                            bucket.append(number)
-                        line.append(shown)
-                grid.append((row, line))
-            entries.append((respondent, grid))
+            respondents.append(respondent)
+            values.append(value)
+        summary.answered = len(values)
+        # Each cell's numbers over the respondents, in their order (none for a text table).
+        sums: dict[tuple[str, str], list[float | int]] = {}
+        for row in rows:
+            lines = [value.get(row) if isinstance(value, dict) else None for value in values]
+            lines = [line for line in lines if isinstance(line, dict)] if numeric else []
+            for column in columns:
+                sums[(row, column)] = _cell_numbers([line.get(column) for line in lines])
         totals = {
             row: {
                 column: TableCellTotal(
@@ -232,12 +271,15 @@ class TableType(QuestionType):
             columns=columns,
             numeric=numeric,
             totals=totals,
-            row_totals={row: exact_sum(v for c in columns for v in sums[(row, c)]) for row in rows},
+            row_totals={
+                row: exact_sum(chain.from_iterable(sums[(row, c)] for c in columns)) for row in rows
+            },
             column_totals={
-                column: exact_sum(v for row in rows for v in sums[(row, column)])
+                column: exact_sum(chain.from_iterable(sums[(row, column)] for row in rows))
                 for column in columns
             },
-            entries=entries,
+            respondents=respondents,
+            entries=TableEntries(respondents, values, rows, columns),
         )
 
     def columns(self, question: Question) -> list[MatrixColumn]:
