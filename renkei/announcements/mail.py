@@ -38,6 +38,10 @@ def delivery_messages_queue(*, delivery: Delivery) -> tuple[int, int]:
         template=TEMPLATE,
         context=context,
         topic=delivery.topic,
-        headers=(lambda address, extra: unsubscribe_headers(email=address)) if newsletter else None,
+        headers=(
+            (lambda address, extra: unsubscribe_headers(url=extra["unsubscribe_url"]))
+            if newsletter
+            else None
+        ),
     )
     return len(messages), skipped

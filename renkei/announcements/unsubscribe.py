@@ -26,9 +26,13 @@ def unsubscribe_url(*, email: str) -> str:
     return absolute_url(reverse("announcements:unsubscribe", args=[unsubscribe_token(email=email)]))
 
 
-def unsubscribe_headers(*, email: str) -> dict[str, str]:
-    """Return the List-Unsubscribe headers of one recipient's copy of a newsletter."""
+def unsubscribe_headers(*, url: str) -> dict[str, str]:
+    """Return the List-Unsubscribe headers of one recipient's copy of a newsletter.
+
+    `url` is the one the copy's body links to (unsubscribe_url): signed once, so the header
+    and the body carry the same link even when signing them apart would cross a second.
+    """
     return {
-        "List-Unsubscribe": f"<{unsubscribe_url(email=email)}>",
+        "List-Unsubscribe": f"<{url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }

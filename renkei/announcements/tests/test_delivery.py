@@ -1,6 +1,7 @@
 """Who a delivery reaches, and what each copy carries, against a real SMTP server."""
 
 import pytest
+from django.core import signing
 from django.test import Client
 from django.utils import timezone
 
@@ -136,6 +137,27 @@ def test_a_newsletter_copy_carries_its_own_one_click_unsubscribe(
 
     assert response.status_code == 200
     assert NewsletterOptOut.objects.filter(email="fukagawa@example.lg.jp").exists()
+
+
+def test_the_unsubscribe_header_names_the_link_of_the_body_even_a_second_later(
+    council, make_announcement, publish, smtp_server, monkeypatch
+):
+    # Each signature a second after the last, as on a slow machine: signed once, the header
+    # and the body still carry the same link.
+    clock = iter(range(1_800_000_000, 1_800_001_000))
+    monkeypatch.setattr(signing.time, "time", lambda: next(clock))
+    publish(
+        make_announcement(
+            kind=AnnouncementKind.NEWSLETTER,
+            audience=AudienceKind.ORGANIZATION_KIND,
+            kinds=["city"],
+        )
+    )
+
+    [received] = smtp_server.received
+    parsed = received.parsed()
+    link = parsed["List-Unsubscribe"].strip().strip("<>")
+    assert link in parsed.get_body(("plain",)).get_content()
 
 
 def test_a_notice_has_no_unsubscribe_header(council, make_announcement, publish, smtp_server):
