@@ -20,6 +20,7 @@ from renkei.inquiries.models import (
     Export,
     ExportStatus,
     InquiryStatus,
+    Question,
     QuestionKind,
     ResultsVisibility,
     Target,
@@ -184,16 +185,22 @@ def test_matrix_page_lists_organizations_in_code_order_and_is_audited(council, p
     assert event.detail["page"] == "matrix"
 
 
-def test_matrix_page_shows_the_latest_submitted_version_not_a_correction(council, published):
+def _second_version(council, published, text: str) -> tuple[Answer, Question]:
+    """Record a second submitted version of the member's answer with `text` for Q2."""
     question = published.questions.get(code="Q2")
     answer = Answer.objects.get(inquiry=published, organization=council.member_org)
     AnswerVersion.objects.create(
         answer=answer,
         number=2,
         kind=AnswerKind.ANSWERED,
-        data={str(question.pk): "第2版の回答"},
+        data={str(question.pk): text},
         submitted_at=answer.submitted_at,
     )
+    return answer, question
+
+
+def test_matrix_page_shows_the_latest_submitted_version_not_a_correction(council, published):
+    answer, question = _second_version(council, published, "第2版の回答")
     start_correction(answer, {str(question.pk): "修正中の回答"})
 
     html = (
@@ -209,15 +216,7 @@ def test_matrix_page_shows_the_latest_submitted_version_not_a_correction(council
 
 
 def test_matrix_page_escapes_answers_and_widens_long_texts(council, published):
-    question = published.questions.get(code="Q2")
-    answer = Answer.objects.get(inquiry=published, organization=council.member_org)
-    AnswerVersion.objects.create(
-        answer=answer,
-        number=2,
-        kind=AnswerKind.ANSWERED,
-        data={str(question.pk): "<script>alert(1)</script>"},
-        submitted_at=answer.submitted_at,
-    )
+    _second_version(council, published, "<script>alert(1)</script>")
 
     html = (
         login(council.board)
