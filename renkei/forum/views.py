@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from renkei.accounts.permissions import Capability
 from renkei.core.forms import service_error_add
+from renkei.core.row_urls import RowUrl
 from renkei.directory.permissions import require
 from renkei.forum.forms import (
     BoardForm,
@@ -93,6 +94,12 @@ def _context(request: HttpRequest, **extra) -> dict:
         "nav": "forum",
         "can_post": can_post(request.user),
         "can_moderate": can_moderate(request.user),
+        # The fragments' row links, reversed once per page rather than once per row.
+        "row_urls": {
+            "thread": RowUrl("forum:thread"),
+            "post": RowUrl("forum:post"),
+            "attachment": RowUrl("forum:attachment"),
+        },
         **extra,
     }
 

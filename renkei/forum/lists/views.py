@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from renkei.accounts.permissions import Capability
 from renkei.core.errors import ServiceError
 from renkei.core.forms import service_error_add
+from renkei.core.row_urls import RowUrl
 from renkei.directory.models import Person
 from renkei.directory.permissions import require
 from renkei.forum.lists.forms import ListForm, MessageForm, ReceivingForm, SearchForm
@@ -59,7 +60,17 @@ def _list_crumb(mailing_list) -> tuple[str, str]:
 
 
 def _context(request: HttpRequest, **extra) -> dict:
-    return {"nav": "forum", "can_manage": can_manage(request.user), **extra}
+    return {
+        "nav": "forum",
+        "can_manage": can_manage(request.user),
+        # The fragments' row links, reversed once per page rather than once per row.
+        "row_urls": {
+            "message": RowUrl("lists:message"),
+            "attachment": RowUrl("lists:attachment"),
+            "reply": RowUrl("lists:reply"),
+        },
+        **extra,
+    }
 
 
 def index(request: HttpRequest) -> HttpResponse:
