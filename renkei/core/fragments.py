@@ -5,23 +5,17 @@ the Django template engine's per-variable lookups. Such fragments are Jinja2 tem
 app's `jinja2/` folder), rendered by Django's own Jinja2 backend and placed in a page with
 `{% fragment "app/_rows.html" %}` (core/templatetags/fragments.py). Jinja2 escapes every
 value the same way (autoescape on); the filters below are the Django filters and wareki
-formats the fragments need, under the same names.
+formats the fragments use, under the same names; row links come from the view as
+`renkei.core.row_urls.RowUrl`, reversed once per page.
 """
 
 from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import filesizeformat, linebreaksbr, truncatechars
-from django.urls import reverse
 from jinja2 import Environment, StrictUndefined
 
-from renkei.core.templatetags.numbers import percent
-from renkei.core.templatetags.wareki import jdate, jdatetime
-
-
-def url(viewname: str, *args: Any) -> str:
-    """Return the address of a view, as {% url %} does."""
-    return reverse(viewname, args=args)
+from renkei.core.templatetags.wareki import jdatetime
 
 
 def environment(**options: Any) -> Environment:
@@ -29,14 +23,11 @@ def environment(**options: Any) -> Environment:
     # A misspelled variable fails the test that renders it instead of drawing nothing (Django's
     # backend passes its own default, Undefined, which draws nothing).
     env = Environment(**{**options, "undefined": StrictUndefined})
-    env.globals["url"] = url
     env.filters.update(
         filesizeformat=filesizeformat,
         intcomma=intcomma,
-        jdate=jdate,
         jdatetime=jdatetime,
         linebreaksbr=linebreaksbr,
-        percent=percent,
         truncatechars=truncatechars,
     )
     return env

@@ -4,8 +4,6 @@ import pytest
 from django.template import engines
 from jinja2 import UndefinedError
 
-from renkei.core.fragments import url
-
 
 def test_a_fragment_escapes_every_value():
     template = engines["jinja2"].from_string("<td>{{ name }}</td>")
@@ -31,7 +29,3 @@ def test_fragment_tag_draws_the_jinja_template_with_the_page_context(tmp_path, s
     html = page.render({"names": ["札幌市", "<i>当別町</i>"]})
 
     assert html == "<ul><li>札幌市</li><li>&lt;i&gt;当別町&lt;/i&gt;</li></ul>"
-
-
-def test_url_reverses_like_the_url_tag():
-    assert url("forum:thread", 7) == "/forum/threads/7/"

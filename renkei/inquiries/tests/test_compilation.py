@@ -202,15 +202,20 @@ def test_free_text_is_listed_by_organization_in_code_order(council):
     ]
 
 
-def test_numeric_table_is_summed_per_cell(council):
-    inquiry = make_inquiry(council)
-    question = add_question(
+def _terminals_table(inquiry):
+    """Add Q6, a numeric table of terminals and servers at the main office and a branch."""
+    return add_question(
         inquiry,
         code="Q6",
         kind=QuestionKind.TABLE,
         table_rows=["本庁", "支所"],
         table_columns=["端末", "サーバ"],
     )
+
+
+def test_numeric_table_is_summed_per_cell(council):
+    inquiry = make_inquiry(council)
+    question = _terminals_table(inquiry)
     a, b = make_towns(2)
     key = str(question.pk)
     submit_answer(inquiry, a, {key: {"本庁": {"端末": 70, "サーバ": 1}, "支所": {"端末": 5}}})
@@ -249,13 +254,7 @@ def test_text_table_lists_each_organizations_cells(council):
 
 def test_table_lists_who_filled_it_in_and_writes_their_cells_when_read(council):
     inquiry = make_inquiry(council)
-    question = add_question(
-        inquiry,
-        code="Q6",
-        kind=QuestionKind.TABLE,
-        table_rows=["本庁", "支所"],
-        table_columns=["端末", "サーバ"],
-    )
+    question = _terminals_table(inquiry)
     a, b, blank, c = make_towns(4)
     key = str(question.pk)
     submit_answer(inquiry, a, {key: {"本庁": {"端末": 1200, "サーバ": 1}, "支所": {"端末": 5}}})
