@@ -205,4 +205,4 @@ def candidates_response(
     pick = organization_pick(text=text, choice=None, within=within)
     chosen = pick.organization.pk if pick.organization else None
     context = {**_candidates_context(name=name, pick=pick, chosen_id=chosen), "live": True}
-    return render(request, CANDIDATES_TEMPLATE, context)
+    return render(request, CANDIDATES_TEMPLATE, context, using="jinja2")

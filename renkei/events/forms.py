@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from renkei.core.fiscal_year import format_fiscal_year
-from renkei.core.forms import FilterForm, Select, WarekiDateField, date_input_hint
+from renkei.core.forms import Select, WarekiDateField, date_input_hint
 from renkei.core.question_kinds import field_name, kind_of
 from renkei.core.question_kinds.definitions import OTHER_CHOICE
 from renkei.core.question_kinds.values import OTHER_TEXT_MAX_LENGTH
@@ -222,7 +222,7 @@ class PublicRegistrationForm(forms.Form):
         )
 
 
-class EventFilterForm(FilterForm):
+class EventFilterForm(forms.Form):
     """The fiscal year, kind and words the event list is narrowed by."""
 
     year = forms.TypedChoiceField(
@@ -241,7 +241,7 @@ class EventFilterForm(FilterForm):
         ]
 
 
-class RegistrationFilterForm(FilterForm):
+class RegistrationFilterForm(forms.Form):
     """The status, membership and words the registration list is narrowed by."""
 
     status = forms.ChoiceField(

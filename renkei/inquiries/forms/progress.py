@@ -5,14 +5,14 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from renkei.core.forms import FilterForm, Select
+from renkei.core.forms import Select
 from renkei.directory.models import Organization, OrganizationKind
 from renkei.directory.prefectures import PREFECTURES
 from renkei.inquiries.forms.common import JapaneseLabelsMixin
 from renkei.inquiries.selectors.progress import PROGRESS_STATUSES
 
 
-class ProgressFilterForm(FilterForm):
+class ProgressFilterForm(forms.Form):
     """The filters of the progress page, read from the address (GET)."""
 
     status = forms.ChoiceField(
