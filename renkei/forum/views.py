@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from renkei.accounts.permissions import Capability
-from renkei.core.forms import service_error_add
+from renkei.core.refusals import refusal_flashed, refusal_on
 from renkei.core.row_urls import RowUrl
 from renkei.directory.permissions import require
 from renkei.forum.forms import (
@@ -25,7 +26,7 @@ from renkei.forum.forms import (
     ThreadFilterForm,
     ThreadForm,
 )
-from renkei.forum.models import Board, Post
+from renkei.forum.models import Board, Post, Thread
 from renkei.forum.permissions import (
     can_moderate,
     can_post,
@@ -61,7 +62,6 @@ from renkei.forum.selectors import (
 )
 from renkei.forum.services import (
     THREAD_ACTIONS,
-    ForumError,
     abuse_report_create,
     abuse_report_resolve,
     board_create,
@@ -118,19 +118,26 @@ def _page(
     )
 
 
+def _form_page(
+    request: HttpRequest,
+    template: str,
+    trail: list[tuple[str, str | None]],
+    *,
+    form: forms.BaseForm,
+    **extra,
+) -> HttpResponse:
+    """Render a forum page that holds a form: 400 when the form has errors."""
+    return _page(request, template, trail, form=form, status=400 if form.errors else 200, **extra)
+
+
 def _post_page(
     request: HttpRequest, template: str, label: str, *, post: Post, **extra
 ) -> HttpResponse:
     """Render a page about one post under its thread (400 when its form has errors)."""
-    form = extra.get("form")
-    return _page(
-        request,
-        template,
-        [(post.thread.title, reverse("forum:thread", args=[post.thread_id])), (label, None)],
-        post=post,
-        status=400 if form is not None and form.errors else 200,
-        **extra,
-    )
+    trail = [(post.thread.title, reverse("forum:thread", args=[post.thread_id])), (label, None)]
+    if "form" in extra:
+        return _form_page(request, template, trail, post=post, **extra)
+    return _page(request, template, trail, post=post, **extra)
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -217,7 +224,7 @@ def thread_new(request: HttpRequest, board_pk: int) -> HttpResponse:
     board = get_board_to_post_in(request.user, board_pk)
     form = ThreadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             thread = thread_create(
                 board=board,
                 title=form.cleaned_data["title"],
@@ -226,18 +233,14 @@ def thread_new(request: HttpRequest, board_pk: int) -> HttpResponse:
                 by=request.user,
                 request=request,
             )
-        except ForumError as error:
-            service_error_add(form, error)
-        else:
             messages.success(request, "スレッドを作成しました。")
             return redirect(thread)
-    return _page(
+    return _form_page(
         request,
         "forum/thread_form.html",
         [(board.name, reverse("forum:board", args=[board.pk])), ("新しいスレッド", None)],
         board=board,
         form=form,
-        status=400 if form.errors else 200,
     )
 
 
@@ -290,7 +293,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = PostForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
+            with refusal_on(form):
                 new = post_create(
                     thread=thread,
                     body=form.cleaned_data["body"],
@@ -299,15 +302,12 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                     request=request,
                 )
-            except ForumError as error:
-                service_error_add(form, error)
-            else:
                 messages.success(request, f"#{new.number} を投稿しました。")
                 return redirect(new)
     else:
         initial = {"body": quote_text(post=reply_to)} if reply_to and not reply_to.is_hidden else {}
         form = PostForm(initial=initial)
-    return _page(
+    return _form_page(
         request,
         "forum/reply.html",
         [
@@ -318,7 +318,6 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
         thread=thread,
         reply_to=reply_to,
         form=form,
-        status=400 if form.errors else 200,
     )
 
 
@@ -328,11 +327,8 @@ def post_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     post = get_post_to_edit_for(request.user, pk)
     form = EditForm(request.POST or None, initial={"body": post.body})
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             post_edit(post=post, body=form.cleaned_data["body"], by=request.user, request=request)
-        except ForumError as error:
-            service_error_add(form, error)
-        else:
             messages.success(request, f"#{post.number} を編集しました。")
             return redirect(post)
     return _post_page(
@@ -362,28 +358,29 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
 
 
+def _follow(
+    request: HttpRequest, *, thread: Thread | None = None, board: Board | None = None
+) -> HttpResponse:
+    """Follow or stop following the thread or board as the POST says, and go back to it."""
+    following = request.POST.get("follow") == "1"
+    follow_set(user=request.user, thread=thread, board=board, following=following)
+    noun = "スレッド" if thread is not None else "会議室"
+    messages.success(
+        request, f"{noun}をフォローしました。" if following else "フォローをやめました。"
+    )
+    return redirect(thread or board)
+
+
 @require_POST
 def follow_thread(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow or stop following a thread."""
-    thread = get_thread_for(request.user, pk)
-    following = request.POST.get("follow") == "1"
-    follow_set(user=request.user, thread=thread, following=following)
-    messages.success(
-        request, "スレッドをフォローしました。" if following else "フォローをやめました。"
-    )
-    return redirect(thread)
+    return _follow(request, thread=get_thread_for(request.user, pk))
 
 
 @require_POST
 def follow_board(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow or stop following a whole board."""
-    board = get_board_for(request.user, pk)
-    following = request.POST.get("follow") == "1"
-    follow_set(user=request.user, board=board, following=following)
-    messages.success(
-        request, "会議室をフォローしました。" if following else "フォローをやめました。"
-    )
-    return redirect(board)
+    return _follow(request, board=get_board_for(request.user, pk))
 
 
 @require_http_methods(["GET", "POST"])
@@ -397,12 +394,11 @@ def preferences(request: HttpRequest) -> HttpResponse:
         preference_set(user=request.user, delivery=form.cleaned_data["delivery"], request=request)
         messages.success(request, "通知の受け取り方を保存しました。")
         return redirect("forum:preferences")
-    return _page(
+    return _form_page(
         request,
         "forum/preferences.html",
         [("通知の設定", None)],
         form=form,
-        status=400 if form.errors else 200,
     )
 
 
@@ -424,13 +420,10 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     post = get_post_to_report(request.user, pk)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             abuse_report_create(
                 post=post, reason=form.cleaned_data["reason"], by=request.user, request=request
             )
-        except ForumError as error:
-            service_error_add(form, error)
-        else:
             messages.success(request, "事務局に報告しました。ご協力ありがとうございます。")
             return redirect(post)
     return _post_page(request, "forum/report.html", "不適切な投稿の報告", post=post, form=form)
@@ -447,7 +440,7 @@ def thread_moderate_view(request: HttpRequest, pk: int, action: str) -> HttpResp
         return redirect(thread)
     needs_confirm = action in CONFIRMED_ACTIONS
     if request.method == "POST" and (not needs_confirm or request.POST.get("confirm") == "1"):
-        try:
+        with refusal_flashed(request):
             done = thread_moderate(
                 thread=thread,
                 action=action,
@@ -455,9 +448,6 @@ def thread_moderate_view(request: HttpRequest, pk: int, action: str) -> HttpResp
                 by=request.user,
                 request=request,
             )
-        except ForumError as error:
-            messages.error(request, str(error))
-        else:
             messages.success(request, f"スレッドを{done}。")
         return redirect(thread)
     if not needs_confirm:
@@ -481,11 +471,8 @@ def thread_move_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         target: Board = form.cleaned_data["board"]
         if request.POST.get("confirm") == "1":
-            try:
+            with refusal_on(form):
                 thread_move(thread=thread, board=target, by=request.user, request=request)
-            except ForumError as error:
-                service_error_add(form, error)
-            else:
                 messages.success(request, f"スレッドを「{target.name}」に移動しました。")
                 return redirect(thread)
         else:
@@ -496,13 +483,12 @@ def thread_move_view(request: HttpRequest, pk: int) -> HttpResponse:
                 thread=thread,
                 target=target,
             )
-    return _page(
+    return _form_page(
         request,
         "forum/move.html",
         [(thread.title, reverse("forum:thread", args=[thread.pk])), ("スレッドの移動", None)],
         thread=thread,
         form=form,
-        status=400 if form.errors else 200,
     )
 
 
@@ -513,15 +499,12 @@ def post_hide_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = HideForm(request.POST or None)
     if request.method == "POST":
         if post.is_hidden:
-            try:
+            with refusal_flashed(request):
                 post_hide(post=post, hide=False, reason="", by=request.user, request=request)
-            except ForumError as error:
-                messages.error(request, str(error))
-            else:
                 messages.success(request, f"#{post.number} を再表示しました。")
             return redirect(post)
         if form.is_valid():
-            try:
+            with refusal_on(form):
                 post_hide(
                     post=post,
                     hide=True,
@@ -529,9 +512,6 @@ def post_hide_view(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                     request=request,
                 )
-            except ForumError as error:
-                service_error_add(form, error)
-            else:
                 messages.success(request, f"#{post.number} を非表示にしました。")
                 return redirect(post)
     return _post_page(request, "forum/post_hide.html", "投稿の非表示", post=post, form=form)
@@ -555,11 +535,8 @@ def report_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_to_resolve(request.user, pk)
     form = ResolveForm(request.POST)
     resolution = form.cleaned_data["resolution"] if form.is_valid() else ""
-    try:
+    with refusal_flashed(request):
         abuse_report_resolve(report=report, resolution=resolution, by=request.user, request=request)
-    except ForumError as error:
-        messages.error(request, str(error))
-    else:
         messages.success(request, "報告を対応済みにしました。")
     return redirect("forum:reports")
 
@@ -596,11 +573,10 @@ def board_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             )
             messages.success(request, "会議室を保存しました。")
         return redirect(board)
-    return _page(
+    return _form_page(
         request,
         "forum/board_form.html",
         [("会議室の作成" if board is None else f"{board.name}の設定", None)],
         board=board,
         form=form,
-        status=400 if form.errors else 200,
     )

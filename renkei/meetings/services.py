@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -354,6 +354,15 @@ def attendance_record(
     return line
 
 
+def _next_number(*, meeting: Meeting, rows: QuerySet, field: str) -> int:
+    """Return the number after the meeting's highest `field` among `rows` (inside an atomic).
+
+    The meeting row is the lock: two additions at once get consecutive numbers.
+    """
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    return (rows.filter(meeting=meeting).aggregate(m=Max(field))["m"] or 0) + 1
+
+
 def agenda_item_add(
     *,
     meeting: Meeting,
@@ -368,11 +377,9 @@ def agenda_item_add(
     if not title.strip():
         raise MeetingError("議題を入力してください。", field="title")
     with transaction.atomic():
-        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
-        last = AgendaItem.objects.filter(meeting=meeting).aggregate(m=Max("position"))["m"] or 0
         item = AgendaItem.objects.create(
             meeting=meeting,
-            position=last + 1,
+            position=_next_number(meeting=meeting, rows=AgendaItem.objects.all(), field="position"),
             title=title.strip(),
             presenter=presenter.strip(),
             presenter_organization=presenter_organization,
@@ -402,17 +409,14 @@ def material_add(
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise MeetingError("この会議の議題を選んでください。", field="agenda_item")
     with transaction.atomic():
-        # The meeting row is the lock: two uploads at once get consecutive numbers.
-        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
-        last = (
-            Material.objects.filter(meeting=meeting, series=series).aggregate(m=Max("number"))["m"]
-            or 0
+        number = _next_number(
+            meeting=meeting, rows=Material.objects.filter(series=series), field="number"
         )
         material = Material.objects.create(
             meeting=meeting,
             agenda_item=agenda_item,
             series=series,
-            number=last + 1,
+            number=number,
             title=title.strip() or file.name,
             file=file,
             uploaded_by=by,

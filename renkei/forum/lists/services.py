@@ -527,41 +527,37 @@ def held_approve(
     *, message: ListMessage, by: User, request: HttpRequest | None = None
 ) -> ListMessage:
     """Publish a held message: into the archive and out to every member."""
-    with transaction.atomic():
-        locked = ListMessage.objects.select_for_update().get(pk=message.pk)
-        if locked.status != MessageStatus.HELD:
-            raise ServiceError("このメッセージはすでに処理されています。")
-        locked.decided_by = by
-        locked.decided_at = timezone.now()
-        locked.save(update_fields=["decided_by", "decided_at"])
-        _publish(message=locked)
-        audit_record(
-            action="lists.held_approve",
-            actor=by,
-            target=locked,
-            request=request,
-            detail={"from": locked.from_email, "subject": locked.subject},
-        )
-    return locked
+    return _held_decide(message=message, by=by, approve=True, request=request)
 
 
 def held_reject(
     *, message: ListMessage, by: User, request: HttpRequest | None = None
 ) -> ListMessage:
     """Reject a held message: it is never published nor mailed; its files are removed."""
+    return _held_decide(message=message, by=by, approve=False, request=request)
+
+
+def _held_decide(
+    *, message: ListMessage, by: User, approve: bool, request: HttpRequest | None
+) -> ListMessage:
+    """Record a moderator's decision on a held message, once: a decided one is refused."""
     with transaction.atomic():
         locked = ListMessage.objects.select_for_update().get(pk=message.pk)
         if locked.status != MessageStatus.HELD:
             raise ServiceError("このメッセージはすでに処理されています。")
-        locked.status = MessageStatus.REJECTED
         locked.decided_by = by
         locked.decided_at = timezone.now()
-        locked.save(update_fields=["status", "decided_by", "decided_at"])
-        for attachment in locked.attachments.all():
-            file_delete_on_commit(attachment.file)
-        locked.attachments.all().delete()
+        if approve:
+            locked.save(update_fields=["decided_by", "decided_at"])
+            _publish(message=locked)
+        else:
+            locked.status = MessageStatus.REJECTED
+            locked.save(update_fields=["status", "decided_by", "decided_at"])
+            for attachment in locked.attachments.all():
+                file_delete_on_commit(attachment.file)
+            locked.attachments.all().delete()
         audit_record(
-            action="lists.held_reject",
+            action="lists.held_approve" if approve else "lists.held_reject",
             actor=by,
             target=locked,
             request=request,

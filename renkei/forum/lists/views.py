@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from renkei.accounts.permissions import Capability
 from renkei.core.errors import ServiceError
-from renkei.core.forms import service_error_add
+from renkei.core.refusals import refusal_on
 from renkei.core.row_urls import RowUrl
 from renkei.directory.models import Person
 from renkei.directory.permissions import require
@@ -108,14 +108,11 @@ def list_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "by": request.user,
             "request": request,
         }
-        try:
+        with refusal_on(form):
             if mailing_list is None:
                 mailing_list = list_create(group=data["group"], **fields)
             else:
                 mailing_list = list_update(mailing_list=mailing_list, **fields)
-        except ServiceError as error:
-            service_error_add(form, error)
-        else:
             messages.success(request, f"メーリングリスト {mailing_list.address} を保存しました。")
             return redirect(mailing_list)
     title = "メーリングリストの作成" if mailing_list is None else "メーリングリストの設定"
@@ -217,7 +214,7 @@ def _message_form(request: HttpRequest, *, mailing_list, parent) -> HttpResponse
         initial["subject"] = subject if subject.lower().startswith("re:") else f"Re: {subject}"
     form = MessageForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on(form):
             created = message_post(
                 mailing_list=mailing_list,
                 subject=form.cleaned_data["subject"],
@@ -227,9 +224,6 @@ def _message_form(request: HttpRequest, *, mailing_list, parent) -> HttpResponse
                 by=request.user,
                 request=request,
             )
-        except ServiceError as error:
-            service_error_add(form, error)
-        else:
             messages.success(request, "投稿しました。グループの全員にメールで配信します。")
             return redirect(created)
     title = "返信する" if parent else "新しい話題を投稿"

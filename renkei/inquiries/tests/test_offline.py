@@ -348,32 +348,31 @@ def test_row_inserted_in_a_filled_sheet_is_refused_with_its_row(council, sheet_i
     assert not Answer.objects.filter(inquiry=inquiry, organization=council.member_org).exists()
 
 
-def test_row_deleted_from_a_filled_sheet_is_refused(council, sheet_inquiry):
+@pytest.mark.parametrize(
+    ("edit", "first_error"),
+    [
+        pytest.param(
+            lambda book: book["回答"].delete_rows(12),
+            "12行目: 「Q2・CSV」の行のはずが、「Q2・XML」の行があります。",
+            id="row-deleted",
+        ),
+        pytest.param(
+            lambda book: book["回答"].insert_cols(2),
+            "8行目: 見出し行の位置が変わっています（行か列が挿入・削除されています）。",
+            id="column-inserted-before-the-answers",
+        ),
+    ],
+)
+def test_rows_or_columns_changed_in_a_filled_sheet_are_refused(
+    council, sheet_inquiry, edit, first_error
+):
     inquiry, _ = sheet_inquiry
-    content = sheet_fill(
-        sheet_download(council, inquiry), VALID, edit=lambda book: book["回答"].delete_rows(12)
-    )
+    content = sheet_fill(sheet_download(council, inquiry), VALID, edit=edit)
 
     with pytest.raises(OfflineSheetError) as raised:
         sheet_import(council, inquiry, content)
 
-    assert raised.value.errors[0].startswith(
-        "12行目: 「Q2・CSV」の行のはずが、「Q2・XML」の行があります。"
-    )
-
-
-def test_column_inserted_before_the_answers_is_refused(council, sheet_inquiry):
-    inquiry, _ = sheet_inquiry
-    content = sheet_fill(
-        sheet_download(council, inquiry), VALID, edit=lambda book: book["回答"].insert_cols(2)
-    )
-
-    with pytest.raises(OfflineSheetError) as raised:
-        sheet_import(council, inquiry, content)
-
-    assert raised.value.errors[0].startswith(
-        "8行目: 見出し行の位置が変わっています（行か列が挿入・削除されています）。"
-    )
+    assert raised.value.errors[0].startswith(first_error)
 
 
 def test_row_added_below_the_last_question_is_harmless(council, sheet_inquiry):

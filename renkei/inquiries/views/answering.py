@@ -89,12 +89,7 @@ def answer_page(
     questions = inquiry_questions(inquiry)
     # Through an answer link nobody is logged in: the answer records no user.
     user = None if link is not None else request.user
-    if link is not None:
-        here = reverse("answer_link:answer")
-    elif proxy:
-        here = reverse("inquiries:proxy_answer", args=[inquiry.pk, answer.organization_id])
-    else:
-        here = reverse("inquiries:answer", args=[inquiry.pk])
+    here = _route_url(answer, page="answer", proxy=proxy, link=link)
     status = 200
     if request.method == "POST":
         form = AnswerForm(request.POST, request.FILES, questions=questions, answer=answer)
@@ -128,7 +123,7 @@ def answer_page(
                         request,
                         "回答を一時保存しました。内容を確認して「この内容で提出する」を押してください。",
                     )
-                    return redirect(_submit_url(answer, proxy=proxy, link=link))
+                    return redirect(_route_url(answer, page="submit", proxy=proxy, link=link))
                 _answer_next_step(
                     request, answer, intent=intent, proxy=proxy, link=link, respondent=respondent
                 )
@@ -231,12 +226,22 @@ def _answer_next_step(
         messages.error(request, "回答を一時保存しましたが、" + error.message)
 
 
-def _submit_url(answer: Answer, *, proxy: bool, link: AnswerLink | None = None) -> str:
+# The URL names of the answer form and of its confirmation page, on each route an answer is
+# reached by: an answer link (no account), the secretariat's 代理入力, the organization's members.
+ROUTE_URL_NAMES = {
+    "answer": ("answer_link:answer", "inquiries:proxy_answer", "inquiries:answer"),
+    "submit": ("answer_link:submit", "inquiries:proxy_submit", "inquiries:answer_submit"),
+}
+
+
+def _route_url(answer: Answer, *, page: str, proxy: bool, link: AnswerLink | None = None) -> str:
+    """Return the address of the answer form or its confirmation `page` on the answer's route."""
+    via_link, via_proxy, as_member = ROUTE_URL_NAMES[page]
     if link is not None:
-        return reverse("answer_link:submit")
+        return reverse(via_link)
     if proxy:
-        return reverse("inquiries:proxy_submit", args=[answer.inquiry_id, answer.organization_id])
-    return reverse("inquiries:answer_submit", args=[answer.inquiry_id])
+        return reverse(via_proxy, args=[answer.inquiry_id, answer.organization_id])
+    return reverse(as_member, args=[answer.inquiry_id])
 
 
 def submit_page(
@@ -249,12 +254,7 @@ def submit_page(
 ) -> HttpResponse:
     """Show the whole saved answer (確認画面); only its own POST with `confirm` submits it."""
     inquiry = answer.inquiry
-    if link is not None:
-        back = reverse("answer_link:answer")
-    elif proxy:
-        back = reverse("inquiries:proxy_answer", args=[inquiry.pk, answer.organization_id])
-    else:
-        back = reverse("inquiries:answer", args=[inquiry.pk])
+    back = _route_url(answer, page="answer", proxy=proxy, link=link)
     if answer.pk is None:
         messages.error(request, "まだ回答が保存されていません。回答を入力して保存してください。")
         return redirect(back)

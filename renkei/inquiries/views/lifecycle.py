@@ -1,5 +1,6 @@
 """Moving an inquiry through its lifecycle: review, open, close, publish, extend, copy."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -50,11 +51,19 @@ def _missing_addresses(request: HttpRequest, inquiry: Inquiry) -> dict[str, Any]
     return {"missing_page": page, "missing_count": page.paginator.count, "back_url": request.path}
 
 
-def _transition(request: HttpRequest, inquiry: Inquiry, call: Any, success: str) -> HttpResponse:
+def _transition(
+    request: HttpRequest, inquiry: Inquiry, action: Callable[..., Inquiry], success: str
+) -> HttpResponse:
+    """Run a lifecycle service on the inquiry, say it went through, and go back to its page."""
     with refusal_flashed(request):
-        call()
+        action(inquiry=inquiry, by=request.user, request=request)
         messages.success(request, success)
     return detail_redirect(inquiry)
+
+
+def _mail_detail(name: str) -> str:
+    """Return the confirmation line that names the mail a transition sends."""
+    return f"送信するメール：{INQUIRY_WORKFLOW.transition(name).mail}。"
 
 
 @require_POST
@@ -64,9 +73,7 @@ def inquiry_submit_for_review(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
         inquiry,
-        lambda: services.inquiry_submit_for_review(
-            inquiry=inquiry, by=request.user, request=request
-        ),
+        services.inquiry_submit_for_review,
         "事務局に審査を依頼しました。承認されると照会先へ送信されます。",
     )
 
@@ -135,7 +142,7 @@ def inquiry_open(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
         inquiry,
-        lambda: services.inquiry_open(inquiry=inquiry, by=request.user, request=request),
+        services.inquiry_open,
         "照会を開始し、照会先へ通知メールを送信しました。",
     )
 
@@ -156,7 +163,7 @@ def inquiry_close(request: HttpRequest, pk: int) -> HttpResponse:
                 f"（{format_percent(progress.submitted_count, progress.target_count)}）。"
                 f"未提出の{progress.waiting_count:,}団体は、締め切った後は回答を保存・提出できません。",
                 "締め切った後も、回答期限を延長すれば受付を再開できます。",
-                f"送信するメール：{INQUIRY_WORKFLOW.transition('close').mail}。",
+                _mail_detail("close"),
             ],
             button="締め切る",
             danger=True,
@@ -164,7 +171,7 @@ def inquiry_close(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
         inquiry,
-        lambda: services.inquiry_close(inquiry=inquiry, by=request.user, request=request),
+        services.inquiry_close,
         "回答の受付を締め切りました。",
     )
 
@@ -185,7 +192,7 @@ def inquiry_publish(request: HttpRequest, pk: int) -> HttpResponse:
                 f"提出済みの{progress.submitted_count:,}団体（照会先{progress.target_count:,}団体中）"
                 f"の回答を、{names}公開します。",
                 f"公開範囲：{inquiry.get_results_visibility_display()}（事務局と照会団体は常に閲覧できます）。",
-                f"送信するメール：{INQUIRY_WORKFLOW.transition('publish').mail}。",
+                _mail_detail("publish"),
             ],
             button="結果を公開する",
             danger=False,
@@ -193,7 +200,7 @@ def inquiry_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
         inquiry,
-        lambda: services.inquiry_publish_results(inquiry=inquiry, by=request.user, request=request),
+        services.inquiry_publish_results,
         "結果を公開しました。",
     )
 

@@ -48,6 +48,16 @@ def b_word(data: bytes, charset: str) -> str:
     return f"=?{charset}?B?{base64.b64encode(data).decode()}?="
 
 
+def threading_headers(*, in_reply_to: str, references: str) -> str:
+    """Return the In-Reply-To and References header lines a reply carries (none for a new mail)."""
+    threading = ""
+    if in_reply_to:
+        threading += f"In-Reply-To: {in_reply_to}\n"
+    if references:
+        threading += f"References: {references}\n"
+    return threading
+
+
 def crlf(text: str) -> bytes:
     return text.replace("\n", "\r\n").encode("ascii")
 
@@ -68,11 +78,7 @@ class Samples:
         references: str = "",
     ) -> bytes:
         """Outlook (Microsoft 365) in ISO-2022-JP, multipart/alternative with an HTML part."""
-        threading = ""
-        if in_reply_to:
-            threading += f"In-Reply-To: {in_reply_to}\n"
-        if references:
-            threading += f"References: {references}\n"
+        threading = threading_headers(in_reply_to=in_reply_to, references=references)
         text = cp50220(body.replace("\n", "\r\n"))
         html = cp50220(
             '<html><head><meta http-equiv="Content-Type" content="text/html; '
@@ -121,11 +127,7 @@ class Samples:
         references: str = "",
     ) -> bytes:
         """Thunderbird in UTF-8 (8bit, format=flowed) with a PDF named by RFC 2231."""
-        threading = ""
-        if in_reply_to:
-            threading += f"In-Reply-To: {in_reply_to}\n"
-        if references:
-            threading += f"References: {references}\n"
+        threading = threading_headers(in_reply_to=in_reply_to, references=references)
         encoded_subject = subject.encode()
         head = crlf(
             "Message-ID: <8f2c1e4a-5b6d-4c3e-9a7f-0d1e2f3a4b5c@town.example.lg.jp>\n"
