@@ -107,7 +107,7 @@ class Affiliation:
 
 
 def affiliation_of(*, user: User) -> Affiliation:
-    """Return the user's organization and groups today (2 queries: the organization, the groups)."""
+    """Return the user's organization and groups today (one query: request.user has the rest)."""
     person = getattr(user, "person", None) if user.is_authenticated else None
     if person is None:
         return Affiliation(
