@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from renkei.accounts import views as account_views
-from renkei.directory import views as directory_views
+from renkei.directory.views import invitations as directory_invitations
 from renkei.inquiries.urls import link_urlpatterns as answer_link_urlpatterns
 from renkei.portal import views as portal_views
 
@@ -12,7 +12,11 @@ urlpatterns = [
     path("", portal_views.home, name="home"),
     path("healthz", portal_views.healthz, name="healthz"),
     path("notifications/", portal_views.notifications, name="notifications"),
-    path("invitations/<str:token>/", directory_views.invitation_accept, name="invitation_accept"),
+    path(
+        "invitations/<str:token>/",
+        directory_invitations.invitation_accept,
+        name="invitation_accept",
+    ),
     path("", include("renkei.directory.urls")),
     path("accounts/", include("renkei.accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -1,11 +1,12 @@
 """Changing the directory: memberships, people, transfers, groups and invitations."""
 
 import datetime as dt
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
@@ -80,11 +81,12 @@ def membership_end(
         raise DirectoryError("退会日は入会日より後の日付にしてください。")
     with transaction.atomic():
         membership.left_on = left_on
-        membership.save(update_fields=["left_on"])
-        audit_record(
+        _save_recorded(
+            membership,
+            ["left_on"],
             action=Action.MEMBERSHIP_CHANGED,
-            actor=by,
             target=organization,
+            by=by,
             request=request,
             detail={"left_on": left_on.isoformat()},
         )
@@ -148,11 +150,10 @@ def person_create(
             department=department,
             title=title,
         )
-        Assignment.objects.create(
+        _assignment_start(
             person=person,
             organization=organization,
             department=department,
-            department_name=department.name if department else "",
             title=title,
             started_on=started_on or timezone.localdate(),
         )
@@ -187,11 +188,10 @@ def person_transfer(
         # The posts the person held stay with the organization, vacant until refilled.
         Post.objects.filter(holder=person).update(holder=None)
         department = _department(organization=organization, name=department_name)
-        Assignment.objects.create(
+        _assignment_start(
             person=person,
             organization=organization,
             department=department,
-            department_name=department.name if department else "",
             title=title,
             started_on=on,
         )
@@ -205,11 +205,11 @@ def person_transfer(
             user = person.user
             if user.role == Role.REPRESENTATIVE:
                 user.role = Role.STAFF
-                user.save(update_fields=["role"])
-                audit_record(
+                _save_recorded(
+                    user,
+                    ["role"],
                     action=Action.ROLE_CHANGED,
-                    actor=by,
-                    target=user,
+                    by=by,
                     request=request,
                     detail={"from": Role.REPRESENTATIVE, "to": Role.STAFF, "reason": "transfer"},
                 )
@@ -271,15 +271,15 @@ def person_leave(
         deactivated = False
         if person.user_id and person.user.is_active:
             person.user.is_active = False
-            person.user.save(update_fields=["is_active"])
-            deactivated = True
-            audit_record(
+            _save_recorded(
+                person.user,
+                ["is_active"],
                 action=Action.USER_DEACTIVATED,
-                actor=by,
-                target=person.user,
+                by=by,
                 request=request,
                 detail={"reason": "left"},
             )
+            deactivated = True
         audit_record(
             action=Action.PERSON_TRANSFERRED,
             actor=by,
@@ -326,7 +326,7 @@ def person_update(
             "email": person.email,
             "phone": person.phone,
         }
-        changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+        changes = _changes(before, after)
         if not changes:
             return person
         person.save(update_fields=["department", "title", "email", "phone", "updated_at"])
@@ -356,11 +356,10 @@ def post_assign(
         return post
     with transaction.atomic():
         post.holder = holder
-        post.save(update_fields=["holder"])
-        audit_record(
-            action=Action.CHANGED,
-            actor=by,
-            target=post,
+        _save_recorded(
+            post,
+            ["holder"],
+            by=by,
             request=request,
             detail={"holder": [old, holder.pk if holder else None], "is_contact": post.is_contact},
         )
@@ -404,6 +403,54 @@ def _department(*, organization: Organization, name: str) -> Department | None:
         return None
     department, _ = Department.objects.get_or_create(organization=organization, name=name)
     return department
+
+
+def _assignment_start(
+    *,
+    person: Person,
+    organization: Organization,
+    department: Department | None,
+    title: str,
+    started_on: dt.date,
+) -> Assignment:
+    """Open a person's next post record (their post history: 着任 until ended)."""
+    return Assignment.objects.create(
+        person=person,
+        organization=organization,
+        department=department,
+        department_name=department.name if department else "",
+        title=title,
+        started_on=started_on,
+    )
+
+
+def _save_recorded(
+    instance: models.Model,
+    fields: list[str] | None,
+    *,
+    action: str = Action.CHANGED,
+    target: models.Model | None = None,
+    by: User,
+    request: HttpRequest | None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Save the instance (only `fields`, if named) and write the change's audit row.
+
+    The caller holds the transaction. The row names `target`, else the instance itself.
+    """
+    instance.save(update_fields=fields)
+    audit_record(
+        action=action,
+        actor=by,
+        target=instance if target is None else target,
+        request=request,
+        detail=detail,
+    )
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """Return the values that differ, each as [before, after], for the audit row."""
+    return {k: [before[k], after[k]] for k in before if before[k] != after[k]}
 
 
 def group_member_add(
@@ -462,15 +509,9 @@ def group_member_remove(
 
 def group_save(*, group: Group, by: User, request: HttpRequest | None = None) -> Group:
     """Store a new or edited group (validated by its form) and record who did it."""
-    created = group.pk is None
+    action = Action.CREATED if group.pk is None else Action.CHANGED
     with transaction.atomic():
-        group.save()
-        audit_record(
-            action=Action.CREATED if created else Action.CHANGED,
-            actor=by,
-            target=group,
-            request=request,
-        )
+        _save_recorded(group, None, action=action, by=by, request=request)
     return group
 
 
@@ -482,15 +523,10 @@ def organization_save(
     request: HttpRequest | None = None,
 ) -> Organization:
     """Store a new or edited hand-entered organization (validated by its form) and record it."""
-    created = organization.pk is None
+    action = Action.CREATED if organization.pk is None else Action.CHANGED
     with transaction.atomic():
-        organization.save()
-        audit_record(
-            action=Action.CREATED if created else Action.CHANGED,
-            actor=by,
-            target=organization,
-            request=request,
-            detail={"fields": changed},
+        _save_recorded(
+            organization, None, action=action, by=by, request=request, detail={"fields": changed}
         )
     return organization
 
@@ -505,11 +541,10 @@ def organization_notification_email_set(
         return organization
     with transaction.atomic():
         organization.notification_email = email
-        organization.save(update_fields=["notification_email", "updated_at"])
-        audit_record(
-            action=Action.CHANGED,
-            actor=by,
-            target=organization,
+        _save_recorded(
+            organization,
+            ["notification_email", "updated_at"],
+            by=by,
             request=request,
             detail={"field": "notification_email", "before": before, "after": email},
         )
@@ -623,11 +658,11 @@ def invitation_accept(
             person.save(update_fields=["user", "updated_at"])
             invitation.accepted_at = timezone.now()
             invitation.person = person
-            invitation.save(update_fields=["accepted_at", "person"])
-            audit_record(
+            _save_recorded(
+                invitation,
+                ["accepted_at", "person"],
                 action=Action.INVITATION_ACCEPTED,
-                actor=user,
-                target=invitation,
+                by=user,
                 request=request,
             )
     except IntegrityError as exc:
@@ -643,8 +678,9 @@ def invitation_revoke(
         raise DirectoryError("承諾済みの招待は取り消せません。")
     with transaction.atomic():
         invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
-        audit_record(action=Action.INVITATION_REVOKED, actor=by, target=invitation, request=request)
+        _save_recorded(
+            invitation, ["revoked_at"], action=Action.INVITATION_REVOKED, by=by, request=request
+        )
 
 
 # A member's own details ----------------------------------------------------------------------
@@ -663,7 +699,7 @@ def profile_update(
     person = getattr(user, "person", None)
     before = {"full_name": user.full_name, "phone": person.phone if person else ""}
     after = {"full_name": full_name, "phone": phone.strip() if person else ""}
-    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    changes = _changes(before, after)
     if not changes:
         return user
     with transaction.atomic():

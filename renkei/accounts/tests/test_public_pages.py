@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 # here on purpose; anything else sends an anonymous visitor to the login page.
 PUBLIC_VIEWS = {
     ("renkei.portal.views", "healthz"),
-    ("renkei.directory.views", "invitation_accept"),
+    ("renkei.directory.views.invitations", "invitation_accept"),
     # A person's calendar feed (secret token address) and minutes published to everyone.
     ("renkei.meetings.views", "feed"),
     ("renkei.meetings.views", "public_minutes"),

@@ -29,7 +29,7 @@ from renkei.directory.models import (
     Person,
     Post,
 )
-from renkei.directory.views import PAGE_SIZE
+from renkei.directory.views.lists import PAGE_SIZE
 from renkei.mailer.models import OutboxMessage
 from renkei.testing import PASSWORD, Council, make_organization, make_user
 
