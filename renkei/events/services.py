@@ -7,11 +7,13 @@ transaction.
 """
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -49,6 +51,35 @@ from renkei.workflow.transitions import TransitionError
 
 class EventError(ServiceError):
     """A change the event's state or data does not allow; the message is for the user."""
+
+
+M = TypeVar("M", bound=Model)
+
+
+@contextmanager
+def _transition_refused() -> Iterator[None]:
+    """Raise a workflow step's refusal in the block as an EventError."""
+    try:
+        yield
+    except TransitionError as error:
+        raise EventError(error.message) from error
+
+
+def _rows_replace(
+    *,
+    old: QuerySet[M],
+    new: list[M],
+    by: User,
+    target: Model,
+    request: HttpRequest | None,
+    detail: dict[str, Any],
+) -> list[M]:
+    """Replace a record's ordered rows (program, questions) in one transaction, audited."""
+    with transaction.atomic():
+        old.delete()
+        created = old.model.objects.bulk_create(new)
+        audit_record(action=Action.CHANGED, actor=by, target=target, request=request, detail=detail)
+    return created
 
 
 @dataclass(frozen=True)
@@ -163,27 +194,24 @@ def sessions_set(
 ) -> list[Session]:
     """Replace the program of an event with these rows, in this order."""
     rows = [s for s in sessions if s.theme.strip()]
-    with transaction.atomic():
-        event.sessions.all().delete()
-        created = Session.objects.bulk_create(
+    return _rows_replace(
+        old=event.sessions.all(),
+        new=[
             Session(event=event, position=number, **row.__dict__)
             for number, row in enumerate(rows, start=1)
-        )
-        audit_record(
-            action=Action.CHANGED,
-            actor=by,
-            target=event,
-            request=request,
-            detail={"event": "program", "sessions": len(created)},
-        )
-    return created
+        ],
+        by=by,
+        target=event,
+        request=request,
+        detail={"event": "program", "sessions": len(rows)},
+    )
 
 
 def event_publish(*, event: Event, by: User, request: HttpRequest | None = None) -> Event:
     """Show the event to its audience and open registration."""
     if not event.sessions.exists() and not event.description.strip():
         raise EventError("概要かプログラムを入力してから公開してください。")
-    try:
+    with _transition_refused():
         return EVENT_WORKFLOW.apply(
             instance=event,
             name="publish",
@@ -191,8 +219,6 @@ def event_publish(*, event: Event, by: User, request: HttpRequest | None = None)
             changes={"published_at": timezone.now()},
             request=request,
         )
-    except TransitionError as error:
-        raise EventError(error.message) from error
 
 
 def event_cancel(*, event: Event, by: User, request: HttpRequest | None = None) -> Event:
@@ -202,12 +228,10 @@ def event_cancel(*, event: Event, by: User, request: HttpRequest | None = None) 
         active = list(event.registrations.filter(status__in=ACTIVE_STATUSES))
         _registrations_mail(active, template="event_cancelled")
 
-    try:
+    with _transition_refused():
         return EVENT_WORKFLOW.apply(
             instance=event, name="cancel", by=by, request=request, after=mail
         )
-    except TransitionError as error:
-        raise EventError(error.message) from error
 
 
 # --- registration ---------------------------------------------------------------------------
@@ -346,7 +370,7 @@ def registration_cancel(
     """Cancel a registration; a freed seat goes to the oldest one waiting."""
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=registration.event_id)
-        try:
+        with _transition_refused():
             REGISTRATION_WORKFLOW.apply(
                 instance=registration,
                 name="cancel",
@@ -354,8 +378,6 @@ def registration_cancel(
                 changes={"cancelled_at": timezone.now()},
                 request=request,
             )
-        except TransitionError as error:
-            raise EventError(error.message) from error
         _registrations_mail([registration], template="event_cancellation_received")
         _waitlist_promote(locked)
     return registration
@@ -534,6 +556,12 @@ def reminders_send_due(*, now: dt.datetime | None = None, days_before: int = 1) 
 FISCAL_YEARS_PLANNED = (2000, 2100)
 
 
+def planned_year_check(fiscal_year: int) -> None:
+    """Refuse a fiscal year no training catalogue can have."""
+    if not FISCAL_YEARS_PLANNED[0] <= fiscal_year <= FISCAL_YEARS_PLANNED[1]:
+        raise EventError("年度が正しくありません。")
+
+
 @dataclass(frozen=True)
 class QuestionDraft:
     """One question as the secretariat types it; its kind is one of the registry's."""
@@ -575,8 +603,7 @@ def needs_questionnaire_create(
     request: HttpRequest | None = None,
 ) -> Questionnaire:
     """Write a fiscal year's needs questionnaire (研修ニーズ調査) of its training catalogue."""
-    if not FISCAL_YEARS_PLANNED[0] <= fiscal_year <= FISCAL_YEARS_PLANNED[1]:
-        raise EventError("年度が正しくありません。")
+    planned_year_check(fiscal_year)
     return _questionnaire_write(
         fields={"fiscal_year": fiscal_year, "kind": QuestionnaireKind.NEEDS},
         by=by,
@@ -643,9 +670,9 @@ def questions_set(
         if problem := _question_problem(number, row):
             raise EventError(problem)
     choice_kinds = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
-    with transaction.atomic():
-        questionnaire.questions.all().delete()
-        created = QuestionnaireQuestion.objects.bulk_create(
+    return _rows_replace(
+        old=questionnaire.questions.all(),
+        new=[
             QuestionnaireQuestion(
                 questionnaire=questionnaire,
                 position=number,
@@ -660,15 +687,12 @@ def questions_set(
                 unit=row.unit.strip() if row.kind == QuestionKind.NUMBER else "",
             )
             for number, row in enumerate(rows, start=1)
-        )
-        audit_record(
-            action=Action.CHANGED,
-            actor=by,
-            target=questionnaire,
-            request=request,
-            detail={"event": "questionnaire_questions", "questions": len(created)},
-        )
-    return created
+        ],
+        by=by,
+        target=questionnaire,
+        request=request,
+        detail={"event": "questionnaire_questions", "questions": len(rows)},
+    )
 
 
 def questionnaire_open(
@@ -700,7 +724,7 @@ def _questionnaire_transition(
     request: HttpRequest | None,
 ) -> Questionnaire:
     """Apply a step of the questionnaire's workflow, stamping when it happened."""
-    try:
+    with _transition_refused():
         return QUESTIONNAIRE_WORKFLOW.apply(
             instance=questionnaire,
             name=name,
@@ -708,8 +732,6 @@ def _questionnaire_transition(
             changes={stamp: timezone.now()},
             request=request,
         )
-    except TransitionError as error:
-        raise EventError(error.message) from error
 
 
 def questionnaire_answer(
