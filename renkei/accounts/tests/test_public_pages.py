@@ -20,12 +20,12 @@ PUBLIC_VIEWS = {
     ("renkei.inquiries.views.answer_links", "answer_link_submit"),
     ("renkei.inquiries.views.answer_links", "answer_link_end"),
     # A seminar open to non-members, and each registrant's own link (the token is the key).
-    ("renkei.events.views", "public_apply"),
-    ("renkei.events.views", "registration_confirm"),
-    ("renkei.events.views", "registration_page"),
-    ("renkei.events.views", "registration_cancel_by_link"),
-    ("renkei.events.views", "registration_ics"),
-    ("renkei.events.views", "questionnaire_answer_by_link"),
+    ("renkei.events.views.registration", "public_apply"),
+    ("renkei.events.views.registration", "registration_confirm"),
+    ("renkei.events.views.registration", "registration_page"),
+    ("renkei.events.views.registration", "registration_cancel_by_link"),
+    ("renkei.events.views.registration", "registration_ics"),
+    ("renkei.events.views.questionnaire_answers", "questionnaire_answer_by_link"),
     # A newsletter's signed unsubscribe link (RFC 8058 one-click POST from mail clients).
     ("renkei.announcements.views", "unsubscribe"),
 }

@@ -1,0 +1,137 @@
+"""The secretariat writes an event (details, program) and publishes or cancels it."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from renkei.core.refusals import refusal_on
+from renkei.events import services
+from renkei.events.forms import EventForm, SessionFormSet
+from renkei.events.lifecycle import EVENT_WORKFLOW
+from renkei.events.models import Event
+from renkei.events.permissions import get_event_to_manage_for, require_event_manager
+from renkei.events.selectors import event_seats
+from renkei.events.views.common import confirmed, crumbs, event_crumbs, step_take
+
+
+@require_http_methods(["GET", "POST"])
+def event_create(request: HttpRequest) -> HttpResponse:
+    """Write a new event (準備中 until it is published)."""
+    require_event_manager(request.user)
+    form = EventForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        with refusal_on(form):
+            event = services.event_create(by=request.user, draft=form.draft(), request=request)
+            messages.success(request, "催しを作成しました。プログラムを入力して公開してください。")
+            return redirect("events:program", pk=event.pk)
+    return render(
+        request,
+        "events/form.html",
+        {"nav": "events", "form": form, "breadcrumbs": crumbs(("新しい催し", None))},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an event's details."""
+    event = get_event_to_manage_for(request.user, pk)
+    form = EventForm(
+        request.POST if request.method == "POST" else None, initial=EventForm.initial_of(event)
+    )
+    if request.method == "POST" and form.is_valid():
+        with refusal_on(form):
+            services.event_update(event=event, by=request.user, draft=form.draft(), request=request)
+            messages.success(request, "催しの内容を保存しました。")
+            return redirect("events:detail", pk=event.pk)
+    return render(
+        request,
+        "events/form.html",
+        {
+            "nav": "events",
+            "form": form,
+            "event": event,
+            "breadcrumbs": event_crumbs(event, ("編集", None)),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def event_program(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit the program (プログラム): ordered sessions with speakers and their affiliations."""
+    event = get_event_to_manage_for(request.user, pk)
+    initial = [
+        {
+            "label": s.label,
+            "starts_at": s.starts_at,
+            "ends_at": s.ends_at,
+            "theme": s.theme,
+            "speaker_name": s.speaker_name,
+            "speaker_affiliation": s.speaker_affiliation,
+            "speaker_title": s.speaker_title,
+        }
+        for s in event.sessions.all()
+    ]
+    formset = SessionFormSet(
+        request.POST if request.method == "POST" else None, initial=initial, prefix="sessions"
+    )
+    if request.method == "POST" and formset.is_valid():
+        rows = [draft for form in formset.forms if (draft := form.draft()) is not None]
+        return step_take(
+            request,
+            lambda: services.sessions_set(
+                event=event, by=request.user, sessions=rows, request=request
+            ),
+            done=f"プログラムを保存しました（{len(rows)}件）。",
+            then=reverse("events:detail", args=[event.pk]),
+        )
+    return render(
+        request,
+        "events/program.html",
+        {
+            "nav": "events",
+            "event": event,
+            "formset": formset,
+            "breadcrumbs": event_crumbs(event, ("プログラム", None)),
+        },
+        status=400 if formset.is_bound and not formset.is_valid() else 200,
+    )
+
+
+def _transition_page(request: HttpRequest, event: Event, name: str) -> HttpResponse:
+    """Confirm, then take one step of the event's workflow (公開, 中止)."""
+    step = EVENT_WORKFLOW.transition(name)
+    if confirmed(request):
+        action = services.event_publish if name == "publish" else services.event_cancel
+        return step_take(
+            request,
+            lambda: action(event=event, by=request.user, request=request),
+            done=f"「{event.title}」を{step.label}しました。",
+            then=reverse("events:detail", args=[event.pk]),
+        )
+    return render(
+        request,
+        "events/transition_confirm.html",
+        {
+            "nav": "events",
+            "event": event,
+            "step": step,
+            "seats": event_seats(event),
+            "breadcrumbs": event_crumbs(event, (step.label, None)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def event_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish an event after a confirmation page."""
+    return _transition_page(request, get_event_to_manage_for(request.user, pk), "publish")
+
+
+@require_http_methods(["GET", "POST"])
+def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Call an event off after a confirmation page naming who is told."""
+    return _transition_page(request, get_event_to_manage_for(request.user, pk), "cancel")

@@ -1,0 +1,124 @@
+"""What the event pages share: breadcrumbs, the confirmation step, paging, whether an event
+takes registrations, the addresses of a questionnaire's pages, the audited Excel download."""
+
+from collections.abc import Callable
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from renkei.audit.models import Action
+from renkei.audit.services import audit_record
+from renkei.core.refusals import refusal_flashed
+from renkei.events import services
+from renkei.events.models import Event, Questionnaire
+from renkei.events.selectors import questionnaire_holder_title
+from renkei.events.services import EventError
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    """Return the breadcrumbs under the event list."""
+    return [("ホーム", reverse("home")), ("セミナー・研修", reverse("events:list")), *trail]
+
+
+def event_crumbs(event: Event, *trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    """Return the breadcrumbs under an event's page."""
+    return crumbs((event.title, reverse("events:detail", args=[event.pk])), *trail)
+
+
+def confirmed(request: HttpRequest) -> bool:
+    """Tell whether the request is the confirmation page's POST (the step is then taken)."""
+    return request.method == "POST" and request.POST.get("confirm") == "yes"
+
+
+def step_take(
+    request: HttpRequest, take: Callable[[], object], *, done: str, then: str
+) -> HttpResponse:
+    """Take a step the user asked for and go to `then`, saying `done` there (or the refusal)."""
+    with refusal_flashed(request):
+        take()
+        messages.success(request, done)
+    return redirect(then)
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """Return the list's query string for its page links (each link adds its own page)."""
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    return kept.urlencode()
+
+
+def accepting(event: Event) -> str:
+    """Return "" when the event takes registrations now, else why not."""
+    try:
+        services.registration_open_check(event)
+    except EventError as error:
+        return error.message
+    return ""
+
+
+def planned_year_check(year: int) -> None:
+    """Refuse a fiscal year no training catalogue can have (404)."""
+    try:
+        services.planned_year_check(year)
+    except EventError as error:
+        raise Http404(error.message) from error
+
+
+# An event's post-event questionnaire lives under the event's address, a needs questionnaire
+# (研修ニーズ調査) under its fiscal year's training catalogue (研修計画); the pages are the same
+# pages, given the questionnaire and the addresses of its holder.
+
+
+def questionnaire_links(questionnaire: Questionnaire) -> dict[str, str]:
+    """Return the addresses of a questionnaire's pages and of what it belongs to."""
+    if questionnaire.event_id is not None:
+        prefix, args = "events:questionnaire", [questionnaire.event_id, questionnaire.pk]
+        holder_url = reverse("events:detail", args=[questionnaire.event_id])
+    else:
+        prefix, args = "events:needs_questionnaire", [questionnaire.fiscal_year, questionnaire.pk]
+        holder_url = reverse("events:catalogue", args=[questionnaire.fiscal_year])
+    return {
+        "holder_title": questionnaire_holder_title(questionnaire),
+        "holder_url": holder_url,
+        "manage": reverse(prefix, args=args),
+        **{step: reverse(f"{prefix}_{step}", args=args) for step in ("open", "close")},
+        "results": reverse(f"{prefix}_results", args=args),
+        "export": reverse(f"{prefix}_export", args=args),
+    }
+
+
+def questionnaire_crumbs(
+    questionnaire: Questionnaire, links: dict[str, str], *trail: tuple[str, str | None]
+) -> list[tuple[str, str | None]]:
+    """Return the breadcrumbs under a questionnaire's page."""
+    return crumbs(
+        (links["holder_title"], links["holder_url"]),
+        (questionnaire.title, links["manage"] if trail else None),
+        *trail,
+    )
+
+
+def xlsx_download(
+    request: HttpRequest,
+    *,
+    body: bytes,
+    target: Model,
+    detail: dict[str, str],
+    filename: str,
+    name: str,
+) -> HttpResponse:
+    """Return a workbook as a download named `name` (`filename` for old browsers), audited."""
+    audit_record(
+        action=Action.EXPORTED, actor=request.user, target=target, request=request, detail=detail
+    )
+    response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(name)}"
+    )
+    return response
