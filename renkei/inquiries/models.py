@@ -267,8 +267,10 @@ class Answer(models.Model):
     inquiry = models.ForeignKey(
         Inquiry, verbose_name="照会", on_delete=models.CASCADE, related_name="answers"
     )
+    # The progress page joins each target organization to its answer through this name
+    # (FilteredRelation); the directory itself never reads it.
     organization = models.ForeignKey(
-        Organization, verbose_name="団体", on_delete=models.CASCADE, related_name="+"
+        Organization, verbose_name="団体", on_delete=models.CASCADE, related_name="inquiry_answers"
     )
     status = models.CharField(
         "状態",

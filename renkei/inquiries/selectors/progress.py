@@ -4,7 +4,17 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from renkei.core.text import to_halfwidth_digits
 from renkei.directory.models import (
@@ -180,26 +190,27 @@ def progress_targets(
 ) -> QuerySet[Organization, tuple]:
     """Return the target organizations of an inquiry that match the progress page's filters.
 
-    As tuples of PROGRESS_ORGANIZATION_FIELDS, in the page's order: a page of model
-    instances cost more than its queries. Targets are matched with EXISTS rather than IN:
+    As tuples of PROGRESS_ORGANIZATION_FIELDS then PROGRESS_ANSWER_FIELDS (None for an
+    organization without an answer), in the page's order: each organization is joined to its
+    one answer to the inquiry, so the status filters are conditions on that join and a page
+    needs no second query for its answers. Targets are matched with EXISTS rather than IN:
     the database can then walk the organizations in code order and stop at the page's last
     row, where IN had it read and sort every target first (SQLite: 0.08 ms instead of
     0.8 ms for the first page of 1,788; the last pages cost about the same).
     """
     organizations = Organization.objects.filter(
         Exists(Target.objects.filter(inquiry=inquiry, organization=OuterRef("pk")))
+    ).annotate(
+        answer=FilteredRelation("inquiry_answers", condition=Q(inquiry_answers__inquiry=inquiry))
     )
-    answers = Answer.objects.filter(inquiry=inquiry, organization=OuterRef("pk"))
     if status == "waiting":
-        organizations = organizations.exclude(Exists(answers.filter(submitted_at__isnull=False)))
+        organizations = organizations.filter(answer__submitted_at__isnull=True)
     elif status == "not_started":
-        organizations = organizations.exclude(Exists(answers))
+        organizations = organizations.filter(answer__isnull=True)
     elif status == "submitted":
-        organizations = organizations.filter(Exists(answers.filter(submitted_at__isnull=False)))
+        organizations = organizations.filter(answer__submitted_at__isnull=False)
     elif status in AnswerStatus.values:
-        organizations = organizations.filter(
-            Exists(answers.filter(status=status, submitted_at__isnull=True))
-        )
+        organizations = organizations.filter(answer__status=status, answer__submitted_at=None)
     if prefecture_code:
         organizations = organizations.filter(prefecture_code=prefecture_code)
     if kind:
@@ -210,24 +221,26 @@ def progress_targets(
         organizations = organizations.filter(
             Q(name__icontains=query) | Q(kana__icontains=query) | Q(code__startswith=digits)
         )
-    return organizations.order_by("code", "name", "pk").values_list(*PROGRESS_ORGANIZATION_FIELDS)
+    return organizations.order_by("code", "name", "pk").values_list(
+        *PROGRESS_ORGANIZATION_FIELDS, *(f"answer__{name}" for name in PROGRESS_ANSWER_FIELDS)
+    )
 
 
-def progress_rows(*, inquiry: Inquiry, organizations: Iterable[tuple]) -> list[ProgressRow]:
-    """Return one page of progress_targets with their answers and contacts (two queries).
+def progress_rows(*, organizations: Iterable[tuple]) -> list[ProgressRow]:
+    """Return one page of progress_targets with their contacts (one query).
 
-    The answers are read as plain values (their data is not read): joined to every target
-    instead, they would be looked up for each row an OFFSET skips. Contacts are read for
-    the page's non-submitting organizations only.
+    Contacts are read for the page's non-submitting organizations only.
     """
-    page = [ProgressOrganization(*row) for row in organizations]
-    answers = {
-        row[0]: ProgressAnswer(*row[1:])
-        for row in Answer.objects.filter(
-            inquiry=inquiry, organization_id__in=[o.pk for o in page]
-        ).values_list("organization_id", *PROGRESS_ANSWER_FIELDS)
-    }
-    rows = [ProgressRow(organization=o, answer=answers.get(o.pk), contacts=[]) for o in page]
+    width = len(PROGRESS_ORGANIZATION_FIELDS)
+    rows = [
+        ProgressRow(
+            organization=ProgressOrganization(*row[:width]),
+            # An answer's status is never empty: None means the organization has none.
+            answer=ProgressAnswer(*row[width:]) if row[width] is not None else None,
+            contacts=[],
+        )
+        for row in organizations
+    ]
     waiting = {row.organization.pk: row for row in rows if not row.submitted}
     if waiting:
         # The addresses the inquiry's mail and reminders go to (account or not).

@@ -88,7 +88,7 @@ def inquiry_progress(request: HttpRequest, pk: int) -> HttpResponse:
             targets, PROGRESS_PAGE_SIZE, count=progress.status_count(filters["status"])
         )
     page = paginator.get_page(request.GET.get("page"))
-    rows = progress_rows(inquiry=inquiry, organizations=page.object_list)
+    rows = progress_rows(organizations=page.object_list)
     can_remind = inquiry.status == InquiryStatus.OPEN
     kept = {
         name: value
