@@ -6,8 +6,10 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
-from django.forms.renderers import Jinja2
+from django.forms.renderers import DjangoTemplates, Jinja2
+from django.template import TemplateDoesNotExist
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from renkei.core.errors import ServiceError
 from renkei.core.wareki import (
@@ -66,6 +68,20 @@ class FormRenderer(Jinja2):
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"
     bound_field_class = FocusingBoundField
+
+    @cached_property
+    def _admin_widgets(self) -> DjangoTemplates:
+        return DjangoTemplates()
+
+    def get_template(self, template_name: str) -> Any:
+        """Return the Jinja2 template; Django's admin widgets only exist for its own language."""
+        try:
+            return super().get_template(template_name)
+        except TemplateDoesNotExist:
+            # django.contrib.admin ships its widgets (admin/widgets/*.html, which include
+            # Django's own) as Django templates only; the admin site is the one place that
+            # draws them, through Django's renderer of those templates.
+            return self._admin_widgets.get_template(template_name)
 
 
 class Select(forms.Select):
