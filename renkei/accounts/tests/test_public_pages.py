@@ -9,8 +9,8 @@ PUBLIC_VIEWS = {
     ("renkei.portal.views", "healthz"),
     ("renkei.directory.views.invitations", "invitation_accept"),
     # A person's calendar feed (secret token address) and minutes published to everyone.
-    ("renkei.meetings.views", "feed"),
-    ("renkei.meetings.views", "public_minutes"),
+    ("renkei.meetings.views.calendar_feeds", "feed"),
+    ("renkei.meetings.views.minutes", "public_minutes"),
     ("renkei.accounts.views", "admin_login"),
     ("django.contrib.admin.sites", "login"),
     # An organization's answer link: the signed token, then the narrow session it starts.
