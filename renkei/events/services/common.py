@@ -1,0 +1,48 @@
+"""Shared by the event services: their error and the steps events and questionnaires both take."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+
+from renkei.accounts.models import User
+from renkei.audit.models import Action
+from renkei.audit.services import audit_record
+from renkei.core.errors import ServiceError
+from renkei.workflow.transitions import TransitionError
+
+
+class EventError(ServiceError):
+    """A change the event's state or data does not allow; the message is for the user."""
+
+
+M = TypeVar("M", bound=Model)
+
+
+@contextmanager
+def _transition_refused() -> Iterator[None]:
+    """Raise a workflow step's refusal in the block as an EventError."""
+    try:
+        yield
+    except TransitionError as error:
+        raise EventError(error.message) from error
+
+
+def _rows_replace(
+    *,
+    old: QuerySet[M],
+    new: list[M],
+    by: User,
+    target: Model,
+    request: HttpRequest | None,
+    detail: dict[str, Any],
+) -> list[M]:
+    """Replace a record's ordered rows (program, questions) in one transaction, audited."""
+    with transaction.atomic():
+        old.delete()
+        created = old.model.objects.bulk_create(new)
+        audit_record(action=Action.CHANGED, actor=by, target=target, request=request, detail=detail)
+    return created
