@@ -34,6 +34,7 @@ from renkei.events.models import (
     Theme,
 )
 from renkei.events.permissions import visible_events
+from renkei.events.phases import event_phase
 
 
 def _fiscal_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
@@ -44,7 +45,19 @@ def _fiscal_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-EVENT_ROW_FIELDS = ("pk", "title", "kind", "starts_at", "venue", "delivery", "capacity", "status")
+EVENT_ROW_FIELDS = (
+    "pk",
+    "title",
+    "kind",
+    "starts_at",
+    "ends_at",
+    "registration_opens_at",
+    "registration_closes_at",
+    "venue",
+    "delivery",
+    "capacity",
+    "status",
+)
 
 
 def event_list(
@@ -89,8 +102,8 @@ def event_rows(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         )
         .order_by()
     }
-    kinds, statuses = dict(EventKind.choices), dict(EventStatus.choices)
-    deliveries = dict(Delivery.choices)
+    kinds, deliveries = dict(EventKind.choices), dict(Delivery.choices)
+    now = timezone.now()
     url = RowUrl("events:detail")  # reversed once, not per row
     for row in rows:
         seats = counts.get(row["pk"], {})
@@ -100,7 +113,14 @@ def event_rows(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             waitlisted=seats.get("waitlisted", 0),
         )
         row["kind_label"] = kinds.get(row["kind"], row["kind"])
-        row["status_label"] = statuses.get(row["status"], row["status"])
+        row["status_label"] = event_phase(
+            status=row["status"],
+            starts_at=row["starts_at"],
+            ends_at=row["ends_at"],
+            registration_opens_at=row["registration_opens_at"],
+            registration_closes_at=row["registration_closes_at"],
+            now=now,
+        ).label
         row["place"] = row["venue"] or deliveries.get(row["delivery"], "")
         row["url"] = url(row["pk"])
     return rows

@@ -18,7 +18,8 @@ from renkei.core.wareki import format_datetime
 from renkei.directory.models import Organization, Person
 from renkei.directory.selectors import member_organizations
 from renkei.events.lifecycle import REGISTRATION_WORKFLOW
-from renkei.events.models import Audience, Event, EventStatus, Registration, RegistrationStatus
+from renkei.events.models import Audience, Event, Registration, RegistrationStatus
+from renkei.events.phases import EventPhase, event_phase_now
 from renkei.events.services.common import EventError, _transition_refused
 from renkei.events.services.mail import _registrations_mail
 from renkei.workflow.transitions import TransitionError
@@ -36,13 +37,12 @@ class Registrant:
 
 def registration_open_check(event: Event, *, now: dt.datetime | None = None) -> None:
     """Refuse a registration the event does not take now."""
-    now = now or timezone.now()
-    if event.status != EventStatus.PUBLISHED:
+    phase = event_phase_now(event, now=now)
+    if phase in (EventPhase.PREPARING, EventPhase.CANCELLED):
         raise EventError("この催しは現在申込を受け付けていません。")
-    if event.registration_opens_at and now < event.registration_opens_at:
+    if phase == EventPhase.NOT_YET_OPEN:
         raise EventError(f"申込は{format_datetime(event.registration_opens_at)}から受け付けます。")
-    closes = event.registration_closes_at or event.starts_at
-    if now >= closes:
+    if phase != EventPhase.ACCEPTING:
         raise EventError("申込の受付は終了しました。")
 
 

@@ -139,6 +139,34 @@ def test_event_list_counts_only_the_events_the_member_sees(council, seminar):
     assert "催しの一覧（2件）" in secretariat_page and "下書きの研修" in secretariat_page
 
 
+def test_list_and_page_say_where_the_event_stands_not_its_publication(council, seminar):
+    services.member_register(event=seminar, person=council.staff.person, by=council.staff)
+    client = login_client(council.staff)
+    detail_url = reverse("events:detail", args=[seminar.pk])
+
+    assert "<td>申込受付中</td>" in client.get(reverse("events:list")).content.decode()
+    page = text_of(client.get(detail_url))
+    assert "トピックスセミナー 申込受付中" in page and "残り1名" in page
+
+    # The seminar took place last month.
+    held = timezone.now() - dt.timedelta(days=30)
+    Event.objects.filter(pk=seminar.pk).update(starts_at=held, ends_at=held + dt.timedelta(hours=3))
+
+    listed = client.get(reverse("events:list")).content.decode()
+    assert "<td>開催済み</td>" in listed and "公開中" not in listed
+    page = text_of(client.get(detail_url))
+    assert "トピックスセミナー 開催済み" in page
+    assert "参加確定1名）" in page and "残り" not in page
+    assert "申込の受付は終了しました。" in page
+
+
+def test_event_list_marks_itself_as_the_current_page(council, seminar):
+    page = login_client(council.staff).get(reverse("events:list")).content.decode()
+
+    assert f'<a href="{reverse("events:list")}">セミナー・研修</a>' not in page
+    assert '<span aria-current="page">セミナー・研修</span>' in page
+
+
 def test_event_list_says_seats_taken_of_capacity_and_waiting(council, seminar):
     services.member_register(event=seminar, person=council.staff.person, by=council.staff)
     seminar.refresh_from_db()

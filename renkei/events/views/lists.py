@@ -19,6 +19,7 @@ from renkei.events.permissions import (
     require_event_manager,
     require_event_reader,
 )
+from renkei.events.phases import event_phase_now
 from renkei.events.selectors import (
     colleagues_to_register,
     event_list,
@@ -67,7 +68,7 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
             "query": query_without_page(request),
             "counts": fiscal_year_counts(fiscal_year=year),
             "can_manage": can_manage_events(request.user),
-            "breadcrumbs": crumbs(),
+            "breadcrumbs": [("ホーム", reverse("home")), ("セミナー・研修", None)],
         },
     )
 
@@ -85,6 +86,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "nav": "events",
             "event": event,
+            "phase": event_phase_now(event),
             "description_html": markdown_html(event.description),
             "sessions": list(event.sessions.all()),
             "seats": seats,
