@@ -125,6 +125,15 @@ def test_checkbox_label_follows_the_box_and_group_has_a_legend():
     assert re.search(r"<fieldset[^>]*><legend>投票単位", html)
 
 
+def test_only_a_checkbox_field_is_marked_to_sit_beside_its_label():
+    html = str(SampleForm())
+
+    assert re.search(
+        r'<div class="field field--checkbox"><input type="checkbox" name="agree"', html
+    )
+    assert html.count("field--checkbox") == 1
+
+
 class SelectsForm(forms.Form):
     prefecture = forms.ChoiceField(
         label="都道府県",

@@ -144,7 +144,9 @@ def test_list_and_page_say_where_the_event_stands_not_its_publication(council, s
     client = login_client(council.staff)
     detail_url = reverse("events:detail", args=[seminar.pk])
 
-    assert "<td>申込受付中</td>" in client.get(reverse("events:list")).content.decode()
+    assert (
+        '<td class="nowrap">申込受付中</td>' in client.get(reverse("events:list")).content.decode()
+    )
     page = text_of(client.get(detail_url))
     assert "トピックスセミナー 申込受付中" in page and "残り1名" in page
 
@@ -153,7 +155,7 @@ def test_list_and_page_say_where_the_event_stands_not_its_publication(council, s
     Event.objects.filter(pk=seminar.pk).update(starts_at=held, ends_at=held + dt.timedelta(hours=3))
 
     listed = client.get(reverse("events:list")).content.decode()
-    assert "<td>開催済み</td>" in listed and "公開中" not in listed
+    assert '<td class="nowrap">開催済み</td>' in listed and "公開中" not in listed
     page = text_of(client.get(detail_url))
     assert "トピックスセミナー 開催済み" in page
     assert "参加確定1名）" in page and "残り" not in page
@@ -174,7 +176,7 @@ def test_event_list_says_seats_taken_of_capacity_and_waiting(council, seminar):
     page = login_client(council.staff).get(reverse("events:list")).content.decode()
 
     assert f'<a href="{reverse("events:detail", args=[seminar.pk])}">{seminar.title}</a>' in page
-    assert f"<td>1 / {seminar.capacity:,}名</td>" in page
+    assert f'<td class="nowrap">1 / {seminar.capacity:,}名</td>' in page
 
 
 def test_seats_label_writes_thousands_and_the_waiting_list():

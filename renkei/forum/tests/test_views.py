@@ -198,6 +198,15 @@ def test_index_shows_counts_this_year_and_in_total(room):
     assert "今年度の投稿件数は<strong>2件</strong>（総投稿数：2件）" in html
 
 
+def test_index_search_box_is_the_shared_filter_bar_sent_to_the_search_page(room):
+    html = client_for(room.council.staff).get(reverse("forum:index")).content.decode()
+
+    assert (
+        f'<form method="get" action="{reverse("forum:search")}" class="filters" role="search"'
+        ' aria-label="電子会議室の検索">'
+    ) in html
+
+
 def test_bad_search_input_is_answered_in_japanese(room):
     html = client_for(room.council.staff).get(reverse("forum:search") + "?q=").content.decode()
     assert "キーワードを入力してください" in html
