@@ -115,3 +115,22 @@ def test_not_found_page_title_names_the_page_then_the_site(records: World):
         _title(response.content.decode())
         == f"ページが見つかりません | {settings.RENKEI['SITE_NAME']}"
     )
+
+
+MENU = re.compile(r'<nav class="site-nav"[^>]*>(.*?)</nav>', re.S)
+
+
+@pytest.mark.parametrize("role", ROLE_ORDER)
+def test_every_menu_link_opens_for_the_user_who_sees_it(records: World, role):
+    client = client_for(records, role)
+    home = client.get(reverse("home")).content.decode()
+    links = re.findall(r'<a href="([^"]+)"', MENU.search(home)[1])
+
+    assert reverse("home") in links
+    refused = []
+    for link in links:
+        response = client.get(link)
+        if response.status_code != 200:
+            refused.append((link, response.status_code))
+        release(response)
+    assert not refused, f"{role} sees menu links that refuse them: {refused}"
