@@ -27,3 +27,19 @@ def test_only_directory_managers_see_membership_and_transfer_buttons(role, counc
         assert ("人事異動・退職を登録する" in person.content.decode()) is (role == "secretariat")
     else:
         assert role == "observer" and person.status_code == 403
+
+
+def test_secretariat_menu_links_every_desk_of_the_secretariat_and_each_opens(council, client_as):
+    client = client_as(council.secretariat)
+    page = client.get(reverse("directory:manage_index")).content.decode()
+    desks = [
+        reverse("inquiries:list") + "?tab=review",
+        reverse("polls:queue"),
+        reverse("announcements:manage_list"),
+        reverse("events:create"),
+        reverse("meetings:create"),
+    ]
+
+    for url in desks:
+        assert f'href="{url}"' in page
+        assert client.get(url).status_code == 200, url
