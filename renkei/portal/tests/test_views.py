@@ -51,6 +51,19 @@ def test_home_lists_inquiries_to_answer_with_my_organizations_state(client, coun
     assert "当別町" in page
 
 
+@pytest.mark.parametrize(("role", "manages"), [("representative", True), ("staff", False)])
+def test_home_links_staff_management_for_the_organizations_manager_only(
+    client, council, role, manages
+):
+    client.force_login(getattr(council, role))
+    url = reverse("directory:organization_staff_manage", args=[council.member_org.pk])
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert (f'<a href="{url}">職員の管理' in page) is manages
+    assert client.get(url).status_code == (200 if manages else 403)
+
+
 def test_observer_home_has_no_inquiry_section(client, council):
     client.force_login(council.observer)
     page = client.get(reverse("home")).content.decode()
