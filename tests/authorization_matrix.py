@@ -34,6 +34,7 @@ from renkei.audit.models import AuditEvent
 from renkei.directory.models import GroupMember, GroupRole, Invitation, Organization, Person
 from renkei.events.models import (
     Event,
+    EventMaterial,
     Questionnaire,
     QuestionnaireAnswer,
     QuestionnaireQuestion,
@@ -117,6 +118,8 @@ NOT_PAGES = {
     "inquiries:requester_candidates": "htmx fragment (the requester picker's candidates)",
     "inquiries:mailings": "htmx fragment (the progress of the notices being mailed)",
     "events:registration_ics": "iCalendar download",
+    "events:material": "file download",
+    "events:material_link": "file download",
     "events:participants_export": "Excel download",
     "events:questionnaire_export": "Excel download",
     "events:needs_questionnaire_export": "Excel download",
@@ -568,6 +571,25 @@ TABLE: dict[str, Entry] = {
         changes=True,
         refusal="403: only the registrant, their 団体管理者 and the secretariat",
     ),
+    "events:material_add": Entry(
+        url("events:material_add", lambda w: w.event.pk),
+        secretariat(),
+        post=secretariat(400),  # no file: the form says so
+        state=_count(EventMaterial),
+    ),
+    "events:material": Entry(
+        url("events:material", lambda w: w.event.pk, lambda w: w.event_material_private.pk),
+        answers(200, "staff", "secretariat"),
+        refusal="403: a document for confirmed registrants opens for them and the secretariat",
+    ),
+    "events:material_delete": Entry(
+        url("events:material_delete", lambda w: w.event.pk, lambda w: w.event_material.pk),
+        secretariat(),  # the confirmation page
+        post=secretariat(302),
+        data=lambda w: {"confirm": "yes"},
+        state=_count(EventMaterial),
+        changes=True,
+    ),
     "events:registrations": Entry(url("events:registrations", lambda w: w.event.pk), secretariat()),
     "events:check_in": Entry(
         url("events:check_in", lambda w: w.event.pk, lambda w: w.registration.pk),
@@ -613,6 +635,13 @@ TABLE: dict[str, Entry] = {
         lambda w: reverse("events:registration_ics", args=[w.registration.token]),
         dict.fromkeys(ROLES, 200),
         refusal="public: the token is the key",
+    ),
+    "events:material_link": Entry(
+        lambda w: reverse(
+            "events:material_link", args=[w.registration.token, w.event_material_private.pk]
+        ),
+        dict.fromkeys(ROLES, 200),
+        refusal="public: the confirmed registrant's own token is the key",
     ),
     "events:questionnaire_create": Entry(
         url("events:questionnaire_create", lambda w: w.event.pk),

@@ -32,7 +32,14 @@ from renkei.announcements.models import (
 from renkei.core.fiscal_year import fiscal_year_of
 from renkei.directory.models import Group, GroupKind, GroupMember, Invitation
 from renkei.events import services as event_services
-from renkei.events.models import Audience, Event, EventKind, Questionnaire, Registration
+from renkei.events.models import (
+    Audience,
+    Event,
+    EventKind,
+    EventMaterial,
+    Questionnaire,
+    Registration,
+)
 from renkei.forum import services as forum_services
 from renkei.forum.lists import services as list_services
 from renkei.forum.lists.models import (
@@ -111,6 +118,10 @@ class World:
     needs_questionnaire: Questionnaire | None = None
     needs_questionnaire_draft: Questionnaire | None = None
     questionnaire_draft: Questionnaire | None = None
+    # The seminar's documents: one for everyone who sees it, one for confirmed registrants only
+    # (当別町's staff is one).
+    event_material: EventMaterial | None = None
+    event_material_private: EventMaterial | None = None
 
 
 def _announcements(council: Council) -> dict:
@@ -417,6 +428,16 @@ def build_world() -> World:
             description="セキュリティ総合の研修です。",
         ),
     )
+    materials = {
+        name: event_services.material_add(
+            event=event,
+            by=secretariat,
+            title=f"講演資料（{name}）",
+            file=SimpleUploadedFile("kouen.pdf", PDF, content_type="application/pdf"),
+            registrants_only=name == "event_material_private",
+        )
+        for name in ("event_material", "event_material_private")
+    }
     questionnaires = {}
     # Next fiscal year's needs questionnaires belong to its training catalogue, not to an event.
     next_year = fiscal_year_of(timezone.localdate()) + 1
@@ -470,6 +491,7 @@ def build_world() -> World:
         event=event,
         event_draft=event_draft,
         registration=registration,
+        **materials,
         **_announcements(council),
         forum=_forum_records(council, group),
         lists=_list_records(council, group),

@@ -17,6 +17,7 @@ from renkei.events.models import (
     Delivery,
     EventKind,
     Level,
+    MaterialTiming,
     QuestionnaireQuestion,
     RegistrationStatus,
     Theme,
@@ -220,6 +221,21 @@ class PublicRegistrationForm(forms.Form):
             department=data.get("department", "").strip(),
             email=data["email"].strip(),
         )
+
+
+class MaterialForm(forms.Form):
+    """A document of the event: its kind, title, file and who may open it."""
+
+    timing = forms.ChoiceField(
+        label="区分", choices=MaterialTiming.choices, widget=forms.RadioSelect
+    )
+    title = forms.CharField(
+        label="資料名", max_length=200, required=False, help_text="空欄ならファイル名になります。"
+    )
+    file = forms.FileField(label="ファイル（PDF、Excel、Word、PowerPoint など。10MBまで）")
+    registrants_only = forms.BooleanField(
+        label="参加が確定した方と事務局だけが開ける資料にする", required=False
+    )
 
 
 class EventFilterForm(forms.Form):

@@ -117,6 +117,40 @@ class Session(models.Model):
         return self.theme
 
 
+class MaterialTiming(models.TextChoices):
+    BEFORE = "before", "事前資料"
+    AFTER = "after", "当日・事後資料"
+
+
+class EventMaterial(models.Model):
+    """A document of an event (講演資料): handed out before it, or shared on the day or after."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="materials")
+    timing = models.CharField(
+        "区分", max_length=10, choices=MaterialTiming.choices, default=MaterialTiming.BEFORE
+    )
+    title = models.CharField("資料名", max_length=200)
+    file = models.FileField("ファイル", upload_to="events/materials/%Y/%m/")
+    registrants_only = models.BooleanField(
+        "参加確定者のみ",
+        default=False,
+        help_text="講師の意向などで配布先を限る資料。参加が確定した方と事務局だけが開けます。",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "催しの資料"
+        verbose_name_plural = "催しの資料"
+        # "before" sorts after "after": descending puts the 事前資料 first.
+        ordering = ["event_id", "-timing", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class RegistrationStatus(models.TextChoices):
     UNCONFIRMED = "unconfirmed", "メール確認待ち"
     CONFIRMED = "confirmed", "参加確定"

@@ -3,7 +3,7 @@
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from renkei.accounts.models import User
@@ -12,6 +12,7 @@ from renkei.directory.permissions import organization_id_of, require
 from renkei.events.models import (
     Audience,
     Event,
+    EventMaterial,
     EventStatus,
     Questionnaire,
     QuestionnaireKind,
@@ -170,3 +171,57 @@ def get_questionnaire_by_token(token: str, pk: int) -> tuple[Registration, Quest
     if registration.status != RegistrationStatus.CONFIRMED:
         raise PermissionDenied("このアンケートには参加が確定した方のみ回答できます。")
     return registration, questionnaire
+
+
+REGISTRANTS_ONLY_REFUSAL = "この資料は参加が確定した方のみ開けます。"
+
+
+def material_openable(material: EventMaterial, *, manager: bool, attending: bool) -> bool:
+    """Tell whether a material opens for someone: all do for the secretariat and for those
+    attending; one marked 参加確定者のみ does not for anyone else."""
+    return manager or attending or not material.registrants_only
+
+
+def attending(user: User, event: Event) -> bool:
+    """Tell whether the user has a confirmed registration of the event, made by or naming them."""
+    return (
+        event.registrations.filter(Q(registered_by=user) | Q(person__user=user))
+        .filter(status=RegistrationStatus.CONFIRMED)
+        .exists()
+    )
+
+
+def get_material_for(user: User, event_pk: int, pk: int) -> EventMaterial:
+    """Return a material of an event the user may read and open, or refuse."""
+    event = get_event_for(user, event_pk)
+    material = _first_or_404(event.materials.filter(pk=pk), "資料が見つかりません。")
+    if not material_openable(
+        material, manager=can_manage_events(user), attending=attending(user, event)
+    ):
+        raise PermissionDenied(REGISTRANTS_ONLY_REFUSAL)
+    return material
+
+
+def get_material_to_manage_for(user: User, event_pk: int, pk: int) -> EventMaterial:
+    """Return a material of an event for the secretariat to remove, or refuse."""
+    event = get_event_to_manage_for(user, event_pk)
+    material = _first_or_404(event.materials.filter(pk=pk), "資料が見つかりません。")
+    material.event = event
+    return material
+
+
+def get_material_by_token(token: str, pk: int) -> EventMaterial:
+    """Return a material of the event a registrant's own link names, or refuse.
+
+    The link opens the event's materials only: one marked 参加確定者のみ once the registration
+    is confirmed.
+    """
+    registration = get_registration_by_token(token)
+    material = _first_or_404(
+        EventMaterial.objects.filter(pk=pk, event_id=registration.event_id),
+        "資料が見つかりません。",
+    )
+    confirmed = registration.status == RegistrationStatus.CONFIRMED
+    if not material_openable(material, manager=False, attending=confirmed):
+        raise PermissionDenied(REGISTRANTS_ONLY_REFUSAL)
+    return material

@@ -22,6 +22,7 @@ from renkei.events.models import (
     Delivery,
     Event,
     EventKind,
+    EventMaterial,
     EventStatus,
     Level,
     Questionnaire,
@@ -33,7 +34,7 @@ from renkei.events.models import (
     RegistrationStatus,
     Theme,
 )
-from renkei.events.permissions import visible_events
+from renkei.events.permissions import material_openable, visible_events
 from renkei.events.phases import event_phase
 
 
@@ -547,3 +548,11 @@ def questionnaire_results(
         ]
         results.append(QuestionResult(question, summary, options, _chart(question, options)))
     return results, answers
+
+
+def materials_of(*, event: Event, manager: bool, attending: bool) -> list[EventMaterial]:
+    """Return the event's documents in order, each marked `openable` for this reader."""
+    materials = list(event.materials.all())
+    for material in materials:
+        material.openable = material_openable(material, manager=manager, attending=attending)
+    return materials

@@ -7,6 +7,7 @@ from renkei.events.views import (
     authoring,
     catalogue,
     lists,
+    materials,
     questionnaire_answers,
     questionnaire_results,
     questionnaires,
@@ -26,6 +27,13 @@ urlpatterns = [
     path("<int:pk>/publish/", authoring.event_publish, name="publish"),
     path("<int:pk>/cancel/", authoring.event_cancel, name="cancel"),
     path("<int:pk>/register/", registration.event_register, name="register"),
+    path("<int:pk>/materials/new/", materials.material_add, name="material_add"),
+    path("<int:pk>/materials/<int:material_pk>/", materials.material_download, name="material"),
+    path(
+        "<int:pk>/materials/<int:material_pk>/delete/",
+        materials.material_delete,
+        name="material_delete",
+    ),
     path(
         "<int:pk>/registrations/<int:registration_pk>/cancel/",
         registration.registration_cancel,
@@ -122,4 +130,9 @@ urlpatterns = [
         name="questionnaire_answer_link",
     ),
     path("r/<str:token>/calendar.ics", registration.registration_ics, name="registration_ics"),
+    path(
+        "r/<str:token>/materials/<int:pk>/",
+        materials.material_download_by_link,
+        name="material_link",
+    ),
 ]

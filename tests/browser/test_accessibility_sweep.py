@@ -179,6 +179,8 @@ SECRETARIAT = [
     table("events:publish"),
     table("events:cancel"),
     table("events:detail"),
+    table("events:material_add"),
+    table("events:material_delete"),
     table("events:registrations"),
     table("events:sign_in_sheet"),
     table("events:check_in_scan"),

@@ -2,9 +2,10 @@
 
 common (EventError and the steps events and questionnaires share), events (details, program,
 publishing, cancelling), registrations (seats, the waiting list, address confirmation,
-cancelling), reception (受付), mail (the registrant's links, the .ics, reminders) and
-questionnaires (post-event and needs: questions, opening, closing, answers). Code in this app
-imports from the topic module; views, other apps, commands and tests may use these names.
+cancelling), reception (受付), mail (the registrant's links, the .ics, reminders),
+questionnaires (post-event and needs: questions, opening, closing, answers) and materials (the
+event's documents). Code in this app imports from the topic module; views, other apps, commands
+and tests may use these names.
 """
 
 from renkei.events.services.common import EventError
@@ -23,6 +24,7 @@ from renkei.events.services.mail import (
     registration_urls,
     reminders_send_due,
 )
+from renkei.events.services.materials import material_add, material_delete
 from renkei.events.services.questionnaires import (
     FISCAL_YEARS_PLANNED,
     QuestionDraft,
@@ -58,6 +60,8 @@ __all__ = [
     "event_create",
     "event_publish",
     "event_update",
+    "material_add",
+    "material_delete",
     "member_register",
     "needs_questionnaire_create",
     "planned_year_check",

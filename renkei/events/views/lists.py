@@ -27,6 +27,7 @@ from renkei.events.selectors import (
     event_seats,
     event_span,
     fiscal_year_counts,
+    materials_of,
     my_registrations,
     participant_counts,
     prospects,
@@ -79,6 +80,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_event_for(request.user, pk)
     managing = can_manage_events(request.user)
     mine = my_registrations(user=request.user, event=event)
+    # Confirmed seats the user took or was given: the online link and every document open.
+    attending = any(r.status == RegistrationStatus.CONFIRMED for r in mine)
     seats = event_seats(event)
     return render(
         request,
@@ -91,7 +94,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sessions": list(event.sessions.all()),
             "seats": seats,
             "mine": mine,
-            "show_online": managing or any(r.status == RegistrationStatus.CONFIRMED for r in mine),
+            "show_online": managing or attending,
+            "materials": materials_of(event=event, manager=managing, attending=attending),
             "colleagues": colleagues_to_register(user=request.user, event=event)
             if event.status == "published"
             else [],

@@ -25,7 +25,11 @@ from renkei.events.permissions import (
     get_public_event,
     get_registration_by_token,
 )
-from renkei.events.selectors import event_seats, open_questionnaires_for_registration
+from renkei.events.selectors import (
+    event_seats,
+    materials_of,
+    open_questionnaires_for_registration,
+)
 from renkei.events.views.common import accepting, confirmed, event_crumbs, step_take
 
 # --- members --------------------------------------------------------------------------------
@@ -154,6 +158,11 @@ def registration_page(request: HttpRequest, token: str) -> HttpResponse:
             "sessions": list(event.sessions.all()),
             "questionnaires": open_questionnaires_for_registration(registration),
             "qr_svg": _qr_svg(registration) if registration.status == "confirmed" else "",
+            "materials": materials_of(
+                event=event,
+                manager=False,
+                attending=registration.status == RegistrationStatus.CONFIRMED,
+            ),
         },
     )
 
