@@ -1,7 +1,5 @@
 """Applying a transition: conditional, audited, all-or-nothing, and race-safe."""
 
-import threading
-
 import pytest
 from django.db import connection, models
 
@@ -9,6 +7,7 @@ from renkei.accounts.models import Role, User
 from renkei.accounts.permissions import Capability
 from renkei.audit.models import Action, AuditEvent
 from renkei.mailer.models import OutboxMessage, Status
+from renkei.testing import race
 from renkei.workflow.transitions import Transition, TransitionError, Workflow
 
 # The outbox is a convenient record with a status in a lower layer; the table is made up.
@@ -143,25 +142,15 @@ def test_available_lists_the_steps_from_a_status():
 def test_of_two_racing_transitions_exactly_one_wins():
     secretariat = User.objects.create_user(username="jimu", password="x", role=Role.SECRETARIAT)
     message = message_make()
-    start = threading.Barrier(2)
-    outcomes: dict[str, str] = {}
 
-    def act(name: str) -> None:
-        copy = OutboxMessage.objects.get(pk=message.pk)  # each request reads its own copy
-        try:
-            start.wait()
-            OUTBOX.apply(instance=copy, name=name, by=secretariat)
-            outcomes[name] = "applied"
-        except TransitionError:
-            outcomes[name] = "refused"
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=act, args=(name,)) for name in ("claim", "cancel")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(
+        read=lambda: OutboxMessage.objects.get(pk=message.pk),
+        steps={
+            "claim": lambda copy: OUTBOX.apply(instance=copy, name="claim", by=secretariat),
+            "cancel": lambda copy: OUTBOX.apply(instance=copy, name="cancel", by=secretariat),
+        },
+        refused=TransitionError,
+    )
 
     assert sorted(outcomes.values()) == ["applied", "refused"]
     winner = next(name for name, outcome in outcomes.items() if outcome == "applied")
