@@ -1,5 +1,7 @@
 """The question editor: list, add, edit, delete and move an inquiry's questions."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,18 +32,16 @@ def _in_list(question: Question) -> str:
 def question_list(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the questions with the form to add one."""
     inquiry = get_inquiry_managed_for(request.user, pk)
-    form = QuestionForm(request.POST or None, inquiry=inquiry)
-    if QUESTION_REDRAW in request.POST:
-        if _settings_already_shown(request):
-            return HttpResponse(status=204)
-        form = form.redrawn()
-    elif request.method == "POST" and form.is_valid():
-        with refusal_on(form, aliases=FIELD_OF_SETTING):
-            question = services.question_create(
-                inquiry=inquiry, by=request.user, draft=form.draft(), request=request
-            )
-            messages.success(request, f"設問「{question.code}」を追加しました。")
-            return redirect(_in_list(question))
+    form, done = _question_form_step(
+        request=request,
+        form=QuestionForm(request.POST or None, inquiry=inquiry),
+        save=lambda draft: services.question_create(
+            inquiry=inquiry, by=request.user, draft=draft, request=request
+        ),
+        saved="追加しました",
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "inquiries/questions.html",
@@ -53,6 +53,29 @@ def question_list(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumbs": inquiry_crumbs(inquiry, ("設問", None)),
         },
     )
+
+
+def _question_form_step(
+    *,
+    request: HttpRequest,
+    form: QuestionForm,
+    save: Callable[[services.QuestionDraft], Question],
+    saved: str,
+) -> tuple[QuestionForm, HttpResponse | None]:
+    """Redraw the form for another kind, or save it and go back to the list; else show it.
+
+    Returns the form to show and, when the request is answered already, the response.
+    """
+    if QUESTION_REDRAW in request.POST:
+        if _settings_already_shown(request):
+            return form, HttpResponse(status=204)
+        return form.redrawn(), None
+    if request.method == "POST" and form.is_valid():
+        with refusal_on(form, aliases=FIELD_OF_SETTING):
+            question = save(form.draft())
+            messages.success(request, f"設問「{question.code}」を{saved}。")
+            return form, redirect(_in_list(question))
+    return form, None
 
 
 def _settings_already_shown(request: HttpRequest) -> bool:
@@ -72,18 +95,16 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
     """Change one question."""
     question = get_managed_question_for(request.user, pk, question_pk)
     inquiry = question.inquiry
-    form = QuestionForm(request.POST or None, inquiry=inquiry, question=question)
-    if QUESTION_REDRAW in request.POST:
-        if _settings_already_shown(request):
-            return HttpResponse(status=204)
-        form = form.redrawn()
-    elif request.method == "POST" and form.is_valid():
-        with refusal_on(form, aliases=FIELD_OF_SETTING):
-            services.question_update(
-                question=question, by=request.user, draft=form.draft(), request=request
-            )
-            messages.success(request, f"設問「{question.code}」を保存しました。")
-            return redirect(_in_list(question))
+    form, done = _question_form_step(
+        request=request,
+        form=QuestionForm(request.POST or None, inquiry=inquiry, question=question),
+        save=lambda draft: services.question_update(
+            question=question, by=request.user, draft=draft, request=request
+        ),
+        saved="保存しました",
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "inquiries/question_form.html",
