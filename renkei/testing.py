@@ -12,6 +12,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.db import DatabaseError, connection
 from django.test import Client
+from django_tasks_db.management.commands.db_worker import Worker
 
 from renkei.accounts.middleware import requires_mfa
 from renkei.accounts.models import Role, User
@@ -247,6 +248,20 @@ def race(
     for thread in threads:
         thread.join()
     return outcomes
+
+
+def task_worker_run() -> None:
+    """Run a django-tasks-db worker until no task is ready, like `db_worker --batch`."""
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
 
 
 def login_client(user: User) -> Client:
