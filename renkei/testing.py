@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
+import pytest
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
@@ -218,6 +219,16 @@ def audit_insert_fails(execute, sql, params, many, context):
     return execute(sql, params, many, context)
 
 
+# A race needs connections that really run at once: SQLite's shared in-memory test database
+# locks whole tables between connections, so a race runs on PostgreSQL, as requests do in
+# production.
+races_on_postgresql = pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="SQLite's shared in-memory test database locks whole tables between connections; "
+    "the race runs on PostgreSQL, as concurrent requests do in production",
+)
+
+
 def race(
     *, read: Callable[[], T], steps: Mapping[str, Callable[[T], object]], refused: type[Exception]
 ) -> dict[str, str]:
@@ -225,8 +236,7 @@ def race(
 
     Each thread reads its copy first, as each request does, then all start together; a step
     that raises `refused` is "refused", one that returns "applied". Each thread closes its
-    own connection. Only PostgreSQL runs this for real: SQLite's shared in-memory test
-    database locks whole tables between connections.
+    own connection. Mark the test `races_on_postgresql`.
     """
     start = threading.Barrier(len(steps))
     outcomes: dict[str, str] = {}

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from renkei.audit.models import Action, AuditEvent
@@ -13,7 +12,7 @@ from renkei.inquiries.models import Inquiry, InquiryStatus, QuestionKind, Target
 from renkei.inquiries.services import lifecycle as lifecycle_services
 from renkei.inquiries.services.errors import InquiryError
 from renkei.mailer.models import OutboxMessage
-from renkei.testing import Council, make_contact, race
+from renkei.testing import Council, make_contact, race, races_on_postgresql
 
 
 def _request_in_review(council: Council) -> Inquiry:
@@ -130,11 +129,7 @@ def test_the_table_names_a_refusal_and_mail_for_every_step():
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="SQLite's shared in-memory test database locks whole tables between connections; "
-    "the race runs on PostgreSQL, as two secretariat members' requests do in production",
-)
+@races_on_postgresql
 def test_of_a_racing_approval_and_rejection_exactly_one_wins():
     from renkei.testing import make_council
 

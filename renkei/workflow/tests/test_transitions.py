@@ -1,13 +1,13 @@
 """Applying a transition: conditional, audited, all-or-nothing, and race-safe."""
 
 import pytest
-from django.db import connection, models
+from django.db import models
 
 from renkei.accounts.models import Role, User
 from renkei.accounts.permissions import Capability
 from renkei.audit.models import Action, AuditEvent
 from renkei.mailer.models import OutboxMessage, Status
-from renkei.testing import race
+from renkei.testing import race, races_on_postgresql
 from renkei.workflow.transitions import Transition, TransitionError, Workflow
 
 # The outbox is a convenient record with a status in a lower layer; the table is made up.
@@ -134,11 +134,7 @@ def test_available_lists_the_steps_from_a_status():
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="SQLite's shared in-memory test database locks whole tables between connections; "
-    "the race runs on PostgreSQL, as concurrent requests do in production",
-)
+@races_on_postgresql
 def test_of_two_racing_transitions_exactly_one_wins():
     secretariat = User.objects.create_user(username="jimu", password="x", role=Role.SECRETARIAT)
     message = message_make()
