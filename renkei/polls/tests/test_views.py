@@ -19,16 +19,8 @@ from renkei.polls.models import (
     VoteScope,
 )
 from renkei.polls.services import vote_cast
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def page(response) -> str:
-    return response.content.decode()
+from renkei.testing import login_client as client_for
+from renkei.testing import text_of as page
 
 
 def first_choice(poll: Poll) -> int:
