@@ -6,9 +6,10 @@ from django.db import models
 from renkei.accounts.models import Role, User
 from renkei.accounts.permissions import Capability
 from renkei.audit.models import Action, AuditEvent
+from renkei.core.errors import ServiceError
 from renkei.mailer.models import OutboxMessage, Status
 from renkei.testing import race, races_on_postgresql
-from renkei.workflow.transitions import Transition, TransitionError, Workflow
+from renkei.workflow.transitions import Transition, TransitionError, Workflow, refused_as
 
 # The outbox is a convenient record with a status in a lower layer; the table is made up.
 OUTBOX = Workflow(
@@ -126,6 +127,17 @@ def test_table_with_an_unknown_status_is_refused_when_declared():
             statuses=Status,
             transitions=(Transition("t", (Other.X,), Status.SENT, "t"),),
         )
+
+
+def test_a_refusal_is_raised_again_as_the_features_error_with_its_message():
+    class FeatureError(ServiceError):
+        pass
+
+    with pytest.raises(FeatureError) as raised, refused_as(FeatureError):
+        raise TransitionError("送信できません。")
+
+    assert raised.value.message == "送信できません。"
+    assert isinstance(raised.value.__cause__, TransitionError)
 
 
 def test_available_lists_the_steps_from_a_status():
