@@ -5,27 +5,17 @@ Web form → stored answer → downloaded sheet → uploaded as it is → stored
 
 import io
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from renkei.inquiries.models import Answer
-from renkei.inquiries.tests.typed_answers import make_every_kind, typed_answer
+from renkei.inquiries.tests.typed_answers import ROUND_TRIP, typed_answer
 from renkei.testing import login_client
 
 
-@pytest.fixture
-def every_kind(council):
-    return make_every_kind(council)
-
-
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(ROUND_TRIP, max_examples=40)
 @given(data=st.data())
 def test_web_answer_comes_back_unchanged_through_the_sheet(council, every_kind, data):
     inquiry, questions = every_kind

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.datastructures import MultiValueDict
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from renkei.core.question_kinds import (
@@ -28,7 +28,6 @@ from renkei.inquiries.forms.answering import AnswerForm
 from renkei.inquiries.models import (
     OTHER_CHOICE,
     Answer,
-    Inquiry,
     Question,
     QuestionKind,
 )
@@ -40,20 +39,14 @@ from renkei.inquiries.tests.typed_answers import (
     COLUMNS,
     POSTS,
     QUESTIONS,
+    ROUND_TRIP,
     ROWS,
-    make_every_kind,
     typed_answer,
 )
 
 
 def test_every_registered_kind_is_round_tripped():
     assert set(POSTS) == set(KINDS) == {kind for kind, _ in QUESTIONS}
-
-
-@pytest.fixture
-def every_kind(council) -> Inquiry:
-    inquiry, _ = make_every_kind(council)
-    return inquiry
 
 
 def _post(draw: Any, questions: list[Question], revision: int) -> MultiValueDict:
@@ -63,16 +56,13 @@ def _post(draw: Any, questions: list[Question], revision: int) -> MultiValueDict
     return post
 
 
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(ROUND_TRIP, max_examples=30)
 @given(data=st.data())
 def test_answers_of_every_kind_come_back_unchanged_through_the_sheet(council, every_kind, data):
-    questions = inquiry_questions(every_kind)
-    answer = Answer.objects.filter(inquiry=every_kind, organization=council.member_org).first()
-    answer = answer or Answer(inquiry=every_kind, organization=council.member_org)
+    inquiry, _ = every_kind
+    questions = inquiry_questions(inquiry)
+    answer = Answer.objects.filter(inquiry=inquiry, organization=council.member_org).first()
+    answer = answer or Answer(inquiry=inquiry, organization=council.member_org)
     form = AnswerForm(
         data=_post(data.draw, questions, answer.revision),
         files=MultiValueDict(),

@@ -7,6 +7,7 @@ draw their posts here, so both try every kind of the registry in the same way.
 import datetime as dt
 from typing import Any
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from renkei.inquiries.models import (
@@ -19,6 +20,13 @@ from renkei.inquiries.models import (
 )
 from renkei.inquiries.tests.builders import add_question, make_inquiry
 from renkei.testing import Council
+
+# The round-trip properties draw a whole answer form per example against the test database
+# (a function-scoped fixture, slow examples): hypothesis is told both are meant.
+ROUND_TRIP = settings(
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 CHOICES = ["準拠している", "一部準拠", "準拠していない"]
 ROWS = ["本庁", "支所"]
