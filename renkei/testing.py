@@ -1,14 +1,19 @@
 """Test fixtures shared by every app: a small council with one person per role."""
 
 import datetime as dt
+import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
+import pytest
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.test import Client
+from django_tasks_db.management.commands.db_worker import Worker
 
 from renkei.accounts.middleware import requires_mfa
 from renkei.accounts.models import Role, User
@@ -23,6 +28,8 @@ from renkei.directory.models import (
 )
 
 PASSWORD = "test-password-4429"
+
+T = TypeVar("T")
 
 # A code typed this close to the end of its 30-second step may reach the server in the next
 # step, where it no longer counts (allauth's tolerance is 0): wait for a fresh step instead.
@@ -210,6 +217,61 @@ def audit_insert_fails(execute, sql, params, many, context):
     if sql.startswith('INSERT INTO "audit_auditevent"'):
         raise DatabaseError("the audit row could not be written")
     return execute(sql, params, many, context)
+
+
+# A race needs connections that really run at once: SQLite's shared in-memory test database
+# locks whole tables between connections, so a race runs on PostgreSQL, as requests do in
+# production.
+races_on_postgresql = pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="SQLite's shared in-memory test database locks whole tables between connections; "
+    "the race runs on PostgreSQL, as concurrent requests do in production",
+)
+
+
+def race(
+    *, read: Callable[[], T], steps: Mapping[str, Callable[[T], object]], refused: type[Exception]
+) -> dict[str, str]:
+    """Run the steps at one moment, each in its own thread on its own copy; tell who won.
+
+    Each thread reads its copy first, as each request does, then all start together; a step
+    that raises `refused` is "refused", one that returns "applied". Each thread closes its
+    own connection. Mark the test `races_on_postgresql`.
+    """
+    start = threading.Barrier(len(steps))
+    outcomes: dict[str, str] = {}
+
+    def act(name: str, step: Callable[[T], object]) -> None:
+        copy = read()
+        try:
+            start.wait()
+            step(copy)
+            outcomes[name] = "applied"
+        except refused:
+            outcomes[name] = "refused"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=act, args=item) for item in steps.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def task_worker_run() -> None:
+    """Run a django-tasks-db worker until no task is ready, like `db_worker --batch`."""
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
 
 
 def login_client(user: User) -> Client:

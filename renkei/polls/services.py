@@ -29,7 +29,7 @@ from renkei.polls.models import (
     voter_key,
 )
 from renkei.polls.selectors import vote_counting_for
-from renkei.workflow.transitions import TransitionError
+from renkei.workflow.transitions import refused_as
 
 CHOICE_MAX_LENGTH = 200
 
@@ -177,20 +177,16 @@ def poll_update(*, poll: Poll, draft: PollDraft, by: User) -> Poll:
 
 def _review(poll: Poll, name: str, *, by: User, changes: dict) -> Poll:
     """Apply a step of the poll review's transition table (conditional, audited, atomic)."""
-    try:
+    with refused_as(PollError):
         POLL_WORKFLOW.apply(instance=poll, name=name, by=by, changes=changes)
-    except TransitionError as error:
-        raise PollError(error.message) from error
     poll.refresh_from_db()
     return poll
 
 
 def poll_approve(*, poll: Poll, by: User) -> Poll:
     """Approve a 調査依頼 so that it runs in its period."""
-    try:
+    with refused_as(PollError):
         POLL_WORKFLOW.check(instance=poll, name="approve", by=by)
-    except TransitionError as error:
-        raise PollError(error.message) from error
     if poll.end_date < poll_today():
         raise PollError("調査期間の終了日が過ぎています。期間を編集してから承認してください。")
     return _review(

@@ -9,7 +9,8 @@ whatever the caller queues in `after` (mail goes through the outbox, so it is qu
 same transaction and sent only if the change commits).
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,15 @@ from renkei.core.errors import ServiceError
 
 class TransitionError(ServiceError):
     """A transition that may not happen now; the message is for the user, in Japanese."""
+
+
+@contextmanager
+def refused_as(error: type[ServiceError]) -> Iterator[None]:
+    """Raise a transition's refusal in the block as the feature's own error, same message."""
+    try:
+        yield
+    except TransitionError as refusal:
+        raise error(refusal.message) from refusal
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from renkei.announcements.models import (
 from renkei.announcements.unsubscribe import unsubscribe_token
 from renkei.audit.models import AuditEvent
 from renkei.mailer.models import OutboxMessage
+from renkei.testing import task_worker_run
 
 pytestmark = pytest.mark.django_db
 
@@ -188,18 +189,7 @@ def test_the_publish_request_only_queues_the_delivery(client, council, make_anno
     assert "宛先を準備しています" in page
     assert 'hx-trigger="every 3s"' in page  # the progress refreshes itself
 
-    from django_tasks_db.management.commands.db_worker import Worker
-
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    ).run()
+    task_worker_run()
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.QUEUED
     assert delivery.recipient_count == OutboxMessage.objects.count() == 5

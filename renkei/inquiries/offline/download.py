@@ -32,6 +32,39 @@ from renkei.inquiries.offline.layout import (
 )
 from renkei.inquiries.selectors.questions import inquiry_questions
 
+# What Excel accepts in an answer cell, by the cell's style (the question kind's sheet_cell);
+# a "list" cell takes its source, the question's options, from the lists sheet.
+LIST_RULE: dict[str, Any] = {
+    "validate": "list",
+    "error_title": "選択肢にない値です",
+    "error_message": "一覧から選んでください。",
+}
+CELL_RULES: dict[str, dict[str, Any]] = {
+    "chosen": {
+        "validate": "list",
+        "source": [CHOSEN],
+        "error_title": "入力できない値です",
+        "error_message": f"該当する場合は「{CHOSEN}」を選び、該当しない場合は空欄にしてください。",
+    },
+    "number": {
+        "validate": "decimal",
+        "criteria": "between",
+        "minimum": -1e15,
+        "maximum": 1e15,
+        "error_title": "数値で入力してください",
+        "error_message": "半角の数値を入力してください。",
+    },
+    "date": {
+        "validate": "date",
+        "criteria": "between",
+        "minimum": dt.date(1900, 1, 1),
+        "maximum": dt.date(2199, 12, 31),
+        "error_title": "日付で入力してください",
+        "error_message": "2026/4/1 のように入力してください。",
+        "error_type": "warning",
+    },
+}
+
 
 def _signature(
     *, inquiry: Inquiry, organization: Organization, fingerprint: str, revision: int
@@ -159,62 +192,11 @@ def answer_sheet_xlsx(*, answer: Answer) -> bytes:
                 last = xl_rowcol_to_cell(len(options) - 1, list_column, row_abs=True, col_abs=True)
                 list_ranges[question.pk] = f"='{LISTS_SHEET}'!{first}:{last}"
                 list_column += 1
-            sheet.data_validation(
-                cell.row,
-                cell.col,
-                cell.row,
-                cell.col,
-                {
-                    "validate": "list",
-                    "source": list_ranges[question.pk],
-                    "error_title": "選択肢にない値です",
-                    "error_message": "一覧から選んでください。",
-                },
-            )
-        elif style == "chosen":
-            sheet.data_validation(
-                cell.row,
-                cell.col,
-                cell.row,
-                cell.col,
-                {
-                    "validate": "list",
-                    "source": [CHOSEN],
-                    "error_title": "入力できない値です",
-                    "error_message": f"該当する場合は「{CHOSEN}」を選び、該当しない場合は空欄にしてください。",
-                },
-            )
-        elif style == "number":
-            sheet.data_validation(
-                cell.row,
-                cell.col,
-                cell.row,
-                cell.col,
-                {
-                    "validate": "decimal",
-                    "criteria": "between",
-                    "minimum": -1e15,
-                    "maximum": 1e15,
-                    "error_title": "数値で入力してください",
-                    "error_message": "半角の数値を入力してください。",
-                },
-            )
-        elif style == "date":
-            sheet.data_validation(
-                cell.row,
-                cell.col,
-                cell.row,
-                cell.col,
-                {
-                    "validate": "date",
-                    "criteria": "between",
-                    "minimum": dt.date(1900, 1, 1),
-                    "maximum": dt.date(2199, 12, 31),
-                    "error_title": "日付で入力してください",
-                    "error_message": "2026/4/1 のように入力してください。",
-                    "error_type": "warning",
-                },
-            )
+            rule = {**LIST_RULE, "source": list_ranges[question.pk]}
+        else:
+            rule = CELL_RULES.get(style)
+        if rule is not None:
+            sheet.data_validation(cell.row, cell.col, cell.row, cell.col, rule)
         if style == "number":
             if _exact_in_excel(value):
                 sheet.write_number(cell.row, cell.col, value, entry_number)

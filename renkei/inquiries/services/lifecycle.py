@@ -33,7 +33,7 @@ from renkei.inquiries.selectors.targets import target_organizations
 from renkei.inquiries.services.common import users_mail
 from renkei.inquiries.services.errors import InquiryError
 from renkei.mailer.services import mail_queue
-from renkei.workflow.transitions import TransitionError
+from renkei.workflow.transitions import refused_as
 
 REQUESTER_EVENTS = {
     "approved": "事務局に承認され、照会先へ送信されました",
@@ -89,10 +89,8 @@ def _ready_check(inquiry: Inquiry, *, now: dt.datetime) -> None:
 
 def _transition_check(inquiry: Inquiry, name: str, *, by: User) -> None:
     """Refuse early, in the workflow's words, a step the inquiry's status does not allow."""
-    try:
+    with refused_as(InquiryError):
         INQUIRY_WORKFLOW.check(instance=inquiry, name=name, by=by)
-    except TransitionError as error:
-        raise InquiryError(error.message) from error
 
 
 def _transition(
@@ -106,7 +104,7 @@ def _transition(
     detail: Mapping[str, Any] | None = None,
 ) -> Inquiry:
     """Apply a step of the inquiry's transition table (conditional, audited, atomic)."""
-    try:
+    with refused_as(InquiryError):
         return INQUIRY_WORKFLOW.apply(
             instance=inquiry,
             name=name,
@@ -116,8 +114,6 @@ def _transition(
             request=request,
             detail=detail,
         )
-    except TransitionError as error:
-        raise InquiryError(error.message) from error
 
 
 def inquiry_submit_for_review(

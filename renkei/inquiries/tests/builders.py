@@ -79,6 +79,23 @@ def make_towns(
     return towns
 
 
+def make_villages(
+    count: int, *, prefecture_code: str, notified: bool = False
+) -> list[Organization]:
+    """Create villages of one prefecture in one query, each with its own address if `notified`."""
+    return Organization.objects.bulk_create(
+        Organization(
+            code=f"9{index:05d}",
+            name=f"試験村{index:04d}",
+            kana=f"シケンムラ{index:04d}",
+            kind=OrganizationKind.VILLAGE,
+            prefecture_code=prefecture_code,
+            notification_email=f"joho{index}@village{index}.example.lg.jp" if notified else "",
+        )
+        for index in range(count)
+    )
+
+
 def submit_answer(
     inquiry: Inquiry,
     organization: Organization,

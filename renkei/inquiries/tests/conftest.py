@@ -5,6 +5,7 @@ import pytest
 from renkei.directory.models import Post
 from renkei.inquiries.models import InquiryStatus, QuestionKind, Target
 from renkei.inquiries.tests.builders import add_question, make_inquiry
+from renkei.inquiries.tests.typed_answers import make_every_kind
 from renkei.testing import Council, make_contact
 
 
@@ -47,3 +48,9 @@ def sheet_inquiry(council):
     for organization in (council.member_org, council.other_org):
         Target.objects.create(inquiry=inquiry, organization=organization)
     return inquiry, questions
+
+
+@pytest.fixture
+def every_kind(council):
+    """An open inquiry to 当別町 with a question of every kind, none required, and its questions."""
+    return make_every_kind(council)

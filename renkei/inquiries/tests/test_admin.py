@@ -1,23 +1,20 @@
 """The admin keeps a started inquiry's questions read-only, as the services do."""
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.test import Client
 from django.urls import reverse
 
 from renkei.accounts.models import User
 from renkei.inquiries.tests.builders import make_draft, make_open
+from renkei.testing import login_client
 
 
 def admin_client() -> Client:
     user = User.objects.create_superuser(
         username="admin", email="admin@example.lg.jp", password="x"
     )
-    # Admins need their second factor before any page opens.
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client = Client()
-    client.force_login(user)
-    return client
+    # Admins need their second factor before any page opens: login_client gives it.
+    return login_client(user)
 
 
 def change_post(question) -> dict:

@@ -1,13 +1,13 @@
 """The rules of stored answers: what the web form accepts is what may be confirmed and sent."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from renkei.inquiries.answer_rules import answer_data_problems
 from renkei.inquiries.models import Answer, AnswerStatus, InquiryStatus, QuestionKind, Target
 from renkei.inquiries.permissions import get_answer_for
 from renkei.inquiries.tests.builders import add_question, make_inquiry
+from renkei.testing import login_client
 
 
 @pytest.fixture
@@ -37,39 +37,30 @@ def _stored(council, inquiry, data):
     )
 
 
-def test_representatives_confirm_and_submit_refuses_oversized_stored_data(council, inquiry):
-    q1, q2, _ = inquiry.questions.order_by("position")
-    answer = _stored(council, inquiry, {str(q1.pk): "あ" * 100_000, str(q2.pk): "A"})
-    client = Client()
-    client.force_login(council.representative)
+@pytest.mark.parametrize(
+    ("q1", "q2", "action", "problem"),
+    [
+        ("あ" * 100_000, "A", "confirm_submit", "Q1：500文字を超えています（100,000文字）"),
+        ("回答", "C", "confirm", "Q2：選択肢にない値です"),
+    ],
+    ids=["oversized_text_on_confirm_and_submit", "value_not_among_the_choices_on_confirm"],
+)
+def test_representatives_confirmation_refuses_stored_data_the_form_would_not_take(
+    council, inquiry, q1, q2, action, problem
+):
+    first, second, _ = inquiry.questions.order_by("position")
+    answer = _stored(council, inquiry, {str(first.pk): q1, str(second.pk): q2})
 
-    response = client.post(
+    response = login_client(council.representative).post(
         reverse("inquiries:answer_confirm", args=[inquiry.pk]),
-        {"revision": answer.revision, "action": "confirm_submit"},
+        {"revision": answer.revision, "action": action},
         follow=True,
     )
 
-    assert "Q1：500文字を超えています（100,000文字）" in response.content.decode()
+    assert problem in response.content.decode()
     answer.refresh_from_db()
     assert answer.status == AnswerStatus.DRAFT
     assert not answer.versions.exists()
-
-
-def test_representatives_confirmation_refuses_a_value_not_among_the_choices(council, inquiry):
-    q1, q2, _ = inquiry.questions.order_by("position")
-    answer = _stored(council, inquiry, {str(q1.pk): "回答", str(q2.pk): "C"})
-    client = Client()
-    client.force_login(council.representative)
-
-    response = client.post(
-        reverse("inquiries:answer_confirm", args=[inquiry.pk]),
-        {"revision": answer.revision, "action": "confirm"},
-        follow=True,
-    )
-
-    assert "Q2：選択肢にない値です" in response.content.decode()
-    answer.refresh_from_db()
-    assert answer.status == AnswerStatus.DRAFT
 
 
 def test_valid_stored_answer_has_no_problems(council, inquiry):

@@ -173,33 +173,20 @@ def test_inquiry_form_refuses_too_many_reminder_days(db):
 # --- question form --------------------------------------------------------------------------
 
 
-def test_question_form_reports_choice_errors_on_the_choices_field(council):
-    inquiry = make_draft(council)
-
-    form = QuestionForm({"kind": "multiple", "text": "どれ", "choices_text": "A"}, inquiry=inquiry)
-
-    assert not form.is_valid()
-    assert "2つ以上" in str(form.errors["choices_text"])
-
-
-def test_question_form_refuses_duplicate_choices(council):
-    inquiry = make_draft(council)
-
-    form = QuestionForm(
-        {"kind": "single", "text": "どれ", "choices_text": "A\nB\nA"}, inquiry=inquiry
-    )
+@pytest.mark.parametrize(
+    ("data", "field", "problem"),
+    [
+        ({"kind": "multiple", "text": "どれ", "choices_text": "A"}, "choices_text", "2つ以上"),
+        ({"kind": "single", "text": "どれ", "choices_text": "A\nB\nA"}, "choices_text", "重複"),
+        ({"kind": "table", "text": "表", "table_rows_text": "本庁"}, "table_columns_text", "列"),
+    ],
+    ids=["too_few_choices", "duplicate_choices", "table_without_columns"],
+)
+def test_question_form_refuses_on_the_field_concerned(council, data, field, problem):
+    form = QuestionForm(data, inquiry=make_draft(council))
 
     assert not form.is_valid()
-    assert "重複" in str(form.errors["choices_text"])
-
-
-def test_question_form_table_needs_rows_and_columns(council):
-    inquiry = make_draft(council)
-
-    form = QuestionForm({"kind": "table", "text": "表", "table_rows_text": "本庁"}, inquiry=inquiry)
-
-    assert not form.is_valid()
-    assert "列" in str(form.errors["table_columns_text"])
+    assert problem in str(form.errors[field])
 
 
 def test_question_form_condition_only_from_earlier_choice_questions(council):
@@ -216,25 +203,28 @@ def test_question_form_condition_only_from_earlier_choice_questions(council):
 # --- target form ----------------------------------------------------------------------------
 
 
-def test_target_form_population_range_must_be_ordered(db):
-    form = TargetForm({"mode": "filter", "population_min": "50000", "population_max": "10,000"})
+@pytest.mark.parametrize(
+    ("data", "field", "problem"),
+    [
+        (
+            {"mode": "filter", "population_min": "50000", "population_max": "10,000"},
+            "population_max",
+            "下限以上",
+        ),
+        ({"mode": "group"}, "group", "グループを選んでください"),
+        ({"mode": "filter"}, "prefecture_code", "1つ以上"),
+    ],
+    ids=[
+        "population_range_out_of_order",
+        "group_mode_without_a_group",
+        "filter_without_a_condition",
+    ],
+)
+def test_target_form_refuses_on_the_field_concerned(db, data, field, problem):
+    form = TargetForm(data)
 
     assert not form.is_valid()
-    assert "下限以上" in str(form.errors["population_max"])
-
-
-def test_target_form_group_mode_needs_a_group(db):
-    form = TargetForm({"mode": "group"})
-
-    assert not form.is_valid()
-    assert "グループを選んでください" in str(form.errors["group"])
-
-
-def test_target_form_filter_needs_a_condition(db):
-    form = TargetForm({"mode": "filter"})
-
-    assert not form.is_valid()
-    assert "1つ以上" in str(form.errors["prefecture_code"])
+    assert problem in str(form.errors[field])
 
 
 # --- answer form ----------------------------------------------------------------------------

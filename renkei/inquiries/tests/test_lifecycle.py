@@ -1,10 +1,8 @@
 """The inquiry's transition table: every step audited, stale copies refused, races settled."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from renkei.audit.models import Action, AuditEvent
@@ -14,7 +12,7 @@ from renkei.inquiries.models import Inquiry, InquiryStatus, QuestionKind, Target
 from renkei.inquiries.services import lifecycle as lifecycle_services
 from renkei.inquiries.services.errors import InquiryError
 from renkei.mailer.models import OutboxMessage
-from renkei.testing import Council, make_contact
+from renkei.testing import Council, make_contact, race, races_on_postgresql
 
 
 def _request_in_review(council: Council) -> Inquiry:
@@ -131,39 +129,24 @@ def test_the_table_names_a_refusal_and_mail_for_every_step():
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="SQLite's shared in-memory test database locks whole tables between connections; "
-    "the race runs on PostgreSQL, as two secretariat members' requests do in production",
-)
+@races_on_postgresql
 def test_of_a_racing_approval_and_rejection_exactly_one_wins():
     from renkei.testing import make_council
 
     council = make_council()
     make_contact(user=council.staff)
     inquiry = _request_in_review(council)
-    start = threading.Barrier(2)
-    outcomes: dict[str, str] = {}
 
-    def act(step: str) -> None:
-        copy = Inquiry.objects.get(pk=inquiry.pk)  # each request reads its own copy
-        try:
-            start.wait()
-            if step == "approve":
-                services.inquiry_approve(inquiry=copy, by=council.secretariat)
-            else:
-                services.inquiry_reject(inquiry=copy, by=council.secretariat, note="見直し")
-            outcomes[step] = "applied"
-        except InquiryError:
-            outcomes[step] = "refused"
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=act, args=(step,)) for step in ("approve", "reject")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(
+        read=lambda: Inquiry.objects.get(pk=inquiry.pk),
+        steps={
+            "approve": lambda copy: services.inquiry_approve(inquiry=copy, by=council.secretariat),
+            "reject": lambda copy: services.inquiry_reject(
+                inquiry=copy, by=council.secretariat, note="見直し"
+            ),
+        },
+        refused=InquiryError,
+    )
 
     assert sorted(outcomes.values()) == ["applied", "refused"]
     stored = Inquiry.objects.get(pk=inquiry.pk)

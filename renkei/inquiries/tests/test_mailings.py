@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import default_task_backend
 
-from renkei.directory.models import Organization, OrganizationKind
+from renkei.directory.models import Organization
 from renkei.inquiries import mailings, services
 from renkei.inquiries.models import Inquiry, Mailing, MailingStatus, QuestionKind, Reminder
+from renkei.inquiries.tests.builders import make_villages
 from renkei.mailer.models import OutboxMessage
 from renkei.testing import Council, login_client
 
@@ -33,19 +34,8 @@ def queued_tasks(settings):
 
 @pytest.fixture
 def villages(council: Council) -> list[Organization]:
-    """Twelve member villages, each with a 連絡窓口 address and a shared mailbox."""
-    organizations = Organization.objects.bulk_create(
-        Organization(
-            code=f"9{index:05d}",
-            name=f"試験村{index:02d}",
-            kana=f"シケンムラ{index:02d}",
-            kind=OrganizationKind.VILLAGE,
-            prefecture_code="20",
-            notification_email=f"joho{index}@village{index}.example.lg.jp",
-        )
-        for index in range(12)
-    )
-    return organizations
+    """Twelve villages, each with its own notification address."""
+    return make_villages(12, prefecture_code="20", notified=True)
 
 
 def draft(council: Council) -> Inquiry:
@@ -97,13 +87,17 @@ def test_opening_queues_the_notices_instead_of_rendering_them(council, villages,
     assert [result.task.name for result in queued_tasks.results] == ["mailing_run"]
 
 
-def test_progress_page_shows_the_notice_being_made_and_polls_until_done(
-    council, villages, queued_tasks, monkeypatch
-):
+@pytest.fixture
+def queued_mailing(council, villages, queued_tasks, monkeypatch) -> Mailing:
+    """The mailing of an inquiry just opened, queued and not yet run, five villages a chunk."""
     monkeypatch.setattr(mailings, "CHUNK_SIZE", 5)
     inquiry = draft(council)
     services.inquiry_open(inquiry=inquiry, by=council.secretariat)
-    mailing = Mailing.objects.get(inquiry=inquiry)
+    return Mailing.objects.get(inquiry=inquiry)
+
+
+def test_progress_page_shows_the_notice_being_made_and_polls_until_done(council, queued_mailing):
+    mailing, inquiry = queued_mailing, queued_mailing.inquiry
     client = login_client(council.secretariat)
     progress_url = reverse("inquiries:progress", args=[inquiry.pk])
     poll_url = reverse("inquiries:mailings", args=[inquiry.pk])
@@ -140,12 +134,9 @@ def test_each_organization_gets_its_own_answer_link(council, villages):
 
 
 def test_a_worker_killed_mid_mailing_is_resumed_and_nobody_is_mailed_twice(
-    council, villages, queued_tasks, monkeypatch
+    queued_tasks, queued_mailing
 ):
-    monkeypatch.setattr(mailings, "CHUNK_SIZE", 5)
-    inquiry = draft(council)
-    services.inquiry_open(inquiry=inquiry, by=council.secretariat)
-    mailing = Mailing.objects.get(inquiry=inquiry)
+    mailing = queued_mailing
     # A worker claims the mailing, renders one chunk and dies.
     started = timezone.now()
     assert mailings._mailing_claim(mailing.pk, now=started)

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
@@ -31,22 +30,15 @@ from renkei.inquiries.permissions import (
     visible_inquiries_filter,
 )
 from renkei.inquiries.tests.builders import complete_data, make_draft, make_open
-from renkei.testing import Council
+from renkei.testing import Council, login_client
 
 ROLES = ("anonymous", "outsider", "observer", "staff", "representative", "board", "secretariat")
 
 
 def client_for(council: Council, role: str) -> Client:
-    client = Client()
     if role == "anonymous":
-        return client
-    user = council.users_by_role()[role]
-    if role == "secretariat":
-        Authenticator.objects.get_or_create(
-            user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
-        )
-    client.force_login(user)
-    return client
+        return Client()
+    return login_client(council.users_by_role()[role])
 
 
 @dataclass

@@ -3,18 +3,17 @@
 The property test draws, for each kind the registry defines, what a person types in the
 web form; the form's value is stored, written onto the offline answer sheet, read back
 from it and stored again, and must be what the form stored. A kind added to the registry
-without a strategy here fails `test_every_registered_kind_is_round_tripped`.
+without a strategy in typed_answers.py fails `test_every_registered_kind_is_round_tripped`.
 """
 
 import copy
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.datastructures import MultiValueDict
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from renkei.core.question_kinds import (
@@ -29,8 +28,6 @@ from renkei.inquiries.forms.answering import AnswerForm
 from renkei.inquiries.models import (
     OTHER_CHOICE,
     Answer,
-    Inquiry,
-    InquiryStatus,
     Question,
     QuestionKind,
 )
@@ -38,134 +35,34 @@ from renkei.inquiries.offline.download import answer_sheet_xlsx
 from renkei.inquiries.offline.reading import offline_answer_import
 from renkei.inquiries.selectors.questions import inquiry_questions
 from renkei.inquiries.services.answering import answer_save
-
-CHOICES = ["準拠している", "一部準拠", "準拠していない"]
-ROWS = ["本庁", "支所"]
-COLUMNS = ["端末", "サーバ"]
-
-# The settings of the question each kind is tried with; a table is tried both ways.
-QUESTIONS: list[tuple[str, dict[str, Any]]] = [
-    (QuestionKind.SINGLE, {"choices": CHOICES, "allow_other": True}),
-    (QuestionKind.MULTIPLE, {"choices": CHOICES, "allow_other": True}),
-    (QuestionKind.YES_NO, {}),
-    (QuestionKind.NUMBER, {"unit": "台"}),
-    (QuestionKind.DATE, {}),
-    (QuestionKind.SHORT_TEXT, {}),
-    (QuestionKind.LONG_TEXT, {}),
-    (QuestionKind.TABLE, {"table_rows": ROWS, "table_columns": COLUMNS, "table_numeric": True}),
-    (QuestionKind.TABLE, {"table_rows": ROWS, "table_columns": COLUMNS, "table_numeric": False}),
-    (QuestionKind.FILE, {}),
-]
-
-_CHARACTERS = st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00")
-_JAPANESE = st.sampled_from("あいう漢字カナ　ー〜①㈱髙﨑・「」、。=+-@'\"\t")
-
-
-def _text(max_size: int, *, lines: bool = False) -> st.SearchStrategy[str]:
-    alphabet = st.one_of(_CHARACTERS, _JAPANESE, st.just("\n") if lines else _JAPANESE)
-    return st.text(alphabet, max_size=max_size)
-
-
-_NUMBERS = st.one_of(
-    st.integers(min_value=-(10**30), max_value=10**30),
-    st.decimals(min_value=-(10**9), max_value=10**9, places=4, allow_nan=False),
-    st.floats(min_value=-1e12, max_value=1e12, allow_nan=False, allow_infinity=False),
-).map(str)
-_DATES = st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(2199, 12, 31)).map(
-    lambda d: d.isoformat()
+from renkei.inquiries.tests.typed_answers import (
+    COLUMNS,
+    POSTS,
+    QUESTIONS,
+    ROUND_TRIP,
+    ROWS,
+    typed_answer,
 )
-
-
-@st.composite
-def _choice(draw: Any, question: Question) -> dict[str, Any]:
-    name = f"q{question.pk}"
-    choice = draw(st.sampled_from(["", *question.options]))
-    post: dict[str, Any] = {name: choice}
-    if choice == OTHER_CHOICE:
-        post[f"{name}_other"] = draw(_text(500))
-    return post
-
-
-@st.composite
-def _multiple(draw: Any, question: Question) -> dict[str, Any]:
-    name = f"q{question.pk}"
-    chosen = draw(st.lists(st.sampled_from(question.options), unique=True))
-    post: dict[str, Any] = {name: chosen}
-    if OTHER_CHOICE in chosen:
-        post[f"{name}_other"] = draw(_text(500))
-    return post
-
-
-@st.composite
-def _table(draw: Any, question: Question) -> dict[str, Any]:
-    cell = st.one_of(st.just(""), _NUMBERS) if question.table_numeric else _text(200)
-    return {
-        f"q{question.pk}_r{r}_c{c}": draw(cell)
-        for r in range(len(question.table_rows))
-        for c in range(len(question.table_columns))
-    }
-
-
-def _one(values: st.SearchStrategy[str]) -> Any:
-    return lambda question: values.map(lambda value: {f"q{question.pk}": value})
-
-
-# What a person types for a question of each kind, as the answer form receives it. Files
-# are attached on the web page only: the sheet neither shows nor changes them.
-POSTS = {
-    QuestionKind.SINGLE: _choice,
-    QuestionKind.YES_NO: _choice,
-    QuestionKind.MULTIPLE: _multiple,
-    QuestionKind.NUMBER: _one(st.one_of(st.just(""), _NUMBERS)),
-    QuestionKind.DATE: _one(st.one_of(st.just(""), _DATES)),
-    QuestionKind.SHORT_TEXT: _one(_text(500)),
-    QuestionKind.LONG_TEXT: _one(_text(3000, lines=True)),
-    QuestionKind.TABLE: _table,
-    QuestionKind.FILE: lambda question: st.just({}),
-}
 
 
 def test_every_registered_kind_is_round_tripped():
     assert set(POSTS) == set(KINDS) == {kind for kind, _ in QUESTIONS}
 
 
-@pytest.fixture
-def every_kind(council):
-    """An open inquiry with a question of every kind (none required) and an empty answer."""
-    inquiry = Inquiry.objects.create(
-        title="全形式の照会", requester=council.board_org, status=InquiryStatus.OPEN
-    )
-    for position, (kind, fields) in enumerate(QUESTIONS, start=1):
-        Question.objects.create(
-            inquiry=inquiry,
-            position=position,
-            code=f"Q{position}",
-            kind=kind,
-            text=f"{QuestionKind(kind).label}の設問",
-            required=False,
-            **fields,
-        )
-    return inquiry
-
-
 def _post(draw: Any, questions: list[Question], revision: int) -> MultiValueDict:
     post = MultiValueDict({"revision": [str(revision)], "kind": ["answered"], "intent": ["save"]})
-    for question in questions:
-        for name, value in draw(POSTS[question.kind](question)).items():
-            post.setlist(name, value if isinstance(value, list) else [value])
+    for name, value in draw(typed_answer(questions)).items():
+        post.setlist(name, value if isinstance(value, list) else [value])
     return post
 
 
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(ROUND_TRIP, max_examples=30)
 @given(data=st.data())
 def test_answers_of_every_kind_come_back_unchanged_through_the_sheet(council, every_kind, data):
-    questions = inquiry_questions(every_kind)
-    answer = Answer.objects.filter(inquiry=every_kind, organization=council.member_org).first()
-    answer = answer or Answer(inquiry=every_kind, organization=council.member_org)
+    inquiry, _ = every_kind
+    questions = inquiry_questions(inquiry)
+    answer = Answer.objects.filter(inquiry=inquiry, organization=council.member_org).first()
+    answer = answer or Answer(inquiry=inquiry, organization=council.member_org)
     form = AnswerForm(
         data=_post(data.draw, questions, answer.revision),
         files=MultiValueDict(),

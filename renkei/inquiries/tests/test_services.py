@@ -490,19 +490,22 @@ def test_answer_when_closed_is_refused(council):
         save_complete(answer, council.staff)
 
 
-def test_confirmation_required_staff_cannot_submit_unconfirmed(council):
+@pytest.fixture
+def unconfirmed(council) -> Answer:
+    """当別町's complete draft, saved by its staff, of an inquiry that requires 所属長確認."""
     inquiry = make_open(council, requires_confirmation=True)
-    answer = get_answer_for(council.staff, inquiry.pk)
-    save_complete(answer, council.staff)
+    return save_complete(get_answer_for(council.staff, inquiry.pk), council.staff)
+
+
+def test_confirmation_required_staff_cannot_submit_unconfirmed(council, unconfirmed):
+    answer = unconfirmed
 
     with pytest.raises(InquiryError, match="所属長確認が必要"):
         services.answer_submit(answer=answer, by=council.staff, revision=answer.revision)
 
 
-def test_confirmation_flow_request_confirm_then_staff_submits(council):
-    inquiry = make_open(council, requires_confirmation=True)
-    answer = get_answer_for(council.staff, inquiry.pk)
-    save_complete(answer, council.staff)
+def test_confirmation_flow_request_confirm_then_staff_submits(council, unconfirmed):
+    answer = unconfirmed
 
     services.answer_request_confirmation(answer=answer, by=council.staff, revision=answer.revision)
     assert answer.status == AnswerStatus.AWAITING_CONFIRMATION
@@ -531,10 +534,8 @@ def test_representative_confirms_and_submits_in_one_step(council):
     assert answer.confirmed_by == council.representative
 
 
-def test_editing_a_confirmed_answer_needs_confirmation_again(council):
-    inquiry = make_open(council, requires_confirmation=True)
-    answer = get_answer_for(council.staff, inquiry.pk)
-    save_complete(answer, council.staff)
+def test_editing_a_confirmed_answer_needs_confirmation_again(council, unconfirmed):
+    answer, inquiry = unconfirmed, unconfirmed.inquiry
     services.answer_confirm(answer=answer, by=council.representative, revision=answer.revision)
 
     changed = {**complete_data(inquiry), str(questions_of(inquiry)[1].pk): "例規集に掲載"}
@@ -544,10 +545,8 @@ def test_editing_a_confirmed_answer_needs_confirmation_again(council):
     assert answer.confirmed_by is None
 
 
-def test_saving_unchanged_contents_keeps_the_confirmation(council):
-    inquiry = make_open(council, requires_confirmation=True)
-    answer = get_answer_for(council.staff, inquiry.pk)
-    save_complete(answer, council.staff)
+def test_saving_unchanged_contents_keeps_the_confirmation(council, unconfirmed):
+    answer = unconfirmed
     services.answer_confirm(answer=answer, by=council.representative, revision=answer.revision)
 
     save_complete(answer, council.staff)

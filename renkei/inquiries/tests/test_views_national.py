@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from renkei.audit.models import Action, AuditEvent
-from renkei.directory.models import Organization, OrganizationKind
+from renkei.directory.models import Organization
 from renkei.inquiries import services
 from renkei.inquiries.models import (
     Answer,
@@ -25,7 +25,12 @@ from renkei.inquiries.models import (
     ReminderKind,
     Target,
 )
-from renkei.inquiries.tests.builders import complete_data, make_open, started_answer
+from renkei.inquiries.tests.builders import (
+    complete_data,
+    make_open,
+    make_villages,
+    started_answer,
+)
 from renkei.mailer.models import OutboxMessage
 from renkei.testing import login_client as login
 from renkei.testing import make_contact, make_user, text_of
@@ -35,16 +40,7 @@ pytestmark = pytest.mark.django_db
 
 def add_targets(inquiry: Inquiry, count: int, *, prefecture_code: str = "13") -> list[Organization]:
     """Add `count` villages of one prefecture to an open inquiry's targets."""
-    organizations = Organization.objects.bulk_create(
-        Organization(
-            code=f"9{index:05d}",
-            name=f"試験村{index:04d}",
-            kana=f"シケンムラ{index:04d}",
-            kind=OrganizationKind.VILLAGE,
-            prefecture_code=prefecture_code,
-        )
-        for index in range(count)
-    )
+    organizations = make_villages(count, prefecture_code=prefecture_code)
     Target.objects.bulk_create(Target(inquiry=inquiry, organization=o) for o in organizations)
     return organizations
 
@@ -279,12 +275,19 @@ def test_outsider_cannot_see_the_progress_page_or_remind(council):
 # --- reminders ------------------------------------------------------------------------------
 
 
-def test_remind_all_asks_first_naming_organizations_and_addresses(council):
+@pytest.fixture
+def to_remind(council) -> Inquiry:
+    """An open inquiry to 43 organizations, 3 of them with a 連絡窓口; the outbox emptied."""
     for user in (council.staff, council.outsider, council.board):
         make_contact(user=user)
     inquiry = make_open(council)
     add_targets(inquiry, 40)
     OutboxMessage.objects.all().delete()
+    return inquiry
+
+
+def test_remind_all_asks_first_naming_organizations_and_addresses(council, to_remind):
+    inquiry = to_remind
     before = state()
 
     page = text_of(login(council.secretariat).get(reverse("inquiries:remind", args=[inquiry.pk])))
@@ -296,15 +299,9 @@ def test_remind_all_asks_first_naming_organizations_and_addresses(council):
     assert '<strong id="remind-addresses">3件のメールアドレス</strong>' in page
 
 
-def test_remind_all_after_confirmation_mails_every_non_submitting_organization(council):
-    for user in (council.staff, council.outsider, council.board):
-        make_contact(user=user)
-    inquiry = make_open(council)
-    add_targets(inquiry, 40)
-    OutboxMessage.objects.all().delete()
-
+def test_remind_all_after_confirmation_mails_every_non_submitting_organization(council, to_remind):
     response = login(council.secretariat).post(
-        reverse("inquiries:remind", args=[inquiry.pk]),
+        reverse("inquiries:remind", args=[to_remind.pk]),
         {"scope": "all", "confirm": "on"},
         follow=True,
     )

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -12,16 +11,12 @@ from renkei.inquiries import services
 from renkei.inquiries.models import QuestionKind
 from renkei.inquiries.services.authoring import InquiryDraft
 from renkei.inquiries.services.questions import QuestionDraft
+from renkei.testing import login_client
 
 
 @pytest.fixture
 def secretariat_client(council) -> Client:
-    Authenticator.objects.create(
-        user=council.secretariat, type=Authenticator.Type.TOTP, data={"secret": "x"}
-    )
-    client = Client()
-    client.force_login(council.secretariat)
-    return client
+    return login_client(council.secretariat)
 
 
 def _inquiry(council, *, deadline: dt.datetime):

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from renkei.core.refusals import refusal_flashed, refusal_on
 from renkei.inquiries import services
 from renkei.inquiries.forms.questions import FIELD_OF_SETTING, QuestionForm
-from renkei.inquiries.models import Question
+from renkei.inquiries.models import Inquiry, Question
 from renkei.inquiries.permissions import (
     get_inquiry_managed_for,
     get_managed_question_for,
@@ -30,18 +30,9 @@ def _in_list(question: Question) -> str:
 def question_list(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the questions with the form to add one."""
     inquiry = get_inquiry_managed_for(request.user, pk)
-    form = QuestionForm(request.POST or None, inquiry=inquiry)
-    if QUESTION_REDRAW in request.POST:
-        if _settings_already_shown(request):
-            return HttpResponse(status=204)
-        form = form.redrawn()
-    elif request.method == "POST" and form.is_valid():
-        with refusal_on(form, aliases=FIELD_OF_SETTING):
-            question = services.question_create(
-                inquiry=inquiry, by=request.user, draft=form.draft(), request=request
-            )
-            messages.success(request, f"設問「{question.code}」を追加しました。")
-            return redirect(_in_list(question))
+    form, done = _question_form_step(request=request, inquiry=inquiry)
+    if done is not None:
+        return done
     return render(
         request,
         "inquiries/questions.html",
@@ -53,6 +44,35 @@ def question_list(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumbs": inquiry_crumbs(inquiry, ("設問", None)),
         },
     )
+
+
+def _question_form_step(
+    *, request: HttpRequest, inquiry: Inquiry, question: Question | None = None
+) -> tuple[QuestionForm, HttpResponse | None]:
+    """Redraw the question form for another kind, or add or change the question; else show it.
+
+    Returns the form to show and, when the request is answered already, the response.
+    """
+    form = QuestionForm(request.POST or None, inquiry=inquiry, question=question)
+    if QUESTION_REDRAW in request.POST:
+        if _settings_already_shown(request):
+            return form, HttpResponse(status=204)
+        return form.redrawn(), None
+    if request.method == "POST" and form.is_valid():
+        with refusal_on(form, aliases=FIELD_OF_SETTING):
+            if question is None:
+                question = services.question_create(
+                    inquiry=inquiry, by=request.user, draft=form.draft(), request=request
+                )
+                done = "追加しました"
+            else:
+                services.question_update(
+                    question=question, by=request.user, draft=form.draft(), request=request
+                )
+                done = "保存しました"
+            messages.success(request, f"設問「{question.code}」を{done}。")
+            return form, redirect(_in_list(question))
+    return form, None
 
 
 def _settings_already_shown(request: HttpRequest) -> bool:
@@ -72,18 +92,9 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpRespon
     """Change one question."""
     question = get_managed_question_for(request.user, pk, question_pk)
     inquiry = question.inquiry
-    form = QuestionForm(request.POST or None, inquiry=inquiry, question=question)
-    if QUESTION_REDRAW in request.POST:
-        if _settings_already_shown(request):
-            return HttpResponse(status=204)
-        form = form.redrawn()
-    elif request.method == "POST" and form.is_valid():
-        with refusal_on(form, aliases=FIELD_OF_SETTING):
-            services.question_update(
-                question=question, by=request.user, draft=form.draft(), request=request
-            )
-            messages.success(request, f"設問「{question.code}」を保存しました。")
-            return redirect(_in_list(question))
+    form, done = _question_form_step(request=request, inquiry=inquiry, question=question)
+    if done is not None:
+        return done
     return render(
         request,
         "inquiries/question_form.html",

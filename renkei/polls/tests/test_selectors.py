@@ -12,10 +12,7 @@ from renkei.polls.selectors import (
     voted_poll_ids,
 )
 from renkei.polls.services import poll_close, vote_cast
-
-
-def choice_ids(poll) -> list[int]:
-    return list(poll.choices.order_by("position").values_list("pk", flat=True))
+from renkei.polls.tests.ballots import choice_ids
 
 
 def test_fiscal_year_count_matches_the_2008_report(make_poll):

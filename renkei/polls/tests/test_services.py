@@ -27,10 +27,7 @@ from renkei.polls.services import (
     vote_cast,
     vote_change,
 )
-
-
-def first_choice(poll: Poll) -> int:
-    return poll.choices.order_by("position").first().pk
+from renkei.polls.tests.ballots import choice_ids, first_choice
 
 
 def draft(today, **overrides) -> PollDraft:
@@ -113,7 +110,7 @@ def test_organization_poll_refuses_a_user_without_organization(council, make_pol
 
 def test_colleague_changes_the_organization_vote_and_it_is_audited(council, make_poll):
     poll = make_poll(vote_scope=VoteScope.ORGANIZATION)
-    first, second, _ = poll.choices.order_by("position").values_list("pk", flat=True)
+    first, second, _ = choice_ids(poll)
     vote_cast(poll=poll, voter=council.staff, choice_ids=[first])
 
     vote_change(poll=poll, voter=council.representative, choice_ids=[second])
@@ -131,7 +128,7 @@ def test_colleague_changes_the_organization_vote_and_it_is_audited(council, make
 
 def test_vote_cannot_change_after_the_poll_ends(council, make_poll):
     poll = make_poll(vote_scope=VoteScope.ORGANIZATION)
-    first, second, _ = poll.choices.order_by("position").values_list("pk", flat=True)
+    first, second, _ = choice_ids(poll)
     vote_cast(poll=poll, voter=council.staff, choice_ids=[first])
     poll_close(poll=poll, by=council.secretariat)
 
@@ -143,7 +140,7 @@ def test_vote_cannot_change_after_the_poll_ends(council, make_poll):
 
 def test_another_organization_cannot_change_a_vote_it_did_not_cast(council, make_poll):
     poll = make_poll(vote_scope=VoteScope.ORGANIZATION)
-    first, second, _ = poll.choices.order_by("position").values_list("pk", flat=True)
+    first, second, _ = choice_ids(poll)
     vote_cast(poll=poll, voter=council.staff, choice_ids=[first])
 
     with pytest.raises(PollError, match="変更する投票がありません"):

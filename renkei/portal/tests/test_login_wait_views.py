@@ -1,13 +1,12 @@
 """The secretariat's login-wait page: list the waits, lift one (audited), outsiders refused."""
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.test import Client
 from django.urls import reverse
 
 from renkei.accounts.throttling import login_waits
 from renkei.audit.models import Action, AuditEvent
-from renkei.testing import PASSWORD
+from renkei.testing import PASSWORD, login_client
 
 URL = reverse("portal:login_waits")
 ATTACKER = "203.0.113.9"
@@ -15,12 +14,7 @@ ATTACKER = "203.0.113.9"
 
 @pytest.fixture
 def secretariat(council) -> Client:
-    Authenticator.objects.create(
-        user=council.secretariat, type=Authenticator.Type.TOTP, data={"secret": "x"}
-    )
-    client = Client()
-    client.force_login(council.secretariat)
-    return client
+    return login_client(council.secretariat)
 
 
 def fail(username: str, times: int, address: str = ATTACKER) -> None:

@@ -1,15 +1,15 @@
 """Applying a transition: conditional, audited, all-or-nothing, and race-safe."""
 
-import threading
-
 import pytest
-from django.db import connection, models
+from django.db import models
 
 from renkei.accounts.models import Role, User
 from renkei.accounts.permissions import Capability
 from renkei.audit.models import Action, AuditEvent
+from renkei.core.errors import ServiceError
 from renkei.mailer.models import OutboxMessage, Status
-from renkei.workflow.transitions import Transition, TransitionError, Workflow
+from renkei.testing import race, races_on_postgresql
+from renkei.workflow.transitions import Transition, TransitionError, Workflow, refused_as
 
 # The outbox is a convenient record with a status in a lower layer; the table is made up.
 OUTBOX = Workflow(
@@ -129,39 +129,36 @@ def test_table_with_an_unknown_status_is_refused_when_declared():
         )
 
 
+def test_a_refusal_is_raised_again_as_the_features_error_with_its_message():
+    class FeatureError(ServiceError):
+        pass
+
+    with pytest.raises(FeatureError) as raised, refused_as(FeatureError):
+        raise TransitionError("送信できません。")
+
+    assert raised.value.message == "送信できません。"
+    assert isinstance(raised.value.__cause__, TransitionError)
+
+
 def test_available_lists_the_steps_from_a_status():
     assert [t.name for t in OUTBOX.available(Status.QUEUED)] == ["claim", "cancel"]
     assert [t.name for t in OUTBOX.available(Status.SENT)] == []
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="SQLite's shared in-memory test database locks whole tables between connections; "
-    "the race runs on PostgreSQL, as concurrent requests do in production",
-)
+@races_on_postgresql
 def test_of_two_racing_transitions_exactly_one_wins():
     secretariat = User.objects.create_user(username="jimu", password="x", role=Role.SECRETARIAT)
     message = message_make()
-    start = threading.Barrier(2)
-    outcomes: dict[str, str] = {}
 
-    def act(name: str) -> None:
-        copy = OutboxMessage.objects.get(pk=message.pk)  # each request reads its own copy
-        try:
-            start.wait()
-            OUTBOX.apply(instance=copy, name=name, by=secretariat)
-            outcomes[name] = "applied"
-        except TransitionError:
-            outcomes[name] = "refused"
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=act, args=(name,)) for name in ("claim", "cancel")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(
+        read=lambda: OutboxMessage.objects.get(pk=message.pk),
+        steps={
+            "claim": lambda copy: OUTBOX.apply(instance=copy, name="claim", by=secretariat),
+            "cancel": lambda copy: OUTBOX.apply(instance=copy, name="cancel", by=secretariat),
+        },
+        refused=TransitionError,
+    )
 
     assert sorted(outcomes.values()) == ["applied", "refused"]
     winner = next(name for name, outcome in outcomes.items() if outcome == "applied")
