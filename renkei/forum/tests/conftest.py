@@ -8,21 +8,11 @@ from email.policy import default as default_policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from allauth.mfa.models import Authenticator
 
 from renkei.directory.models import Group, GroupKind, GroupMember, GroupRole
 from renkei.forum.models import Board, Post, Thread
 from renkei.forum.services import board_create, post_create, thread_create
 from renkei.testing import Council
-
-
-@pytest.fixture
-def council(council: Council) -> Council:
-    """The shared council, with the secretariat's authenticator set up so pages open."""
-    Authenticator.objects.create(
-        user=council.secretariat, type=Authenticator.Type.TOTP, data={"secret": "test"}
-    )
-    return council
 
 
 @dataclass

@@ -8,15 +8,13 @@ from django.urls import reverse
 from renkei.audit.models import AuditEvent
 from renkei.forum.models import AbuseReport, Attachment, Board, Follow, Post, Thread
 from renkei.forum.services import abuse_report_create
+from renkei.testing import login_client
 
 pytestmark = pytest.mark.django_db
 
 
 def _client(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
+    return Client() if user is None else login_client(user)
 
 
 def _state():

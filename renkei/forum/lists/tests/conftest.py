@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 import pytest
 from aiosmtpd.controller import Controller
-from allauth.mfa.models import Authenticator
 
 from renkei.directory.models import Group, GroupKind, GroupMember, GroupRole, Person
 from renkei.forum.lists.models import MailingList
@@ -19,15 +18,6 @@ from tests.smtp import free_port
 @pytest.fixture
 def samples() -> Samples:
     return Samples()
-
-
-@pytest.fixture
-def council(council: Council) -> Council:
-    """The shared council, with the secretariat's authenticator set up so pages open."""
-    Authenticator.objects.create(
-        user=council.secretariat, type=Authenticator.Type.TOTP, data={"secret": "test"}
-    )
-    return council
 
 
 @pytest.fixture(autouse=True)
