@@ -14,6 +14,10 @@ from renkei.accounts.middleware import requires_mfa
 from renkei.accounts.models import Role, User
 from renkei.directory.models import (
     Department,
+    Group,
+    GroupKind,
+    GroupMember,
+    GroupRole,
     Membership,
     MembershipCategory,
     Organization,
@@ -191,6 +195,15 @@ def make_council() -> Council:
             **extra,
         )
     return Council(**organizations, **users)
+
+
+def make_board_group(*, council: Council) -> Group:
+    """Create the 役員会 with 深川市 (the board city) sitting on it as an organization."""
+    group = Group.objects.create(name="役員会", kind=GroupKind.BOARD)
+    GroupMember.objects.create(
+        group=group, organization=council.board_org, role=GroupRole.BOARD_MEMBER
+    )
+    return group
 
 
 def make_contact(*, user: User, title: str = "情報政策課長") -> Post:
