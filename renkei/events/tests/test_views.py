@@ -13,7 +13,7 @@ from renkei.directory.models import Person
 from renkei.events import services
 from renkei.events.models import Event, EventStatus, Registration, RegistrationStatus
 from renkei.events.selectors import seats_label
-from renkei.events.tests.builders import event_draft
+from renkei.events.tests.builders import event_draft, participants_download
 from renkei.mailer.models import OutboxMessage
 from renkei.testing import login_client
 
@@ -450,22 +450,11 @@ def test_participant_workbook_lists_every_registration_with_wareki_dates(council
     from renkei.audit.models import Action, AuditEvent
     from renkei.core.wareki import WAREKI_DATETIME_FORMAT
 
-    registration = services.member_register(
-        event=seminar, person=council.staff.person, by=council.staff
-    )
-    services.check_in(registration=registration, by=council.secretariat)
-    services.public_register(
-        event=seminar,
-        registrant=services.Registrant(
-            name="=cmd|' /C calc'!A0", organization_name="上砂川町", email="x@example.lg.jp"
-        ),
+    workbook, registration = participants_download(
+        council=council, event=seminar, outsider_name="=cmd|' /C calc'!A0"
     )
 
-    response = login_client(council.secretariat).get(
-        reverse("events:participants_export", args=[seminar.pk])
-    )
-
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(workbook)).active
     rows = list(sheet.iter_rows(min_row=4, values_only=True))
     assert [(r[1], r[3], r[5], r[6]) for r in rows] == [
         ("上砂川町", "'=cmd|' /C calc'!A0", "会員外", "メール確認待ち"),
