@@ -220,7 +220,8 @@ def test_secretariat_writes_a_seminar_with_a_four_talk_program_and_publishes_it(
             f"sessions-{i}-theme": theme,
             f"sessions-{i}-speaker_name": speaker,
         }
-    client.post(reverse("events:program", args=[event.pk]), data)
+    saved = client.post(reverse("events:program", args=[event.pk]), data, follow=True)
+    assert "プログラムを保存しました（4件）。" in text_of(saved)  # the blank fifth row is no row
     assert list(event.sessions.values_list("label", flat=True)) == [
         "講演1",
         "講演2",
