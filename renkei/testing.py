@@ -13,6 +13,7 @@ from django.test import Client
 from renkei.accounts.middleware import requires_mfa
 from renkei.accounts.models import Role, User
 from renkei.directory.models import (
+    Assignment,
     Department,
     Group,
     GroupKind,
@@ -204,6 +205,18 @@ def make_board_group(*, council: Council) -> Group:
         group=group, organization=council.board_org, role=GroupRole.BOARD_MEMBER
     )
     return group
+
+
+def make_assignment(*, person: Person, title: str, started_on: dt.date) -> Assignment:
+    """Record the person's present organization and department as a post held since a date."""
+    return Assignment.objects.create(
+        person=person,
+        organization=person.organization,
+        department=person.department,
+        department_name=person.department.name,
+        title=title,
+        started_on=started_on,
+    )
 
 
 def make_contact(*, user: User, title: str = "情報政策課長") -> Post:

@@ -25,7 +25,7 @@ from renkei.directory.models import (
     Post,
 )
 from renkei.mailer.models import OutboxMessage
-from renkei.testing import PASSWORD, Council, make_user
+from renkei.testing import PASSWORD, Council, make_assignment, make_user
 
 APRIL = dt.date(2026, 4, 1)
 
@@ -43,14 +43,7 @@ def _login(client: Client, username: str, password: str = PASSWORD) -> bool:
 def staff_person(council: Council) -> Person:
     """当別町's staff member, in post since 令和6年4月1日 and holding the 連絡窓口."""
     person = council.staff.person
-    Assignment.objects.create(
-        person=person,
-        organization=council.member_org,
-        department=person.department,
-        department_name=person.department.name,
-        title=person.title,
-        started_on=dt.date(2024, 4, 1),
-    )
+    make_assignment(person=person, title=person.title, started_on=dt.date(2024, 4, 1))
     return person
 
 
