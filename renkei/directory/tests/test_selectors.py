@@ -22,34 +22,6 @@ from renkei.testing import make_organization
 ON = dt.date(2026, 4, 1)
 
 
-@pytest.fixture
-def history(council):
-    """Organizations whose membership starts or ends around 1 April 2026."""
-    make_organization(
-        code="012246",
-        name="千歳市",
-        kind=OrganizationKind.CITY,
-        prefecture_code="01",
-        member_since=dt.date(2026, 4, 2),
-    )
-    left = make_organization(
-        code="012131", name="苫小牧市", kind=OrganizationKind.CITY, prefecture_code="01"
-    )
-    left.memberships.update(left_on=ON)
-    still = make_organization(
-        code="014630", name="占冠村", kind=OrganizationKind.VILLAGE, prefecture_code="01"
-    )
-    still.memberships.update(left_on=ON + dt.timedelta(days=1))
-    make_organization(
-        code="131016",
-        name="千代田区",
-        kind=OrganizationKind.SPECIAL_WARD,
-        prefecture_code="13",
-        member_since=ON,
-        category=MembershipCategory.SPECIAL,
-    )
-
-
 def test_membership_summary_counts_the_members_on_the_date(council, history):
     summary = selectors.membership_summary(on=ON)
     assert summary.on == ON
