@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from renkei.accounts.models import User
 from renkei.directory.models import Person
 from renkei.events import services
 from renkei.events.models import Event, EventStatus, Registration, RegistrationStatus
@@ -35,6 +36,14 @@ def apply(client: Client, event: Event, **fields) -> object:
     return client.post(reverse("events:apply", args=[event.pk]), data)
 
 
+def register_page(user: User, event: Event, person: Person) -> str:
+    """Register the person from the event's page as the user; return the page shown next."""
+    response = login_client(user).post(
+        reverse("events:register", args=[event.pk]), {"person": person.pk}, follow=True
+    )
+    return text_of(response)
+
+
 # --- members ------------------------------------------------------------------------------
 
 
@@ -47,29 +56,17 @@ def test_detail_shows_the_program_as_the_seeds_write_it(council, seminar):
 
 
 def test_member_registers_themself_from_the_detail_page(council, seminar):
-    client = login_client(council.staff)
+    page = register_page(council.staff, seminar, council.staff.person)
 
-    response = client.post(
-        reverse("events:register", args=[seminar.pk]),
-        {"person": council.staff.person.pk},
-        follow=True,
-    )
-
-    assert "参加が確定しました" in text_of(response)
+    assert "参加が確定しました" in page
     registration = Registration.objects.get(event=seminar)
     assert (registration.status, registration.registered_by) == ("confirmed", council.staff)
 
 
 def test_member_cannot_register_someone_of_another_organization(council, seminar):
-    client = login_client(council.staff)
+    page = register_page(council.staff, seminar, council.outsider.person)
 
-    response = client.post(
-        reverse("events:register", args=[seminar.pk]),
-        {"person": council.outsider.person.pk},
-        follow=True,
-    )
-
-    assert "自団体の職員のみ" in text_of(response)
+    assert "自団体の職員のみ" in page
     assert not Registration.objects.exists()
 
 
@@ -80,13 +77,9 @@ def test_full_event_puts_the_next_member_on_the_waiting_list(council, seminar):
         )
         services.member_register(event=seminar, person=person, by=council.representative)
 
-    response = login_client(council.staff).post(
-        reverse("events:register", args=[seminar.pk]),
-        {"person": council.staff.person.pk},
-        follow=True,
-    )
+    page = register_page(council.staff, seminar, council.staff.person)
 
-    assert "キャンセル待ちになりました" in text_of(response)
+    assert "キャンセル待ちになりました" in page
 
 
 def test_draft_event_is_hidden_from_members(council):
