@@ -33,24 +33,31 @@ def _state():
     )
 
 
+def board_urls(board, thread, post):
+    """Every URL of a board's records that a member reading the board may use."""
+    return [
+        ("GET", reverse("forum:board", args=[board.pk])),
+        ("GET", reverse("forum:thread", args=[thread.pk])),
+        ("GET", reverse("forum:post", args=[post.pk])),
+        ("GET", reverse("forum:post_history", args=[post.pk])),
+        ("GET", reverse("forum:reply", args=[thread.pk])),
+        ("POST", reverse("forum:reply", args=[thread.pk])),
+        ("GET", reverse("forum:thread_new", args=[board.pk])),
+        ("POST", reverse("forum:thread_new", args=[board.pk])),
+        ("POST", reverse("forum:follow_thread", args=[thread.pk])),
+        ("POST", reverse("forum:follow_board", args=[board.pk])),
+    ]
+
+
 # Every URL of a private board's records, and of the secretariat's moderation.
 def private_urls(room):
-    t, p = room.private_thread, room.private_post
+    p = room.private_post
     return [
-        ("GET", reverse("forum:board", args=[room.private_board.pk])),
-        ("GET", reverse("forum:thread", args=[t.pk])),
-        ("GET", reverse("forum:post", args=[p.pk])),
-        ("GET", reverse("forum:post_history", args=[p.pk])),
-        ("GET", reverse("forum:reply", args=[t.pk])),
-        ("POST", reverse("forum:reply", args=[t.pk])),
+        *board_urls(room.private_board, room.private_thread, p),
         ("GET", reverse("forum:report", args=[p.pk])),
         ("POST", reverse("forum:report", args=[p.pk])),
         ("GET", reverse("forum:post_edit", args=[p.pk])),
         ("POST", reverse("forum:post_edit", args=[p.pk])),
-        ("GET", reverse("forum:thread_new", args=[room.private_board.pk])),
-        ("POST", reverse("forum:thread_new", args=[room.private_board.pk])),
-        ("POST", reverse("forum:follow_thread", args=[t.pk])),
-        ("POST", reverse("forum:follow_board", args=[room.private_board.pk])),
     ]
 
 
@@ -76,23 +83,13 @@ def moderation_urls(room):
 
 
 def open_urls(room):
-    t, p = room.thread, room.first
     return [
         ("GET", reverse("forum:index")),
         ("GET", reverse("forum:search") + "?q=入札"),
         ("GET", reverse("forum:mine")),
         ("GET", reverse("forum:preferences")),
         ("POST", reverse("forum:preferences")),
-        ("GET", reverse("forum:board", args=[room.board.pk])),
-        ("GET", reverse("forum:thread", args=[t.pk])),
-        ("GET", reverse("forum:post", args=[p.pk])),
-        ("GET", reverse("forum:post_history", args=[p.pk])),
-        ("GET", reverse("forum:reply", args=[t.pk])),
-        ("POST", reverse("forum:reply", args=[t.pk])),
-        ("GET", reverse("forum:thread_new", args=[room.board.pk])),
-        ("POST", reverse("forum:thread_new", args=[room.board.pk])),
-        ("POST", reverse("forum:follow_thread", args=[t.pk])),
-        ("POST", reverse("forum:follow_board", args=[room.board.pk])),
+        *board_urls(room.board, room.thread, room.first),
         ("GET", reverse("notifications")),
     ]
 
