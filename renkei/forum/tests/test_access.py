@@ -111,24 +111,29 @@ def _request(client, method, url):
     return client.get(url) if method == "GET" else client.post(url, DATA)
 
 
-def test_anonymous_visitor_is_sent_to_login_from_every_url(room):
-    client = _client()
-    for method, url in open_urls(room) + private_urls(room) + moderation_urls(room):
+def _refused(client, urls, status):
+    """Request every URL: each answers `status` and changes nothing; return what they answered."""
+    answered = []
+    for method, url in urls:
         before = _state()
         response = _request(client, method, url)
-        assert response.status_code == 302, (method, url)
-        assert response["Location"].startswith("/accounts/login/"), (method, url)
+        assert response.status_code == status, (method, url, response.status_code)
         assert _state() == before, (method, url)
+        answered.append((method, url, response))
+    return answered
+
+
+def test_anonymous_visitor_is_sent_to_login_from_every_url(room):
+    client = _client()
+    every_url = open_urls(room) + private_urls(room) + moderation_urls(room)
+    for method, url, response in _refused(client, every_url, 302):
+        assert response["Location"].startswith("/accounts/login/"), (method, url)
 
 
 @pytest.mark.parametrize("who", ["outsider", "staff", "observer"])
 def test_non_group_member_cannot_reach_a_private_board_through_any_url(room, who):
     client = _client(getattr(room.council, who))
-    for method, url in private_urls(room):
-        before = _state()
-        response = _request(client, method, url)
-        assert response.status_code == 404, (who, method, url, response.status_code)
-        assert _state() == before, (method, url)
+    _refused(client, private_urls(room), 404)
 
 
 def test_non_group_member_does_not_see_private_board_in_lists_or_search(room):
@@ -153,11 +158,7 @@ def test_group_member_reads_and_replies_on_the_private_board(room):
 @pytest.mark.parametrize("who", ["outsider", "staff", "representative", "board", "observer"])
 def test_members_cannot_moderate(room, who):
     client = _client(getattr(room.council, who))
-    for method, url in moderation_urls(room):
-        before = _state()
-        response = _request(client, method, url)
-        assert response.status_code == 403, (who, method, url, response.status_code)
-        assert _state() == before, (method, url)
+    _refused(client, moderation_urls(room), 403)
 
 
 def test_observer_reads_open_boards_but_cannot_write(room):
