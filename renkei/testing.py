@@ -18,7 +18,12 @@ from django_tasks_db.management.commands.db_worker import Worker
 from renkei.accounts.middleware import requires_mfa
 from renkei.accounts.models import Role, User
 from renkei.directory.models import (
+    Assignment,
     Department,
+    Group,
+    GroupKind,
+    GroupMember,
+    GroupRole,
     Membership,
     MembershipCategory,
     Organization,
@@ -198,6 +203,27 @@ def make_council() -> Council:
             **extra,
         )
     return Council(**organizations, **users)
+
+
+def make_board_group(*, council: Council) -> Group:
+    """Create the 役員会 with 深川市 (the board city) sitting on it as an organization."""
+    group = Group.objects.create(name="役員会", kind=GroupKind.BOARD)
+    GroupMember.objects.create(
+        group=group, organization=council.board_org, role=GroupRole.BOARD_MEMBER
+    )
+    return group
+
+
+def make_assignment(*, person: Person, title: str, started_on: dt.date) -> Assignment:
+    """Record the person's present organization and department as a post held since a date."""
+    return Assignment.objects.create(
+        person=person,
+        organization=person.organization,
+        department=person.department,
+        department_name=person.department.name,
+        title=title,
+        started_on=started_on,
+    )
 
 
 def make_contact(*, user: User, title: str = "情報政策課長") -> Post:

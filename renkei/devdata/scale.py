@@ -426,6 +426,14 @@ def _memberships(rng: random.Random, build: _Build) -> dict[str, int]:
     return {"memberships": len(memberships)}
 
 
+def _account_of(*, person: Person, username: str, password: str, role: str) -> User:
+    """Give the person's unsaved row its account: both at the username's example address."""
+    person.email = f"{username}@example.lg.jp"
+    return User(
+        username=username, password=password, email=person.email, full_name=person.name, role=role
+    )
+
+
 def _people(rng: random.Random, build: _Build) -> dict[str, int]:
     organizations = build.organizations
     departments = []
@@ -458,29 +466,15 @@ def _people(rng: random.Random, build: _Build) -> dict[str, int]:
             role, title = Role.BOARD, "部長"
         else:
             role, title = Role.STAFF, rng.choice(STAFF_TITLES)
-        username = scale_username(index)
-        users.append(
-            User(
-                username=username,
-                password=password,
-                email=f"{username}@example.lg.jp",
-                full_name=name,
-                role=role,
-            )
-        )
         department = rng.choice(departments_by_org[org.pk])
         phone = f"0{rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(1000, 9999)}"
-        people.append(
-            Person(
-                name=name,
-                kana=kana,
-                email=f"{username}@example.lg.jp",
-                phone=phone,
-                organization=org,
-                department=department,
-                title=title,
-            )
+        person = Person(
+            name=name, kana=kana, phone=phone, organization=org, department=department, title=title
         )
+        users.append(
+            _account_of(person=person, username=scale_username(index), password=password, role=role)
+        )
+        people.append(person)
         titles.append(title)
     secretariat_department = Department.objects.create(
         organization=build.secretariat_org, name="事務局"
@@ -489,26 +483,18 @@ def _people(rng: random.Random, build: _Build) -> dict[str, int]:
         [("事務局 春子", "ジムキョク ハルコ"), ("事務局 夏男", "ジムキョク ナツオ")]
     ):
         username = SECRETARIAT_USERNAME if number == 0 else f"{SECRETARIAT_USERNAME}{number + 1}"
+        person = Person(
+            name=name,
+            kana=kana,
+            phone="03-0000-0000",
+            organization=build.secretariat_org,
+            department=secretariat_department,
+            title="主任",
+        )
         users.append(
-            User(
-                username=username,
-                password=password,
-                email=f"{username}@example.lg.jp",
-                full_name=name,
-                role=Role.SECRETARIAT,
-            )
+            _account_of(person=person, username=username, password=password, role=Role.SECRETARIAT)
         )
-        people.append(
-            Person(
-                name=name,
-                kana=kana,
-                email=f"{username}@example.lg.jp",
-                phone="03-0000-0000",
-                organization=build.secretariat_org,
-                department=secretariat_department,
-                title="主任",
-            )
-        )
+        people.append(person)
         titles.append("主任")
     _bulk(User, users, need_pk=True)
     for user, person in zip(users, people, strict=True):

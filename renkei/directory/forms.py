@@ -216,6 +216,17 @@ def _department_field(label: str) -> forms.CharField:
     )
 
 
+def _phone_field() -> forms.CharField:
+    """Return the phone number a member types for themself or their staff."""
+    return forms.CharField(
+        label="電話番号",
+        max_length=30,
+        required=False,
+        help_text="例：0133-23-2111（内線 123）",
+        widget=forms.TextInput(attrs={"type": "tel", "size": 30}),
+    )
+
+
 class StaffPersonForm(forms.Form):
     """What an organization administrator corrects in a colleague's entry."""
 
@@ -227,13 +238,7 @@ class StaffPersonForm(forms.Form):
         widget=forms.EmailInput(attrs={"size": 40}),
         help_text="名簿と照会の連絡に使うアドレスです。ログイン用のアドレスは本人が利用者設定で変更します。",
     )
-    phone = forms.CharField(
-        label="電話番号",
-        max_length=30,
-        required=False,
-        help_text="例：0133-23-2111（内線 123）",
-        widget=forms.TextInput(attrs={"type": "tel", "size": 30}),
-    )
+    phone = _phone_field()
 
 
 class StaffTransferForm(forms.Form):
@@ -308,13 +313,7 @@ class ProfileForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    phone = forms.CharField(
-        label="電話番号",
-        max_length=30,
-        required=False,
-        help_text="例：0133-23-2111（内線 123）",
-        widget=forms.TextInput(attrs={"type": "tel", "size": 30}),
-    )
+    phone = _phone_field()
     email = forms.EmailField(
         label="メールアドレス",
         widget=forms.EmailInput(attrs={"size": 40, "autocomplete": "email"}),

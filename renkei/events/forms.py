@@ -29,6 +29,18 @@ def _at(day: dt.date, time: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, time, tzinfo=timezone.get_current_timezone())
 
 
+def _time_field(*, label: str, example: str) -> forms.TimeField:
+    """Return a required time of day typed like the example, refused in Japanese."""
+    return forms.TimeField(
+        label=label,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        error_messages={
+            "required": f"{label}を入力してください。",
+            "invalid": f"時刻は{example}のように入力してください。",
+        },
+    )
+
+
 class EventForm(forms.Form):
     """What the secretariat writes about a seminar or training."""
 
@@ -46,22 +58,8 @@ class EventForm(forms.Form):
         help_text="目的や対象者など。空行で段落を分けられます。",
     )
     day = WarekiDateField(label="開催日", error_messages={"required": "開催日を入力してください。"})
-    start_time = forms.TimeField(
-        label="開始時刻",
-        widget=forms.TimeInput(attrs={"type": "time"}),
-        error_messages={
-            "required": "開始時刻を入力してください。",
-            "invalid": "時刻は13:30のように入力してください。",
-        },
-    )
-    end_time = forms.TimeField(
-        label="終了時刻",
-        widget=forms.TimeInput(attrs={"type": "time"}),
-        error_messages={
-            "required": "終了時刻を入力してください。",
-            "invalid": "時刻は17:00のように入力してください。",
-        },
-    )
+    start_time = _time_field(label="開始時刻", example="13:30")
+    end_time = _time_field(label="終了時刻", example="17:00")
     venue = forms.CharField(
         label="会場", max_length=200, required=False, help_text="例：東京国際フォーラム ホールD7"
     )

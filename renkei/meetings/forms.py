@@ -22,15 +22,20 @@ from renkei.meetings.selectors import inquiry_exists
 from renkei.meetings.services import MEETING_FIELDS
 
 
-class MeetingForm(forms.Form):
-    title = forms.CharField(label="会議名", max_length=200)
-    kind = forms.ChoiceField(label="種類", choices=MeetingKind.choices)
-    group = forms.ModelChoiceField(
+def _host_field() -> forms.ModelChoiceField:
+    """Return the 主催 choice: an active group, or the council as a whole when left empty."""
+    return forms.ModelChoiceField(
         label="主催",
         queryset=Group.objects.filter(is_active=True).order_by("name"),
         required=False,
         empty_label="本会（協議会全体）",
     )
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label="会議名", max_length=200)
+    kind = forms.ChoiceField(label="種類", choices=MeetingKind.choices)
+    group = _host_field()
     date = WarekiDateField(label="開催日")
     start_time = forms.TimeField(label="開始時刻", widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(
@@ -159,12 +164,7 @@ class MaterialForm(forms.Form):
 class RequirementForm(forms.Form):
     fiscal_year = forms.IntegerField(label="年度（西暦）", min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label="会議の種類", choices=MeetingKind.choices)
-    group = forms.ModelChoiceField(
-        label="主催",
-        queryset=Group.objects.filter(is_active=True).order_by("name"),
-        required=False,
-        empty_label="本会（協議会全体）",
-    )
+    group = _host_field()
     required_count = forms.IntegerField(label="必要な開催回数", min_value=1, max_value=99)
     basis = forms.CharField(label="根拠（規約・細則など）", max_length=200, required=False)
 

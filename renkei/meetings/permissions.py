@@ -10,13 +10,13 @@
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
 from renkei.accounts.models import User
 from renkei.accounts.permissions import Capability, has_capability
+from renkei.core.subqueries import rows_count
 from renkei.directory.models import GroupMember, Person
 from renkei.directory.permissions import require
 from renkei.meetings.models import (
@@ -106,19 +106,12 @@ def get_meeting_page_for(user: User, pk: int) -> Meeting:
     person = person_of(user)
     # The secretariat sees and manages everything: whether it is invited does not matter.
     ask_invited = person is not None and not has_capability(user, Capability.MANAGE_MEETINGS)
-    invitee_rows = (
-        Invitee.objects.filter(meeting_id=OuterRef("pk"))
-        .order_by()
-        .values("meeting_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     meeting = (
         meetings_visible(user)
         .select_related("group", "minutes")
         .annotate(
             user_invited=invited_exists(person) if ask_invited else Value(False),
-            invitee_count=Coalesce(Subquery(invitee_rows), 0),
+            invitee_count=rows_count(rows=Invitee.objects.all(), pointing="meeting_id"),
         )
         .filter(pk=pk)
         .first()

@@ -9,7 +9,6 @@ from renkei.accounts.models import Role, User
 from renkei.audit.models import Action, AuditEvent
 from renkei.directory import selectors, services
 from renkei.directory.models import (
-    Assignment,
     Group,
     GroupKind,
     GroupRole,
@@ -21,7 +20,7 @@ from renkei.directory.models import (
 )
 from renkei.directory.services import DirectoryError
 from renkei.mailer.models import OutboxMessage
-from renkei.testing import PASSWORD, make_organization
+from renkei.testing import PASSWORD, make_assignment, make_organization
 
 APRIL = dt.date(2026, 4, 1)
 
@@ -163,14 +162,7 @@ def test_person_without_department_has_none(council):
 def representative_in_post(council):
     """The representative of 当別町, in post since 2024 and holding the contact post."""
     person = council.representative.person
-    Assignment.objects.create(
-        person=person,
-        organization=council.member_org,
-        department=person.department,
-        department_name=person.department.name,
-        title="課長",
-        started_on=dt.date(2024, 4, 1),
-    )
+    make_assignment(person=person, title="課長", started_on=dt.date(2024, 4, 1))
     post = Post.objects.create(
         organization=council.member_org, title="情報政策課長", is_contact=True, holder=person
     )

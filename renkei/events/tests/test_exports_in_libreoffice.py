@@ -1,10 +1,8 @@
 """The participant workbook, downloaded and opened in LibreOffice Calc as the secretariat would."""
 
 import pytest
-from django.urls import reverse
 
-from renkei.events import services
-from renkei.testing import login_client
+from renkei.events.tests.builders import participants_download
 from tests.libreoffice import requires_soffice
 
 pytestmark = pytest.mark.django_db
@@ -14,21 +12,11 @@ pytestmark = pytest.mark.django_db
 def test_participant_workbook_in_calc_shows_titles_text_and_wareki_dates(
     council, seminar, libreoffice
 ):
-    registration = services.member_register(
-        event=seminar, person=council.staff.person, by=council.staff
-    )
-    services.check_in(registration=registration, by=council.secretariat)
-    services.public_register(
-        event=seminar,
-        registrant=services.Registrant(
-            name="=1+1 & <研究所>", organization_name="上砂川町", email="x@example.lg.jp"
-        ),
-    )
-    response = login_client(council.secretariat).get(
-        reverse("events:participants_export", args=[seminar.pk])
+    workbook, _ = participants_download(
+        council=council, event=seminar, outsider_name="=1+1 & <研究所>"
     )
 
-    rows = libreoffice.sheets_as_shown(response.content, name="participants.xlsx")["参加者"]
+    rows = libreoffice.sheets_as_shown(workbook, name="participants.xlsx")["参加者"]
 
     assert rows[0][0] == seminar.title
     assert rows[2][:7] == ["No.", "団体名", "所属", "氏名", "メールアドレス", "会員区分", "状態"]

@@ -13,7 +13,7 @@ from renkei.events.lifecycle import EVENT_WORKFLOW
 from renkei.events.models import Event
 from renkei.events.permissions import get_event_to_manage_for, require_event_manager
 from renkei.events.selectors import event_seats
-from renkei.events.views.common import confirmed, crumbs, event_crumbs, step_take
+from renkei.events.views.common import confirmed, crumbs, event_crumbs, rows_step, step_take
 
 
 @require_http_methods(["GET", "POST"])
@@ -75,19 +75,19 @@ def event_program(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for s in event.sessions.all()
     ]
-    formset = SessionFormSet(
-        request.POST if request.method == "POST" else None, initial=initial, prefix="sessions"
+    formset, taken = rows_step(
+        request,
+        formset_class=SessionFormSet,
+        initial=initial,
+        prefix="sessions",
+        save=lambda rows: services.sessions_set(
+            event=event, by=request.user, sessions=rows, request=request
+        ),
+        done="プログラムを保存しました（{count}件）。",
+        then=reverse("events:detail", args=[event.pk]),
     )
-    if request.method == "POST" and formset.is_valid():
-        rows = [draft for form in formset.forms if (draft := form.draft()) is not None]
-        return step_take(
-            request,
-            lambda: services.sessions_set(
-                event=event, by=request.user, sessions=rows, request=request
-            ),
-            done=f"プログラムを保存しました（{len(rows)}件）。",
-            then=reverse("events:detail", args=[event.pk]),
-        )
+    if taken is not None:
+        return taken
     return render(
         request,
         "events/program.html",

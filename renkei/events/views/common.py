@@ -1,11 +1,13 @@
-"""What the event pages share: breadcrumbs, the confirmation step, paging, whether an event
-takes registrations, the addresses of a questionnaire's pages, the audited Excel download."""
+"""What the event pages share: breadcrumbs, the confirmation step, a formset of rows saved as
+one step, paging, whether an event takes registrations, the addresses of a questionnaire's
+pages, the audited Excel download."""
 
 from collections.abc import Callable
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.db.models import Model
+from django.forms import BaseFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -44,6 +46,28 @@ def step_take(
         take()
         messages.success(request, done)
     return redirect(then)
+
+
+def rows_step(
+    request: HttpRequest,
+    *,
+    formset_class: type[BaseFormSet],
+    initial: list[dict[str, object]],
+    prefix: str,
+    save: Callable[[list], object],
+    done: str,
+    then: str,
+) -> tuple[BaseFormSet, HttpResponse | None]:
+    """Bind a formset of ordered rows and, once valid, save its rows as one step."""
+    formset = formset_class(
+        request.POST if request.method == "POST" else None, initial=initial, prefix=prefix
+    )
+    if request.method == "POST" and formset.is_valid():
+        # A form left blank (an extra row) is no row.
+        rows = [draft for form in formset.forms if (draft := form.draft()) is not None]
+        taken = step_take(request, lambda: save(rows), done=done.format(count=len(rows)), then=then)
+        return formset, taken
+    return formset, None
 
 
 def query_without_page(request: HttpRequest) -> str:

@@ -27,6 +27,7 @@ from renkei.events.views.common import (
     planned_year_check,
     questionnaire_crumbs,
     questionnaire_links,
+    rows_step,
     step_take,
 )
 
@@ -103,19 +104,19 @@ def _questionnaire_manage_page(request: HttpRequest, questionnaire: Questionnair
         }
         for q in questions
     ]
-    formset = QuestionFormSet(
-        request.POST if request.method == "POST" else None, initial=initial, prefix="questions"
+    formset, taken = rows_step(
+        request,
+        formset_class=QuestionFormSet,
+        initial=initial,
+        prefix="questions",
+        save=lambda rows: services.questions_set(
+            questionnaire=questionnaire, by=request.user, questions=rows, request=request
+        ),
+        done="設問を保存しました（{count}問）。",
+        then=links["manage"],
     )
-    if request.method == "POST" and formset.is_valid():
-        rows = [draft for form in formset.forms if (draft := form.draft()) is not None]
-        return step_take(
-            request,
-            lambda: services.questions_set(
-                questionnaire=questionnaire, by=request.user, questions=rows, request=request
-            ),
-            done=f"設問を保存しました（{len(rows)}問）。",
-            then=links["manage"],
-        )
+    if taken is not None:
+        return taken
     return render(
         request,
         "events/questionnaire.html",

@@ -4,19 +4,16 @@ from collections.abc import Iterable
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
-    Count,
     F,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
 
 from renkei.accounts.models import User
 from renkei.core.pagination import CountedPaginator
+from renkei.core.subqueries import rows_count
 from renkei.forum.lists.models import (
     MESSAGES_PER_PAGE,
     THREADS_PER_PAGE,
@@ -30,30 +27,15 @@ from renkei.forum.lists.permissions import readable_lists
 
 
 def lists_for(*, user: User) -> QuerySet[MailingList]:
-    """Return the lists the user reads, with their thread and held counts (1 query).
-
-    Each count is its own subquery: joining threads and messages at once would multiply them.
-    """
-    threads = (
-        ListThread.objects.filter(mailing_list=OuterRef("pk"))
-        .order_by()
-        .values("mailing_list")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    held = (
-        ListMessage.objects.filter(mailing_list=OuterRef("pk"), status=MessageStatus.HELD)
-        .order_by()
-        .values("mailing_list")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
+    """Return the lists the user reads, with their thread and held counts (1 query)."""
     return (
         readable_lists(user)
         .select_related("group")
         .annotate(
-            thread_count=Coalesce(Subquery(threads), 0),
-            held_count=Coalesce(Subquery(held), 0),
+            thread_count=rows_count(rows=ListThread.objects.all(), pointing="mailing_list"),
+            held_count=rows_count(
+                rows=ListMessage.objects.filter(status=MessageStatus.HELD), pointing="mailing_list"
+            ),
         )
         .order_by("group__name")
     )

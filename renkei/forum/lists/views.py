@@ -59,10 +59,14 @@ def _list_crumb(mailing_list) -> tuple[str, str]:
     return (mailing_list.group.name, reverse("lists:archive", args=[mailing_list.pk]))
 
 
-def _context(request: HttpRequest, **extra) -> dict:
-    return {
+def _page(
+    request: HttpRequest, template: str, *trail: tuple[str, str | None], status: int = 200, **extra
+) -> HttpResponse:
+    """Render a list page with the given breadcrumbs after メーリングリスト."""
+    context = {
         "nav": "forum",
         "can_manage": can_manage(request.user),
+        "breadcrumbs": _crumbs(*trail),
         # The fragments' row links, reversed once per page rather than once per row.
         "row_urls": {
             "message": RowUrl("lists:message"),
@@ -71,19 +75,16 @@ def _context(request: HttpRequest, **extra) -> dict:
         },
         **extra,
     }
+    return render(request, template, context, status=status)
 
 
 def index(request: HttpRequest) -> HttpResponse:
     """List the lists the user reads, with their addresses and held counts."""
     require(request.user, Capability.VIEW_FORUM)
-    return render(
+    return _page(
         request,
         "lists/index.html",
-        _context(
-            request,
-            breadcrumbs=_crumbs(),
-            mailing_lists=list(lists_for(user=request.user)),
-        ),
+        mailing_lists=list(lists_for(user=request.user)),
     )
 
 
@@ -116,16 +117,13 @@ def list_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             messages.success(request, f"メーリングリスト {mailing_list.address} を保存しました。")
             return redirect(mailing_list)
     title = "メーリングリストの作成" if mailing_list is None else "メーリングリストの設定"
-    return render(
+    return _page(
         request,
         "lists/list_form.html",
-        _context(
-            request,
-            breadcrumbs=_crumbs((title, None)),
-            form=form,
-            title=title,
-            mailing_list=mailing_list,
-        ),
+        (title, None),
+        form=form,
+        title=title,
+        mailing_list=mailing_list,
         status=400 if form.errors else 200,
     )
 
@@ -135,17 +133,14 @@ def archive(request: HttpRequest, pk: int) -> HttpResponse:
     mailing_list = get_list_for(request.user, pk)
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    return render(
+    return _page(
         request,
         "lists/archive.html",
-        _context(
-            request,
-            breadcrumbs=_crumbs((mailing_list.group.name, None)),
-            mailing_list=mailing_list,
-            form=form,
-            page=list_threads(mailing_list=mailing_list, query=query, page=request.GET.get("page")),
-            may_moderate=may_moderate(request.user, mailing_list),
-        ),
+        (mailing_list.group.name, None),
+        mailing_list=mailing_list,
+        form=form,
+        page=list_threads(mailing_list=mailing_list, query=query, page=request.GET.get("page")),
+        may_moderate=may_moderate(request.user, mailing_list),
     )
 
 
@@ -154,16 +149,14 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
     thread = get_thread_for(request.user, pk)
     mailing_list = thread.mailing_list
     page = thread_messages(thread=thread, page=request.GET.get("page"))
-    return render(
+    return _page(
         request,
         "lists/thread.html",
-        _context(
-            request,
-            breadcrumbs=_crumbs(_list_crumb(mailing_list), (thread.subject, None)),
-            mailing_list=mailing_list,
-            thread=thread,
-            page=page,
-        ),
+        _list_crumb(mailing_list),
+        (thread.subject, None),
+        mailing_list=mailing_list,
+        thread=thread,
+        page=page,
     )
 
 
@@ -179,17 +172,15 @@ def message(request: HttpRequest, pk: int) -> HttpResponse:
             + (f"?page={page}" if page > 1 else "")
             + f"#message-{message.pk}"
         )
-    return render(
+    return _page(
         request,
         "lists/message.html",
-        _context(
-            request,
-            breadcrumbs=_crumbs(_list_crumb(mailing_list), (message.subject, None)),
-            mailing_list=mailing_list,
-            message=message,
-            message_and_files=files_load(messages=[message]),
-            in_thread=in_thread,
-        ),
+        _list_crumb(mailing_list),
+        (message.subject, None),
+        mailing_list=mailing_list,
+        message=message,
+        message_and_files=files_load(messages=[message]),
+        in_thread=in_thread,
     )
 
 
@@ -227,18 +218,16 @@ def _message_form(request: HttpRequest, *, mailing_list, parent) -> HttpResponse
             messages.success(request, "投稿しました。グループの全員にメールで配信します。")
             return redirect(created)
     title = "返信する" if parent else "新しい話題を投稿"
-    return render(
+    return _page(
         request,
         "lists/message_form.html",
-        _context(
-            request,
-            breadcrumbs=_crumbs(_list_crumb(mailing_list), (title, None)),
-            mailing_list=mailing_list,
-            parent=parent,
-            parent_and_files=files_load(messages=[parent]) if parent is not None else [],
-            form=form,
-            title=title,
-        ),
+        _list_crumb(mailing_list),
+        (title, None),
+        form=form,
+        mailing_list=mailing_list,
+        parent=parent,
+        parent_and_files=files_load(messages=[parent]) if parent is not None else [],
+        title=title,
         status=400 if form.errors else 200,
     )
 
@@ -268,16 +257,14 @@ def receiving(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, "メールの受け取りを変更しました。")
             return redirect("lists:receiving", pk=mailing_list.pk)
-    return render(
+    return _page(
         request,
         "lists/receiving.html",
-        _context(
-            request,
-            breadcrumbs=_crumbs(_list_crumb(mailing_list), ("メールの受け取り", None)),
-            mailing_list=mailing_list,
-            member=member,
-            form=form,
-        ),
+        _list_crumb(mailing_list),
+        ("メールの受け取り", None),
+        form=form,
+        mailing_list=mailing_list,
+        member=member,
         status=400 if form.errors else 200,
     )
 
@@ -285,15 +272,13 @@ def receiving(request: HttpRequest, pk: int) -> HttpResponse:
 def held(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the messages held for a moderator (mail from non-members)."""
     mailing_list = get_list_to_moderate(request.user, pk)
-    return render(
+    return _page(
         request,
         "lists/held.html",
-        _context(
-            request,
-            breadcrumbs=_crumbs(_list_crumb(mailing_list), ("承認待ちのメール", None)),
-            mailing_list=mailing_list,
-            held=list(held_messages(mailing_list=mailing_list)),
-        ),
+        _list_crumb(mailing_list),
+        ("承認待ちのメール", None),
+        mailing_list=mailing_list,
+        held=list(held_messages(mailing_list=mailing_list)),
     )
 
 
@@ -315,23 +300,18 @@ def decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             messages.success(request, f"「{message.subject}」を{label}しました。")
             return redirect("lists:held", pk=mailing_list.pk)
-    return render(
+    return _page(
         request,
         "lists/decide.html",
-        _context(
-            request,
-            breadcrumbs=_crumbs(
-                _list_crumb(mailing_list),
-                ("承認待ちのメール", reverse("lists:held", args=[mailing_list.pk])),
-                (f"{label}の確認", None),
-            ),
-            mailing_list=mailing_list,
-            message=message,
-            attachments=list(message.attachments.all()),
-            label=label,
-            consequence=consequence,
-            error=error,
-        ),
+        _list_crumb(mailing_list),
+        ("承認待ちのメール", reverse("lists:held", args=[mailing_list.pk])),
+        (f"{label}の確認", None),
+        mailing_list=mailing_list,
+        message=message,
+        attachments=list(message.attachments.all()),
+        label=label,
+        consequence=consequence,
+        error=error,
         status=400 if error else 200,
     )
 

@@ -8,21 +8,11 @@ from email.policy import default as default_policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from allauth.mfa.models import Authenticator
 
-from renkei.directory.models import Group, GroupKind, GroupMember, GroupRole
+from renkei.directory.models import Group
 from renkei.forum.models import Board, Post, Thread
 from renkei.forum.services import board_create, post_create, thread_create
-from renkei.testing import Council
-
-
-@pytest.fixture
-def council(council: Council) -> Council:
-    """The shared council, with the secretariat's authenticator set up so pages open."""
-    Authenticator.objects.create(
-        user=council.secretariat, type=Authenticator.Type.TOTP, data={"secret": "test"}
-    )
-    return council
+from renkei.testing import Council, make_board_group
 
 
 @dataclass
@@ -42,11 +32,8 @@ class Room:
 
 @pytest.fixture
 def room(council: Council) -> Room:
-    group = Group.objects.create(name="役員会", kind=GroupKind.BOARD)
     # 深川市 sits on the board as an organization; its people are members.
-    GroupMember.objects.create(
-        group=group, organization=council.board_org, role=GroupRole.BOARD_MEMBER
-    )
+    group = make_board_group(council=council)
     board = board_create(
         name="情報化推進全般", description="自由な情報交換", by=council.secretariat
     )

@@ -8,15 +8,13 @@ from django.urls import reverse
 from renkei.audit.models import AuditEvent
 from renkei.forum.models import AbuseReport, Attachment, Board, Follow, Post, Thread
 from renkei.forum.services import abuse_report_create
+from renkei.testing import login_client
 
 pytestmark = pytest.mark.django_db
 
 
 def _client(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
+    return Client() if user is None else login_client(user)
 
 
 def _state():
@@ -35,24 +33,31 @@ def _state():
     )
 
 
+def board_urls(board, thread, post):
+    """Every URL of a board's records that a member reading the board may use."""
+    return [
+        ("GET", reverse("forum:board", args=[board.pk])),
+        ("GET", reverse("forum:thread", args=[thread.pk])),
+        ("GET", reverse("forum:post", args=[post.pk])),
+        ("GET", reverse("forum:post_history", args=[post.pk])),
+        ("GET", reverse("forum:reply", args=[thread.pk])),
+        ("POST", reverse("forum:reply", args=[thread.pk])),
+        ("GET", reverse("forum:thread_new", args=[board.pk])),
+        ("POST", reverse("forum:thread_new", args=[board.pk])),
+        ("POST", reverse("forum:follow_thread", args=[thread.pk])),
+        ("POST", reverse("forum:follow_board", args=[board.pk])),
+    ]
+
+
 # Every URL of a private board's records, and of the secretariat's moderation.
 def private_urls(room):
-    t, p = room.private_thread, room.private_post
+    p = room.private_post
     return [
-        ("GET", reverse("forum:board", args=[room.private_board.pk])),
-        ("GET", reverse("forum:thread", args=[t.pk])),
-        ("GET", reverse("forum:post", args=[p.pk])),
-        ("GET", reverse("forum:post_history", args=[p.pk])),
-        ("GET", reverse("forum:reply", args=[t.pk])),
-        ("POST", reverse("forum:reply", args=[t.pk])),
+        *board_urls(room.private_board, room.private_thread, p),
         ("GET", reverse("forum:report", args=[p.pk])),
         ("POST", reverse("forum:report", args=[p.pk])),
         ("GET", reverse("forum:post_edit", args=[p.pk])),
         ("POST", reverse("forum:post_edit", args=[p.pk])),
-        ("GET", reverse("forum:thread_new", args=[room.private_board.pk])),
-        ("POST", reverse("forum:thread_new", args=[room.private_board.pk])),
-        ("POST", reverse("forum:follow_thread", args=[t.pk])),
-        ("POST", reverse("forum:follow_board", args=[room.private_board.pk])),
     ]
 
 
@@ -78,23 +83,13 @@ def moderation_urls(room):
 
 
 def open_urls(room):
-    t, p = room.thread, room.first
     return [
         ("GET", reverse("forum:index")),
         ("GET", reverse("forum:search") + "?q=入札"),
         ("GET", reverse("forum:mine")),
         ("GET", reverse("forum:preferences")),
         ("POST", reverse("forum:preferences")),
-        ("GET", reverse("forum:board", args=[room.board.pk])),
-        ("GET", reverse("forum:thread", args=[t.pk])),
-        ("GET", reverse("forum:post", args=[p.pk])),
-        ("GET", reverse("forum:post_history", args=[p.pk])),
-        ("GET", reverse("forum:reply", args=[t.pk])),
-        ("POST", reverse("forum:reply", args=[t.pk])),
-        ("GET", reverse("forum:thread_new", args=[room.board.pk])),
-        ("POST", reverse("forum:thread_new", args=[room.board.pk])),
-        ("POST", reverse("forum:follow_thread", args=[t.pk])),
-        ("POST", reverse("forum:follow_board", args=[room.board.pk])),
+        *board_urls(room.board, room.thread, room.first),
         ("GET", reverse("notifications")),
     ]
 
@@ -116,24 +111,29 @@ def _request(client, method, url):
     return client.get(url) if method == "GET" else client.post(url, DATA)
 
 
-def test_anonymous_visitor_is_sent_to_login_from_every_url(room):
-    client = _client()
-    for method, url in open_urls(room) + private_urls(room) + moderation_urls(room):
+def _refused(client, urls, status):
+    """Request every URL: each answers `status` and changes nothing; return what they answered."""
+    answered = []
+    for method, url in urls:
         before = _state()
         response = _request(client, method, url)
-        assert response.status_code == 302, (method, url)
-        assert response["Location"].startswith("/accounts/login/"), (method, url)
+        assert response.status_code == status, (method, url, response.status_code)
         assert _state() == before, (method, url)
+        answered.append((method, url, response))
+    return answered
+
+
+def test_anonymous_visitor_is_sent_to_login_from_every_url(room):
+    client = _client()
+    every_url = open_urls(room) + private_urls(room) + moderation_urls(room)
+    for method, url, response in _refused(client, every_url, 302):
+        assert response["Location"].startswith("/accounts/login/"), (method, url)
 
 
 @pytest.mark.parametrize("who", ["outsider", "staff", "observer"])
 def test_non_group_member_cannot_reach_a_private_board_through_any_url(room, who):
     client = _client(getattr(room.council, who))
-    for method, url in private_urls(room):
-        before = _state()
-        response = _request(client, method, url)
-        assert response.status_code == 404, (who, method, url, response.status_code)
-        assert _state() == before, (method, url)
+    _refused(client, private_urls(room), 404)
 
 
 def test_non_group_member_does_not_see_private_board_in_lists_or_search(room):
@@ -158,11 +158,7 @@ def test_group_member_reads_and_replies_on_the_private_board(room):
 @pytest.mark.parametrize("who", ["outsider", "staff", "representative", "board", "observer"])
 def test_members_cannot_moderate(room, who):
     client = _client(getattr(room.council, who))
-    for method, url in moderation_urls(room):
-        before = _state()
-        response = _request(client, method, url)
-        assert response.status_code == 403, (who, method, url, response.status_code)
-        assert _state() == before, (method, url)
+    _refused(client, moderation_urls(room), 403)
 
 
 def test_observer_reads_open_boards_but_cannot_write(room):

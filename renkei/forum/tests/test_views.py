@@ -3,27 +3,21 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from renkei.forum import selectors
 from renkei.forum.models import POSTS_PER_PAGE, Attachment, Post, PostRevision, Thread
 from renkei.forum.services import follow_set, post_create, thread_create, thread_moderate
+from renkei.testing import login_client
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n%forum\n"
 
 
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_member_starts_a_thread_with_an_attachment_and_downloads_it(room):
-    client = client_for(room.council.representative)
+    client = login_client(room.council.representative)
     response = client.post(
         reverse("forum:thread_new", args=[room.board.pk]),
         {
@@ -37,7 +31,7 @@ def test_member_starts_a_thread_with_an_attachment_and_downloads_it(room):
     attachment = Attachment.objects.get()
     page = client.get(reverse("forum:thread", args=[thread.pk])).content.decode()
     assert "仕様書案.pdf" in page
-    download = client_for(room.council.outsider).get(
+    download = login_client(room.council.outsider).get(
         reverse("forum:attachment", args=[attachment.pk])
     )
     assert download.status_code == 200
@@ -45,7 +39,7 @@ def test_member_starts_a_thread_with_an_attachment_and_downloads_it(room):
 
 
 def test_a_file_that_is_not_what_its_name_says_is_refused_and_nothing_is_stored(room):
-    client = client_for(room.council.staff)
+    client = login_client(room.council.staff)
     response = client.post(
         reverse("forum:reply", args=[room.thread.pk]),
         {"body": "添付します", "files": [SimpleUploadedFile("資料.pdf", b"MZ\x90\x00not a pdf")]},
@@ -57,7 +51,7 @@ def test_a_file_that_is_not_what_its_name_says_is_refused_and_nothing_is_stored(
 
 
 def test_macro_workbook_is_refused(room):
-    response = client_for(room.council.staff).post(
+    response = login_client(room.council.staff).post(
         reverse("forum:reply", args=[room.thread.pk]),
         {"body": "集計です", "files": [SimpleUploadedFile("集計.xlsm", b"PK")]},
     )
@@ -66,7 +60,7 @@ def test_macro_workbook_is_refused(room):
 
 
 def test_quote_link_fills_the_reply_with_the_quoted_post(room):
-    client = client_for(room.council.staff)
+    client = login_client(room.council.staff)
     page = client.get(reverse("forum:reply", args=[room.thread.pk]) + f"?quote={room.reply.pk}")
     html = page.content.decode()
     assert "&gt; 当市では監査の指摘を受けて見直しました。" in html
@@ -80,14 +74,14 @@ def test_quote_link_fills_the_reply_with_the_quoted_post(room):
 
 
 def test_edit_page_saves_a_revision_that_the_history_shows(room):
-    client = client_for(room.council.board)
+    client = login_client(room.council.board)
     response = client.post(
         reverse("forum:post_edit", args=[room.reply.pk]),
         {"body": "当市では令和元年度に見直しました。"},
     )
     assert response.status_code == 302
     assert PostRevision.objects.filter(post=room.reply).count() == 1
-    history = client_for(room.council.staff).get(
+    history = login_client(room.council.staff).get(
         reverse("forum:post_history", args=[room.reply.pk])
     )
     html = history.content.decode()
@@ -102,15 +96,15 @@ def test_permalink_leads_to_the_page_of_the_post(room):
     for number in range(3, last + 1):
         post_create(thread=room.thread, body=f"投稿{number}", by=room.council.staff)
     post = Post.objects.get(thread=room.thread, number=last)
-    response = client_for(room.council.outsider).get(reverse("forum:post", args=[post.pk]))
+    response = login_client(room.council.outsider).get(reverse("forum:post", args=[post.pk]))
     assert response["Location"] == f"/forum/threads/{room.thread.pk}/?page=2#post-{last}"
-    page2 = client_for(room.council.outsider).get(response["Location"].split("#")[0])
+    page2 = login_client(room.council.outsider).get(response["Location"].split("#")[0])
     assert f'id="post-{last}"' in page2.content.decode()
     assert 'id="post-1"' not in page2.content.decode()
 
 
 def test_lock_asks_for_confirmation_and_a_post_without_it_changes_nothing(room):
-    client = client_for(room.council.secretariat)
+    client = login_client(room.council.secretariat)
     url = reverse("forum:thread_moderate", args=[room.thread.pk, "lock"])
     page = client.get(url).content.decode()
     assert "返信も編集もできなくなります" in page
@@ -120,14 +114,14 @@ def test_lock_asks_for_confirmation_and_a_post_without_it_changes_nothing(room):
     client.post(url, {"confirm": "1", "reason": "結論が出たため"})
     room.thread.refresh_from_db()
     assert room.thread.is_locked
-    refused = client_for(room.council.staff).post(
+    refused = login_client(room.council.staff).post(
         reverse("forum:reply", args=[room.thread.pk]), {"body": "追記"}
     )
     assert refused.status_code == 403
 
 
 def test_pin_is_one_click_and_get_changes_nothing(room):
-    client = client_for(room.council.secretariat)
+    client = login_client(room.council.secretariat)
     url = reverse("forum:thread_moderate", args=[room.thread.pk, "pin"])
     client.get(url)
     room.thread.refresh_from_db()
@@ -138,7 +132,7 @@ def test_pin_is_one_click_and_get_changes_nothing(room):
 
 
 def test_move_shows_a_confirmation_before_moving(room):
-    client = client_for(room.council.secretariat)
+    client = login_client(room.council.secretariat)
     url = reverse("forum:thread_move", args=[room.thread.pk])
     page = client.post(url, {"board": room.private_board.pk})
     assert "移動の確認" in page.content.decode() or "確認" in page.content.decode()
@@ -151,11 +145,11 @@ def test_move_shows_a_confirmation_before_moving(room):
 
 
 def test_hidden_post_shows_the_reason_instead_of_its_text(room):
-    client_for(room.council.secretariat).post(
+    login_client(room.council.secretariat).post(
         reverse("forum:post_hide", args=[room.reply.pk]), {"reason": "個人情報を含むため"}
     )
     html = (
-        client_for(room.council.staff)
+        login_client(room.council.staff)
         .get(reverse("forum:thread", args=[room.thread.pk]))
         .content.decode()
     )
@@ -164,15 +158,15 @@ def test_hidden_post_shows_the_reason_instead_of_its_text(room):
 
 
 def test_member_reports_a_post_and_the_secretariat_sees_it(room):
-    client_for(room.council.staff).post(
+    login_client(room.council.staff).post(
         reverse("forum:report", args=[room.reply.pk]), {"reason": "誹謗中傷です"}
     )
-    html = client_for(room.council.secretariat).get(reverse("forum:reports")).content.decode()
+    html = login_client(room.council.secretariat).get(reverse("forum:reports")).content.decode()
     assert "誹謗中傷です" in html
 
 
 def test_opening_a_thread_marks_it_read_and_the_feed_follows(room):
-    staff = client_for(room.council.staff)
+    staff = login_client(room.council.staff)
     home = staff.get(reverse("home")).content.decode()
     assert "LGWAN接続系のメール無害化について" in home
     assert "未読1件" in home
@@ -188,18 +182,18 @@ def test_notification_list_shows_followed_board_news_without_mail(room):
 
     preference_set(user=room.council.outsider, delivery="none")
     follow_set(user=room.council.outsider, board=room.board, following=True)
-    html = client_for(room.council.outsider).get(reverse("notifications")).content.decode()
+    html = login_client(room.council.outsider).get(reverse("notifications")).content.decode()
     assert "LGWAN接続系のメール無害化について" in html
     assert "未読" in html
 
 
 def test_index_shows_counts_this_year_and_in_total(room):
-    html = client_for(room.council.staff).get(reverse("forum:index")).content.decode()
+    html = login_client(room.council.staff).get(reverse("forum:index")).content.decode()
     assert "今年度の投稿件数は<strong>2件</strong>（総投稿数：2件）" in html
 
 
 def test_index_search_box_is_the_shared_filter_bar_sent_to_the_search_page(room):
-    html = client_for(room.council.staff).get(reverse("forum:index")).content.decode()
+    html = login_client(room.council.staff).get(reverse("forum:index")).content.decode()
 
     assert (
         f'<form method="get" action="{reverse("forum:search")}" class="filters" role="search"'
@@ -208,7 +202,7 @@ def test_index_search_box_is_the_shared_filter_bar_sent_to_the_search_page(room)
 
 
 def test_bad_search_input_is_answered_in_japanese(room):
-    html = client_for(room.council.staff).get(reverse("forum:search") + "?q=").content.decode()
+    html = login_client(room.council.staff).get(reverse("forum:search") + "?q=").content.decode()
     assert "キーワードを入力してください" in html
 
 
@@ -217,7 +211,9 @@ def test_search_shows_the_newest_matches_and_says_when_there_were_more(room, mon
     for index in range(2):
         post_create(thread=room.thread, body=f"監査の報告{index}", by=room.council.board)
 
-    html = client_for(room.council.staff).get(reverse("forum:search") + "?q=監査").content.decode()
+    html = (
+        login_client(room.council.staff).get(reverse("forum:search") + "?q=監査").content.decode()
+    )
 
     # Three posts hold 監査 (the room's reply and the two above): the newest two are shown.
     assert "2件以上見つかりました。新しいものから2件を表示します。" in html
@@ -226,7 +222,9 @@ def test_search_shows_the_newest_matches_and_says_when_there_were_more(room, mon
 
 
 def test_search_below_the_limit_counts_every_match(room):
-    html = client_for(room.council.staff).get(reverse("forum:search") + "?q=監査").content.decode()
+    html = (
+        login_client(room.council.staff).get(reverse("forum:search") + "?q=監査").content.decode()
+    )
 
     assert "<p>1件見つかりました。</p>" in html
     assert "当市では監査の指摘" in html
@@ -239,7 +237,7 @@ def test_title_filter_pages_its_first_matches_and_says_when_there_were_more(room
         thread_create(
             board=room.board, title=f"入札の相談{index}", body="本文", by=room.council.staff
         )
-    client = client_for(room.council.staff)
+    client = login_client(room.council.staff)
     url = reverse("forum:board", args=[room.board.pk])
 
     first = client.get(url, {"q": "入札"}).content.decode()
@@ -254,8 +252,8 @@ def test_a_hidden_thread_is_left_out_of_a_members_board_page(room):
     thread_moderate(thread=room.thread, action="hide", by=room.council.secretariat)
     url = reverse("forum:board", args=[room.board.pk])
 
-    assert "LGWAN接続系" not in client_for(room.council.staff).get(url).content.decode()
-    assert "LGWAN接続系" in client_for(room.council.secretariat).get(url).content.decode()
+    assert "LGWAN接続系" not in login_client(room.council.staff).get(url).content.decode()
+    assert "LGWAN接続系" in login_client(room.council.secretariat).get(url).content.decode()
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
@@ -264,7 +262,7 @@ def test_a_board_page_finds_its_threads_on_the_board_order_index(room, query):
     # `is_hidden = false`, not `NOT is_hidden`: else SQLite uses the index's first column only
     # and sorts every thread of the board for a page of 30.
     with CaptureQueriesContext(connection) as captured:
-        client_for(room.council.staff).get(reverse("forum:board", args=[room.board.pk]), query)
+        login_client(room.council.staff).get(reverse("forum:board", args=[room.board.pk]), query)
     plans = []
     with connection.cursor() as cursor:
         for executed in captured.captured_queries:
@@ -305,7 +303,7 @@ def test_pages_make_the_same_number_of_queries_as_the_room_grows(room, page):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client = client_for(room.council.board)
+    client = login_client(room.council.board)
     _grow(room, threads=1, posts=1)
     url = PAGES[page](room)
     client.get(url)  # the read marker is written on the first visit
@@ -326,7 +324,7 @@ def test_titles_and_names_are_escaped_on_every_list_and_the_thread(room):
         by=room.council.staff,
     )
     Post.objects.filter(thread=thread).update(author_name="<i>小林</i>")
-    client = client_for(room.council.staff)
+    client = login_client(room.council.staff)
 
     pages = [
         client.get(reverse("forum:board", args=[room.board.pk])).content.decode(),
@@ -343,7 +341,9 @@ def test_titles_and_names_are_escaped_on_every_list_and_the_thread(room):
 def test_search_shows_the_first_120_characters_of_a_long_post(room):
     post_create(thread=room.thread, body="監査" + "あ" * 300, by=room.council.board)
 
-    html = client_for(room.council.staff).get(reverse("forum:search") + "?q=監査").content.decode()
+    html = (
+        login_client(room.council.staff).get(reverse("forum:search") + "?q=監査").content.decode()
+    )
 
     assert "監査" + "あ" * 117 + "…" in html
     assert "あ" * 119 not in html

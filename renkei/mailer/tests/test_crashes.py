@@ -186,40 +186,39 @@ def _smtp_start(handler: CountingHandler, port: int) -> Controller:
     return controller
 
 
-def test_worker_killed_while_sending_leaves_no_message_unsent(database, queue_mode):
-    handler = CountingHandler()
+def _worker_killed_at_the_victim(
+    database: Path, handler: CountingHandler, mode: str
+) -> dict[str, str]:
+    """Kill the worker at the victim's message, recover; return the statuses the kill left."""
     port = free_port()
     controller = _smtp_start(handler, port)
     try:
-        _queue(database, port, queue_mode)
+        _queue(database, port, mode)
         worker = _worker_start(database, port)
         assert handler.stalled.wait(timeout=120), "the worker never reached the victim"
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)
-        assert _statuses(database)[VICTIM] == "sending"
-
+        left = _statuses(database)
         _recover(database, port)
     finally:
         controller.stop()
+    return left
 
+
+def test_worker_killed_while_sending_leaves_no_message_unsent(database, queue_mode):
+    handler = CountingHandler()
+
+    left = _worker_killed_at_the_victim(database, handler, queue_mode)
+
+    assert left[VICTIM] == "sending"
     assert handler.copies() == dict.fromkeys(RECIPIENTS, 1)
     assert set(_statuses(database).values()) == {"sent"}
 
 
 def test_worker_killed_after_the_server_took_the_message_sends_one_copy_more(database, queue_mode):
     handler = CountingHandler(keep_stalled=True)
-    port = free_port()
-    controller = _smtp_start(handler, port)
-    try:
-        _queue(database, port, queue_mode)
-        worker = _worker_start(database, port)
-        assert handler.stalled.wait(timeout=120), "the worker never reached the victim"
-        os.kill(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=30)
 
-        _recover(database, port)
-    finally:
-        controller.stop()
+    _worker_killed_at_the_victim(database, handler, queue_mode)
 
     # The documented window: the only duplicate, recognisable by its Message-ID.
     assert handler.copies() == {**dict.fromkeys(RECIPIENTS, 1), VICTIM: 2}

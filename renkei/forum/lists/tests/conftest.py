@@ -5,29 +5,19 @@ from dataclasses import dataclass
 
 import pytest
 from aiosmtpd.controller import Controller
-from allauth.mfa.models import Authenticator
 
-from renkei.directory.models import Group, GroupKind, GroupMember, GroupRole, Person
+from renkei.directory.models import Group, GroupMember, GroupRole, Person
 from renkei.forum.lists.models import MailingList
 from renkei.forum.lists.services import list_create
 from renkei.forum.lists.tests.client_mail import LIST_DOMAIN, Samples
 from renkei.mailer.inbound import InboundSMTPHandler
-from renkei.testing import Council
+from renkei.testing import Council, make_board_group
 from tests.smtp import free_port
 
 
 @pytest.fixture
 def samples() -> Samples:
     return Samples()
-
-
-@pytest.fixture
-def council(council: Council) -> Council:
-    """The shared council, with the secretariat's authenticator set up so pages open."""
-    Authenticator.objects.create(
-        user=council.secretariat, type=Authenticator.Type.TOTP, data={"secret": "test"}
-    )
-    return council
 
 
 @pytest.fixture(autouse=True)
@@ -52,10 +42,7 @@ class Board:
 
 @pytest.fixture
 def board(council: Council) -> Board:
-    group = Group.objects.create(name="役員会", kind=GroupKind.BOARD)
-    GroupMember.objects.create(
-        group=group, organization=council.board_org, role=GroupRole.BOARD_MEMBER
-    )
+    group = make_board_group(council=council)
     auditor = Person.objects.create(
         name="監事 太郎", email="kanji@audit.example.lg.jp", organization=council.other_org
     )
