@@ -225,7 +225,10 @@ class MaterialForm(forms.Form):
     """A document of the event: its kind, title, file and who may open it."""
 
     timing = forms.ChoiceField(
-        label="区分", choices=MaterialTiming.choices, widget=forms.RadioSelect
+        label="区分",
+        choices=MaterialTiming.choices,
+        initial=MaterialTiming.BEFORE,
+        widget=forms.RadioSelect,
     )
     title = forms.CharField(
         label="資料名", max_length=200, required=False, help_text="空欄ならファイル名になります。"
