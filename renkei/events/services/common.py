@@ -1,7 +1,5 @@
 """Shared by the event services: their error and the steps events and questionnaires both take."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django.db import transaction
@@ -12,7 +10,6 @@ from renkei.accounts.models import User
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.core.errors import ServiceError
-from renkei.workflow.transitions import TransitionError
 
 
 class EventError(ServiceError):
@@ -20,15 +17,6 @@ class EventError(ServiceError):
 
 
 M = TypeVar("M", bound=Model)
-
-
-@contextmanager
-def _transition_refused() -> Iterator[None]:
-    """Raise a workflow step's refusal in the block as an EventError."""
-    try:
-        yield
-    except TransitionError as error:
-        raise EventError(error.message) from error
 
 
 def _rows_replace(

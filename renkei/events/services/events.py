@@ -20,9 +20,10 @@ from renkei.events.models import (
     RegistrationStatus,
     Session,
 )
-from renkei.events.services.common import EventError, _rows_replace, _transition_refused
+from renkei.events.services.common import EventError, _rows_replace
 from renkei.events.services.mail import _registrations_mail
 from renkei.events.services.registrations import _waitlist_promote
+from renkei.workflow.transitions import refused_as
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ def event_publish(*, event: Event, by: User, request: HttpRequest | None = None)
     """Show the event to its audience and open registration."""
     if not event.sessions.exists() and not event.description.strip():
         raise EventError("概要かプログラムを入力してから公開してください。")
-    with _transition_refused():
+    with refused_as(EventError):
         return EVENT_WORKFLOW.apply(
             instance=event,
             name="publish",
@@ -161,7 +162,7 @@ def event_cancel(*, event: Event, by: User, request: HttpRequest | None = None) 
         active = list(event.registrations.filter(status__in=ACTIVE_STATUSES))
         _registrations_mail(active, template="event_cancelled")
 
-    with _transition_refused():
+    with refused_as(EventError):
         return EVENT_WORKFLOW.apply(
             instance=event, name="cancel", by=by, request=request, after=mail
         )

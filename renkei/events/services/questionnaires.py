@@ -27,7 +27,8 @@ from renkei.events.models import (
     Registration,
     RegistrationStatus,
 )
-from renkei.events.services.common import EventError, _rows_replace, _transition_refused
+from renkei.events.services.common import EventError, _rows_replace
+from renkei.workflow.transitions import refused_as
 
 # The fiscal years a training catalogue (研修計画) may be asked about: the council's own span.
 FISCAL_YEARS_PLANNED = (2000, 2100)
@@ -201,7 +202,7 @@ def _questionnaire_transition(
     request: HttpRequest | None,
 ) -> Questionnaire:
     """Apply a step of the questionnaire's workflow, stamping when it happened."""
-    with _transition_refused():
+    with refused_as(EventError):
         return QUESTIONNAIRE_WORKFLOW.apply(
             instance=questionnaire,
             name=name,

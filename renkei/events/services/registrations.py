@@ -20,9 +20,9 @@ from renkei.directory.selectors import member_organizations
 from renkei.events.lifecycle import REGISTRATION_WORKFLOW
 from renkei.events.models import Audience, Event, Registration, RegistrationStatus
 from renkei.events.phases import EventPhase, event_phase_now
-from renkei.events.services.common import EventError, _transition_refused
+from renkei.events.services.common import EventError
 from renkei.events.services.mail import _registrations_mail
-from renkei.workflow.transitions import TransitionError
+from renkei.workflow.transitions import TransitionError, refused_as
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ def registration_cancel(
     """Cancel a registration; a freed seat goes to the oldest one waiting."""
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=registration.event_id)
-        with _transition_refused():
+        with refused_as(EventError):
             REGISTRATION_WORKFLOW.apply(
                 instance=registration,
                 name="cancel",

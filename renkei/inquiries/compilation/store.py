@@ -20,12 +20,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Max, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from renkei.core.question_kinds import QuestionSummary
+from renkei.core.subqueries import rows_count
 from renkei.core.wareki import date_style, use_date_style
 from renkei.inquiries.compilation.charts import summary_chart
 from renkei.inquiries.compilation.data import compilation_data
@@ -132,12 +132,13 @@ def stored_summary(inquiry_id: int, variant: Variant) -> StoredSummary | None:
 def values_count(inquiry: Inquiry) -> int:
     """Return answers × questions: how much compiling the inquiry reads (an upper bound)."""
 
-    def count(model: type[Answer] | type[Question]) -> Coalesce:
-        rows = model.objects.filter(inquiry=OuterRef("pk")).order_by().values("inquiry")
-        return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
-
     answers, questions = (
-        Inquiry.objects.filter(pk=inquiry.pk).values_list(count(Answer), count(Question)).get()
+        Inquiry.objects.filter(pk=inquiry.pk)
+        .values_list(
+            rows_count(rows=Answer.objects.all(), pointing="inquiry"),
+            rows_count(rows=Question.objects.all(), pointing="inquiry"),
+        )
+        .get()
     )
     return answers * questions
 
