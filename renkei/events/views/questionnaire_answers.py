@@ -14,6 +14,7 @@ from renkei.events.forms import QuestionnaireAnswerForm
 from renkei.events.models import Questionnaire, QuestionnaireAnswer, Registration
 from renkei.events.permissions import get_needs_questionnaire_for, get_questionnaire_by_token
 from renkei.events.selectors import catalogue_title, questionnaire_questions
+from renkei.events.views.common import crumbs
 
 
 def _answer_page(
@@ -24,7 +25,11 @@ def _answer_page(
     back_url: str,
     holder_title: str,
 ) -> HttpResponse:
-    """The answer form: a registrant's when `registration` is given, else the user's."""
+    """The answer form: a registrant's when `registration` is given, else the user's.
+
+    A member's page sits under the events and the questionnaire's holder (breadcrumbs); a
+    registrant's, opened from their own link, stands alone.
+    """
     questions = questionnaire_questions(questionnaire)
     answered = QuestionnaireAnswer.objects.filter(
         questionnaire=questionnaire,
@@ -55,6 +60,9 @@ def _answer_page(
             "form": form,
             "answered": answered,
             "back_url": back_url,
+            "breadcrumbs": None
+            if registration
+            else crumbs((holder_title, back_url), (questionnaire.title, None)),
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
