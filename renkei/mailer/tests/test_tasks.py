@@ -7,7 +7,6 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 from django_tasks import TaskResultStatus
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from renkei.mailer import delivery
@@ -16,6 +15,7 @@ from renkei.mailer.models import OutboxMessage, Status
 from renkei.mailer.services import mail_queue, outbox_add
 from renkei.mailer.tasks import deliver_due_messages, deliver_outbox_message
 from renkei.mailer.tests.messages import message_make
+from renkei.testing import task_worker_run
 
 pytestmark = pytest.mark.django_db
 
@@ -23,20 +23,6 @@ pytestmark = pytest.mark.django_db
 def make_due(message: OutboxMessage) -> None:
     """Let the retry time arrive, as if the clock had moved on."""
     OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
-
-
-def worker_run() -> None:
-    """Run a django-tasks-db worker until no task is ready, like `db_worker --batch`."""
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
 
 
 def test_message_is_delivered_once_with_subject_addresses_and_both_parts(smtp_server, settings):
@@ -238,7 +224,7 @@ def test_database_backend_worker_delivers_queued_mail(smtp_server, db_task_backe
     assert task_row.status == TaskResultStatus.READY
     assert smtp_server.received == []
 
-    worker_run()
+    task_worker_run()
 
     task_row.refresh_from_db()
     assert task_row.status == TaskResultStatus.SUCCESSFUL
@@ -255,7 +241,7 @@ def test_database_backend_schedules_the_retry_for_when_it_is_due(smtp_server, db
     smtp_server.replies = ["421 4.7.0 Too busy"]
     message = outbox_add(to_email="waki@example.lg.jp", subject="確認", body_text="本文")
 
-    worker_run()
+    task_worker_run()
 
     message.refresh_from_db()
     assert message.status == Status.QUEUED
@@ -268,7 +254,7 @@ def test_database_backend_schedules_the_retry_for_when_it_is_due(smtp_server, db
     # When the time comes, the worker sends it.
     DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
     make_due(message)
-    worker_run()
+    task_worker_run()
 
     message.refresh_from_db()
     assert message.status == Status.SENT
