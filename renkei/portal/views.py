@@ -17,12 +17,19 @@ FEED_PER_PAGE = 30
 FEED_MAX_PAGES = 10
 
 
+# People named in the home page's 所属団体 card before 「職員をすべて見る」.
+HOME_STAFF = 10
+
+
 def home(request: HttpRequest) -> HttpResponse:
     """Show the member home page."""
     affiliation = affiliation_of(user=request.user)
     organization = affiliation.organization
+    # A city has hundreds of staff: the card names the first few and links the full list.
     staff = (
-        organization_staff(organization=organization).values("name", "title")
+        list(
+            organization_staff(organization=organization).values("name", "title")[: HOME_STAFF + 1]
+        )
         if organization is not None and can_view_contacts(request.user)
         else []
     )
@@ -32,7 +39,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "portal/home.html",
         {
             "organization": organization,
-            "staff": staff,
+            "staff": staff[:HOME_STAFF],
+            "more_staff": len(staff) > HOME_STAFF,
             "sections": whats_new(user=request.user),
             "feed": feed,
             "nav": "home",

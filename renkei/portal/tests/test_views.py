@@ -1,10 +1,11 @@
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from renkei.directory.models import Organization, OrganizationKind
+from renkei.directory.models import Organization, OrganizationKind, Person
 from renkei.inquiries.models import Answer, AnswerStatus, Inquiry, InquiryStatus, Target
 from renkei.polls.models import Choice, Poll, PollStatus
 from renkei.testing import make_organization
@@ -62,6 +63,21 @@ def test_home_links_staff_management_for_the_organizations_manager_only(
 
     assert (f'<a href="{url}">職員の管理' in page) is manages
     assert client.get(url).status_code == (200 if manages else 403)
+
+
+def test_home_names_the_first_ten_staff_and_links_the_rest(client, council):
+    Person.objects.bulk_create(
+        Person(name=f"職員{n:02d}", kana=f"しょくいん{n:02d}", organization=council.member_org)
+        for n in range(12)
+    )
+    client.force_login(council.staff)
+
+    page = client.get(reverse("home")).content.decode()
+
+    listed = re.findall(r"<li>(職員\d\d|当別 [^（<]+)", page)
+    assert len(listed) == 10
+    detail = reverse("directory:organization_detail", args=[council.member_org.pk])
+    assert f'<a href="{detail}">職員をすべて見る</a>' in page
 
 
 def test_observer_home_has_no_inquiry_section(client, council):
