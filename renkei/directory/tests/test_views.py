@@ -294,6 +294,20 @@ def test_observer_sees_no_staff_contacts_on_an_organization_page(council, client
     assert "当別 太郎" in staff_page
 
 
+def test_organization_page_shows_its_staff_a_page_at_a_time(council, staff_client):
+    _add_colleagues(council.member_org, 60, start=0)
+    url = reverse("directory:organization_detail", args=[council.member_org.pk])
+    total = council.member_org.people.count()
+
+    first = staff_client.get(url)
+    last = staff_client.get(url, {"page": "2"})
+
+    assert len(first.context["page"].object_list) == 50
+    assert len(last.context["page"].object_list) == total - 50
+    assert '<a href="?page=2">次のページ</a>' in first.content.decode()
+    assert f"2 / 2 ページ（全{total}件）" in last.content.decode()
+
+
 def test_organization_page_shows_vacant_posts_to_members(council, staff_client):
     Post.objects.create(organization=council.member_org, title="情報政策課長", is_contact=True)
     page = staff_client.get(

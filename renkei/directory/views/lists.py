@@ -24,6 +24,8 @@ from renkei.directory.views.common import crumbs
 
 # Rows per page of the directory lists: enough to scan, small enough to render quickly.
 PAGE_SIZE = 30
+# Staff on an organization's page: a page of a city's hundreds.
+STAFF_PAGE_SIZE = 50
 
 
 def _list_page(
@@ -76,9 +78,12 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "organization": organization,
             "prefecture": PREFECTURES.get(organization.prefecture_code, ""),
             "memberships": organization.memberships.order_by("-joined_on"),
-            "staff": selectors.organization_staff(organization=organization)
+            # A city's staff run to hundreds: a page of them at a time.
+            "page": Paginator(
+                selectors.organization_staff(organization=organization), STAFF_PAGE_SIZE
+            ).get_page(request.GET.get("page"))
             if show_contacts
-            else [],
+            else None,
             "posts": selectors.organization_posts(organization=organization)
             if show_contacts
             else [],
