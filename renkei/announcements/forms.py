@@ -10,9 +10,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
-from renkei.announcements.models import AnnouncementKind, AudienceKind, ExternalContact
+from renkei.announcements.models import (
+    AnnouncementKind,
+    AnnouncementStatus,
+    AudienceKind,
+    ExternalContact,
+)
 from renkei.core.files import validate_upload
-from renkei.core.forms import WarekiDateField, date_input_hint
+from renkei.core.fiscal_year import fiscal_year_label, fiscal_year_of
+from renkei.core.forms import Select, WarekiDateField, date_input_hint
 from renkei.directory.models import LISTED_KINDS, Group, OrganizationKind
 from renkei.directory.prefectures import PREFECTURES
 
@@ -237,3 +243,51 @@ class ExternalImportForm(forms.Form):
             raise ValidationError(errors[:20])
         cleaned["rows"] = rows
         return cleaned
+
+
+# --- the filters above the lists (GET) ---------------------------------------------------
+
+
+class AnnouncementFilterForm(forms.Form):
+    """The words and fiscal year the members' お知らせ list is narrowed by."""
+
+    q = forms.CharField(label="キーワード", required=False)
+    fy = forms.TypedChoiceField(
+        label="年度", coerce=int, required=False, empty_value=None, widget=Select
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        this_year = fiscal_year_of(timezone.localdate())
+        self.fields["fy"].choices = [("", "すべて")] + [
+            (str(year), fiscal_year_label(year)) for year in range(this_year, this_year - 5, -1)
+        ]
+
+
+class ManagedFilterForm(forms.Form):
+    """The words and status the secretariat's お知らせ list is narrowed by."""
+
+    q = forms.CharField(label="キーワード", required=False)
+    status = forms.ChoiceField(
+        label="状態",
+        required=False,
+        choices=[("", "すべて"), *AnnouncementStatus.choices],
+        widget=Select,
+    )
+
+
+class DeliveryFilterForm(forms.Form):
+    """The address or name and status a delivery's recipients are narrowed by."""
+
+    q = forms.CharField(label="宛先（アドレス・宛名）", required=False)
+    status = forms.ChoiceField(label="状態", required=False, widget=Select)
+
+    def __init__(self, *args: Any, statuses: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "すべて"), *statuses]
+
+
+class ExternalFilterForm(forms.Form):
+    """The words the non-member addresses (会員外の送付先) are searched by."""
+
+    q = forms.CharField(label="団体名・アドレス", required=False)

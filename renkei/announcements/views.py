@@ -15,15 +15,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from renkei.accounts.permissions import Capability
 from renkei.announcements import selectors, services
 from renkei.announcements.forms import (
+    AnnouncementFilterForm,
     AnnouncementForm,
+    DeliveryFilterForm,
     ExternalContactForm,
+    ExternalFilterForm,
     ExternalImportForm,
+    ManagedFilterForm,
     ScheduleForm,
 )
 from renkei.announcements.lifecycle import ANNOUNCEMENT_WORKFLOW, EDITABLE
 from renkei.announcements.models import (
     Announcement,
-    AnnouncementStatus,
     DeliveryStatus,
     ExternalContact,
 )
@@ -36,7 +39,7 @@ from renkei.announcements.permissions import (
 from renkei.announcements.services import AnnouncementError
 from renkei.announcements.unsubscribe import unsubscribe_email
 from renkei.core.files import file_download
-from renkei.core.fiscal_year import fiscal_year_label, fiscal_year_of
+from renkei.core.fiscal_year import fiscal_year_of
 from renkei.core.markdown import markdown_html
 from renkei.core.refusals import refusal_flashed
 from renkei.directory.permissions import require
@@ -50,13 +53,6 @@ def _query(request: HttpRequest, *names: str) -> str:
     return urlencode({n: request.GET[n] for n in names if request.GET.get(n)})
 
 
-def _fiscal_year_param(request: HttpRequest) -> int | None:
-    try:
-        return int(request.GET.get("fy", ""))
-    except ValueError:
-        return None
-
-
 # --- members -----------------------------------------------------------------------------
 
 
@@ -64,19 +60,20 @@ def _fiscal_year_param(request: HttpRequest) -> int | None:
 def announcement_list(request: HttpRequest) -> HttpResponse:
     """List the お知らせ addressed to the user's organization (新着情報), filtered and paged."""
     require(request.user, Capability.VIEW_ANNOUNCEMENTS)
-    query = request.GET.get("q", "").strip()
-    year = _fiscal_year_param(request)
-    announcements = selectors.announcement_list(user=request.user, query=query, fiscal_year=year)
+    form = AnnouncementFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    announcements = selectors.announcement_list(
+        user=request.user, query=filters.get("q", ""), fiscal_year=filters.get("fy")
+    )
     page = Paginator(announcements, PAGE_SIZE).get_page(request.GET.get("page"))
-    this_year = fiscal_year_of(timezone.localdate())
     return render(
         request,
         "announcements/list.html",
         {
             "page": page,
-            "q": query,
-            "fy": year,
-            "years": [(y, fiscal_year_label(y)) for y in range(this_year, this_year - 5, -1)],
+            "form": form,
+            "q": filters.get("q", ""),
+            "fy": filters.get("fy"),
             "query": _query(request, "q", "fy"),
             "nav": "announcements",
         },
@@ -116,11 +113,11 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 def manage_list(request: HttpRequest) -> HttpResponse:
     """List every お知らせ with its status and the deliveries counted per fiscal year."""
     require(request.user, Capability.MANAGE_ANNOUNCEMENTS)
-    status = request.GET.get("status", "")
-    if status not in AnnouncementStatus.values:
-        status = ""
-    query = request.GET.get("q", "").strip()
-    announcements = selectors.managed_announcements(status=status, query=query)
+    form = ManagedFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    announcements = selectors.managed_announcements(
+        status=filters.get("status", ""), query=filters.get("q", "")
+    )
     page = Paginator(announcements, PAGE_SIZE).get_page(request.GET.get("page"))
     this_year = fiscal_year_of(timezone.localdate())
     per_year = selectors.deliveries_per_fiscal_year()
@@ -129,9 +126,7 @@ def manage_list(request: HttpRequest) -> HttpResponse:
         "announcements/manage_list.html",
         {
             "page": page,
-            "status": status,
-            "q": query,
-            "statuses": AnnouncementStatus.choices,
+            "form": form,
             "query": _query(request, "status", "q"),
             "this_year": this_year,
             "this_year_count": dict(per_year).get(this_year, 0),
@@ -352,13 +347,19 @@ def manage_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def delivery_log(request: HttpRequest, pk: int, delivery_pk: int) -> HttpResponse:
     """Show a delivery's progress and each recipient's status, filtered and paged."""
     delivery = get_delivery_for(request.user, pk, delivery_pk)
-    status = request.GET.get("status", "")
-    if status not in selectors.RECIPIENT_STATUSES:
-        status = ""
-    query = request.GET.get("q", "").strip()
     counts = selectors.delivery_counts(delivery=delivery)
     total = sum(counts.values())
-    log = selectors.delivery_messages(delivery=delivery, status=status, query=query)
+    form = DeliveryFilterForm(
+        request.GET or None,
+        statuses=[
+            (key, f"{label}（{counts[key]}）")
+            for key, (label, _) in selectors.RECIPIENT_STATUSES.items()
+        ],
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    log = selectors.delivery_messages(
+        delivery=delivery, status=filters.get("status", ""), query=filters.get("q", "")
+    )
     page = Paginator(log, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     in_progress = delivery.status == DeliveryStatus.PREPARING or counts["queued"] > 0
     context = {
@@ -371,8 +372,7 @@ def delivery_log(request: HttpRequest, pk: int, delivery_pk: int) -> HttpRespons
         "status_filters": [
             (key, label, counts[key]) for key, (label, _) in selectors.RECIPIENT_STATUSES.items()
         ],
-        "status": status,
-        "q": query,
+        "form": form,
         "page": page,
         "query": _query(request, "status", "q"),
         "nav": "announcements",
@@ -439,7 +439,8 @@ def external_contacts(request: HttpRequest) -> HttpResponse:
                 request, f"{added:,}件を追加しました（登録済みのため除いたもの{known:,}件）。"
             )
             return redirect("announcements:external")
-    query = request.GET.get("q", "").strip()
+    form = ExternalFilterForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
     contacts = ExternalContact.objects.all()
     for word in query.split():
         contacts = contacts.filter(email__icontains=word) | contacts.filter(
@@ -455,7 +456,7 @@ def external_contacts(request: HttpRequest) -> HttpResponse:
             "add_form": add_form,
             "import_form": import_form,
             "page": page,
-            "q": query,
+            "form": form,
             "query": _query(request, "q"),
             "nav": "announcements",
         },

@@ -280,6 +280,12 @@ class RegistrationFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class ProspectFilterForm(forms.Form):
+    """The words the non-member organizations (加入促進) are narrowed by."""
+
+    q = forms.CharField(label="団体名", required=False, max_length=100, widget=forms.SearchInput)
+
+
 # --- questionnaires -------------------------------------------------------------------------
 
 

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from renkei.core.fiscal_year import fiscal_year_of
-from renkei.core.forms import WarekiDateField
+from renkei.core.fiscal_year import fiscal_year_of, format_fiscal_year
+from renkei.core.forms import Select, WarekiDateField
 from renkei.directory.models import Group, Organization, Person
 from renkei.meetings.models import (
     InviteeCapacity,
@@ -195,3 +195,47 @@ class PublishForm(forms.Form):
     publication = forms.ChoiceField(
         label="公開の範囲", choices=Publication.choices, widget=forms.RadioSelect
     )
+
+
+class ResolutionFilterForm(forms.Form):
+    """The fiscal year and body the resolutions (決定事項一覧) are narrowed by."""
+
+    fy = forms.TypedChoiceField(
+        label="年度", coerce=int, required=False, empty_value=None, widget=Select
+    )
+    body = forms.TypedChoiceField(
+        label="主催", coerce=int, required=False, empty_value=None, widget=Select
+    )
+
+    def __init__(self, *args, bodies: list[Group], **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = fiscal_year_of(timezone.localdate())
+        self.fields["fy"].choices = [("", "すべて")] + [
+            (str(year), format_fiscal_year(year))
+            for year in range(this_year + 1, this_year - 8, -1)
+        ]
+        # 0 is the council itself (本会): meetings without a group.
+        self.fields["body"].choices = [("", "すべて"), ("0", "本会")] + [
+            (str(group.pk), group.name) for group in bodies
+        ]
+
+
+class MeetingFilterForm(ResolutionFilterForm):
+    """The fiscal year, kind and body the meeting list is narrowed by."""
+
+    kind = forms.ChoiceField(
+        label="種類", required=False, choices=[("", "すべて"), *MeetingKind.choices], widget=Select
+    )
+    field_order = ["fy", "kind", "body"]
+
+
+class VersionCompareForm(forms.Form):
+    """The two confirmed versions of the minutes to compare."""
+
+    a = forms.TypedChoiceField(label="比較元", coerce=int, required=False, empty_value=None)
+    b = forms.TypedChoiceField(label="比較先", coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, numbers: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("a", "b"):
+            self.fields[name].choices = [(str(number), f"第{number}版") for number in numbers]

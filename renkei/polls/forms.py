@@ -3,7 +3,7 @@
 from django import forms
 
 from renkei.core.fiscal_year import format_fiscal_year
-from renkei.core.forms import WarekiDateField, date_input_hint
+from renkei.core.forms import Select, WarekiDateField, date_input_hint
 from renkei.polls.models import (
     MAX_CHOICES,
     MIN_CHOICES,
@@ -189,6 +189,7 @@ class FiscalYearForm(forms.Form):
         coerce=int,
         required=False,
         error_messages={"invalid_choice": "指定された年度の調査はありません。"},
+        widget=Select,
     )
 
     def __init__(self, *args, years: list[int], **kwargs) -> None:

@@ -53,7 +53,11 @@ def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 def index(request: HttpRequest) -> HttpResponse:
     """Show current, upcoming and past polls, and how many ran this fiscal year."""
     years = poll_years()
-    filter_form = FiscalYearForm(request.GET or None, years=years.fiscal_years)
+    filter_form = FiscalYearForm(
+        request.GET or None,
+        years=years.fiscal_years,
+        initial={"year": years.fiscal_years[0]},  # this fiscal year, as poll_corner's default
+    )
     year = filter_form.cleaned_data["year"] if filter_form.is_valid() else None
     corner = poll_corner(user=request.user, fiscal_year=year, years=years)
     return render(

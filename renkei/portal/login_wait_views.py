@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from renkei.accounts.permissions import Capability
 from renkei.accounts.throttling import login_wait_lift, login_waits, normalize_username
 from renkei.directory.permissions import require
+from renkei.portal.forms import LoginWaitFilterForm
 
 
 @require_http_methods(["GET", "POST"])
@@ -27,7 +28,8 @@ def login_wait_list(request: HttpRequest) -> HttpResponse:
                 f"{lifted.scope_label}「{lifted.username or lifted.address}」の制限を解除しました。",
             )
         return redirect("portal:login_waits")
-    username = normalize_username(request.GET.get("username", ""))
+    form = LoginWaitFilterForm(request.GET or None)
+    username = normalize_username(form.cleaned_data["username"] if form.is_valid() else "")
     waits = [w for w in login_waits() if not username or username in w.username]
     page = Paginator(waits, 100).get_page(request.GET.get("page"))
     return render(
@@ -36,7 +38,7 @@ def login_wait_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rules": settings.LOGIN_THROTTLE,
-            "username": username,
+            "form": form,
             "query": f"username={username}" if username else "",
             "nav": "manage",
             "breadcrumbs": [

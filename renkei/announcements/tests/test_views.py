@@ -331,3 +331,56 @@ def test_a_forged_unsubscribe_link_is_refused(client, db):
 
     assert response.status_code == 404
     assert NewsletterOptOut.objects.count() == 0
+
+
+def test_unknown_fiscal_year_filter_is_refused_in_japanese_and_the_list_stays_whole(
+    client, council, make_announcement, publish
+):
+    publish(make_announcement(title="総会のお知らせ", send_mail=False))
+
+    page = _login(client, council.staff).get(reverse("announcements:list"), {"fy": "R8"})
+
+    assert "正しく選択してください。 R8 は候補にありません。" in page.content.decode()
+    assert "総会のお知らせ" in page.content.decode()
+
+
+def test_unknown_status_filter_is_refused_in_japanese_and_the_manage_list_stays_whole(
+    client, council, make_announcement
+):
+    make_announcement(title="下書きのお知らせ")
+
+    page = _login(client, council.secretariat).get(
+        reverse("announcements:manage_list"), {"status": "lost"}
+    )
+
+    assert "正しく選択してください。 lost は候補にありません。" in page.content.decode()
+    assert "下書きのお知らせ" in page.content.decode()
+
+
+def test_unknown_recipient_status_is_refused_in_japanese_and_the_log_stays_whole(
+    client, council, make_announcement, publish
+):
+    announcement = make_announcement(audience=AudienceKind.ORGANIZATION_KIND, kinds=["city"])
+    delivery = publish(announcement)
+    address = OutboxMessage.objects.get(topic=delivery.topic).to_email
+
+    page = _login(client, council.secretariat).get(
+        reverse("announcements:delivery", args=[announcement.pk, delivery.pk]),
+        {"status": "lost"},
+    )
+
+    assert "正しく選択してください。 lost は候補にありません。" in page.content.decode()
+    assert address in page.content.decode()
+
+
+def test_a_search_with_a_null_character_is_refused_and_every_external_address_listed(
+    client, council
+):
+    ExternalContact.objects.create(organization_name="未加入町", email="mikanyu@example.lg.jp")
+
+    page = _login(client, council.secretariat).get(
+        reverse("announcements:external"), {"q": "未加入\x00"}
+    )
+
+    assert "何か文字を入力してください。" in page.content.decode()  # Django's words for it
+    assert "mikanyu@example.lg.jp" in page.content.decode()

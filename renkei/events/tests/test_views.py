@@ -373,6 +373,17 @@ def test_non_member_registers_confirms_by_mail_and_gets_a_qr_code(council, semin
     assert "上砂川町" in prospects
 
 
+def test_an_overlong_prospect_search_is_refused_in_japanese_and_the_list_stays_whole(
+    council, seminar
+):
+    apply(Client(), seminar)
+    Registration.objects.update(status=RegistrationStatus.CONFIRMED)  # its address confirmed
+    client = login_client(council.secretariat)
+    page = text_of(client.get(reverse("events:prospects"), {"q": "町" * 101}))
+    assert "100 文字以下" in page and "上砂川町" in page
+    assert "上砂川町" not in text_of(client.get(reverse("events:prospects"), {"q": "札幌"}))
+
+
 def test_the_registration_flow_opens_no_member_page(council, seminar):
     anonymous = Client()
     apply(anonymous, seminar)

@@ -11,7 +11,7 @@ from renkei.core.fiscal_year import fiscal_year_of
 from renkei.core.links import absolute_url
 from renkei.core.markdown import markdown_html
 from renkei.core.pagination import CountedPaginator
-from renkei.events.forms import EventFilterForm
+from renkei.events.forms import EventFilterForm, ProspectFilterForm
 from renkei.events.models import RegistrationStatus
 from renkei.events.permissions import (
     can_manage_events,
@@ -117,15 +117,19 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def prospect_list(request: HttpRequest) -> HttpResponse:
     """Non-member organizations that registered for events: the list for 加入促進."""
     require_event_manager(request.user)
-    query = request.GET.get("q", "")[:100]
-    page = Paginator(prospects(query=query), PROSPECT_PAGE_SIZE).get_page(request.GET.get("page"))
+    form = ProspectFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(prospects(query=filters.get("q", "")), PROSPECT_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "events/prospects.html",
         {
             "nav": "events",
             "page": page,
-            "q": query,
+            "form": form,
+            "query": query_without_page(request),
             "breadcrumbs": crumbs(("加入促進（会員外の申込団体）", None)),
         },
     )

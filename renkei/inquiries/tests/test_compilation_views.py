@@ -251,6 +251,19 @@ def test_matrix_page_refuses_an_unknown_filter_with_a_message(council, published
     assert "指定された都道府県の回答はありません。" in response.content.decode()
 
 
+def test_matrix_page_refuses_an_unknown_kind_in_japanese_and_shows_every_submitter(
+    council, published
+):
+    html = (
+        login(council.board)
+        .get(reverse("inquiries:compilation_matrix", args=[published.pk]), {"kind": "ward"})
+        .content.decode()
+    )
+
+    assert "指定された種別の回答はありません。" in html
+    assert "19団体中 19団体を表示" in html
+
+
 def test_matrix_page_shows_ten_questions_at_a_time_with_links_to_the_others(council):
     inquiry = make_inquiry(council, status=InquiryStatus.PUBLISHED)
     questions = [
@@ -419,6 +432,16 @@ def test_compare_refuses_an_inquiry_whose_results_the_user_may_not_see(council, 
     )
 
     assert response.status_code == 403
+
+
+def test_compare_refuses_a_non_number_in_japanese_and_compares_nothing(council, published):
+    response = login(council.board).get(
+        reverse("inquiries:compilation_compare", args=[published.pk]), {"other": "R7"}
+    )
+
+    assert response.status_code == 200
+    assert "整数を入力してください。" in response.content.decode()
+    assert "比較結果" not in response.content.decode()
 
 
 def test_export_list_names_formats_in_japanese(council, published):

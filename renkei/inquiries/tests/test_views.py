@@ -828,6 +828,21 @@ def test_secretariat_list_filters_by_status_and_shows_review_queue(council):
     assert "審査待ちの依頼" in queue
 
 
+def test_unknown_status_filter_is_refused_in_japanese_and_the_list_stays_whole(council):
+    open_one = make_open(council)
+    draft = make_draft(council, by=council.board)
+    draft.title = "作成中の依頼"
+    draft.save()
+    client = login(council.secretariat)
+
+    page = text_of(client.get(reverse("inquiries:list"), {"tab": "all", "status": "lost"}))
+
+    assert "正しく選択してください。 lost は候補にありません。" in page
+    assert open_one.title in page and "作成中の依頼" in page
+    unfiltered = client.get(reverse("inquiries:list")).content.decode()
+    assert '<input type="hidden" name="tab" value="all"' in unfiltered  # the filters' tab
+
+
 def add_organizations(count: int) -> None:
     """Add member towns, each with one staff account, as targets come from members."""
     for number in range(count):

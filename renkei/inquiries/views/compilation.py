@@ -34,6 +34,7 @@ from renkei.inquiries.compilation.store import (
 )
 from renkei.inquiries.compilation.summaries import question_summary
 from renkei.inquiries.compilation.tasks import recompile_request
+from renkei.inquiries.forms.filters import CompareForm, MatrixFilterForm
 from renkei.inquiries.models import Inquiry, InquiryStatus
 from renkei.inquiries.permissions import (
     can_follow,
@@ -219,15 +220,9 @@ def compilation_matrix_view(request: HttpRequest, pk: int) -> HttpResponse:
     hide_names = results_hide_names(request.user, inquiry)
     submitters = submitter_rows(inquiry=inquiry, hide_names=hide_names)
     prefectures, kinds = matrix_filter_options(submitters)
-    prefecture = request.GET.get("prefecture", "")
-    kind = request.GET.get("kind", "")
-    errors = []
-    if prefecture and prefecture not in dict(prefectures):
-        errors.append("指定された都道府県の回答はありません。")
-        prefecture = ""
-    if kind and kind not in dict(kinds):
-        errors.append("指定された種別の回答はありません。")
-        kind = ""
+    form = MatrixFilterForm(request.GET or None, prefectures=prefectures, kinds=kinds)
+    filters = form.cleaned_data if form.is_valid() else {}
+    prefecture, kind = filters.get("prefecture", ""), filters.get("kind", "")
     shown = matrix_page(
         inquiry=inquiry,
         questions=inquiry_questions(inquiry=inquiry),
@@ -271,11 +266,7 @@ def compilation_matrix_view(request: HttpRequest, pk: int) -> HttpResponse:
             "groups": shown.groups,
             "group": shown.group,
             "group_query": group_query.urlencode(),
-            "prefectures": prefectures,
-            "kinds": kinds,
-            "prefecture": prefecture,
-            "kind": kind,
-            "errors": errors,
+            "form": form,
             "nav": "inquiries",
             "breadcrumbs": results_crumbs(
                 inquiry,
@@ -295,21 +286,19 @@ def compilation_compare(request: HttpRequest, pk: int) -> HttpResponse:
         .exclude(pk=inquiry.pk)
         .order_by("-created_at", "-id")[:100]
     )
+    form = CompareForm(request.GET or None, candidates=candidates)
+    other_pk = form.cleaned_data["other"] if form.is_valid() else None
     comparison = None
-    other_pk = request.GET.get("other", "")
-    if other_pk:
-        if not other_pk.isdigit():
-            raise Http404("照会が見つかりません。")
-        other = get_inquiry_results_for(request.user, int(other_pk))
+    if other_pk is not None:
+        other = get_inquiry_results_for(request.user, other_pk)
         comparison = inquiry_comparison(base=inquiry, other=other)
     return render(
         request,
         "inquiries/compilation/compare.html",
         {
             "inquiry": inquiry,
-            "candidates": candidates,
+            "form": form,
             "comparison": comparison,
-            "other_pk": other_pk,
             "nav": "inquiries",
             "breadcrumbs": results_crumbs(
                 inquiry,

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_GET
 
 from renkei.accounts.permissions import Capability, has_capability
 from renkei.directory.permissions import organization_id_of
+from renkei.inquiries.forms.filters import InquiryFilterForm
 from renkei.inquiries.models import (
     AnswerKind,
     AnswerStatus,
     Inquiry,
-    InquiryStatus,
 )
 from renkei.inquiries.permissions import can_request
 from renkei.inquiries.selectors.lists import (
@@ -50,7 +50,6 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
         "tab": tab,
         "breadcrumbs": [("ホーム", reverse("home")), ("照会", None)],
         "can_create": can_request(user),
-        "statuses": InquiryStatus.choices,
     }
     if tab == "answering":
         context["open_inquiries"] = list(inquiries_to_answer(user))
@@ -65,12 +64,12 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
         elif tab == "review":
             queryset = inquiries_in_review()
         else:
-            status = request.GET.get("status", "")
-            if status and status not in InquiryStatus.values:
-                status = ""
-            context["status"] = status
-            context["query"] = request.GET.get("q", "").strip()
-            queryset = inquiries_all(status=status, query=context["query"])
+            form = InquiryFilterForm(request.GET or None)
+            filters = form.cleaned_data if form.is_valid() else {}
+            context["form"] = form
+            context["status"] = filters.get("status", "")
+            context["query"] = filters.get("q", "")
+            queryset = inquiries_all(status=context["status"], query=context["query"])
         page = Paginator(queryset, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
         context["page"] = page
     if secretariat:

@@ -306,3 +306,36 @@ def test_agenda_titles_presenters_and_materials_are_escaped_on_the_page(meetings
     assert "資料2 &lt;i&gt;資料&lt;/i&gt;</a>" in html
     assert "資料3 &lt;u&gt;参考&lt;/u&gt;</a>" in html
     assert f'href="/meetings/{meeting.pk}/materials/{meetings.material.pk}/"' in html
+
+
+def test_unknown_kind_filter_is_refused_in_japanese_and_the_list_stays_whole(meetings):
+    client = _client(meetings.council.secretariat)
+    page = client.get(reverse("meetings:list"), {"kind": "party", "fy": "2026"}).content.decode()
+    assert "正しく選択してください。 party は候補にありません。" in page
+    assert "令和8年度 役員会" in page and "情報交換会議" in page
+
+
+def test_non_number_year_filter_of_resolutions_is_refused_and_the_list_stays_whole(meetings):
+    by = meetings.council.secretariat
+    services.minutes_text_save(
+        minutes=meetings.minutes,
+        by=by,
+        text="令和8年度 役員会 会議録\n議題\n本会の概要について\n原案のとおり承認された。\n",
+    )
+    services.minutes_transition(minutes=meetings.minutes, by=by, name="confirm")
+    client = _client(meetings.council.board)
+    page = client.get(reverse("meetings:resolutions"), {"fy": "R8"}).content.decode()
+    assert "正しく選択してください。 R8 は候補にありません。" in page
+    assert "本会の概要について" in page
+
+
+def test_unknown_version_to_compare_is_refused_in_japanese_and_nothing_compared(meetings):
+    by = meetings.council.secretariat
+    services.minutes_transition(minutes=meetings.minutes, by=by, name="confirm")
+    services.minutes_transition(minutes=meetings.minutes, by=by, name="correct", reason="誤字")
+    services.minutes_transition(minutes=meetings.minutes, by=by, name="confirm")
+    client = _client(meetings.council.board)
+    url = reverse("meetings:minutes_versions", args=[meetings.board_meeting.pk])
+    page = client.get(url, {"a": "1", "b": "7"}).content.decode()
+    assert "正しく選択してください。 7 は候補にありません。" in page
+    assert "第2版" in page and "違い" not in page

@@ -12,8 +12,13 @@ from renkei.accounts.permissions import Capability, has_capability
 from renkei.core.fiscal_year import fiscal_year_of
 from renkei.directory.permissions import require
 from renkei.meetings import selectors, services
-from renkei.meetings.forms import ReplyForm, RequirementForm
-from renkei.meetings.models import MeetingKind, MeetingScope, MinutesStatus, Publication, Resolution
+from renkei.meetings.forms import (
+    MeetingFilterForm,
+    ReplyForm,
+    RequirementForm,
+    ResolutionFilterForm,
+)
+from renkei.meetings.models import MeetingScope, MinutesStatus, Publication, Resolution
 from renkei.meetings.permissions import can_read_draft_minutes, get_meeting_page_for, person_of
 from renkei.meetings.views.common import PAGE_SIZE, crumbs, int_or_none
 
@@ -21,15 +26,15 @@ from renkei.meetings.views.common import PAGE_SIZE, crumbs, int_or_none
 def meeting_list(request: HttpRequest) -> HttpResponse:
     """List the meetings the user may see, by fiscal year, kind and body."""
     require(request.user, Capability.VIEW_MEETINGS)
-    fiscal_year = int_or_none(request.GET.get("fy"))
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in MeetingKind.values else ""
-    group_id = int_or_none(request.GET.get("body"))
+    form = MeetingFilterForm(request.GET or None, bodies=selectors.bodies())
+    filters = form.cleaned_data if form.is_valid() else {}
     queryset = selectors.meetings_for(
-        user=request.user, fiscal_year=fiscal_year, kind=kind, group_id=group_id
+        user=request.user,
+        fiscal_year=filters.get("fy"),
+        kind=filters.get("kind", ""),
+        group_id=filters.get("body"),
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    this_year = fiscal_year_of(timezone.localdate())
     return render(
         request,
         "meetings/list.html",
@@ -37,12 +42,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "nav": "meetings",
             "breadcrumbs": [("ホーム", reverse("home")), ("会議", None)],
             "page": page,
-            "fy": fiscal_year,
-            "kind": kind,
-            "body": group_id,
-            "years": list(range(this_year + 1, this_year - 8, -1)),
-            "kinds": MeetingKind.choices,
-            "bodies": selectors.bodies(),
+            "form": form,
         },
     )
 
@@ -144,23 +144,21 @@ def board_area(request: HttpRequest) -> HttpResponse:
 def resolution_list(request: HttpRequest) -> HttpResponse:
     """List the resolutions (決定事項) of confirmed minutes, by body and fiscal year."""
     require(request.user, Capability.VIEW_MEETINGS)
-    fiscal_year = int_or_none(request.GET.get("fy"))
-    group_id = int_or_none(request.GET.get("body"))
+    form = ResolutionFilterForm(request.GET or None, bodies=selectors.bodies())
+    filters = form.cleaned_data if form.is_valid() else {}
     page = Paginator(
-        selectors.resolutions(user=request.user, fiscal_year=fiscal_year, group_id=group_id),
+        selectors.resolutions(
+            user=request.user, fiscal_year=filters.get("fy"), group_id=filters.get("body")
+        ),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
-    this_year = fiscal_year_of(timezone.localdate())
     return render(
         request,
         "meetings/resolutions.html",
         {
             "nav": "meetings",
             "page": page,
-            "fy": fiscal_year,
-            "body": group_id,
-            "bodies": selectors.bodies(),
-            "years": list(range(this_year + 1, this_year - 8, -1)),
+            "form": form,
             "labels": dict(Resolution.choices),
             "breadcrumbs": crumbs(("決定事項一覧", None)),
         },

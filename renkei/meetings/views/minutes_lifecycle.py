@@ -11,12 +11,12 @@ from django.urls import reverse
 from renkei.core.errors import ServiceError
 from renkei.core.refusals import refusal_flashed
 from renkei.meetings import services
-from renkei.meetings.forms import PublishForm, ReasonForm
+from renkei.meetings.forms import PublishForm, ReasonForm, VersionCompareForm
 from renkei.meetings.lifecycle import MINUTES_WORKFLOW
 from renkei.meetings.models import MinutesVersion
 from renkei.meetings.permissions import get_managed_meeting_for, get_minutes_for
 from renkei.meetings.transitions_text import TRANSITION_CONSEQUENCES
-from renkei.meetings.views.common import confirm_page, crumbs, int_or_none
+from renkei.meetings.views.common import confirm_page, crumbs
 
 
 def minutes_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
@@ -87,9 +87,15 @@ def minutes_versions(request: HttpRequest, pk: int) -> HttpResponse:
     minutes = get_minutes_for(request.user, pk)
     versions = list(minutes.versions.select_related("created_by").order_by("number"))
     by_number = {v.number: v for v in versions}
-    a, b = int_or_none(request.GET.get("a")), int_or_none(request.GET.get("b"))
+    form = VersionCompareForm(
+        request.GET or None,
+        numbers=list(by_number),
+        initial={"b": versions[-1].number if versions else None},
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    a, b = filters.get("a"), filters.get("b")
     diff = []
-    if a in by_number and b in by_number:
+    if a and b:
         diff = list(
             difflib.unified_diff(
                 by_number[a].text.splitlines(),
@@ -108,6 +114,7 @@ def minutes_versions(request: HttpRequest, pk: int) -> HttpResponse:
             "minutes": minutes,
             "meeting": minutes.meeting,
             "versions": versions,
+            "form": form,
             "a": a,
             "b": b,
             "diff": diff,

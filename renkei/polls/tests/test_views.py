@@ -54,6 +54,20 @@ def test_corner_explains_an_unknown_fiscal_year(council, make_poll):
     assert "指定された年度の調査はありません。" in text_of(response)
 
 
+def test_unknown_fiscal_year_is_refused_in_japanese_and_this_years_results_shown(
+    council, make_poll, today
+):
+    make_poll()
+
+    client = login_client(council.staff)
+    html = text_of(client.get(reverse("polls:index"), {"year": "1999"}))
+
+    assert "指定された年度の調査はありません。" in html
+    assert f"{fiscal_year_label(fiscal_year_of(today))}の実施回数：1回" in html
+    unfiltered = client.get(reverse("polls:index")).content.decode()
+    assert f'<option value="{fiscal_year_of(today)}" selected>' in unfiltered
+
+
 def test_corner_shows_the_requester_its_requests_and_their_status(council, make_poll, today):
     make_poll(
         question="仮想化技術導入について",

@@ -34,6 +34,17 @@ def test_page_lists_waiting_logins(council, secretariat):
     assert "解除する" in content
 
 
+def test_page_narrows_by_user_id_and_refuses_an_overlong_one_in_japanese(council, secretariat):
+    fail(council.staff.username, 6)
+
+    narrowed = secretariat.get(URL, {"username": "nobody"}).content.decode()
+    overlong = secretariat.get(URL, {"username": "x" * 151}).content.decode()
+
+    assert council.staff.username not in narrowed.split("<table", 1)[-1]
+    assert "150 文字以下" in overlong
+    assert council.staff.username in overlong.split("<table", 1)[-1]  # the list stays whole
+
+
 def test_lifting_a_wait_lets_the_user_in_and_is_audited(council, secretariat):
     fail(council.staff.username, 6)
     [wait] = login_waits()
