@@ -134,3 +134,43 @@ def test_every_menu_link_opens_for_the_user_who_sees_it(records: World, role):
             refused.append((link, response.status_code))
         release(response)
     assert not refused, f"{role} sees menu links that refuse them: {refused}"
+
+
+# Pages that stand alone: the home page; allauth's sign-in and account pages; the pages a
+# link in an e-mail opens without a login (an answer link, an invitation, a registrant's own
+# pages, unsubscribing) and the public application form, which show nothing of the member
+# area to go back to; and the printed 受付名簿.
+WITHOUT_BREADCRUMBS = {
+    "home",
+    "account_login",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_logout",
+    "account_reauthenticate",
+    "account_change_password",
+    "account_email",
+    "mfa_index",
+    "answer_link:open",
+    "invitation_accept",
+    "announcements:unsubscribe",
+    "events:apply",
+    "events:registration",
+    "events:registration_cancel_link",
+    "events:registration_confirm",
+    "events:questionnaire_answer_link",
+    "events:sign_in_sheet",
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "url"), _page_visits(), ids=[f"{n}-{r}" for n, r, _ in _page_visits()]
+)
+def test_page_says_where_it_is_in_the_site(records: World, name, role, url):
+    if name in WITHOUT_BREADCRUMBS:
+        pytest.skip("a page that stands alone")
+    client = client_for(records, role)
+    response = client.get(url(records))
+    html = response.content.decode()
+    release(response)
+
+    assert 'aria-label="現在位置"' in html, name

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -48,6 +49,24 @@ from renkei.workflow.transitions import TransitionError
 PAGE_SIZE = 20
 LOG_PAGE_SIZE = 50
 
+Crumb = tuple[str, str | None]
+
+
+def _crumbs(*trail: Crumb) -> list[Crumb]:
+    """Return the breadcrumbs under the members' お知らせ list."""
+    return [("ホーム", reverse("home")), ("お知らせ", reverse("announcements:list")), *trail]
+
+
+def _manage_crumbs(*trail: Crumb) -> list[Crumb]:
+    """Return the breadcrumbs under the secretariat's お知らせの管理."""
+    return _crumbs(("お知らせの管理", reverse("announcements:manage_list")), *trail)
+
+
+def _announcement_crumbs(announcement: Announcement, *trail: Crumb) -> list[Crumb]:
+    """Return the breadcrumbs under one お知らせ's management page."""
+    url = reverse("announcements:manage_detail", args=[announcement.pk])
+    return _manage_crumbs((announcement.title, url), *trail)
+
 
 def _query(request: HttpRequest, *names: str) -> str:
     return urlencode({n: request.GET[n] for n in names if request.GET.get(n)})
@@ -76,6 +95,7 @@ def announcement_list(request: HttpRequest) -> HttpResponse:
             "fy": filters.get("fy"),
             "query": _query(request, "q", "fy"),
             "nav": "announcements",
+            "breadcrumbs": [("ホーム", reverse("home")), ("お知らせ", None)],
         },
     )
 
@@ -94,7 +114,7 @@ def announcement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "body_html": markdown_html(announcement.body),
             "attachments": announcement.attachments.all(),
             "nav": "announcements",
-            "breadcrumbs": [("お知らせ", "/announcements/"), (announcement.title, None)],
+            "breadcrumbs": _crumbs((announcement.title, None)),
         },
     )
 
@@ -130,8 +150,10 @@ def manage_list(request: HttpRequest) -> HttpResponse:
             "query": _query(request, "status", "q"),
             "this_year": this_year,
             "this_year_count": dict(per_year).get(this_year, 0),
-            "per_year": per_year[:5],
+            # The earlier years; this one is the headline above them.
+            "per_year": [(year, n) for year, n in per_year if year != this_year][:5],
             "nav": "announcements",
+            "breadcrumbs": _crumbs(("お知らせの管理", None)),
         },
     )
 
@@ -166,7 +188,12 @@ def manage_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "announcements/form.html",
-        {"form": form, "heading": "お知らせを作成", "nav": "announcements"},
+        {
+            "form": form,
+            "heading": "お知らせを作成",
+            "nav": "announcements",
+            "breadcrumbs": _manage_crumbs(("お知らせを作成", None)),
+        },
     )
 
 
@@ -214,6 +241,7 @@ def manage_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "announcement": announcement,
             "heading": "お知らせを編集",
             "nav": "announcements",
+            "breadcrumbs": _announcement_crumbs(announcement, ("編集", None)),
         },
     )
 
@@ -233,15 +261,12 @@ def manage_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": announcement.status in EDITABLE,
             "actions": ANNOUNCEMENT_WORKFLOW.available(announcement.status),
             "nav": "announcements",
-            "breadcrumbs": [
-                ("お知らせの管理", "/announcements/manage/"),
-                (announcement.title, None),
-            ],
+            "breadcrumbs": _manage_crumbs((announcement.title, None)),
         },
     )
 
 
-def _confirm_context(announcement: Announcement) -> dict[str, Any]:
+def _confirm_context(announcement: Announcement, *, step: str) -> dict[str, Any]:
     """Name the audience and, if mail goes out, how many addresses it reaches."""
     recipients, skipped = (
         selectors.delivery_recipients(announcement=announcement)
@@ -255,6 +280,7 @@ def _confirm_context(announcement: Announcement) -> dict[str, Any]:
         "recipient_count": len(recipients),
         "skipped_count": skipped,
         "nav": "announcements",
+        "breadcrumbs": _announcement_crumbs(announcement, (step, None)),
     }
 
 
@@ -280,7 +306,9 @@ def manage_publish(request: HttpRequest, pk: int) -> HttpResponse:
     except TransitionError as error:
         messages.error(request, error.message)
         return redirect("announcements:manage_detail", pk=pk)
-    return render(request, "announcements/publish_confirm.html", _confirm_context(announcement))
+    return render(
+        request, "announcements/publish_confirm.html", _confirm_context(announcement, step="公開")
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -306,7 +334,7 @@ def manage_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "announcements/schedule.html",
-        {"form": form, **_confirm_context(announcement)},
+        {"form": form, **_confirm_context(announcement, step="公開予約")},
     )
 
 
@@ -339,7 +367,11 @@ def manage_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "announcements/delete_confirm.html",
-        {"announcement": announcement, "nav": "announcements"},
+        {
+            "announcement": announcement,
+            "nav": "announcements",
+            "breadcrumbs": _announcement_crumbs(announcement, ("削除", None)),
+        },
     )
 
 
@@ -376,11 +408,7 @@ def delivery_log(request: HttpRequest, pk: int, delivery_pk: int) -> HttpRespons
         "page": page,
         "query": _query(request, "status", "q"),
         "nav": "announcements",
-        "breadcrumbs": [
-            ("お知らせの管理", "/announcements/manage/"),
-            (delivery.announcement.title, f"/announcements/manage/{pk}/"),
-            ("配信状況", None),
-        ],
+        "breadcrumbs": _announcement_crumbs(delivery.announcement, ("配信状況", None)),
     }
     if request.headers.get("HX-Request") and request.GET.get("part") == "progress":
         return render(request, "announcements/_progress.html", context)
@@ -406,6 +434,7 @@ def delivery_resend(request: HttpRequest, pk: int, delivery_pk: int) -> HttpResp
             "delivery": delivery,
             "failed": failed,
             "nav": "announcements",
+            "breadcrumbs": _announcement_crumbs(delivery.announcement, ("再送", None)),
         },
     )
 
@@ -459,6 +488,7 @@ def external_contacts(request: HttpRequest) -> HttpResponse:
             "form": form,
             "query": _query(request, "q"),
             "nav": "announcements",
+            "breadcrumbs": _manage_crumbs(("会員外の送付先", None)),
         },
     )
 
