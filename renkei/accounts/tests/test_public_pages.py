@@ -26,6 +26,7 @@ PUBLIC_VIEWS = {
     ("renkei.events.views.registration", "registration_cancel_by_link"),
     ("renkei.events.views.registration", "registration_ics"),
     ("renkei.events.views.questionnaire_answers", "questionnaire_answer_by_link"),
+    ("renkei.events.views.materials", "material_download_by_link"),
     # A newsletter's signed unsubscribe link (RFC 8058 one-click POST from mail clients).
     ("renkei.announcements.views", "unsubscribe"),
 }
