@@ -16,11 +16,7 @@ from renkei.core.question_kinds.results import CellKind
 from renkei.core.wareki import format_date, format_datetime
 from renkei.inquiries.compilation.comparison import inquiry_comparison
 from renkei.inquiries.compilation.data import compilation_data, inquiry_questions
-from renkei.inquiries.compilation.matrix import (
-    Matrix,
-    matrix_filter_options,
-    matrix_page,
-)
+from renkei.inquiries.compilation.matrix import Matrix, matrix_page
 from renkei.inquiries.compilation.respondents import submitter_rows
 from renkei.inquiries.compilation.store import (
     INLINE_VALUES_LIMIT,
@@ -217,27 +213,23 @@ def compilation_matrix_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Show one row per organization and one column per answer, by prefecture and kind."""
     inquiry = get_inquiry_results_for(request.user, pk)
     hide_names = results_hide_names(request.user, inquiry)
-    submitters = submitter_rows(inquiry=inquiry, hide_names=hide_names)
-    prefectures, kinds = matrix_filter_options(submitters)
-    prefecture = request.GET.get("prefecture", "")
-    kind = request.GET.get("kind", "")
-    errors = []
-    if prefecture and prefecture not in dict(prefectures):
-        errors.append("指定された都道府県の回答はありません。")
-        prefecture = ""
-    if kind and kind not in dict(kinds):
-        errors.append("指定された種別の回答はありません。")
-        kind = ""
     shown = matrix_page(
         inquiry=inquiry,
         questions=inquiry_questions(inquiry=inquiry),
-        submitters=submitters,
+        submitters=submitter_rows(inquiry=inquiry, hide_names=hide_names),
         hide_names=hide_names,
-        prefecture_code=prefecture,
-        kind=kind,
+        prefecture_code=request.GET.get("prefecture", ""),
+        kind=request.GET.get("kind", ""),
         page_number=request.GET.get("page"),
         group_number=request.GET.get("questions"),
     )
+    # A filter no submitter matches is not applied; say so.
+    prefecture, kind = shown.prefecture_code, shown.kind
+    errors = []
+    if request.GET.get("prefecture", "") != prefecture:
+        errors.append("指定された都道府県の回答はありません。")
+    if request.GET.get("kind", "") != kind:
+        errors.append("指定された種別の回答はありません。")
     matrix, page = shown.matrix, shown.page
     query = request.GET.copy()
     query.pop("page", None)
@@ -271,8 +263,8 @@ def compilation_matrix_view(request: HttpRequest, pk: int) -> HttpResponse:
             "groups": shown.groups,
             "group": shown.group,
             "group_query": group_query.urlencode(),
-            "prefectures": prefectures,
-            "kinds": kinds,
+            "prefectures": shown.prefectures,
+            "kinds": shown.kinds,
             "prefecture": prefecture,
             "kind": kind,
             "errors": errors,
