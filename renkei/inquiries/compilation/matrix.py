@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, QuerySet
 
+from renkei.core.pagination import CountedPaginator
 from renkei.core.question_kinds import kind_of
 from renkei.core.question_kinds.kinds import CellReader
 from renkei.core.question_kinds.results import MatrixColumn
@@ -181,20 +181,7 @@ class MatrixPage:
     kind: str
 
 
-class _CountedPaginator(Paginator):
-    """A Paginator told its number of rows, already counted with the filter's options."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        """Return the number of rows counted beforehand."""
-        return self._known_count
-
-
-def submitter_groups(submitters: QuerySet) -> dict[tuple[str, str], int]:
+def submitter_groups(*, submitters: QuerySet) -> dict[tuple[str, str], int]:
     """Return how many submitters there are by prefecture code ("" without one) and kind.
 
     One grouped query gives the filter's options, the total and the filtered count.
@@ -236,7 +223,7 @@ def matrix_page(
     or kind no submitter has is not applied (MatrixPage says what was). Hidden labels count
     over every submitter, not the filtered ones (hidden_positions).
     """
-    counts = submitter_groups(submitters)
+    counts = submitter_groups(submitters=submitters)
     prefectures, kinds = matrix_filter_options(counts)
     if prefecture_code not in dict(prefectures):
         prefecture_code = ""
@@ -253,7 +240,7 @@ def matrix_page(
         if (not prefecture_code or row_prefecture == prefecture_code)
         and (not kind or row_kind == kind)
     )
-    page = _CountedPaginator(matching, MATRIX_PAGE_SIZE, count=count).get_page(page_number)
+    page = CountedPaginator(matching, MATRIX_PAGE_SIZE, count=count).get_page(page_number)
     rows = list(page.object_list)
     # Only hidden labels are numbered.
     positions = (
