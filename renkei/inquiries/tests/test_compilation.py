@@ -1,8 +1,10 @@
 """Compilation (集計) of an inquiry's answers: shares, statistics, the matrix, progress."""
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -591,6 +593,21 @@ def test_answers_store_the_hidden_order_key_however_they_are_created(council):
 
     assert stored == {
         org.pk: hidden_order_key(inquiry.pk, org.pk) for org in (council.member_org, town)
+    }
+
+
+def test_migration_stores_the_hidden_order_key_of_existing_answers(council):
+    inquiry = make_inquiry(council, hide_names=True)
+    towns = make_towns(3)
+    for town in towns:
+        submit_answer(inquiry, town)
+    Answer.objects.update(hidden_order="")  # as the column was added
+    migration = importlib.import_module("renkei.inquiries.migrations.0009_answer_hidden_order")
+
+    migration.fill_hidden_order(apps, None)
+
+    assert dict(Answer.objects.values_list("organization_id", "hidden_order")) == {
+        town.pk: hidden_order_key(inquiry.pk, town.pk) for town in towns
     }
 
 
