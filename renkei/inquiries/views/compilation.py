@@ -15,7 +15,7 @@ from renkei.core.numbers import format_number
 from renkei.core.question_kinds.results import CellKind
 from renkei.core.wareki import format_date, format_datetime
 from renkei.inquiries.compilation.comparison import inquiry_comparison
-from renkei.inquiries.compilation.data import compilation_data, inquiry_questions
+from renkei.inquiries.compilation.data import compilation_data
 from renkei.inquiries.compilation.matrix import Matrix, matrix_page
 from renkei.inquiries.compilation.respondents import submitter_rows
 from renkei.inquiries.compilation.store import (
@@ -37,6 +37,7 @@ from renkei.inquiries.permissions import (
     results_hide_names,
     results_visible_filter,
 )
+from renkei.inquiries.selectors.questions import inquiry_questions
 from renkei.inquiries.views.common import results_crumbs
 
 QUESTION_PAGE_SIZE = 200
@@ -215,7 +216,9 @@ def compilation_matrix_view(request: HttpRequest, pk: int) -> HttpResponse:
     hide_names = results_hide_names(request.user, inquiry)
     shown = matrix_page(
         inquiry=inquiry,
-        questions=inquiry_questions(inquiry=inquiry),
+        # The per-process copy the answer form reads too: a published inquiry's questions
+        # are fixed, and 60 of them cost more to read than the page's rows.
+        questions=inquiry_questions(inquiry),
         submitters=submitter_rows(inquiry=inquiry, hide_names=hide_names),
         hide_names=hide_names,
         prefecture_code=request.GET.get("prefecture", ""),
