@@ -182,11 +182,6 @@ def hidden_positions(*, inquiry: Inquiry, answer_ids: list[int]) -> dict[int, in
     )
 
 
-def submitter_prefecture_and_kind(row: tuple) -> tuple[str, str]:
-    """Return a submitter row's prefecture code ("" without one) and organization kind."""
-    return row[6] or "", row[5]
-
-
 def submitter_respondent(row: tuple, *, index: int, hide_names: bool) -> Respondent:
     """Return the Respondent, without answers, of a submitter_rows row labelled `index`."""
     return Respondent(
