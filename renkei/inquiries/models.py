@@ -14,6 +14,7 @@ from renkei.core.question_kinds.definitions import (  # noqa: F401 (re-exported)
     QuestionKind,
 )
 from renkei.directory.models import Organization
+from renkei.inquiries.hidden_order import HiddenOrderField
 
 
 class InquiryStatus(models.TextChoices):
@@ -329,6 +330,9 @@ class Answer(models.Model):
     )
     submitted_at = models.DateTimeField("提出日時", null=True, blank=True)
     by_proxy = models.BooleanField("代理入力", default=False)
+    # The organization's place in the inquiry's results when names are hidden (団体A …):
+    # hidden_order_key(inquiry, organization), computed whenever the row is saved.
+    hidden_order = HiddenOrderField("非表示時の並び順")
 
     class Meta:
         verbose_name = "回答"
@@ -338,7 +342,13 @@ class Answer(models.Model):
         ]
         indexes = [
             # The compilation page's cache key reads an open inquiry's latest answer change.
-            models.Index(fields=["inquiry", "updated_at"], name="answer_inquiry_updated")
+            models.Index(fields=["inquiry", "updated_at"], name="answer_inquiry_updated"),
+            # The matrix with names hidden walks an inquiry's answers in this order (a page
+            # reads its rows and stops) and counts those before a row for its 団体 label.
+            models.Index(
+                fields=["inquiry", "hidden_order", "organization"],
+                name="answer_inquiry_hidden_order",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
+from django.db.models import Count, QuerySet
 
+from renkei.core.pagination import CountedPaginator
 from renkei.core.question_kinds import kind_of
 from renkei.core.question_kinds.kinds import CellReader
 from renkei.core.question_kinds.results import MatrixColumn
@@ -15,8 +17,8 @@ from renkei.directory.models import OrganizationKind
 from renkei.inquiries.compilation.data import CompilationData, answers_load
 from renkei.inquiries.compilation.respondents import (
     Respondent,
+    hidden_positions,
     prefecture_name,
-    submitter_prefecture_and_kind,
     submitter_respondent,
 )
 from renkei.inquiries.models import Inquiry, Question
@@ -173,56 +175,81 @@ class MatrixPage:
     group: QuestionGroup
 
 
+def submitter_groups(*, submitters: QuerySet) -> dict[tuple[str, str], int]:
+    """Return how many submitters there are by prefecture code ("" without one) and kind.
+
+    One grouped query gives the filter's options, the total and the filtered count.
+    """
+    rows = (
+        submitters.order_by()
+        .values_list("organization__prefecture_code", "organization__kind")
+        .annotate(count=Count("pk"))
+    )
+    return {(prefecture or "", kind): count for prefecture, kind, count in rows}
+
+
+def matrix_filter_options(
+    groups: Mapping[tuple[str, str], int],
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Return the prefectures and kinds present among submitter_groups, for the filter form."""
+    prefectures = sorted({code for code, _ in groups if code})
+    kinds = {kind for _, kind in groups}
+    return (
+        [(code, prefecture_name(code)) for code in prefectures],
+        [(value, label) for value, label in OrganizationKind.choices if value in kinds],
+    )
+
+
 def matrix_page(
     *,
     inquiry: Inquiry,
     questions: list[Question],
-    submitters: list[tuple],
+    submitters: QuerySet,
+    groups: Mapping[tuple[str, str], int],
     hide_names: bool,
     prefecture_code: str,
     kind: str,
     page_number: str | None,
     group_number: str | None,
 ) -> MatrixPage:
-    """Return one page of the matrix, reading the answers of that page's organizations only.
+    """Return one page of the matrix, reading that page's organizations and answers only.
 
-    `submitters` are submitter_rows: every organization is needed for the order, the filter
-    and the count, but a Respondent and its answer only for the rows on the page.
+    `submitters` is submitter_rows: the database filters, orders and pages it. `groups` is
+    its submitter_groups, whose options the filter form checked the prefecture and kind
+    against. Hidden labels count over every submitter, not the filtered ones
+    (hidden_positions).
     """
-    matching = []
-    for index, row in enumerate(submitters):
-        row_prefecture, row_kind = submitter_prefecture_and_kind(row)
-        if (not prefecture_code or row_prefecture == prefecture_code) and (
-            not kind or row_kind == kind
-        ):
-            matching.append((index, row))
-    page = Paginator(matching, MATRIX_PAGE_SIZE).get_page(page_number)
+    counts = groups
+    matching = submitters
+    if prefecture_code:
+        matching = matching.filter(organization__prefecture_code=prefecture_code)
+    if kind:
+        matching = matching.filter(organization__kind=kind)
+    count = sum(
+        number
+        for (row_prefecture, row_kind), number in counts.items()
+        if (not prefecture_code or row_prefecture == prefecture_code)
+        and (not kind or row_kind == kind)
+    )
+    page = CountedPaginator(matching, MATRIX_PAGE_SIZE, count=count).get_page(page_number)
+    rows = list(page.object_list)
+    # Only hidden labels are numbered.
+    positions = (
+        hidden_positions(inquiry=inquiry, answer_ids=[row[0] for row in rows]) if hide_names else {}
+    )
     respondents = [
-        submitter_respondent(row, index=index, hide_names=hide_names)
-        for index, row in page.object_list
+        submitter_respondent(row, index=positions.get(row[0], 0), hide_names=hide_names)
+        for row in rows
     ]
     data = CompilationData(
         inquiry=inquiry, questions=questions, respondents=respondents, hide_names=hide_names
     )
     answers_load(data, respondents)
-    groups = question_groups(questions)
-    group = groups[0]
-    if group_number and group_number.isdigit() and 1 <= int(group_number) <= len(groups):
-        group = groups[int(group_number) - 1]
+    views = question_groups(questions)
+    group = views[0]
+    if group_number and group_number.isdigit() and 1 <= int(group_number) <= len(views):
+        group = views[int(group_number) - 1]
     matrix = compilation_matrix(
-        data, respondents=respondents, questions=group.questions, total_rows=len(submitters)
+        data, respondents=respondents, questions=group.questions, total_rows=sum(counts.values())
     )
-    return MatrixPage(matrix=matrix, page=page, groups=groups, group=group)
-
-
-def matrix_filter_options(
-    submitters: Sequence[tuple],
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Return the prefectures and kinds present among submitter rows, for the filter form."""
-    pairs = {submitter_prefecture_and_kind(row) for row in submitters}
-    prefectures = sorted({code for code, _ in pairs if code})
-    kinds = {kind for _, kind in pairs}
-    return (
-        [(code, prefecture_name(code)) for code in prefectures],
-        [(value, label) for value, label in OrganizationKind.choices if value in kinds],
-    )
+    return MatrixPage(matrix=matrix, page=page, groups=views, group=group)

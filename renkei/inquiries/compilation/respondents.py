@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import F, Func, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import NullIf
 
 from renkei.directory.models import Organization, OrganizationKind
 from renkei.directory.prefectures import PREFECTURES
@@ -88,12 +87,30 @@ class Respondent:
         return self.answer_kind == AnswerKind.ANSWERED
 
 
-def _hidden_order_key(inquiry_id: int, organization_id: int) -> str:
-    """Return a keyed digest that orders hidden organizations without revealing their code."""
-    message = f"renkei.inquiries.compilation.hidden:{inquiry_id}:{organization_id}"
-    return hashlib.blake2b(
-        message.encode(), key=settings.SECRET_KEY.encode()[:64], digest_size=16
-    ).hexdigest()
+def matrix_order(*, hide_names: bool) -> list[Any]:
+    """Return the order_by() of an inquiry's answers in the matrix, the page's and the export's.
+
+    With names shown: by JIS code, organizations without one (NULL or "") last by reading,
+    then name, as organization_sort_key orders them. With names hidden: by the stored keyed
+    digest (Answer.hidden_order), which gives no identity away. The organization's id breaks
+    ties, so that every page of the order is the same whatever the filter.
+    """
+    if hide_names:
+        return ["hidden_order", "organization_id"]
+    return [
+        NullIf("organization__code", Value("")).asc(nulls_last=True),
+        "organization__kana",
+        "organization__name",
+        "organization_id",
+    ]
+
+
+def _submitted(inquiry: Inquiry) -> QuerySet[Answer]:
+    """Return the inquiry's answers that were submitted, unordered."""
+    # An answer has a submitted version exactly when it has a submission time: submitting sets
+    # both in one transaction and nothing clears it (permissions.py reads it the same way).
+    # Reading the answers alone spares a join over every inquiry's versions.
+    return Answer.objects.filter(inquiry=inquiry, submitted_at__isnull=False).order_by()
 
 
 # What a respondent needs from each submitted version, read as plain tuples: model
@@ -108,6 +125,7 @@ _VERSION_FIELDS = (
     "answer__organization__kana",
     "answer__organization__kind",
     "answer__organization__prefecture_code",
+    "answer__hidden_order",
 )
 
 
@@ -123,36 +141,49 @@ _ANSWER_FIELDS = (
 )
 
 
-def submitter_rows(*, inquiry: Inquiry, hide_names: bool) -> list[tuple]:
-    """Return the organizations that submitted as plain rows, in matrix order.
+def submitter_rows(*, inquiry: Inquiry, hide_names: bool) -> QuerySet[Answer, tuple]:
+    """Return a query of the organizations that submitted, as plain rows in matrix order.
 
-    A page of the matrix needs every organization (for its order, filters and count) but
-    a Respondent, and the submitted version, of only its own rows: `submitter_respondent`
-    and `answers_load` make those. The row's fields are _ANSWER_FIELDS.
+    The database filters, counts and pages it (compilation.matrix.matrix_page), so a page
+    reads its own rows only; `submitter_respondent` makes their Respondents and
+    `answers_load` their answers. The row's fields are _ANSWER_FIELDS.
     """
-    # An answer has a submitted version exactly when it has a submission time: submitting sets
-    # both in one transaction and nothing clears it (permissions.py reads it the same way).
-    # Reading the answers alone spares a join over every inquiry's versions.
-    rows = list(
-        Answer.objects.filter(inquiry=inquiry, submitted_at__isnull=False)
-        .order_by()
+    return (
+        _submitted(inquiry)
+        .order_by(*matrix_order(hide_names=hide_names))
         .values_list(*_ANSWER_FIELDS)
     )
-    # The order and labels of submitted_respondents.
-    if hide_names:
-        rows.sort(key=lambda row: _hidden_order_key(inquiry.pk, row[1]))
-    else:
-        rows.sort(key=lambda row: (not row[2], row[2] or "", row[4] or "", row[3], row[1]))
-    return rows
 
 
-def submitter_prefecture_and_kind(row: tuple) -> tuple[str, str]:
-    """Return a submitter row's prefecture code ("" without one) and organization kind."""
-    return row[6] or "", row[5]
+def hidden_positions(*, inquiry: Inquiry, answer_ids: list[int]) -> dict[int, int]:
+    """Return each answer's index among all the inquiry's submitters in the hidden order.
+
+    The index is the number of the hidden label (団体A is 0): counted over every submitter,
+    not the filtered ones, so that a label is the same on every page and with every filter.
+    The count of answers ordered before each one mirrors matrix_order(hide_names=True); the
+    index on (inquiry, hidden_order, organization) finds them.
+    """
+    before = (
+        _submitted(inquiry)
+        .filter(
+            Q(hidden_order__lt=OuterRef("hidden_order"))
+            | Q(
+                hidden_order=OuterRef("hidden_order"),
+                organization_id__lt=OuterRef("organization_id"),
+            )
+        )
+        .annotate(count=Func(F("pk"), function="COUNT"))
+        .values("count")
+    )
+    return dict(
+        Answer.objects.filter(pk__in=answer_ids)
+        .annotate(position=Subquery(before))
+        .values_list("pk", "position")
+    )
 
 
 def submitter_respondent(row: tuple, *, index: int, hide_names: bool) -> Respondent:
-    """Return the Respondent, without answers, of the index-th row of submitter_rows."""
+    """Return the Respondent, without answers, of a submitter_rows row labelled `index`."""
     return Respondent(
         organization_id=row[1],
         code="" if hide_names else (row[2] or ""),
@@ -170,21 +201,20 @@ def submitter_respondent(row: tuple, *, index: int, hide_names: bool) -> Respond
 def submitted_respondents(*, inquiry: Inquiry, hide_names: bool) -> list[Respondent]:
     """Return the organizations that submitted, in matrix order, labelled when hidden.
 
-    With names hidden the JIS order would give identities away (団体A would be the
-    northernmost), so hidden labels follow a keyed hash of the organization instead.
+    The order is matrix_order's, applied here: sorting in SQL sorted every answer's JSON
+    along (SQLite built a temporary B-tree of them), so the rows are read unordered and
+    sorted by the same keys, the stored hidden_order with names hidden. Labels number the
+    rows in that order, as the matrix page's hidden_positions does.
     """
-    # Unordered: the rows are put in matrix order here, and sorting them in SQL sorted every
-    # answer's JSON along (SQLite built a temporary B-tree of them).
     versions = latest_submitted_versions(inquiry=inquiry).order_by()
     rows = list(versions.values_list(*_VERSION_FIELDS, "data"))
     if hide_names:
-        rows.sort(key=lambda row: _hidden_order_key(inquiry.pk, row[3]))
+        rows.sort(key=lambda row: (row[9], row[3]))
     else:
-        # Organizations without a code last, as organization_sort_key orders them.
         rows.sort(key=lambda row: (not row[4], row[4] or "", row[6] or "", row[5], row[3]))
     respondents = []
     for index, row in enumerate(rows):
-        data = row[9]
+        data = row[10]
         respondents.append(
             Respondent(
                 organization_id=row[3],

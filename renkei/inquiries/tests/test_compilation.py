@@ -1,24 +1,35 @@
 """Compilation (集計) of an inquiry's answers: shares, statistics, the matrix, progress."""
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from renkei.core.question_kinds.results import Share
 from renkei.directory.models import OrganizationKind
+from renkei.inquiries import services
 from renkei.inquiries.compilation.comparison import inquiry_comparison
 from renkei.inquiries.compilation.data import compilation_data, inquiry_questions
-from renkei.inquiries.compilation.matrix import compilation_matrix, matrix_page
+from renkei.inquiries.compilation.matrix import (
+    compilation_matrix,
+    matrix_page,
+    submitter_groups,
+)
 from renkei.inquiries.compilation.progress import inquiry_progress
 from renkei.inquiries.compilation.respondents import anonymous_label, submitter_rows
 from renkei.inquiries.compilation.summaries import question_summaries, question_summary
-from renkei.inquiries.models import AnswerKind, QuestionKind, Target
+from renkei.inquiries.hidden_order import hidden_order_key
+from renkei.inquiries.models import Answer, AnswerKind, QuestionKind, Target
+from renkei.inquiries.permissions import get_answer_for
 from renkei.inquiries.tests.builders import (
     add_question,
+    complete_data,
     draft_answer,
     make_inquiry,
+    make_open,
     make_towns,
     start_correction,
     submit_answer,
@@ -375,16 +386,18 @@ def test_matrix_leaves_not_applicable_and_hidden_questions_blank(council):
     ]
 
 
-def _matrix_page(inquiry, *, hide_names=False, prefecture_code="", kind=""):
-    """Return the first page of the matrix as the matrix view filters it."""
+def _matrix_page(inquiry, *, hide_names=False, prefecture_code="", kind="", page_number=None):
+    """Return a page of the matrix (the first unless told) as the matrix view filters it."""
+    submitters = submitter_rows(inquiry=inquiry, hide_names=hide_names)
     return matrix_page(
         inquiry=inquiry,
         questions=inquiry_questions(inquiry=inquiry),
-        submitters=submitter_rows(inquiry=inquiry, hide_names=hide_names),
+        submitters=submitters,
+        groups=submitter_groups(submitters=submitters),
         hide_names=hide_names,
         prefecture_code=prefecture_code,
         kind=kind,
-        page_number=None,
+        page_number=page_number,
         group_number=None,
     ).matrix
 
@@ -553,3 +566,102 @@ def test_a_correction_being_drafted_does_not_change_the_results(council):
 
     assert [o.share.count for o in summary.options] == [1, 0, 0]
     assert progress.submitted == 1
+
+
+# --- The matrix's order, kept by the database (issue 9 §6) -------------------------------------
+
+
+def _page_rows(inquiry, *, hide_names, page_number=None, prefecture_code=""):
+    """Return (organization id, shown name) of one page of the matrix, as the view makes it."""
+    matrix = _matrix_page(
+        inquiry, hide_names=hide_names, prefecture_code=prefecture_code, page_number=page_number
+    )
+    return [(row.respondent.organization_id, row.respondent.name) for row in matrix.rows]
+
+
+def test_answers_store_the_hidden_order_key_however_they_are_created(council):
+    inquiry = make_open(council)
+    answer = get_answer_for(council.staff, inquiry.pk)  # unsaved: the first save creates it
+    services.answer_save(answer=answer, by=council.staff, revision=0, data=complete_data(inquiry))
+    [town] = make_towns(1)
+    Answer.objects.bulk_create([Answer(inquiry=inquiry, organization=town)])  # the generators
+
+    stored = dict(
+        Answer.objects.filter(inquiry=inquiry).values_list("organization_id", "hidden_order")
+    )
+
+    assert stored == {
+        org.pk: hidden_order_key(inquiry.pk, org.pk) for org in (council.member_org, town)
+    }
+
+
+def test_migration_stores_the_hidden_order_key_of_existing_answers(council):
+    inquiry = make_inquiry(council, hide_names=True)
+    towns = make_towns(3)
+    for town in towns:
+        submit_answer(inquiry, town)
+    Answer.objects.update(hidden_order="")  # as the column was added
+    migration = importlib.import_module("renkei.inquiries.migrations.0009_answer_hidden_order")
+
+    migration.fill_hidden_order(apps, None)
+
+    assert dict(Answer.objects.values_list("organization_id", "hidden_order")) == {
+        town.pk: hidden_order_key(inquiry.pk, town.pk) for town in towns
+    }
+
+
+def test_hidden_labels_count_every_submitter_whatever_the_filter_or_page(council):
+    inquiry = make_inquiry(council, hide_names=True)
+    fukushima = make_towns(20, prefecture_code="07")
+    okayama = make_towns(20, prefecture_code="33", start=500)
+    for town in fukushima + okayama:
+        submit_answer(inquiry, town)
+    exported = {
+        r.organization_id: r.name
+        for r in compilation_data(inquiry=inquiry, hide_names=True).respondents
+    }
+
+    first = _page_rows(inquiry, hide_names=True)
+    second = _page_rows(inquiry, hide_names=True, page_number="2")
+    filtered = _page_rows(inquiry, hide_names=True, prefecture_code="33")
+
+    # The export and the pages agree, in the order of the keyed digest.
+    assert first + second == list(exported.items())
+    assert list(exported) == sorted(exported, key=lambda pk: hidden_order_key(inquiry.pk, pk))
+    # Filtered, each organization keeps its label: the labels are not numbered again.
+    okayama_pks = {town.pk for town in okayama}
+    assert filtered == [(pk, name) for pk, name in exported.items() if pk in okayama_pks]
+    assert [name for _, name in filtered] != [anonymous_label(i) for i in range(20)]
+
+
+def test_organizations_without_a_code_come_last_by_reading_on_the_page_and_in_the_export(
+    council,
+):
+    inquiry = make_inquiry(council)
+    coded = make_towns(2)
+    without = [
+        make_organization(code=code, name=name, kana=kana, kind=OrganizationKind.ASSOCIATION)
+        for code, name, kana in [
+            (None, "同じ読みの組合B", "オナジ"),
+            (None, "読みのない研究会", ""),
+            ("", "空のコードの組合", "アキ"),
+            (None, "同じ読みの組合A", "オナジ"),
+            (None, "以下略協議会", "イカ"),
+        ]
+    ]
+    for org in [*without, *reversed(coded)]:
+        submit_answer(inquiry, org)
+    expected = [
+        *coded,
+        without[1],  # no reading sorts first
+        without[2],  # an empty code counts as none
+        without[4],
+        without[3],  # the same reading: by name
+        without[0],
+    ]
+
+    page = _page_rows(inquiry, hide_names=False)
+    exported = compilation_data(inquiry=inquiry).respondents
+
+    assert [pk for pk, _ in page] == [org.pk for org in expected]
+    assert [r.organization_id for r in exported] == [org.pk for org in expected]

@@ -629,3 +629,28 @@ def test_visibility_choices_say_that_observers_see_named_answers(council):
     html = response.content.decode()
     assert "全会員団体とオブザーバー（総務省など。各団体の回答が団体名付きで見えます）" in html
     assert "全会員団体（オブザーバーには公開しない）" in html
+
+
+@pytest.mark.parametrize("count", [5, 40])
+@pytest.mark.parametrize(("viewer", "queries"), [("board", 7), ("staff", 9)])
+def test_matrix_page_reads_one_page_in_a_fixed_number_of_queries(
+    council, count, viewer, queries, django_assert_num_queries
+):
+    inquiry = make_inquiry(council, status=InquiryStatus.PUBLISHED, hide_names=True)
+    question = add_question(inquiry, code="Q1", kind=QuestionKind.SHORT_TEXT, required=False)
+    for town in [council.member_org, *make_towns(count)]:
+        submit_answer(inquiry, town, {str(question.pk): town.name})
+    client = login(getattr(council, viewer))  # the board sees names, a member 団体A …
+    url = reverse("inquiries:compilation_matrix", args=[inquiry.pk])
+    client.get(url)  # session set-up
+
+    # Session, user, inquiry, the filter's counts, the page's rows, their answers, the audit
+    # row (the questions come from the per-process cache the first view filled); for a
+    # member, also whether their organization answered and, names hidden, the numbers of
+    # the page's labels.
+    with django_assert_num_queries(queries):
+        response = client.get(url, {"prefecture": "07", "page": "2"})
+
+    html = response.content.decode()
+    assert f"{count + 1}団体中 {count}団体を表示" in html
+    assert html.count('<th scope="row">') == (10 if count == 40 else 5)

@@ -15,11 +15,12 @@ from renkei.core.numbers import format_number
 from renkei.core.question_kinds.results import CellKind
 from renkei.core.wareki import format_date, format_datetime
 from renkei.inquiries.compilation.comparison import inquiry_comparison
-from renkei.inquiries.compilation.data import compilation_data, inquiry_questions
+from renkei.inquiries.compilation.data import compilation_data
 from renkei.inquiries.compilation.matrix import (
     Matrix,
     matrix_filter_options,
     matrix_page,
+    submitter_groups,
 )
 from renkei.inquiries.compilation.respondents import submitter_rows
 from renkei.inquiries.compilation.store import (
@@ -42,6 +43,7 @@ from renkei.inquiries.permissions import (
     results_hide_names,
     results_visible_filter,
 )
+from renkei.inquiries.selectors.questions import inquiry_questions
 from renkei.inquiries.views.common import results_crumbs
 
 QUESTION_PAGE_SIZE = 200
@@ -219,14 +221,18 @@ def compilation_matrix_view(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = get_inquiry_results_for(request.user, pk)
     hide_names = results_hide_names(request.user, inquiry)
     submitters = submitter_rows(inquiry=inquiry, hide_names=hide_names)
-    prefectures, kinds = matrix_filter_options(submitters)
+    groups = submitter_groups(submitters=submitters)
+    prefectures, kinds = matrix_filter_options(groups)
     form = MatrixFilterForm(request.GET or None, prefectures=prefectures, kinds=kinds)
     filters = form.cleaned_data if form.is_valid() else {}
     prefecture, kind = filters.get("prefecture", ""), filters.get("kind", "")
     shown = matrix_page(
         inquiry=inquiry,
-        questions=inquiry_questions(inquiry=inquiry),
+        # The per-process copy the answer form reads too: a published inquiry's questions
+        # are fixed, and 60 of them cost more to read than the page's rows.
+        questions=inquiry_questions(inquiry),
         submitters=submitters,
+        groups=groups,
         hide_names=hide_names,
         prefecture_code=prefecture,
         kind=kind,
