@@ -114,13 +114,6 @@ class WarekiDateField(forms.DateField):
         "入力してください。",
     }
 
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        """Show an example in the box: a plain text box does not say it takes 和暦."""
-        attrs = super().widget_attrs(widget)
-        if "placeholder" not in widget.attrs:
-            attrs["placeholder"] = "例：令和8年4月1日"
-        return attrs
-
     def to_python(self, value: Any) -> date | None:
         """Return a date, reading text with parse_date."""
         if value in self.empty_values:

@@ -1,6 +1,7 @@
 """The secretariat's record pages: the audit log (with CSV export) and the mail outbox."""
 
 import csv
+from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
@@ -15,7 +16,7 @@ from renkei.audit.selectors import audit_events
 from renkei.audit.services import audit_record
 from renkei.core.csv_safety import neutralize
 from renkei.core.forms import WarekiDateField
-from renkei.core.wareki import format_wareki_datetime
+from renkei.core.wareki import format_wareki, format_wareki_datetime
 from renkei.directory.permissions import require
 from renkei.mailer.models import Status
 from renkei.mailer.selectors import outbox_counts, outbox_recent
@@ -28,6 +29,13 @@ class AuditFilterForm(forms.Form):
     username = forms.CharField(label="ユーザーID", required=False, max_length=150)
     since = WarekiDateField(label="開始日", required=False)
     until = WarekiDateField(label="終了日", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A plain text box does not say it takes 和暦: today, as it is typed.
+        example = f"例：{format_wareki(timezone.localdate())}"
+        for name in ("since", "until"):
+            self.fields[name].widget.attrs["placeholder"] = example
 
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, object]:

@@ -312,11 +312,3 @@ def test_wareki_date_field_keeps_what_the_user_typed_on_error():
 def test_wareki_date_field_does_not_report_a_change_for_the_same_day():
     form = _DateForm(data={"day": "R8.11.21"}, initial={"day": date(2026, 11, 21)})
     assert not form.has_changed()
-
-
-def test_date_box_shows_an_era_example_unless_the_form_gives_its_own():
-    class _OwnExample(forms.Form):
-        day = WarekiDateField(widget=forms.TextInput(attrs={"placeholder": "例：R8.4.1"}))
-
-    assert 'placeholder="例：令和8年4月1日"' in str(_DateForm()["day"])
-    assert 'placeholder="例：R8.4.1"' in str(_OwnExample()["day"])

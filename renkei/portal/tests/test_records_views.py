@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from renkei.audit.models import Action, AuditEvent
 from renkei.audit.services import audit_record
+from renkei.core.wareki import format_wareki
 from renkei.mailer.models import OutboxMessage, Status
 from tests.libreoffice import requires_soffice
 
@@ -114,6 +115,14 @@ def test_audit_log_rejects_an_unreadable_date(council, events, secretariat):
     response = secretariat.get(reverse("portal:audit_events"), {"since": "R8.13.1"})
     assert response.status_code == 200
     assert "令和8年13月1日 は存在しない日付です。" in response.content.decode()
+
+
+def test_audit_log_date_boxes_show_today_as_it_is_typed(council, secretariat):
+    today = format_wareki(timezone.localdate())
+
+    html = secretariat.get(reverse("portal:audit_events")).content.decode()
+
+    assert html.count(f'placeholder="例：{today}"') == 2
 
 
 def _csv(response) -> str:
