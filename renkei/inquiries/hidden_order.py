@@ -3,7 +3,8 @@
 import hashlib
 
 from django.conf import settings
-from django.db import models
+
+from renkei.core.computed_fields import ComputedCharField
 
 
 def hidden_order_key(inquiry_id: int, organization_id: int) -> str:
@@ -19,33 +20,14 @@ def hidden_order_key(inquiry_id: int, organization_id: int) -> str:
     ).hexdigest()
 
 
-class HiddenOrderField(models.CharField):
+class HiddenOrderField(ComputedCharField):
     """A column holding hidden_order_key() of its answer, computed on every insert and save.
 
     Stored so that the database orders, filters and pages the matrix with names hidden (a
-    digest per row per request cost more than the page). It is computed in pre_save(), which
-    Model.save() and QuerySet.bulk_create() both run, so every way of creating an answer
-    (services, data generators, test builders) fills it; nothing moves an answer to another
-    inquiry or organization, so update() never needs to.
+    digest per row per request cost more than the page). Every way of creating an answer
+    (services, data generators, test builders) saves or bulk-creates it; nothing moves an
+    answer to another inquiry or organization, so update() never needs to.
     """
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 32)
-        kwargs.setdefault("editable", False)
-        kwargs.setdefault("blank", True)
-        kwargs.setdefault("default", "")
-        super().__init__(*args, **kwargs)
-
-    def deconstruct(self):
-        name, path, args, kwargs = super().deconstruct()
-        for key, value in (("max_length", 32), ("editable", False), ("blank", True)):
-            if kwargs.get(key) == value:
-                kwargs.pop(key)
-        if kwargs.get("default") == "":
-            kwargs.pop("default")
-        return name, path, args, kwargs
-
-    def pre_save(self, model_instance, add):
-        value = hidden_order_key(model_instance.inquiry_id, model_instance.organization_id)
-        setattr(model_instance, self.attname, value)
-        return value
+    def compute(self, model_instance) -> str:
+        return hidden_order_key(model_instance.inquiry_id, model_instance.organization_id)
