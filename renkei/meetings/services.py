@@ -220,6 +220,13 @@ def _invitee_for(*, meeting: Meeting, person: Person) -> Invitee | None:
     return None
 
 
+def reply_closed_reason(*, meeting: Meeting) -> str:
+    """Return why 出欠 can no longer be answered for the meeting, or "" while it can."""
+    if meeting.attendance_recorded_at is not None:
+        return "出席の記録が済んだ会議には回答できません。事務局へご連絡ください。"
+    return ""
+
+
 def reply_record(
     *,
     meeting: Meeting,
@@ -244,8 +251,9 @@ def reply_record(
         )
     if reply != Reply.DEPUTY:
         deputy_name = ""
-    if meeting.attendance_recorded_at is not None:
-        raise MeetingError("出席の記録が済んだ会議には回答できません。事務局へご連絡ください。")
+    closed = reply_closed_reason(meeting=meeting)
+    if closed:
+        raise MeetingError(closed)
     with transaction.atomic():
         response = _response_ensure(
             meeting=meeting, person=person, capacity=invitee.capacity, category=invitee.category

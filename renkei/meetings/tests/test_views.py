@@ -74,6 +74,26 @@ def test_a_board_member_replies_on_the_page_and_sees_the_reply(meetings):
     assert "代理：深川 二郎" in page.content.decode()
 
 
+def test_once_attendance_is_recorded_the_page_offers_no_reply_and_says_why(meetings):
+    meeting = meetings.board_meeting
+    client = _client(meetings.council.board)
+    detail = reverse("meetings:detail", args=[meeting.pk])
+    reply_url = reverse("meetings:reply", args=[meeting.pk])
+    assert f'action="{reply_url}"' in client.get(detail).content.decode()
+
+    services.attendance_record(
+        meeting=meeting,
+        by=meetings.council.secretariat,
+        attended_ids=set(),
+        audience_count=0,
+        secretariat_attended=True,
+    )
+
+    page = client.get(detail).content.decode()
+    assert f'action="{reply_url}"' not in page
+    assert "出席の記録が済んだ会議には回答できません。事務局へご連絡ください。" in page
+
+
 def test_ics_holds_the_meeting_as_on_the_page(meetings):
     client = _client(meetings.council.board)
     body = client.get(reverse("meetings:ics", args=[meetings.board_meeting.pk])).content

@@ -69,6 +69,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "responses": responses if (manage or invited) else [],
             "counts": selectors.response_counts(responses=responses),
             "mine": mine,
+            "reply_closed": services.reply_closed_reason(meeting=meeting),
             "reply_form": ReplyForm(
                 initial={
                     "reply": mine.reply if mine else "",
