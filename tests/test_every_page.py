@@ -174,3 +174,6 @@ def test_page_says_where_it_is_in_the_site(records: World, name, role, url):
     release(response)
 
     assert 'aria-label="現在位置"' in html, name
+    # The page itself ends the trail, named but not a link to itself.
+    trail = html.split('aria-label="現在位置"', 1)[1].split("</nav>", 1)[0]
+    assert '<span aria-current="page">' in trail, name

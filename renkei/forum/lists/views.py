@@ -52,7 +52,9 @@ DECISIONS = {
 
 
 def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
-    return [("ホーム", reverse("home")), ("メーリングリスト", reverse("lists:index")), *trail]
+    # Without a trail the index is the page itself: named, not linked.
+    index = ("メーリングリスト", reverse("lists:index") if trail else None)
+    return [("ホーム", reverse("home")), index, *trail]
 
 
 def _list_crumb(mailing_list) -> tuple[str, str]:
