@@ -39,6 +39,7 @@ from renkei.announcements.permissions import (
 )
 from renkei.announcements.services import AnnouncementError
 from renkei.announcements.unsubscribe import unsubscribe_email
+from renkei.core.breadcrumbs import Crumb, section_crumbs
 from renkei.core.files import file_download
 from renkei.core.fiscal_year import fiscal_year_of
 from renkei.core.markdown import markdown_html
@@ -49,12 +50,10 @@ from renkei.workflow.transitions import TransitionError
 PAGE_SIZE = 20
 LOG_PAGE_SIZE = 50
 
-Crumb = tuple[str, str | None]
-
 
 def _crumbs(*trail: Crumb) -> list[Crumb]:
-    """Return the breadcrumbs under the members' お知らせ list."""
-    return [("ホーム", reverse("home")), ("お知らせ", reverse("announcements:list")), *trail]
+    """Return the breadcrumbs under the members' お知らせ list (the list itself without a trail)."""
+    return section_crumbs("お知らせ", "announcements:list", *trail)
 
 
 def _manage_crumbs(*trail: Crumb) -> list[Crumb]:
@@ -95,7 +94,7 @@ def announcement_list(request: HttpRequest) -> HttpResponse:
             "fy": filters.get("fy"),
             "query": _query(request, "q", "fy"),
             "nav": "announcements",
-            "breadcrumbs": [("ホーム", reverse("home")), ("お知らせ", None)],
+            "breadcrumbs": _crumbs(),
         },
     )
 

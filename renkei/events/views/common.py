@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
+from renkei.core.breadcrumbs import section_crumbs
 from renkei.core.refusals import refusal_flashed
 from renkei.events import services
 from renkei.events.models import Event, Questionnaire
@@ -24,8 +25,8 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 
 def crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
-    """Return the breadcrumbs under the event list."""
-    return [("ホーム", reverse("home")), ("セミナー・研修", reverse("events:list")), *trail]
+    """Return the breadcrumbs under the event list (the list itself without a trail)."""
+    return section_crumbs("セミナー・研修", "events:list", *trail)
 
 
 def event_crumbs(event: Event, *trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:

@@ -69,7 +69,7 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
             "query": query_without_page(request),
             "counts": fiscal_year_counts(fiscal_year=year),
             "can_manage": can_manage_events(request.user),
-            "breadcrumbs": [("ホーム", reverse("home")), ("セミナー・研修", None)],
+            "breadcrumbs": crumbs(),
         },
     )
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from renkei.accounts.permissions import Capability
+from renkei.core.breadcrumbs import section_crumbs
 from renkei.core.errors import ServiceError
 from renkei.core.refusals import refusal_on
 from renkei.core.row_urls import RowUrl
@@ -52,9 +53,7 @@ DECISIONS = {
 
 
 def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
-    # Without a trail the index is the page itself: named, not linked.
-    index = ("メーリングリスト", reverse("lists:index") if trail else None)
-    return [("ホーム", reverse("home")), index, *trail]
+    return section_crumbs("メーリングリスト", "lists:index", *trail)
 
 
 def _list_crumb(mailing_list) -> tuple[str, str]:

@@ -7,13 +7,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
+from renkei.core.breadcrumbs import section_crumbs
 from renkei.inquiries.models import Inquiry
 from renkei.inquiries.services.errors import InquiryError
 
 
 def crumbs(*items: tuple[str, str | None]) -> list[tuple[str, str | None]]:
-    """Return the breadcrumbs under the inquiry list."""
-    return [("ホーム", reverse("home")), ("照会", reverse("inquiries:list")), *items]
+    """Return the breadcrumbs under the inquiry list (the list itself without items)."""
+    return section_crumbs("照会", "inquiries:list", *items)
 
 
 def inquiry_crumbs(inquiry: Inquiry, *items: tuple[str, str | None]) -> list:

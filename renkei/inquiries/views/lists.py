@@ -5,7 +5,6 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from renkei.accounts.permissions import Capability, has_capability
@@ -25,6 +24,7 @@ from renkei.inquiries.selectors.lists import (
     inquiries_requested,
     inquiries_to_answer,
 )
+from renkei.inquiries.views.common import crumbs
 
 LIST_PAGE_SIZE = 30
 
@@ -48,7 +48,7 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
         "nav": "inquiries",
         "tabs": tabs,
         "tab": tab,
-        "breadcrumbs": [("ホーム", reverse("home")), ("照会", None)],
+        "breadcrumbs": crumbs(),
         "can_create": can_request(user),
     }
     if tab == "answering":

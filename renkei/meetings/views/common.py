@@ -7,14 +7,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from renkei.core.breadcrumbs import section_crumbs
 from renkei.meetings.models import Meeting
 
 PAGE_SIZE = 50
 
 
 def crumbs(*items: tuple[str, str | None]) -> list[tuple[str, str | None]]:
-    """Return the breadcrumbs under the meeting list."""
-    return [("ホーム", reverse("home")), ("会議", reverse("meetings:list")), *items]
+    """Return the breadcrumbs under the meeting list (the list itself without items)."""
+    return section_crumbs("会議", "meetings:list", *items)
 
 
 def int_or_none(value: str | None) -> int | None:

@@ -40,7 +40,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         "meetings/list.html",
         {
             "nav": "meetings",
-            "breadcrumbs": [("ホーム", reverse("home")), ("会議", None)],
+            "breadcrumbs": crumbs(),
             "page": page,
             "form": form,
         },
