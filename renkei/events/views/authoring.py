@@ -29,7 +29,13 @@ def event_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "events/form.html",
-        {"nav": "events", "form": form, "breadcrumbs": crumbs(("新しい催し", None))},
+        {
+            "nav": "events",
+            "form": form,
+            "heading": "新しい催し",
+            "back_url": reverse("events:list"),
+            "breadcrumbs": crumbs(("新しい催し", None)),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -52,7 +58,8 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "nav": "events",
             "form": form,
-            "event": event,
+            "heading": f"催しの編集：{event.title}",
+            "back_url": reverse("events:detail", args=[event.pk]),
             "breadcrumbs": event_crumbs(event, ("編集", None)),
         },
         status=400 if form.is_bound and form.errors else 200,

@@ -20,6 +20,11 @@ from renkei.events.permissions import (
 )
 from renkei.events.views.common import confirmed, event_crumbs, step_take
 
+MATERIAL_INTRO = (
+    "登録した資料は催しのページに表示され、会員が開けます（会員外の申込者は申込の確認ページから）。"
+    "「参加が確定した方と事務局だけ」にした資料は、それ以外の方には名前だけが表示されます。"
+)
+
 
 @require_http_methods(["GET", "POST"])
 def material_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -43,11 +48,15 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("events:detail", pk=event.pk)
     return render(
         request,
-        "events/material_form.html",
+        "events/form.html",
         {
             "nav": "events",
             "form": form,
-            "event": event,
+            "heading": f"資料の登録：{event.title}",
+            "intro": MATERIAL_INTRO,
+            "multipart": True,
+            "submit": "登録する",
+            "back_url": reverse("events:detail", args=[event.pk]),
             "breadcrumbs": event_crumbs(event, ("資料の登録", None)),
         },
         status=400 if form.is_bound and form.errors else 200,
