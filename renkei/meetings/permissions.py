@@ -9,6 +9,8 @@
   members or, when public, by anyone without logging in.
 """
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
@@ -39,24 +41,37 @@ def person_of(user: User) -> Person | None:
     return getattr(user, "person", None)
 
 
-def invited_exists(person: Person, *, prefix: str = "") -> Exists:
-    """Return an EXISTS that holds for the meetings to which the person is invited."""
-    today = timezone.localdate()
-    in_group = GroupMember.objects.filter(
-        Q(person=person) | Q(organization_id=person.organization_id),
-        group_id=OuterRef("group_id"),
-    ).filter(Q(term_end__isnull=True) | Q(term_end__gte=today))
+def invited_exists(
+    person: Person, *, prefix: str = "", group_ids: Iterable[int] | None = None
+) -> Exists:
+    """Return an EXISTS that holds for the meetings to which the person is invited.
+
+    Invited are the person, their organization and the groups either belongs to: the groups
+    are looked up (members whose term has not ended) unless the caller passes `group_ids`,
+    the person's groups it has read already (the home page's Affiliation).
+    """
+    if group_ids is None:
+        in_group = Exists(
+            GroupMember.objects.filter(
+                Q(person=person) | Q(organization_id=person.organization_id),
+                group_id=OuterRef("group_id"),
+            ).filter(Q(term_end__isnull=True) | Q(term_end__gte=timezone.localdate()))
+        )
+    else:
+        in_group = Q(group_id__in=group_ids)
     invitees = Invitee.objects.filter(meeting_id=OuterRef(f"{prefix}pk")).filter(
-        Q(person=person) | Q(organization_id=person.organization_id) | Exists(in_group)
+        Q(person=person) | Q(organization_id=person.organization_id) | in_group
     )
     return Exists(invitees)
 
 
-def invited_q(person: Person | None, *, prefix: str = "") -> Q:
-    """Return a filter for meetings to which the person is invited."""
+def invited_q(
+    person: Person | None, *, prefix: str = "", group_ids: Iterable[int] | None = None
+) -> Q:
+    """Return a filter for meetings to which the person is invited (see invited_exists)."""
     if person is None:
         return Q(pk__in=[])
-    return Q(invited_exists(person, prefix=prefix))
+    return Q(invited_exists(person, prefix=prefix, group_ids=group_ids))
 
 
 def meetings_visible(user: User) -> QuerySet[Meeting]:

@@ -1,10 +1,11 @@
 """Reads: meeting lists, the attendance line, the fiscal-year plan, resolutions, minutes."""
 
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from renkei.accounts.models import User
@@ -51,6 +52,32 @@ def meetings_for(
 def meetings_of_person(*, user: User) -> QuerySet[Meeting]:
     """Return the meetings the user is invited to (their calendar)."""
     return Meeting.objects.filter(invited_q(person_of(user))).order_by("starts_at", "id")
+
+
+def invitation_news(*, user: User, group_ids: Iterable[int], limit: int) -> list[dict]:
+    """Return the upcoming meetings the user was called to (招集通知 sent), newest call first.
+
+    One query; `group_ids` are the person's and organization's groups (Affiliation.group_ids).
+    Each row has pk, title, kind, starts_at, invitations_sent_at and my_reply (the person's
+    出欠, "" or None until they answer).
+    """
+    person = person_of(user)
+    if person is None:
+        return []
+    # order_by(): the default ordering by meeting would join the meetings in the subquery.
+    my_reply = (
+        Response.objects.filter(meeting=OuterRef("pk"), person=person).order_by().values("reply")
+    )
+    return list(
+        Meeting.objects.filter(
+            invited_q(person, group_ids=group_ids),
+            invitations_sent_at__isnull=False,
+            starts_at__gte=timezone.now(),
+        )
+        .annotate(my_reply=Subquery(my_reply[:1]))
+        .order_by("-invitations_sent_at", "-id")
+        .values("pk", "title", "kind", "starts_at", "invitations_sent_at", "my_reply")[:limit]
+    )
 
 
 def agenda_of(*, meeting: Meeting) -> list[AgendaItem]:

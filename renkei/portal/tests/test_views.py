@@ -202,7 +202,7 @@ def _grow_news(council, *, count: int, board) -> None:
         follow_set(user=council.staff, thread=thread, following=True)
 
 
-@pytest.mark.parametrize(("name", "queries"), [("home", 10), ("notifications", 7)])
+@pytest.mark.parametrize(("name", "queries"), [("home", 11), ("notifications", 8)])
 def test_home_and_notifications_make_a_fixed_number_of_queries_as_news_grows(
     client, council, django_assert_num_queries, name, queries
 ):
