@@ -364,15 +364,19 @@ def can_confirm(user: User, answer: Answer) -> bool:
     return is_representative_of(user, answer.organization_id)
 
 
-def get_attachment_for(user: User, inquiry_pk: int, attachment_pk: int) -> InquiryAttachment:
-    """Return an attachment of an inquiry the user may see, or refuse."""
-    inquiry = get_inquiry_for(user, inquiry_pk)
+def _attachment_of(inquiry: Inquiry, attachment_pk: int) -> InquiryAttachment:
+    """Return the inquiry's attachment (404 if it has no such one)."""
     try:
         attachment = inquiry.attachments.get(pk=attachment_pk)
     except InquiryAttachment.DoesNotExist as exc:
         raise Http404("資料が見つかりません。") from exc
     attachment.inquiry = inquiry
     return attachment
+
+
+def get_attachment_for(user: User, inquiry_pk: int, attachment_pk: int) -> InquiryAttachment:
+    """Return an attachment of an inquiry the user may see, or refuse."""
+    return _attachment_of(get_inquiry_for(user, inquiry_pk), attachment_pk)
 
 
 def get_answer_file_for(user: User, inquiry_pk: int, file_pk: int) -> AnswerFile:
@@ -438,13 +442,7 @@ def get_managed_attachment_for(
     user: User, inquiry_pk: int, attachment_pk: int
 ) -> InquiryAttachment:
     """Return a document of an inquiry the user may edit now, or refuse."""
-    inquiry = get_inquiry_managed_for(user, inquiry_pk)
-    try:
-        attachment = inquiry.attachments.get(pk=attachment_pk)
-    except InquiryAttachment.DoesNotExist as exc:
-        raise Http404("資料が見つかりません。") from exc
-    attachment.inquiry = inquiry
-    return attachment
+    return _attachment_of(get_inquiry_managed_for(user, inquiry_pk), attachment_pk)
 
 
 def get_inquiry_to_submit_for(user: User, pk: int) -> Inquiry:

@@ -13,7 +13,14 @@ from renkei.events.lifecycle import EVENT_WORKFLOW
 from renkei.events.models import Event
 from renkei.events.permissions import get_event_to_manage_for, require_event_manager
 from renkei.events.selectors import event_seats
-from renkei.events.views.common import confirmed, crumbs, event_crumbs, rows_step, step_take
+from renkei.events.views.common import (
+    confirmed,
+    crumbs,
+    event_crumbs,
+    form_page,
+    rows_step,
+    step_take,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -26,17 +33,12 @@ def event_create(request: HttpRequest) -> HttpResponse:
             event = services.event_create(by=request.user, draft=form.draft(), request=request)
             messages.success(request, "催しを作成しました。プログラムを入力して公開してください。")
             return redirect("events:program", pk=event.pk)
-    return render(
+    return form_page(
         request,
-        "events/form.html",
-        {
-            "nav": "events",
-            "form": form,
-            "heading": "新しい催し",
-            "back_url": reverse("events:list"),
-            "breadcrumbs": crumbs(("新しい催し", None)),
-        },
-        status=400 if form.is_bound and form.errors else 200,
+        form,
+        heading="新しい催し",
+        back_url=reverse("events:list"),
+        breadcrumbs=crumbs(("新しい催し", None)),
     )
 
 
@@ -52,17 +54,12 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.event_update(event=event, by=request.user, draft=form.draft(), request=request)
             messages.success(request, "催しの内容を保存しました。")
             return redirect("events:detail", pk=event.pk)
-    return render(
+    return form_page(
         request,
-        "events/form.html",
-        {
-            "nav": "events",
-            "form": form,
-            "heading": f"催しの編集：{event.title}",
-            "back_url": reverse("events:detail", args=[event.pk]),
-            "breadcrumbs": event_crumbs(event, ("編集", None)),
-        },
-        status=400 if form.is_bound and form.errors else 200,
+        form,
+        heading=f"催しの編集：{event.title}",
+        back_url=reverse("events:detail", args=[event.pk]),
+        breadcrumbs=event_crumbs(event, ("編集", None)),
     )
 
 
@@ -126,6 +123,10 @@ def _transition_page(request: HttpRequest, event: Event, name: str) -> HttpRespo
             "nav": "events",
             "event": event,
             "step": step,
+            "subject": event.title,
+            "button": f"{step.label}する",
+            "danger": name == "cancel",
+            "back_url": reverse("events:detail", args=[event.pk]),
             "seats": event_seats(event),
             "breadcrumbs": event_crumbs(event, (step.label, None)),
         },

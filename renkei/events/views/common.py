@@ -1,5 +1,5 @@
-"""What the event pages share: breadcrumbs, the confirmation step, a formset of rows saved as
-one step, paging, whether an event takes registrations, the addresses of a questionnaire's
+"""What the event pages share: breadcrumbs, the form page, the confirmation step, a formset of
+rows saved as one step, paging, whether an event takes registrations, the addresses of a questionnaire's
 pages, the audited Excel download."""
 
 from collections.abc import Callable
@@ -7,9 +7,9 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.db.models import Model
-from django.forms import BaseFormSet
+from django.forms import BaseForm, BaseFormSet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from renkei.audit.models import Action
@@ -32,6 +32,35 @@ def crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 def event_crumbs(event: Event, *trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     """Return the breadcrumbs under an event's page."""
     return crumbs((event.title, reverse("events:detail", args=[event.pk])), *trail)
+
+
+def form_page(
+    request: HttpRequest,
+    form: BaseForm,
+    *,
+    heading: str,
+    back_url: str,
+    breadcrumbs: list[tuple[str, str | None]],
+    intro: str = "",
+    multipart: bool = False,
+    submit: str = "",
+) -> HttpResponse:
+    """Render the events' one form page; a form sent back with errors answers 400."""
+    return render(
+        request,
+        "events/form.html",
+        {
+            "nav": "events",
+            "form": form,
+            "heading": heading,
+            "intro": intro,
+            "multipart": multipart,
+            "submit": submit,
+            "back_url": back_url,
+            "breadcrumbs": breadcrumbs,
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 def confirmed(request: HttpRequest) -> bool:

@@ -18,7 +18,7 @@ from renkei.events.permissions import (
     get_material_for,
     get_material_to_manage_for,
 )
-from renkei.events.views.common import confirmed, event_crumbs, step_take
+from renkei.events.views.common import confirmed, event_crumbs, form_page, step_take
 
 MATERIAL_INTRO = (
     "登録した資料は催しのページに表示され、会員が開けます（会員外の申込者は申込の確認ページから）。"
@@ -46,20 +46,15 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, f"資料「{material.title}」を登録しました。")
             return redirect("events:detail", pk=event.pk)
-    return render(
+    return form_page(
         request,
-        "events/form.html",
-        {
-            "nav": "events",
-            "form": form,
-            "heading": f"資料の登録：{event.title}",
-            "intro": MATERIAL_INTRO,
-            "multipart": True,
-            "submit": "登録する",
-            "back_url": reverse("events:detail", args=[event.pk]),
-            "breadcrumbs": event_crumbs(event, ("資料の登録", None)),
-        },
-        status=400 if form.is_bound and form.errors else 200,
+        form,
+        heading=f"資料の登録：{event.title}",
+        intro=MATERIAL_INTRO,
+        multipart=True,
+        submit="登録する",
+        back_url=reverse("events:detail", args=[event.pk]),
+        breadcrumbs=event_crumbs(event, ("資料の登録", None)),
     )
 
 

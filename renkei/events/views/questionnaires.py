@@ -171,8 +171,11 @@ def _questionnaire_step(
         {
             "nav": "events",
             "questionnaire": questionnaire,
-            "links": links,
             "step": step,
+            "subject": questionnaire.title,
+            "button": f"{step.label}をする",
+            "danger": name == "close",
+            "back_url": links["manage"],
             "answer_count": questionnaire.answers.count(),
             "breadcrumbs": questionnaire_crumbs(questionnaire, links, (step.label, None)),
         },

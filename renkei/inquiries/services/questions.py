@@ -104,21 +104,30 @@ def _next_code(inquiry: Inquiry) -> str:
     return f"Q{number}"
 
 
+def _questions_editable_check(inquiry: Inquiry) -> None:
+    """Refuse a change to the questions once the inquiry has started."""
+    status_require(inquiry, DRAFTING, "開始済みの照会の設問は変更できません。")
+
+
+def _code_free_check(inquiry: Inquiry, code: str, *, question: Question | None = None) -> None:
+    """Refuse a question code another question of the inquiry already has."""
+    others = inquiry.questions.filter(code=code)
+    if question is not None:
+        others = others.exclude(pk=question.pk)
+    if others.exists():
+        raise InquiryError(f"設問番号「{code}」はすでに使われています。", field="code")
+
+
 def question_create(
     *, inquiry: Inquiry, by: User, draft: QuestionDraft, request: HttpRequest | None = None
 ) -> Question:
     """Add a question at the end of the inquiry."""
-    status_require(
-        inquiry,
-        DRAFTING,
-        "開始済みの照会の設問は変更できません。",
-    )
+    _questions_editable_check(inquiry)
     position = (inquiry.questions.aggregate(top=Max("position"))["top"] or 0) + 1
     probe = Question(inquiry=inquiry, position=position)
     question_validate(inquiry=inquiry, draft=draft, question=probe)
     code = draft.code.strip() or _next_code(inquiry)
-    if inquiry.questions.filter(code=code).exists():
-        raise InquiryError(f"設問番号「{code}」はすでに使われています。", field="code")
+    _code_free_check(inquiry, code)
     with transaction.atomic():
         question = Question.objects.create(
             inquiry=inquiry, position=position, code=code, **_question_values(draft)
@@ -132,15 +141,10 @@ def question_update(
 ) -> Question:
     """Change a question of an inquiry that has not started."""
     inquiry = question.inquiry
-    status_require(
-        inquiry,
-        DRAFTING,
-        "開始済みの照会の設問は変更できません。",
-    )
+    _questions_editable_check(inquiry)
     question_validate(inquiry=inquiry, draft=draft, question=question)
     code = draft.code.strip() or question.code
-    if inquiry.questions.filter(code=code).exclude(pk=question.pk).exists():
-        raise InquiryError(f"設問番号「{code}」はすでに使われています。", field="code")
+    _code_free_check(inquiry, code, question=question)
     for name, value in _question_values(draft).items():
         setattr(question, name, value)
     question.code = code
@@ -167,11 +171,7 @@ def question_update(
 
 def question_delete(*, question: Question, by: User, request: HttpRequest | None = None) -> None:
     """Remove a question; questions shown only under it lose their condition."""
-    status_require(
-        question.inquiry,
-        DRAFTING,
-        "開始済みの照会の設問は変更できません。",
-    )
+    _questions_editable_check(question.inquiry)
     with transaction.atomic():
         change_record(
             Action.DELETED, by=by, target=question, request=request, inquiry=question.inquiry_id
@@ -185,11 +185,7 @@ def question_move(
 ) -> None:
     """Swap a question with its neighbour; a condition may not end up below its dependent."""
     inquiry = question.inquiry
-    status_require(
-        inquiry,
-        DRAFTING,
-        "開始済みの照会の設問は変更できません。",
-    )
+    _questions_editable_check(inquiry)
     questions = inquiry_questions(inquiry)
     for number, item in enumerate(questions, start=1):
         item.position = number

@@ -359,14 +359,24 @@ def test_first_access_creates_nothing_and_first_save_one_shared_draft(council):
     assert Answer.objects.filter(inquiry=inquiry).count() == 1
 
 
-def test_two_first_saves_of_one_organization_conflict_rather_than_duplicate(council):
-    inquiry = make_open(council)
+def colleague_saved_first(council, inquiry: Inquiry) -> Answer:
+    """Open the unsaved answer as the staff member, then let the representative save it first.
+
+    Return the staff member's answer, still at revision 0; the stored one answers Q1 いいえ.
+    """
     q1 = questions_of(inquiry)[0]
     mine = get_answer_for(council.staff, inquiry.pk)
     theirs = get_answer_for(council.representative, inquiry.pk)
     services.answer_save(
         answer=theirs, by=council.representative, revision=0, data={str(q1.pk): "いいえ"}
     )
+    return mine
+
+
+def test_two_first_saves_of_one_organization_conflict_rather_than_duplicate(council):
+    inquiry = make_open(council)
+    q1 = questions_of(inquiry)[0]
+    mine = colleague_saved_first(council, inquiry)
 
     with pytest.raises(AnswerConflictError):
         services.answer_save(answer=mine, by=council.staff, revision=0, data={str(q1.pk): "はい"})
@@ -389,11 +399,7 @@ def test_save_records_who_saved_and_bumps_revision(council):
 def test_save_based_on_old_revision_is_refused_and_changes_nothing(council):
     inquiry = make_open(council)
     q1 = questions_of(inquiry)[0]
-    mine = get_answer_for(council.staff, inquiry.pk)
-    theirs = get_answer_for(council.representative, inquiry.pk)
-    services.answer_save(
-        answer=theirs, by=council.representative, revision=0, data={str(q1.pk): "いいえ"}
-    )
+    mine = colleague_saved_first(council, inquiry)
 
     with pytest.raises(AnswerConflictError) as error:
         services.answer_save(answer=mine, by=council.staff, revision=0, data={str(q1.pk): "はい"})

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from renkei.accounts.models import User
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.core.files import file_download
@@ -124,9 +125,7 @@ def answer_page(
                         "回答を一時保存しました。内容を確認して「この内容で提出する」を押してください。",
                     )
                     return redirect(_route_url(answer, page="submit", proxy=proxy, link=link))
-                _answer_next_step(
-                    request, answer, intent=intent, proxy=proxy, link=link, respondent=respondent
-                )
+                _answer_next_step(request, answer, intent=intent, user=user)
                 return redirect(here)
         else:
             status = 400
@@ -192,30 +191,14 @@ def answer_page(
 
 
 def _answer_next_step(
-    request: HttpRequest,
-    answer: Answer,
-    *,
-    intent: str,
-    proxy: bool,
-    link: AnswerLink | None = None,
-    respondent: str = "",
+    request: HttpRequest, answer: Answer, *, intent: str, user: User | None
 ) -> None:
-    """After a successful save, pass the answer on as the pressed button asked."""
-    user = None if link is not None else request.user
+    """After a successful save, ask for the representative's confirmation if the button did.
+
+    Submitting is not a next step here: answer_page sends it to the page that shows it all.
+    """
     try:
-        if intent == SUBMIT:
-            version = services.answer_submit(
-                answer=answer,
-                by=user,
-                revision=answer.revision,
-                proxy=proxy,
-                request=request,
-                link=link,
-                respondent=respondent,
-                head_confirmed=request.POST.get("head_confirmed") == "1",
-            )
-            messages.success(request, f"回答を提出しました（第{version.number}版）。")
-        elif intent == REQUEST_CONFIRMATION and user is not None:
+        if intent == REQUEST_CONFIRMATION and user is not None:
             services.answer_request_confirmation(
                 answer=answer, by=user, revision=answer.revision, request=request
             )
