@@ -41,14 +41,11 @@ def person_of(user: User) -> Person | None:
     return getattr(user, "person", None)
 
 
-def invited_exists(
-    person: Person, *, prefix: str = "", group_ids: Iterable[int] | None = None
-) -> Exists:
-    """Return an EXISTS that holds for the meetings to which the person is invited.
+def _invitees_of(person: Person, *, group_ids: Iterable[int] | None) -> QuerySet[Invitee]:
+    """Return the invitee rows that call the person: them, their organization, their groups.
 
-    Invited are the person, their organization and the groups either belongs to: the groups
-    are looked up (members whose term has not ended) unless the caller passes `group_ids`,
-    the person's groups it has read already (the home page's Affiliation).
+    The groups are looked up (members whose term has not ended) unless the caller passes
+    `group_ids`, the person's groups it has read already (the home page's Affiliation).
     """
     if group_ids is None:
         in_group = Exists(
@@ -59,19 +56,28 @@ def invited_exists(
         )
     else:
         in_group = Q(group_id__in=group_ids)
-    invitees = Invitee.objects.filter(meeting_id=OuterRef(f"{prefix}pk")).filter(
+    return Invitee.objects.filter(
         Q(person=person) | Q(organization_id=person.organization_id) | in_group
     )
-    return Exists(invitees)
+
+
+def invited_exists(
+    person: Person, *, prefix: str = "", group_ids: Iterable[int] | None = None
+) -> Exists:
+    """Return an EXISTS that holds for the meetings to which the person is invited."""
+    invitees = _invitees_of(person, group_ids=group_ids)
+    return Exists(invitees.filter(meeting_id=OuterRef(f"{prefix}pk")))
 
 
 def invited_q(
     person: Person | None, *, prefix: str = "", group_ids: Iterable[int] | None = None
 ) -> Q:
-    """Return a filter for meetings to which the person is invited (see invited_exists)."""
+    """Return a filter for meetings to which the person is invited (see _invitees_of)."""
     if person is None:
         return Q(pk__in=[])
-    return Q(invited_exists(person, prefix=prefix, group_ids=group_ids))
+    # An IN list of meetings, which Django builds in less time than a correlated EXISTS.
+    invitees = _invitees_of(person, group_ids=group_ids).values("meeting_id")
+    return Q(**{f"{prefix}pk__in": invitees})
 
 
 def meetings_visible(user: User) -> QuerySet[Meeting]:

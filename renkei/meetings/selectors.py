@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from renkei.accounts.models import User
@@ -59,24 +59,22 @@ def invitation_news(*, user: User, group_ids: Iterable[int], limit: int) -> list
 
     One query; `group_ids` are the person's and organization's groups (Affiliation.group_ids).
     Each row has pk, title, kind, starts_at, invitations_sent_at and my_reply (the person's
-    出欠, "" or None until they answer).
+    出欠: None or "" until they answer), read by an outer join on their own reply row.
     """
     person = person_of(user)
     if person is None:
         return []
-    # order_by(): the default ordering by meeting would join the meetings in the subquery.
-    my_reply = (
-        Response.objects.filter(meeting=OuterRef("pk"), person=person).order_by().values("reply")
-    )
     return list(
         Meeting.objects.filter(
             invited_q(person, group_ids=group_ids),
             invitations_sent_at__isnull=False,
             starts_at__gte=timezone.now(),
         )
-        .annotate(my_reply=Subquery(my_reply[:1]))
+        .annotate(mine=FilteredRelation("responses", condition=Q(responses__person=person)))
         .order_by("-invitations_sent_at", "-id")
-        .values("pk", "title", "kind", "starts_at", "invitations_sent_at", "my_reply")[:limit]
+        .values(
+            "pk", "title", "kind", "starts_at", "invitations_sent_at", my_reply=F("mine__reply")
+        )[:limit]
     )
 
 
