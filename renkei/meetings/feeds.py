@@ -6,7 +6,7 @@ from renkei.core.feeds import FeedItem
 from renkei.core.row_urls import RowUrl
 from renkei.core.wareki import format_datetime
 from renkei.directory.selectors import Affiliation
-from renkei.meetings.models import MeetingKind
+from renkei.meetings.models import MeetingKind, Reply
 from renkei.meetings.selectors import invitation_news
 
 
@@ -16,17 +16,18 @@ def meeting_feed(*, user: User, affiliation: Affiliation, limit: int) -> list[Fe
         return []
     url = RowUrl("meetings:detail")
     labels = dict(MeetingKind.choices)
+    replies = dict(Reply.choices)
     items = []
     for row in invitation_news(user=user, group_ids=affiliation.group_ids, limit=limit):
         answered = bool(row["my_reply"])
-        note = f"開催 {format_datetime(row['starts_at'])}"
+        reply = replies.get(row["my_reply"], "") if answered else "未回答"
         items.append(
             FeedItem(
                 kind=labels.get(row["kind"], "会議"),
                 title=f"招集：{row['title']}",
                 url=url(row["pk"]),
                 at=row["invitations_sent_at"],
-                note=note if answered else f"{note}・出欠未回答",
+                note=f"開催 {format_datetime(row['starts_at'])}・出欠：{reply}",
                 unread=not answered,
             )
         )

@@ -40,7 +40,7 @@ def test_invited_board_member_sees_the_call_unanswered_on_home(meetings):
 
     page = _home(council.board)
     assert "招集：令和8年度 役員会" in page
-    assert "出欠未回答" in page
+    assert "出欠：未回答" in page
     assert reverse("meetings:detail", args=[meeting.pk]) in page
 
 
@@ -53,7 +53,8 @@ def test_the_call_is_read_once_the_member_answers(meetings):
 
     page = _home(council.board)
     assert "招集：令和8年度 役員会" in page
-    assert "出欠未回答" not in page
+    assert "出欠：未回答" not in page
+    assert "出欠：出席" in page
 
 
 def test_members_not_invited_see_no_call(meetings):
