@@ -11,7 +11,7 @@ that no provider spends a query of its own on them.
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,10 +45,22 @@ def feed_providers() -> dict[str, FeedProvider]:
     return dict(_PROVIDERS)
 
 
-def feed_items(*, user: Any, affiliation: Any, limit: int) -> list[FeedItem]:
-    """Return the user's newest `limit` items from every provider, newest first."""
-    items: list[FeedItem] = []
-    for provider in _PROVIDERS.values():
-        items.extend(provider(user=user, affiliation=affiliation, limit=limit))
+def feed_items(
+    *,
+    user: Any,
+    affiliation: Any,
+    limit: int,
+    skip: Collection[str] = (),
+    extra: Iterable[FeedItem] = (),
+) -> list[FeedItem]:
+    """Return the user's newest `limit` items from every provider, newest first.
+
+    A page that has read a feature's news already for another part of it names that provider
+    in `skip` and passes the items it made of them in `extra`, so nothing is read twice.
+    """
+    items: list[FeedItem] = list(extra)
+    for name, provider in _PROVIDERS.items():
+        if name not in skip:
+            items.extend(provider(user=user, affiliation=affiliation, limit=limit))
     items.sort(key=lambda item: item.at, reverse=True)
     return items[:limit]

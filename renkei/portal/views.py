@@ -9,7 +9,8 @@ from django.urls import reverse
 from renkei.core.feeds import feed_items
 from renkei.directory.permissions import can_view_contacts
 from renkei.directory.selectors import affiliation_of, organization_staff
-from renkei.portal.selectors import whats_new
+from renkei.portal.feeds import home_inquiry_items
+from renkei.portal.selectors import inquiries_to_answer_rows, whats_new
 
 FEED_HOME_ITEMS = 8
 FEED_PER_PAGE = 30
@@ -33,7 +34,15 @@ def home(request: HttpRequest) -> HttpResponse:
         if organization is not None and can_view_contacts(request.user)
         else []
     )
-    feed = feed_items(user=request.user, affiliation=affiliation, limit=FEED_HOME_ITEMS)
+    # The 回答依頼中の照会 card's rows are also the feed's 回答依頼 items: read once.
+    to_answer = inquiries_to_answer_rows(user=request.user)
+    feed = feed_items(
+        user=request.user,
+        affiliation=affiliation,
+        limit=FEED_HOME_ITEMS,
+        skip={"inquiries"},
+        extra=home_inquiry_items(user=request.user, to_answer=to_answer, limit=FEED_HOME_ITEMS),
+    )
     return render(
         request,
         "portal/home.html",
@@ -41,7 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "organization": organization,
             "staff": staff[:HOME_STAFF],
             "more_staff": len(staff) > HOME_STAFF,
-            "sections": whats_new(user=request.user),
+            "sections": whats_new(user=request.user, to_answer=to_answer),
             "feed": feed,
             "nav": "home",
         },

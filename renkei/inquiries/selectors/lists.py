@@ -57,11 +57,8 @@ def inquiry_news(user: User, *, limit: int) -> list[dict]:
     user's organization begins its answer).
     """
     to_answer = answerable_filter(user) & Q(status=InquiryStatus.OPEN, opened_at__isnull=False)
-    published = Q(status=InquiryStatus.PUBLISHED, published_at__isnull=False) & (
-        results_visible_filter(user)
-    )
     queryset = _with_my_answer(
-        Inquiry.objects.filter(to_answer | published), organization_id_of(user)
+        Inquiry.objects.filter(to_answer | _results_news_q(user)), organization_id_of(user)
     )
     return list(
         queryset.annotate(
@@ -69,6 +66,21 @@ def inquiry_news(user: User, *, limit: int) -> list[dict]:
         )
         .order_by("-at", "-id")
         .values("pk", "title", "status", "deadline", "at", "my_answer_status")[:limit]
+    )
+
+
+def inquiry_results_news(user: User, *, limit: int) -> list[dict]:
+    """Return the newest published results the user may see (1 query): pk, title and at."""
+    return list(
+        Inquiry.objects.filter(_results_news_q(user))
+        .order_by("-published_at", "-id")
+        .values("pk", "title", at=F("published_at"))[:limit]
+    )
+
+
+def _results_news_q(user: User) -> Q:
+    return Q(status=InquiryStatus.PUBLISHED, published_at__isnull=False) & (
+        results_visible_filter(user)
     )
 
 
