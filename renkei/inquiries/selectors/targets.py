@@ -19,6 +19,7 @@ from renkei.directory.selectors import (
     group_organization_ids,
     member_organizations,
 )
+from renkei.inquiries.models import Inquiry
 
 CODE_PREFIX_RE = re.compile(r"^(\d{5,6})(?:[\s\u3000]|$)")
 
@@ -110,6 +111,17 @@ def target_description(spec: dict[str, Any]) -> str:
             text = text[:200] + "…"
         return f"{len(names):,}団体（{text}）"
     return ""
+
+
+def targets_text(*, inquiry: Inquiry, count: int) -> str:
+    """Say who an inquiry asks, with how many: 「全会員団体（1,788団体）」.
+
+    A picked list's description names its count already: 「7団体（当別町、所沢市、…）」.
+    """
+    description = inquiry.target_description or "未設定"
+    if not count or (inquiry.target_spec or {}).get("mode") == "pick":
+        return description
+    return f"{description}（{count:,}団体）"
 
 
 @dataclass

@@ -1126,3 +1126,23 @@ def test_answer_form_saves_a_plain_encoded_body_as_browsers_send_it(council):
     answer.refresh_from_db()
     assert list(answer.data.values()) == ["はい", "要綱集に掲載"]
     assert answer.revision == 1
+
+
+def test_detail_says_whom_the_inquiry_asks_and_how_many_once(council):
+    everyone = make_open(council)
+    picked = make_draft(council, title="個別に伺う照会")
+    services.inquiry_targets_set(
+        inquiry=picked,
+        by=council.secretariat,
+        spec={"mode": "pick", "organization_ids": [council.member_org.pk, council.other_org.pk]},
+    )
+    services.inquiry_open(inquiry=picked, by=council.secretariat)
+    client = login(council.staff)
+
+    all_text = text_of(client.get(reverse("inquiries:detail", args=[everyone.pk])))
+    picked_text = text_of(client.get(reverse("inquiries:detail", args=[picked.pk])))
+
+    count = everyone.targets.count()
+    assert f"全会員団体（{count}団体）" in all_text
+    assert "2団体（" in picked_text
+    assert picked_text.count("2団体") == 1

@@ -26,6 +26,7 @@ from renkei.inquiries.permissions import (
 )
 from renkei.inquiries.selectors.answers import answer_status_label
 from renkei.inquiries.selectors.questions import inquiry_questions
+from renkei.inquiries.selectors.targets import targets_text
 from renkei.inquiries.views.answering import question_blocks
 from renkei.inquiries.views.common import crumbs, inquiry_crumbs, url_if_exists
 from renkei.inquiries.views.progress import mailings_context
@@ -67,7 +68,7 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_requester": is_requester(user, inquiry),
             "can_view_results": results_allowed,
             "can_copy": can_request(user),
-            "target_count": inquiry.targets.count(),
+            "targets": targets_text(inquiry=inquiry, count=inquiry.targets.count()),
             **(mailings_context(inquiry) if managing or following else {}),
             "accepting": inquiry.status == InquiryStatus.OPEN,
             "results_url": url_if_exists("inquiries:compilation", inquiry),

@@ -29,7 +29,7 @@ from renkei.inquiries.permissions import (
 )
 from renkei.inquiries.selectors.progress import inquiry_progress as progress_of
 from renkei.inquiries.selectors.questions import inquiry_questions
-from renkei.inquiries.selectors.targets import target_organizations
+from renkei.inquiries.selectors.targets import target_organizations, targets_text
 from renkei.inquiries.views.common import (
     confirm_page,
     confirmed,
@@ -131,8 +131,8 @@ def inquiry_open(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             inquiry,
             heading="照会の開始",
-            message=f"「{inquiry.title}」を開始し、照会先（{inquiry.target_description or '未設定'}、"
-            f"{count:,}団体）の連絡窓口と共有メールアドレスへ、団体ごとの回答用リンクを付けて"
+            message=f"「{inquiry.title}」を開始し、照会先（{targets_text(inquiry=inquiry, count=count)}）の"
+            "連絡窓口と共有メールアドレスへ、団体ごとの回答用リンクを付けて"
             "通知メールを送信します。照会団体にもお知らせします。"
             "開始後は設問と照会先を変更できません。",
             button="開始して送信する",
