@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from renkei.inquiries.models import Inquiry, InquiryStatus, ResultsVisibility
-from renkei.portal.tests.test_views import open_inquiry
+from renkei.portal.tests.builders import open_inquiry
 from renkei.testing import login_client
 
 pytestmark = pytest.mark.django_db

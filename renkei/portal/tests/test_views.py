@@ -5,21 +5,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from renkei.directory.models import Organization, OrganizationKind, Person
-from renkei.inquiries.models import Answer, AnswerStatus, Inquiry, InquiryStatus, Target
+from renkei.directory.models import OrganizationKind, Person
+from renkei.inquiries.models import Answer, AnswerStatus, Inquiry
 from renkei.polls.models import Choice, Poll, PollStatus
+from renkei.portal.tests.builders import open_inquiry
 from renkei.testing import make_organization
-
-
-def open_inquiry(*, council, title: str, organizations: list[Organization]) -> Inquiry:
-    inquiry = Inquiry.objects.create(
-        title=title,
-        requester=council.board_org,
-        status=InquiryStatus.OPEN,
-        deadline=timezone.now() + dt.timedelta(days=10),
-    )
-    Target.objects.bulk_create(Target(inquiry=inquiry, organization=o) for o in organizations)
-    return inquiry
 
 
 def open_poll(question: str) -> Poll:
