@@ -8,6 +8,8 @@ from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 
+from renkei.core.errors import ServiceError
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ALLOWED_EXTENSIONS = ("pdf", "xlsx", "docx", "pptx", "csv", "txt", "zip", "png", "jpg", "jpeg")
 # Office formats that carry macros (VBA); refused by name before anything is read.
@@ -109,6 +111,14 @@ def validate_upload(file: UploadedFile) -> None:
             or not any(entry.startswith(OOXML_PARTS[extension]) for entry in names)
         ):
             raise mismatch
+
+
+def upload_check(file: UploadedFile, *, refused_as: type[ServiceError]) -> None:
+    """Check an upload as validate_upload does, refusing it as a service's own error on `file`."""
+    try:
+        validate_upload(file)
+    except ValidationError as error:
+        raise refused_as(" ".join(error.messages), field="file") from error
 
 
 def file_delete_on_commit(file: FieldFile) -> None:

@@ -8,7 +8,6 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max, QuerySet
@@ -20,7 +19,7 @@ from renkei.accounts.models import User
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
 from renkei.core.errors import ServiceError
-from renkei.core.files import validate_upload
+from renkei.core.files import upload_check
 from renkei.core.links import absolute_url
 from renkei.core.wareki import format_wareki, local_date
 from renkei.directory.models import Group, GroupMember, Organization, Person
@@ -408,10 +407,7 @@ def material_add(
     request: HttpRequest | None = None,
 ) -> Material:
     """Store a material under the next number of its series (資料3, 追加資料1)."""
-    try:
-        validate_upload(file)
-    except ValidationError as error:
-        raise MeetingError(" ".join(error.messages), field="file") from error
+    upload_check(file, refused_as=MeetingError)
     if series not in MaterialSeries.values:
         raise MeetingError("資料の区分を選んでください。", field="series")
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:

@@ -3,10 +3,12 @@
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models.fields.files import FieldFile, FileField
 
-from renkei.core.files import file_delete_on_commit
+from renkei.core.errors import ServiceError
+from renkei.core.files import file_delete_on_commit, upload_check
 
 
 @pytest.fixture
@@ -34,3 +36,23 @@ def test_file_stays_when_the_transaction_rolls_back(transactional_db, stored):
         raise RuntimeError("the rest of the change failed")
 
     assert stored.storage.exists(stored.name)
+
+
+class DocumentError(ServiceError):
+    """A feature's own refusal, as events and meetings have."""
+
+
+def test_a_refused_upload_is_the_services_own_error_on_the_file_field():
+    macro = SimpleUploadedFile("集計.xlsm", b"PK\x03\x04", content_type="application/octet-stream")
+
+    with pytest.raises(DocumentError) as refused:
+        upload_check(macro, refused_as=DocumentError)
+
+    assert refused.value.field == "file"
+    assert "マクロ" in refused.value.message
+
+
+def test_an_allowed_upload_passes_the_check():
+    pdf = SimpleUploadedFile("資料.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+
+    upload_check(pdf, refused_as=DocumentError)

@@ -1,6 +1,5 @@
 """An event's documents (講演資料): added by the secretariat, checked like every upload."""
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
@@ -8,7 +7,7 @@ from django.http import HttpRequest
 from renkei.accounts.models import User
 from renkei.audit.models import Action
 from renkei.audit.services import audit_record
-from renkei.core.files import file_delete_on_commit, validate_upload
+from renkei.core.files import file_delete_on_commit, upload_check
 from renkei.events.models import Event, EventMaterial, MaterialTiming
 from renkei.events.services.common import EventError
 
@@ -24,10 +23,7 @@ def material_add(
     request: HttpRequest | None = None,
 ) -> EventMaterial:
     """Store a document of the event; its title defaults to the file's name."""
-    try:
-        validate_upload(file)
-    except ValidationError as error:
-        raise EventError(" ".join(error.messages), field="file") from error
+    upload_check(file, refused_as=EventError)
     if timing not in MaterialTiming.values:
         raise EventError("資料の区分を選んでください。", field="timing")
     with transaction.atomic():
