@@ -239,20 +239,28 @@ def my_threads(*, user: User, page: object = 1) -> Page:
 def followed_thread_news(*, user: User, group_ids: Iterable[int], limit: int) -> list[dict]:
     """Return the followed threads (and threads of followed boards) as rows, latest first.
 
-    One query: the follows are subqueries of it, and the caller passes the user's groups, so
-    the readable boards are a plain condition on its join with the board. Each row has pk, title,
-    last_post_at, post_count, board_name and last_read (the reader's marker, 0 if none).
+    Two small queries: the user's follows, then (only if there are any) the threads, found
+    by those ids as plain lists, which Django compiles in a fraction of the time the same
+    follows cost as subqueries (a most-used part of the home page). The caller passes the
+    user's groups, so the readable boards are a plain condition on the join with the board.
+    Each row has pk, title, last_post_at, post_count, board_name and last_read (the reader's
+    marker, 0 if none).
     """
-    follows = Follow.objects.filter(user=user)
+    follows = list(
+        Follow.objects.filter(user=user).values_list("thread_id", "board_id", "thread__board_id")
+    )
+    if not follows:
+        return []
+    thread_ids = [thread for thread, board, _ in follows if board is None]
+    board_ids = [board for _, board, _ in follows if board is not None]
     # Every board holding something followed: the query walks each of them newest first on
     # the index (board, is_hidden, last post, id) and stops once it has `limit` threads, so
     # a large board the user does not follow costs nothing.
-    followed_boards = follows.values(followed_board=Coalesce("board_id", "thread__board_id"))
+    holding = sorted({board if board is not None else holder for _, board, holder in follows})
     threads = Thread.objects.filter(
         readable_boards_q(user, group_ids=group_ids, prefix="board__"),
-        # The NULLs these lists hold (a follow is of a thread or of a board) match nothing.
-        Q(pk__in=follows.values("thread_id")) | Q(board_id__in=follows.values("board_id")),
-        board_id__in=followed_boards,
+        Q(pk__in=thread_ids) | Q(board_id__in=board_ids),
+        board_id__in=holding,
     )
     if not can_moderate(user):
         # NOT_HIDDEN is an equality SQLite uses on the index (see forum.models).

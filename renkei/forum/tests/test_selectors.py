@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from renkei.directory.selectors import affiliation_of
-from renkei.forum.models import POSTS_PER_PAGE, Post
+from renkei.forum.models import POSTS_PER_PAGE, Follow, Post
 from renkei.forum.selectors import (
     board_counts,
     board_threads,
@@ -138,7 +138,7 @@ def test_page_of_a_post():
     assert page_of(number=POSTS_PER_PAGE + 1) == 2
 
 
-def test_followed_threads_come_in_one_query_and_only_from_readable_boards(
+def test_followed_threads_come_in_two_queries_and_only_from_readable_boards(
     room, django_assert_num_queries
 ):
     for user in (room.council.staff, room.council.board):
@@ -147,10 +147,18 @@ def test_followed_threads_come_in_one_query_and_only_from_readable_boards(
     outside_groups = affiliation_of(user=room.council.staff).group_ids
     inside_groups = affiliation_of(user=room.council.board).group_ids
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         outside = followed_thread_news(user=room.council.staff, group_ids=outside_groups, limit=10)
     inside = followed_thread_news(user=room.council.board, group_ids=inside_groups, limit=10)
 
     assert [t["pk"] for t in outside] == [room.thread.pk]
     assert {t["pk"] for t in inside} == {room.thread.pk, room.private_thread.pk}
     assert all("last_read" in t for t in inside)
+
+
+def test_nothing_followed_costs_one_query(room, django_assert_num_queries):
+    Follow.objects.filter(user=room.council.staff).delete()
+    groups = affiliation_of(user=room.council.staff).group_ids
+
+    with django_assert_num_queries(1):
+        assert followed_thread_news(user=room.council.staff, group_ids=groups, limit=10) == []
