@@ -3,6 +3,7 @@
 import datetime as dt
 from collections.abc import Sequence
 from functools import partial
+from typing import Required, TypedDict, Unpack
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -35,17 +36,37 @@ class AnnouncementError(ServiceError):
     """A change that is not allowed; the message is for the user, in Japanese."""
 
 
-def _audience_values(
-    *,
-    audience: str,
-    group: Group | None,
-    kinds: Sequence[str],
-    prefectures: Sequence[str],
-) -> dict:
-    """Return the audience columns, keeping only what the chosen audience uses."""
+class AnnouncementContent(TypedDict, total=False):
+    """What an announcement says and whom it addresses; the keys left out take defaults."""
+
+    title: Required[str]
+    body: Required[str]
+    kind: Required[str]
+    audience: Required[str]
+    group: Group | None
+    kinds: Sequence[str]
+    prefectures: Sequence[str]
+    include_external: bool
+    send_mail: bool
+
+
+def _content_values(content: AnnouncementContent) -> dict:
+    """Return the columns of the content, keeping only the audience fields the audience uses."""
+    # A misspelt keyword must fail as it did when each field was a parameter.
+    unknown = content.keys() - AnnouncementContent.__annotations__.keys()
+    if unknown:
+        raise TypeError(f"unknown announcement fields: {sorted(unknown)}")
+    audience = content["audience"]
+    kinds = content.get("kinds", ())
+    prefectures = content.get("prefectures", ())
     return {
+        "title": content["title"],
+        "body": content["body"],
+        "kind": content["kind"],
+        "include_external": content.get("include_external", False),
+        "send_mail": content.get("send_mail", True),
         "audience": audience,
-        "audience_group": group if audience == AudienceKind.GROUP else None,
+        "audience_group": content.get("group") if audience == AudienceKind.GROUP else None,
         "audience_kinds": ("," + ",".join(kinds) + ",")
         if audience == AudienceKind.ORGANIZATION_KIND and kinds
         else "",
@@ -58,31 +79,13 @@ def _audience_values(
 def announcement_create(
     *,
     by: User,
-    title: str,
-    body: str,
-    kind: str,
-    audience: str,
-    group: Group | None = None,
-    kinds: Sequence[str] = (),
-    prefectures: Sequence[str] = (),
-    include_external: bool = False,
-    send_mail: bool = True,
     files: Sequence[UploadedFile] = (),
     request: HttpRequest | None = None,
+    **content: Unpack[AnnouncementContent],
 ) -> Announcement:
     """Create a draft announcement with its attachments (already checked by the form)."""
     with transaction.atomic():
-        announcement = Announcement.objects.create(
-            title=title,
-            body=body,
-            kind=kind,
-            include_external=include_external,
-            send_mail=send_mail,
-            created_by=by,
-            **_audience_values(
-                audience=audience, group=group, kinds=kinds, prefectures=prefectures
-            ),
-        )
+        announcement = Announcement.objects.create(created_by=by, **_content_values(content))
         _attachments_add(announcement=announcement, files=files)
         audit_record(
             action=Action.CHANGED,
@@ -98,28 +101,13 @@ def announcement_update(
     *,
     announcement: Announcement,
     by: User,
-    title: str,
-    body: str,
-    kind: str,
-    audience: str,
-    group: Group | None = None,
-    kinds: Sequence[str] = (),
-    prefectures: Sequence[str] = (),
-    include_external: bool = False,
-    send_mail: bool = True,
     files: Sequence[UploadedFile] = (),
     remove_attachment_ids: Sequence[int] = (),
     request: HttpRequest | None = None,
+    **content: Unpack[AnnouncementContent],
 ) -> Announcement:
     """Change a draft or scheduled announcement; a published one stays as members read it."""
-    values = {
-        "title": title,
-        "body": body,
-        "kind": kind,
-        "include_external": include_external,
-        "send_mail": send_mail,
-        **_audience_values(audience=audience, group=group, kinds=kinds, prefectures=prefectures),
-    }
+    values = _content_values(content)
     with transaction.atomic():
         updated = Announcement.objects.filter(pk=announcement.pk, status__in=EDITABLE).update(
             updated_at=timezone.now(), **values
