@@ -87,12 +87,12 @@ def announcement_create(
     with transaction.atomic():
         announcement = Announcement.objects.create(created_by=by, **_content_values(content))
         _attachments_add(announcement=announcement, files=files)
-        audit_record(
-            action=Action.CHANGED,
-            actor=by,
-            target=announcement,
+        _record(
+            announcement=announcement,
+            by=by,
             request=request,
-            detail={"what": "announcement_created", "attachments": len(files)},
+            what="announcement_created",
+            attachments=len(files),
         )
     return announcement
 
@@ -121,18 +121,33 @@ def announcement_update(
             file_delete_on_commit(attachment.file)
             attachment.delete()
         _attachments_add(announcement=announcement, files=files)
-        audit_record(
-            action=Action.CHANGED,
-            actor=by,
-            target=announcement,
+        _record(
+            announcement=announcement,
+            by=by,
             request=request,
-            detail={
-                "what": "announcement_updated",
-                "attachments_added": len(files),
-                "attachments_removed": len(removed),
-            },
+            what="announcement_updated",
+            attachments_added=len(files),
+            attachments_removed=len(removed),
         )
     return announcement
+
+
+def _record(
+    *,
+    announcement: Announcement,
+    by: User,
+    request: HttpRequest | None,
+    what: str,
+    **detail: object,
+) -> None:
+    """Write the audit row of a change to an announcement, named by `what`."""
+    audit_record(
+        action=Action.CHANGED,
+        actor=by,
+        target=announcement,
+        request=request,
+        detail={"what": what, **detail},
+    )
 
 
 def _attachments_add(*, announcement: Announcement, files: Sequence[UploadedFile]) -> None:
@@ -150,12 +165,12 @@ def announcement_delete(
         locked = Announcement.objects.filter(pk=announcement.pk, status__in=EDITABLE)
         if not locked.exists():
             raise AnnouncementError("公開済みのお知らせは削除できません。")
-        audit_record(
-            action=Action.CHANGED,
-            actor=by,
-            target=announcement,
+        _record(
+            announcement=announcement,
+            by=by,
             request=request,
-            detail={"what": "announcement_deleted", "title": announcement.title},
+            what="announcement_deleted",
+            title=announcement.title,
         )
         for attachment in announcement.attachments.all():
             file_delete_on_commit(attachment.file)
@@ -269,11 +284,12 @@ def _delivery_start(*, announcement: Announcement, by: User) -> Delivery:
         fiscal_year=fiscal_year_of(timezone.localdate(now)),
         started_by=by,
     )
-    audit_record(
-        action=Action.CHANGED,
-        actor=by,
-        target=announcement,
-        detail={"what": "announcement_delivery_started", "delivery": delivery.pk},
+    _record(
+        announcement=announcement,
+        by=by,
+        request=None,
+        what="announcement_delivery_started",
+        delivery=delivery.pk,
     )
     transaction.on_commit(partial(_delivery_enqueue, delivery_id=delivery.pk), robust=True)
     return delivery
@@ -315,12 +331,13 @@ def delivery_resend_failures(
     """Send again to the recipients whose message failed; return how many."""
     with transaction.atomic():
         count = outbox_requeue(topic=delivery.topic)
-        audit_record(
-            action=Action.CHANGED,
-            actor=by,
-            target=delivery.announcement,
+        _record(
+            announcement=delivery.announcement,
+            by=by,
             request=request,
-            detail={"what": "announcement_resent", "delivery": delivery.pk, "count": count},
+            what="announcement_resent",
+            delivery=delivery.pk,
+            count=count,
         )
     return count
 
