@@ -88,11 +88,7 @@ def announcement_create(
         announcement = Announcement.objects.create(created_by=by, **_content_values(content))
         _attachments_add(announcement=announcement, files=files)
         _record(
-            announcement=announcement,
-            by=by,
-            request=request,
-            what="announcement_created",
-            attachments=len(files),
+            "announcement_created", announcement, by=by, request=request, attachments=len(files)
         )
     return announcement
 
@@ -122,10 +118,10 @@ def announcement_update(
             attachment.delete()
         _attachments_add(announcement=announcement, files=files)
         _record(
-            announcement=announcement,
+            "announcement_updated",
+            announcement,
             by=by,
             request=request,
-            what="announcement_updated",
             attachments_added=len(files),
             attachments_removed=len(removed),
         )
@@ -133,20 +129,17 @@ def announcement_update(
 
 
 def _record(
-    *,
+    what: str,
     announcement: Announcement,
+    *,
     by: User,
     request: HttpRequest | None,
-    what: str,
     **detail: object,
 ) -> None:
     """Write the audit row of a change to an announcement, named by `what`."""
+    detail = {"what": what, **detail}
     audit_record(
-        action=Action.CHANGED,
-        actor=by,
-        target=announcement,
-        request=request,
-        detail={"what": what, **detail},
+        action=Action.CHANGED, actor=by, target=announcement, request=request, detail=detail
     )
 
 
@@ -166,11 +159,7 @@ def announcement_delete(
         if not locked.exists():
             raise AnnouncementError("公開済みのお知らせは削除できません。")
         _record(
-            announcement=announcement,
-            by=by,
-            request=request,
-            what="announcement_deleted",
-            title=announcement.title,
+            "announcement_deleted", announcement, by=by, request=request, title=announcement.title
         )
         for attachment in announcement.attachments.all():
             file_delete_on_commit(attachment.file)
@@ -285,11 +274,7 @@ def _delivery_start(*, announcement: Announcement, by: User) -> Delivery:
         started_by=by,
     )
     _record(
-        announcement=announcement,
-        by=by,
-        request=None,
-        what="announcement_delivery_started",
-        delivery=delivery.pk,
+        "announcement_delivery_started", announcement, by=by, request=None, delivery=delivery.pk
     )
     transaction.on_commit(partial(_delivery_enqueue, delivery_id=delivery.pk), robust=True)
     return delivery
@@ -332,10 +317,10 @@ def delivery_resend_failures(
     with transaction.atomic():
         count = outbox_requeue(topic=delivery.topic)
         _record(
-            announcement=delivery.announcement,
+            "announcement_resent",
+            delivery.announcement,
             by=by,
             request=request,
-            what="announcement_resent",
             delivery=delivery.pk,
             count=count,
         )
