@@ -216,14 +216,9 @@ def make_board_group(*, council: Council) -> Group:
 
 def make_assignment(*, person: Person, title: str, started_on: dt.date) -> Assignment:
     """Record the person's present organization and department as a post held since a date."""
-    return Assignment.objects.create(
-        person=person,
-        organization=person.organization,
-        department=person.department,
-        department_name=person.department.name,
-        title=title,
-        started_on=started_on,
-    )
+    assignment = Assignment.of_present_post(person, title=title, started_on=started_on)
+    assignment.save()
+    return assignment
 
 
 def make_contact(*, user: User, title: str = "情報政策課長") -> Post:

@@ -3,6 +3,7 @@
 import datetime as dt
 from collections.abc import Sequence
 from functools import partial
+from typing import Required, TypedDict, Unpack
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -35,17 +36,37 @@ class AnnouncementError(ServiceError):
     """A change that is not allowed; the message is for the user, in Japanese."""
 
 
-def _audience_values(
-    *,
-    audience: str,
-    group: Group | None,
-    kinds: Sequence[str],
-    prefectures: Sequence[str],
-) -> dict:
-    """Return the audience columns, keeping only what the chosen audience uses."""
+class AnnouncementContent(TypedDict, total=False):
+    """What an announcement says and whom it addresses; the keys left out take defaults."""
+
+    title: Required[str]
+    body: Required[str]
+    kind: Required[str]
+    audience: Required[str]
+    group: Group | None
+    kinds: Sequence[str]
+    prefectures: Sequence[str]
+    include_external: bool
+    send_mail: bool
+
+
+def _content_values(content: AnnouncementContent) -> dict:
+    """Return the columns of the content, keeping only the audience fields the audience uses."""
+    # A misspelt keyword must fail as it did when each field was a parameter.
+    unknown = content.keys() - AnnouncementContent.__annotations__.keys()
+    if unknown:
+        raise TypeError(f"unknown announcement fields: {sorted(unknown)}")
+    audience = content["audience"]
+    kinds = content.get("kinds", ())
+    prefectures = content.get("prefectures", ())
     return {
+        "title": content["title"],
+        "body": content["body"],
+        "kind": content["kind"],
+        "include_external": content.get("include_external", False),
+        "send_mail": content.get("send_mail", True),
         "audience": audience,
-        "audience_group": group if audience == AudienceKind.GROUP else None,
+        "audience_group": content.get("group") if audience == AudienceKind.GROUP else None,
         "audience_kinds": ("," + ",".join(kinds) + ",")
         if audience == AudienceKind.ORGANIZATION_KIND and kinds
         else "",
@@ -58,38 +79,16 @@ def _audience_values(
 def announcement_create(
     *,
     by: User,
-    title: str,
-    body: str,
-    kind: str,
-    audience: str,
-    group: Group | None = None,
-    kinds: Sequence[str] = (),
-    prefectures: Sequence[str] = (),
-    include_external: bool = False,
-    send_mail: bool = True,
     files: Sequence[UploadedFile] = (),
     request: HttpRequest | None = None,
+    **content: Unpack[AnnouncementContent],
 ) -> Announcement:
     """Create a draft announcement with its attachments (already checked by the form)."""
     with transaction.atomic():
-        announcement = Announcement.objects.create(
-            title=title,
-            body=body,
-            kind=kind,
-            include_external=include_external,
-            send_mail=send_mail,
-            created_by=by,
-            **_audience_values(
-                audience=audience, group=group, kinds=kinds, prefectures=prefectures
-            ),
-        )
+        announcement = Announcement.objects.create(created_by=by, **_content_values(content))
         _attachments_add(announcement=announcement, files=files)
-        audit_record(
-            action=Action.CHANGED,
-            actor=by,
-            target=announcement,
-            request=request,
-            detail={"what": "announcement_created", "attachments": len(files)},
+        _record(
+            "announcement_created", announcement, by=by, request=request, attachments=len(files)
         )
     return announcement
 
@@ -98,28 +97,13 @@ def announcement_update(
     *,
     announcement: Announcement,
     by: User,
-    title: str,
-    body: str,
-    kind: str,
-    audience: str,
-    group: Group | None = None,
-    kinds: Sequence[str] = (),
-    prefectures: Sequence[str] = (),
-    include_external: bool = False,
-    send_mail: bool = True,
     files: Sequence[UploadedFile] = (),
     remove_attachment_ids: Sequence[int] = (),
     request: HttpRequest | None = None,
+    **content: Unpack[AnnouncementContent],
 ) -> Announcement:
     """Change a draft or scheduled announcement; a published one stays as members read it."""
-    values = {
-        "title": title,
-        "body": body,
-        "kind": kind,
-        "include_external": include_external,
-        "send_mail": send_mail,
-        **_audience_values(audience=audience, group=group, kinds=kinds, prefectures=prefectures),
-    }
+    values = _content_values(content)
     with transaction.atomic():
         updated = Announcement.objects.filter(pk=announcement.pk, status__in=EDITABLE).update(
             updated_at=timezone.now(), **values
@@ -133,18 +117,30 @@ def announcement_update(
             file_delete_on_commit(attachment.file)
             attachment.delete()
         _attachments_add(announcement=announcement, files=files)
-        audit_record(
-            action=Action.CHANGED,
-            actor=by,
-            target=announcement,
+        _record(
+            "announcement_updated",
+            announcement,
+            by=by,
             request=request,
-            detail={
-                "what": "announcement_updated",
-                "attachments_added": len(files),
-                "attachments_removed": len(removed),
-            },
+            attachments_added=len(files),
+            attachments_removed=len(removed),
         )
     return announcement
+
+
+def _record(
+    what: str,
+    announcement: Announcement,
+    *,
+    by: User,
+    request: HttpRequest | None,
+    **detail: object,
+) -> None:
+    """Write the audit row of a change to an announcement, named by `what`."""
+    detail = {"what": what, **detail}
+    audit_record(
+        action=Action.CHANGED, actor=by, target=announcement, request=request, detail=detail
+    )
 
 
 def _attachments_add(*, announcement: Announcement, files: Sequence[UploadedFile]) -> None:
@@ -162,12 +158,8 @@ def announcement_delete(
         locked = Announcement.objects.filter(pk=announcement.pk, status__in=EDITABLE)
         if not locked.exists():
             raise AnnouncementError("公開済みのお知らせは削除できません。")
-        audit_record(
-            action=Action.CHANGED,
-            actor=by,
-            target=announcement,
-            request=request,
-            detail={"what": "announcement_deleted", "title": announcement.title},
+        _record(
+            "announcement_deleted", announcement, by=by, request=request, title=announcement.title
         )
         for attachment in announcement.attachments.all():
             file_delete_on_commit(attachment.file)
@@ -281,11 +273,8 @@ def _delivery_start(*, announcement: Announcement, by: User) -> Delivery:
         fiscal_year=fiscal_year_of(timezone.localdate(now)),
         started_by=by,
     )
-    audit_record(
-        action=Action.CHANGED,
-        actor=by,
-        target=announcement,
-        detail={"what": "announcement_delivery_started", "delivery": delivery.pk},
+    _record(
+        "announcement_delivery_started", announcement, by=by, request=None, delivery=delivery.pk
     )
     transaction.on_commit(partial(_delivery_enqueue, delivery_id=delivery.pk), robust=True)
     return delivery
@@ -327,12 +316,13 @@ def delivery_resend_failures(
     """Send again to the recipients whose message failed; return how many."""
     with transaction.atomic():
         count = outbox_requeue(topic=delivery.topic)
-        audit_record(
-            action=Action.CHANGED,
-            actor=by,
-            target=delivery.announcement,
+        _record(
+            "announcement_resent",
+            delivery.announcement,
+            by=by,
             request=request,
-            detail={"what": "announcement_resent", "delivery": delivery.pk, "count": count},
+            delivery=delivery.pk,
+            count=count,
         )
     return count
 

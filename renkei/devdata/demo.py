@@ -228,14 +228,7 @@ def _people(rng: random.Random, organizations: list[Organization]) -> int:
     )
     Assignment.objects.bulk_create(
         [
-            Assignment(
-                person=p,
-                organization_id=p.organization_id,
-                department=p.department,
-                department_name=p.department.name,
-                title=p.title,
-                started_on=dt.date(2026, 4, 1),
-            )
+            Assignment.of_present_post(p, title=p.title, started_on=dt.date(2026, 4, 1))
             for p in people
         ]
     )
@@ -282,14 +275,7 @@ def _login(
         title=title,
         user=user,
     )
-    Assignment.objects.create(
-        person=person,
-        organization=organization,
-        department=dept,
-        department_name=department,
-        title=title,
-        started_on=dt.date(2025, 4, 1),
-    )
+    Assignment.of_present_post(person, title=title, started_on=dt.date(2025, 4, 1)).save()
     return user
 
 

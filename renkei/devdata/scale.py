@@ -508,13 +508,8 @@ def _people(rng: random.Random, build: _Build) -> dict[str, int]:
 
     started = dt.date(build.today.year, 4, 1)
     assignments = [
-        Assignment(
-            person=person,
-            organization_id=person.organization_id,
-            department=person.department,
-            department_name=person.department.name,
-            title=title,
-            started_on=started - dt.timedelta(days=365 * rng.randint(0, 6)),
+        Assignment.of_present_post(
+            person, title=title, started_on=started - dt.timedelta(days=365 * rng.randint(0, 6))
         )
         for person, title in zip(people, titles, strict=True)
     ]

@@ -1,5 +1,6 @@
 """Organizations, their memberships in the council, departments, people and groups."""
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -242,6 +243,19 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.organization} {self.title}"
+
+    @classmethod
+    def of_present_post(cls, person: Person, *, title: str, started_on: dt.date) -> "Assignment":
+        """Return an unsaved record of the person's present organization and department."""
+        # The department's name is copied so that the history keeps it after a rename.
+        return cls(
+            person=person,
+            organization_id=person.organization_id,
+            department=person.department,
+            department_name=person.department.name if person.department else "",
+            title=title,
+            started_on=started_on,
+        )
 
 
 class Post(models.Model):

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q, Value
 from django.urls import reverse
 
+from renkei.core.attachments import AttachedFile
 from renkei.directory.models import Group, Organization
 
 # Posts shown per page of a thread; the permalink of post N points at its page.
@@ -206,21 +207,14 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
     return f"forum/{instance.post.thread_id}/{filename}"
 
 
-class Attachment(models.Model):
+class Attachment(AttachedFile):
     """A file attached to a post, checked by renkei.core.files.validate_upload."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, max_length=300)
-    name = models.CharField("ファイル名", max_length=200)
-    size = models.PositiveIntegerField("サイズ")
 
-    class Meta:
-        verbose_name = "添付ファイル"
-        verbose_name_plural = "添付ファイル"
+    class Meta(AttachedFile.Meta):
         ordering = ["post", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class DeliveryMode(models.TextChoices):

@@ -1,22 +1,11 @@
 """The notification address page of an organization (共有メールアドレス and 連絡窓口)."""
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.test import Client
 from django.urls import reverse
 
 from renkei.audit.models import Action, AuditEvent
-from renkei.testing import make_contact
-
-
-def login(user) -> Client:
-    if user.role == "secretariat":
-        Authenticator.objects.get_or_create(
-            user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
-        )
-    client = Client()
-    client.force_login(user)
-    return client
+from renkei.testing import login_client, make_contact
 
 
 def url_of(organization) -> str:
@@ -24,7 +13,7 @@ def url_of(organization) -> str:
 
 
 def test_representative_sets_the_shared_mailbox_and_it_is_audited(council):
-    client = login(council.representative)
+    client = login_client(council.representative)
 
     response = client.post(
         url_of(council.member_org), {"notification_email": " joho@tobetsu.example.lg.jp "}
@@ -45,20 +34,20 @@ def test_representative_sets_the_shared_mailbox_and_it_is_audited(council):
 def test_page_lists_the_contacts_mail_reaches(council):
     make_contact(user=council.staff)
 
-    page = login(council.representative).get(url_of(council.member_org)).content.decode()
+    page = login_client(council.representative).get(url_of(council.member_org)).content.decode()
 
     assert "当別 次郎（情報政策課）：tobetsu-staff@example.lg.jp" in page
     assert "通知先がありません" not in page
 
 
 def test_page_warns_when_no_mail_reaches_the_organization(council):
-    page = login(council.secretariat).get(url_of(council.other_org)).content.decode()
+    page = login_client(council.secretariat).get(url_of(council.other_org)).content.decode()
 
     assert "通知先がありません" in page
 
 
 def test_invalid_address_is_refused_with_a_japanese_message(council):
-    response = login(council.secretariat).post(
+    response = login_client(council.secretariat).post(
         url_of(council.other_org), {"notification_email": "joho@"}
     )
 
@@ -70,7 +59,7 @@ def test_invalid_address_is_refused_with_a_japanese_message(council):
 
 
 def test_secretariat_returns_to_the_page_it_came_from(council):
-    response = login(council.secretariat).post(
+    response = login_client(council.secretariat).post(
         url_of(council.other_org),
         {"notification_email": "joho@waki.example.lg.jp", "next": "/inquiries/1/open/"},
     )
@@ -79,7 +68,7 @@ def test_secretariat_returns_to_the_page_it_came_from(council):
 
 
 def test_next_to_another_site_is_ignored(council):
-    response = login(council.secretariat).post(
+    response = login_client(council.secretariat).post(
         url_of(council.other_org),
         {"notification_email": "joho@waki.example.lg.jp", "next": "https://evil.example.com/"},
     )
@@ -89,7 +78,7 @@ def test_next_to_another_site_is_ignored(council):
 
 @pytest.mark.parametrize("who", ["outsider", "staff", "board", "observer"])
 def test_others_may_not_see_or_change_an_organizations_notification_address(council, who):
-    client = login(getattr(council, who))
+    client = login_client(getattr(council, who))
 
     assert client.get(url_of(council.member_org)).status_code == 403
     response = client.post(url_of(council.member_org), {"notification_email": "x@example.lg.jp"})

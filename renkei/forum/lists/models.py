@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from renkei.core.attachments import AttachedFile
 from renkei.directory.models import Group, Person
 
 THREADS_PER_PAGE = 30
@@ -186,21 +187,14 @@ def attachment_path(instance: "ListAttachment", filename: str) -> str:
     return f"lists/{instance.message.mailing_list_id}/{instance.message_id}/{filename}"
 
 
-class ListAttachment(models.Model):
+class ListAttachment(AttachedFile):
     """A file of a message, checked by renkei.core.files.validate_upload."""
 
     message = models.ForeignKey(ListMessage, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, max_length=300)
-    name = models.CharField("ファイル名", max_length=200)
-    size = models.PositiveIntegerField("サイズ")
 
-    class Meta:
-        verbose_name = "添付ファイル"
-        verbose_name_plural = "添付ファイル"
+    class Meta(AttachedFile.Meta):
         ordering = ["message", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class MailOptOut(models.Model):
