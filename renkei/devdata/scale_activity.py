@@ -37,7 +37,8 @@ from renkei.announcements.selectors import delivery_recipients
 from renkei.core.fiscal_year import fiscal_year_of
 from renkei.core.markdown import markdown_html
 from renkei.core.text import fold_for_search
-from renkei.devdata.scale import ANCHOR_YEAR, _Build, _bulk
+from renkei.devdata.demo_announcements import sent_messages
+from renkei.devdata.scale import ANCHOR_YEAR, TOPICS, _Build, _bulk
 from renkei.directory.models import GroupMember, Person
 from renkei.directory.prefectures import PREFECTURES
 from renkei.events.models import (
@@ -55,7 +56,7 @@ from renkei.events.models import Delivery as EventDelivery
 from renkei.forum.models import Board, Follow, ReadMarker, Thread
 from renkei.forum.models import Post as ForumPost
 from renkei.forum.services import post_search_text
-from renkei.mailer.models import OutboxMessage, Status
+from renkei.mailer.models import OutboxMessage
 from renkei.meetings.models import (
     AgendaItem,
     Invitee,
@@ -327,28 +328,22 @@ def announcements_stage(rng: random.Random, build: _Build) -> dict[str, int]:
         )
         audiences.append(key)
     _bulk(Delivery, deliveries, need_pk=True)
-    # The newest delivery keeps its per-recipient log (a page of ~20,000 rows to measure);
-    # the older ones have their counts only: millions of sent messages would be kept nowhere.
+    # The newest delivery to all members keeps its per-recipient log (a page of ~20,000 rows
+    # to measure); the others have their counts only: millions of sent messages would be
+    # kept for nothing.
     messages = []
-    if deliveries:
-        newest, key = max(zip(deliveries, audiences, strict=True), key=lambda d: d[0].started_at)
-        announcement = newest.announcement
-        prefix = "【メールマガジン】" if announcement.is_newsletter else "【お知らせ】"
-        messages = [
-            OutboxMessage(
-                template="announcement",
-                topic=newest.topic,
-                to_email=r.email,
-                to_name=r.name[:100],
-                subject=(prefix + announcement.title)[:255],
-                body_text=announcement.body,
-                status=Status.SENT,
-                attempts=1,
-                sent_at=newest.started_at + MINUTE,
-                created_at=newest.started_at,
-            )
-            for r in recipients_of[key]
-        ]
+    to_everyone = [
+        (delivery, key)
+        for delivery, key in zip(deliveries, audiences, strict=True)
+        if key[0] == AudienceKind.ALL_MEMBERS
+    ]
+    if to_everyone:
+        newest, key = max(to_everyone, key=lambda pair: pair[0].started_at)
+        messages = sent_messages(
+            delivery=newest, recipients=recipients_of[key], at=newest.started_at + MINUTE
+        )
+        for message in messages:
+            message.created_at = newest.started_at
         with _times_as_given(OutboxMessage):
             _bulk(OutboxMessage, messages)
 
@@ -1093,7 +1088,7 @@ def _thread_plan(
 ) -> _ThreadPlan:
     """Plan a thread started `age` ago by one of the pool, its posts spread over a month at most
     (over its whole age when `last`, the age of its newest post, is given)."""
-    topic = rng.choice(TOPICS_FOR_THREADS)
+    topic = rng.choice(TOPICS)
     title = rng.choice(THREAD_FORMS).format(topic=topic)
     start = build.now - age
     if last is None:
@@ -1304,38 +1299,6 @@ def forum_stage(rng: random.Random, build: _Build) -> dict[str, int]:
         "follows": len(rows) + len(board_follows),
         "read markers": len(marker_rows),
     }
-
-
-TOPICS_FOR_THREADS = [
-    "ガバメントクラウド",
-    "標準準拠システムへの移行",
-    "情報セキュリティポリシー",
-    "生成AIの業務利用",
-    "RPAの導入",
-    "テレワーク環境",
-    "庁内ネットワークの分離",
-    "マイナンバーカードの利活用",
-    "電子申請システム",
-    "公式ウェブサイトの運用",
-    "オープンデータの公開",
-    "情報システム部門の人員体制",
-    "システム運用経費",
-    "ペーパーレス会議",
-    "文書管理システム",
-    "電子契約",
-    "庁内無線LAN",
-    "職員のICT研修",
-    "業務継続計画（ICT-BCP）",
-    "バックアップ運用",
-    "標的型攻撃メール訓練",
-    "端末の更新計画",
-    "グループウェアの選定",
-    "書かない窓口",
-    "データ連携基盤",
-    "クラウドサービスの利用基準",
-    "委託先の管理",
-    "ウェブアクセシビリティ",
-]
 
 
 # --- digest ---------------------------------------------------------------------------------
