@@ -18,7 +18,7 @@ from renkei.announcements.models import (
     DeliveryStatus,
     ExternalContact,
 )
-from renkei.announcements.selectors import delivery_recipients
+from renkei.announcements.selectors import Recipient, delivery_recipients
 from renkei.core.fiscal_year import fiscal_year_of
 from renkei.directory.models import Group
 from renkei.mailer.models import OutboxMessage, Status
@@ -137,21 +137,28 @@ def _delivered(announcement: Announcement, *, by: User, at: dt.datetime) -> None
         recipient_count=len(recipients),
         unsubscribed_count=skipped,
     )
-    prefix = "【メールマガジン】" if announcement.is_newsletter else "【お知らせ】"
     OutboxMessage.objects.bulk_create(
-        (
-            OutboxMessage(
-                template="announcement",
-                topic=delivery.topic,
-                to_email=r.email,
-                to_name=r.name[:100],
-                subject=(prefix + announcement.title)[:255],
-                body_text=announcement.body,
-                status=Status.SENT,
-                attempts=1,
-                sent_at=at,
-            )
-            for r in recipients
-        ),
-        batch_size=500,
+        sent_messages(delivery=delivery, recipients=recipients, at=at), batch_size=500
     )
+
+
+def sent_messages(
+    *, delivery: Delivery, recipients: list[Recipient], at: dt.datetime
+) -> list[OutboxMessage]:
+    """Return a delivery's unsaved outbox messages, one per recipient, all sent at `at`."""
+    announcement = delivery.announcement
+    prefix = "【メールマガジン】" if announcement.is_newsletter else "【お知らせ】"
+    return [
+        OutboxMessage(
+            template="announcement",
+            topic=delivery.topic,
+            to_email=r.email,
+            to_name=r.name[:100],
+            subject=(prefix + announcement.title)[:255],
+            body_text=announcement.body,
+            status=Status.SENT,
+            attempts=1,
+            sent_at=at,
+        )
+        for r in recipients
+    ]

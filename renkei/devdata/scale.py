@@ -91,10 +91,31 @@ class ScaleSize:
     inquiries: int = 2_000
     polls: int = 300
     big_inquiries: int = 2
+    # The other features (renkei.devdata.scale_activity).
+    announcements: int = 300
+    events: int = 500
+    big_event_registrations: int = 1_000
+    meetings: int = 60
+    # Threads of the big board, and of each other board (a third of it on private ones).
+    forum_threads: int = 10_000
+    forum_board_threads: int = 150
+    forum_big_thread_posts: int = 2_000
 
 
 FULL = ScaleSize()
-SMALL = ScaleSize(people=200, inquiries=50, polls=20, big_inquiries=1)
+SMALL = ScaleSize(
+    people=200,
+    inquiries=50,
+    polls=20,
+    big_inquiries=1,
+    announcements=20,
+    events=30,
+    big_event_registrations=200,
+    meetings=6,
+    forum_threads=500,
+    forum_board_threads=10,
+    forum_big_thread_posts=200,
+)
 
 
 @dataclass
@@ -351,6 +372,9 @@ def scale_load(
     now = timezone.now().replace(microsecond=0)
     build = _Build(seed=seed, size=size, now=now, today=timezone.localdate(now))
     result = ScaleResult(seed=seed, size=size)
+    # Imported here: scale_activity builds on this module's helpers.
+    from renkei.devdata import scale_activity
+
     stages: list[tuple[str, Callable[[random.Random, _Build], dict[str, int]]]] = [
         ("organizations", _organizations),
         ("memberships", _memberships),
@@ -359,6 +383,10 @@ def scale_load(
         ("answers", _answers),
         ("big inquiries", _big_inquiries),
         ("polls", _polls),
+        ("announcements", scale_activity.announcements_stage),
+        ("events", scale_activity.events_stage),
+        ("meetings", scale_activity.meetings_stage),
+        ("forum", scale_activity.forum_stage),
     ]
     for number, (name, run) in enumerate(stages, start=1):
         start = time.perf_counter()

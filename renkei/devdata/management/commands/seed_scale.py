@@ -1,5 +1,6 @@
 """manage.py seed_scale: a national-size council for load tests (see docs/operations.md)."""
 
+import dataclasses
 import time
 
 from django.core.management.base import CommandError
@@ -13,7 +14,6 @@ from renkei.devdata.scale import (
     SECRETARIAT_USERNAME,
     SMALL,
     ScaleDataError,
-    ScaleSize,
     scale_load,
     scale_username,
 )
@@ -22,7 +22,8 @@ from renkei.devdata.scale import (
 class Command(DevelopmentCommand):
     help = (
         "Build a national-size council on an empty database: all 1,788 organizations as "
-        "members, 20,000 people with accounts, 2,000 inquiries with answers, 300 polls."
+        "members, 20,000 people with accounts, 2,000 inquiries with answers, 300 polls, "
+        "300 announcements, 500 events, 60 meetings and an e-conference room of 10,000+ threads."
     )
 
     def add_arguments(self, parser) -> None:
@@ -49,7 +50,9 @@ class Command(DevelopmentCommand):
 
     def handle(self, *args, **options) -> None:
         base = SMALL if options["small"] else FULL
-        size = ScaleSize(
+        # The other features' sizes follow the base set (--small or full).
+        size = dataclasses.replace(
+            base,
             people=options["people"] if options["people"] is not None else base.people,
             inquiries=options["inquiries"] if options["inquiries"] is not None else base.inquiries,
             polls=options["polls"] if options["polls"] is not None else base.polls,
