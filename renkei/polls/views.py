@@ -34,6 +34,7 @@ from renkei.polls.selectors import (
     vote_counting_for,
 )
 from renkei.polls.services import (
+    PollDraft,
     PollError,
     poll_approve,
     poll_close,
@@ -169,13 +170,21 @@ def vote_change_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _poll_form_page(
     request: HttpRequest,
-    form: PollForm,
     *,
+    save: Callable[[PollDraft], Poll],
+    done: str,
     title: str,
     submit: str,
     poll: Poll | None = None,
     is_request: bool = False,
 ) -> HttpResponse:
+    """Show the poll form (filled in from `poll` if given); `save` a valid draft and go to it."""
+    form = PollForm(request.POST or None, initial=PollForm.initial_for(poll) if poll else None)
+    if request.method == "POST" and form.is_valid():
+        with refusal_on(form):
+            saved = save(form.to_draft())
+            messages.success(request, done)
+            return redirect("polls:detail", pk=saved.pk)
     trail = [(poll.question, reverse("polls:detail", args=[poll.pk]))] if poll else []
     return render(
         request,
@@ -195,27 +204,26 @@ def _poll_form_page(
 def request_poll(request: HttpRequest) -> HttpResponse:
     """Let a member ask the secretariat to run a poll (調査依頼)."""
     require_poll_requester(request.user)
-    form = PollForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with refusal_on(form):
-            poll = poll_request(draft=form.to_draft(), by=request.user)
-            messages.success(
-                request, "調査依頼を受け付けました。事務局の承認後、調査期間に実施されます。"
-            )
-            return redirect("polls:detail", pk=poll.pk)
-    return _poll_form_page(request, form, title="調査依頼", submit="依頼を送る", is_request=True)
+    return _poll_form_page(
+        request,
+        save=lambda draft: poll_request(draft=draft, by=request.user),
+        done="調査依頼を受け付けました。事務局の承認後、調査期間に実施されます。",
+        title="調査依頼",
+        submit="依頼を送る",
+        is_request=True,
+    )
 
 
 def create(request: HttpRequest) -> HttpResponse:
     """Let the secretariat create a poll that runs without review."""
     require_poll_manager(request.user)
-    form = PollForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with refusal_on(form):
-            poll = poll_create(draft=form.to_draft(), by=request.user)
-            messages.success(request, "調査を作成しました。")
-            return redirect("polls:detail", pk=poll.pk)
-    return _poll_form_page(request, form, title="調査を作成", submit="作成する")
+    return _poll_form_page(
+        request,
+        save=lambda draft: poll_create(draft=draft, by=request.user),
+        done="調査を作成しました。",
+        title="調査を作成",
+        submit="作成する",
+    )
 
 
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -224,13 +232,14 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not poll.is_editable:
         messages.error(request, "開始後または却下済みの調査は編集できません。")
         return redirect("polls:detail", pk=poll.pk)
-    form = PollForm(request.POST or None, initial=PollForm.initial_for(poll))
-    if request.method == "POST" and form.is_valid():
-        with refusal_on(form):
-            poll_update(poll=poll, draft=form.to_draft(), by=request.user)
-            messages.success(request, "調査を更新しました。")
-            return redirect("polls:detail", pk=poll.pk)
-    return _poll_form_page(request, form, title="調査を編集", submit="保存する", poll=poll)
+    return _poll_form_page(
+        request,
+        save=lambda draft: poll_update(poll=poll, draft=draft, by=request.user),
+        done="調査を更新しました。",
+        title="調査を編集",
+        submit="保存する",
+        poll=poll,
+    )
 
 
 def queue(request: HttpRequest) -> HttpResponse:
