@@ -1,6 +1,7 @@
 """Pages of the poll corner (調査コーナー)."""
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -34,7 +35,6 @@ from renkei.polls.selectors import (
     vote_counting_for,
 )
 from renkei.polls.services import (
-    PollDraft,
     PollError,
     poll_approve,
     poll_close,
@@ -168,21 +168,27 @@ def vote_change_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# Each poll form page's title and button, and the message once its draft is saved.
+POLL_FORM_TEXTS = {
+    "request": (
+        "調査依頼",
+        "依頼を送る",
+        "調査依頼を受け付けました。事務局の承認後、調査期間に実施されます。",
+    ),
+    "create": ("調査を作成", "作成する", "調査を作成しました。"),
+    "edit": ("調査を編集", "保存する", "調査を更新しました。"),
+}
+
+
 def _poll_form_page(
-    request: HttpRequest,
-    *,
-    save: Callable[[PollDraft], Poll],
-    done: str,
-    title: str,
-    submit: str,
-    poll: Poll | None = None,
-    is_request: bool = False,
+    request: HttpRequest, page: str, *, save: Callable[..., Poll], poll: Poll | None = None
 ) -> HttpResponse:
     """Show the poll form (filled in from `poll` if given); `save` a valid draft and go to it."""
+    title, submit, done = POLL_FORM_TEXTS[page]
     form = PollForm(request.POST or None, initial=PollForm.initial_for(poll) if poll else None)
     if request.method == "POST" and form.is_valid():
         with refusal_on(form):
-            saved = save(form.to_draft())
+            saved = save(draft=form.to_draft())
             messages.success(request, done)
             return redirect("polls:detail", pk=saved.pk)
     trail = [(poll.question, reverse("polls:detail", args=[poll.pk]))] if poll else []
@@ -196,7 +202,7 @@ def _poll_form_page(
             "title": title,
             "submit": submit,
             "poll": poll,
-            "is_request": is_request,
+            "is_request": page == "request",
         },
     )
 
@@ -204,26 +210,13 @@ def _poll_form_page(
 def request_poll(request: HttpRequest) -> HttpResponse:
     """Let a member ask the secretariat to run a poll (調査依頼)."""
     require_poll_requester(request.user)
-    return _poll_form_page(
-        request,
-        save=lambda draft: poll_request(draft=draft, by=request.user),
-        done="調査依頼を受け付けました。事務局の承認後、調査期間に実施されます。",
-        title="調査依頼",
-        submit="依頼を送る",
-        is_request=True,
-    )
+    return _poll_form_page(request, "request", save=partial(poll_request, by=request.user))
 
 
 def create(request: HttpRequest) -> HttpResponse:
     """Let the secretariat create a poll that runs without review."""
     require_poll_manager(request.user)
-    return _poll_form_page(
-        request,
-        save=lambda draft: poll_create(draft=draft, by=request.user),
-        done="調査を作成しました。",
-        title="調査を作成",
-        submit="作成する",
-    )
+    return _poll_form_page(request, "create", save=partial(poll_create, by=request.user))
 
 
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -232,14 +225,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not poll.is_editable:
         messages.error(request, "開始後または却下済みの調査は編集できません。")
         return redirect("polls:detail", pk=poll.pk)
-    return _poll_form_page(
-        request,
-        save=lambda draft: poll_update(poll=poll, draft=draft, by=request.user),
-        done="調査を更新しました。",
-        title="調査を編集",
-        submit="保存する",
-        poll=poll,
-    )
+    save = partial(poll_update, poll=poll, by=request.user)
+    return _poll_form_page(request, "edit", save=save, poll=poll)
 
 
 def queue(request: HttpRequest) -> HttpResponse:
