@@ -15,6 +15,23 @@ from renkei.polls.models import (
 from renkei.polls.services import PollDraft, choices_problems, period_problems
 
 
+def _radio_choice(
+    *, label: str, choices: list[tuple[str, str]], initial: str, help_text: str
+) -> forms.ChoiceField:
+    """Return a required choice of radio buttons whose messages name its `label`."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        initial=initial,
+        widget=forms.RadioSelect,
+        help_text=help_text,
+        error_messages={
+            "required": f"{label}を選んでください。",
+            "invalid_choice": f"{label}を選び直してください。",
+        },
+    )
+
+
 class PollForm(forms.Form):
     """The question, choices and period of a poll, for a request, a creation or an edit."""
 
@@ -59,28 +76,18 @@ class PollForm(forms.Form):
         help_text="この日の終わりまで投票できます。",
         error_messages={"required": "終了日を入力してください。"},
     )
-    vote_scope = forms.ChoiceField(
+    vote_scope = _radio_choice(
         label="投票単位",
         choices=VoteScope.choices,
         initial=VoteScope.ORGANIZATION,
-        widget=forms.RadioSelect,
         help_text="1団体1票では、団体内で最初に投票した人の回答が団体の回答になります。",
-        error_messages={
-            "required": "投票単位を選んでください。",
-            "invalid_choice": "投票単位を選び直してください。",
-        },
     )
     multiple_choice = forms.BooleanField(label="複数選択を認める", required=False)
-    results_visibility = forms.ChoiceField(
+    results_visibility = _radio_choice(
         label="結果の表示",
         choices=ResultsVisibility.choices,
         initial=ResultsVisibility.AFTER_VOTING,
-        widget=forms.RadioSelect,
         help_text="事務局はいつでも結果を見られます。",
-        error_messages={
-            "required": "結果の表示を選んでください。",
-            "invalid_choice": "結果の表示を選び直してください。",
-        },
     )
 
     @classmethod

@@ -1,6 +1,7 @@
 """Pages of the poll corner (調査コーナー)."""
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -167,15 +168,29 @@ def vote_change_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# Each poll form page's title and button, and the message once its draft is saved.
+POLL_FORM_TEXTS = {
+    "request": (
+        "調査依頼",
+        "依頼を送る",
+        "調査依頼を受け付けました。事務局の承認後、調査期間に実施されます。",
+    ),
+    "create": ("調査を作成", "作成する", "調査を作成しました。"),
+    "edit": ("調査を編集", "保存する", "調査を更新しました。"),
+}
+
+
 def _poll_form_page(
-    request: HttpRequest,
-    form: PollForm,
-    *,
-    title: str,
-    submit: str,
-    poll: Poll | None = None,
-    is_request: bool = False,
+    request: HttpRequest, page: str, *, save: Callable[..., Poll], poll: Poll | None = None
 ) -> HttpResponse:
+    """Show the poll form (filled in from `poll` if given); `save` a valid draft and go to it."""
+    title, submit, done = POLL_FORM_TEXTS[page]
+    form = PollForm(request.POST or None, initial=PollForm.initial_for(poll) if poll else None)
+    if request.method == "POST" and form.is_valid():
+        with refusal_on(form):
+            saved = save(draft=form.to_draft())
+            messages.success(request, done)
+            return redirect("polls:detail", pk=saved.pk)
     trail = [(poll.question, reverse("polls:detail", args=[poll.pk]))] if poll else []
     return render(
         request,
@@ -187,7 +202,7 @@ def _poll_form_page(
             "title": title,
             "submit": submit,
             "poll": poll,
-            "is_request": is_request,
+            "is_request": page == "request",
         },
     )
 
@@ -195,27 +210,13 @@ def _poll_form_page(
 def request_poll(request: HttpRequest) -> HttpResponse:
     """Let a member ask the secretariat to run a poll (調査依頼)."""
     require_poll_requester(request.user)
-    form = PollForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with refusal_on(form):
-            poll = poll_request(draft=form.to_draft(), by=request.user)
-            messages.success(
-                request, "調査依頼を受け付けました。事務局の承認後、調査期間に実施されます。"
-            )
-            return redirect("polls:detail", pk=poll.pk)
-    return _poll_form_page(request, form, title="調査依頼", submit="依頼を送る", is_request=True)
+    return _poll_form_page(request, "request", save=partial(poll_request, by=request.user))
 
 
 def create(request: HttpRequest) -> HttpResponse:
     """Let the secretariat create a poll that runs without review."""
     require_poll_manager(request.user)
-    form = PollForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with refusal_on(form):
-            poll = poll_create(draft=form.to_draft(), by=request.user)
-            messages.success(request, "調査を作成しました。")
-            return redirect("polls:detail", pk=poll.pk)
-    return _poll_form_page(request, form, title="調査を作成", submit="作成する")
+    return _poll_form_page(request, "create", save=partial(poll_create, by=request.user))
 
 
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -224,13 +225,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not poll.is_editable:
         messages.error(request, "開始後または却下済みの調査は編集できません。")
         return redirect("polls:detail", pk=poll.pk)
-    form = PollForm(request.POST or None, initial=PollForm.initial_for(poll))
-    if request.method == "POST" and form.is_valid():
-        with refusal_on(form):
-            poll_update(poll=poll, draft=form.to_draft(), by=request.user)
-            messages.success(request, "調査を更新しました。")
-            return redirect("polls:detail", pk=poll.pk)
-    return _poll_form_page(request, form, title="調査を編集", submit="保存する", poll=poll)
+    save = partial(poll_update, poll=poll, by=request.user)
+    return _poll_form_page(request, "edit", save=save, poll=poll)
 
 
 def queue(request: HttpRequest) -> HttpResponse:

@@ -16,9 +16,9 @@ from renkei.directory.models import Group, Organization, OrganizationKind
 from renkei.directory.organization_picker import OrganizationPickerField
 from renkei.directory.prefectures import PREFECTURES
 from renkei.inquiries.forms.common import (
-    DEFAULT_DEADLINE_TIME,
     DeadlineFieldsMixin,
     JapaneseLabelsMixin,
+    deadline_time_field,
     lines_of,
 )
 from renkei.inquiries.models import Inquiry
@@ -37,13 +37,7 @@ class InquiryForm(JapaneseLabelsMixin, DeadlineFieldsMixin, forms.ModelForm):
     """The text and settings of an inquiry."""
 
     deadline_date = WarekiDateField(label="回答期限（日付）", required=False)
-    deadline_time = forms.TimeField(
-        label="回答期限（時刻）",
-        required=False,
-        initial=DEFAULT_DEADLINE_TIME,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text="空欄の場合は17:00です。",
-    )
+    deadline_time = deadline_time_field(label="回答期限（時刻）")
     requester = OrganizationPickerField(
         label="照会団体",
         queryset=Organization.objects.none(),

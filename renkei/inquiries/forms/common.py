@@ -3,6 +3,7 @@
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.utils import timezone
 
 DEFAULT_DEADLINE_TIME = dt.time(17, 0)
@@ -11,6 +12,17 @@ DEFAULT_DEADLINE_TIME = dt.time(17, 0)
 def deadline_combine(day: dt.date, time: dt.time | None) -> dt.datetime:
     """Return the deadline as an aware datetime in the site's time zone."""
     return timezone.make_aware(dt.datetime.combine(day, time or DEFAULT_DEADLINE_TIME))
+
+
+def deadline_time_field(*, label: str) -> forms.TimeField:
+    """Return the deadline's optional time field, 17:00 when left empty."""
+    return forms.TimeField(
+        label=label,
+        required=False,
+        initial=DEFAULT_DEADLINE_TIME,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="空欄の場合は17:00です。",
+    )
 
 
 def lines_of(text: str) -> list[str]:

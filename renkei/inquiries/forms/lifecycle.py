@@ -6,9 +6,9 @@ from django import forms
 
 from renkei.core.forms import WarekiDateField
 from renkei.inquiries.forms.common import (
-    DEFAULT_DEADLINE_TIME,
     DeadlineFieldsMixin,
     JapaneseLabelsMixin,
+    deadline_time_field,
 )
 
 
@@ -38,13 +38,7 @@ class DeadlineForm(JapaneseLabelsMixin, DeadlineFieldsMixin, forms.Form):
     """A new, later deadline."""
 
     deadline_date = WarekiDateField(label="新しい回答期限（日付）")
-    deadline_time = forms.TimeField(
-        label="新しい回答期限（時刻）",
-        required=False,
-        initial=DEFAULT_DEADLINE_TIME,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text="空欄の場合は17:00です。",
-    )
+    deadline_time = deadline_time_field(label="新しい回答期限（時刻）")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -39,14 +39,15 @@ def _with_my_answer(queryset: QuerySet[Inquiry], org_id: int | None) -> QuerySet
     )
 
 
+def _asked_with_my_answer(user: User) -> QuerySet[Inquiry]:
+    """Return the inquiries the user's organization is asked to answer, with its answer's status."""
+    queryset = answerable_inquiries(user)
+    return _with_my_answer(queryset, organization_id_of(user)).select_related("requester")
+
+
 def inquiries_to_answer(user: User) -> QuerySet[Inquiry]:
     """Return the open inquiries the user's organization is asked to answer, with its status."""
-    queryset = answerable_inquiries(user).filter(status=InquiryStatus.OPEN)
-    return (
-        _with_my_answer(queryset, organization_id_of(user))
-        .select_related("requester")
-        .order_by("deadline", "-id")
-    )
+    return _asked_with_my_answer(user).filter(status=InquiryStatus.OPEN).order_by("deadline", "-id")
 
 
 def inquiry_news(user: User, *, limit: int) -> list[dict]:
@@ -86,11 +87,8 @@ def _results_news_q(user: User) -> Q:
 
 def inquiries_answered_before(user: User) -> QuerySet[Inquiry]:
     """Return the closed or published inquiries the user's organization was asked to answer."""
-    queryset = answerable_inquiries(user).exclude(status=InquiryStatus.OPEN)
     return (
-        _with_my_answer(queryset, organization_id_of(user))
-        .select_related("requester")
-        .order_by("-deadline", "-id")
+        _asked_with_my_answer(user).exclude(status=InquiryStatus.OPEN).order_by("-deadline", "-id")
     )
 
 

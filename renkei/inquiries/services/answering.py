@@ -108,6 +108,29 @@ def _answer_claim(
         answer.refresh_from_db()
 
 
+# The fields that record who moved an answer to each status, and when.
+STATUS_STAMPS = {
+    AnswerStatus.AWAITING_CONFIRMATION: ("confirmation_requested_by", "confirmation_requested_at"),
+    AnswerStatus.CONFIRMED: ("confirmed_by", "confirmed_at"),
+    AnswerStatus.SUBMITTED: ("submitted_by", "submitted_at"),
+}
+
+
+def _answer_advance(
+    *,
+    answer: Answer,
+    status: str,
+    by: User | None,
+    revision: int,
+    proxy: bool = False,
+    **changes: Any,
+) -> None:
+    """Move the answer to `status` if nobody saved since `revision`, stamping who and when."""
+    by_field, at_field = STATUS_STAMPS[status]
+    changes |= {by_field: by, at_field: timezone.now()}
+    _answer_claim(answer=answer, by=by, revision=revision, proxy=proxy, status=status, **changes)
+
+
 def _proxy_record(*, answer: Answer, by: User, request: HttpRequest | None, step: str) -> None:
     audit_record(
         action=Action.PROXY_ENTRY,
@@ -306,16 +329,9 @@ def answer_request_confirmation(
     if answer.status not in (AnswerStatus.DRAFT, AnswerStatus.AWAITING_CONFIRMATION):
         raise InquiryError("確認を依頼できるのは作成中の回答のみです。")
     _complete_check(answer)
-    now = timezone.now()
     with transaction.atomic():
-        _answer_claim(
-            answer=answer,
-            by=by,
-            revision=revision,
-            proxy=False,
-            status=AnswerStatus.AWAITING_CONFIRMATION,
-            confirmation_requested_by=by,
-            confirmation_requested_at=now,
+        _answer_advance(
+            answer=answer, status=AnswerStatus.AWAITING_CONFIRMATION, by=by, revision=revision
         )
         representatives = User.objects.filter(
             role=Role.REPRESENTATIVE, is_active=True, person__organization_id=answer.organization_id
@@ -342,15 +358,7 @@ def answer_confirm(
         raise InquiryError("この回答はすでに確認済みまたは提出済みです。")
     _complete_check(answer)
     with transaction.atomic():
-        _answer_claim(
-            answer=answer,
-            by=by,
-            revision=revision,
-            proxy=False,
-            status=AnswerStatus.CONFIRMED,
-            confirmed_by=by,
-            confirmed_at=timezone.now(),
-        )
+        _answer_advance(answer=answer, status=AnswerStatus.CONFIRMED, by=by, revision=revision)
         _answer_record(Action.ANSWER_CONFIRMED, answer=answer, by=by, request=request)
     return answer
 
@@ -400,16 +408,13 @@ def answer_submit(
                 "この照会は所属長確認が必要です。「所属長に確認を依頼」してから提出してください。"
             )
         confirmed = {"confirmed_by": by, "confirmed_at": timezone.now()}
-    now = timezone.now()
     with transaction.atomic():
-        _answer_claim(
+        _answer_advance(
             answer=answer,
+            status=AnswerStatus.SUBMITTED,
             by=by,
             revision=revision,
             proxy=proxy,
-            status=AnswerStatus.SUBMITTED,
-            submitted_by=by,
-            submitted_at=now,
             **confirmed,
         )
         hidden = hidden_question_ids(inquiry_questions(inquiry), answer.data)
@@ -430,7 +435,7 @@ def answer_submit(
             reason=answer.reason,
             data=snapshot,
             submitted_by=by,
-            submitted_at=now,
+            submitted_at=answer.submitted_at,
             by_proxy=proxy,
         )
         if proxy:

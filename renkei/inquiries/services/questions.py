@@ -118,6 +118,15 @@ def _code_free_check(inquiry: Inquiry, code: str, *, question: Question | None =
         raise InquiryError(f"設問番号「{code}」はすでに使われています。", field="code")
 
 
+def _question_record(
+    action: str, *, question: Question, by: User, request: HttpRequest | None, **detail: Any
+) -> None:
+    """Record a change to a question under its inquiry."""
+    change_record(
+        action, by=by, target=question, request=request, inquiry=question.inquiry_id, **detail
+    )
+
+
 def question_create(
     *, inquiry: Inquiry, by: User, draft: QuestionDraft, request: HttpRequest | None = None
 ) -> Question:
@@ -132,7 +141,7 @@ def question_create(
         question = Question.objects.create(
             inquiry=inquiry, position=position, code=code, **_question_values(draft)
         )
-        change_record(Action.CREATED, by=by, target=question, request=request, inquiry=inquiry.pk)
+        _question_record(Action.CREATED, question=question, by=by, request=request)
     return question
 
 
@@ -158,13 +167,8 @@ def question_update(
                 dependent.condition_value = ""
                 dependent.save(update_fields=["condition_question", "condition_value"])
                 cleared.append(dependent.code)
-        change_record(
-            Action.CHANGED,
-            by=by,
-            target=question,
-            request=request,
-            inquiry=inquiry.pk,
-            conditions_cleared=cleared,
+        _question_record(
+            Action.CHANGED, question=question, by=by, request=request, conditions_cleared=cleared
         )
     return question
 
@@ -173,9 +177,7 @@ def question_delete(*, question: Question, by: User, request: HttpRequest | None
     """Remove a question; questions shown only under it lose their condition."""
     _questions_editable_check(question.inquiry)
     with transaction.atomic():
-        change_record(
-            Action.DELETED, by=by, target=question, request=request, inquiry=question.inquiry_id
-        )
+        _question_record(Action.DELETED, question=question, by=by, request=request)
         question.dependents.update(condition_question=None, condition_value="")
         question.delete()
 
@@ -204,12 +206,11 @@ def question_move(
     )
     with transaction.atomic():
         Question.objects.bulk_update(questions, ["position"])
-        change_record(
+        _question_record(
             Action.CHANGED,
+            question=question,
             by=by,
-            target=question,
             request=request,
-            inquiry=inquiry.pk,
             moved="up" if up else "down",
             position=questions[index].position,
         )

@@ -34,6 +34,7 @@ from renkei.inquiries.tests.builders import (
     submit_answer,
 )
 from renkei.testing import login_client as login
+from renkei.testing import text_of
 
 
 @pytest.fixture
@@ -54,6 +55,14 @@ def published(council):
     )
     Target.objects.create(inquiry=inquiry, organization=council.other_org)
     return inquiry
+
+
+@pytest.fixture
+def hidden(published):
+    """The published inquiry, its results published with the organizations' names hidden."""
+    published.hide_names = True
+    published.save()
+    return published
 
 
 def urls(inquiry, export_pk=1):
@@ -137,15 +146,8 @@ def test_summary_of_counts_and_charts_only_is_not_audited(council):
     assert not AuditEvent.objects.filter(action=Action.RECORD_VIEWED).exists()
 
 
-def test_summary_with_names_hidden_is_not_audited(council, published):
-    published.hide_names = True
-    published.save()
-
-    html = (
-        login(council.staff)
-        .get(reverse("inquiries:compilation", args=[published.pk]))
-        .content.decode()
-    )
+def test_summary_with_names_hidden_is_not_audited(council, hidden):
+    html = text_of(login(council.staff).get(reverse("inquiries:compilation", args=[hidden.pk])))
 
     assert "団体名を伏せて公開されています" in html
     assert "当別町" not in html.split("設問ごとの集計", 1)[1]
@@ -315,15 +317,9 @@ def test_hidden_names_keep_their_labels_on_later_pages(council):
     assert '<th scope="row">団体A</th>' not in second
 
 
-def test_hidden_names_stay_hidden_from_answering_members(council, published):
-    published.hide_names = True
-    published.save()
-
-    html = (
-        login(council.staff)
-        .get(reverse("inquiries:compilation_matrix", args=[published.pk]))
-        .content.decode()
-    )
+def test_hidden_names_stay_hidden_from_answering_members(council, hidden):
+    url = reverse("inquiries:compilation_matrix", args=[hidden.pk])
+    html = text_of(login(council.staff).get(url))
 
     assert "団体A" in html
     assert "当別町" not in html.split("<table", 1)[1]

@@ -263,6 +263,12 @@ def test_targets_pick_names_unknown_organizations(council):
     assert inquiry.target_spec == {"mode": "all"}
 
 
+def picked_ids(inquiry) -> set[int]:
+    """Return the organizations the inquiry's stored target spec picks."""
+    inquiry.refresh_from_db()
+    return set(inquiry.target_spec["organization_ids"])
+
+
 def test_targets_pick_by_code_and_name(council):
     inquiry = make_draft(council)
 
@@ -271,11 +277,7 @@ def test_targets_pick_by_code_and_name(council):
         {"mode": "pick", "organizations": "当別町\n353213"},
     )
 
-    inquiry.refresh_from_db()
-    assert set(inquiry.target_spec["organization_ids"]) == {
-        council.member_org.pk,
-        council.other_org.pk,
-    }
+    assert picked_ids(inquiry) == {council.member_org.pk, council.other_org.pk}
 
 
 def test_targets_pick_accepts_its_own_listing_back(council):
@@ -288,11 +290,7 @@ def test_targets_pick_accepts_its_own_listing_back(council):
 
     client.post(url, {"mode": "pick", "organizations": listing})
 
-    inquiry.refresh_from_db()
-    assert set(inquiry.target_spec["organization_ids"]) == {
-        council.member_org.pk,
-        council.other_org.pk,
-    }
+    assert picked_ids(inquiry) == {council.member_org.pk, council.other_org.pk}
 
 
 def test_targets_pick_refuses_a_wrong_check_digit(council):

@@ -18,7 +18,12 @@ from renkei.inquiries.permissions import (
     get_inquiry_for_secretariat,
 )
 from renkei.inquiries.services.errors import AnswerLinkError, InquiryError
-from renkei.inquiries.views.answering import answer_page, conditions_page, submit_page
+from renkei.inquiries.views.answering import (
+    AnswerRoute,
+    answer_page,
+    conditions_page,
+    submit_page,
+)
 from renkei.inquiries.views.common import confirm_page
 
 # The session key of an answer link's narrow session: {"link", "nonce", "respondent"}.
@@ -151,22 +156,24 @@ def _link_session(request: HttpRequest) -> tuple[AnswerLink, str]:
     return link, str(data.get("respondent") or "")
 
 
+def _link_route(request: HttpRequest) -> AnswerRoute:
+    """Return the answer this browser's answer-link session reaches, or refuse."""
+    link, respondent = _link_session(request)
+    return AnswerRoute(answer=get_answer_for_link(link), link=link, respondent=respondent)
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def answer_link_answer(request: HttpRequest) -> HttpResponse:
     """The answer form of the one inquiry and organization this session's link names."""
-    link, respondent = _link_session(request)
-    answer = get_answer_for_link(link)
-    return answer_page(request, answer, proxy=False, link=link, respondent=respondent)
+    return answer_page(request, _link_route(request))
 
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def answer_link_submit(request: HttpRequest) -> HttpResponse:
     """Confirm and submit the answer of this session's answer link (確認画面)."""
-    link, respondent = _link_session(request)
-    answer = get_answer_for_link(link)
-    return submit_page(request, answer, proxy=False, link=link, respondent=respondent)
+    return submit_page(request, _link_route(request))
 
 
 @login_not_required

@@ -1,5 +1,6 @@
 """Answering an inquiry: the answer form, confirmation, submission, versions, proxies."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -78,19 +79,43 @@ def question_blocks(form: AnswerForm, questions: list[Question]) -> list[dict[st
     return blocks
 
 
-def answer_page(
-    request: HttpRequest,
-    answer: Answer,
-    *,
-    proxy: bool,
-    link: AnswerLink | None = None,
-    respondent: str = "",
-) -> HttpResponse:
+# The URL names of the answer form and of its confirmation page, on each route an answer is
+# reached by: an answer link (no account), the secretariat's 代理入力, the organization's members.
+ROUTE_URL_NAMES = {
+    "answer": ("answer_link:answer", "inquiries:proxy_answer", "inquiries:answer"),
+    "submit": ("answer_link:submit", "inquiries:proxy_submit", "inquiries:answer_submit"),
+}
+
+
+@dataclass(frozen=True)
+class AnswerRoute:
+    """An answer as one route reaches it: as a member, by 代理入力 (`proxy`), or by a `link`.
+
+    Through an answer link nobody has an account; the `respondent` named themselves.
+    """
+
+    answer: Answer
+    proxy: bool = False
+    link: AnswerLink | None = None
+    respondent: str = ""
+
+    def url(self, page: str) -> str:
+        """Return the address of the answer form or its confirmation `page` on this route."""
+        via_link, via_proxy, as_member = ROUTE_URL_NAMES[page]
+        if self.link is not None:
+            return reverse(via_link)
+        if self.proxy:
+            return reverse(via_proxy, args=[self.answer.inquiry_id, self.answer.organization_id])
+        return reverse(as_member, args=[self.answer.inquiry_id])
+
+
+def answer_page(request: HttpRequest, route: AnswerRoute) -> HttpResponse:
+    answer, proxy, link, respondent = route.answer, route.proxy, route.link, route.respondent
     inquiry = answer.inquiry
     questions = inquiry_questions(inquiry)
     # Through an answer link nobody is logged in: the answer records no user.
     user = None if link is not None else request.user
-    here = _route_url(answer, page="answer", proxy=proxy, link=link)
+    here = route.url("answer")
     status = 200
     if request.method == "POST":
         form = AnswerForm(request.POST, request.FILES, questions=questions, answer=answer)
@@ -124,7 +149,7 @@ def answer_page(
                         request,
                         "回答を一時保存しました。内容を確認して「この内容で提出する」を押してください。",
                     )
-                    return redirect(_route_url(answer, page="submit", proxy=proxy, link=link))
+                    return redirect(route.url("submit"))
                 _answer_next_step(request, answer, intent=intent, user=user)
                 return redirect(here)
         else:
@@ -209,35 +234,11 @@ def _answer_next_step(
         messages.error(request, "回答を一時保存しましたが、" + error.message)
 
 
-# The URL names of the answer form and of its confirmation page, on each route an answer is
-# reached by: an answer link (no account), the secretariat's 代理入力, the organization's members.
-ROUTE_URL_NAMES = {
-    "answer": ("answer_link:answer", "inquiries:proxy_answer", "inquiries:answer"),
-    "submit": ("answer_link:submit", "inquiries:proxy_submit", "inquiries:answer_submit"),
-}
-
-
-def _route_url(answer: Answer, *, page: str, proxy: bool, link: AnswerLink | None = None) -> str:
-    """Return the address of the answer form or its confirmation `page` on the answer's route."""
-    via_link, via_proxy, as_member = ROUTE_URL_NAMES[page]
-    if link is not None:
-        return reverse(via_link)
-    if proxy:
-        return reverse(via_proxy, args=[answer.inquiry_id, answer.organization_id])
-    return reverse(as_member, args=[answer.inquiry_id])
-
-
-def submit_page(
-    request: HttpRequest,
-    answer: Answer,
-    *,
-    proxy: bool,
-    link: AnswerLink | None = None,
-    respondent: str = "",
-) -> HttpResponse:
+def submit_page(request: HttpRequest, route: AnswerRoute) -> HttpResponse:
     """Show the whole saved answer (確認画面); only its own POST with `confirm` submits it."""
+    answer, proxy, link, respondent = route.answer, route.proxy, route.link, route.respondent
     inquiry = answer.inquiry
-    back = _route_url(answer, page="answer", proxy=proxy, link=link)
+    back = route.url("answer")
     if answer.pk is None:
         messages.error(request, "まだ回答が保存されていません。回答を入力して保存してください。")
         return redirect(back)
@@ -304,13 +305,11 @@ def submit_page(
     )
 
 
-def _answer_and_proxy(
-    request: HttpRequest, pk: int, organization_pk: int | None
-) -> tuple[Answer, bool]:
-    """Return the answer a page is about and whether the secretariat enters it (代理入力)."""
+def _answer_route(request: HttpRequest, pk: int, organization_pk: int | None) -> AnswerRoute:
+    """Return the answer a page is about, entered by the secretariat if it names an organization."""
     if organization_pk is None:
-        return get_answer_for(request.user, pk), False
-    return get_answer_for_proxy(request.user, pk, organization_pk), True
+        return AnswerRoute(answer=get_answer_for(request.user, pk))
+    return AnswerRoute(answer=get_answer_for_proxy(request.user, pk, organization_pk), proxy=True)
 
 
 @require_http_methods(["GET", "POST"])
@@ -318,15 +317,13 @@ def answer_submit(
     request: HttpRequest, pk: int, organization_pk: int | None = None
 ) -> HttpResponse:
     """Confirm and submit the organization's saved answer (or the secretariat's 代理入力)."""
-    answer, proxy = _answer_and_proxy(request, pk, organization_pk)
-    return submit_page(request, answer, proxy=proxy)
+    return submit_page(request, _answer_route(request, pk, organization_pk))
 
 
 @require_http_methods(["GET", "POST"])
 def answer_edit(request: HttpRequest, pk: int, organization_pk: int | None = None) -> HttpResponse:
     """The organization's shared answer form, or the secretariat's 代理入力 of it."""
-    answer, proxy = _answer_and_proxy(request, pk, organization_pk)
-    return answer_page(request, answer, proxy=proxy)
+    return answer_page(request, _answer_route(request, pk, organization_pk))
 
 
 @require_http_methods(["GET", "POST"])
@@ -371,8 +368,9 @@ def answer_version_list(
     request: HttpRequest, pk: int, organization_pk: int | None = None
 ) -> HttpResponse:
     """Show every submitted version of an answer, with dates and submitters."""
-    answer, proxy = _answer_and_proxy(request, pk, organization_pk)
-    if proxy:
+    route = _answer_route(request, pk, organization_pk)
+    answer = route.answer
+    if route.proxy:
         # The secretariat reading another organization's answer is recorded.
         audit_record(
             action=Action.RECORD_VIEWED, actor=request.user, target=answer, request=request

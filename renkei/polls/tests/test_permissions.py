@@ -15,37 +15,23 @@ from renkei.polls.permissions import (
     visible_polls,
 )
 
-ROLES = ["outsider", "observer", "staff", "representative", "board", "secretariat"]
 
-
+# What each role may do in the poll corner: vote, and ask for a poll (調査依頼).
 @pytest.mark.parametrize(
-    ("role", "expected"),
+    ("role", "votes", "requests"),
     [
-        ("outsider", True),
-        ("observer", False),
-        ("staff", True),
-        ("representative", True),
-        ("board", True),
-        ("secretariat", True),
+        ("outsider", True, True),
+        ("observer", False, False),
+        ("staff", True, True),
+        ("representative", True, True),
+        ("board", True, True),
+        ("secretariat", True, False),  # creates polls directly instead of requesting them
     ],
 )
-def test_every_role_but_observers_votes(council, role, expected):
-    assert can_vote(council.users_by_role()[role]) is expected
-
-
-@pytest.mark.parametrize(
-    ("role", "expected"),
-    [
-        ("outsider", True),
-        ("observer", False),
-        ("staff", True),
-        ("representative", True),
-        ("board", True),
-        ("secretariat", False),  # creates polls directly instead
-    ],
-)
-def test_members_request_polls(council, role, expected):
-    assert can_request_polls(council.users_by_role()[role]) is expected
+def test_every_role_but_observers_votes_and_members_request_polls(council, role, votes, requests):
+    user = council.users_by_role()[role]
+    assert can_vote(user) is votes
+    assert can_request_polls(user) is requests
 
 
 @pytest.mark.parametrize(
