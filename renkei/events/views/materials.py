@@ -76,6 +76,7 @@ def material_delete(request: HttpRequest, pk: int, material_pk: int) -> HttpResp
             "nav": "events",
             "event": material.event,
             "material": material,
+            "back_url": reverse("events:detail", args=[pk]),
             "breadcrumbs": event_crumbs(material.event, ("資料の削除", None)),
         },
     )
