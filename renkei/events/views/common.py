@@ -78,6 +78,22 @@ def step_take(
     return redirect(then)
 
 
+def confirm_step(
+    request: HttpRequest,
+    take: Callable[[], object],
+    *,
+    done: str,
+    back_url: str,
+    template: str,
+    context: Callable[[], dict[str, object]],
+) -> HttpResponse:
+    """Take a step once its confirmation page is sent and go back; else show that page."""
+    if confirmed(request):
+        return step_take(request, take, done=done, then=back_url)
+    # The page's context is built only for the page: a step taken needs none of its reads.
+    return render(request, template, {**context(), "back_url": back_url})
+
+
 def rows_step(
     request: HttpRequest,
     *,

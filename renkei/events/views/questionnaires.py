@@ -22,13 +22,12 @@ from renkei.events.permissions import (
 )
 from renkei.events.selectors import catalogue_title, questionnaire_questions
 from renkei.events.views.common import (
-    confirmed,
+    confirm_step,
     crumbs,
     planned_year_check,
     questionnaire_crumbs,
     questionnaire_links,
     rows_step,
-    step_take,
 )
 
 
@@ -157,25 +156,20 @@ def _questionnaire_step(
     """Confirm, then open or close a questionnaire."""
     links = questionnaire_links(questionnaire)
     step = QUESTIONNAIRE_WORKFLOW.transition(name)
-    if confirmed(request):
-        action = services.questionnaire_open if name == "open" else services.questionnaire_close
-        return step_take(
-            request,
-            lambda: action(questionnaire=questionnaire, by=request.user, request=request),
-            done=f"「{questionnaire.title}」の{step.label}をしました。",
-            then=links["manage"],
-        )
-    return render(
+    action = services.questionnaire_open if name == "open" else services.questionnaire_close
+    return confirm_step(
         request,
-        "events/questionnaire_confirm.html",
-        {
+        lambda: action(questionnaire=questionnaire, by=request.user, request=request),
+        done=f"「{questionnaire.title}」の{step.label}をしました。",
+        back_url=links["manage"],
+        template="events/questionnaire_confirm.html",
+        context=lambda: {
             "nav": "events",
             "questionnaire": questionnaire,
             "step": step,
             "subject": questionnaire.title,
             "button": f"{step.label}をする",
             "danger": name == "close",
-            "back_url": links["manage"],
             "answer_count": questionnaire.answers.count(),
             "breadcrumbs": questionnaire_crumbs(questionnaire, links, (step.label, None)),
         },
