@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -18,7 +18,7 @@ from renkei.events.views.common import (
     crumbs,
     event_crumbs,
     form_page,
-    rows_step,
+    rows_page,
 )
 
 
@@ -78,7 +78,7 @@ def event_program(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for s in event.sessions.all()
     ]
-    formset, taken = rows_step(
+    return rows_page(
         request,
         formset_class=SessionFormSet,
         initial=initial,
@@ -88,19 +88,12 @@ def event_program(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done="プログラムを保存しました（{count}件）。",
         then=reverse("events:detail", args=[event.pk]),
-    )
-    if taken is not None:
-        return taken
-    return render(
-        request,
-        "events/program.html",
-        {
+        template="events/program.html",
+        context=lambda: {
             "nav": "events",
             "event": event,
-            "formset": formset,
             "breadcrumbs": event_crumbs(event, ("プログラム", None)),
         },
-        status=400 if formset.is_bound and not formset.is_valid() else 200,
     )
 
 

@@ -27,7 +27,7 @@ from renkei.events.views.common import (
     planned_year_check,
     questionnaire_crumbs,
     questionnaire_links,
-    rows_step,
+    rows_page,
 )
 
 
@@ -103,7 +103,7 @@ def _questionnaire_manage_page(request: HttpRequest, questionnaire: Questionnair
         }
         for q in questions
     ]
-    formset, taken = rows_step(
+    return rows_page(
         request,
         formset_class=QuestionFormSet,
         initial=initial,
@@ -113,22 +113,15 @@ def _questionnaire_manage_page(request: HttpRequest, questionnaire: Questionnair
         ),
         done="設問を保存しました（{count}問）。",
         then=links["manage"],
-    )
-    if taken is not None:
-        return taken
-    return render(
-        request,
-        "events/questionnaire.html",
-        {
+        template="events/questionnaire.html",
+        context=lambda: {
             "nav": "events",
             "questionnaire": questionnaire,
             "links": links,
             "questions": questions,
-            "formset": formset,
             "answer_count": questionnaire.answers.count(),
             "breadcrumbs": questionnaire_crumbs(questionnaire, links),
         },
-        status=400 if formset.is_bound and not formset.is_valid() else 200,
     )
 
 
