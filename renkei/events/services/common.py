@@ -1,4 +1,5 @@
-"""Shared by the event services: their error and the steps events and questionnaires both take."""
+"""Shared by the event services: their error, their audit record and the steps events and
+questionnaires both take."""
 
 from typing import Any, TypeVar
 
@@ -14,6 +15,18 @@ from renkei.core.errors import ServiceError
 
 class EventError(ServiceError):
     """A change the event's state or data does not allow; the message is for the user."""
+
+
+def _audit(
+    *,
+    by: User,
+    target: Model,
+    request: HttpRequest | None,
+    action: str = Action.CHANGED,
+    **detail: Any,
+) -> None:
+    """Record in the audit log what `by` did to `target`, `detail` saying what."""
+    audit_record(action=action, actor=by, target=target, request=request, detail=detail)
 
 
 M = TypeVar("M", bound=Model)
@@ -32,5 +45,5 @@ def _rows_replace(
     with transaction.atomic():
         old.delete()
         created = old.model.objects.bulk_create(new)
-        audit_record(action=Action.CHANGED, actor=by, target=target, request=request, detail=detail)
+        _audit(by=by, target=target, request=request, **detail)
     return created

@@ -9,8 +9,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from renkei.accounts.models import User
-from renkei.audit.models import Action
-from renkei.audit.services import audit_record
 from renkei.events.lifecycle import EVENT_WORKFLOW
 from renkei.events.models import (
     ACTIVE_STATUSES,
@@ -20,7 +18,7 @@ from renkei.events.models import (
     RegistrationStatus,
     Session,
 )
-from renkei.events.services.common import EventError, _rows_replace
+from renkei.events.services.common import EventError, _audit, _rows_replace
 from renkei.events.services.mail import _registrations_mail
 from renkei.events.services.registrations import _waitlist_promote
 from renkei.workflow.transitions import refused_as
@@ -83,13 +81,7 @@ def event_create(*, by: User, draft: EventDraft, request: HttpRequest | None = N
     _draft_problems(draft)
     with transaction.atomic():
         event = Event.objects.create(created_by=by, **draft.__dict__)
-        audit_record(
-            action=Action.CHANGED,
-            actor=by,
-            target=event,
-            request=request,
-            detail={"event": "created"},
-        )
+        _audit(by=by, target=event, request=request, event="created")
     return event
 
 
@@ -111,13 +103,7 @@ def event_update(
         for name, value in draft.__dict__.items():
             setattr(locked, name, value)
         locked.save()
-        audit_record(
-            action=Action.CHANGED,
-            actor=by,
-            target=locked,
-            request=request,
-            detail={"event": "updated"},
-        )
+        _audit(by=by, target=locked, request=request, event="updated")
         # A higher capacity seats those waiting, oldest first.
         _waitlist_promote(locked)
     return locked

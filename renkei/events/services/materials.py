@@ -6,10 +6,9 @@ from django.http import HttpRequest
 
 from renkei.accounts.models import User
 from renkei.audit.models import Action
-from renkei.audit.services import audit_record
 from renkei.core.files import file_delete_on_commit, upload_check
 from renkei.events.models import Event, EventMaterial, MaterialTiming
-from renkei.events.services.common import EventError
+from renkei.events.services.common import EventError, _audit
 
 
 def material_add(
@@ -35,16 +34,13 @@ def material_add(
             registrants_only=registrants_only,
             uploaded_by=by,
         )
-        audit_record(
-            action=Action.CHANGED,
-            actor=by,
+        _audit(
+            by=by,
             target=event,
             request=request,
-            detail={
-                "material": "added",
-                "title": material.title,
-                "registrants_only": registrants_only,
-            },
+            material="added",
+            title=material.title,
+            registrants_only=registrants_only,
         )
     return material
 
@@ -54,12 +50,13 @@ def material_delete(
 ) -> None:
     """Remove a document; its file goes once the removal is committed."""
     with transaction.atomic():
-        audit_record(
-            action=Action.DELETED,
-            actor=by,
+        _audit(
+            by=by,
             target=material.event,
             request=request,
-            detail={"material": "deleted", "title": material.title},
+            action=Action.DELETED,
+            material="deleted",
+            title=material.title,
         )
         file_delete_on_commit(material.file)
         material.delete()

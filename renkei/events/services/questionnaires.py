@@ -27,7 +27,7 @@ from renkei.events.models import (
     Registration,
     RegistrationStatus,
 )
-from renkei.events.services.common import EventError, _rows_replace
+from renkei.events.services.common import EventError, _audit, _rows_replace
 from renkei.workflow.transitions import refused_as
 
 # The fiscal years a training catalogue (研修計画) may be asked about: the council's own span.
@@ -105,16 +105,13 @@ def _questionnaire_write(
         questionnaire = Questionnaire.objects.create(
             **fields, title=title.strip(), description=description.strip(), created_by=by
         )
-        audit_record(
-            action=Action.CHANGED,
-            actor=by,
+        _audit(
+            by=by,
             target=questionnaire,
             request=request,
-            detail={
-                "event": "questionnaire_created",
-                "kind": questionnaire.kind,
-                "fiscal_year": questionnaire.fiscal_year,
-            },
+            event="questionnaire_created",
+            kind=questionnaire.kind,
+            fiscal_year=questionnaire.fiscal_year,
         )
     return questionnaire
 

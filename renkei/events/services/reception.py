@@ -5,11 +5,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from renkei.accounts.models import User
-from renkei.audit.models import Action
-from renkei.audit.services import audit_record
 from renkei.core.wareki import format_datetime
 from renkei.events.models import Registration, RegistrationStatus
-from renkei.events.services.common import EventError
+from renkei.events.services.common import EventError, _audit
 
 
 def check_in(
@@ -33,11 +31,5 @@ def check_in(
         if not updated:
             raise EventError(f"{registration.name}さんは受付済みです。")
         registration.checked_in_at, registration.checked_in_by = now, by
-        audit_record(
-            action=Action.CHANGED,
-            actor=by,
-            target=registration,
-            request=request,
-            detail={"event": "checked_in"},
-        )
+        _audit(by=by, target=registration, request=request, event="checked_in")
     return registration

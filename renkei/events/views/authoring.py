@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -14,12 +14,11 @@ from renkei.events.models import Event
 from renkei.events.permissions import get_event_to_manage_for, require_event_manager
 from renkei.events.selectors import event_seats
 from renkei.events.views.common import (
-    confirmed,
+    confirm_step,
     crumbs,
     event_crumbs,
     form_page,
-    rows_step,
-    step_take,
+    rows_page,
 )
 
 
@@ -79,7 +78,7 @@ def event_program(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for s in event.sessions.all()
     ]
-    formset, taken = rows_step(
+    return rows_page(
         request,
         formset_class=SessionFormSet,
         initial=initial,
@@ -89,44 +88,32 @@ def event_program(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done="プログラムを保存しました（{count}件）。",
         then=reverse("events:detail", args=[event.pk]),
-    )
-    if taken is not None:
-        return taken
-    return render(
-        request,
-        "events/program.html",
-        {
+        template="events/program.html",
+        context=lambda: {
             "nav": "events",
             "event": event,
-            "formset": formset,
             "breadcrumbs": event_crumbs(event, ("プログラム", None)),
         },
-        status=400 if formset.is_bound and not formset.is_valid() else 200,
     )
 
 
 def _transition_page(request: HttpRequest, event: Event, name: str) -> HttpResponse:
     """Confirm, then take one step of the event's workflow (公開, 中止)."""
     step = EVENT_WORKFLOW.transition(name)
-    if confirmed(request):
-        action = services.event_publish if name == "publish" else services.event_cancel
-        return step_take(
-            request,
-            lambda: action(event=event, by=request.user, request=request),
-            done=f"「{event.title}」を{step.label}しました。",
-            then=reverse("events:detail", args=[event.pk]),
-        )
-    return render(
+    action = services.event_publish if name == "publish" else services.event_cancel
+    return confirm_step(
         request,
-        "events/transition_confirm.html",
-        {
+        lambda: action(event=event, by=request.user, request=request),
+        done=f"「{event.title}」を{step.label}しました。",
+        back_url=reverse("events:detail", args=[event.pk]),
+        template="events/transition_confirm.html",
+        context=lambda: {
             "nav": "events",
             "event": event,
             "step": step,
             "subject": event.title,
             "button": f"{step.label}する",
             "danger": name == "cancel",
-            "back_url": reverse("events:detail", args=[event.pk]),
             "seats": event_seats(event),
             "breadcrumbs": event_crumbs(event, (step.label, None)),
         },

@@ -1,6 +1,6 @@
-"""What the event pages share: breadcrumbs, the form page, the confirmation step, a formset of
-rows saved as one step, paging, whether an event takes registrations, the addresses of a questionnaire's
-pages, the audited Excel download."""
+"""What the event pages share: breadcrumbs, the form page, the confirmation step, the page of a
+formset of rows saved as one step, paging, whether an event takes registrations, the addresses
+of a questionnaire's pages, the audited Excel download."""
 
 from collections.abc import Callable
 from urllib.parse import quote
@@ -78,7 +78,23 @@ def step_take(
     return redirect(then)
 
 
-def rows_step(
+def confirm_step(
+    request: HttpRequest,
+    take: Callable[[], object],
+    *,
+    done: str,
+    back_url: str,
+    template: str,
+    context: Callable[[], dict[str, object]],
+) -> HttpResponse:
+    """Take a step once its confirmation page is sent and go back; else show that page."""
+    if confirmed(request):
+        return step_take(request, take, done=done, then=back_url)
+    # The page's context is built only for the page: a step taken needs none of its reads.
+    return render(request, template, {**context(), "back_url": back_url})
+
+
+def rows_page(
     request: HttpRequest,
     *,
     formset_class: type[BaseFormSet],
@@ -87,17 +103,23 @@ def rows_step(
     save: Callable[[list], object],
     done: str,
     then: str,
-) -> tuple[BaseFormSet, HttpResponse | None]:
-    """Bind a formset of ordered rows and, once valid, save its rows as one step."""
+    template: str,
+    context: Callable[[], dict[str, object]],
+) -> HttpResponse:
+    """Save a valid formset's ordered rows as one step; else show the page with the formset."""
     formset = formset_class(
         request.POST if request.method == "POST" else None, initial=initial, prefix=prefix
     )
     if request.method == "POST" and formset.is_valid():
         # A form left blank (an extra row) is no row.
         rows = [draft for form in formset.forms if (draft := form.draft()) is not None]
-        taken = step_take(request, lambda: save(rows), done=done.format(count=len(rows)), then=then)
-        return formset, taken
-    return formset, None
+        return step_take(request, lambda: save(rows), done=done.format(count=len(rows)), then=then)
+    return render(
+        request,
+        template,
+        {**context(), "formset": formset},
+        status=400 if formset.is_bound and not formset.is_valid() else 200,
+    )
 
 
 def query_without_page(request: HttpRequest) -> str:

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -18,7 +18,7 @@ from renkei.events.permissions import (
     get_material_for,
     get_material_to_manage_for,
 )
-from renkei.events.views.common import confirmed, event_crumbs, form_page, step_take
+from renkei.events.views.common import confirm_step, event_crumbs, form_page
 
 MATERIAL_INTRO = (
     "登録した資料は催しのページに表示され、会員が開けます（会員外の申込者は申込の確認ページから）。"
@@ -62,17 +62,13 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
 def material_delete(request: HttpRequest, pk: int, material_pk: int) -> HttpResponse:
     """Remove a document after a confirmation page that says it cannot be undone."""
     material = get_material_to_manage_for(request.user, pk, material_pk)
-    if confirmed(request):
-        return step_take(
-            request,
-            lambda: services.material_delete(material=material, by=request.user, request=request),
-            done=f"資料「{material.title}」を削除しました。",
-            then=reverse("events:detail", args=[pk]),
-        )
-    return render(
+    return confirm_step(
         request,
-        "events/material_delete_confirm.html",
-        {
+        lambda: services.material_delete(material=material, by=request.user, request=request),
+        done=f"資料「{material.title}」を削除しました。",
+        back_url=reverse("events:detail", args=[pk]),
+        template="events/material_delete_confirm.html",
+        context=lambda: {
             "nav": "events",
             "event": material.event,
             "material": material,

@@ -22,13 +22,12 @@ from renkei.events.permissions import (
 )
 from renkei.events.selectors import catalogue_title, questionnaire_questions
 from renkei.events.views.common import (
-    confirmed,
+    confirm_step,
     crumbs,
     planned_year_check,
     questionnaire_crumbs,
     questionnaire_links,
-    rows_step,
-    step_take,
+    rows_page,
 )
 
 
@@ -104,7 +103,7 @@ def _questionnaire_manage_page(request: HttpRequest, questionnaire: Questionnair
         }
         for q in questions
     ]
-    formset, taken = rows_step(
+    return rows_page(
         request,
         formset_class=QuestionFormSet,
         initial=initial,
@@ -114,22 +113,15 @@ def _questionnaire_manage_page(request: HttpRequest, questionnaire: Questionnair
         ),
         done="設問を保存しました（{count}問）。",
         then=links["manage"],
-    )
-    if taken is not None:
-        return taken
-    return render(
-        request,
-        "events/questionnaire.html",
-        {
+        template="events/questionnaire.html",
+        context=lambda: {
             "nav": "events",
             "questionnaire": questionnaire,
             "links": links,
             "questions": questions,
-            "formset": formset,
             "answer_count": questionnaire.answers.count(),
             "breadcrumbs": questionnaire_crumbs(questionnaire, links),
         },
-        status=400 if formset.is_bound and not formset.is_valid() else 200,
     )
 
 
@@ -157,25 +149,20 @@ def _questionnaire_step(
     """Confirm, then open or close a questionnaire."""
     links = questionnaire_links(questionnaire)
     step = QUESTIONNAIRE_WORKFLOW.transition(name)
-    if confirmed(request):
-        action = services.questionnaire_open if name == "open" else services.questionnaire_close
-        return step_take(
-            request,
-            lambda: action(questionnaire=questionnaire, by=request.user, request=request),
-            done=f"「{questionnaire.title}」の{step.label}をしました。",
-            then=links["manage"],
-        )
-    return render(
+    action = services.questionnaire_open if name == "open" else services.questionnaire_close
+    return confirm_step(
         request,
-        "events/questionnaire_confirm.html",
-        {
+        lambda: action(questionnaire=questionnaire, by=request.user, request=request),
+        done=f"「{questionnaire.title}」の{step.label}をしました。",
+        back_url=links["manage"],
+        template="events/questionnaire_confirm.html",
+        context=lambda: {
             "nav": "events",
             "questionnaire": questionnaire,
             "step": step,
             "subject": questionnaire.title,
             "button": f"{step.label}をする",
             "danger": name == "close",
-            "back_url": links["manage"],
             "answer_count": questionnaire.answers.count(),
             "breadcrumbs": questionnaire_crumbs(questionnaire, links, (step.label, None)),
         },

@@ -30,7 +30,7 @@ from renkei.events.selectors import (
     materials_of,
     open_questionnaires_for_registration,
 )
-from renkei.events.views.common import accepting, confirmed, event_crumbs, step_take
+from renkei.events.views.common import accepting, confirm_step, event_crumbs
 
 # --- members --------------------------------------------------------------------------------
 
@@ -72,23 +72,18 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
 def registration_cancel(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
     """Cancel a registration one made (or a colleague's, as 団体管理者), after confirmation."""
     registration = get_own_registration_for(request.user, pk, registration_pk)
-    if confirmed(request):
-        return step_take(
-            request,
-            lambda: services.registration_cancel(
-                registration=registration, by=request.user, request=request
-            ),
-            done=f"{registration.name}さんの申込を取り消しました。",
-            then=reverse("events:detail", args=[pk]),
-        )
-    return render(
+    return confirm_step(
         request,
-        "events/cancel_confirm.html",
-        {
+        lambda: services.registration_cancel(
+            registration=registration, by=request.user, request=request
+        ),
+        done=f"{registration.name}さんの申込を取り消しました。",
+        back_url=reverse("events:detail", args=[pk]),
+        template="events/cancel_confirm.html",
+        context=lambda: {
             "nav": "events",
             "event": registration.event,
             "registration": registration,
-            "back_url": reverse("events:detail", args=[pk]),
             "breadcrumbs": event_crumbs(registration.event, ("申込の取消", None)),
         },
     )
@@ -182,23 +177,13 @@ def _qr_svg(registration: Registration) -> str:
 def registration_cancel_by_link(request: HttpRequest, token: str) -> HttpResponse:
     """Cancel one's registration from the mailed link, after a confirmation page."""
     registration = get_registration_by_token(token)
-    if confirmed(request):
-        return step_take(
-            request,
-            lambda: services.registration_cancel(
-                registration=registration, by=None, request=request
-            ),
-            done="申込を取り消しました。",
-            then=reverse("events:registration", args=[token]),
-        )
-    return render(
+    return confirm_step(
         request,
-        "events/cancel_confirm.html",
-        {
-            "event": registration.event,
-            "registration": registration,
-            "back_url": reverse("events:registration", args=[token]),
-        },
+        lambda: services.registration_cancel(registration=registration, by=None, request=request),
+        done="申込を取り消しました。",
+        back_url=reverse("events:registration", args=[token]),
+        template="events/cancel_confirm.html",
+        context=lambda: {"event": registration.event, "registration": registration},
     )
 
 
