@@ -744,22 +744,23 @@ def events_stage(rng: random.Random, build: _Build) -> dict[str, int]:
         held[base] = held.get(base, 0) + 1
         event.title = f"{base}（第{held[base]}回）"
 
-    # The big fair: called to every member, starting half an hour after seeding with the
-    # reception already open, registrations taken until the end of its first day.
-    fair_starts = build.now + 30 * MINUTE
+    # The big fair: called to every member, on two days from the day after tomorrow, taking
+    # registrations until 17:00 tomorrow. Its reception opens on the day, so nobody is checked
+    # in yet (the past events hold the check-ins).
+    fair_starts = _day_at(build.now + 2 * DAY, 10)
     big = Event(
         title=BIG_EVENT_TITLE,
         kind=EventKind.FAIR,
         description="全国の会員団体が集まり、自治体DXの取組と製品・サービスを紹介する2日間の催しです。会員以外の団体も参加いただけます。",
         starts_at=fair_starts,
-        ends_at=fair_starts + DAY + 7 * HOUR,
+        ends_at=_day_at(build.now + 3 * DAY, 17),
         venue="東京ビッグサイト 西1ホール",
         delivery=EventDelivery.HYBRID,
         online_url="https://meet.example.lg.jp/renkei-fair",
         capacity=round(build.size.big_event_registrations * 0.8),
         audience=Audience.OPEN,
         registration_opens_at=build.now - 40 * DAY,
-        registration_closes_at=fair_starts + 8 * HOUR,
+        registration_closes_at=_day_at(build.now + DAY, 17),
         status=EventStatus.PUBLISHED,
         created_by_id=secretariat,
         created_at=build.now - 50 * DAY,
@@ -821,9 +822,6 @@ def events_stage(rng: random.Random, build: _Build) -> dict[str, int]:
         window=(big.registration_opens_at, build.now - HOUR),
         cancel_by=build.now - 40 * MINUTE,
         cancel_share=0.08,
-    )
-    _check_in(
-        rng, big_rows, share=0.3, between=(build.now - 30 * MINUTE, build.now), by=secretariat
     )
     registrations += big_rows
     # Registration order is id order, as the lists show them.

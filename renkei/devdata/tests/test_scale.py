@@ -33,7 +33,7 @@ from renkei.devdata.scale_activity import (
 )
 from renkei.directory.models import LISTED_KINDS, Membership, Organization, Person
 from renkei.directory.selectors import affiliation_of
-from renkei.events.models import Event, RegistrationStatus
+from renkei.events.models import Event, Registration, RegistrationStatus
 from renkei.events.phases import EventPhase, event_phase_now
 from renkei.events.selectors import event_list, event_rows, event_seats, seats_label
 from renkei.forum.models import Board, Follow, Post, ReadMarker, Thread
@@ -161,13 +161,14 @@ def test_other_features_read_as_their_selectors_show_them() -> None:
     reader = User.objects.get(username=scale_username(0))
     affiliation = affiliation_of(user=reader)
 
-    # The fair: full, with a waiting list, cancellations, non-members and people checked in,
-    # counted as the events list and the secretariat's registration list count them.
+    # The fair: full, with a waiting list, cancellations and non-members, counted as the events
+    # list and the secretariat's registration list count them; its reception is not open yet.
     big = Event.objects.get(title=BIG_EVENT_TITLE)
     seats = event_seats(big, matching=Q())
     assert seats.matching == SMALL.big_event_registrations
     assert seats.confirmed == big.capacity
-    assert seats.waitlisted and seats.checked_in
+    assert seats.waitlisted and not seats.checked_in
+    assert Registration.objects.exclude(checked_in_at=None).exists()
     assert big.registrations.filter(status=RegistrationStatus.CANCELLED).exists()
     assert big.registrations.filter(is_member=False).exists()
     assert event_phase_now(big) == EventPhase.ACCEPTING
