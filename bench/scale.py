@@ -81,6 +81,9 @@ def cases_and_sessions(env: dict[str, str]) -> tuple[list[Case], dict[str, str]]
     from django.urls import reverse
 
     from renkei.accounts.models import Role, User
+    from renkei.devdata.scale_activity import BIG_BOARD_NAME, BIG_EVENT_TITLE, BIG_THREAD_TITLE
+    from renkei.events.models import Event
+    from renkei.forum.models import POSTS_PER_PAGE, Board, Thread
     from renkei.inquiries.models import Inquiry, InquiryStatus
     from renkei.polls.models import Poll
 
@@ -99,6 +102,10 @@ def cases_and_sessions(env: dict[str, str]) -> tuple[list[Case], dict[str, str]]
     # --small has one big inquiry (published); the full set also has an open one.
     open_big = big.filter(status=InquiryStatus.OPEN).order_by("pk").first() or published
     poll = Poll.objects.order_by("-pk").first()
+    big_event = Event.objects.get(title=BIG_EVENT_TITLE)
+    big_board = Board.objects.get(name=BIG_BOARD_NAME)
+    big_thread = Thread.objects.get(title=BIG_THREAD_TITLE)
+    thread_last_page = -(-big_thread.post_count // POSTS_PER_PAGE)
     cases = [
         # The floor: base.html for a logged-in member, through the whole middleware chain.
         Case("baseline", "/bench/baseline/", "member"),
@@ -117,6 +124,23 @@ def cases_and_sessions(env: dict[str, str]) -> tuple[list[Case], dict[str, str]]
         Case("poll_list", reverse("polls:index"), "member"),
         Case("poll_detail", reverse("polls:detail", args=[poll.pk]), "member"),
         Case("progress", reverse("inquiries:progress", args=[open_big.pk]), "secretariat"),
+        Case("notifications", reverse("notifications"), "member"),
+        Case("announcement_list", reverse("announcements:list"), "member"),
+        Case("event_list", reverse("events:list"), "member"),
+        Case("event_detail", reverse("events:detail", args=[big_event.pk]), "member"),
+        Case(
+            "event_registrations",
+            reverse("events:registrations", args=[big_event.pk]),
+            "secretariat",
+        ),
+        Case("meeting_list", reverse("meetings:list"), "member"),
+        Case("forum_index", reverse("forum:index"), "member"),
+        Case("forum_board", reverse("forum:board", args=[big_board.pk]), "member"),
+        Case(
+            "forum_thread_last_page",
+            reverse("forum:thread", args=[big_thread.pk]) + f"?page={thread_last_page}",
+            "member",
+        ),
     ]
     return cases, {"member": session_for(member), "secretariat": session_for(secretariat)}
 
