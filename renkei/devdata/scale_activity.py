@@ -744,16 +744,17 @@ def events_stage(rng: random.Random, build: _Build) -> dict[str, int]:
         held[base] = held.get(base, 0) + 1
         event.title = f"{base}（第{held[base]}回）"
 
-    # The big fair: called to every member, on two days from the day after tomorrow, taking
-    # registrations until 17:00 tomorrow. Its reception opens on the day, so nobody is checked
-    # in yet (the past events hold the check-ins).
+    # The big fair: called to every member, the day after tomorrow from 10:00 to 17:00 (an
+    # event is one day: the form takes a day and two times), taking registrations until 17:00
+    # tomorrow. Its reception opens on the day, so nobody is checked in yet (the past events
+    # hold the check-ins).
     fair_starts = _day_at(build.now + 2 * DAY, 10)
     big = Event(
         title=BIG_EVENT_TITLE,
         kind=EventKind.FAIR,
-        description="全国の会員団体が集まり、自治体DXの取組と製品・サービスを紹介する2日間の催しです。会員以外の団体も参加いただけます。",
+        description="全国の会員団体が集まり、自治体DXの取組と製品・サービスを紹介する催しです。会員以外の団体も参加いただけます。",
         starts_at=fair_starts,
-        ends_at=_day_at(build.now + 3 * DAY, 17),
+        ends_at=_day_at(build.now + 2 * DAY, 17),
         venue="東京ビッグサイト 西1ホール",
         delivery=EventDelivery.HYBRID,
         online_url="https://meet.example.lg.jp/renkei-fair",
