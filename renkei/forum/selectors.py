@@ -183,7 +183,13 @@ def thread_posts(*, thread: Thread, page: object = 1) -> Page:
     # The count is known from the thread, so the paginator asks for no COUNT(*).
     paginator = Paginator(posts, POSTS_PER_PAGE)
     paginator.count = thread.post_count
-    return paginator.get_page(page)
+    result = paginator.get_page(page)
+    # Posts are numbered 1, 2, … in their thread (page_of relies on it too): the page is a
+    # range of numbers on the (thread, number) index, which the database reads as the page's
+    # rows alone, where an OFFSET made it join and sort the whole thread first.
+    first = (result.number - 1) * POSTS_PER_PAGE
+    result.object_list = posts.filter(number__gt=first, number__lte=first + POSTS_PER_PAGE)
+    return result
 
 
 def page_of(*, number: int) -> int:

@@ -15,6 +15,7 @@ from renkei.forum.selectors import (
     my_threads,
     page_of,
     room_totals,
+    thread_posts,
 )
 from renkei.forum.services import follow_set, post_create, post_hide, read_mark, thread_create
 
@@ -162,3 +163,20 @@ def test_nothing_followed_costs_one_query(room, django_assert_num_queries):
 
     with django_assert_num_queries(1):
         assert followed_thread_news(user=room.council.staff, group_ids=groups, limit=10) == []
+
+
+def test_a_page_of_posts_is_its_range_of_numbers(room):
+    for n in range(POSTS_PER_PAGE * 2 + 3 - 2):
+        post_create(thread=room.thread, body=f"返信{n}", by=room.council.board)
+    room.thread.refresh_from_db()
+    assert room.thread.post_count == POSTS_PER_PAGE * 2 + 3
+
+    pages = [thread_posts(thread=room.thread, page=number) for number in (1, 2, 3)]
+
+    assert [[p.number for p in page] for page in pages] == [
+        list(range(1, POSTS_PER_PAGE + 1)),
+        list(range(POSTS_PER_PAGE + 1, 2 * POSTS_PER_PAGE + 1)),
+        [2 * POSTS_PER_PAGE + 1, 2 * POSTS_PER_PAGE + 2, 2 * POSTS_PER_PAGE + 3],
+    ]
+    assert pages[2].has_previous() and not pages[2].has_next()
+    assert thread_posts(thread=room.thread, page=99).number == 3
